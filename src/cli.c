@@ -1,0 +1,356 @@
+/*
+ * cli.c: the command line: options as data, parsing, validation, help.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "exitcode.h"
+#include "text.h"
+
+/* Long-only options get codes above the characters. */
+enum { OPT_FAMILY = 256 };
+
+const struct cli_option cli_options[] = {
+	{ "ipv4", '4', NULL, "use IPv4 only" },
+	{ "ipv6", '6', NULL, "use IPv6 only" },
+	{ "family", OPT_FAMILY, "FAMILY",
+	  "address family: inet, inet6, unix or unspec (the default)" },
+	{ "unix", 'U', NULL, "the operand is a Unix socket path (no PORT)" },
+	{ "udp", 'u', NULL, "datagram socket: the same as --type dgram" },
+	{ "type", 'T', "TYPE", "socket type: stream (the default), dgram or "
+	  "seqpacket" },
+	{ "timeout", 'w', "SECONDS", "deadline of the whole attempt (default 5)" },
+	{ "source", 's', "ADDR", "connect from this local IP address" },
+	{ "source-port", 'p', "PORT", "connect from this local port" },
+	{ "broadcast", 'b', NULL, "allow a broadcast address (SO_BROADCAST, "
+	  "datagram only)" },
+	{ "quiet", 'q', NULL, "print nothing: the exit status tells" },
+	{ "verbose", 'v', NULL, "show each step with its time" },
+	{ "help", 'h', NULL, "show this help and exit" },
+	{ "version", 'V', NULL, "show the version and exit" },
+	{ NULL, 0, NULL, NULL }
+};
+
+#define NOPTIONS (sizeof(cli_options) / sizeof(cli_options[0]) - 1)
+
+/* A new sentence with `text` quoted and escaped in place of the %s. */
+static char *
+quoted(const char *fmt, const char *text)
+{
+	char *q = text_escape_dup(text), *c = NULL;
+
+	if (q != NULL) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		c = text_printf(fmt, q);
+#pragma GCC diagnostic pop
+		free(q);
+	}
+	return c;
+}
+
+int
+cli_parse_seconds(const char *text, long *ms, char **cause)
+{
+	const char *p = text;
+	long whole = 0, frac = 0, scale = 100;
+	bool digits = false;
+
+	for (; *p >= '0' && *p <= '9'; p++) {
+		digits = true;
+		if (whole <= CLI_MAX_TIMEOUT_MS / 1000)
+			whole = whole * 10 + (*p - '0');
+	}
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			digits = true;
+			frac += scale * (*p - '0');
+			scale /= 10;
+		}
+	if (!digits || *p != '\0') {
+		*cause = quoted("invalid number of seconds '%s': expected a "
+		    "decimal number such as 5 or 0.25", text);
+		return -1;
+	}
+	if (whole > CLI_MAX_TIMEOUT_MS / 1000 ||
+	    whole * 1000 + frac > CLI_MAX_TIMEOUT_MS) {
+		*cause = quoted("%s seconds is too long: at most 86400 (a day)",
+		    text);
+		return -1;
+	}
+	if (whole * 1000 + frac < 1) {
+		*cause = quoted("%s seconds is too short: at least 0.001", text);
+		return -1;
+	}
+	*ms = whole * 1000 + frac;
+	return 0;
+}
+
+static int
+parse_family(const char *text, int *family, char **cause)
+{
+	if (strcmp(text, "inet") == 0 || strcmp(text, "ipv4") == 0)
+		*family = AF_INET;
+	else if (strcmp(text, "inet6") == 0 || strcmp(text, "ipv6") == 0)
+		*family = AF_INET6;
+	else if (strcmp(text, "unix") == 0 || strcmp(text, "local") == 0)
+		*family = AF_UNIX;
+	else if (strcmp(text, "unspec") == 0)
+		*family = AF_UNSPEC;
+	else {
+		*cause = quoted("unknown family '%s': expected inet, inet6, "
+		    "unix or unspec", text);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+parse_type(const char *text, int *type, char **cause)
+{
+	if (strcmp(text, "stream") == 0)
+		*type = SOCK_STREAM;
+	else if (strcmp(text, "dgram") == 0)
+		*type = SOCK_DGRAM;
+	else if (strcmp(text, "seqpacket") == 0)
+		*type = SOCK_SEQPACKET;
+	else {
+		*cause = quoted("unknown socket type '%s': expected stream, "
+		    "dgram or seqpacket", text);
+		return -1;
+	}
+	return 0;
+}
+
+/* -s: an IP literal, which fixes the family when none was asked for. */
+static int
+parse_source(const char *text, struct options *o, char **cause)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)&o->source;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&o->source;
+
+	memset(&o->source, 0, sizeof(o->source));
+	if (inet_pton(AF_INET, text, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		o->source_len = sizeof(*sin);
+	} else if (inet_pton(AF_INET6, text, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		o->source_len = sizeof(*sin6);
+	} else {
+		*cause = quoted("invalid source address '%s': expected an IPv4 "
+		    "or IPv6 address of this host", text);
+		return -1;
+	}
+	o->has_source = true;
+	return 0;
+}
+
+/* Checks that need every option: run once all are read. */
+static int
+validate(struct options *o, int noperands, char **operands, char **cause)
+{
+	int sfamily = o->has_source ? o->source.ss_family : AF_UNSPEC;
+	int want = o->family == AF_UNIX ? 1 : 2;
+
+	if (noperands < want) {
+		*cause = text_printf(o->family == AF_UNIX ?
+		    "missing operand: expected the PATH of a Unix socket" :
+		    noperands == 0 ? "missing operands: expected HOST PORT" :
+		    "missing operand: expected a PORT after the HOST");
+		return -1;
+	}
+	if (noperands > want) {
+		*cause = quoted("unexpected operand '%s'", operands[want]);
+		return -1;
+	}
+	if (o->family == AF_UNIX && (o->has_source || o->source_port != 0)) {
+		*cause = text_printf("--source and --source-port apply to IP "
+		    "sockets, not to a Unix path");
+		return -1;
+	}
+	if (o->broadcast && o->type != SOCK_DGRAM) {
+		*cause = text_printf("--broadcast applies to datagram sockets "
+		    "only: add -u");
+		return -1;
+	}
+	if (sfamily != AF_UNSPEC && o->family != AF_UNSPEC &&
+	    sfamily != o->family) {
+		*cause = text_printf("the --source address is %s but %s was "
+		    "asked for", sfamily == AF_INET ? "IPv4" : "IPv6",
+		    o->family == AF_INET ? "IPv4" : "IPv6");
+		return -1;
+	}
+	if (o->source_port != 0) {
+		if (!o->has_source) {	/* any address of the target's family */
+			o->source.ss_family = AF_UNSPEC;
+			o->source_len = 0;
+		}
+		if (o->source.ss_family == AF_INET)
+			((struct sockaddr_in *)&o->source)->sin_port =
+			    htons(o->source_port);
+		else if (o->source.ss_family == AF_INET6)
+			((struct sockaddr_in6 *)&o->source)->sin6_port =
+			    htons(o->source_port);
+	}
+	if (o->family == AF_UNIX)
+		return target_make_unix(&o->target, operands[0], o->type, cause);
+	return target_make(&o->target, operands[0], operands[1],
+	    sfamily != AF_UNSPEC ? sfamily : o->family, o->type, cause);
+}
+
+int
+cli_parse(int argc, char **argv, struct options *o, char **cause)
+{
+	struct option longopts[NOPTIONS + 1];
+	char shortopts[2 * NOPTIONS + 2], *s = shortopts;
+	const struct cli_option *co;
+	size_t i;
+	int c, idx;
+
+	memset(o, 0, sizeof(*o));
+	o->action = CLI_RUN;
+	o->family = AF_UNSPEC;
+	o->type = SOCK_STREAM;
+	o->timeout_ms = CLI_DEFAULT_TIMEOUT_MS;
+	*cause = NULL;
+
+	*s++ = ':';	/* report a missing argument as ':' */
+	for (i = 0; i < NOPTIONS; i++) {
+		co = &cli_options[i];
+		longopts[i].name = co->long_name;
+		longopts[i].has_arg = co->arg != NULL ? required_argument :
+		    no_argument;
+		longopts[i].flag = NULL;
+		longopts[i].val = co->short_name;
+		if (co->short_name > 0 && co->short_name < 256) {
+			*s++ = (char)co->short_name;
+			if (co->arg != NULL)
+				*s++ = ':';
+		}
+	}
+	memset(&longopts[NOPTIONS], 0, sizeof(longopts[NOPTIONS]));
+	*s = '\0';
+
+	optind = 0;	/* a fresh scan, also when called again (tests) */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, &idx)) != -1) {
+		switch (c) {
+		case '4':
+			o->family = AF_INET;
+			break;
+		case '6':
+			o->family = AF_INET6;
+			break;
+		case OPT_FAMILY:
+			if (parse_family(optarg, &o->family, cause) < 0)
+				return -1;
+			break;
+		case 'U':
+			o->family = AF_UNIX;
+			break;
+		case 'u':
+			o->type = SOCK_DGRAM;
+			break;
+		case 'T':
+			if (parse_type(optarg, &o->type, cause) < 0)
+				return -1;
+			break;
+		case 'w':
+			if (cli_parse_seconds(optarg, &o->timeout_ms, cause) < 0)
+				return -1;
+			break;
+		case 's':
+			if (parse_source(optarg, o, cause) < 0)
+				return -1;
+			break;
+		case 'p':
+			if (target_parse_port(optarg, o->type, &o->source_port,
+			    cause) < 0)
+				return -1;
+			break;
+		case 'b':
+			o->broadcast = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			o->action = CLI_HELP;
+			return 0;
+		case 'V':
+			o->action = CLI_VERSION;
+			return 0;
+		case ':':
+			*cause = quoted("option '%s' needs an argument",
+			    argv[optind - 1]);
+			return -1;
+		default:
+			if (optopt != 0) {
+				char opt[3] = { '-', (char)optopt, '\0' };
+
+				*cause = quoted("unknown option '%s'", opt);
+			} else
+				*cause = quoted("unknown option '%s'",
+				    argv[optind - 1]);
+			return -1;
+		}
+	}
+	return validate(o, argc - optind, argv + optind, cause);
+}
+
+void
+cli_free(struct options *o)
+{
+	target_free(&o->target);
+}
+
+void
+cli_usage(FILE *f)
+{
+	fputs("usage: isock-connect [options] HOST PORT\n"
+	    "       isock-connect [options] -U PATH\n", f);
+}
+
+void
+cli_help(FILE *f)
+{
+	const struct cli_option *co;
+	char left[64];
+
+	cli_usage(f);
+	fputs("\nConnect to HOST on PORT (or to the Unix socket PATH) and "
+	    "explain the outcome.\n\nOptions:\n", f);
+	for (co = cli_options; co->long_name != NULL; co++) {
+		if (co->short_name > 0 && co->short_name < 256)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s",
+			    co->short_name, co->long_name,
+			    co->arg != NULL ? " " : "",
+			    co->arg != NULL ? co->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s",
+			    co->long_name, co->arg != NULL ? " " : "",
+			    co->arg != NULL ? co->arg : "");
+		fprintf(f, "  %-26s %s\n", left, co->help);
+	}
+	fputs("\nExit status:\n", f);
+	for (int code = 0; code <= ISOCK_EXIT_MAX; code++)
+		fprintf(f, "  %3d  %s\n", code,
+		    exitcode_name((enum isock_exit)code));
+	fputs("  128+N  ended by signal N (130: interrupted)\n"
+	    "\nSee isock-connect(1) for the errno of each exit status.\n", f);
+}
+
+void
+cli_version(FILE *f)
+{
+	fputs(PACKAGE_NAME " " PACKAGE_VERSION "\n", f);
+}

@@ -1,0 +1,77 @@
+/*
+ * cli.h: the command line: options as data, parsing, validation, help.
+ *
+ * The option table is the one source of the short and long options, their
+ * arguments and their help lines; getopt_long's tables and --help are built
+ * from it, and a test checks it against the man page.
+ */
+#ifndef ISOCK_CLI_H
+#define ISOCK_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "target.h"
+
+enum cli_action {
+	CLI_RUN,		/* connect to the target */
+	CLI_HELP,		/* -h: help on stdout, exit 0 */
+	CLI_VERSION		/* -V: version on stdout, exit 0 */
+};
+
+struct options {
+	enum cli_action action;
+	int family;		/* AF_UNSPEC, AF_INET, AF_INET6, AF_UNIX */
+	int type;		/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
+	long timeout_ms;	/* the deadline of the whole attempt */
+	bool has_source;	/* -s given */
+	struct sockaddr_storage source;	/* -s, with -p's port */
+	socklen_t source_len;
+	uint16_t source_port;	/* -p, 0 when not given */
+	bool broadcast;		/* -b */
+	bool quiet;		/* -q */
+	int verbose;		/* -v, counted */
+	struct target target;	/* the operands */
+};
+
+/* One option of the table. */
+struct cli_option {
+	const char *long_name;	/* without the dashes */
+	int short_name;		/* 0 when there is none */
+	const char *arg;	/* metavariable, NULL when it takes none */
+	const char *help;	/* one line */
+};
+
+/* The table, ended by an entry whose long_name is NULL. */
+extern const struct cli_option cli_options[];
+
+#define CLI_DEFAULT_TIMEOUT_MS 5000L
+#define CLI_MAX_TIMEOUT_MS (86400L * 1000L)
+
+/*
+ * Parse argv into `o`.  Returns 0, or -1 with `*cause` set to a new sentence
+ * naming the bad text (a usage error: exit 2, nothing attempted).
+ */
+int cli_parse(int argc, char **argv, struct options *o, char **cause);
+
+/* Free what cli_parse() allocated. */
+void cli_free(struct options *o);
+
+/*
+ * A number of seconds: decimal digits with an optional fraction, more than
+ * 0 and at most 86400, to the millisecond.
+ */
+int cli_parse_seconds(const char *text, long *ms, char **cause);
+
+/* The usage lines. */
+void cli_usage(FILE *f);
+
+/* The whole --help text. */
+void cli_help(FILE *f);
+
+/* The --version text. */
+void cli_version(FILE *f);
+
+#endif /* ISOCK_CLI_H */

@@ -1,0 +1,98 @@
+/*
+ * isocket.h: the ISocket object of the seed (shared/seed/ISocket.connect.txt).
+ *
+ * An ISocket is a descriptor with the family, type and protocol it was opened
+ * with, and `failure`: the errno of the last call that failed (0 after a call
+ * that succeeded).  Every function returns 0 on success or -1 on failure with
+ * `failure` set; none of them prints, exits or raises a signal.
+ */
+#ifndef ISOCK_ISOCKET_H
+#define ISOCK_ISOCKET_H
+
+#include <stdbool.h>
+#include <time.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <sys/un.h>
+
+typedef struct isocket {
+	int fd;			/* descriptor, -1 when not open */
+	int family;		/* AF_INET, AF_INET6, AF_UNIX */
+	int type;		/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
+	int protocol;		/* 0 for the family's default, IPPROTO_SCTP, ... */
+	int failure;		/* errno of the last failed call, 0 if none */
+	struct timespec deadline; /* CLOCK_MONOTONIC; {0, 0}: none */
+} ISocket;
+
+/* Make `s` a closed ISocket: fd -1, failure 0, no deadline. */
+void isocket_init(ISocket *s);
+
+/*
+ * Open a socket of the given family, type and protocol, close-on-exec.
+ * `s` must be closed (fd -1): opening an open ISocket fails with EISCONN
+ * rather than leak its descriptor.
+ */
+int isocket_open(ISocket *s, int family, int type, int protocol);
+
+/* Close the descriptor if open; the ISocket can be opened again. */
+int isocket_close(ISocket *s);
+
+/* Turn O_NONBLOCK on or off. */
+int isocket_set_nonblocking(ISocket *s, bool on);
+
+/*
+ * Bound the wait that follows an interrupted blocking connect: `timeout_ms`
+ * from now (CLOCK_MONOTONIC); a negative value removes the deadline.
+ */
+void isocket_set_timeout(ISocket *s, long timeout_ms);
+
+/*
+ * The seed's generic connect.  The length of `remote_address` is taken from
+ * its sa_family: sockaddr_in, sockaddr_in6 or sockaddr_un (the path up to its
+ * NUL, or all of sun_path when it has none; a path that starts with a NUL is
+ * an abstract name up to the next NUL).  AF_UNSPEC dissolves the association
+ * of a datagram socket (and of a stream socket where the kernel allows it).
+ * A NULL address is EFAULT, a family not listed here EAFNOSUPPORT, a closed
+ * ISocket EBADF; all other errors are the kernel's own.
+ *
+ * On a non-blocking socket a connection that cannot complete at once fails
+ * with EINPROGRESS: wait for it with isocket_wait() or, in an event loop,
+ * poll for POLLOUT and call isocket_finish().  On a blocking IP socket an
+ * interrupted connect (EINTR) is not restarted, since the kernel goes on with
+ * the handshake and a second connect() would say EALREADY: the call waits for
+ * the outcome instead, up to the deadline of isocket_set_timeout() (ETIMEDOUT
+ * when it passes).  A Unix connect interrupted while it waited for room in
+ * the listener's backlog left nothing pending, so it is simply made again.
+ */
+int isocket_connect(ISocket *s, const struct sockaddr *remote_address);
+
+/* The per-family variants the generic connect dispatches to. */
+int isocket_connect_in(ISocket *s, const struct sockaddr_in *remote_address);
+int isocket_connect_in6(ISocket *s, const struct sockaddr_in6 *remote_address);
+int isocket_connect_un(ISocket *s, const struct sockaddr_un *remote_address);
+
+/* Dissolve the association: connect to an address of family AF_UNSPEC. */
+int isocket_disconnect(ISocket *s);
+
+/*
+ * Wait for a pending connection (after EINPROGRESS, or a connect interrupted
+ * by a signal) until `deadline` (CLOCK_MONOTONIC; NULL waits as long as it
+ * takes), then take its outcome from SO_ERROR.  A signal does not end the
+ * wait: it goes on with the time that remains.  Fails with ETIMEDOUT when the
+ * deadline passes first.
+ */
+int isocket_wait(ISocket *s, const struct timespec *deadline);
+
+/*
+ * The outcome of a connect that poll() reported writable (or in error):
+ * SO_ERROR, which is 0 when the connection was made.
+ */
+int isocket_finish(ISocket *s);
+
+/*
+ * The length a generic connect uses for `addr`, or 0 for a family it does
+ * not know.  Exposed for the tests and the report.
+ */
+socklen_t isocket_addrlen(const struct sockaddr *addr);
+
+#endif /* ISOCK_ISOCKET_H */

@@ -1,0 +1,470 @@
+/*
+ * target.c: parsing hosts, ports and paths; resolving them to addresses.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "target.h"
+#include "text.h"
+
+/* A new sentence: `fmt` with one %s, filled with `text` escaped. */
+static char *
+quote_cause(const char *fmt, const char *text)
+{
+	char *q = text_escape_dup(text);
+	char *c = NULL;
+
+	if (q != NULL) {
+		/* The format is one of this file's literals. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		c = text_printf(fmt, q);
+#pragma GCC diagnostic pop
+		free(q);
+	}
+	return c;
+}
+
+static const char *
+service_proto(int type)
+{
+	switch (type) {
+	case SOCK_DGRAM:
+		return "udp";
+	case SOCK_SEQPACKET:
+		return "sctp";
+	default:
+		return "tcp";
+	}
+}
+
+int
+target_parse_port(const char *text, int type, uint16_t *port, char **cause)
+{
+	const char *p;
+	unsigned long v = 0;
+	struct servent *se;
+	bool digits = true, name_chars = true;
+
+	if (*text == '\0') {
+		*cause = text_printf("empty port: expected a number from 1 "
+		    "to 65535 or a service name");
+		return -1;
+	}
+	for (p = text; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			digits = false;
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+		    *p == '.' || *p == '+' || *p == '/'))
+			name_chars = false;
+	}
+	if (digits) {
+		for (p = text; *p != '\0' && v <= 65535; p++)
+			v = v * 10 + (unsigned long)(*p - '0');
+		if (v < 1 || v > 65535) {
+			*cause = quote_cause("port '%s' is out of range: "
+			    "expected a number from 1 to 65535", text);
+			return -1;
+		}
+		*port = (uint16_t)v;
+		return 0;
+	}
+	/* Service names start with a letter (RFC 6335 section 5.1). */
+	if (!name_chars || !((text[0] >= 'a' && text[0] <= 'z') ||
+	    (text[0] >= 'A' && text[0] <= 'Z'))) {
+		*cause = quote_cause("invalid port '%s': expected a number "
+		    "from 1 to 65535 or a service name", text);
+		return -1;
+	}
+	se = getservbyname(text, service_proto(type));
+	if (se == NULL && type == SOCK_SEQPACKET)
+		se = getservbyname(text, "tcp");
+	if (se == NULL) {
+		*cause = quote_cause("unknown service '%s': not a port number "
+		    "and not in the services database (/etc/services) for "
+		    "this protocol", text);
+		return -1;
+	}
+	*port = ntohs((uint16_t)se->s_port);
+	return 0;
+}
+
+/* True for the characters of a host name label (and IDN bytes). */
+static bool
+is_name_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c >= 0x80;
+}
+
+/*
+ * Check that `host` is a name: labels of 1 to 63 name characters separated
+ * by dots, an optional final dot, at most 253 characters in all.
+ */
+static int
+check_name(const char *host, char **cause)
+{
+	const unsigned char *p = (const unsigned char *)host;
+	size_t label = 0, total = strlen(host);
+	bool all_numeric = true;
+
+	if (total > 254 || (total == 254 && host[253] != '.')) {
+		*cause = text_printf("host name of %zu characters is too long: "
+		    "at most 253", total);
+		return -1;
+	}
+	for (; *p != '\0'; p++) {
+		if (*p == '.') {
+			if (label == 0)
+				goto bad;
+			label = 0;
+			continue;
+		}
+		if (!is_name_char(*p))
+			goto bad;
+		if (!(*p >= '0' && *p <= '9'))
+			all_numeric = false;
+		if (++label > 63) {
+			*cause = quote_cause("host '%s' has a label longer than "
+			    "63 characters", host);
+			return -1;
+		}
+	}
+	if (all_numeric) {
+		*cause = quote_cause("invalid IPv4 address '%s': expected four "
+		    "decimal numbers from 0 to 255, as in 192.0.2.1", host);
+		return -1;
+	}
+	return 0;
+bad:
+	*cause = quote_cause("invalid host '%s': expected an IPv4 address, an "
+	    "IPv6 address or a host name", host);
+	return -1;
+}
+
+/*
+ * Check an IPv6 literal, with an optional %zone (an interface name or
+ * number, checked when the address is resolved).
+ */
+static int
+check_ipv6(const char *host, char **cause)
+{
+	struct in6_addr a;
+	char buf[INET6_ADDRSTRLEN + 1];
+	const char *pct = strchr(host, '%');
+	size_t n = pct != NULL ? (size_t)(pct - host) : strlen(host);
+	const char *z;
+
+	if (n < sizeof(buf)) {
+		memcpy(buf, host, n);
+		buf[n] = '\0';
+		if (inet_pton(AF_INET6, buf, &a) == 1) {
+			if (pct == NULL)
+				return 0;
+			for (z = pct + 1; *z != '\0'; z++)
+				if (!is_name_char((unsigned char)*z) &&
+				    *z != '.')
+					break;
+			if (pct[1] != '\0' && *z == '\0' &&
+			    strlen(pct + 1) < 16)
+				return 0;
+			*cause = quote_cause("invalid zone in IPv6 address "
+			    "'%s': expected an interface name or number "
+			    "after %%", host);
+			return -1;
+		}
+	}
+	*cause = quote_cause("invalid IPv6 address '%s'", host);
+	return -1;
+}
+
+int
+target_make(struct target *t, const char *host, const char *port,
+    int family, int type, char **cause)
+{
+	struct in_addr a4;
+	size_t n = strlen(host);
+	int lit_family = AF_UNSPEC;
+	char *h;
+
+	memset(t, 0, sizeof(*t));
+	if (n == 0) {
+		*cause = text_printf("empty host: expected an IPv4 address, an "
+		    "IPv6 address or a host name");
+		return -1;
+	}
+	if (host[0] == '[' && host[n - 1] == ']' && n > 2) {
+		h = strndup(host + 1, n - 2);
+		if (h == NULL)
+			goto nomem;
+		if (check_ipv6(h, cause) < 0) {
+			free(h);
+			return -1;
+		}
+		lit_family = AF_INET6;
+	} else {
+		h = strdup(host);
+		if (h == NULL)
+			goto nomem;
+		if (strchr(h, ':') != NULL) {
+			if (check_ipv6(h, cause) < 0) {
+				free(h);
+				return -1;
+			}
+			lit_family = AF_INET6;
+		} else if (inet_pton(AF_INET, h, &a4) == 1)
+			lit_family = AF_INET;
+		else if (check_name(h, cause) < 0) {
+			free(h);
+			return -1;
+		}
+	}
+	if (lit_family != AF_UNSPEC && family != AF_UNSPEC &&
+	    lit_family != family) {
+		*cause = quote_cause(lit_family == AF_INET6 ?
+		    "'%s' is an IPv6 address, but IPv4 was asked for (-4)" :
+		    "'%s' is an IPv4 address, but IPv6 was asked for (-6)", h);
+		free(h);
+		return -1;
+	}
+	if (target_parse_port(port, type, &t->port, cause) < 0) {
+		free(h);
+		return -1;
+	}
+	t->host = h;
+	t->literal = lit_family != AF_UNSPEC;
+	t->family = t->literal ? lit_family : family;
+	t->type = type;
+	t->protocol = type == SOCK_SEQPACKET ? IPPROTO_SCTP : 0;
+	return 0;
+nomem:
+	*cause = text_printf("out of memory");
+	return -1;
+}
+
+int
+target_make_unix(struct target *t, const char *path, int type, char **cause)
+{
+	struct sockaddr_un sun;
+	size_t n = strlen(path);
+
+	memset(t, 0, sizeof(*t));
+	if (n == 0) {
+		*cause = text_printf("empty path: expected the path of a Unix "
+		    "socket");
+		return -1;
+	}
+	/* A path needs its NUL inside sun_path; "@name" becomes "\0name". */
+	if (n >= sizeof(sun.sun_path)) {
+		*cause = quote_cause("Unix socket path '%s' is too long: "
+		    "at most 107 bytes fit in sun_path", path);
+		return -1;
+	}
+	t->host = strdup(path);
+	if (t->host == NULL) {
+		*cause = text_printf("out of memory");
+		return -1;
+	}
+	t->family = AF_UNIX;
+	t->type = type;
+	return 0;
+}
+
+void
+target_free(struct target *t)
+{
+	free(t->host);
+	t->host = NULL;
+}
+
+/* The one candidate of a Unix path. */
+static int
+resolve_unix(const struct target *t, struct target_addr *a)
+{
+	struct sockaddr_un *sun = (struct sockaddr_un *)&a->ss;
+	size_t n = strlen(t->host);
+
+	memset(a, 0, sizeof(*a));
+	sun->sun_family = AF_UNIX;
+	memcpy(sun->sun_path, t->host, n);
+	if (t->host[0] == '@')
+		sun->sun_path[0] = '\0';
+	/* The path and its NUL; an abstract name without one. */
+	a->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n +
+	    (t->host[0] == '@' ? 0 : 1));
+	return 0;
+}
+
+/* The one candidate of an IP literal without a zone: no look-up at all. */
+static int
+resolve_literal(const struct target *t, struct target_addr *a)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)&a->ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&a->ss;
+
+	memset(a, 0, sizeof(*a));
+	if (t->family == AF_INET) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(t->port);
+		a->len = sizeof(*sin);
+		return inet_pton(AF_INET, t->host, &sin->sin_addr) == 1 ? 0 : -1;
+	}
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(t->port);
+	a->len = sizeof(*sin6);
+	return inet_pton(AF_INET6, t->host, &sin6->sin6_addr) == 1 ? 0 : -1;
+}
+
+int
+target_resolve(const struct target *t, struct target_addr **addrs, size_t *n,
+    int *sys_errno)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	struct target_addr *v;
+	size_t count = 0, i;
+	int rc;
+
+	*addrs = NULL;
+	*n = 0;
+	*sys_errno = 0;
+	if (t->family == AF_UNIX || (t->literal && strchr(t->host, '%') == NULL)) {
+		v = malloc(sizeof(*v));
+		if (v == NULL) {
+			*sys_errno = ENOMEM;
+			return EAI_SYSTEM;
+		}
+		if ((t->family == AF_UNIX ? resolve_unix(t, v) :
+		    resolve_literal(t, v)) < 0) {
+			free(v);
+			return EAI_NONAME;
+		}
+		*addrs = v;
+		*n = 1;
+		return 0;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = t->family;
+	/* Ask for one socket type so each address comes once. */
+	hints.ai_socktype = t->type == SOCK_DGRAM ? SOCK_DGRAM : SOCK_STREAM;
+	hints.ai_flags = t->literal ? AI_NUMERICHOST : 0;
+#ifdef AI_IDN
+	if (!t->literal)
+		hints.ai_flags |= AI_IDN;
+#endif
+	rc = getaddrinfo(t->host, NULL, &hints, &res);
+	if (rc != 0) {
+		if (rc == EAI_SYSTEM)
+			*sys_errno = errno;
+		return rc;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next)
+		count++;
+	v = calloc(count > 0 ? count : 1, sizeof(*v));
+	if (v == NULL) {
+		freeaddrinfo(res);
+		*sys_errno = ENOMEM;
+		return EAI_SYSTEM;
+	}
+	count = 0;
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
+		    ai->ai_addrlen > sizeof(v[0].ss))
+			continue;
+		memcpy(&v[count].ss, ai->ai_addr, ai->ai_addrlen);
+		v[count].len = ai->ai_addrlen;
+		if (ai->ai_family == AF_INET)
+			((struct sockaddr_in *)&v[count].ss)->sin_port =
+			    htons(t->port);
+		else
+			((struct sockaddr_in6 *)&v[count].ss)->sin6_port =
+			    htons(t->port);
+		/* Drop an address the list already has. */
+		for (i = 0; i < count; i++)
+			if (v[i].len == v[count].len &&
+			    memcmp(&v[i].ss, &v[count].ss, v[i].len) == 0)
+				break;
+		if (i == count)
+			count++;
+	}
+	freeaddrinfo(res);
+	if (count == 0) {
+		free(v);
+		return EAI_NONAME;
+	}
+	*addrs = v;
+	*n = count;
+	return 0;
+}
+
+const char *
+target_proto_name(int family, int type)
+{
+	if (family == AF_UNIX)
+		switch (type) {
+		case SOCK_DGRAM:
+			return "unix dgram";
+		case SOCK_SEQPACKET:
+			return "unix seqpacket";
+		default:
+			return "unix stream";
+		}
+	switch (type) {
+	case SOCK_DGRAM:
+		return "udp";
+	case SOCK_SEQPACKET:
+		return "sctp";
+	default:
+		return "tcp";
+	}
+}
+
+const char *
+target_addr_text(const struct sockaddr *sa, socklen_t len, char *buf,
+    size_t size, unsigned *port)
+{
+	const struct sockaddr_un *sun;
+	size_t n;
+
+	*port = 0;
+	if (size == 0)
+		return buf;
+	buf[0] = '\0';
+	switch (sa->sa_family) {
+	case AF_INET:
+	case AF_INET6:
+		if (getnameinfo(sa, len, buf, (socklen_t)size, NULL, 0,
+		    NI_NUMERICHOST) != 0)
+			buf[0] = '\0';
+		*port = ntohs(sa->sa_family == AF_INET ?
+		    ((const struct sockaddr_in *)(const void *)sa)->sin_port :
+		    ((const struct sockaddr_in6 *)(const void *)sa)->sin6_port);
+		break;
+	case AF_UNIX:
+		sun = (const struct sockaddr_un *)(const void *)sa;
+		n = len > offsetof(struct sockaddr_un, sun_path) ?
+		    len - offsetof(struct sockaddr_un, sun_path) : 0;
+		if (n > sizeof(sun->sun_path))
+			n = sizeof(sun->sun_path);
+		if (n > 0 && sun->sun_path[0] == '\0') {
+			buf[0] = '@';
+			n = n - 1 < size - 2 ? n - 1 : size - 2;
+			memcpy(buf + 1, sun->sun_path + 1, n);
+			buf[n + 1] = '\0';
+		} else {
+			n = strnlen(sun->sun_path, n);
+			n = n < size - 1 ? n : size - 1;
+			memcpy(buf, sun->sun_path, n);
+			buf[n] = '\0';
+		}
+		break;
+	}
+	return buf;
+}

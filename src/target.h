@@ -1,0 +1,73 @@
+/*
+ * target.h: what to connect to, from the command line to socket addresses.
+ *
+ * A target is a host and a port, or a Unix path, with the family and socket
+ * type asked for.  Parsing checks the text and says what is wrong with it;
+ * resolution turns a target into candidate addresses.  No socket is opened.
+ */
+#ifndef ISOCK_TARGET_H
+#define ISOCK_TARGET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+struct target {
+	int family;		/* AF_UNSPEC, AF_INET, AF_INET6 or AF_UNIX */
+	int type;		/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
+	int protocol;		/* 0, or IPPROTO_SCTP for IP seqpacket */
+	char *host;		/* the host as given (without brackets), or the path */
+	uint16_t port;		/* 0 for a Unix path */
+	bool literal;		/* host is a numeric address: no name look-up */
+};
+
+/* A candidate address for a target. */
+struct target_addr {
+	struct sockaddr_storage ss;
+	socklen_t len;
+};
+
+/*
+ * Parse a port: a decimal number from 1 to 65535, or a service name known to
+ * the services database for the socket type.  On error returns -1 and sets
+ * `*cause` to a new sentence that quotes the text.
+ */
+int target_parse_port(const char *text, int type, uint16_t *port, char **cause);
+
+/*
+ * Fill `t` for HOST and PORT.  `family` may be AF_UNSPEC, AF_INET or
+ * AF_INET6; a literal of the other family is an error.
+ */
+int target_make(struct target *t, const char *host, const char *port,
+    int family, int type, char **cause);
+
+/*
+ * Fill `t` for a Unix socket path; "@name" is a name in the abstract
+ * namespace.  A path too long for sun_path is an error.
+ */
+int target_make_unix(struct target *t, const char *path, int type,
+    char **cause);
+
+/* Free what target_make*() allocated. */
+void target_free(struct target *t);
+
+/*
+ * The candidate addresses of `t`, in the order to try them, in a new array
+ * of `*n` entries (free it).  Returns 0, or a getaddrinfo() EAI_* code; for
+ * EAI_SYSTEM the errno is left in `*sys_errno`.
+ */
+int target_resolve(const struct target *t, struct target_addr **addrs,
+    size_t *n, int *sys_errno);
+
+/* "tcp", "udp", "sctp", "unix stream", "unix dgram", "unix seqpacket". */
+const char *target_proto_name(int family, int type);
+
+/*
+ * The numeric text of an address ("127.0.0.1", "::1", "fe80::1%eth0", the
+ * Unix path) into `buf`, and its port (0 for Unix) into `*port`.
+ */
+const char *target_addr_text(const struct sockaddr *sa, socklen_t len,
+    char *buf, size_t size, unsigned *port);
+
+#endif /* ISOCK_TARGET_H */

@@ -1,0 +1,116 @@
+/*
+ * text.c: making text that came from outside safe to print.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+size_t
+text_utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned long cp;
+
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else
+		return 0;	/* continuation byte, C0/C1 lead, F5..FF */
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+/* Append `n` bytes of `p` to dst at *used if they fit whole. */
+static void
+put(char *dst, size_t size, size_t *used, size_t *need, const char *p,
+    size_t n)
+{
+	if (*need == *used && *used + n < size) {
+		memcpy(dst + *used, p, n);
+		*used += n;
+	}
+	*need += n;
+}
+
+size_t
+text_escape(char *dst, size_t size, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)src;
+	size_t n = strlen(src), used = 0, need = 0, len;
+	char esc[4];
+
+	while (n > 0) {
+		len = text_utf8_len(s, n);
+		/* U+0080..U+009F (C2 80..C2 9F) are C1 controls. */
+		if (len == 2 && s[0] == 0xc2 && s[1] < 0xa0)
+			len = 0;
+		if (len == 1 && (s[0] < 0x20 || s[0] == 0x7f))
+			len = 0;
+		if (len == 1 && s[0] == '\\') {
+			put(dst, size, &used, &need, "\\\\", 2);
+		} else if (len > 0) {
+			put(dst, size, &used, &need, (const char *)s, len);
+		} else {
+			esc[0] = '\\';
+			esc[1] = 'x';
+			esc[2] = hex[s[0] >> 4];
+			esc[3] = hex[s[0] & 0xf];
+			put(dst, size, &used, &need, esc, 4);
+			len = 1;
+		}
+		s += len;
+		n -= len;
+	}
+	if (size > 0)
+		dst[used] = '\0';
+	return need;
+}
+
+char *
+text_escape_dup(const char *src)
+{
+	size_t need = text_escape(NULL, 0, src);
+	char *p = malloc(need + 1);
+
+	if (p != NULL)
+		text_escape(p, need + 1, src);
+	return p;
+}
+
+char *
+text_printf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	return n < 0 ? NULL : p;
+}

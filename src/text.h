@@ -1,0 +1,32 @@
+/*
+ * text.h: making text that came from outside safe to print.
+ */
+#ifndef ISOCK_TEXT_H
+#define ISOCK_TEXT_H
+
+#include <stddef.h>
+
+/*
+ * Copy `src` into `dst` (at most `size` bytes with the NUL) so that it cannot
+ * drive a terminal: C0 and C1 control characters, DEL and bytes that are not
+ * valid UTF-8 become \xHH, and a backslash becomes \\ (so the escaping is
+ * unambiguous); valid printable UTF-8 is kept as it is.  Returns the length
+ * the whole escaped text needs, like snprintf: a result >= `size` means it was
+ * cut (never in the middle of an escape).
+ */
+size_t text_escape(char *dst, size_t size, const char *src);
+
+/* text_escape into a new buffer; NULL only when out of memory. */
+char *text_escape_dup(const char *src);
+
+/*
+ * Length of the valid UTF-8 sequence at `s` (1 to 4), or 0 when the bytes
+ * there do not start one (overlong forms, surrogates and code points above
+ * U+10FFFF are not valid).  `n` is how many bytes may be read.
+ */
+size_t text_utf8_len(const unsigned char *s, size_t n);
+
+/* A new string formatted like printf; NULL only when out of memory. */
+char *text_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* ISOCK_TEXT_H */
