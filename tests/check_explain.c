@@ -1,0 +1,3 @@
+/* check_explain.c: being written. */
+#include "config.h"
+int main(void) { return 77; }

@@ -1,0 +1,3 @@
+/* check_json.c: being written. */
+#include "config.h"
+int main(void) { return 77; }
