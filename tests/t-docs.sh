@@ -1,2 +1,254 @@
 #!/bin/sh
-echo "1..0 # SKIP being written"
+# tests/t-docs.sh: the man page and the README say what the code does.
+#
+# Every option of --help is in the man page's OPTIONS and in the README, and
+# the man page documents no option the tool lacks; the exit statuses of
+# --help are in the man page's EXIT STATUS and in the README's table; the man
+# page's DIAGNOSTICS lists exactly the errno and EAI_* names of the table in
+# src/explain.c, with their numbers and exit statuses; --version is the
+# version of configure.ac; the man page passes mandoc's and groff's linters.
+
+. "$SRCDIR/tests/tap.sh"
+
+MAN=$SRCDIR/man/isock-connect.1
+README=$SRCDIR/README
+EXPLAIN=$SRCDIR/src/explain.c
+EXITCODE=$SRCDIR/src/exitcode.h
+
+# skip NAME REASON: one case skipped (the TAP "# SKIP" directive).
+skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
+
+# verdict NAME PROBLEMS SAY: NAME passes when PROBLEMS is empty, else it
+# fails with SAY followed by PROBLEMS.
+verdict() {
+	if [ -z "$2" ]; then
+		pass "$1"
+	else
+		fail "$1" "$3$2"
+	fi
+}
+
+# missing_from LINES WORD...: the WORDs that are no line of LINES, each
+# after a space.
+missing_from() {
+	lines=$1
+	shift
+	for w in "$@"; do
+		printf '%s\n' "$lines" | grep -qx -- "$w" || printf ' %s' "$w"
+	done
+}
+
+# section NAME: the man source of section NAME, up to the next .Sh.
+section() {
+	awk -v want=".Sh $1" '
+		/^\.Sh / { on = ($0 == want); next }
+		on { print }' "$MAN"
+}
+
+# Options of the man page's OPTIONS list, one a line: "-x" or "--long", from
+# the "Fl" macros of its .It lines ("Fl -" alone is the "--" terminator).
+man_options() {
+	section OPTIONS | awk '
+		/^\.It / {
+			for (i = 2; i < NF; i++)
+				if ($i == "Fl" && $(i + 1) != "-") {
+					f = $(i + 1)
+					sub(/[,;:]$/, "", f)
+					print "-" f	# "-4", "--ipv4"
+				}
+		}' | sort -u
+}
+
+# The option lines of --help as "SHORT LONG ARG" ("-" when there is none).
+help_options() {
+	printf '%s\n' "$help" | awk '
+		/^Options:/ { on = 1; next }
+		on && /^$/ { exit }
+		on {
+			s = "-"; a = "-"; i = 1
+			if ($1 ~ /^-[^-],$/) { s = substr($1, 1, 2); i = 2 }
+			l = $i
+			if ($(i + 1) ~ /^[A-Z][A-Z_]*$/) a = $(i + 1)
+			print s, l, a
+		}'
+}
+
+# The exit statuses of --help as "CODE NAME...", codes 0 and up.
+help_exits() {
+	printf '%s\n' "$help" | awk '
+		/^Exit status:/ { on = 1; next }
+		on && /^$/ { exit }
+		on && $1 ~ /^[0-9]+$/ { print }' |
+	    sed 's/^ *\([0-9]*\)  */\1 /'
+}
+
+# --- the man page is clean for the linters -----------------------------
+
+# lint NAME CMD...: NAME passes when CMD exits 0 and says nothing; it is
+# skipped when the program CMD is not installed.
+lint() {
+	name=$1
+	shift
+	if ! command -v "$1" >/dev/null 2>&1; then
+		skip "$name" "$1 is not installed"
+	elif said=$("$@" 2>&1) && [ -z "$said" ]; then
+		pass "$name"
+	else
+		fail "$name" "$said"
+	fi
+}
+
+lint "mandoc -Tlint -W warning has nothing to say" \
+    mandoc -Tlint -W warning "$MAN"
+lint "groff -mdoc -ww -z has nothing to say" groff -mdoc -ww -z "$MAN"
+
+# --- options ------------------------------------------------------------
+
+run "$ISOCK" --help
+help=$out
+expect "--help exits 0 with the options on stdout" 0 '^Options:'
+
+opts=$(help_options)
+verdict "--help lists options" "$([ -n "$opts" ] || echo "$help")" \
+    "no option line after 'Options:' in: "
+
+manopts=$(man_options)
+helpopts=$(printf '%s\n' "$opts" | awk '$1 != "-" { print $1 } { print $2 }')
+# Word splitting of the lists is wanted: each option is one word.
+# shellcheck disable=SC2086
+verdict "every option of --help is in the man page's OPTIONS" \
+    "$(missing_from "$manopts" $helpopts)" "missing in $MAN:"
+# shellcheck disable=SC2086
+verdict "every option of the man page's OPTIONS is in --help" \
+    "$(missing_from "$helpopts" $manopts)" "the man page has, --help lacks:"
+
+# Each option's argument has the same name in --help and the man page.
+wrong=
+while read -r s l a; do
+	[ "$a" = - ] && continue
+	line=$(section OPTIONS | grep -E -- "^\.It .*Fl -${l#--}( |$)")
+	case " $line " in
+	*" Ar $a "*) ;;
+	*) wrong="$wrong $l $a (man: ${line:-none})" ;;
+	esac
+done <<EOF
+$opts
+EOF
+verdict "option arguments are named alike in --help and the man page" \
+    "$wrong" "differ:"
+
+# The README shows each option as --help does: "-x, --long" or "--long".
+missing=
+while read -r s l a; do
+	if [ "$s" = - ]; then
+		want=$l
+	else
+		want="$s, $l"
+	fi
+	grep -qF -- "$want" "$README" || missing="$missing '$want'"
+done <<EOF
+$opts
+EOF
+verdict "every option of --help is in the README" "$missing" \
+    "missing in $README:"
+
+# --- exit statuses ------------------------------------------------------
+
+exits=$(help_exits)
+codes=$(printf '%s\n' "$exits" | awk '{ printf "%s ", $1 }')
+verdict "--help lists the exit statuses 0 to 10" \
+    "$([ "$codes" = "0 1 2 3 4 5 6 7 8 9 10 " ] || echo "$codes")" \
+    "it lists: "
+
+# The names agree with the enum of src/exitcode.h, code for code.
+enum=$(sed -n 's/^[[:space:]]*ISOCK_EXIT_[A-Z]* = \([0-9]*\),.*/\1/p' \
+    "$EXITCODE" | awk '$1 <= 10 { printf "%s ", $1 }')
+verdict "--help's exit statuses are those of src/exitcode.h" \
+    "$([ "$enum" = "$codes" ] || echo "$enum, --help: $codes")" \
+    "exitcode.h: "
+
+exitsec=$(section 'EXIT STATUS')
+missing=
+while read -r code name; do
+	printf '%s\n' "$exitsec" | grep -qx -- ".It $code $name" ||
+	    missing="$missing '$code $name'"
+done <<EOF
+$exits
+EOF
+printf '%s\n' "$exitsec" | grep -q '^\.It 128+N ' ||
+    missing="$missing '128+N'"
+verdict "the man page's EXIT STATUS has each status of --help" \
+    "$missing" "no '.It CODE NAME' line for:"
+
+missing=
+while read -r code name; do
+	grep -qE -- "^\| *$code *\| *$name *\|" "$README" ||
+	    missing="$missing '$code $name'"
+done <<EOF
+$exits
+EOF
+grep -qE '^\| *128\+N *\|' "$README" || missing="$missing '128+N'"
+verdict "the README's exit-status table has each status of --help" \
+    "$missing" "no '| CODE | NAME |' row for:"
+
+# --- diagnostics --------------------------------------------------------
+
+# The names the tool explains.  The tool has no option that lists its table
+# yet, so they are read from the source: each entry starts with ERR(ENAME)
+# or EAI(EAI_NAME) and its exit class, ISOCK_EXIT_*.  When the tool can list
+# its table itself, read that list here instead.
+entries=$(tr '\n' ' ' <"$EXPLAIN" |
+    grep -oE '(ERR|EAI)\(E[A-Z0-9_]*\), *ISOCK_EXIT_[A-Z]*' |
+    sed 's/^[A-Z]*(\([A-Z0-9_]*\)), *\(ISOCK_EXIT_[A-Z]*\)$/\1 \2/')
+names=$(printf '%s\n' "$entries" | awk 'NF { print $1 }')
+verdict "src/explain.c has table entries" "$([ -n "$names" ] || echo x)" \
+    "no 'ERR(E...), ISOCK_EXIT_...' in $EXPLAIN: "
+
+diag=$(section DIAGNOSTICS)
+diagnames=$(printf '%s\n' "$diag" |
+    sed -n 's/^\.It Er \(E[A-Z0-9_]*\).*/\1/p' | sort -u)
+# shellcheck disable=SC2086
+verdict "the man page's DIAGNOSTICS has every entry of the table" \
+    "$(missing_from "$diagnames" $names)" "no '.It Er NAME' line for:"
+# shellcheck disable=SC2086
+verdict "the man page's DIAGNOSTICS has no entry the table lacks" \
+    "$(missing_from "$names" $diagnames)" "not in $EXPLAIN:"
+
+# Each DIAGNOSTICS line gives the number on this system and the exit status
+# of the entry's class: ".It Er NAME No (NUMBER), exit STATUS".  The numbers
+# come from the system headers, through the C preprocessor.
+cc=${CC:-cc}
+if [ -n "$names" ] && command -v "$cc" >/dev/null 2>&1; then
+	nums=$( { printf '#include <errno.h>\n#include <netdb.h>\n'
+		for n in $names; do printf 'ISOCK_DOC "%s" %s\n' "$n" "$n"; done
+	    } | "$cc" -D_GNU_SOURCE -E -P - 2>&1 |
+	    sed -n 's/[()]//g; s/^ISOCK_DOC "\([A-Z0-9_]*\)" *\(.*\)$/\1 \2/p')
+	wrong=
+	while read -r n class; do
+		[ -n "$n" ] || continue
+		status=$(sed -n "s/^[[:space:]]*$class = \([0-9]*\),.*/\1/p" \
+		    "$EXITCODE")
+		num=$(printf '%s\n' "$nums" | awk -v n="$n" '$1 == n { print $2 }')
+		want=".It Er $n No ($num), exit $status"
+		printf '%s\n' "$diag" | grep -qxF -- "$want" ||
+		    wrong="$wrong
+$n: expected '$want'"
+	done <<EOF
+$entries
+EOF
+	verdict "DIAGNOSTICS gives each entry's number and exit status" \
+	    "$wrong" "differ:"
+else
+	skip "DIAGNOSTICS gives each entry's number and exit status" \
+	    "no C compiler ($cc) to read the numbers from the headers"
+fi
+
+# --- version ------------------------------------------------------------
+
+version=$(sed -n 's/^AC_INIT(\[[^]]*\], *\[\([^]]*\)\].*/\1/p' \
+    "$SRCDIR/configure.ac")
+run "$ISOCK" --version
+expect "--version prints the version of configure.ac ($version)" 0 \
+    "^isock-connect $(printf '%s' "$version" | sed 's/\./\\./g')\$"
+
+plan "$tap_n"
