@@ -15,12 +15,14 @@ README=$SRCDIR/README
 EXPLAIN=$SRCDIR/src/explain.c
 EXITCODE=$SRCDIR/src/exitcode.h
 
-# skip NAME REASON: one case skipped (the TAP "# SKIP" directive).
-skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
+# skip NAME REASON: one case skipped (the TAP "# SKIP" directive), unless
+# tap.sh has it already.
+command -v skip >/dev/null 2>&1 ||
+    skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
 
-# verdict NAME PROBLEMS SAY: NAME passes when PROBLEMS is empty, else it
-# fails with SAY followed by PROBLEMS.
-verdict() {
+# judge NAME PROBLEMS SAY: NAME passes when PROBLEMS is empty, else it fails
+# with SAY followed by PROBLEMS.
+judge() {
 	if [ -z "$2" ]; then
 		pass "$1"
 	else
@@ -109,17 +111,17 @@ help=$out
 expect "--help exits 0 with the options on stdout" 0 '^Options:'
 
 opts=$(help_options)
-verdict "--help lists options" "$([ -n "$opts" ] || echo "$help")" \
+judge "--help lists options" "$([ -n "$opts" ] || echo "$help")" \
     "no option line after 'Options:' in: "
 
 manopts=$(man_options)
 helpopts=$(printf '%s\n' "$opts" | awk '$1 != "-" { print $1 } { print $2 }')
 # Word splitting of the lists is wanted: each option is one word.
 # shellcheck disable=SC2086
-verdict "every option of --help is in the man page's OPTIONS" \
+judge "every option of --help is in the man page's OPTIONS" \
     "$(missing_from "$manopts" $helpopts)" "missing in $MAN:"
 # shellcheck disable=SC2086
-verdict "every option of the man page's OPTIONS is in --help" \
+judge "every option of the man page's OPTIONS is in --help" \
     "$(missing_from "$helpopts" $manopts)" "the man page has, --help lacks:"
 
 # Each option's argument has the same name in --help and the man page.
@@ -134,7 +136,7 @@ while read -r s l a; do
 done <<EOF
 $opts
 EOF
-verdict "option arguments are named alike in --help and the man page" \
+judge "option arguments are named alike in --help and the man page" \
     "$wrong" "differ:"
 
 # The README shows each option as --help does: "-x, --long" or "--long".
@@ -149,21 +151,21 @@ while read -r s l a; do
 done <<EOF
 $opts
 EOF
-verdict "every option of --help is in the README" "$missing" \
+judge "every option of --help is in the README" "$missing" \
     "missing in $README:"
 
 # --- exit statuses ------------------------------------------------------
 
 exits=$(help_exits)
 codes=$(printf '%s\n' "$exits" | awk '{ printf "%s ", $1 }')
-verdict "--help lists the exit statuses 0 to 10" \
+judge "--help lists the exit statuses 0 to 10" \
     "$([ "$codes" = "0 1 2 3 4 5 6 7 8 9 10 " ] || echo "$codes")" \
     "it lists: "
 
 # The names agree with the enum of src/exitcode.h, code for code.
 enum=$(sed -n 's/^[[:space:]]*ISOCK_EXIT_[A-Z]* = \([0-9]*\),.*/\1/p' \
     "$EXITCODE" | awk '$1 <= 10 { printf "%s ", $1 }')
-verdict "--help's exit statuses are those of src/exitcode.h" \
+judge "--help's exit statuses are those of src/exitcode.h" \
     "$([ "$enum" = "$codes" ] || echo "$enum, --help: $codes")" \
     "exitcode.h: "
 
@@ -177,7 +179,7 @@ $exits
 EOF
 printf '%s\n' "$exitsec" | grep -q '^\.It 128+N ' ||
     missing="$missing '128+N'"
-verdict "the man page's EXIT STATUS has each status of --help" \
+judge "the man page's EXIT STATUS has each status of --help" \
     "$missing" "no '.It CODE NAME' line for:"
 
 missing=
@@ -188,7 +190,7 @@ done <<EOF
 $exits
 EOF
 grep -qE '^\| *128\+N *\|' "$README" || missing="$missing '128+N'"
-verdict "the README's exit-status table has each status of --help" \
+judge "the README's exit-status table has each status of --help" \
     "$missing" "no '| CODE | NAME |' row for:"
 
 # --- diagnostics --------------------------------------------------------
@@ -201,17 +203,17 @@ entries=$(tr '\n' ' ' <"$EXPLAIN" |
     grep -oE '(ERR|EAI)\(E[A-Z0-9_]*\), *ISOCK_EXIT_[A-Z]*' |
     sed 's/^[A-Z]*(\([A-Z0-9_]*\)), *\(ISOCK_EXIT_[A-Z]*\)$/\1 \2/')
 names=$(printf '%s\n' "$entries" | awk 'NF { print $1 }')
-verdict "src/explain.c has table entries" "$([ -n "$names" ] || echo x)" \
+judge "src/explain.c has table entries" "$([ -n "$names" ] || echo x)" \
     "no 'ERR(E...), ISOCK_EXIT_...' in $EXPLAIN: "
 
 diag=$(section DIAGNOSTICS)
 diagnames=$(printf '%s\n' "$diag" |
     sed -n 's/^\.It Er \(E[A-Z0-9_]*\).*/\1/p' | sort -u)
 # shellcheck disable=SC2086
-verdict "the man page's DIAGNOSTICS has every entry of the table" \
+judge "the man page's DIAGNOSTICS has every entry of the table" \
     "$(missing_from "$diagnames" $names)" "no '.It Er NAME' line for:"
 # shellcheck disable=SC2086
-verdict "the man page's DIAGNOSTICS has no entry the table lacks" \
+judge "the man page's DIAGNOSTICS has no entry the table lacks" \
     "$(missing_from "$names" $diagnames)" "not in $EXPLAIN:"
 
 # Each DIAGNOSTICS line gives the number on this system and the exit status
@@ -236,7 +238,7 @@ $n: expected '$want'"
 	done <<EOF
 $entries
 EOF
-	verdict "DIAGNOSTICS gives each entry's number and exit status" \
+	judge "DIAGNOSTICS gives each entry's number and exit status" \
 	    "$wrong" "differ:"
 else
 	skip "DIAGNOSTICS gives each entry's number and exit status" \
