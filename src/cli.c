@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -14,7 +15,10 @@
 #include "text.h"
 
 /* Long-only options get codes above the characters. */
-enum { OPT_FAMILY = 256 };
+enum {
+	OPT_FAMILY = 256, OPT_ANY, OPT_TARGETS, OPT_WAIT, OPT_EXPLAIN,
+	OPT_LIST_ERRORS
+};
 
 const struct cli_option cli_options[] = {
 	{ "ipv4", '4', NULL, "use IPv4 only" },
@@ -30,6 +34,21 @@ const struct cli_option cli_options[] = {
 	{ "source-port", 'p', "PORT", "connect from this local port" },
 	{ "broadcast", 'b', NULL, "allow a broadcast address (SO_BROADCAST, "
 	  "datagram only)" },
+	{ "targets", OPT_TARGETS, "FILE", "read targets from FILE, one a line "
+	  "(- for standard input)" },
+	{ "parallel", 'P', "N", "at most N attempts at once (default 100, "
+	  "bounded by the descriptor limit)" },
+	{ "any", OPT_ANY, NULL, "exit 0 when at least one target connects" },
+	{ "wait", OPT_WAIT, "SECONDS", "retry with backoff until connected or "
+	  "SECONDS have passed" },
+	{ "count", 'c', "N", "probe each target N times, then show statistics" },
+	{ "interval", 'i', "SECONDS", "time between probes of --count "
+	  "(default 1)" },
+	{ "json", 'j', NULL, "write JSON Lines on standard output" },
+	{ "explain", OPT_EXPLAIN, "ERROR", "explain an errno or EAI_* name or "
+	  "number, and exit" },
+	{ "list-errors", OPT_LIST_ERRORS, NULL, "list every error the tool "
+	  "explains, with its exit status, and exit" },
 	{ "quiet", 'q', NULL, "print nothing: the exit status tells" },
 	{ "verbose", 'v', NULL, "show each step with its time" },
 	{ "help", 'h', NULL, "show this help and exit" },
@@ -55,8 +74,9 @@ quoted(const char *fmt, const char *text)
 	return c;
 }
 
-int
-cli_parse_seconds(const char *text, long *ms, char **cause)
+/* Seconds to milliseconds; 0 allowed when `zero_ok`. */
+static int
+parse_seconds(const char *text, long *ms, bool zero_ok, char **cause)
 {
 	const char *p = text;
 	long whole = 0, frac = 0, scale = 100;
@@ -84,11 +104,45 @@ cli_parse_seconds(const char *text, long *ms, char **cause)
 		    text);
 		return -1;
 	}
-	if (whole * 1000 + frac < 1) {
+	if (!zero_ok && whole * 1000 + frac < 1) {
 		*cause = quoted("%s seconds is too short: at least 0.001", text);
 		return -1;
 	}
 	*ms = whole * 1000 + frac;
+	return 0;
+}
+
+int
+cli_parse_seconds(const char *text, long *ms, char **cause)
+{
+	return parse_seconds(text, ms, false, cause);
+}
+
+int
+cli_parse_seconds0(const char *text, long *ms, char **cause)
+{
+	return parse_seconds(text, ms, true, cause);
+}
+
+int
+cli_parse_count(const char *text, unsigned long min, unsigned long max,
+    const char *what, unsigned long *v, char **cause)
+{
+	const char *p;
+	unsigned long n = 0;
+
+	for (p = text; *p >= '0' && *p <= '9'; p++)
+		if (n <= max)
+			n = n * 10 + (unsigned long)(*p - '0');
+	if (p == text || *p != '\0' || n < min || n > max) {
+		char *q = text_escape_dup(text);
+
+		*cause = text_printf("invalid %s '%s': expected a whole number "
+		    "from %lu to %lu", what, q != NULL ? q : "?", min, max);
+		free(q);
+		return -1;
+	}
+	*v = n;
 	return 0;
 }
 
@@ -151,24 +205,34 @@ parse_source(const char *text, struct options *o, char **cause)
 	return 0;
 }
 
+/* Add the targets of a --targets file. */
+static int
+read_targets(struct options *o, const char *name, char **cause)
+{
+	FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "r");
+	int rc;
+
+	if (f == NULL) {
+		char *q = text_escape_dup(name);
+
+		*cause = text_printf("cannot open targets file '%s': %s",
+		    q != NULL ? q : "?", strerror(errno));
+		free(q);
+		return -1;
+	}
+	rc = target_list_read(&o->targets, f, name, o->family, o->type, cause);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
 /* Checks that need every option: run once all are read. */
 static int
-validate(struct options *o, int noperands, char **operands, char **cause)
+validate(struct options *o, int noperands, char **operands,
+    const char *targets_file, char **cause)
 {
 	int sfamily = o->has_source ? o->source.ss_family : AF_UNSPEC;
-	int want = o->family == AF_UNIX ? 1 : 2;
 
-	if (noperands < want) {
-		*cause = text_printf(o->family == AF_UNIX ?
-		    "missing operand: expected the PATH of a Unix socket" :
-		    noperands == 0 ? "missing operands: expected HOST PORT" :
-		    "missing operand: expected a PORT after the HOST");
-		return -1;
-	}
-	if (noperands > want) {
-		*cause = quoted("unexpected operand '%s'", operands[want]);
-		return -1;
-	}
 	if (o->family == AF_UNIX && (o->has_source || o->source_port != 0)) {
 		*cause = text_printf("--source and --source-port apply to IP "
 		    "sockets, not to a Unix path");
@@ -186,11 +250,12 @@ validate(struct options *o, int noperands, char **operands, char **cause)
 		    o->family == AF_INET ? "IPv4" : "IPv6");
 		return -1;
 	}
+	if (o->wait_ms > 0 && o->count > 0) {
+		*cause = text_printf("--wait and --count do not go together: "
+		    "--wait retries until connected, --count probes N times");
+		return -1;
+	}
 	if (o->source_port != 0) {
-		if (!o->has_source) {	/* any address of the target's family */
-			o->source.ss_family = AF_UNSPEC;
-			o->source_len = 0;
-		}
 		if (o->source.ss_family == AF_INET)
 			((struct sockaddr_in *)&o->source)->sin_port =
 			    htons(o->source_port);
@@ -198,10 +263,29 @@ validate(struct options *o, int noperands, char **operands, char **cause)
 			((struct sockaddr_in6 *)&o->source)->sin6_port =
 			    htons(o->source_port);
 	}
-	if (o->family == AF_UNIX)
-		return target_make_unix(&o->target, operands[0], o->type, cause);
-	return target_make(&o->target, operands[0], operands[1],
-	    sfamily != AF_UNSPEC ? sfamily : o->family, o->type, cause);
+	if (o->action != CLI_RUN) {
+		if (noperands > 0) {
+			*cause = quoted("unexpected operand '%s'", operands[0]);
+			return -1;
+		}
+		return 0;
+	}
+	if (noperands == 0 && targets_file == NULL) {
+		*cause = text_printf(o->family == AF_UNIX ?
+		    "missing operand: expected the PATH of a Unix socket" :
+		    "missing operands: expected HOST PORT");
+		return -1;
+	}
+	if (target_list_parse(&o->targets, operands, (size_t)noperands,
+	    sfamily != AF_UNSPEC ? sfamily : o->family, o->type, cause) < 0)
+		return -1;
+	if (targets_file != NULL && read_targets(o, targets_file, cause) < 0)
+		return -1;
+	if (o->targets.n == 0) {
+		*cause = text_printf("no targets: the targets file holds none");
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -210,6 +294,8 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 	struct option longopts[NOPTIONS + 1];
 	char shortopts[2 * NOPTIONS + 2], *s = shortopts;
 	const struct cli_option *co;
+	const char *targets_file = NULL;
+	unsigned long n;
 	size_t i;
 	int c, idx;
 
@@ -218,6 +304,7 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 	o->family = AF_UNSPEC;
 	o->type = SOCK_STREAM;
 	o->timeout_ms = CLI_DEFAULT_TIMEOUT_MS;
+	o->interval_ms = CLI_DEFAULT_INTERVAL_MS;
 	*cause = NULL;
 
 	*s++ = ':';	/* report a missing argument as ':' */
@@ -283,6 +370,42 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 		case 'v':
 			o->verbose++;
 			break;
+		case OPT_TARGETS:
+			targets_file = optarg;
+			break;
+		case 'P':
+			if (cli_parse_count(optarg, 1, CLI_MAX_PARALLEL,
+			    "--parallel", &n, cause) < 0)
+				return -1;
+			o->parallel = (unsigned)n;
+			break;
+		case OPT_ANY:
+			o->any = true;
+			break;
+		case OPT_WAIT:
+			if (cli_parse_seconds(optarg, &o->wait_ms, cause) < 0)
+				return -1;
+			break;
+		case 'c':
+			if (cli_parse_count(optarg, 1, CLI_MAX_COUNT, "--count",
+			    &o->count, cause) < 0)
+				return -1;
+			break;
+		case 'i':
+			if (cli_parse_seconds0(optarg, &o->interval_ms,
+			    cause) < 0)
+				return -1;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case OPT_EXPLAIN:
+			o->action = CLI_EXPLAIN;
+			o->explain = optarg;
+			break;
+		case OPT_LIST_ERRORS:
+			o->action = CLI_LIST_ERRORS;
+			break;
 		case 'h':
 			o->action = CLI_HELP;
 			return 0;
@@ -304,20 +427,23 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 			return -1;
 		}
 	}
-	return validate(o, argc - optind, argv + optind, cause);
+	return validate(o, argc - optind, argv + optind, targets_file, cause);
 }
 
 void
 cli_free(struct options *o)
 {
-	target_free(&o->target);
+	target_list_free(&o->targets);
 }
 
 void
 cli_usage(FILE *f)
 {
 	fputs("usage: isock-connect [options] HOST PORT\n"
-	    "       isock-connect [options] -U PATH\n", f);
+	    "       isock-connect [options] -U PATH\n"
+	    "       isock-connect [options] TARGET...   (HOST:PORTS, "
+	    "[IPV6]:PORTS, unix:PATH)\n"
+	    "       isock-connect --explain ERROR | --list-errors\n", f);
 }
 
 void
@@ -328,7 +454,8 @@ cli_help(FILE *f)
 
 	cli_usage(f);
 	fputs("\nConnect to HOST on PORT (or to the Unix socket PATH) and "
-	    "explain the outcome.\n\nOptions:\n", f);
+	    "explain the outcome.\nPORTS may be a list with ranges: "
+	    "80,443,8000-8010.\n\nOptions:\n", f);
 	for (co = cli_options; co->long_name != NULL; co++) {
 		if (co->short_name > 0 && co->short_name < 256)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s",

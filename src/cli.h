@@ -16,9 +16,11 @@
 #include "target.h"
 
 enum cli_action {
-	CLI_RUN,		/* connect to the target */
+	CLI_RUN,		/* connect to the targets */
 	CLI_HELP,		/* -h: help on stdout, exit 0 */
-	CLI_VERSION		/* -V: version on stdout, exit 0 */
+	CLI_VERSION,		/* -V: version on stdout, exit 0 */
+	CLI_EXPLAIN,		/* --explain NAME: one explanation, offline */
+	CLI_LIST_ERRORS		/* --list-errors: the whole table */
 };
 
 struct options {
@@ -33,7 +35,14 @@ struct options {
 	bool broadcast;		/* -b */
 	bool quiet;		/* -q */
 	int verbose;		/* -v, counted */
-	struct target target;	/* the operands */
+	bool json;		/* --json: JSON Lines on stdout */
+	bool any;		/* --any: success when one target connects */
+	unsigned parallel;	/* -P: attempts at once; 0: the default */
+	long wait_ms;		/* --wait: retry until then; 0: no retries */
+	unsigned long count;	/* -c: probes per target; 0: one, no stats */
+	long interval_ms;	/* -i: time between probes */
+	const char *explain;	/* --explain's argument */
+	struct target_list targets; /* the operands and --targets files */
 };
 
 /* One option of the table. */
@@ -48,6 +57,9 @@ struct cli_option {
 extern const struct cli_option cli_options[];
 
 #define CLI_DEFAULT_TIMEOUT_MS 5000L
+#define CLI_DEFAULT_INTERVAL_MS 1000L
+#define CLI_MAX_PARALLEL 4096
+#define CLI_MAX_COUNT 1000000UL
 #define CLI_MAX_TIMEOUT_MS (86400L * 1000L)
 
 /*
@@ -64,6 +76,13 @@ void cli_free(struct options *o);
  * 0 and at most 86400, to the millisecond.
  */
 int cli_parse_seconds(const char *text, long *ms, char **cause);
+
+/* The same, where 0 is allowed (--interval 0). */
+int cli_parse_seconds0(const char *text, long *ms, char **cause);
+
+/* A whole decimal number from `min` to `max`; `what` names it in errors. */
+int cli_parse_count(const char *text, unsigned long min, unsigned long max,
+    const char *what, unsigned long *v, char **cause);
 
 /* The usage lines. */
 void cli_usage(FILE *f);

@@ -1,9 +1,10 @@
 /*
- * probe.c: running the attempts of a target under one deadline.
+ * probe.c: running the attempts of many targets on one event loop.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -11,15 +12,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "clock.h"
 #include "explain.h"
 #include "isocket.h"
 #include "probe.h"
 
+/* One target on its way through the loop. */
+struct job {
+	size_t index;
+	const struct target *t;
+	struct probe_result *r;
+	struct target_addr *addrs;
+	size_t naddrs, next;
+	ISocket s;			/* the attempt in flight, fd -1 if none */
+	struct timespec start, deadline, attempt_start;
+};
+
 struct run {
 	const struct probe_opts *o;
 	struct timespec start;
+	/* The last name resolved, so a port list resolves its host once. */
+	const struct target *cached;
+	struct target_addr *cache;
+	size_t ncache;
+	int cache_eai, cache_errno;
 };
 
 static void trace(const struct run *run, const char *fmt, ...)
@@ -48,6 +66,31 @@ errname(int err)
 	const struct explain_entry *e = explain_lookup_errno(err);
 
 	return e != NULL ? e->name : "errno";
+}
+
+static bool
+stopped(const struct probe_opts *o)
+{
+	return o->stop != NULL && *o->stop != 0;
+}
+
+/* The attempts allowed at once: the option, within the descriptor limit. */
+static unsigned
+parallel_cap(const struct probe_opts *o, size_t n)
+{
+	struct rlimit rl;
+	unsigned p = o->parallel > 0 ? o->parallel : PROBE_DEFAULT_PARALLEL;
+
+	/* Keep a few descriptors for stdio, netlink and the resolver. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+		if (rl.rlim_cur <= 12)
+			p = 1;
+		else if (p > rl.rlim_cur - 12)
+			p = (unsigned)(rl.rlim_cur - 12);
+	}
+	if (p > n)
+		p = (unsigned)n;
+	return p > 0 ? p : 1;
 }
 
 /* Bind `s` to the source address or port, when one was asked for. */
@@ -81,136 +124,333 @@ bind_source(ISocket *s, const struct probe_opts *o)
 	return 0;
 }
 
-/*
- * Wait for the connect of `s` to complete, up to the deadline or a stop.
- * Returns 0 or -1 with s->failure set; `*deadline` tells a timeout of ours.
- */
-static int
-await(const struct run *run, ISocket *s, bool *deadline)
-{
-	struct pollfd pfd = { .fd = s->fd, .events = POLLOUT };
-	int n;
-
-	for (;;) {
-		if (run->o->stop != NULL && *run->o->stop != 0) {
-			s->failure = EINTR;
-			return -1;
-		}
-		n = poll(&pfd, 1, clock_ms_until(&run->o->deadline));
-		if (n > 0)
-			return isocket_finish(s);
-		if (n == 0) {
-			*deadline = true;
-			s->failure = ETIMEDOUT;
-			return -1;
-		}
-		if (errno != EINTR) {
-			s->failure = errno;
-			return -1;
-		}
-	}
-}
-
-/* Try one address; fills `a`. */
+/* Record the end of the attempt in flight with `err`, and close it. */
 static void
-attempt(const struct run *run, const struct target *t, struct probe_attempt *a)
+attempt_end(const struct run *run, struct job *j, int err, const char *step,
+    bool deadline)
 {
-	const struct probe_opts *o = run->o;
-	struct sockaddr *sa = (struct sockaddr *)&a->addr.ss;
-	struct timespec t0 = clock_now(), t1;
-	ISocket s;
-	int one = 1;
+	struct probe_attempt *a = &j->r->attempts[j->r->nattempts - 1];
+	struct timespec now = clock_now();
 
-	isocket_init(&s);
-	a->step = "socket";
-	if (isocket_open(&s, sa->sa_family, t->type, t->protocol) < 0)
-		goto done;
-	trace(run, "socket(%s, %s) = %d", sa->sa_family == AF_INET ? "AF_INET" :
-	    sa->sa_family == AF_INET6 ? "AF_INET6" : "AF_UNIX",
-	    t->type == SOCK_DGRAM ? "SOCK_DGRAM" : t->type == SOCK_SEQPACKET ?
-	    "SOCK_SEQPACKET" : "SOCK_STREAM", s.fd);
-	a->step = "setsockopt";
-	if (o->broadcast && setsockopt(s.fd, SOL_SOCKET, SO_BROADCAST, &one,
-	    sizeof(one)) < 0) {
-		s.failure = errno;
-		goto done;
-	}
-	a->step = "bind";
-	if (bind_source(&s, o) < 0)
-		goto done;
-	a->step = "fcntl";
-	if (isocket_set_nonblocking(&s, true) < 0)
-		goto done;
-	a->step = "connect";
-	if (isocket_connect(&s, sa) == 0)
-		goto done;
-	if (s.failure != EINPROGRESS)
-		goto done;
-	trace(run, "connect: EINPROGRESS, waiting up to %d ms",
-	    clock_ms_until(&o->deadline));
-	a->step = "poll";
-	if (await(run, &s, &a->deadline) == 0)
-		goto done;
-	if (!a->deadline && s.failure != EINTR)
-		a->step = "connect";	/* the kernel's verdict, by SO_ERROR */
-done:
-	a->error = s.failure;
-	if (a->error == 0)
-		a->step = NULL;
-	isocket_close(&s);
-	t1 = clock_now();
-	a->ms = clock_ms_between(&t0, &t1);
-	if (a->error == 0)
+	a->error = err;
+	a->step = err != 0 ? step : NULL;
+	a->deadline = deadline;
+	a->ms = clock_ms_between(&j->attempt_start, &now);
+	isocket_close(&j->s);
+	if (err == 0)
 		trace(run, "connected in %.3f ms", a->ms);
 	else
-		trace(run, "%s: %s (%s)", a->step, errname(a->error),
-		    a->deadline ? "deadline passed" : strerror(a->error));
+		trace(run, "%s: %s (%s)", step, errname(err),
+		    deadline ? "deadline passed" : strerror(err));
+}
+
+/*
+ * Start the attempt on the next address of `j`.  Returns 1 when it is in
+ * flight, 0 when it ended at once (its outcome recorded).
+ */
+static int
+attempt_start(const struct run *run, struct job *j)
+{
+	const struct probe_opts *o = run->o;
+	struct probe_attempt *a = &j->r->attempts[j->r->nattempts++];
+	struct sockaddr *sa;
+	const char *step;
+	int one = 1;
+
+	a->addr = j->addrs[j->next++];
+	sa = (struct sockaddr *)&a->addr.ss;
+	j->attempt_start = clock_now();
+	step = "socket";
+	if (isocket_open(&j->s, sa->sa_family, j->t->type, j->t->protocol) < 0)
+		goto ended;
+	trace(run, "socket(%s, %s) = %d", sa->sa_family == AF_INET ? "AF_INET" :
+	    sa->sa_family == AF_INET6 ? "AF_INET6" : "AF_UNIX",
+	    j->t->type == SOCK_DGRAM ? "SOCK_DGRAM" :
+	    j->t->type == SOCK_SEQPACKET ? "SOCK_SEQPACKET" : "SOCK_STREAM",
+	    j->s.fd);
+	step = "setsockopt";
+	if (o->broadcast && setsockopt(j->s.fd, SOL_SOCKET, SO_BROADCAST, &one,
+	    sizeof(one)) < 0) {
+		j->s.failure = errno;
+		goto ended;
+	}
+	step = "bind";
+	if (sa->sa_family != AF_UNIX && bind_source(&j->s, o) < 0)
+		goto ended;
+	step = "fcntl";
+	if (isocket_set_nonblocking(&j->s, true) < 0)
+		goto ended;
+	step = "connect";
+	if (isocket_connect(&j->s, sa) == 0 || j->s.failure != EINPROGRESS)
+		goto ended;
+	trace(run, "connect: EINPROGRESS, waiting up to %d ms",
+	    clock_ms_until(&j->deadline));
+	return 1;
+ended:
+	attempt_end(run, j, j->s.failure, step, false);
+	return 0;
+}
+
+/* Resolve `t`, through the one-entry cache of the run. */
+static int
+resolve(struct run *run, struct job *j)
+{
+	const struct target *t = j->t, *c = run->cached;
+	size_t i;
+
+	if (c == NULL || c->family != t->family || c->type != t->type ||
+	    strcmp(c->host, t->host) != 0) {
+		free(run->cache);
+		run->cache = NULL;
+		run->cached = t;
+		trace(run, "resolving %s", t->family == AF_UNIX ? "path" :
+		    "host");
+		run->cache_eai = target_resolve(t, &run->cache, &run->ncache,
+		    &run->cache_errno);
+		if (run->cache_eai == 0)
+			trace(run, "%zu address%s", run->ncache,
+			    run->ncache == 1 ? "" : "es");
+		else
+			trace(run, "resolution failed: %s",
+			    gai_strerror(run->cache_eai));
+	}
+	if (run->cache_eai != 0) {
+		j->r->eai_errno = run->cache_errno;
+		return run->cache_eai;
+	}
+	j->addrs = malloc(run->ncache * sizeof(*j->addrs));
+	j->r->attempts = calloc(run->ncache, sizeof(*j->r->attempts));
+	if (j->addrs == NULL || j->r->attempts == NULL)
+		return EAI_MEMORY;
+	memcpy(j->addrs, run->cache, run->ncache * sizeof(*j->addrs));
+	j->naddrs = run->ncache;
+	for (i = 0; i < j->naddrs; i++) {
+		struct sockaddr *sa = (struct sockaddr *)&j->addrs[i].ss;
+
+		if (sa->sa_family == AF_INET)
+			((struct sockaddr_in *)sa)->sin_port = htons(t->port);
+		else if (sa->sa_family == AF_INET6)
+			((struct sockaddr_in6 *)sa)->sin6_port = htons(t->port);
+	}
+	return 0;
+}
+
+/* Mark `j` finished and tell the caller. */
+static void
+job_finish(const struct run *run, struct job *j)
+{
+	struct timespec now = clock_now();
+
+	j->r->ms = clock_ms_between(&j->start, &now);
+	if (stopped(run->o) && probe_connected(j->r) == NULL)
+		j->r->signal = *run->o->stop;
+	free(j->addrs);
+	j->addrs = NULL;
+	if (run->o->done != NULL)
+		run->o->done(run->o->done_arg, j->index);
+}
+
+/*
+ * Move `j` on: start attempts until one is in flight (returns 1) or the
+ * target has its outcome (returns 0, job finished).
+ */
+static int
+job_advance(const struct run *run, struct job *j)
+{
+	struct probe_attempt *last;
+
+	for (;;) {
+		last = j->r->nattempts > 0 ?
+		    &j->r->attempts[j->r->nattempts - 1] : NULL;
+		if ((last != NULL && (last->error == 0 || last->deadline)) ||
+		    j->next >= j->naddrs || stopped(run->o))
+			break;
+		if (last != NULL && clock_ms_until(&j->deadline) == 0)
+			break;
+		if (attempt_start(run, j))
+			return 1;
+	}
+	job_finish(run, j);
+	return 0;
+}
+
+/* Begin target `index`: resolve it and start its first attempt. */
+static int
+job_begin(struct run *run, struct job *j, size_t index,
+    const struct target *targets, struct probe_result *results)
+{
+	struct timespec now;
+
+	memset(j, 0, sizeof(*j));
+	isocket_init(&j->s);
+	j->index = index;
+	j->t = &targets[index];
+	j->r = &results[index];
+	memset(j->r, 0, sizeof(*j->r));
+	j->start = clock_now();
+	j->deadline = clock_add_ms(j->start, run->o->timeout_ms);
+	j->r->eai = resolve(run, j);
+	now = clock_now();
+	j->r->resolve_ms = clock_ms_between(&j->start, &now);
+	if (j->r->eai != 0) {
+		job_finish(run, j);
+		return 0;
+	}
+	return job_advance(run, j);
 }
 
 void
-probe_run(const struct target *t, const struct probe_opts *o,
-    struct probe_result *r)
+probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
+    struct probe_result *results)
 {
 	struct run run = { .o = o, .start = clock_now() };
-	struct target_addr *addrs = NULL;
-	struct timespec now;
-	size_t n = 0, i;
+	unsigned cap = parallel_cap(o, n), running = 0, k, m;
+	struct job *slots;
+	struct pollfd *pfd;
+	unsigned *slot_of;
+	size_t next = 0;
+	int timeout, ms, rc, err;
 
-	memset(r, 0, sizeof(*r));
-	trace(&run, "resolving %s", t->family == AF_UNIX ? "path" : "host");
-	r->eai = target_resolve(t, &addrs, &n, &r->eai_errno);
-	now = clock_now();
-	r->resolve_ms = clock_ms_between(&run.start, &now);
-	if (r->eai != 0) {
-		trace(&run, "resolution failed: %s", gai_strerror(r->eai));
+	if (n == 0)
+		return;
+	slots = calloc(cap, sizeof(*slots));
+	pfd = calloc(cap, sizeof(*pfd));
+	slot_of = calloc(cap, sizeof(*slot_of));
+	if (slots == NULL || pfd == NULL || slot_of == NULL) {
+		for (; next < n; next++) {
+			memset(&results[next], 0, sizeof(results[next]));
+			results[next].eai = EAI_MEMORY;
+		}
 		goto out;
 	}
-	trace(&run, "%zu address%s", n, n == 1 ? "" : "es");
-	r->attempts = calloc(n, sizeof(*r->attempts));
-	if (r->attempts == NULL) {
-		r->eai = EAI_MEMORY;
-		goto out;
+	for (k = 0; k < cap; k++)
+		isocket_init(&slots[k].s);
+	while (next < n || running > 0) {
+		/* Fill the free slots, unless asked to stop. */
+		for (k = 0; k < cap && next < n && !stopped(o); k++)
+			if (slots[k].s.fd < 0 && job_begin(&run, &slots[k],
+			    next++, targets, results))
+				running++;
+		if (running == 0) {
+			if (stopped(o))
+				break;
+			continue;
+		}
+		m = 0;
+		timeout = -1;
+		for (k = 0; k < cap; k++) {
+			if (slots[k].s.fd < 0)
+				continue;
+			pfd[m].fd = slots[k].s.fd;
+			pfd[m].events = POLLOUT;
+			pfd[m].revents = 0;
+			slot_of[m++] = k;
+			ms = clock_ms_until(&slots[k].deadline);
+			if (timeout < 0 || ms < timeout)
+				timeout = ms;
+		}
+		rc = poll(pfd, m, timeout);
+		err = rc < 0 && errno != EINTR ? errno : 0;
+		for (k = 0; k < m; k++) {
+			struct job *j = &slots[slot_of[k]];
+
+			if (err != 0) {	/* poll itself failed: end them all */
+				attempt_end(&run, j, err, "poll", false);
+				job_finish(&run, j);
+				running--;
+				continue;
+			}
+			if (stopped(o))
+				attempt_end(&run, j, EINTR, "poll", false);
+			else if (rc > 0 && pfd[k].revents != 0) {
+				isocket_finish(&j->s);
+				attempt_end(&run, j, j->s.failure, "connect",
+				    false);
+			} else if (clock_ms_until(&j->deadline) == 0)
+				attempt_end(&run, j, ETIMEDOUT, "poll", true);
+			else
+				continue;
+			if (!job_advance(&run, j))
+				running--;
+		}
+		if (stopped(o) || err != 0)
+			break;
 	}
-	for (i = 0; i < n; i++) {
-		if (o->stop != NULL && *o->stop != 0)
-			break;
-		if (i > 0 && clock_ms_until(&o->deadline) == 0)
-			break;
-		r->attempts[i].addr = addrs[i];
-		r->nattempts++;
-		attempt(&run, t, &r->attempts[i]);
-		if (r->attempts[i].error == 0 || r->attempts[i].deadline)
-			break;
-		if (r->attempts[i].error == EINTR && o->stop != NULL &&
-		    *o->stop != 0)
-			break;
+	/* Targets never started, when stopped: interrupted before a try. */
+	for (; next < n; next++) {
+		memset(&results[next], 0, sizeof(results[next]));
+		results[next].signal = stopped(o) ? *o->stop : 0;
+		if (o->done != NULL)
+			o->done(o->done_arg, next);
 	}
 out:
-	if (o->stop != NULL && *o->stop != 0)
-		r->signal = *o->stop;
-	free(addrs);
-	now = clock_now();
-	r->ms = clock_ms_between(&run.start, &now);
+	free(run.cache);
+	free(slots);
+	free(pfd);
+	free(slot_of);
+}
+
+bool
+probe_sleep(const struct probe_opts *o, long ms)
+{
+	struct timespec until = clock_add_ms(clock_now(), ms);
+	int left;
+
+	while (!stopped(o) && (left = clock_ms_until(&until)) > 0)
+		poll(NULL, 0, left);
+	return !stopped(o);
+}
+
+unsigned
+probe_until(const struct target *targets, size_t n,
+    const struct probe_opts *o, long wait_ms, struct probe_result *results,
+    void (*round)(void *arg, unsigned rounds, const struct probe_result *r,
+    size_t n), void *round_arg)
+{
+	struct timespec end = clock_add_ms(clock_now(), wait_ms);
+	struct probe_opts ro = *o;
+	struct probe_result one;
+	long backoff = 50, left, pause;
+	unsigned rounds = 0;
+	size_t i;
+	bool all;
+
+	memset(results, 0, n * sizeof(*results));
+	for (;;) {
+		rounds++;
+		all = true;
+		for (i = 0; i < n; i++) {
+			if (rounds > 1 && probe_connected(&results[i]) != NULL)
+				continue;
+			/* No attempt runs past the end of the wait. */
+			left = clock_ms_until(&end);
+			ro.timeout_ms = o->timeout_ms < left || rounds == 1 ?
+			    o->timeout_ms : (left > 0 ? left : 1);
+			ro.done = NULL;
+			probe_run(&targets[i], 1, &ro, &one);
+			probe_result_free(&results[i]);
+			results[i] = one;
+			if (probe_connected(&results[i]) == NULL)
+				all = false;
+			if (stopped(o))
+				break;
+		}
+		if (round != NULL)
+			round(round_arg, rounds, results, n);
+		if (all || stopped(o))
+			break;
+		left = clock_ms_until(&end);
+		if (left <= 0)
+			break;
+		/* 50 ms doubling to 1 s, each with up to a quarter of jitter. */
+		pause = backoff - backoff / 4 + random() % (backoff / 4 + 1);
+		if (pause > left)
+			pause = left;
+		if (!probe_sleep(o, pause) || clock_ms_until(&end) <= 0)
+			break;
+		backoff = backoff * 2 > 1000 ? 1000 : backoff * 2;
+	}
+	return rounds;
 }
 
 void
@@ -237,6 +477,8 @@ probe_exit_code(const struct probe_result *r)
 {
 	const struct explain_entry *e;
 
+	if (probe_connected(r) != NULL)
+		return ISOCK_EXIT_CONNECTED;
 	if (r->signal != 0)
 		return ISOCK_EXIT_SIGNAL + r->signal;
 	if (r->eai != 0) {
@@ -245,9 +487,62 @@ probe_exit_code(const struct probe_result *r)
 		e = explain_lookup_eai(r->eai);
 		return e != NULL ? (int)e->exit_class : ISOCK_EXIT_NOTFOUND;
 	}
-	if (probe_connected(r) != NULL)
-		return ISOCK_EXIT_CONNECTED;
 	if (r->nattempts == 0)
 		return ISOCK_EXIT_TIMEDOUT;
 	return (int)explain_exit_class(r->attempts[r->nattempts - 1].error);
+}
+
+int
+probe_exit_code_all(const struct probe_result *r, size_t n, bool any)
+{
+	size_t i;
+	int first = 0, code;
+
+	for (i = 0; i < n; i++)
+		if (r[i].signal != 0)
+			return ISOCK_EXIT_SIGNAL + r[i].signal;
+	for (i = 0; i < n; i++) {
+		code = probe_exit_code(&r[i]);
+		if (code == 0 && any)
+			return 0;
+		if (code != 0 && first == 0)
+			first = code;
+	}
+	return first;
+}
+
+void
+probe_stats_add(struct probe_stats *s, const struct probe_result *r)
+{
+	const struct probe_attempt *a = probe_connected(r);
+
+	s->sent++;
+	if (a == NULL) {
+		s->last_failure = probe_exit_code(r);
+		return;
+	}
+	if (s->connected == 0 || a->ms < s->min)
+		s->min = a->ms;
+	if (s->connected == 0 || a->ms > s->max)
+		s->max = a->ms;
+	s->connected++;
+	s->sum += a->ms;
+	s->sumsq += a->ms * a->ms;
+}
+
+double
+probe_stats_avg(const struct probe_stats *s)
+{
+	return s->connected > 0 ? s->sum / (double)s->connected : 0.0;
+}
+
+double
+probe_stats_mdev(const struct probe_stats *s)
+{
+	double avg = probe_stats_avg(s), var;
+
+	if (s->connected == 0)
+		return 0.0;
+	var = s->sumsq / (double)s->connected - avg * avg;
+	return var > 0 ? sqrt(var) : 0.0;
 }

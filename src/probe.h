@@ -1,9 +1,11 @@
 /*
- * probe.h: running the attempts of a target under one deadline.
+ * probe.h: running the attempts of many targets on one event loop.
  *
- * probe_run() resolves a target and tries its addresses in order, each with
- * a non-blocking ISocket, until one connects, the deadline passes or a signal
- * asks it to stop.  It records what happened; it prints nothing.
+ * probe_run() resolves each target and tries its addresses in order, each
+ * with a non-blocking ISocket, until one connects, the target's deadline
+ * passes or a signal asks it to stop.  At most `parallel` attempts are in
+ * flight at once; each target's deadline starts when its turn comes.  It
+ * records what happened; it prints nothing.
  */
 #ifndef ISOCK_PROBE_H
 #define ISOCK_PROBE_H
@@ -15,8 +17,11 @@
 #include "exitcode.h"
 #include "target.h"
 
+#define PROBE_DEFAULT_PARALLEL 100
+
 struct probe_opts {
-	struct timespec deadline;	/* CLOCK_MONOTONIC, for the whole run */
+	long timeout_ms;		/* deadline of each target */
+	unsigned parallel;		/* attempts at once; 0: the default */
 	const struct sockaddr_storage *source; /* bind here first, or NULL */
 	socklen_t source_len;		/* 0: only the port below */
 	uint16_t source_port;		/* 0: any */
@@ -25,6 +30,9 @@ struct probe_opts {
 	/* Called with each step when not NULL: ms since the start, a line. */
 	void (*trace)(void *arg, double ms, const char *line);
 	void *trace_arg;
+	/* Called when target `index` has its result, when not NULL. */
+	void (*done)(void *arg, size_t index);
+	void *done_arg;
 };
 
 /* One address tried. */
@@ -43,19 +51,56 @@ struct probe_result {
 	size_t nattempts;
 	int signal;		/* non-zero: stopped by this signal */
 	double resolve_ms;	/* time spent resolving */
-	double ms;		/* time of the whole run */
+	double ms;		/* time of the whole target */
 };
 
-/* Resolve and connect; the result is always filled (free it). */
-void probe_run(const struct target *t, const struct probe_opts *o,
-    struct probe_result *r);
+/*
+ * Run one round over `n` targets; `results` has room for `n` (free each
+ * with probe_result_free).
+ */
+void probe_run(const struct target *targets, size_t n,
+    const struct probe_opts *o, struct probe_result *results);
+
+/*
+ * --wait: run rounds over the targets that have not connected, with a
+ * backoff of 50 ms doubling to 1 s (and jitter) between them, until all
+ * connected, `wait_ms` passed or a stop.  `results` holds the last outcome
+ * of each target.  Returns the number of rounds.
+ */
+unsigned probe_until(const struct target *targets, size_t n,
+    const struct probe_opts *o, long wait_ms, struct probe_result *results,
+    void (*round)(void *arg, unsigned rounds, const struct probe_result *r,
+    size_t n), void *round_arg);
+
+/* Sleep `ms`, or less when a stop arrives; false when stopped. */
+bool probe_sleep(const struct probe_opts *o, long ms);
 
 void probe_result_free(struct probe_result *r);
 
 /* The attempt that connected, or NULL. */
 const struct probe_attempt *probe_connected(const struct probe_result *r);
 
-/* The exit status the contract gives this result. */
+/* The exit status the contract gives one target's result. */
 int probe_exit_code(const struct probe_result *r);
+
+/*
+ * The exit status of a run: 0 when every target connected (with `any`,
+ * when one did), else the status of the first failing target in input order;
+ * a stop by signal N is 128+N.
+ */
+int probe_exit_code_all(const struct probe_result *r, size_t n, bool any);
+
+/* Statistics of --count for one target. */
+struct probe_stats {
+	unsigned long sent, connected;
+	double min, max, sum, sumsq;	/* over the connected probes, in ms */
+	int last_failure;		/* exit status of the last failure, 0 */
+};
+
+void probe_stats_add(struct probe_stats *s, const struct probe_result *r);
+
+/* Average and mean deviation (as ping's mdev) of the connected probes. */
+double probe_stats_avg(const struct probe_stats *s);
+double probe_stats_mdev(const struct probe_stats *s);
 
 #endif /* ISOCK_PROBE_H */

@@ -1,5 +1,5 @@
 /*
- * report.c: turning a probe result into text for people.
+ * report.c: turning results into text for people or JSON Lines for machines.
  */
 #include "config.h"
 
@@ -9,11 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "explain.h"
+#include "json.h"
 #include "report.h"
 #include "text.h"
 
 #define ADDR_TEXT 128		/* an IPv6 address with a zone, or a path */
+#define DIAG_LINES 12		/* facts shown at most */
 
 /* "127.0.0.1 port 80", "localhost (::1) port 80", "/run/x.sock". */
 static void
@@ -29,152 +30,504 @@ where(char *buf, size_t size, const struct target *t, const char *host,
 		snprintf(buf, size, "%s (%s) port %u", host, addr, port);
 }
 
-/* The meaning and check lines of an entry, indented under the headline. */
-static void
-explanation(FILE *f, const struct explain_entry *e,
-    const struct explain_ctx *ctx)
+/* The numeric text of an attempt's address, and its port. */
+static const char *
+attempt_addr(const struct probe_attempt *a, char *buf, size_t size,
+    unsigned *port)
 {
-	char buf[1024];
+	return target_addr_text((const struct sockaddr *)&a->addr.ss,
+	    a->addr.len, buf, size, port);
+}
 
-	if (explain_render(e, EXPLAIN_MEANING, ctx, buf, sizeof(buf)) != NULL)
-		fprintf(f, "  %s\n", buf);
-	if (explain_render(e, EXPLAIN_CHECK, ctx, buf, sizeof(buf)) != NULL)
-		fprintf(f, "  Check: %s\n", buf);
+static const char *
+family_name(int family)
+{
+	switch (family) {
+	case AF_INET:
+		return "inet";
+	case AF_INET6:
+		return "inet6";
+	case AF_UNIX:
+		return "unix";
+	default:
+		return "unspec";
+	}
+}
+
+static const char *
+type_name(int type)
+{
+	switch (type) {
+	case SOCK_DGRAM:
+		return "dgram";
+	case SOCK_SEQPACKET:
+		return "seqpacket";
+	default:
+		return "stream";
+	}
+}
+
+/* The explain entry of a failed result: its resolver code or errno. */
+static const struct explain_entry *
+result_entry(const struct probe_result *r, const struct probe_attempt *last)
+{
+	if (r->eai != 0)
+		return r->eai == EAI_SYSTEM ? explain_lookup_errno(r->eai_errno) :
+		    explain_lookup_eai(r->eai);
+	return last != NULL ? explain_lookup_errno(last->error) : NULL;
 }
 
 /* "connection refused (ECONNREFUSED, errno 111)" for an attempt. */
 static void
 outcome(char *buf, size_t size, const struct probe_attempt *a,
-    const struct explain_entry *e, const struct report_opts *o)
+    const struct report_opts *o)
 {
-	const char *step = a->step != NULL && strcmp(a->step, "connect") != 0 ?
-	    a->step : NULL;
+	const struct explain_entry *e = explain_lookup_errno(a->error);
+	const char *step = a->step != NULL && strcmp(a->step, "connect") != 0 &&
+	    strcmp(a->step, "poll") != 0 ? a->step : NULL;
 
 	if (a->deadline)
 		snprintf(buf, size, "no answer within the deadline of %.3g s "
 		    "(ETIMEDOUT, errno %d)", (double)o->timeout_ms / 1000.0,
 		    ETIMEDOUT);
-	else if (e != NULL)
-		snprintf(buf, size, "%s%s%s (%s, errno %d)", step ? step : "",
-		    step ? "() failed: " : "", e->summary, e->name, e->number);
+	else if (a->error == EINTR)
+		snprintf(buf, size, "interrupted");
 	else
-		snprintf(buf, size, "%s%s%s (errno %d)", step ? step : "",
-		    step ? "() failed: " : "", strerror(a->error), a->error);
+		snprintf(buf, size, "%s%s%s (%s, errno %d)", step ? step : "",
+		    step ? "() failed: " : "", e != NULL ? e->summary :
+		    strerror(a->error), e != NULL ? e->name : "unknown errno",
+		    a->error);
+}
+
+/* The facts as lines; returns how many. */
+static size_t
+fact_lines(const struct diag_facts *facts, char lines[][DIAG_LINE_MAX])
+{
+	return facts != NULL ? diagnose_lines(facts, lines, DIAG_LINES) : 0;
 }
 
 static void
-report_resolve_failure(const struct target *t, const struct probe_result *r,
-    const char *host, FILE *f)
+text_failure(const struct target *t, const struct probe_result *r,
+    const struct diag_facts *facts, const char *host, unsigned long seq,
+    const struct report_opts *o)
 {
-	const struct explain_entry *e = explain_lookup_eai(r->eai);
-	struct explain_ctx ctx = {
-		.kind = explain_ctx_kind_of(t->family, t->type),
-		.host = host, .addr = host, .port = t->port,
-		.proto = target_proto_name(t->family, t->type),
-	};
+	const struct probe_attempt *last = r->nattempts > 0 ?
+	    &r->attempts[r->nattempts - 1] : NULL;
+	const struct explain_entry *e = result_entry(r, last);
+	const char *proto = target_proto_name(t->family, t->type);
+	char addr[ADDR_TEXT], place[512], what[256], buf[1024], *esc = NULL;
+	char lines[DIAG_LINES][DIAG_LINE_MAX], seqtext[32] = "";
+	struct explain_ctx ctx;
+	unsigned port = t->port;
+	size_t i, nl;
 
-	if (r->eai == EAI_SYSTEM) {
-		e = explain_lookup_errno(r->eai_errno);
-		fprintf(f, "isock-connect: %s: resolving failed: %s (%s, errno "
-		    "%d)\n", host, e != NULL ? e->summary :
-		    strerror(r->eai_errno), e != NULL ? e->name : "?",
-		    r->eai_errno);
-	} else
-		fprintf(f, "isock-connect: %s: %s (%s, %d)\n", host,
-		    e != NULL ? e->summary : gai_strerror(r->eai),
-		    e != NULL ? e->name : "EAI", r->eai);
+	if (seq > 0)
+		snprintf(seqtext, sizeof(seqtext), "probe %lu: ", seq);
+	if (r->signal != 0 && last == NULL) {
+		fprintf(o->err, "isock-connect: %s%s: interrupted by %s before "
+		    "a connection was tried\n", seqtext, host,
+		    sigabbrev_np(r->signal) != NULL ?
+		    sigabbrev_np(r->signal) : "a signal");
+		return;
+	}
+	if (last != NULL) {
+		attempt_addr(last, addr, sizeof(addr), &port);
+		esc = text_escape_dup(addr);
+	}
+	where(place, sizeof(place), t, host, r->nattempts > 1 ? NULL : esc,
+	    port);
+	if (r->eai == EAI_SYSTEM)
+		snprintf(what, sizeof(what), "resolving failed: %s (%s, errno "
+		    "%d)", e != NULL ? e->summary : strerror(r->eai_errno),
+		    e != NULL ? e->name : "?", r->eai_errno);
+	else if (r->eai != 0)
+		snprintf(what, sizeof(what), "%s (%s, %d)", e != NULL ?
+		    e->summary : gai_strerror(r->eai), e != NULL ? e->name :
+		    "EAI", r->eai);
+	else if (r->signal != 0)
+		snprintf(what, sizeof(what), "interrupted by %s",
+		    sigabbrev_np(r->signal) != NULL ?
+		    sigabbrev_np(r->signal) : "a signal");
+	else
+		outcome(what, sizeof(what), last, o);
+	fprintf(o->err, "isock-connect: %s%s (%s): %s\n", seqtext, place, proto,
+	    what);
+	if (r->nattempts > 1)
+		for (i = 0; i < r->nattempts; i++) {
+			char one[ADDR_TEXT], *oesc;
+			unsigned p;
+
+			attempt_addr(&r->attempts[i], one, sizeof(one), &p);
+			oesc = text_escape_dup(one);
+			outcome(what, sizeof(what), &r->attempts[i], o);
+			fprintf(o->err, "  tried %s: %s\n", oesc != NULL ?
+			    oesc : "?", what);
+			free(oesc);
+		}
+	/* --count: one line a probe; the statistics follow. */
+	if (seq > 0)
+		goto out;
+	nl = fact_lines(facts, lines);
+	for (i = 0; i < nl; i++)
+		fprintf(o->err, "  Found: %s\n", lines[i]);
+	if (e != NULL && r->signal == 0) {
+		ctx = (struct explain_ctx){
+			.kind = explain_ctx_kind_of(t->family, t->type),
+			.addr = esc != NULL ? esc : host, .host = host,
+			.path = host, .proto = proto, .port = port,
+		};
+		if (explain_render(e, EXPLAIN_MEANING, &ctx, buf,
+		    sizeof(buf)) != NULL)
+			fprintf(o->err, "  %s\n", buf);
+		if (explain_render(e, EXPLAIN_CHECK, &ctx, buf,
+		    sizeof(buf)) != NULL)
+			fprintf(o->err, "  Check: %s\n", buf);
+	}
+out:
+	free(esc);
+}
+
+static void
+text_success(const struct target *t, const struct probe_attempt *ok,
+    const char *host, unsigned long seq, const struct report_opts *o)
+{
+	const char *proto = target_proto_name(t->family, t->type);
+	char addr[ADDR_TEXT], place[512], *esc;
+	unsigned port;
+
+	attempt_addr(ok, addr, sizeof(addr), &port);
+	esc = text_escape_dup(addr);
+	where(place, sizeof(place), t, host, esc, port);
+	free(esc);
+	if (seq > 0)
+		fprintf(o->out, "isock-connect: probe %lu: %s to %s (%s) in "
+		    "%.3f ms\n", seq, t->type == SOCK_DGRAM ?
+		    "association set" : "connected", place, proto, ok->ms);
+	else if (t->type == SOCK_DGRAM)
+		fprintf(o->out, "isock-connect: association set with %s (%s) "
+		    "in %.3f ms; no packet was sent, so nothing is known yet "
+		    "of the other end\n", place, proto, ok->ms);
+	else
+		fprintf(o->out, "isock-connect: connected to %s (%s) in %.3f "
+		    "ms\n", place, proto, ok->ms);
+}
+
+/* One attempt as a JSON object. */
+static void
+json_attempt(struct json *j, const struct probe_attempt *a)
+{
+	const struct explain_entry *e = explain_lookup_errno(a->error);
+	char addr[ADDR_TEXT];
+	unsigned port;
+
+	json_object_begin(j);
+	json_key(j, "address");
+	json_string(j, attempt_addr(a, addr, sizeof(addr), &port));
+	json_key(j, "outcome");
+	json_string(j, exitcode_name(a->error == 0 ? ISOCK_EXIT_CONNECTED :
+	    explain_exit_class(a->error)));
+	json_key(j, "errno");
+	if (a->error != 0 && e != NULL)
+		json_string(j, e->name);
+	else
+		json_null(j);
+	json_key(j, "errno_number");
+	if (a->error != 0)
+		json_int(j, a->error);
+	else
+		json_null(j);
+	json_key(j, "step");
+	json_string(j, a->step);
+	json_key(j, "deadline");
+	json_bool(j, a->deadline);
+	json_key(j, "elapsed_ms");
+	json_double(j, a->ms, 3);
+	json_object_end(j);
+}
+
+static void
+json_result(const struct target *t, const struct probe_result *r,
+    const struct diag_facts *facts, int code, unsigned long seq,
+    const struct report_opts *o)
+{
+	const struct probe_attempt *ok = probe_connected(r);
+	const struct probe_attempt *last = ok != NULL ? ok : r->nattempts > 0 ?
+	    &r->attempts[r->nattempts - 1] : NULL;
+	const struct explain_entry *e = ok != NULL ? NULL :
+	    result_entry(r, last);
+	char addr[ADDR_TEXT], lines[DIAG_LINES][DIAG_LINE_MAX], buf[1024];
+	struct explain_ctx ctx;
+	unsigned port = t->port;
+	struct json j;
+	size_t i, nl;
+
+	json_init(&j, o->out);
+	json_object_begin(&j);
+	json_key(&j, "schema");
+	json_string(&j, REPORT_SCHEMA);
+	json_key(&j, "kind");
+	json_string(&j, "result");
+	if (seq > 0) {
+		json_key(&j, "seq");
+		json_uint(&j, seq);
+	}
+	json_key(&j, "target");
+	json_string(&j, t->spec != NULL ? t->spec : t->host);
+	json_key(&j, t->family == AF_UNIX ? "path" : "host");
+	json_string(&j, t->host);
+	json_key(&j, "port");
+	if (t->family == AF_UNIX)
+		json_null(&j);
+	else
+		json_uint(&j, t->port);
+	json_key(&j, "family");
+	json_string(&j, family_name(last != NULL ?
+	    ((const struct sockaddr *)&last->addr.ss)->sa_family : t->family));
+	json_key(&j, "socktype");
+	json_string(&j, type_name(t->type));
+	json_key(&j, "proto");
+	json_string(&j, target_proto_name(t->family, t->type));
+	json_key(&j, "address");
+	if (last != NULL)
+		json_string(&j, attempt_addr(last, addr, sizeof(addr), &port));
+	else
+		json_null(&j);
+	json_key(&j, "outcome");
+	json_string(&j, r->signal != 0 && ok == NULL ? "interrupted" :
+	    exitcode_name(code >= ISOCK_EXIT_SIGNAL ? ISOCK_EXIT_SIGNAL :
+	    (enum isock_exit)code));
+	json_key(&j, "exit_code");
+	json_int(&j, code);
+	json_key(&j, "errno");
+	json_string(&j, e != NULL ? e->name : NULL);
+	json_key(&j, "errno_number");
 	if (e != NULL)
-		explanation(f, e, &ctx);
+		json_int(&j, e->number);
+	else
+		json_null(&j);
+	json_key(&j, "step");
+	json_string(&j, ok == NULL && r->eai != 0 ? "resolve" :
+	    last != NULL ? last->step : NULL);
+	json_key(&j, "elapsed_ms");
+	json_double(&j, ok != NULL ? ok->ms : r->ms, 3);
+	json_key(&j, "resolve_ms");
+	json_double(&j, r->resolve_ms, 3);
+	json_key(&j, "attempts");
+	json_array_begin(&j);
+	for (i = 0; i < r->nattempts; i++)
+		json_attempt(&j, &r->attempts[i]);
+	json_array_end(&j);
+	json_key(&j, "facts");
+	json_array_begin(&j);
+	nl = fact_lines(facts, lines);
+	for (i = 0; i < nl; i++)
+		json_string(&j, lines[i]);
+	json_array_end(&j);
+	json_key(&j, "explanation");
+	if (e != NULL) {
+		ctx = (struct explain_ctx){
+			.kind = explain_ctx_kind_of(t->family, t->type),
+			.addr = last != NULL ? addr : t->host, .host = t->host,
+			.path = t->host, .port = port,
+			.proto = target_proto_name(t->family, t->type),
+		};
+		json_object_begin(&j);
+		json_key(&j, "summary");
+		json_string(&j, e->summary);
+		json_key(&j, "meaning");
+		json_string(&j, explain_render(e, EXPLAIN_MEANING, &ctx, buf,
+		    sizeof(buf)));
+		json_key(&j, "check");
+		json_string(&j, explain_render(e, EXPLAIN_CHECK, &ctx, buf,
+		    sizeof(buf)));
+		json_object_end(&j);
+	} else
+		json_null(&j);
+	json_object_end(&j);
+	json_line_end(&j);
 }
 
 void
-report_text(const struct target *t, const struct probe_result *r,
+report_result(const struct target *t, const struct probe_result *r,
+    const struct diag_facts *facts, int code, unsigned long seq,
     const struct report_opts *o)
 {
-	const struct probe_attempt *ok = probe_connected(r), *last, *a;
-	const struct explain_entry *e;
-	const char *proto = target_proto_name(t->family, t->type);
-	char *host, addr[ADDR_TEXT], place[512], what[256];
-	struct explain_ctx ctx;
-	unsigned port;
-	size_t i;
+	const struct probe_attempt *ok = probe_connected(r);
+	char *host;
 
 	if (o->quiet)
 		return;
+	if (o->json) {
+		json_result(t, r, facts, code, seq, o);
+		return;
+	}
 	host = text_escape_dup(t->host);
 	if (host == NULL)
 		return;
-	if (r->signal != 0) {
-		fprintf(o->err, "isock-connect: interrupted by %s after %.3f ms, "
-		    "%zu address%s tried, none connected\n",
-		    sigabbrev_np(r->signal) != NULL ? sigabbrev_np(r->signal) :
-		    "a signal", r->ms, r->nattempts,
-		    r->nattempts == 1 ? "" : "es");
-		goto out;
-	}
-	if (r->eai != 0) {
-		report_resolve_failure(t, r, host, o->err);
-		goto out;
-	}
-	if (ok != NULL) {
-		char *esc;
-
-		target_addr_text((const struct sockaddr *)&ok->addr.ss,
-		    ok->addr.len, addr, sizeof(addr), &port);
-		esc = text_escape_dup(addr);
-		where(place, sizeof(place), t, host, esc, port);
-		free(esc);
-		if (t->type == SOCK_DGRAM)
-			fprintf(o->out, "isock-connect: association set with %s "
-			    "(%s) in %.3f ms; no packet was sent, so nothing "
-			    "is known yet of the other end\n", place, proto,
-			    ok->ms);
-		else
-			fprintf(o->out, "isock-connect: connected to %s (%s) in "
-			    "%.3f ms\n", place, proto, ok->ms);
-		goto out;
-	}
-	if (r->nattempts == 0)
-		goto out;
-	last = &r->attempts[r->nattempts - 1];
-	target_addr_text((const struct sockaddr *)&last->addr.ss,
-	    last->addr.len, addr, sizeof(addr), &port);
-	{
-		char *esc = text_escape_dup(addr);
-
-		where(place, sizeof(place), t, host,
-		    r->nattempts > 1 ? NULL : esc, port);
-		e = explain_lookup_errno(last->error);
-		outcome(what, sizeof(what), last, e, o);
-		fprintf(o->err, "isock-connect: %s (%s): %s\n", place, proto,
-		    what);
-		if (r->nattempts > 1)
-			for (i = 0; i < r->nattempts; i++) {
-				char one[ADDR_TEXT], *oesc;
-				unsigned p;
-
-				a = &r->attempts[i];
-				target_addr_text((const struct sockaddr *)
-				    &a->addr.ss, a->addr.len, one, sizeof(one),
-				    &p);
-				oesc = text_escape_dup(one);
-				outcome(what, sizeof(what), a,
-				    explain_lookup_errno(a->error), o);
-				fprintf(o->err, "  tried %s: %s\n",
-				    oesc != NULL ? oesc : "?", what);
-				free(oesc);
-			}
-		ctx = (struct explain_ctx){
-			.kind = explain_ctx_kind_of(t->family, t->type),
-			.addr = esc, .host = host, .path = host,
-			.proto = proto, .port = port,
-		};
-		if (e != NULL)
-			explanation(o->err, e, &ctx);
-		free(esc);
-	}
-out:
+	if (ok != NULL)
+		text_success(t, ok, host, seq, o);
+	else
+		text_failure(t, r, facts, host, seq, o);
 	free(host);
+}
+
+void
+report_summary(const int *codes, size_t n, int exit_code, int signal,
+    double ms, const struct report_opts *o)
+{
+	unsigned long count[ISOCK_EXIT_MAX + 2] = { 0 };
+	const char *sep = "";
+	struct json j;
+	size_t i;
+	int c;
+
+	if (o->quiet)
+		return;
+	for (i = 0; i < n; i++) {
+		c = codes[i];
+		count[c >= 0 && c <= ISOCK_EXIT_MAX ? c : ISOCK_EXIT_MAX + 1]++;
+	}
+	if (o->json) {
+		json_init(&j, o->out);
+		json_object_begin(&j);
+		json_key(&j, "schema");
+		json_string(&j, REPORT_SCHEMA);
+		json_key(&j, "kind");
+		json_string(&j, "summary");
+		json_key(&j, "targets");
+		json_uint(&j, n);
+		json_key(&j, "outcomes");
+		json_object_begin(&j);
+		for (c = 0; c <= ISOCK_EXIT_MAX; c++)
+			if (count[c] > 0) {
+				json_key(&j, exitcode_name((enum isock_exit)c));
+				json_uint(&j, count[c]);
+			}
+		if (count[ISOCK_EXIT_MAX + 1] > 0) {
+			json_key(&j, "interrupted");
+			json_uint(&j, count[ISOCK_EXIT_MAX + 1]);
+		}
+		json_object_end(&j);
+		json_key(&j, "exit_code");
+		json_int(&j, exit_code);
+		json_key(&j, "interrupted");
+		json_bool(&j, signal != 0);
+		json_key(&j, "signal");
+		if (signal != 0)
+			json_string(&j, sigabbrev_np(signal));
+		else
+			json_null(&j);
+		json_key(&j, "elapsed_ms");
+		json_double(&j, ms, 3);
+		json_object_end(&j);
+		json_line_end(&j);
+		return;
+	}
+	fprintf(o->out, "isock-connect: %zu targets: ", n);
+	for (c = 0; c <= ISOCK_EXIT_MAX; c++)
+		if (count[c] > 0) {
+			fprintf(o->out, "%s%lu %s", sep, count[c],
+			    exitcode_name((enum isock_exit)c));
+			sep = ", ";
+		}
+	if (count[ISOCK_EXIT_MAX + 1] > 0)
+		fprintf(o->out, "%s%lu interrupted", sep,
+		    count[ISOCK_EXIT_MAX + 1]);
+	fprintf(o->out, "; exit status %d\n", exit_code);
+}
+
+void
+report_stats(const struct target *t, const struct probe_stats *s,
+    const struct report_opts *o)
+{
+	char *host, place[512];
+	struct json j;
+
+	if (o->quiet)
+		return;
+	if (o->json) {
+		json_init(&j, o->out);
+		json_object_begin(&j);
+		json_key(&j, "schema");
+		json_string(&j, REPORT_SCHEMA);
+		json_key(&j, "kind");
+		json_string(&j, "statistics");
+		json_key(&j, "target");
+		json_string(&j, t->spec != NULL ? t->spec : t->host);
+		json_key(&j, "probes");
+		json_uint(&j, s->sent);
+		json_key(&j, "connected");
+		json_uint(&j, s->connected);
+		json_key(&j, "lost");
+		json_uint(&j, s->sent - s->connected);
+		json_key(&j, "min_ms");
+		json_double(&j, s->connected ? s->min : 0.0 / 0.0, 3);
+		json_key(&j, "avg_ms");
+		json_double(&j, s->connected ? probe_stats_avg(s) : 0.0 / 0.0, 3);
+		json_key(&j, "max_ms");
+		json_double(&j, s->connected ? s->max : 0.0 / 0.0, 3);
+		json_key(&j, "mdev_ms");
+		json_double(&j, s->connected ? probe_stats_mdev(s) : 0.0 / 0.0, 3);
+		json_object_end(&j);
+		json_line_end(&j);
+		return;
+	}
+	host = text_escape_dup(t->host);
+	where(place, sizeof(place), t, host != NULL ? host : "?", NULL,
+	    t->port);
+	fprintf(o->out, "--- %s (%s): %lu probes, %lu connected, %lu failed "
+	    "(%.0f%% loss)\n", place, target_proto_name(t->family, t->type),
+	    s->sent, s->connected,
+	    s->sent - s->connected, s->sent > 0 ? 100.0 *
+	    (double)(s->sent - s->connected) / (double)s->sent : 0.0);
+	if (s->connected > 0)
+		fprintf(o->out, "min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms\n",
+		    s->min, probe_stats_avg(s), s->max, probe_stats_mdev(s));
+	free(host);
+}
+
+void
+report_explain(const struct explain_entry *e, FILE *f)
+{
+	static const char *const ctxname[EXPLAIN_NCTX] = {
+		[EXPLAIN_ANY] = "any", [EXPLAIN_TCP] = "tcp",
+		[EXPLAIN_UDP] = "udp", [EXPLAIN_SCTP] = "sctp",
+		[EXPLAIN_UNIX] = "unix",
+	};
+	struct explain_ctx ctx = {
+		.addr = "ADDR", .host = "HOST", .path = "PATH", .port = 0,
+	};
+	char buf[1024];
+	int k;
+
+	fprintf(f, "%s (%s %d): %s\nexit status %d (%s)\n", e->name,
+	    e->kind == EXPLAIN_EAI ? "getaddrinfo code" : "errno", e->number,
+	    e->summary, (int)e->exit_class, exitcode_name(e->exit_class));
+	for (k = 0; k < EXPLAIN_NCTX; k++) {
+		if (e->meaning[k] == NULL && e->check[k] == NULL)
+			continue;
+		ctx.kind = (enum explain_ctx_kind)k;
+		ctx.proto = ctxname[k];
+		fprintf(f, "\n[%s]\n", ctxname[k]);
+		if (explain_render(e, EXPLAIN_MEANING, &ctx, buf,
+		    sizeof(buf)) != NULL)
+			fprintf(f, "  %s\n", buf);
+		if (explain_render(e, EXPLAIN_CHECK, &ctx, buf,
+		    sizeof(buf)) != NULL)
+			fprintf(f, "  Check: %s\n", buf);
+	}
+}
+
+void
+report_list_errors(FILE *f)
+{
+	const struct explain_entry *t;
+	size_t n, i;
+
+	t = explain_table(&n);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%-16s %5d %3d  %s\n", t[i].name, t[i].number,
+		    (int)t[i].exit_class, t[i].summary);
 }
 
 void
@@ -184,4 +537,16 @@ report_trace(void *arg, double ms, const char *line)
 
 	fprintf((FILE *)arg, "* [%9.3f ms] %s\n", ms, esc != NULL ? esc : line);
 	free(esc);
+}
+
+void
+report_progress(FILE *tty, double ms, unsigned rounds, const char *last,
+    bool clear)
+{
+	if (clear)
+		fputs("\r\033[K", tty);
+	else
+		fprintf(tty, "\r\033[Kwaiting: %.1f s, %u attempt%s, last: %s",
+		    ms / 1000.0, rounds, rounds == 1 ? "" : "s", last);
+	fflush(tty);
 }

@@ -1,8 +1,10 @@
 /*
- * report.h: turning a probe result into text for people.
+ * report.h: turning results into text for people or JSON Lines for machines.
  *
- * Everything that came from outside (host names, paths) is escaped before it
- * is printed.  Successes go to `out`, failures to `err`; quiet prints nothing.
+ * Everything that came from outside (host names, paths, facts that hold
+ * them) is escaped before it is printed: with \xHH in text, and by the JSON
+ * writer's rules in JSON.  In text, successes go to `out` and failures to
+ * `err`; JSON goes to `out` only.  Quiet prints nothing.
  */
 #ifndef ISOCK_REPORT_H
 #define ISOCK_REPORT_H
@@ -10,21 +12,52 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "diagnose.h"
+#include "explain.h"
 #include "probe.h"
 #include "target.h"
 
+#define REPORT_SCHEMA "isock-connect/1"
+
 struct report_opts {
-	FILE *out;		/* successes */
+	FILE *out;		/* successes, JSON, summaries */
 	FILE *err;		/* failures and traces */
 	bool quiet;
+	bool json;
 	long timeout_ms;	/* the deadline asked for, to name it */
 };
 
-/* Print the outcome of `r` for target `t`. */
-void report_text(const struct target *t, const struct probe_result *r,
+/*
+ * The outcome of one target: a headline, each address tried, the facts
+ * found (`facts` may be NULL), the meaning and what to check.  `seq` is the
+ * probe number with --count (0 otherwise); `code` the exit status.
+ */
+void report_result(const struct target *t, const struct probe_result *r,
+    const struct diag_facts *facts, int code, unsigned long seq,
     const struct report_opts *o);
+
+/*
+ * The closing summary of a run of several targets, or of any JSON run:
+ * counts per outcome, the exit status, and whether a signal ended it.
+ */
+void report_summary(const int *codes, size_t n, int exit_code, int signal,
+    double ms, const struct report_opts *o);
+
+/* The statistics of --count for one target. */
+void report_stats(const struct target *t, const struct probe_stats *s,
+    const struct report_opts *o);
+
+/* --explain: every text of one entry, offline. */
+void report_explain(const struct explain_entry *e, FILE *f);
+
+/* --list-errors: one line per entry: name, number, exit status, summary. */
+void report_list_errors(FILE *f);
 
 /* A probe trace callback: "* [   0.123 ms] line" on the FILE * `arg`. */
 void report_trace(void *arg, double ms, const char *line);
+
+/* The --wait progress line on a terminal; `clear` erases it. */
+void report_progress(FILE *tty, double ms, unsigned rounds,
+    const char *last, bool clear);
 
 #endif /* ISOCK_REPORT_H */

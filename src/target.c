@@ -186,9 +186,10 @@ check_ipv6(const char *host, char **cause)
 	return -1;
 }
 
-int
-target_make(struct target *t, const char *host, const char *port,
-    int family, int type, char **cause)
+/* Fill `t` for HOST and a port number (see target_make). */
+static int
+make_host(struct target *t, const char *host, uint16_t port, int family,
+    int type, char **cause)
 {
 	struct in_addr a4;
 	size_t n = strlen(host);
@@ -235,11 +236,8 @@ target_make(struct target *t, const char *host, const char *port,
 		free(h);
 		return -1;
 	}
-	if (target_parse_port(port, type, &t->port, cause) < 0) {
-		free(h);
-		return -1;
-	}
 	t->host = h;
+	t->port = port;
 	t->literal = lit_family != AF_UNSPEC;
 	t->family = t->literal ? lit_family : family;
 	t->type = type;
@@ -248,6 +246,23 @@ target_make(struct target *t, const char *host, const char *port,
 nomem:
 	*cause = text_printf("out of memory");
 	return -1;
+}
+
+int
+target_make(struct target *t, const char *host, const char *port,
+    int family, int type, char **cause)
+{
+	uint16_t p;
+
+	memset(t, 0, sizeof(*t));
+	if (make_host(t, host, 0, family, type, cause) < 0)
+		return -1;
+	if (target_parse_port(port, type, &p, cause) < 0) {
+		target_free(t);
+		return -1;
+	}
+	t->port = p;
+	return 0;
 }
 
 int
@@ -282,7 +297,287 @@ void
 target_free(struct target *t)
 {
 	free(t->host);
+	free(t->spec);
 	t->host = NULL;
+	t->spec = NULL;
+}
+
+/* True when `text` is a range of numbers "FIRST-LAST". */
+static bool
+is_range(const char *text, unsigned long *first, unsigned long *last)
+{
+	char *end;
+
+	if (text[0] < '0' || text[0] > '9')
+		return false;
+	*first = strtoul(text, &end, 10);
+	if (*end != '-' || end[1] < '0' || end[1] > '9')
+		return false;
+	*last = strtoul(end + 1, &end, 10);
+	return *end == '\0';
+}
+
+int
+target_parse_ports(const char *text, int type, uint16_t **ports, char **cause)
+{
+	char *copy, *item, *save = NULL;
+	uint16_t *v = NULL, *nv, one;
+	unsigned long first, last, p;
+	size_t n = 0, cap = 0;
+
+	*ports = NULL;
+	if (*text == '\0' || text[strlen(text) - 1] == ',' || text[0] == ',' ||
+	    strstr(text, ",,") != NULL) {
+		*cause = quote_cause("invalid port list '%s': expected ports "
+		    "or ranges separated by single commas, as in 80,443,"
+		    "8000-8010", text);
+		return -1;
+	}
+	copy = strdup(text);
+	if (copy == NULL) {
+		*cause = text_printf("out of memory");
+		return -1;
+	}
+	for (item = strtok_r(copy, ",", &save); item != NULL;
+	    item = strtok_r(NULL, ",", &save)) {
+		if (is_range(item, &first, &last)) {
+			if (first < 1 || last > 65535 || first > last) {
+				*cause = quote_cause("invalid port range '%s': "
+				    "expected FIRST-LAST with 1 <= FIRST <= "
+				    "LAST <= 65535", item);
+				goto fail;
+			}
+		} else {
+			if (target_parse_port(item, type, &one, cause) < 0)
+				goto fail;
+			first = last = one;
+		}
+		if (n + (last - first + 1) > TARGET_MAX) {
+			*cause = text_printf("more than %d ports in one run",
+			    TARGET_MAX);
+			goto fail;
+		}
+		if (n + (last - first + 1) > cap) {
+			cap = n + (last - first + 1) + 16;
+			nv = realloc(v, cap * sizeof(*v));
+			if (nv == NULL) {
+				*cause = text_printf("out of memory");
+				goto fail;
+			}
+			v = nv;
+		}
+		for (p = first; p <= last; p++)
+			v[n++] = (uint16_t)p;
+	}
+	free(copy);
+	*ports = v;
+	return (int)n;
+fail:
+	free(copy);
+	free(v);
+	return -1;
+}
+
+/* Room for `more` targets in `l`. */
+static int
+list_reserve(struct target_list *l, size_t more, char **cause)
+{
+	struct target *nv;
+	size_t cap;
+
+	if (l->n + more > TARGET_MAX) {
+		*cause = text_printf("more than %d targets in one run",
+		    TARGET_MAX);
+		return -1;
+	}
+	if (l->n + more <= l->cap)
+		return 0;
+	cap = l->cap > 0 ? l->cap * 2 : 16;
+	while (cap < l->n + more)
+		cap *= 2;
+	nv = realloc(l->v, cap * sizeof(*nv));
+	if (nv == NULL) {
+		*cause = text_printf("out of memory");
+		return -1;
+	}
+	l->v = nv;
+	l->cap = cap;
+	return 0;
+}
+
+/* Add HOST with every port of the list PORTS; `spec` names them. */
+static int
+add_host_ports(struct target_list *l, const char *host, const char *ports,
+    const char *spec, int family, int type, char **cause)
+{
+	struct target t;
+	uint16_t *pv;
+	int np, i;
+
+	if (make_host(&t, host, 0, family, type, cause) < 0)
+		return -1;
+	np = target_parse_ports(ports, type, &pv, cause);
+	if (np < 0 || list_reserve(l, (size_t)np, cause) < 0) {
+		if (np >= 0)
+			free(pv);
+		target_free(&t);
+		return -1;
+	}
+	for (i = 0; i < np; i++) {
+		struct target *d = &l->v[l->n];
+
+		*d = t;
+		d->port = pv[i];
+		d->host = strdup(t.host);
+		d->spec = strdup(spec);
+		if (d->host == NULL || d->spec == NULL) {
+			target_free(d);
+			free(pv);
+			target_free(&t);
+			*cause = text_printf("out of memory");
+			return -1;
+		}
+		l->n++;
+	}
+	free(pv);
+	target_free(&t);
+	return 0;
+}
+
+static int
+add_unix(struct target_list *l, const char *path, const char *spec, int type,
+    char **cause)
+{
+	if (list_reserve(l, 1, cause) < 0 ||
+	    target_make_unix(&l->v[l->n], path, type, cause) < 0)
+		return -1;
+	l->v[l->n].spec = strdup(spec);
+	if (l->v[l->n].spec == NULL) {
+		target_free(&l->v[l->n]);
+		*cause = text_printf("out of memory");
+		return -1;
+	}
+	l->n++;
+	return 0;
+}
+
+int
+target_list_parse(struct target_list *l, char **words, size_t n, int family,
+    int type, char **cause)
+{
+	const char *w, *colon, *close;
+	char *host, *spec;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		w = words[i];
+		if (family == AF_UNIX || strncmp(w, "unix:", 5) == 0) {
+			if (add_unix(l, family == AF_UNIX ? w : w + 5, w, type,
+			    cause) < 0)
+				return -1;
+			continue;
+		}
+		colon = strchr(w, ':');
+		close = w[0] == '[' ? strstr(w, "]:") : NULL;
+		if (close != NULL || (colon != NULL &&
+		    strchr(colon + 1, ':') == NULL)) {
+			/* HOST:PORTS or [IPV6]:PORTS */
+			if (close != NULL) {
+				host = strndup(w, (size_t)(close - w) + 1);
+				colon = close + 1;
+			} else
+				host = strndup(w, (size_t)(colon - w));
+			if (host == NULL) {
+				*cause = text_printf("out of memory");
+				return -1;
+			}
+			rc = add_host_ports(l, host, colon + 1, w, family, type,
+			    cause);
+			free(host);
+			if (rc < 0)
+				return -1;
+			continue;
+		}
+		/* HOST PORTS, in two words */
+		if (i + 1 >= n) {
+			*cause = quote_cause("missing PORT after the host '%s'",
+			    w);
+			return -1;
+		}
+		spec = text_printf("%s %s", w, words[i + 1]);
+		if (spec == NULL) {
+			*cause = text_printf("out of memory");
+			return -1;
+		}
+		rc = add_host_ports(l, w, words[i + 1], spec, family, type,
+		    cause);
+		free(spec);
+		if (rc < 0)
+			return -1;
+		i++;
+	}
+	return 0;
+}
+
+int
+target_list_read(struct target_list *l, FILE *f, const char *name,
+    int family, int type, char **cause)
+{
+	char *line = NULL, *p, *words[3], *why, *save = NULL;
+	size_t cap = 0, n, lineno = 0;
+	ssize_t len;
+	int rc = 0;
+
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		if ((p = strchr(line, '#')) != NULL)
+			*p = '\0';
+		n = 0;
+		for (p = strtok_r(line, " \t\r\n", &save); p != NULL && n < 3;
+		    p = strtok_r(NULL, " \t\r\n", &save))
+			words[n++] = p;
+		if (n == 0)
+			continue;
+		why = NULL;
+		if (n == 3)
+			why = text_printf("too many words: expected HOST PORT, "
+			    "HOST:PORT or unix:PATH");
+		else if (n == 2 && (family == AF_UNIX ||
+		    strncmp(words[0], "unix:", 5) == 0 ||
+		    (strchr(words[0], ':') != NULL && words[0][0] != '[' &&
+		    strchr(strchr(words[0], ':') + 1, ':') == NULL)))
+			why = text_printf("one target a line: expected HOST "
+			    "PORT, HOST:PORT or unix:PATH");
+		else if (target_list_parse(l, words, n, family, type, &why) == 0)
+			continue;
+		*cause = quote_cause("%s", name);
+		p = *cause;
+		*cause = text_printf("%s line %zu: %s", p != NULL ? p : "?",
+		    lineno, why != NULL ? why : "out of memory");
+		free(p);
+		free(why);
+		rc = -1;
+		break;
+	}
+	if (rc == 0 && ferror(f)) {
+		*cause = quote_cause("cannot read '%s'", name);
+		rc = -1;
+	}
+	free(line);
+	return rc;
+}
+
+void
+target_list_free(struct target_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		target_free(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
 }
 
 /* The one candidate of a Unix path. */

@@ -10,10 +10,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
 struct target {
+	char *spec;		/* the operand or line it came from, as given */
 	int family;		/* AF_UNSPEC, AF_INET, AF_INET6 or AF_UNIX */
 	int type;		/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
 	int protocol;		/* 0, or IPPROTO_SCTP for IP seqpacket */
@@ -51,6 +53,43 @@ int target_make_unix(struct target *t, const char *path, int type,
 
 /* Free what target_make*() allocated. */
 void target_free(struct target *t);
+
+/* At most this many targets in one run (ports of lists and ranges count). */
+#define TARGET_MAX 65536
+
+/* A growing list of targets, in input order. */
+struct target_list {
+	struct target *v;
+	size_t n, cap;
+};
+
+/*
+ * Parse a port list: ports and services separated by commas, and ranges of
+ * numbers "FIRST-LAST", as in "80,443,8000-8010".  Returns the number of
+ * ports put in the new array `*ports`, or -1 with `*cause` set.
+ */
+int target_parse_ports(const char *text, int type, uint16_t **ports,
+    char **cause);
+
+/*
+ * Add the targets of `n` words to `l`: "HOST PORTS", "HOST:PORTS",
+ * "[IPV6]:PORTS", "unix:PATH", or with `family` AF_UNIX, a PATH each.
+ * PORTS may be a list (see target_parse_ports).  Returns 0, or -1 with
+ * `*cause` set to a sentence that quotes the bad word.
+ */
+int target_list_parse(struct target_list *l, char **words, size_t n,
+    int family, int type, char **cause);
+
+/*
+ * Add the targets of a file, one target a line in the forms above, words
+ * separated by blanks; '#' starts a comment.  `name` names the file in
+ * errors ("FILE line N: ...").
+ */
+int target_list_read(struct target_list *l, FILE *f, const char *name,
+    int family, int type, char **cause);
+
+/* Free every target of `l` and the list itself. */
+void target_list_free(struct target_list *l);
 
 /*
  * The candidate addresses of `t`, in the order to try them, in a new array
