@@ -168,6 +168,7 @@ run_targets(const struct options *o, struct probe_opts *po)
 	struct timespec start = clock_now(), end;
 	struct run run;
 	int status = 0, sig = 0;
+	bool one_ok = false;
 
 	memset(&run, 0, sizeof(run));
 	run.o = o;
@@ -179,6 +180,8 @@ run_targets(const struct options *o, struct probe_opts *po)
 	run.ready = calloc(n, sizeof(*run.ready));
 	if (o->count > 0)
 		run.stats = calloc(n, sizeof(*run.stats));
+	if (n > 1)
+		run.ro.seen = calloc(REPORT_SEEN_MAX, 1);
 	if (run.results == NULL || run.facts == NULL || run.codes == NULL ||
 	    run.ready == NULL || (o->count > 0 && run.stats == NULL)) {
 		fprintf(stderr, "isock-connect: out of memory for %zu targets\n",
@@ -213,14 +216,16 @@ run_targets(const struct options *o, struct probe_opts *po)
 	} else
 		probe_run(o->targets.v, n, po, run.results);
 	sig = stop_signal;
-	status = sig != 0 ? ISOCK_EXIT_SIGNAL + sig : 0;
-	for (i = 0; i < n && status == 0; i++)
-		if (run.codes[i] == 0 && o->any)
-			break;
-		else if (run.codes[i] != 0)
+	status = 0;
+	for (i = 0; i < n; i++)
+		if (run.codes[i] == 0)
+			one_ok = true;
+		else if (status == 0)
 			status = run.codes[i];
-	if (o->any && i < n && sig == 0)
+	if (o->any && one_ok)
 		status = 0;
+	if (sig != 0)
+		status = ISOCK_EXIT_SIGNAL + sig;
 	end = clock_now();
 	if (n > 1 || o->json)
 		report_summary(run.codes, n, status, sig,
@@ -237,6 +242,7 @@ out:
 	free(run.codes);
 	free(run.ready);
 	free(run.stats);
+	free(run.ro.seen);
 	return status;
 }
 

@@ -170,6 +170,12 @@ text_failure(const struct target *t, const struct probe_result *r,
 	nl = fact_lines(facts, lines);
 	for (i = 0; i < nl; i++)
 		fprintf(o->err, "  Found: %s\n", lines[i]);
+	if (e != NULL && o->seen != NULL && e->kind == EXPLAIN_ERRNO &&
+	    e->number >= 0 && e->number < REPORT_SEEN_MAX) {
+		if (o->seen[e->number])
+			goto out;	/* explained under an earlier target */
+		o->seen[e->number] = 1;
+	}
 	if (e != NULL && r->signal == 0) {
 		ctx = (struct explain_ctx){
 			.kind = explain_ctx_kind_of(t->family, t->type),

@@ -25,7 +25,15 @@ struct report_opts {
 	bool quiet;
 	bool json;
 	long timeout_ms;	/* the deadline asked for, to name it */
+	/*
+	 * With several targets: REPORT_SEEN_MAX flags, one per errno, so the
+	 * meaning and the check of an errno are printed once, under its
+	 * first failure; NULL prints them under every failure.
+	 */
+	unsigned char *seen;
 };
+
+#define REPORT_SEEN_MAX 512
 
 /*
  * The outcome of one target: a headline, each address tried, the facts
