@@ -17,7 +17,7 @@
 /* Long-only options get codes above the characters. */
 enum {
 	OPT_FAMILY = 256, OPT_ANY, OPT_TARGETS, OPT_WAIT, OPT_EXPLAIN,
-	OPT_LIST_ERRORS
+	OPT_LIST_ERRORS, OPT_PROBE
 };
 
 const struct cli_option cli_options[] = {
@@ -32,6 +32,8 @@ const struct cli_option cli_options[] = {
 	{ "timeout", 'w', "SECONDS", "deadline of the whole attempt (default 5)" },
 	{ "source", 's', "ADDR", "connect from this local IP address" },
 	{ "source-port", 'p', "PORT", "connect from this local port" },
+	{ "probe", OPT_PROBE, NULL, "datagram: send one empty datagram and wait "
+	  "for a reply or an ICMP error" },
 	{ "broadcast", 'b', NULL, "allow a broadcast address (SO_BROADCAST, "
 	  "datagram only)" },
 	{ "targets", OPT_TARGETS, "FILE", "read targets from FILE, one a line "
@@ -243,6 +245,11 @@ validate(struct options *o, int noperands, char **operands,
 		    "only: add -u");
 		return -1;
 	}
+	if (o->probe && o->type != SOCK_DGRAM) {
+		*cause = text_printf("--probe applies to datagram sockets only: "
+		    "add -u (a stream connect is a probe already)");
+		return -1;
+	}
 	if (sfamily != AF_UNSPEC && o->family != AF_UNSPEC &&
 	    sfamily != o->family) {
 		*cause = text_printf("the --source address is %s but %s was "
@@ -363,6 +370,9 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 			break;
 		case 'b':
 			o->broadcast = true;
+			break;
+		case OPT_PROBE:
+			o->probe = true;
 			break;
 		case 'q':
 			o->quiet = true;

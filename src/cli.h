@@ -33,6 +33,7 @@ struct options {
 	socklen_t source_len;
 	uint16_t source_port;	/* -p, 0 when not given */
 	bool broadcast;		/* -b */
+	bool probe;		/* --probe: a datagram after the connect */
 	bool quiet;		/* -q */
 	int verbose;		/* -v, counted */
 	bool json;		/* --json: JSON Lines on stdout */

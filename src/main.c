@@ -306,6 +306,7 @@ main(int argc, char **argv)
 	po.source_len = o.has_source ? o.source_len : 0;
 	po.source_port = o.source_port;
 	po.broadcast = o.broadcast;
+	po.probe = o.probe;
 	po.stop = &stop_signal;
 	if (o.verbose > 0 && !o.quiet) {
 		po.trace = report_trace;

@@ -27,6 +27,7 @@ struct job {
 	struct target_addr *addrs;
 	size_t naddrs, next;
 	ISocket s;			/* the attempt in flight, fd -1 if none */
+	short events;			/* POLLOUT: connecting; POLLIN: probing */
 	struct timespec start, deadline, attempt_start;
 };
 
@@ -124,6 +125,20 @@ bind_source(ISocket *s, const struct probe_opts *o)
 	return 0;
 }
 
+/*
+ * What came back to a --probe datagram: 0 for a reply, else the error the
+ * kernel queued from an ICMP message (ECONNREFUSED: port unreachable).
+ */
+static int
+probe_answer(ISocket *s)
+{
+	char buf[1];
+
+	if (recv(s->fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC) >= 0)
+		return 0;
+	return errno == EAGAIN ? ETIMEDOUT : errno;
+}
+
 /* Record the end of the attempt in flight with `err`, and close it. */
 static void
 attempt_end(const struct run *run, struct job *j, int err, const char *step,
@@ -181,7 +196,23 @@ attempt_start(const struct run *run, struct job *j)
 	if (isocket_set_nonblocking(&j->s, true) < 0)
 		goto ended;
 	step = "connect";
-	if (isocket_connect(&j->s, sa) == 0 || j->s.failure != EINPROGRESS)
+	j->events = POLLOUT;
+	if (isocket_connect(&j->s, sa) == 0) {
+		if (!o->probe || j->t->type != SOCK_DGRAM)
+			goto ended;
+		/* --probe: one empty datagram, then wait for what comes back. */
+		step = "send";
+		if (send(j->s.fd, "", 0, 0) < 0) {
+			j->s.failure = errno;
+			goto ended;
+		}
+		a->probed = true;
+		j->events = POLLIN;
+		trace(run, "association set; sent an empty datagram, waiting up "
+		    "to %d ms for a reply", clock_ms_until(&j->deadline));
+		return 1;
+	}
+	if (j->s.failure != EINPROGRESS)
 		goto ended;
 	trace(run, "connect: EINPROGRESS, waiting up to %d ms",
 	    clock_ms_until(&j->deadline));
@@ -342,7 +373,7 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 			if (slots[k].s.fd < 0)
 				continue;
 			pfd[m].fd = slots[k].s.fd;
-			pfd[m].events = POLLOUT;
+			pfd[m].events = slots[k].events;
 			pfd[m].revents = 0;
 			slot_of[m++] = k;
 			ms = clock_ms_until(&slots[k].deadline);
@@ -362,6 +393,10 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 			}
 			if (stopped(o))
 				attempt_end(&run, j, EINTR, "poll", false);
+			else if (rc > 0 && pfd[k].revents != 0 &&
+			    j->events == POLLIN)
+				attempt_end(&run, j, probe_answer(&j->s),
+				    "recv", false);
 			else if (rc > 0 && pfd[k].revents != 0) {
 				isocket_finish(&j->s);
 				attempt_end(&run, j, j->s.failure, "connect",

@@ -26,6 +26,7 @@ struct probe_opts {
 	socklen_t source_len;		/* 0: only the port below */
 	uint16_t source_port;		/* 0: any */
 	bool broadcast;			/* SO_BROADCAST on datagram sockets */
+	bool probe;			/* datagram: send one, await the answer */
 	volatile sig_atomic_t *stop;	/* set non-zero (a signal number) to stop */
 	/* Called with each step when not NULL: ms since the start, a line. */
 	void (*trace)(void *arg, double ms, const char *line);
@@ -41,6 +42,7 @@ struct probe_attempt {
 	int error;		/* 0: connected (or association set) */
 	const char *step;	/* the call that failed: "socket", "bind", ... */
 	bool deadline;		/* the error is our deadline, not the kernel's */
+	bool probed;		/* --probe: a datagram was sent */
 	double ms;		/* time spent on this address */
 };
 

@@ -83,10 +83,16 @@ outcome(char *buf, size_t size, const struct probe_attempt *a,
     const struct report_opts *o)
 {
 	const struct explain_entry *e = explain_lookup_errno(a->error);
+	/* connect, poll and recv failures are the answer itself, not a step. */
 	const char *step = a->step != NULL && strcmp(a->step, "connect") != 0 &&
-	    strcmp(a->step, "poll") != 0 ? a->step : NULL;
+	    strcmp(a->step, "poll") != 0 && strcmp(a->step, "recv") != 0 ?
+	    a->step : NULL;
 
-	if (a->deadline)
+	if (a->deadline && a->probed)
+		snprintf(buf, size, "no answer to the datagram within the "
+		    "deadline of %.3g s (open or filtered)",
+		    (double)o->timeout_ms / 1000.0);
+	else if (a->deadline)
 		snprintf(buf, size, "no answer within the deadline of %.3g s "
 		    "(ETIMEDOUT, errno %d)", (double)o->timeout_ms / 1000.0,
 		    ETIMEDOUT);
@@ -176,6 +182,15 @@ text_failure(const struct target *t, const struct probe_result *r,
 			goto out;	/* explained under an earlier target */
 		o->seen[e->number] = 1;
 	}
+	if (last != NULL && last->probed && last->deadline) {
+		fprintf(o->err, "  A datagram was sent and neither a reply "
+		    "nor an ICMP error came back: a service that ignores an "
+		    "empty datagram and a firewall that drops it look the same "
+		    "from here.\n  Check: send the service's own request (dig, "
+		    "ntpdate -q, ...), or look for the socket with `ss -lunp` "
+		    "on that host.\n");
+		goto out;
+	}
 	if (e != NULL && r->signal == 0) {
 		ctx = (struct explain_ctx){
 			.kind = explain_ctx_kind_of(t->family, t->type),
@@ -206,9 +221,13 @@ text_success(const struct target *t, const struct probe_attempt *ok,
 	where(place, sizeof(place), t, host, esc, port);
 	free(esc);
 	if (seq > 0)
-		fprintf(o->out, "isock-connect: probe %lu: %s to %s (%s) in "
-		    "%.3f ms\n", seq, t->type == SOCK_DGRAM ?
-		    "association set" : "connected", place, proto, ok->ms);
+		fprintf(o->out, "isock-connect: probe %lu: %s %s (%s) in "
+		    "%.3f ms\n", seq, ok->probed ? "reply from" :
+		    t->type == SOCK_DGRAM ? "association set with" :
+		    "connected to", place, proto, ok->ms);
+	else if (ok->probed)
+		fprintf(o->out, "isock-connect: reply from %s (%s) in %.3f ms: "
+		    "something answered the datagram\n", place, proto, ok->ms);
 	else if (t->type == SOCK_DGRAM)
 		fprintf(o->out, "isock-connect: association set with %s (%s) "
 		    "in %.3f ms; no packet was sent, so nothing is known yet "
@@ -298,8 +317,12 @@ json_result(const struct target *t, const struct probe_result *r,
 		json_string(&j, attempt_addr(last, addr, sizeof(addr), &port));
 	else
 		json_null(&j);
+	json_key(&j, "probed");
+	json_bool(&j, last != NULL && last->probed);
 	json_key(&j, "outcome");
 	json_string(&j, r->signal != 0 && ok == NULL ? "interrupted" :
+	    ok == NULL && last != NULL && last->probed && last->deadline ?
+	    "no answer" :
 	    exitcode_name(code >= ISOCK_EXIT_SIGNAL ? ISOCK_EXIT_SIGNAL :
 	    (enum isock_exit)code));
 	json_key(&j, "exit_code");
