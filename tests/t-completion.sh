@@ -1,0 +1,43 @@
+#!/bin/sh
+# t-completion.sh: the shell completions know every option of --help, and
+# the bash one completes option values and error names.
+set -u
+. "${SRCDIR:-.}/tests/tap.sh"
+tap_setup
+plan 4
+
+bashc="$SRCDIR/completions/isock-connect"
+zshc="$SRCDIR/completions/_isock-connect"
+opts=$("$ISOCK" --help | grep -Eo -- '(^| )--?[A-Za-z0-9][A-Za-z0-9-]*' | tr -d ' ' | sort -u)
+
+for f in "$bashc" "$zshc"; do
+	missing=
+	for o in $opts; do
+		case $o in
+		--*) grep -q -- "$o\\b" "$f" || missing="$missing $o" ;;
+		-?) grep -Eq -- "(^|[ '{,])$o([ ,}+']|$)" "$f" || missing="$missing $o" ;;
+		esac
+	done
+	rc=0 out= err=
+	[ -z "$missing" ] || tap_note "options of --help missing:$missing"
+	verdict "$(basename "$f") lists every option of --help"
+done
+
+if ! command -v bash >/dev/null 2>&1; then
+	skip "bash completes values" "bash is not installed"
+	skip "bash completes error names" "bash is not installed"
+	exit 0
+fi
+# complete_words WORD...: what the bash function offers for the last word.
+complete_words() {
+	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1));
+	    _isock_connect; printf "%s\n" "${COMPREPLY[@]}"' x "$bashc" "$@"
+}
+rc=0 err=
+out=$(complete_words "$ISOCK" -T s)
+[ "$(printf '%s\n' "$out" | sort | tr '\n' ' ')" = "seqpacket stream " ] ||
+	tap_note "-T s completes to '$out'"
+verdict "bash completes --type values"
+out=$(complete_words "$ISOCK" --explain econnref)
+[ "$out" = ECONNREFUSED ] || tap_note "--explain econnref completes to '$out'"
+verdict "bash completes error names after --explain"
