@@ -4,15 +4,14 @@
 # Every option of --help is in the man page's OPTIONS and in the README, and
 # the man page documents no option the tool lacks; the exit statuses of
 # --help are in the man page's EXIT STATUS and in the README's table; the man
-# page's DIAGNOSTICS lists exactly the errno and EAI_* names of the table in
-# src/explain.c, with their numbers and exit statuses; --version is the
+# page's DIAGNOSTICS lists exactly the errno and EAI_* names of the table
+# (--list-errors), with their numbers and exit statuses; --version is the
 # version of configure.ac; the man page passes mandoc's and groff's linters.
 
 . "$SRCDIR/tests/tap.sh"
 
 MAN=$SRCDIR/man/isock-connect.1
 README=$SRCDIR/README
-EXPLAIN=$SRCDIR/src/explain.c
 EXITCODE=$SRCDIR/src/exitcode.h
 
 # skip NAME REASON: one case skipped (the TAP "# SKIP" directive), unless
@@ -195,16 +194,18 @@ judge "the README's exit-status table has each status of --help" \
 
 # --- diagnostics --------------------------------------------------------
 
-# The names the tool explains.  The tool has no option that lists its table
-# yet, so they are read from the source: each entry starts with ERR(ENAME)
-# or EAI(EAI_NAME) and its exit class, ISOCK_EXIT_*.  When the tool can list
-# its table itself, read that list here instead.
-entries=$(tr '\n' ' ' <"$EXPLAIN" |
-    grep -oE '(ERR|EAI)\(E[A-Z0-9_]*\), *ISOCK_EXIT_[A-Z]*' |
-    sed 's/^[A-Z]*(\([A-Z0-9_]*\)), *\(ISOCK_EXIT_[A-Z]*\)$/\1 \2/')
+# The errors the tool explains, as --list-errors prints its table: one a
+# line, "NAME NUMBER STATUS summary".  (Before the tool had that option,
+# this read the ERR()/EAI() entries of src/explain.c; the option is the
+# table the tool really uses, numbers and statuses included.)
+run "$ISOCK" --list-errors
+entries=$(printf '%s\n' "$out" |
+    awk '$1 ~ /^E[A-Z0-9_]+$/ && $2 ~ /^-?[0-9]+$/ && $3 ~ /^[0-9]+$/ {
+	print $1, $2, $3 }')
 names=$(printf '%s\n' "$entries" | awk 'NF { print $1 }')
-judge "src/explain.c has table entries" "$([ -n "$names" ] || echo x)" \
-    "no 'ERR(E...), ISOCK_EXIT_...' in $EXPLAIN: "
+judge "--list-errors exits 0 with the table of explanations" \
+    "$([ "$rc" = 0 ] && [ -n "$names" ] || echo "exit status $rc; $out $err")" \
+    "no line 'NAME NUMBER STATUS summary': "
 
 diag=$(section DIAGNOSTICS)
 diagnames=$(printf '%s\n' "$diag" |
@@ -214,36 +215,22 @@ judge "the man page's DIAGNOSTICS has every entry of the table" \
     "$(missing_from "$diagnames" $names)" "no '.It Er NAME' line for:"
 # shellcheck disable=SC2086
 judge "the man page's DIAGNOSTICS has no entry the table lacks" \
-    "$(missing_from "$names" $diagnames)" "not in $EXPLAIN:"
+    "$(missing_from "$names" $diagnames)" "not in --list-errors:"
 
-# Each DIAGNOSTICS line gives the number on this system and the exit status
-# of the entry's class: ".It Er NAME No (NUMBER), exit STATUS".  The numbers
-# come from the system headers, through the C preprocessor.
-cc=${CC:-cc}
-if [ -n "$names" ] && command -v "$cc" >/dev/null 2>&1; then
-	nums=$( { printf '#include <errno.h>\n#include <netdb.h>\n'
-		for n in $names; do printf 'ISOCK_DOC "%s" %s\n' "$n" "$n"; done
-	    } | "$cc" -D_GNU_SOURCE -E -P - 2>&1 |
-	    sed -n 's/[()]//g; s/^ISOCK_DOC "\([A-Z0-9_]*\)" *\(.*\)$/\1 \2/p')
-	wrong=
-	while read -r n class; do
-		[ -n "$n" ] || continue
-		status=$(sed -n "s/^[[:space:]]*$class = \([0-9]*\),.*/\1/p" \
-		    "$EXITCODE")
-		num=$(printf '%s\n' "$nums" | awk -v n="$n" '$1 == n { print $2 }')
-		want=".It Er $n No ($num), exit $status"
-		printf '%s\n' "$diag" | grep -qxF -- "$want" ||
-		    wrong="$wrong
+# Each DIAGNOSTICS line gives the entry's number on this system and its exit
+# status: ".It Er NAME No (NUMBER), exit STATUS".
+wrong=
+while read -r n num status; do
+	[ -n "$n" ] || continue
+	want=".It Er $n No ($num), exit $status"
+	printf '%s\n' "$diag" | grep -qxF -- "$want" ||
+	    wrong="$wrong
 $n: expected '$want'"
-	done <<EOF
+done <<EOF
 $entries
 EOF
-	judge "DIAGNOSTICS gives each entry's number and exit status" \
-	    "$wrong" "differ:"
-else
-	skip "DIAGNOSTICS gives each entry's number and exit status" \
-	    "no C compiler ($cc) to read the numbers from the headers"
-fi
+judge "DIAGNOSTICS gives each entry's number and exit status" "$wrong" \
+    "differ:"
 
 # --- version ------------------------------------------------------------
 
