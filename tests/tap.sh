@@ -22,6 +22,7 @@ fail() {
 
 # run CMD...: runs it with a bound on its time; sets $rc, $out, $err.
 run() {
+	tap_why=
 	tap_out=$(mktemp) tap_err=$(mktemp)
 	timeout -k 2 30 "$@" >"$tap_out" 2>"$tap_err"
 	rc=$?
@@ -42,4 +43,107 @@ expect() {
 	else
 		pass "$name"
 	fi
+}
+
+# skip NAME REASON: one case skipped (counted as a pass with # SKIP).
+skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
+
+# tap_setup: makes the temporary directory $tmp; when the script exits,
+# every listener started by start_listener is killed and $tmp removed.
+tap_tmp= tap_pids= tap_nls=0
+tap_setup() {
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/isock-test.XXXXXX") ||
+		{ echo "Bail out! mktemp -d failed"; exit 99; }
+	tap_tmp=$tmp
+	trap tap_cleanup EXIT
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
+# tap_cleanup: the EXIT trap of tap_setup.
+tap_cleanup() {
+	for tap_p in $tap_pids; do kill "$tap_p" 2>/dev/null; done
+	for tap_p in $tap_pids; do wait "$tap_p" 2>/dev/null; done
+	if [ -n "$tap_tmp" ]; then
+		chmod -R u+rwx "$tap_tmp" 2>/dev/null
+		rm -rf "$tap_tmp"
+	fi
+}
+
+# start_listener VAR ARGS...: starts "$LISTEN ARGS" in the background and
+# waits (at most 5 s) for its first line, the port or "ready", stored in
+# VAR; $listener_pid is its process.  Returns 0, 77 when the listener says
+# the family is not supported here, or 1; $listener_err then says why.
+start_listener() {
+	tap_var=$1; shift
+	tap_nls=$((tap_nls + 1))
+	tap_lo=$tap_tmp/listener.$tap_nls.out
+	tap_le=$tap_tmp/listener.$tap_nls.err
+	: >"$tap_lo"
+	"$LISTEN" "$@" >"$tap_lo" 2>"$tap_le" &
+	listener_pid=$!
+	tap_pids="$tap_pids $listener_pid"
+	tap_i=0
+	while [ "$tap_i" -lt 100 ]; do
+		if IFS= read -r tap_line <"$tap_lo"; then
+			eval "$tap_var=\$tap_line"
+			return 0
+		fi
+		if ! kill -0 "$listener_pid" 2>/dev/null; then
+			wait "$listener_pid"
+			tap_st=$?
+			listener_err="isock-listen $* exited with $tap_st: $(cat "$tap_le")"
+			[ "$tap_st" = 77 ] && return 77
+			return 1
+		fi
+		sleep 0.05
+		tap_i=$((tap_i + 1))
+	done
+	listener_err="isock-listen $* did not start within 5 s"
+	return 1
+}
+
+# Checks of the last run: each want_* notes a problem; verdict NAME then
+# passes the case, or fails it with the problems, the exit status and both
+# streams (control characters shown as '?').
+tap_why=
+tap_note() { tap_why="$tap_why$1
+"; }
+want_rc() {
+	[ "$rc" = "$1" ] || tap_note "exit status $rc, expected $1"
+}
+want_out() {
+	printf '%s\n' "$out" | grep -Eq -- "$1" ||
+		tap_note "stdout does not match /$1/"
+}
+want_err() {
+	printf '%s\n' "$err" | grep -Eq -- "$1" ||
+		tap_note "stderr does not match /$1/"
+}
+want_err_fixed() {
+	printf '%s\n' "$err" | grep -Fq -- "$1" ||
+		tap_note "stderr does not contain '$1'"
+}
+want_not_err() {
+	printf '%s\n' "$err" | grep -Eq -- "$1" &&
+		tap_note "stderr matches /$1/ but should not"
+}
+want_no_out() { [ -z "$out" ] || tap_note "stdout is not empty"; }
+want_no_err() { [ -z "$err" ] || tap_note "stderr is not empty"; }
+# want_no_ctrl: no raw control character (but newline) on either stream.
+want_no_ctrl() {
+	printf '%s%s' "$out" "$err" | tr -d '\n' |
+		LC_ALL=C grep -q "$(printf '[\001-\037\177]')" &&
+		tap_note "raw control characters in the output"
+}
+verdict() {
+	if [ -z "$tap_why" ]; then
+		pass "$1"
+	else
+		fail "$1" "${tap_why%?}" "exit status: $rc" \
+			"stdout: $(printf '%s' "$out" | tr '\001-\011\013-\037\177' '?')" \
+			"stderr: $(printf '%s' "$err" | tr '\001-\011\013-\037\177' '?')"
+	fi
+	tap_why=
 }
