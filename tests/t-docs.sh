@@ -14,11 +14,6 @@ MAN=$SRCDIR/man/isock-connect.1
 README=$SRCDIR/README
 EXITCODE=$SRCDIR/src/exitcode.h
 
-# skip NAME REASON: one case skipped (the TAP "# SKIP" directive), unless
-# tap.sh has it already.
-command -v skip >/dev/null 2>&1 ||
-    skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
-
 # judge NAME PROBLEMS SAY: NAME passes when PROBLEMS is empty, else it fails
 # with SAY followed by PROBLEMS.
 judge() {
