@@ -24,21 +24,535 @@
 #define SCTP	[EXPLAIN_SCTP]
 #define UNIX	[EXPLAIN_UNIX]
 
+/*
+ * Texts shared by several entries.  A check names the fact that decides
+ * between causes; the diagnose module reads those facts off the system.
+ */
+#define NEXT_HOP \
+	"`ip route get {addr}` names the next hop (after via; on a local " \
+	"link, {addr} itself); if `ip neigh show` marks that hop FAILED, it " \
+	"did not answer ARP or neighbour discovery and is down or absent."
+#define NO_SCTP \
+	"This kernel has no SCTP: the sctp module is not loaded and could " \
+	"not be loaded."
+#define NO_SCTP_CHECK \
+	"`lsmod | grep sctp` shows whether it is loaded; `modprobe sctp` " \
+	"loads it and prints the reason when it cannot."
+#define TOOL_DEFECT \
+	"This is a defect of the tool, not of the system: report it with " \
+	"the output of -v."
+#define NEW_SOCKET \
+	"This tool opens a new socket for every attempt, so this is a defect " \
+	"of the tool: report it with the output of -v."
+#define RESOLVER_SOURCES \
+	"`getent ahosts {host}` asks the same resolver; the hosts: line of " \
+	"/etc/nsswitch.conf says where it looks (files is /etc/hosts, dns " \
+	"the nameserver lines of /etc/resolv.conf)."
+
 static const struct explain_entry table[] = {
+	/* Refused: the other end answered. */
 	{ ERR(ECONNREFUSED), ISOCK_EXIT_REFUSED, "connection refused",
-	  { ANY = "{addr} answered, but nothing accepts {proto} connections "
-		  "on port {port}.",
-	    UDP = "{addr} answered a datagram on port {port} with ICMP port "
-		  "unreachable: no program has a UDP socket bound there.",
-	    UNIX = "{path} exists but no program listens on it: the file is "
-		   "left over from a server that exited (a stale socket file)." },
-	  { ANY = "Is the service running, and listening on {addr} and not "
-		  "only on another address? ss -ltnp shows what listens "
-		  "where.",
-	    UDP = "Is the service running? ss -lunp shows the UDP sockets "
-		  "bound on that host.",
-	    UNIX = "Start the server, or remove the stale file; ss -lxp "
-		   "shows the Unix sockets that listen." } },
+	  { ANY = "{addr} answered that nothing accepts {proto} connections on "
+		  "port {port}.",
+	    TCP = "{addr} answered the SYN to port {port} with a refusal (a "
+		  "TCP reset or ICMP port unreachable): the host is up, but "
+		  "nothing accepted the connection.",
+	    UDP = "A datagram to {addr} port {port} came back as ICMP port "
+		  "unreachable: the host is up, but nothing took the datagram "
+		  "on that port.",
+	    SCTP = "{addr} refused the SCTP association on port {port}: the "
+		   "host is up, but nothing accepted it.",
+	    UNIX = "{path} exists, but no socket listens on it." },
+	  { ANY = "On {addr}, `ss -ltnp` lists what listens on which address "
+		  "and port.",
+	    TCP = "On {addr}, `ss -ltnp 'sport = :{port}'` lists the listeners "
+		  "of port {port}. If one listens on {addr} or on 0.0.0.0 or "
+		  "::, a firewall rule rejected the SYN (`nft list ruleset` "
+		  "there and here shows it); if none does, the service is not "
+		  "running or listens on another port.",
+	    UDP = "On {addr}, `ss -lunp 'sport = :{port}'` lists the sockets "
+		  "bound to port {port}. If one is bound there, a firewall "
+		  "rule sent the ICMP message (`nft list ruleset` shows it).",
+	    SCTP = "On {addr}, `ss -lSnp` lists the SCTP listeners. If one "
+		   "listens on port {port}, a firewall rule rejected the INIT "
+		   "(`nft list ruleset` shows it).",
+	    UNIX = "If `ls -l {path}` does not show type s, the path is not a "
+		   "socket. If it is one, `ss -xap src {path}` decides: a "
+		   "socket listed but not in LISTEN is bound by a server that "
+		   "has not called listen(); nothing listed means the server "
+		   "exited and left the file behind (remove it and start the "
+		   "server)." } },
+	{ ERR(ECONNRESET), ISOCK_EXIT_REFUSED, "connection reset",
+	  { ANY = "The other end took the connection and reset it before this "
+		  "attempt could use it.",
+	    TCP = "{addr} took the connection on port {port} and reset it "
+		  "before this attempt could use it." },
+	  { ANY = "The log of the server says why it reset the connection.",
+	    TCP = "On {addr}, `nstat -az TcpExtListenOverflows` rising while "
+		  "`sysctl net.ipv4.tcp_abort_on_overflow` is 1 means the "
+		  "listener's accept queue was full (`ss -ltn` shows its "
+		  "Recv-Q against Send-Q); otherwise `tcpdump -ni any host "
+		  "{addr} and port {port}` on each end shows which one sent "
+		  "the reset." } },
+
+	/* Timed out: no answer at all. */
+	{ ERR(ETIMEDOUT), ISOCK_EXIT_TIMEDOUT, "connection timed out",
+	  { ANY = "No answer came from {addr} port {port} before the kernel's "
+		  "retries ran out or the -w deadline passed.",
+	    TCP = "No answer came to the SYN sent to {addr} port {port} before "
+		  "the kernel's retries ran out or the -w deadline passed: the "
+		  "packets are dropped on the way or the host is down.",
+	    UDP = "No reply to the datagram sent to {addr} port {port} came "
+		  "before the -w deadline. UDP has no handshake: a dropped "
+		  "datagram and a service that does not reply look the same "
+		  "from here.",
+	    SCTP = "No answer came to the INIT sent to {addr} port {port} "
+		   "before the kernel's retries ran out or the -w deadline "
+		   "passed: the packets are dropped on the way or the host is "
+		   "down.",
+	    UNIX = "The connection to {path} did not complete in time; a Unix "
+		   "connect waits only while the server's listen queue is "
+		   "full." },
+	  { ANY = NEXT_HOP " Otherwise a firewall drops the "
+		  "packets: `nft list ruleset` shows a drop rule of this host; "
+		  "the rules of the routers on the way and of {addr} hold the "
+		  "others.",
+	    UDP = NEXT_HOP " Otherwise `tcpdump -ni any udp port "
+		  "{port}` on {addr} shows whether the datagram arrives.",
+	    UNIX = "`ss -xlp src {path}` shows Recv-Q (connections waiting) "
+		   "against Send-Q (the backlog) and names the server; a full "
+		   "queue means it does not call accept() fast enough." } },
+
+	/* Unreachable: a route or a neighbour said no. */
+	{ ERR(ENETUNREACH), ISOCK_EXIT_UNREACHABLE, "network is unreachable",
+	  { ANY = "No route to {addr} was found, here or on a router on the "
+		  "way.",
+	    TCP = "No route to {addr} that a TCP connection can use was "
+		  "found, here or on a router on the way." },
+	  { ANY = "`ip route get {addr}` decides: \"Network is unreachable\" "
+		  "means this host has no route there (`ip route` lists the "
+		  "table; a default route covers every address); a route it "
+		  "prints means a router on the way answered with ICMP network "
+		  "unreachable, and `tcpdump -ni any icmp or icmp6` names it.",
+	    TCP = "`ip route get {addr}` decides: \"Network is unreachable\" "
+		  "means this host has no route there (`ip route` lists the "
+		  "table); an answer that starts with broadcast means {addr} "
+		  "is a broadcast address, which TCP cannot connect to; any "
+		  "other route means a router on the way answered with ICMP "
+		  "network unreachable, and `tcpdump -ni any icmp or icmp6` "
+		  "names it." } },
+	{ ERR(EHOSTUNREACH), ISOCK_EXIT_UNREACHABLE, "no route to host",
+	  { ANY = "{addr} cannot be reached: a route, a neighbour look-up or a "
+		  "router on the way said so." },
+	  { ANY = "If `ip route get {addr}` answers \"No route to host\", a "
+		  "route of type unreachable on this host covers {addr}. "
+		  NEXT_HOP " Otherwise a router or firewall answered with ICMP "
+		  "host unreachable or administratively prohibited: `nft list "
+		  "ruleset` shows a reject rule of this host, `tcpdump -ni any "
+		  "icmp or icmp6` names a remote sender." } },
+	{ ERR(ENETDOWN), ISOCK_EXIT_UNREACHABLE, "network is down",
+	  { ANY = "The interface this attempt had to send through is down." },
+	  { ANY = "`ip route get {addr}` names the interface (after dev); `ip "
+		  "link show` marks it UP when it is up and LOWER_UP when it "
+		  "has a carrier." } },
+	{ ERR(EHOSTDOWN), ISOCK_EXIT_UNREACHABLE, "host is down",
+	  { ANY = "A router on the way to {addr} answered that the host is "
+		  "unknown (ICMP host unknown)." },
+	  { ANY = "`tcpdump -ni any icmp` names the router that sends it; `ip "
+		  "route get {addr}` shows the way the packets take." } },
+
+	/* Denied. */
+	{ ERR(EACCES), ISOCK_EXIT_DENIED, "permission denied",
+	  { ANY = "This host denied the attempt to {addr} port {port}.",
+	    UDP = "This host denied associating the datagram socket with "
+		  "{addr} port {port}.",
+	    UNIX = "This user may not connect to {path}: that needs write "
+		   "permission on the socket file and search (x) permission on "
+		   "every directory above it." },
+	  { ANY = "If the headline names bind(), the source port of -p is "
+		  "below net.ipv4.ip_unprivileged_port_start and this user "
+		  "lacks CAP_NET_BIND_SERVICE. If `ip route get {addr}` "
+		  "answers \"Permission denied\", a route of type prohibit "
+		  "covers {addr}. Otherwise a security module refused it, and "
+		  "`journalctl -k` names the rule (apparmor=, avc:).",
+	    UDP = "If `ip route get {addr}` starts with broadcast, {addr} is a "
+		  "broadcast address: run again with -b to set SO_BROADCAST. "
+		  "If it answers \"Permission denied\", a route of type "
+		  "prohibit covers {addr}. Otherwise a security module refused "
+		  "it, and `journalctl -k` names the rule (apparmor=, avc:).",
+	    UNIX = "`namei -l {path}` lists the owner and mode of every "
+		   "component: a directory without x for this user denies, and "
+		   "so does a socket file without w." } },
+	{ ERR(EPERM), ISOCK_EXIT_DENIED, "operation not permitted",
+	  { ANY = "This host did not permit the attempt to {addr} port {port}.",
+	    UNIX = "This host did not permit the connection to {path}." },
+	  { ANY = "If `nft list ruleset` has a drop rule in an output chain "
+		  "that matches {addr}, it is the cause (a dropped datagram "
+		  "fails with this error); otherwise `bpftool cgroup tree` "
+		  "lists the cgroup programs on connect4/connect6 that refuse "
+		  "it.",
+	    TCP = "`bpftool cgroup tree` lists the cgroup programs on "
+		  "connect4/connect6 that can refuse a connect; a drop rule of "
+		  "the firewall makes TCP time out instead.",
+	    UNIX = "`journalctl -k` names the security module rule that "
+		   "refused it (apparmor=, avc:)." } },
+
+	/* Not found. */
+	{ ERR(ENOENT), ISOCK_EXIT_NOTFOUND, "no such file or directory",
+	  { ANY = "Something this attempt names does not exist.",
+	    UNIX = "Nothing exists at {path}." },
+	  { ANY = "Run again with -v to see the step that failed.",
+	    UNIX = "`namei -l {path}` stops at the first missing component. If "
+		   "only the last one is missing, no server has bound this "
+		   "path: `ss -xlp` lists the paths that servers listen "
+		   "on." } },
+	{ ERR(ENOTDIR), ISOCK_EXIT_NOTFOUND, "not a directory",
+	  { ANY = "A component of a path this attempt uses is not a directory.",
+	    UNIX = "A component of {path} before the last is not a "
+		   "directory." },
+	  { ANY = "Run again with -v to see the step that failed.",
+	    UNIX = "`namei -l {path}` shows the type of every component; the "
+		   "one that is not d is where the path goes wrong." } },
+
+	/* Local resources. */
+	{ ERR(EADDRINUSE), ISOCK_EXIT_RESOURCES, "address already in use",
+	  { ANY = "The source address and port given with -s and -p are "
+		  "already bound by another socket." },
+	  { ANY = "`ss -tuanp` names the process that holds the port in its "
+		  "Local Address:Port column; choose a free port for -p." } },
+	{ ERR(EADDRNOTAVAIL), ISOCK_EXIT_RESOURCES,
+	  "cannot assign requested address",
+	  { ANY = "No usable local address was left for a connection to "
+		  "{addr}.",
+	    TCP = "No usable local address and port was left to connect to "
+		  "{addr} port {port}." },
+	  { TCP = "If the headline names bind(), the -s address is not one of "
+		  "this host's (`ip addr` lists them). Otherwise, if `ip route "
+		  "get {addr}` fails or shows no src, this host has no address "
+		  "of that family to send from (`sysctl "
+		  "net.ipv6.conf.all.disable_ipv6` = 1 removes every IPv6 "
+		  "one); if it shows one, every port of "
+		  "/proc/sys/net/ipv4/ip_local_port_range is in use toward "
+		  "{addr} port {port} (`ss -tan dst {addr}` lists them).",
+	    ANY = "If the headline names bind(), the -s address is not one of "
+		  "this host's (`ip addr` lists them). Otherwise `ip route get "
+		  "{addr}` fails or shows no src: this host has no address of "
+		  "that family to send from (`sysctl "
+		  "net.ipv6.conf.all.disable_ipv6` = 1 removes every IPv6 "
+		  "one)." } },
+	{ ERR(EAGAIN), ISOCK_EXIT_RESOURCES, "resource temporarily unavailable",
+	  { ANY = "The kernel had no free local port for this socket.",
+	    TCP = "The kernel could not start this connection for now: a "
+		  "resource it needed was taken. For TCP an exhausted port "
+		  "range shows as EADDRNOTAVAIL, not as this error.",
+	    UNIX = "The server at {path} has a full listen queue: connections "
+		   "arrive faster than it accepts them." },
+	  { ANY = "`cat /proc/sys/net/ipv4/ip_local_port_range` shows the "
+		  "ports the kernel picks from, and `ss -s` counts the sockets "
+		  "that hold them; a wider range gives more.",
+	    TCP = "`ss -s` counts the sockets of this host and "
+		  "/proc/net/sockstat their memory; run again when they fall.",
+	    UNIX = "`ss -xlp src {path}` shows Recv-Q (connections waiting) "
+		   "against Send-Q (the backlog) and names the server; a "
+		   "larger listen() backlog, capped by net.core.somaxconn, "
+		   "gives it room." } },
+	{ ERR(EMFILE), ISOCK_EXIT_RESOURCES, "too many open files",
+	  { ANY = "This process has as many descriptors open as its limit "
+		  "allows, so no socket could be opened." },
+	  { ANY = "`ulimit -n` shows the limit of the shell that runs the "
+		  "tool; raise it there (LimitNOFILE= for a systemd "
+		  "service)." } },
+	{ ERR(ENFILE), ISOCK_EXIT_RESOURCES, "too many open files in system",
+	  { ANY = "The whole system has as many open files as fs.file-max "
+		  "allows, so no socket could be opened." },
+	  { ANY = "`cat /proc/sys/fs/file-nr` shows the files in use (first "
+		  "number) against the limit (third); `sysctl fs.file-max` "
+		  "raises it." } },
+	{ ERR(ENOBUFS), ISOCK_EXIT_RESOURCES, "no buffer space available",
+	  { ANY = "The kernel had no buffer memory left for this socket." },
+	  { ANY = "`cat /proc/net/sockstat` shows the memory (mem, in pages) "
+		  "the sockets of each protocol use, against `sysctl "
+		  "net.ipv4.tcp_mem`; `free -m` shows the memory left.",
+	    UDP = "`cat /proc/net/sockstat` shows the memory (mem, in pages) "
+		  "the sockets of each protocol use, against `sysctl "
+		  "net.ipv4.udp_mem`; `free -m` shows the memory left." } },
+	{ ERR(ENOMEM), ISOCK_EXIT_RESOURCES, "out of memory",
+	  { ANY = "The kernel could not allocate memory for this attempt." },
+	  { ANY = "`free -m` shows the memory left, and `journalctl -k` the "
+		  "allocation failures of the kernel." } },
+
+	/* Unsupported. */
+	{ ERR(EAFNOSUPPORT), ISOCK_EXIT_UNSUPPORTED,
+	  "address family not supported",
+	  { ANY = "The kernel does not support the address family of {addr} "
+		  "for this socket.",
+	    UNIX = "The address given for {path} is not of the family of the "
+		   "socket (AF_UNIX)." },
+	  { ANY = "If the headline names socket(), this kernel has no IPv6: "
+		  "/proc/net/if_inet6 is missing, and `cat /proc/cmdline` "
+		  "shows ipv6.disable=1. If it names connect(), the address "
+		  "and the socket differ in family, a defect of the tool: "
+		  "report it with the output of -v.",
+	    UNIX = "This is a defect of the tool: report it with the output of "
+		   "-v." } },
+	{ ERR(EPROTONOSUPPORT), ISOCK_EXIT_UNSUPPORTED,
+	  "protocol not supported",
+	  { ANY = "The kernel has no {proto} protocol for sockets of this "
+		  "family and type.",
+	    SCTP = NO_SCTP },
+	  { ANY = "`cat /proc/net/protocols` lists the protocols this kernel "
+		  "has.",
+	    SCTP = NO_SCTP_CHECK } },
+	{ ERR(ESOCKTNOSUPPORT), ISOCK_EXIT_UNSUPPORTED,
+	  "socket type not supported",
+	  { ANY = "The kernel has no sockets of the type {proto} uses in this "
+		  "family.",
+	    SCTP = NO_SCTP },
+	  { ANY = "`cat /proc/net/protocols` lists the protocols this kernel "
+		  "has.",
+	    SCTP = NO_SCTP_CHECK } },
+	{ ERR(EPROTOTYPE), ISOCK_EXIT_UNSUPPORTED,
+	  "protocol wrong type for socket",
+	  { ANY = "The protocol does not fit the socket type of {proto}.",
+	    UNIX = "{path} is a socket of another type than {proto}: a socket "
+		   "connects only to a server of its own type." },
+	  { ANY = "`cat /proc/net/protocols` lists the protocols this kernel "
+		  "has; run again with -v to see the socket() call.",
+	    UNIX = "`ss -xap src {path}` shows the server's type in the Netid "
+		   "column (u_str stream, u_dgr dgram, u_seq seqpacket); give "
+		   "that type with -T." } },
+	{ ERR(EOPNOTSUPP), ISOCK_EXIT_UNSUPPORTED, "operation not supported",
+	  { ANY = "A {proto} socket does not support the operation that "
+		  "failed." },
+	  { ANY = "The headline names the step that failed; -v shows every "
+		  "call of the attempt in order." } },
+
+	/* Socket state: defects of the caller. */
+	{ ERR(EALREADY), ISOCK_EXIT_STATE, "operation already in progress",
+	  { ANY = "A connect on this socket was still in progress when connect "
+		  "was called again." },
+	  { ANY = NEW_SOCKET } },
+	{ ERR(EISCONN), ISOCK_EXIT_STATE, "already connected",
+	  { ANY = "The socket was already connected when connect was called "
+		  "again." },
+	  { ANY = NEW_SOCKET } },
+	{ ERR(EBADF), ISOCK_EXIT_STATE, "bad file descriptor",
+	  { ANY = "The descriptor given to connect is not an open "
+		  "descriptor." },
+	  { ANY = TOOL_DEFECT } },
+	{ ERR(ENOTSOCK), ISOCK_EXIT_STATE, "not a socket",
+	  { ANY = "The descriptor given to connect is open but is not a "
+		  "socket." },
+	  { ANY = TOOL_DEFECT } },
+	{ ERR(EFAULT), ISOCK_EXIT_STATE, "bad address",
+	  { ANY = "The address given to connect is not readable memory (a NULL "
+		  "pointer)." },
+	  { ANY = TOOL_DEFECT } },
+	{ ERR(EINPROGRESS), ISOCK_EXIT_STATE, "operation now in progress",
+	  { ANY = "The non-blocking connect had not finished when its result "
+		  "was read." },
+	  { ANY = NEW_SOCKET } },
+	{ ERR(EINVAL), ISOCK_EXIT_STATE, "invalid argument",
+	  { ANY = "The kernel refused {addr} port {port} as an argument of "
+		  "this connect.",
+	    UNIX = "The kernel refused the address given for {path} as "
+		   "malformed." },
+	  { ANY = "If `ip route get {addr}` answers \"Invalid argument\", a "
+		  "route of type blackhole covers {addr} and discards its "
+		  "traffic. An IPv6 link-local address (fe80::/10) needs the "
+		  "interface as a zone, as in fe80::1%eth0. Otherwise run "
+		  "again with -v and report the output.",
+	    UNIX = TOOL_DEFECT } },
+
+	/* Other errnos. */
+	{ ERR(EINTR), ISOCK_EXIT_OTHER, "interrupted system call",
+	  { ANY = "A signal arrived while the attempt waited, and the attempt "
+		  "stopped." },
+	  { ANY = "Run again. If nobody pressed Ctrl-C, the program that "
+		  "started this one sent the signal (a timeout(1) wrapper, a "
+		  "CI job's time limit), and its settings show when." } },
+	{ ERR(ELOOP), ISOCK_EXIT_OTHER, "too many levels of symbolic links",
+	  { ANY = "Resolving a path met more than 40 symbolic links, which "
+		  "happens when they form a loop.",
+	    UNIX = "Resolving {path} met more than 40 symbolic links, which "
+		   "happens when they form a loop." },
+	  { ANY = "Run again with -v to see the path that failed.",
+	    UNIX = "`namei {path}` prints every link it follows; the loop is "
+		   "where a name comes back." } },
+	{ ERR(ENAMETOOLONG), ISOCK_EXIT_OTHER, "file name too long",
+	  { ANY = "A component of a path is longer than 255 bytes, the limit "
+		  "of one file name.",
+	    UNIX = "A component of {path} is longer than 255 bytes, the limit "
+		   "of one file name." },
+	  { ANY = "Run again with -v to see the path that failed.",
+	    UNIX = "`namei {path}` lists the components; shorten the long "
+		   "one." } },
+	{ ERR(ENOTCONN), ISOCK_EXIT_OTHER, "socket is not connected",
+	  { ANY = "An operation that needs a connected socket ran on one whose "
+		  "connect had not completed." },
+	  { ANY = TOOL_DEFECT } },
+	{ ERR(ENOPROTOOPT), ISOCK_EXIT_OTHER, "protocol not available",
+	  { ANY = "{addr} answered that it does not handle {proto} (ICMP "
+		  "protocol unreachable).",
+	    SCTP = "{addr} answered the INIT with ICMP protocol unreachable: "
+		   "it does not handle SCTP.",
+	    UNIX = "An option this attempt set does not exist for {proto} "
+		   "sockets." },
+	  { ANY = "If the headline names setsockopt(), this kernel lacks the "
+		  "option. Otherwise, if the host runs a {proto} service, a "
+		  "firewall rule rejects with that ICMP type (`nft list "
+		  "ruleset` shows reject with icmp type prot-unreachable).",
+	    SCTP = "On {addr}, `cat /proc/net/protocols` lists SCTP when its "
+		   "kernel has it; if it does, a firewall rule there rejects "
+		   "the packets with that ICMP type (`nft list ruleset`).",
+	    UNIX = TOOL_DEFECT } },
+	{ ERR(EDESTADDRREQ), ISOCK_EXIT_OTHER, "destination address required",
+	  { ANY = "A datagram was sent without a destination: the association "
+		  "was not set." },
+	  { ANY = TOOL_DEFECT } },
+	{ ERR(EMSGSIZE), ISOCK_EXIT_OTHER, "message too long",
+	  { ANY = "A datagram to {addr} was larger than the path to it "
+		  "carries.",
+	    UNIX = "A datagram for {path} was larger than the send buffer of "
+		   "the socket." },
+	  { ANY = "`ip route get {addr}` shows the path MTU it learnt (mtu in "
+		  "its cache line); `ip link show` the MTU of each interface.",
+	    UNIX = "`sysctl net.core.wmem_default` shows the default send "
+		   "buffer; net.core.wmem_max caps a larger one." } },
+	{ ERR(ENODEV), ISOCK_EXIT_OTHER, "no such device",
+	  { ANY = "No network interface matches the one this attempt names "
+		  "(the zone after % of an IPv6 address)." },
+	  { ANY = "`ip link show` lists the interfaces by index and name; the "
+		  "zone must be one of them." } },
+	{ ERR(ECONNABORTED), ISOCK_EXIT_OTHER, "connection aborted",
+	  { ANY = "This host's kernel aborted the connection before it was "
+		  "used." },
+	  { ANY = "A process with CAP_NET_ADMIN destroyed the socket, as `ss "
+		  "-K` does; `journalctl` at that time shows which program "
+		  "ran." } },
+	{ ERR(EPROTO), ISOCK_EXIT_OTHER, "protocol error",
+	  { ANY = "A router or {addr} answered with ICMP parameter problem: it "
+		  "found a header of the packet invalid." },
+	  { ANY = "`tcpdump -ni any icmp or icmp6` names the sender and the "
+		  "header field it points at." } },
+	{ ERR(ENONET), ISOCK_EXIT_OTHER, "machine is not on the network",
+	  { ANY = "A router on the way to {addr} answered that the host is "
+		  "isolated (ICMP host isolated)." },
+	  { ANY = "`tcpdump -ni any icmp` names the router that sends it." } },
+	{ ERR(EPIPE), ISOCK_EXIT_OTHER, "broken pipe",
+	  { ANY = "Data was written to a connection that was already shut "
+		  "down." },
+	  { ANY = "The other end closed the connection first; its log says "
+		  "why." } },
+
+	/* getaddrinfo() results. */
+	{ EAI(EAI_BADFLAGS), ISOCK_EXIT_OTHER, "bad resolver flags",
+	  { ANY = "getaddrinfo() rejected the flags this tool passed for "
+		  "{host}." },
+	  { ANY = TOOL_DEFECT } },
+	{ EAI(EAI_NONAME), ISOCK_EXIT_NOTFOUND, "name or service not known",
+	  { ANY = "The resolver has no address for {host}: the name is not "
+		  "known to any source it asks." },
+	  { ANY = RESOLVER_SOURCES } },
+	{ EAI(EAI_AGAIN), ISOCK_EXIT_NOTFOUND,
+	  "temporary failure in name resolution",
+	  { ANY = "No DNS server gave a usable answer for {host} in time (a "
+		  "SERVFAIL counts as none)." },
+	  { ANY = "The nameserver lines of /etc/resolv.conf name the servers "
+		  "asked. If `ip route get` to one of them fails, this host "
+		  "cannot reach it; if it has a route, `dig @SERVER {host}` "
+		  "shows what that server answers." } },
+	{ EAI(EAI_FAIL), ISOCK_EXIT_NOTFOUND,
+	  "non-recoverable failure in name resolution",
+	  { ANY = "The DNS server answered the look-up of {host} with a "
+		  "permanent error (REFUSED, FORMERR, NOTIMP)." },
+	  { ANY = "`dig {host}` shows the status of the answer; the nameserver "
+		  "lines of /etc/resolv.conf name the server that gave it." } },
+	{ EAI(EAI_FAMILY), ISOCK_EXIT_UNSUPPORTED,
+	  "address family not supported by the resolver",
+	  { ANY = "The resolver does not support the address family asked for "
+		  "{host}." },
+	  { ANY = TOOL_DEFECT } },
+	{ EAI(EAI_SOCKTYPE), ISOCK_EXIT_UNSUPPORTED,
+	  "socket type not supported by the resolver",
+	  { ANY = "The resolver does not know the socket type and protocol "
+		  "asked for {host} ({proto})." },
+	  { ANY = TOOL_DEFECT } },
+	{ EAI(EAI_SERVICE), ISOCK_EXIT_UNSUPPORTED,
+	  "service not supported for socket type",
+	  { ANY = "The service given as the port is not defined for {proto} in "
+		  "/etc/services." },
+	  { ANY = "`getent services` lists each service with its protocol; a "
+		  "port number works for every protocol." } },
+	{ EAI(EAI_MEMORY), ISOCK_EXIT_RESOURCES,
+	  "out of memory while resolving",
+	  { ANY = "The resolver could not allocate memory to look up {host}." },
+	  { ANY = "`free -m` shows the memory left, and `ulimit -v` the limit "
+		  "of this process." } },
+	{ EAI(EAI_SYSTEM), ISOCK_EXIT_OTHER, "system error while resolving",
+	  { ANY = "The look-up of {host} failed with a system error." },
+	  { ANY = "The errno of the system error decides; run again with -v to "
+		  "see it." } },
+	{ EAI(EAI_OVERFLOW), ISOCK_EXIT_OTHER, "resolver buffer overflow",
+	  { ANY = "A buffer given to the resolver was too small for the answer "
+		  "about {host}." },
+	  { ANY = TOOL_DEFECT } },
+#ifdef EAI_NODATA
+	{ EAI(EAI_NODATA), ISOCK_EXIT_NOTFOUND, "no address for the name",
+	  { ANY = "{host} exists, but has no address records (A, AAAA)." },
+	  { ANY = "`dig {host} A` and `dig {host} AAAA` show which records the "
+		  "name has." } },
+#endif
+#ifdef EAI_ADDRFAMILY
+	{ EAI(EAI_ADDRFAMILY), ISOCK_EXIT_NOTFOUND,
+	  "no address in the requested family",
+	  { ANY = "{host} has addresses, but none of the family asked for with "
+		  "-4 or -6." },
+	  { ANY = "`getent ahostsv4 {host}` and `getent ahostsv6 {host}` list "
+		  "the addresses of each family; without -4 and -6 every "
+		  "family is tried." } },
+#endif
+#ifdef EAI_INPROGRESS
+	{ EAI(EAI_INPROGRESS), ISOCK_EXIT_OTHER, "resolution still in progress",
+	  { ANY = "The look-up of {host} had not finished when its result was "
+		  "read." },
+	  { ANY = TOOL_DEFECT } },
+#endif
+#ifdef EAI_CANCELED
+	{ EAI(EAI_CANCELED), ISOCK_EXIT_TIMEDOUT, "resolution canceled",
+	  { ANY = "The look-up of {host} did not finish before the -w "
+		  "deadline, and it was canceled." },
+	  { ANY = "`time getent ahosts {host}` shows how long the resolver "
+		  "takes; options timeout: and attempts: in /etc/resolv.conf "
+		  "set how long it waits for each server." } },
+#endif
+#ifdef EAI_NOTCANCELED
+	{ EAI(EAI_NOTCANCELED), ISOCK_EXIT_OTHER, "resolution not canceled",
+	  { ANY = "The look-up of {host} could not be canceled: it was already "
+		  "running." },
+	  { ANY = TOOL_DEFECT } },
+#endif
+#ifdef EAI_ALLDONE
+	{ EAI(EAI_ALLDONE), ISOCK_EXIT_OTHER, "all resolutions done",
+	  { ANY = "No look-up of {host} was left to cancel: all had "
+		  "finished." },
+	  { ANY = TOOL_DEFECT } },
+#endif
+#ifdef EAI_INTR
+	{ EAI(EAI_INTR), ISOCK_EXIT_OTHER, "resolution interrupted",
+	  { ANY = "A signal interrupted the wait for the look-up of {host}." },
+	  { ANY = "Run again. If nobody pressed Ctrl-C, the program that "
+		  "started this one sent the signal, and its settings show "
+		  "when." } },
+#endif
+#ifdef EAI_IDN_ENCODE
+	{ EAI(EAI_IDN_ENCODE), ISOCK_EXIT_NOTFOUND,
+	  "name cannot be encoded for DNS",
+	  { ANY = "{host} has characters that do not convert to an ASCII "
+		  "(IDNA) name for DNS." },
+	  { ANY = "`idn2 {host}` prints the ASCII form (xn--...) when there is "
+		  "one; give that instead." } },
+#endif
 };
 
 const struct explain_entry *
