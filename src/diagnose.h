@@ -86,6 +86,7 @@ enum diag_path_kind {
 
 struct diag_facts {
 	unsigned have;			/* enum diag_fact bits */
+	int family, type, error;	/* copied from the query */
 	struct diag_ip dst;		/* the destination, when IP */
 	unsigned short port;		/* its port, host order */
 

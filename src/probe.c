@@ -19,21 +19,38 @@
 #include "isocket.h"
 #include "probe.h"
 
+/* RFC 8305: wait this long before starting the next address of a name. */
+#define HE_DELAY_MS 250
+/* Attempts of one target in flight at once. */
+#define HE_MAX 4
+
+/* One attempt in flight. */
+struct flight {
+	ISocket s;			/* fd -1: this place is free */
+	size_t attempt;			/* its index in r->attempts */
+	short events;			/* POLLOUT: connecting; POLLIN: probing */
+	struct timespec start;
+};
+
 /* One target on its way through the loop. */
 struct job {
+	bool active;
+	bool won;			/* an attempt connected */
 	size_t index;
 	const struct target *t;
 	struct probe_result *r;
 	struct target_addr *addrs;
-	size_t naddrs, next;
-	ISocket s;			/* the attempt in flight, fd -1 if none */
-	short events;			/* POLLOUT: connecting; POLLIN: probing */
-	struct timespec start, deadline, attempt_start;
+	size_t naddrs, next;		/* the next address to start */
+	struct flight fl[HE_MAX];
+	unsigned inflight;
+	struct timespec start, deadline, next_start;
 };
 
 struct run {
 	const struct probe_opts *o;
 	struct timespec start;
+	unsigned cap;			/* sockets in flight at most */
+	unsigned sockets;		/* sockets in flight now */
 	/* The last name resolved, so a port list resolves its host once. */
 	const struct target *cached;
 	struct target_addr *cache;
@@ -75,9 +92,9 @@ stopped(const struct probe_opts *o)
 	return o->stop != NULL && *o->stop != 0;
 }
 
-/* The attempts allowed at once: the option, within the descriptor limit. */
+/* The sockets allowed at once: the option, within the descriptor limit. */
 static unsigned
-parallel_cap(const struct probe_opts *o, size_t n)
+parallel_cap(const struct probe_opts *o)
 {
 	struct rlimit rl;
 	unsigned p = o->parallel > 0 ? o->parallel : PROBE_DEFAULT_PARALLEL;
@@ -89,8 +106,6 @@ parallel_cap(const struct probe_opts *o, size_t n)
 		else if (p > rl.rlim_cur - 12)
 			p = (unsigned)(rl.rlim_cur - 12);
 	}
-	if (p > n)
-		p = (unsigned)n;
 	return p > 0 ? p : 1;
 }
 
@@ -139,24 +154,43 @@ probe_answer(ISocket *s)
 	return errno == EAGAIN ? ETIMEDOUT : errno;
 }
 
-/* Record the end of the attempt in flight with `err`, and close it. */
-static void
-attempt_end(const struct run *run, struct job *j, int err, const char *step,
-    bool deadline)
+/* The address text of an attempt, for traces. */
+static const char *
+addr_of(const struct probe_attempt *a, char *buf, size_t size)
 {
-	struct probe_attempt *a = &j->r->attempts[j->r->nattempts - 1];
+	unsigned port;
+
+	return target_addr_text((const struct sockaddr *)&a->addr.ss,
+	    a->addr.len, buf, size, &port);
+}
+
+/* Record the end of flight `f` of `j` with `err`, and close its socket. */
+static void
+attempt_end(struct run *run, struct job *j, struct flight *f, int err,
+    const char *step, bool deadline)
+{
+	struct probe_attempt *a = &j->r->attempts[f->attempt];
 	struct timespec now = clock_now();
+	char addr[128];
 
 	a->error = err;
 	a->step = err != 0 ? step : NULL;
 	a->deadline = deadline;
-	a->ms = clock_ms_between(&j->attempt_start, &now);
-	isocket_close(&j->s);
-	if (err == 0)
-		trace(run, "connected in %.3f ms", a->ms);
+	a->ms = clock_ms_between(&f->start, &now);
+	isocket_close(&f->s);
+	j->inflight--;
+	run->sockets--;
+	if (err == 0) {
+		j->won = true;
+		trace(run, "%s: connected in %.3f ms",
+		    addr_of(a, addr, sizeof(addr)), a->ms);
+	} else if (err == ECANCELED)
+		trace(run, "%s: closed, another address connected first",
+		    addr_of(a, addr, sizeof(addr)));
 	else
-		trace(run, "%s: %s (%s)", step, errname(err),
-		    deadline ? "deadline passed" : strerror(err));
+		trace(run, "%s: %s: %s (%s)", addr_of(a, addr, sizeof(addr)),
+		    step, errname(err), deadline ? "deadline passed" :
+		    strerror(err));
 }
 
 /*
@@ -164,65 +198,76 @@ attempt_end(const struct run *run, struct job *j, int err, const char *step,
  * flight, 0 when it ended at once (its outcome recorded).
  */
 static int
-attempt_start(const struct run *run, struct job *j)
+attempt_start(struct run *run, struct job *j)
 {
 	const struct probe_opts *o = run->o;
-	struct probe_attempt *a = &j->r->attempts[j->r->nattempts++];
+	struct flight *f = j->fl;
+	struct probe_attempt *a;
 	struct sockaddr *sa;
 	const char *step;
+	char addr[128];
 	int one = 1;
 
+	while (f->s.fd >= 0)	/* the caller checked there is a free one */
+		f++;
+	f->attempt = j->r->nattempts++;
+	a = &j->r->attempts[f->attempt];
 	a->addr = j->addrs[j->next++];
 	sa = (struct sockaddr *)&a->addr.ss;
-	j->attempt_start = clock_now();
+	f->start = clock_now();
+	j->next_start = clock_add_ms(f->start, HE_DELAY_MS);
+	j->inflight++;
+	run->sockets++;
 	step = "socket";
-	if (isocket_open(&j->s, sa->sa_family, j->t->type, j->t->protocol) < 0)
+	if (isocket_open(&f->s, sa->sa_family, j->t->type, j->t->protocol) < 0)
 		goto ended;
-	trace(run, "socket(%s, %s) = %d", sa->sa_family == AF_INET ? "AF_INET" :
+	trace(run, "%s: socket(%s, %s) = %d", addr_of(a, addr, sizeof(addr)),
+	    sa->sa_family == AF_INET ? "AF_INET" :
 	    sa->sa_family == AF_INET6 ? "AF_INET6" : "AF_UNIX",
 	    j->t->type == SOCK_DGRAM ? "SOCK_DGRAM" :
 	    j->t->type == SOCK_SEQPACKET ? "SOCK_SEQPACKET" : "SOCK_STREAM",
-	    j->s.fd);
+	    f->s.fd);
 	step = "setsockopt";
-	if (o->broadcast && setsockopt(j->s.fd, SOL_SOCKET, SO_BROADCAST, &one,
+	if (o->broadcast && setsockopt(f->s.fd, SOL_SOCKET, SO_BROADCAST, &one,
 	    sizeof(one)) < 0) {
-		j->s.failure = errno;
+		f->s.failure = errno;
 		goto ended;
 	}
 	step = "bind";
-	if (sa->sa_family != AF_UNIX && bind_source(&j->s, o) < 0)
+	if (sa->sa_family != AF_UNIX && bind_source(&f->s, o) < 0)
 		goto ended;
 	step = "fcntl";
-	if (isocket_set_nonblocking(&j->s, true) < 0)
+	if (isocket_set_nonblocking(&f->s, true) < 0)
 		goto ended;
 	step = "connect";
-	j->events = POLLOUT;
-	if (isocket_connect(&j->s, sa) == 0) {
+	f->events = POLLOUT;
+	if (isocket_connect(&f->s, sa) == 0) {
 		if (!o->probe || j->t->type != SOCK_DGRAM)
 			goto ended;
 		/* --probe: one empty datagram, then wait for what comes back. */
 		step = "send";
-		if (send(j->s.fd, "", 0, 0) < 0) {
-			j->s.failure = errno;
+		if (send(f->s.fd, "", 0, 0) < 0) {
+			f->s.failure = errno;
 			goto ended;
 		}
 		a->probed = true;
-		j->events = POLLIN;
-		trace(run, "association set; sent an empty datagram, waiting up "
-		    "to %d ms for a reply", clock_ms_until(&j->deadline));
+		f->events = POLLIN;
+		trace(run, "%s: association set; sent an empty datagram, "
+		    "waiting up to %d ms for a reply", addr,
+		    clock_ms_until(&j->deadline));
 		return 1;
 	}
-	if (j->s.failure != EINPROGRESS)
+	if (f->s.failure != EINPROGRESS)
 		goto ended;
-	trace(run, "connect: EINPROGRESS, waiting up to %d ms",
+	trace(run, "%s: connect: EINPROGRESS, waiting up to %d ms", addr,
 	    clock_ms_until(&j->deadline));
 	return 1;
 ended:
-	attempt_end(run, j, j->s.failure, step, false);
+	attempt_end(run, j, f, f->s.failure, step, false);
 	return 0;
 }
 
-/* Resolve `t`, through the one-entry cache of the run. */
+/* Resolve `t` under the job's deadline, through the one-entry cache. */
 static int
 resolve(struct run *run, struct job *j)
 {
@@ -234,19 +279,23 @@ resolve(struct run *run, struct job *j)
 		free(run->cache);
 		run->cache = NULL;
 		run->cached = t;
-		trace(run, "resolving %s", t->family == AF_UNIX ? "path" :
-		    "host");
-		run->cache_eai = target_resolve(t, &run->cache, &run->ncache,
-		    &run->cache_errno);
-		if (run->cache_eai == 0)
+		if (!t->literal && t->family != AF_UNIX)
+			trace(run, "resolving %s", t->host);
+		run->cache_eai = target_resolve_by(t, &j->deadline,
+		    run->o->stop, &run->cache, &run->ncache, &run->cache_errno);
+		if (run->cache_eai == 0 && !t->literal && t->family != AF_UNIX)
 			trace(run, "%zu address%s", run->ncache,
 			    run->ncache == 1 ? "" : "es");
-		else
+		else if (run->cache_eai != 0)
 			trace(run, "resolution failed: %s",
 			    gai_strerror(run->cache_eai));
 	}
 	if (run->cache_eai != 0) {
 		j->r->eai_errno = run->cache_errno;
+		/* A stop or a deadline belongs to this target, not the name. */
+		if (run->cache_eai == EAI_CANCELED ||
+		    run->cache_eai == EAI_INTR)
+			run->cached = NULL;
 		return run->cache_eai;
 	}
 	j->addrs = malloc(run->ncache * sizeof(*j->addrs));
@@ -277,43 +326,69 @@ job_finish(const struct run *run, struct job *j)
 		j->r->signal = *run->o->stop;
 	free(j->addrs);
 	j->addrs = NULL;
+	j->active = false;
 	if (run->o->done != NULL)
 		run->o->done(run->o->done_arg, j->index);
 }
 
-/*
- * Move `j` on: start attempts until one is in flight (returns 1) or the
- * target has its outcome (returns 0, job finished).
- */
-static int
-job_advance(const struct run *run, struct job *j)
+/* End every flight of `j` with `err`. */
+static void
+end_flights(struct run *run, struct job *j, int err, const char *step,
+    bool deadline)
 {
-	struct probe_attempt *last;
+	unsigned k;
 
-	for (;;) {
-		last = j->r->nattempts > 0 ?
-		    &j->r->attempts[j->r->nattempts - 1] : NULL;
-		if ((last != NULL && (last->error == 0 || last->deadline)) ||
-		    j->next >= j->naddrs || stopped(run->o))
-			break;
-		if (last != NULL && clock_ms_until(&j->deadline) == 0)
-			break;
-		if (attempt_start(run, j))
-			return 1;
-	}
-	job_finish(run, j);
-	return 0;
+	for (k = 0; k < HE_MAX; k++)
+		if (j->fl[k].s.fd >= 0)
+			attempt_end(run, j, &j->fl[k], err, step, deadline);
 }
 
-/* Begin target `index`: resolve it and start its first attempt. */
-static int
+/*
+ * Move `j` on: end it when it is won, stopped or out of time; start its
+ * next address when none is in flight, or when the last one started has
+ * been pending for HE_DELAY_MS (Happy Eyeballs).  Returns false once the
+ * job is finished.
+ */
+static bool
+job_advance(struct run *run, struct job *j)
+{
+	for (;;) {
+		if (j->won)
+			end_flights(run, j, ECANCELED, "race", false);
+		else if (stopped(run->o))
+			end_flights(run, j, EINTR, "poll", false);
+		else if (clock_ms_until(&j->deadline) == 0 && j->inflight > 0)
+			end_flights(run, j, ETIMEDOUT, "poll", true);
+		if (j->won || stopped(run->o) || j->next >= j->naddrs ||
+		    clock_ms_until(&j->deadline) == 0) {
+			if (j->inflight == 0)
+				break;
+			return true;
+		}
+		if (j->inflight >= HE_MAX || run->sockets >= run->cap ||
+		    (j->inflight > 0 && clock_ms_until(&j->next_start) > 0))
+			return true;
+		if (j->inflight > 0)
+			trace(run, "no answer after %d ms: starting the next "
+			    "address as well", HE_DELAY_MS);
+		attempt_start(run, j);
+	}
+	job_finish(run, j);
+	return false;
+}
+
+/* Begin target `index` in job `j`: resolve it, start its first attempt. */
+static void
 job_begin(struct run *run, struct job *j, size_t index,
     const struct target *targets, struct probe_result *results)
 {
 	struct timespec now;
+	unsigned k;
 
 	memset(j, 0, sizeof(*j));
-	isocket_init(&j->s);
+	for (k = 0; k < HE_MAX; k++)
+		isocket_init(&j->fl[k].s);
+	j->active = true;
 	j->index = index;
 	j->t = &targets[index];
 	j->r = &results[index];
@@ -325,9 +400,31 @@ job_begin(struct run *run, struct job *j, size_t index,
 	j->r->resolve_ms = clock_ms_between(&j->start, &now);
 	if (j->r->eai != 0) {
 		job_finish(run, j);
-		return 0;
+		return;
 	}
-	return job_advance(run, j);
+	job_advance(run, j);
+}
+
+/* The poll timeout: the nearest deadline or Happy Eyeballs start. */
+static int
+loop_timeout(const struct job *jobs, unsigned njobs)
+{
+	int timeout = -1, ms;
+	unsigned k;
+
+	for (k = 0; k < njobs; k++) {
+		if (!jobs[k].active)
+			continue;
+		ms = clock_ms_until(&jobs[k].deadline);
+		if (timeout < 0 || ms < timeout)
+			timeout = ms;
+		if (jobs[k].inflight > 0 && jobs[k].next < jobs[k].naddrs) {
+			ms = clock_ms_until(&jobs[k].next_start);
+			if (ms < timeout)
+				timeout = ms;
+		}
+	}
+	return timeout;
 }
 
 void
@@ -335,94 +432,101 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
     struct probe_result *results)
 {
 	struct run run = { .o = o, .start = clock_now() };
-	unsigned cap = parallel_cap(o, n), running = 0, k, m;
-	struct job *slots;
 	struct pollfd *pfd;
-	unsigned *slot_of;
+	struct flight **owner;
+	struct job *jobs, **jof;
+	unsigned njobs, active = 0, k, f, m;
 	size_t next = 0;
-	int timeout, ms, rc, err;
+	int rc, err;
 
 	if (n == 0)
 		return;
-	slots = calloc(cap, sizeof(*slots));
-	pfd = calloc(cap, sizeof(*pfd));
-	slot_of = calloc(cap, sizeof(*slot_of));
-	if (slots == NULL || pfd == NULL || slot_of == NULL) {
+	run.cap = parallel_cap(o);
+	njobs = run.cap < n ? run.cap : (unsigned)n;
+	jobs = calloc(njobs, sizeof(*jobs));
+	pfd = calloc((size_t)njobs * HE_MAX, sizeof(*pfd));
+	owner = calloc((size_t)njobs * HE_MAX, sizeof(*owner));
+	jof = calloc((size_t)njobs * HE_MAX, sizeof(*jof));
+	if (jobs == NULL || pfd == NULL || owner == NULL || jof == NULL) {
 		for (; next < n; next++) {
 			memset(&results[next], 0, sizeof(results[next]));
 			results[next].eai = EAI_MEMORY;
 		}
 		goto out;
 	}
-	for (k = 0; k < cap; k++)
-		isocket_init(&slots[k].s);
-	while (next < n || running > 0) {
-		/* Fill the free slots, unless asked to stop. */
-		for (k = 0; k < cap && next < n && !stopped(o); k++)
-			if (slots[k].s.fd < 0 && job_begin(&run, &slots[k],
-			    next++, targets, results))
-				running++;
-		if (running == 0) {
+	while (next < n || active > 0) {
+		/* Move the running targets on, then begin new ones. */
+		for (k = 0; k < njobs; k++)
+			if (jobs[k].active && !job_advance(&run, &jobs[k]))
+				active--;
+		for (k = 0; k < njobs && next < n && !stopped(o) &&
+		    run.sockets < run.cap; k++)
+			if (!jobs[k].active) {
+				job_begin(&run, &jobs[k], next++, targets,
+				    results);
+				if (jobs[k].active)
+					active++;
+			}
+		if (active == 0) {
 			if (stopped(o))
 				break;
 			continue;
 		}
 		m = 0;
-		timeout = -1;
-		for (k = 0; k < cap; k++) {
-			if (slots[k].s.fd < 0)
-				continue;
-			pfd[m].fd = slots[k].s.fd;
-			pfd[m].events = slots[k].events;
-			pfd[m].revents = 0;
-			slot_of[m++] = k;
-			ms = clock_ms_until(&slots[k].deadline);
-			if (timeout < 0 || ms < timeout)
-				timeout = ms;
-		}
-		rc = poll(pfd, m, timeout);
+		for (k = 0; k < njobs; k++)
+			for (f = 0; jobs[k].active && f < HE_MAX; f++)
+				if (jobs[k].fl[f].s.fd >= 0) {
+					pfd[m].fd = jobs[k].fl[f].s.fd;
+					pfd[m].events = jobs[k].fl[f].events;
+					pfd[m].revents = 0;
+					owner[m] = &jobs[k].fl[f];
+					jof[m++] = &jobs[k];
+				}
+		rc = poll(pfd, m, loop_timeout(jobs, njobs));
 		err = rc < 0 && errno != EINTR ? errno : 0;
 		for (k = 0; k < m; k++) {
-			struct job *j = &slots[slot_of[k]];
+			struct flight *fl = owner[k];
+			struct job *j = jof[k];
 
-			if (err != 0) {	/* poll itself failed: end them all */
-				attempt_end(&run, j, err, "poll", false);
-				job_finish(&run, j);
-				running--;
+			if (fl->s.fd < 0)	/* ended by its job's winner */
 				continue;
-			}
-			if (stopped(o))
-				attempt_end(&run, j, EINTR, "poll", false);
+			if (err != 0)	/* poll itself failed: end them all */
+				attempt_end(&run, j, fl, err, "poll", false);
 			else if (rc > 0 && pfd[k].revents != 0 &&
-			    j->events == POLLIN)
-				attempt_end(&run, j, probe_answer(&j->s),
+			    fl->events == POLLIN)
+				attempt_end(&run, j, fl, probe_answer(&fl->s),
 				    "recv", false);
 			else if (rc > 0 && pfd[k].revents != 0) {
-				isocket_finish(&j->s);
-				attempt_end(&run, j, j->s.failure, "connect",
-				    false);
-			} else if (clock_ms_until(&j->deadline) == 0)
-				attempt_end(&run, j, ETIMEDOUT, "poll", true);
-			else
-				continue;
-			if (!job_advance(&run, j))
-				running--;
+				isocket_finish(&fl->s);
+				attempt_end(&run, j, fl, fl->s.failure,
+				    "connect", false);
+			}
 		}
-		if (stopped(o) || err != 0)
+		if (err != 0) {
+			for (k = 0; k < njobs; k++)
+				if (jobs[k].active) {
+					jobs[k].next = jobs[k].naddrs;
+					job_finish(&run, &jobs[k]);
+				}
+			active = 0;
 			break;
+		}
 	}
 	/* Targets never started, when stopped: interrupted before a try. */
 	for (; next < n; next++) {
 		memset(&results[next], 0, sizeof(results[next]));
 		results[next].signal = stopped(o) ? *o->stop : 0;
+		results[next].eai = stopped(o) ? 0 : EAI_SYSTEM;
+		results[next].eai_errno = stopped(o) ? 0 : err;
 		if (o->done != NULL)
 			o->done(o->done_arg, next);
 	}
 out:
 	free(run.cache);
-	free(slots);
+	free(jobs);
 	free(pfd);
-	free(slot_of);
+	free(owner);
+	free(jof);
 }
 
 bool

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "target.h"
 #include "text.h"
 
@@ -618,8 +619,114 @@ resolve_literal(const struct target *t, struct target_addr *a)
 	return inet_pton(AF_INET6, t->host, &sin6->sin6_addr) == 1 ? 0 : -1;
 }
 
+/*
+ * getaddrinfo under a deadline, through getaddrinfo_a.  A look-up still
+ * running at the deadline is cancelled; when glibc cannot cancel it (its
+ * thread is inside the resolver), its request is left to it: the memory of
+ * one request is the price of never waiting past the deadline.
+ */
+static int
+lookup(const char *host, const struct addrinfo *hints,
+    const struct timespec *deadline, const volatile sig_atomic_t *stop,
+    struct addrinfo **res)
+{
+	struct {
+		struct gaicb cb;
+		struct addrinfo hints;
+		char host[];
+	} *req;
+	struct gaicb *list[1];
+	struct timespec ts;
+	size_t len = strlen(host);
+	int rc, ms;
+
+	req = calloc(1, sizeof(*req) + len + 1);
+	if (req == NULL)
+		return EAI_MEMORY;
+	memcpy(req->host, host, len + 1);
+	req->hints = *hints;
+	req->cb.ar_name = req->host;
+	req->cb.ar_request = &req->hints;
+	list[0] = &req->cb;
+	rc = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL);
+	if (rc != 0) {
+		free(req);
+		return rc;
+	}
+	for (;;) {
+		ms = clock_ms_until(deadline);
+		if (ms == 0)
+			rc = EAI_AGAIN;
+		else if (ms < 0)
+			rc = gai_suspend((const struct gaicb *const *)list, 1,
+			    NULL);
+		else {
+			ts.tv_sec = ms / 1000;
+			ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+			rc = gai_suspend((const struct gaicb *const *)list, 1,
+			    &ts);
+		}
+		if (rc == EAI_INTR && (stop == NULL || *stop == 0))
+			continue;	/* a signal that does not stop us */
+		if (rc == 0 || rc == EAI_ALLDONE)
+			break;
+		/* Out of time, or stopped: abandon the look-up. */
+		if (gai_cancel(&req->cb) == EAI_CANCELED ||
+		    gai_error(&req->cb) != EAI_INPROGRESS) {
+			if (gai_error(&req->cb) == 0)
+				freeaddrinfo(req->cb.ar_result);
+			free(req);
+		}
+		return rc == EAI_INTR ? EAI_INTR : EAI_CANCELED;
+	}
+	rc = gai_error(&req->cb);
+	*res = rc == 0 ? req->cb.ar_result : NULL;
+	free(req);
+	return rc;
+}
+
+/* The index of the next entry at or after `i` whose family is (not) `f`. */
+static size_t
+next_of(const struct target_addr *v, size_t n, size_t i, int f, bool same)
+{
+	while (i < n && (v[i].ss.ss_family == f) != same)
+		i++;
+	return i;
+}
+
+/*
+ * Interleave the families of `v` (RFC 8305 section 4): the first address's
+ * family at even places, the other family at odd ones, each in its own
+ * order, the rest of one family at the end when the other runs out.
+ */
+static void
+interleave(struct target_addr *v, size_t n)
+{
+	struct target_addr *tmp;
+	size_t ia, ib, out;
+	int first;
+
+	if (n < 3 || (tmp = malloc(n * sizeof(*tmp))) == NULL)
+		return;
+	memcpy(tmp, v, n * sizeof(*tmp));
+	first = tmp[0].ss.ss_family;
+	ia = next_of(tmp, n, 0, first, true);
+	ib = next_of(tmp, n, 0, first, false);
+	for (out = 0; out < n; out++) {
+		if ((out % 2 == 0 && ia < n) || ib >= n) {
+			v[out] = tmp[ia];
+			ia = next_of(tmp, n, ia + 1, first, true);
+		} else {
+			v[out] = tmp[ib];
+			ib = next_of(tmp, n, ib + 1, first, false);
+		}
+	}
+	free(tmp);
+}
+
 int
-target_resolve(const struct target *t, struct target_addr **addrs, size_t *n,
+target_resolve_by(const struct target *t, const struct timespec *deadline,
+    const volatile sig_atomic_t *stop, struct target_addr **addrs, size_t *n,
     int *sys_errno)
 {
 	struct addrinfo hints, *res = NULL, *ai;
@@ -654,7 +761,10 @@ target_resolve(const struct target *t, struct target_addr **addrs, size_t *n,
 	if (!t->literal)
 		hints.ai_flags |= AI_IDN;
 #endif
-	rc = getaddrinfo(t->host, NULL, &hints, &res);
+	if (t->literal)	/* a zone to look up: no name service involved */
+		rc = getaddrinfo(t->host, NULL, &hints, &res);
+	else
+		rc = lookup(t->host, &hints, deadline, stop, &res);
 	if (rc != 0) {
 		if (rc == EAI_SYSTEM)
 			*sys_errno = errno;
@@ -694,9 +804,17 @@ target_resolve(const struct target *t, struct target_addr **addrs, size_t *n,
 		free(v);
 		return EAI_NONAME;
 	}
+	interleave(v, count);
 	*addrs = v;
 	*n = count;
 	return 0;
+}
+
+int
+target_resolve(const struct target *t, struct target_addr **addrs, size_t *n,
+    int *sys_errno)
+{
+	return target_resolve_by(t, NULL, NULL, addrs, n, sys_errno);
 }
 
 const char *

@@ -10,7 +10,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -97,6 +99,18 @@ void target_list_free(struct target_list *l);
  * EAI_SYSTEM the errno is left in `*sys_errno`.
  */
 int target_resolve(const struct target *t, struct target_addr **addrs,
+    size_t *n, int *sys_errno);
+
+/*
+ * target_resolve, bounded: a name look-up that has not answered by
+ * `deadline` (CLOCK_MONOTONIC) is abandoned and EAI_CANCELED returned; a
+ * signal that sets `*stop` non-zero ends the wait with EAI_INTR.  The
+ * addresses of a name come in the order getaddrinfo sorted them (RFC 6724),
+ * with the families interleaved as RFC 8305 section 4 asks: first address
+ * first, then the other family, and so on.
+ */
+int target_resolve_by(const struct target *t, const struct timespec *deadline,
+    const volatile sig_atomic_t *stop, struct target_addr **addrs,
     size_t *n, int *sys_errno);
 
 /* "tcp", "udp", "sctp", "unix stream", "unix dgram", "unix seqpacket". */
