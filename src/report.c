@@ -146,6 +146,11 @@ text_failure(const struct target *t, const struct probe_result *r,
 		snprintf(what, sizeof(what), "resolving failed: %s (%s, errno "
 		    "%d)", e != NULL ? e->summary : strerror(r->eai_errno),
 		    e != NULL ? e->name : "?", r->eai_errno);
+	else if (r->eai == EAI_CANCELED)
+		snprintf(what, sizeof(what), "timed out resolving the name: "
+		    "no answer from the name service within the deadline of "
+		    "%.3g s (EAI_CANCELED, %d)", (double)o->timeout_ms / 1000.0,
+		    r->eai);
 	else if (r->eai != 0)
 		snprintf(what, sizeof(what), "%s (%s, %d)", e != NULL ?
 		    e->summary : gai_strerror(r->eai), e != NULL ? e->name :

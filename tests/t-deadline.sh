@@ -1,0 +1,92 @@
+#!/bin/sh
+# t-deadline.sh: the -w deadline covers every step (name resolution
+# included), and Happy Eyeballs does not let a dead IPv6 address cost more
+# than the 250 ms Connection Attempt Delay.  Runs in a network namespace of
+# its own, with its own /etc/hosts and resolv.conf (ip netns exec binds
+# /etc/netns/NAME/* over /etc/*); nothing leaves the namespace.
+set -u
+. "${SRCDIR:-.}/tests/tap.sh"
+tap_setup
+
+[ "$(id -u)" = 0 ] || skip_all "needs root for a network namespace"
+for tool in ip nft; do
+	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool is not installed"
+done
+ns=isock-dl-$$
+ip netns add "$ns" 2>/dev/null || skip_all "cannot create a network namespace"
+mkdir -p "/etc/netns/$ns"
+cleanup_ns() {
+	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+	rm -rf "/etc/netns/$ns"
+	tap_cleanup
+}
+trap cleanup_ns EXIT
+printf '127.0.0.1 localhost\n::1 he.test\n127.0.0.1 he.test\n' >"/etc/netns/$ns/hosts"
+printf 'nameserver 127.0.0.1\noptions timeout:5 attempts:2\n' >"/etc/netns/$ns/resolv.conf"
+printf 'hosts: files dns\n' >"/etc/netns/$ns/nsswitch.conf"
+nsx() { ip netns exec "$ns" "$@"; }
+nsx ip link set lo up
+# A name server that never answers, and a port whose SYNs are dropped.
+nsx "$LISTEN" -u -p 53 -t 60 >/dev/null &
+tap_pids="$tap_pids $!"
+nsx "$LISTEN" -p 4444 -n 100 -t 60 >"$tmp/l4" &
+tap_pids="$tap_pids $!"
+nsx "$LISTEN" -6 -p 4444 -n 100 -t 60 >"$tmp/l6" &
+tap_pids="$tap_pids $!"
+nsx nft -f - <<'NFT'
+table inet isock_test {
+	chain input {
+		type filter hook input priority 0;
+		tcp dport 4445 drop
+		ip6 daddr ::1 tcp dport 4444 drop
+	}
+}
+NFT
+i=0
+while { [ ! -s "$tmp/l4" ] || [ ! -s "$tmp/l6" ]; } && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+plan 5
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# 1: a name server that never answers: the deadline ends the look-up.
+t0=$(now_ms)
+run ip netns exec "$ns" "$ISOCK" -w 1 slow.example.test 80
+ms=$(( $(now_ms) - t0 ))
+want_rc 3
+want_err "timed out resolving the name"
+want_err "EAI_CANCELED"
+[ "$ms" -lt 1150 ] || tap_note "took $ms ms for -w 1"
+verdict "resolution that runs out of time: exit 3 within the deadline ($ms ms)"
+
+# 2: a dropped SYN: the process ends within 50 ms of the deadline.
+t0=$(now_ms)
+run ip netns exec "$ns" "$ISOCK" -w 0.5 127.0.0.1 4445
+ms=$(( $(now_ms) - t0 ))
+want_rc 3
+want_err "ETIMEDOUT"
+[ "$ms" -ge 400 ] && [ "$ms" -lt 600 ] || tap_note "took $ms ms for -w 0.5"
+verdict "dropped SYN: exit 3 at the deadline ($ms ms)"
+
+# 3: Happy Eyeballs: ::1 is dead for port 4444, 127.0.0.1 answers.
+t0=$(now_ms)
+run ip netns exec "$ns" "$ISOCK" -v he.test 4444
+ms=$(( $(now_ms) - t0 ))
+want_rc 0
+want_out "connected to he.test \\(127.0.0.1\\) port 4444"
+want_err "::1: socket\\(AF_INET6"
+want_err "starting the next address as well"
+[ "$ms" -lt 300 ] || tap_note "took $ms ms, the goal is 300"
+verdict "Happy Eyeballs: a dead IPv6 address costs the delay only ($ms ms)"
+
+# 4: -4 leaves IPv6 out of the race.
+run ip netns exec "$ns" "$ISOCK" -v -4 he.test 4444
+want_rc 0
+want_not_err "AF_INET6"
+verdict "-4 restricts the race to IPv4"
+
+# 5: -6 alone: only the dead address, so the deadline.
+run ip netns exec "$ns" "$ISOCK" -6 -w 0.4 he.test 4444
+want_rc 3
+want_err "he.test \\(::1\\) port 4444"
+verdict "-6 restricts the race to IPv6"
