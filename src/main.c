@@ -27,6 +27,7 @@ static volatile sig_atomic_t stop_signal;
 /* What the run knows while results arrive, to print them in input order. */
 struct run {
 	const struct options *o;
+	const struct probe_opts *po;
 	struct report_opts ro;
 	struct probe_result *results;
 	struct diag_facts **facts;	/* per target, NULL: none */
@@ -82,6 +83,8 @@ diagnose_target(struct run *run, size_t i)
 	const struct probe_attempt *a;
 	struct diag_query q;
 	struct diag_facts *f;
+	struct timespec t0, t1;
+	int nf;
 
 	run->codes[i] = probe_exit_code(r);
 	if (run->codes[i] == 0 || r->nattempts == 0 || r->signal != 0)
@@ -104,7 +107,17 @@ diagnose_target(struct run *run, size_t i)
 	q.error = a->error;
 	q.broadcast = o->broadcast;
 	q.budget_ms = o->timeout_ms - (long)r->ms;
-	diagnose_run(&q, f);
+	t0 = clock_now();
+	nf = diagnose_run(&q, f);
+	t1 = clock_now();
+	if (run->po->trace != NULL) {
+		char line[96];
+
+		snprintf(line, sizeof(line), "diagnosis: %d fact%s in %.3f ms",
+		    nf, nf == 1 ? "" : "s", clock_ms_between(&t0, &t1));
+		run->po->trace(run->po->trace_arg, r->ms +
+		    clock_ms_between(&t0, &t1), line);
+	}
 	run->codes[i] = diagnose_exit_class(f, a->error);
 	run->facts[i] = f;
 }
@@ -172,6 +185,7 @@ run_targets(const struct options *o, struct probe_opts *po)
 
 	memset(&run, 0, sizeof(run));
 	run.o = o;
+	run.po = po;
 	run.ro = (struct report_opts){ .out = stdout, .err = stderr,
 	    .quiet = o->quiet, .json = o->json, .timeout_ms = o->timeout_ms };
 	run.results = calloc(n, sizeof(*run.results));

@@ -281,6 +281,10 @@ resolve(struct run *run, struct job *j)
 		run->cached = t;
 		if (!t->literal && t->family != AF_UNIX)
 			trace(run, "resolving %s", t->host);
+		else
+			trace(run, "resolving: %s, no look-up needed",
+			    t->family == AF_UNIX ? "a Unix path" :
+			    "a numeric address");
 		run->cache_eai = target_resolve_by(t, &j->deadline,
 		    run->o->stop, &run->cache, &run->ncache, &run->cache_errno);
 		if (run->cache_eai == 0 && !t->literal && t->family != AF_UNIX)
