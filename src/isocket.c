@@ -47,7 +47,7 @@ isocket_open(ISocket *s, int family, int type, int protocol)
 		return fail(s, errno);
 	s->fd = fd;
 	s->family = family;
-	s->type = type;
+	s->type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 	s->protocol = protocol;
 	return succeed(s);
 }

@@ -29,6 +29,8 @@ void isocket_init(ISocket *s);
 
 /*
  * Open a socket of the given family, type and protocol, close-on-exec.
+ * `type` may carry SOCK_NONBLOCK, which saves the fcntl() calls of
+ * isocket_set_nonblocking(); the ISocket's type is kept without it.
  * `s` must be closed (fd -1): opening an open ISocket fails with EISCONN
  * rather than leak its descriptor.
  */

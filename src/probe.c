@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <math.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -219,7 +218,8 @@ attempt_start(struct run *run, struct job *j)
 	j->inflight++;
 	run->sockets++;
 	step = "socket";
-	if (isocket_open(&f->s, sa->sa_family, j->t->type, j->t->protocol) < 0)
+	if (isocket_open(&f->s, sa->sa_family, j->t->type | SOCK_NONBLOCK,
+	    j->t->protocol) < 0)
 		goto ended;
 	trace(run, "%s: socket(%s, %s) = %d", addr_of(a, addr, sizeof(addr)),
 	    sa->sa_family == AF_INET ? "AF_INET" :
@@ -235,9 +235,6 @@ attempt_start(struct run *run, struct job *j)
 	}
 	step = "bind";
 	if (sa->sa_family != AF_UNIX && bind_source(&f->s, o) < 0)
-		goto ended;
-	step = "fcntl";
-	if (isocket_set_nonblocking(&f->s, true) < 0)
 		goto ended;
 	step = "connect";
 	f->events = POLLOUT;
@@ -679,6 +676,18 @@ probe_stats_avg(const struct probe_stats *s)
 	return s->connected > 0 ? s->sum / (double)s->connected : 0.0;
 }
 
+/* The square root of x > 0 by Newton's method: no libm to load at start. */
+static double
+square_root(double x)
+{
+	double r = x > 1 ? x : 1;
+	int i;
+
+	for (i = 0; i < 64 && r * r - x > x * 1e-15; i++)
+		r = (r + x / r) / 2;
+	return r;
+}
+
 double
 probe_stats_mdev(const struct probe_stats *s)
 {
@@ -687,5 +696,5 @@ probe_stats_mdev(const struct probe_stats *s)
 	if (s->connected == 0)
 		return 0.0;
 	var = s->sumsq / (double)s->connected - avg * avg;
-	return var > 0 ? sqrt(var) : 0.0;
+	return var > 0 ? square_root(var) : 0.0;
 }
