@@ -133,6 +133,14 @@ check_name(const char *host, char **cause)
 			goto bad;
 		if (!(*p >= '0' && *p <= '9'))
 			all_numeric = false;
+		/* A name beyond ASCII must be UTF-8 (it is IDN-encoded later). */
+		if (*p >= 0x80) {
+			size_t n = text_utf8_len(p, strlen((const char *)p));
+
+			if (n == 0 || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0))
+				goto bad;
+			p += n - 1;
+		}
 		if (++label > 63) {
 			*cause = quote_cause("host '%s' has a label longer than "
 			    "63 characters", host);
