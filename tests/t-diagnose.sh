@@ -66,34 +66,17 @@ found() { want_err_fixed "  Found: $1"; }
 
 # ---- routes ----------------------------------------------------------------
 
-ip -n "$ns" route add unreachable 198.51.100.0/24
-ip -n "$ns" route add prohibit 198.51.101.0/24
-ip -n "$ns" route add blackhole 198.51.102.0/24
-ip -n "$ns" route add throw 198.51.103.0/24
-
-run ip netns exec "$ns" "$ISOCK" -w 2 198.51.100.7 80
-want_rc 4
-want_err EHOSTUNREACH
-found "the route that matched 198.51.100.7 is 198.51.100.0/24, type unreachable, table main"
-verdict "unreachable route: exit 4, its prefix and type"
-
-run ip netns exec "$ns" "$ISOCK" -w 2 198.51.101.7 80
-want_rc 5
-want_err EACCES
-found "the route that matched 198.51.101.7 is 198.51.101.0/24, type prohibit, table main"
-verdict "prohibit route: exit 5, its prefix and type"
-
-run ip netns exec "$ns" "$ISOCK" -w 2 198.51.102.7 80
-want_rc 4
-want_err EINVAL
-found "the route that matched 198.51.102.7 is 198.51.102.0/24, type blackhole, table main"
-verdict "blackhole route: EINVAL is exit 4, its prefix and type"
-
-run ip netns exec "$ns" "$ISOCK" -w 2 198.51.103.7 80
-want_rc 4
-want_err ENETUNREACH
-found "the route that matched 198.51.103.7 is 198.51.103.0/24, type throw, table main"
-verdict "throw route: exit 4, its prefix and type"
+# net, route type, exit code, errno: one reject route of each type.
+for c in "198.51.100 unreachable 4 EHOSTUNREACH" "198.51.101 prohibit 5 EACCES" \
+	"198.51.102 blackhole 4 EINVAL" "198.51.103 throw 4 ENETUNREACH"; do
+	set -- $c
+	ip -n "$ns" route add "$2" "$1.0/24"
+	run ip netns exec "$ns" "$ISOCK" -w 2 "$1.7" 80
+	want_rc "$3"
+	want_err "$4"
+	found "the route that matched $1.7 is $1.0/24, type $2, table main"
+	verdict "$2 route: $4 is exit $3, its prefix and type"
+done
 
 run ip netns exec "$ns" "$ISOCK" -w 2 203.0.113.9 80
 want_rc 4
