@@ -31,6 +31,7 @@ ns_cleanup() {
 	ip netns del "$ns" 2>/dev/null
 }
 trap ns_cleanup EXIT
+trap "exit 141" PIPE
 
 ip netns add "$ns" && ip netns add "$peer" ||
 	skip_all "cannot create network namespaces"
