@@ -31,7 +31,7 @@ void isocket_init(ISocket *s);
  * Open a socket of the given family, type and protocol, close-on-exec.
  * `type` may carry SOCK_NONBLOCK, which saves the fcntl() calls of
  * isocket_set_nonblocking(); the ISocket's type is kept without it.
- * `s` must be closed (fd -1): opening an open ISocket fails with EISCONN
+ * `s` must be closed (fd -1): opening an open ISocket fails with EINVAL
  * rather than leak its descriptor.
  */
 int isocket_open(ISocket *s, int family, int type, int protocol);
@@ -61,9 +61,9 @@ void isocket_set_timeout(ISocket *s, long timeout_ms);
  * with EINPROGRESS: wait for it with isocket_wait() or, in an event loop,
  * poll for POLLOUT and call isocket_finish().  On a blocking IP socket an
  * interrupted connect (EINTR) is not restarted, since the kernel goes on with
- * the handshake and a second connect() would say EALREADY: the call waits for
- * the outcome instead, up to the deadline of isocket_set_timeout() (ETIMEDOUT
- * when it passes).  A Unix connect interrupted while it waited for room in
+ * the handshake (a second connect() would only wait for it again, with no
+ * bound): the call waits for the outcome instead, up to the deadline of
+ * isocket_set_timeout() (ETIMEDOUT when it passes), and never returns EINTR.  A Unix connect interrupted while it waited for room in
  * the listener's backlog left nothing pending, so it is simply made again.
  */
 int isocket_connect(ISocket *s, const struct sockaddr *remote_address);
