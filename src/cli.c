@@ -60,22 +60,6 @@ const struct cli_option cli_options[] = {
 
 #define NOPTIONS (sizeof(cli_options) / sizeof(cli_options[0]) - 1)
 
-/* A new sentence with `text` quoted and escaped in place of the %s. */
-static char *
-quoted(const char *fmt, const char *text)
-{
-	char *q = text_escape_dup(text), *c = NULL;
-
-	if (q != NULL) {
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-		c = text_printf(fmt, q);
-#pragma GCC diagnostic pop
-		free(q);
-	}
-	return c;
-}
-
 /* Seconds to milliseconds; 0 allowed when `zero_ok`. */
 static int
 parse_seconds(const char *text, long *ms, bool zero_ok, char **cause)
@@ -96,18 +80,18 @@ parse_seconds(const char *text, long *ms, bool zero_ok, char **cause)
 			scale /= 10;
 		}
 	if (!digits || *p != '\0') {
-		*cause = quoted("invalid number of seconds '%s': expected a "
+		*cause = text_quote("invalid number of seconds '%s': expected a "
 		    "decimal number such as 5 or 0.25", text);
 		return -1;
 	}
 	if (whole > CLI_MAX_TIMEOUT_MS / 1000 ||
 	    whole * 1000 + frac > CLI_MAX_TIMEOUT_MS) {
-		*cause = quoted("%s seconds is too long: at most 86400 (a day)",
+		*cause = text_quote("%s seconds is too long: at most 86400 (a day)",
 		    text);
 		return -1;
 	}
 	if (!zero_ok && whole * 1000 + frac < 1) {
-		*cause = quoted("%s seconds is too short: at least 0.001", text);
+		*cause = text_quote("%s seconds is too short: at least 0.001", text);
 		return -1;
 	}
 	*ms = whole * 1000 + frac;
@@ -160,7 +144,7 @@ parse_family(const char *text, int *family, char **cause)
 	else if (strcmp(text, "unspec") == 0)
 		*family = AF_UNSPEC;
 	else {
-		*cause = quoted("unknown family '%s': expected inet, inet6, "
+		*cause = text_quote("unknown family '%s': expected inet, inet6, "
 		    "unix or unspec", text);
 		return -1;
 	}
@@ -177,7 +161,7 @@ parse_type(const char *text, int *type, char **cause)
 	else if (strcmp(text, "seqpacket") == 0)
 		*type = SOCK_SEQPACKET;
 	else {
-		*cause = quoted("unknown socket type '%s': expected stream, "
+		*cause = text_quote("unknown socket type '%s': expected stream, "
 		    "dgram or seqpacket", text);
 		return -1;
 	}
@@ -199,7 +183,7 @@ parse_source(const char *text, struct options *o, char **cause)
 		sin6->sin6_family = AF_INET6;
 		o->source_len = sizeof(*sin6);
 	} else {
-		*cause = quoted("invalid source address '%s': expected an IPv4 "
+		*cause = text_quote("invalid source address '%s': expected an IPv4 "
 		    "or IPv6 address of this host", text);
 		return -1;
 	}
@@ -272,7 +256,7 @@ validate(struct options *o, int noperands, char **operands,
 	}
 	if (o->action != CLI_RUN) {
 		if (noperands > 0) {
-			*cause = quoted("unexpected operand '%s'", operands[0]);
+			*cause = text_quote("unexpected operand '%s'", operands[0]);
 			return -1;
 		}
 		return 0;
@@ -423,16 +407,16 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 			o->action = CLI_VERSION;
 			return 0;
 		case ':':
-			*cause = quoted("option '%s' needs an argument",
+			*cause = text_quote("option '%s' needs an argument",
 			    argv[optind - 1]);
 			return -1;
 		default:
 			if (optopt != 0) {
 				char opt[3] = { '-', (char)optopt, '\0' };
 
-				*cause = quoted("unknown option '%s'", opt);
+				*cause = text_quote("unknown option '%s'", opt);
 			} else
-				*cause = quoted("unknown option '%s'",
+				*cause = text_quote("unknown option '%s'",
 				    argv[optind - 1]);
 			return -1;
 		}

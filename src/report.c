@@ -242,6 +242,18 @@ text_success(const struct target *t, const struct probe_attempt *ok,
 		    "ms\n", place, proto, ok->ms);
 }
 
+/* Start the JSON object of one line: its schema and its kind. */
+static void
+json_head(struct json *j, FILE *f, const char *kind)
+{
+	json_init(j, f);
+	json_object_begin(j);
+	json_key(j, "schema");
+	json_string(j, REPORT_SCHEMA);
+	json_key(j, "kind");
+	json_string(j, kind);
+}
+
 /* One attempt as a JSON object. */
 static void
 json_attempt(struct json *j, const struct probe_attempt *a)
@@ -291,12 +303,7 @@ json_result(const struct target *t, const struct probe_result *r,
 	struct json j;
 	size_t i, nl;
 
-	json_init(&j, o->out);
-	json_object_begin(&j);
-	json_key(&j, "schema");
-	json_string(&j, REPORT_SCHEMA);
-	json_key(&j, "kind");
-	json_string(&j, "result");
+	json_head(&j, o->out, "result");
 	if (seq > 0) {
 		json_key(&j, "seq");
 		json_uint(&j, seq);
@@ -422,12 +429,7 @@ report_summary(const int *codes, size_t n, int exit_code, int signal,
 		count[c >= 0 && c <= ISOCK_EXIT_MAX ? c : ISOCK_EXIT_MAX + 1]++;
 	}
 	if (o->json) {
-		json_init(&j, o->out);
-		json_object_begin(&j);
-		json_key(&j, "schema");
-		json_string(&j, REPORT_SCHEMA);
-		json_key(&j, "kind");
-		json_string(&j, "summary");
+		json_head(&j, o->out, "summary");
 		json_key(&j, "targets");
 		json_uint(&j, n);
 		json_key(&j, "outcomes");
@@ -480,12 +482,7 @@ report_stats(const struct target *t, const struct probe_stats *s,
 	if (o->quiet)
 		return;
 	if (o->json) {
-		json_init(&j, o->out);
-		json_object_begin(&j);
-		json_key(&j, "schema");
-		json_string(&j, REPORT_SCHEMA);
-		json_key(&j, "kind");
-		json_string(&j, "statistics");
+		json_head(&j, o->out, "statistics");
 		json_key(&j, "target");
 		json_string(&j, t->spec != NULL ? t->spec : t->host);
 		json_key(&j, "probes");

@@ -15,37 +15,6 @@
 #include "target.h"
 #include "text.h"
 
-/* A new sentence: `fmt` with one %s, filled with `text` escaped. */
-static char *
-quote_cause(const char *fmt, const char *text)
-{
-	char *q = text_escape_dup(text);
-	char *c = NULL;
-
-	if (q != NULL) {
-		/* The format is one of this file's literals. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-		c = text_printf(fmt, q);
-#pragma GCC diagnostic pop
-		free(q);
-	}
-	return c;
-}
-
-static const char *
-service_proto(int type)
-{
-	switch (type) {
-	case SOCK_DGRAM:
-		return "udp";
-	case SOCK_SEQPACKET:
-		return "sctp";
-	default:
-		return "tcp";
-	}
-}
-
 int
 target_parse_port(const char *text, int type, uint16_t *port, char **cause)
 {
@@ -71,7 +40,7 @@ target_parse_port(const char *text, int type, uint16_t *port, char **cause)
 		for (p = text; *p != '\0' && v <= 65535; p++)
 			v = v * 10 + (unsigned long)(*p - '0');
 		if (v < 1 || v > 65535) {
-			*cause = quote_cause("port '%s' is out of range: "
+			*cause = text_quote("port '%s' is out of range: "
 			    "expected a number from 1 to 65535", text);
 			return -1;
 		}
@@ -81,15 +50,15 @@ target_parse_port(const char *text, int type, uint16_t *port, char **cause)
 	/* Service names start with a letter (RFC 6335 section 5.1). */
 	if (!name_chars || !((text[0] >= 'a' && text[0] <= 'z') ||
 	    (text[0] >= 'A' && text[0] <= 'Z'))) {
-		*cause = quote_cause("invalid port '%s': expected a number "
+		*cause = text_quote("invalid port '%s': expected a number "
 		    "from 1 to 65535 or a service name", text);
 		return -1;
 	}
-	se = getservbyname(text, service_proto(type));
+	se = getservbyname(text, target_proto_name(AF_INET, type));
 	if (se == NULL && type == SOCK_SEQPACKET)
 		se = getservbyname(text, "tcp");
 	if (se == NULL) {
-		*cause = quote_cause("unknown service '%s': not a port number "
+		*cause = text_quote("unknown service '%s': not a port number "
 		    "and not in the services database (/etc/services) for "
 		    "this protocol", text);
 		return -1;
@@ -142,19 +111,19 @@ check_name(const char *host, char **cause)
 			p += n - 1;
 		}
 		if (++label > 63) {
-			*cause = quote_cause("host '%s' has a label longer than "
+			*cause = text_quote("host '%s' has a label longer than "
 			    "63 characters", host);
 			return -1;
 		}
 	}
 	if (all_numeric) {
-		*cause = quote_cause("invalid IPv4 address '%s': expected four "
+		*cause = text_quote("invalid IPv4 address '%s': expected four "
 		    "decimal numbers from 0 to 255, as in 192.0.2.1", host);
 		return -1;
 	}
 	return 0;
 bad:
-	*cause = quote_cause("invalid host '%s': expected an IPv4 address, an "
+	*cause = text_quote("invalid host '%s': expected an IPv4 address, an "
 	    "IPv6 address or a host name", host);
 	return -1;
 }
@@ -185,13 +154,13 @@ check_ipv6(const char *host, char **cause)
 			if (pct[1] != '\0' && *z == '\0' &&
 			    strlen(pct + 1) < 16)
 				return 0;
-			*cause = quote_cause("invalid zone in IPv6 address "
+			*cause = text_quote("invalid zone in IPv6 address "
 			    "'%s': expected an interface name or number "
 			    "after %%", host);
 			return -1;
 		}
 	}
-	*cause = quote_cause("invalid IPv6 address '%s'", host);
+	*cause = text_quote("invalid IPv6 address '%s'", host);
 	return -1;
 }
 
@@ -239,7 +208,7 @@ make_host(struct target *t, const char *host, uint16_t port, int family,
 	}
 	if (lit_family != AF_UNSPEC && family != AF_UNSPEC &&
 	    lit_family != family) {
-		*cause = quote_cause(lit_family == AF_INET6 ?
+		*cause = text_quote(lit_family == AF_INET6 ?
 		    "'%s' is an IPv6 address, but IPv4 was asked for (-4)" :
 		    "'%s' is an IPv4 address, but IPv6 was asked for (-6)", h);
 		free(h);
@@ -288,7 +257,7 @@ target_make_unix(struct target *t, const char *path, int type, char **cause)
 	}
 	/* A path needs its NUL inside sun_path; "@name" becomes "\0name". */
 	if (n >= sizeof(sun.sun_path)) {
-		*cause = quote_cause("Unix socket path '%s' is too long: "
+		*cause = text_quote("Unix socket path '%s' is too long: "
 		    "at most 107 bytes fit in sun_path", path);
 		return -1;
 	}
@@ -337,7 +306,7 @@ target_parse_ports(const char *text, int type, uint16_t **ports, char **cause)
 	*ports = NULL;
 	if (*text == '\0' || text[strlen(text) - 1] == ',' || text[0] == ',' ||
 	    strstr(text, ",,") != NULL) {
-		*cause = quote_cause("invalid port list '%s': expected ports "
+		*cause = text_quote("invalid port list '%s': expected ports "
 		    "or ranges separated by single commas, as in 80,443,"
 		    "8000-8010", text);
 		return -1;
@@ -351,7 +320,7 @@ target_parse_ports(const char *text, int type, uint16_t **ports, char **cause)
 	    item = strtok_r(NULL, ",", &save)) {
 		if (is_range(item, &first, &last)) {
 			if (first < 1 || last > 65535 || first > last) {
-				*cause = quote_cause("invalid port range '%s': "
+				*cause = text_quote("invalid port range '%s': "
 				    "expected FIRST-LAST with 1 <= FIRST <= "
 				    "LAST <= 65535", item);
 				goto fail;
@@ -510,7 +479,7 @@ target_list_parse(struct target_list *l, char **words, size_t n, int family,
 		}
 		/* HOST PORTS, in two words */
 		if (i + 1 >= n) {
-			*cause = quote_cause("missing PORT after the host '%s'",
+			*cause = text_quote("missing PORT after the host '%s'",
 			    w);
 			return -1;
 		}
@@ -560,7 +529,7 @@ target_list_read(struct target_list *l, FILE *f, const char *name,
 			    "PORT, HOST:PORT or unix:PATH");
 		else if (target_list_parse(l, words, n, family, type, &why) == 0)
 			continue;
-		*cause = quote_cause("%s", name);
+		*cause = text_quote("%s", name);
 		p = *cause;
 		*cause = text_printf("%s line %zu: %s", p != NULL ? p : "?",
 		    lineno, why != NULL ? why : "out of memory");
@@ -570,7 +539,7 @@ target_list_read(struct target_list *l, FILE *f, const char *name,
 		break;
 	}
 	if (rc == 0 && ferror(f)) {
-		*cause = quote_cause("cannot read '%s'", name);
+		*cause = text_quote("cannot read '%s'", name);
 		rc = -1;
 	}
 	free(line);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,4 +114,29 @@ text_printf(const char *fmt, ...)
 	n = vasprintf(&p, fmt, ap);
 	va_end(ap);
 	return n < 0 ? NULL : p;
+}
+
+char *
+text_quote(const char *fmt, const char *text)
+{
+	size_t need = strlen(fmt) + text_escape(NULL, 0, text) + 1, used = 0;
+	char *out = malloc(need);
+	const char *p;
+	bool done = false;
+
+	if (out == NULL)
+		return NULL;
+	for (p = fmt; *p != '\0'; p++) {
+		if (p[0] == '%' && p[1] == '%') {
+			out[used++] = '%';
+			p++;
+		} else if (p[0] == '%' && p[1] == 's' && !done) {
+			used += text_escape(out + used, need - used, text);
+			done = true;
+			p++;
+		} else
+			out[used++] = *p;
+	}
+	out[used] = '\0';
+	return out;
 }

@@ -26,6 +26,13 @@ char *text_escape_dup(const char *src);
  */
 size_t text_utf8_len(const unsigned char *s, size_t n);
 
+/*
+ * A new sentence: `fmt` with its one "%s" replaced by `text` escaped (see
+ * text_escape) and each "%%" by "%"; NULL only when out of memory.  For
+ * messages that quote what the user gave.
+ */
+char *text_quote(const char *fmt, const char *text);
+
 /* A new string formatted like printf; NULL only when out of memory. */
 char *text_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
