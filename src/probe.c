@@ -656,6 +656,8 @@ probe_stats_add(struct probe_stats *s, const struct probe_result *r)
 {
 	const struct probe_attempt *a = probe_connected(r);
 
+	if (a == NULL && r->signal != 0)
+		return;	/* interrupted: neither sent in full nor lost */
 	s->sent++;
 	if (a == NULL) {
 		s->last_failure = probe_exit_code(r);
