@@ -174,6 +174,20 @@ on_round(void *arg, unsigned rounds, const struct probe_result *r, size_t n)
 	}
 }
 
+/* How far an interrupted run got: targets finished, or probes of --count. */
+static size_t
+interrupted_done(const struct run *run, size_t n)
+{
+	size_t i, done = 0;
+
+	for (i = 0; i < n; i++)
+		if (run->stats != NULL)
+			done += run->stats[i].sent;
+		else if (run->codes[i] < ISOCK_EXIT_SIGNAL)
+			done++;
+	return done;
+}
+
 static int
 run_targets(const struct options *o, struct probe_opts *po)
 {
@@ -244,6 +258,10 @@ run_targets(const struct options *o, struct probe_opts *po)
 	if (n > 1 || o->json)
 		report_summary(run.codes, n, status, sig,
 		    clock_ms_between(&start, &end), &run.ro);
+	if (sig != 0)
+		report_interrupted(sig, clock_ms_between(&start, &end),
+		    interrupted_done(&run, n), o->count > 0 ? n * o->count : n,
+		    o->count > 0, &run.ro);
 out:
 	if (run.results != NULL)
 		for (i = 0; i < n; i++)

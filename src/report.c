@@ -130,8 +130,9 @@ text_failure(const struct target *t, const struct probe_result *r,
 	if (seq > 0)
 		snprintf(seqtext, sizeof(seqtext), "probe %lu: ", seq);
 	if (r->signal != 0 && last == NULL) {
-		fprintf(o->err, "isock-connect: %s%s: interrupted by %s before "
-		    "a connection was tried\n", seqtext, host,
+		where(place, sizeof(place), t, host, NULL, port);
+		fprintf(o->err, "isock-connect: %s%s (%s): interrupted by %s "
+		    "before a connection was tried\n", seqtext, place, proto,
 		    sigabbrev_np(r->signal) != NULL ?
 		    sigabbrev_np(r->signal) : "a signal");
 		return;
@@ -470,6 +471,20 @@ report_summary(const int *codes, size_t n, int exit_code, int signal,
 		fprintf(o->out, "%s%lu interrupted", sep,
 		    count[ISOCK_EXIT_MAX + 1]);
 	fprintf(o->out, "; exit status %d\n", exit_code);
+}
+
+void
+report_interrupted(int signal, double ms, size_t done, size_t total,
+    bool probes, const struct report_opts *o)
+{
+	const char *name = sigabbrev_np(signal);
+
+	if (o->quiet || o->json)
+		return;
+	fprintf(o->err, "isock-connect: interrupted by %s%s after %.3f s: %zu "
+	    "of %zu %s done\n", name != NULL ? "SIG" : "a signal",
+	    name != NULL ? name : "", ms / 1000.0, done, total,
+	    probes ? "probes" : total == 1 ? "target" : "targets");
 }
 
 void

@@ -51,6 +51,14 @@ void report_result(const struct target *t, const struct probe_result *r,
 void report_summary(const int *codes, size_t n, int exit_code, int signal,
     double ms, const struct report_opts *o);
 
+/*
+ * The last line of a run that signal `signal` ended, in text on `err`: that
+ * it was interrupted, after how long, and how far it got (`done` of `total`
+ * targets, or probes with `probes`).  JSON says it in the summary instead.
+ */
+void report_interrupted(int signal, double ms, size_t done, size_t total,
+    bool probes, const struct report_opts *o);
+
 /* The statistics of --count for one target. */
 void report_stats(const struct target *t, const struct probe_stats *s,
     const struct report_opts *o);
