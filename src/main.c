@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,24 @@ install_signals(void)
 	/* A closed stdout is reported as a write error, not a silent death. */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/*
+ * Standard descriptors the caller left closed are opened on /dev/null, read
+ * only: otherwise the first socket would take descriptor 1 or 2 and the
+ * report would be sent to a peer.  Writes there fail, so a closed stdout is
+ * still a write error.  Returns false when /dev/null cannot be opened.
+ */
+static bool
+hold_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", O_RDONLY) != fd)
+			return false;
+	return true;
 }
 
 /* Flush stdout; a write error turns any status into a failure. */
@@ -287,6 +306,8 @@ main(int argc, char **argv)
 	char *cause = NULL;
 	int status;
 
+	if (!hold_std_fds())
+		return ISOCK_EXIT_RESOURCES;
 	install_signals();
 	if (cli_parse(argc, argv, &o, &cause) < 0) {
 		fprintf(stderr, "isock-connect: %s\nTry 'isock-connect --help' "
