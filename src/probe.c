@@ -193,8 +193,34 @@ attempt_end(struct run *run, struct job *j, struct flight *f, int err,
 }
 
 /*
+ * socket() of flight `f` of `j` failed with EMFILE or ENFILE while other
+ * sockets of the run are in flight: undo the attempt and lower the cap to
+ * the sockets open now, so that it starts again once one of them closes.
+ * Returns false when none is in flight: then the error is its outcome.
+ */
+static bool
+defer_out_of_descriptors(struct run *run, struct job *j,
+    const struct flight *f)
+{
+	int err = f->s.failure;
+
+	if ((err != EMFILE && err != ENFILE) || run->sockets <= 1)
+		return false;
+	j->r->nattempts--;
+	j->next--;
+	j->inflight--;
+	run->sockets--;
+	run->cap = run->sockets;
+	trace(run, "socket: %s with %u sockets in flight: waiting for one to "
+	    "close, at most %u at once from now on", errname(err),
+	    run->sockets, run->cap);
+	return true;
+}
+
+/*
  * Start the attempt on the next address of `j`.  Returns 1 when it is in
- * flight, 0 when it ended at once (its outcome recorded).
+ * flight, 0 when it ended at once (its outcome recorded) or was deferred
+ * for want of descriptors.
  */
 static int
 attempt_start(struct run *run, struct job *j)
@@ -219,8 +245,11 @@ attempt_start(struct run *run, struct job *j)
 	run->sockets++;
 	step = "socket";
 	if (isocket_open(&f->s, sa->sa_family, j->t->type | SOCK_NONBLOCK,
-	    j->t->protocol) < 0)
+	    j->t->protocol) < 0) {
+		if (defer_out_of_descriptors(run, j, f))
+			return 0;
 		goto ended;
+	}
 	trace(run, "%s: socket(%s, %s) = %d", addr_of(a, addr, sizeof(addr)),
 	    sa->sa_family == AF_INET ? "AF_INET" :
 	    sa->sa_family == AF_INET6 ? "AF_INET6" : "AF_UNIX",
