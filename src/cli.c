@@ -212,6 +212,18 @@ read_targets(struct options *o, const char *name, char **cause)
 	return rc;
 }
 
+/* True when `code` is the code of an option of the table. */
+static bool
+known_code(int code)
+{
+	const struct cli_option *co;
+
+	for (co = cli_options; co->long_name != NULL; co++)
+		if (co->short_name == code)
+			return true;
+	return false;
+}
+
 /* Checks that need every option: run once all are read. */
 static int
 validate(struct options *o, int noperands, char **operands,
@@ -411,11 +423,19 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 			    argv[optind - 1]);
 			return -1;
 		default:
-			if (optopt != 0) {
+			/*
+			 * optopt: an unknown letter; the code of a known
+			 * option when a long one was given "=VALUE" it does
+			 * not take; 0 for an unknown long option.
+			 */
+			if (optopt != 0 && !known_code(optopt)) {
 				char opt[3] = { '-', (char)optopt, '\0' };
 
 				*cause = text_quote("unknown option '%s'", opt);
-			} else
+			} else if (optopt != 0)
+				*cause = text_quote("option '%s' takes no "
+				    "argument", argv[optind - 1]);
+			else
 				*cause = text_quote("unknown option '%s'",
 				    argv[optind - 1]);
 			return -1;
