@@ -33,6 +33,20 @@ names_targets(const char *arg)
 	return n >= 2 && n <= 7 && strncmp(arg, "targets", n) == 0;
 }
 
+/* True when every byte of the `n` words is printable ASCII but '\\'. */
+static int
+plain_words(char **words, size_t n)
+{
+	const unsigned char *p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		for (p = (const unsigned char *)words[i]; *p != '\0'; p++)
+			if (*p < 0x20 || *p >= 0x7f || *p == '\\')
+				return 0;
+	return 1;
+}
+
 /* The invariants of a successful parse. */
 static void
 check_options(const struct options *o)
@@ -83,6 +97,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (cli_parse((int)n + 1, argv, &o, &cause) < 0) {
 		FUZZ_ASSERT(cause != NULL);
 		FUZZ_ASSERT(fuzz_printable(cause));
+		/* An escape in the message stands for a byte of the input
+		 * (an option's code printed as a letter gave '-\x01'). */
+		FUZZ_ASSERT(!plain_words(argv + 1, n) ||
+		    strchr(cause, '\\') == NULL);
 		free(cause);
 	} else {
 		FUZZ_ASSERT(cause == NULL);
