@@ -661,25 +661,6 @@ probe_exit_code(const struct probe_result *r)
 	return (int)explain_exit_class(r->attempts[r->nattempts - 1].error);
 }
 
-int
-probe_exit_code_all(const struct probe_result *r, size_t n, bool any)
-{
-	size_t i;
-	int first = 0, code;
-
-	for (i = 0; i < n; i++)
-		if (r[i].signal != 0)
-			return ISOCK_EXIT_SIGNAL + r[i].signal;
-	for (i = 0; i < n; i++) {
-		code = probe_exit_code(&r[i]);
-		if (code == 0 && any)
-			return 0;
-		if (code != 0 && first == 0)
-			first = code;
-	}
-	return first;
-}
-
 void
 probe_stats_add(struct probe_stats *s, const struct probe_result *r)
 {

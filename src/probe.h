@@ -85,13 +85,6 @@ const struct probe_attempt *probe_connected(const struct probe_result *r);
 /* The exit status the contract gives one target's result. */
 int probe_exit_code(const struct probe_result *r);
 
-/*
- * The exit status of a run: 0 when every target connected (with `any`,
- * when one did), else the status of the first failing target in input order;
- * a stop by signal N is 128+N.
- */
-int probe_exit_code_all(const struct probe_result *r, size_t n, bool any);
-
 /* Statistics of --count for one target. */
 struct probe_stats {
 	unsigned long sent, connected;
