@@ -37,6 +37,7 @@ struct run {
 	size_t next;			/* the next to print */
 	unsigned long seq;		/* --count probe number, or 0 */
 	struct probe_stats *stats;	/* --count */
+	struct timespec start;		/* when the run began */
 };
 
 static void
@@ -178,16 +179,19 @@ on_round(void *arg, unsigned rounds, const struct probe_result *r, size_t n)
 	struct run *run = arg;
 	const struct explain_entry *e;
 	const struct probe_attempt *a;
+	struct timespec now;
 	size_t i;
 
 	if (run->o->quiet || !isatty(STDERR_FILENO))
 		return;
+	now = clock_now();
 	for (i = 0; i < n; i++) {
 		if (probe_connected(&r[i]) != NULL || r[i].nattempts == 0)
 			continue;
 		a = &r[i].attempts[r[i].nattempts - 1];
 		e = explain_lookup_errno(a->error);
-		report_progress(stderr, (double)rounds, rounds,
+		report_progress(stderr, clock_ms_between(&run->start, &now),
+		    rounds,
 		    e != NULL ? e->name : "?", false);
 		return;
 	}
@@ -218,6 +222,7 @@ run_targets(const struct options *o, struct probe_opts *po)
 
 	memset(&run, 0, sizeof(run));
 	run.o = o;
+	run.start = start;
 	run.po = po;
 	run.ro = (struct report_opts){ .out = stdout, .err = stderr,
 	    .quiet = o->quiet, .json = o->json, .timeout_ms = o->timeout_ms };

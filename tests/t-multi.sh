@@ -6,7 +6,7 @@ set -u
 tap_setup
 
 command -v jq >/dev/null 2>&1 || skip_all "jq is not installed (apt-get install jq)"
-plan 20
+plan 22
 
 # A port that refuses: bound, never listening, held for the whole script.
 start_listener closed -B -t 60 || { echo "Bail out! $listener_err"; exit 99; }
@@ -90,6 +90,24 @@ want_rc 1
 want_err "ECONNREFUSED"
 [ "$ms" -ge 550 ] && [ "$ms" -lt 3000 ] || tap_note "took $ms ms, expected about 600"
 verdict "--wait: gives up with the last outcome when the time is up"
+
+# --wait on a terminal: a progress line with the time waited so far; none
+# when stderr is not a terminal (the run just above).
+if command -v script >/dev/null 2>&1; then
+	run script -qec "'$ISOCK' --wait 0.8 127.0.0.1 $closed" /dev/null
+	want_rc 1
+	last=$(printf '%s\n' "$out" | tr '\r' '\n' | grep -o 'waiting: [0-9.]* s, [0-9]* attempts, last: ECONNREFUSED' | tail -n 1)
+	[ -n "$last" ] || tap_note "no progress line on the terminal"
+	secs=$(printf '%s\n' "$last" | sed 's/waiting: \([0-9]*\)\.\([0-9]\).*/\1\2/')
+	[ "${secs:-0}" -ge 3 ] || tap_note "last progress line says ${last:-nothing}: under 0.3 s waited"
+	verdict "--wait on a terminal: progress with the time waited"
+	run "$ISOCK" --wait 0.3 127.0.0.1 "$closed"
+	want_not_err "waiting:"
+	verdict "--wait without a terminal: no progress line"
+else
+	skip "--wait on a terminal: progress with the time waited" "script(1) is not installed"
+	skip "--wait without a terminal: no progress line" "script(1) is not installed"
+fi
 
 # 11-12: --count
 run "$ISOCK" --count 3 --interval 0.05 127.0.0.1 "$open"
