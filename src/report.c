@@ -30,6 +30,15 @@ where(char *buf, size_t size, const struct target *t, const char *host,
 		snprintf(buf, size, "%s (%s) port %u", host, addr, port);
 }
 
+/* "INT" for SIGINT: the short name of a signal, or "a signal". */
+static const char *
+signal_abbrev(int sig)
+{
+	const char *name = sigabbrev_np(sig);
+
+	return name != NULL ? name : "a signal";
+}
+
 /* The numeric text of an attempt's address, and its port. */
 static const char *
 attempt_addr(const struct probe_attempt *a, char *buf, size_t size,
@@ -133,8 +142,7 @@ text_failure(const struct target *t, const struct probe_result *r,
 		where(place, sizeof(place), t, host, NULL, port);
 		fprintf(o->err, "isock-connect: %s%s (%s): interrupted by %s "
 		    "before a connection was tried\n", seqtext, place, proto,
-		    sigabbrev_np(r->signal) != NULL ?
-		    sigabbrev_np(r->signal) : "a signal");
+		    signal_abbrev(r->signal));
 		return;
 	}
 	if (last != NULL) {
@@ -158,8 +166,7 @@ text_failure(const struct target *t, const struct probe_result *r,
 		    "EAI", r->eai);
 	else if (r->signal != 0)
 		snprintf(what, sizeof(what), "interrupted by %s",
-		    sigabbrev_np(r->signal) != NULL ?
-		    sigabbrev_np(r->signal) : "a signal");
+		    signal_abbrev(r->signal));
 	else
 		outcome(what, sizeof(what), last, o);
 	fprintf(o->err, "isock-connect: %s%s (%s): %s\n", seqtext, place, proto,
