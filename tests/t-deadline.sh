@@ -8,28 +8,14 @@ set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 tap_setup
 
-[ "$(id -u)" = 0 ] || skip_all "needs root for a network namespace"
-for tool in ip nft; do
-	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool is not installed"
-done
-ns=isock-dl-$$
-ip netns add "$ns" 2>/dev/null || skip_all "cannot create a network namespace"
-mkdir -p "/etc/netns/$ns"
-cleanup_ns() {
-	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-	ip netns del "$ns" 2>/dev/null
-	rm -rf "/etc/netns/$ns"
-	tap_cleanup
-}
-trap cleanup_ns EXIT
+. "${SRCDIR:-.}/tests/ns.sh"
+
+command -v nft >/dev/null 2>&1 || skip_all "nft is not installed"
+# The namespace, with a name server that never answers at 127.0.0.1.
+ns_setup dl || skip_all "$ns_why"
 printf '127.0.0.1 localhost\n::1 he.test\n127.0.0.1 he.test\n' >"/etc/netns/$ns/hosts"
-printf 'nameserver 127.0.0.1\noptions timeout:5 attempts:2\n' >"/etc/netns/$ns/resolv.conf"
-printf 'hosts: files dns\n' >"/etc/netns/$ns/nsswitch.conf"
-nsx() { ip netns exec "$ns" "$@"; }
-nsx ip link set lo up
-# A name server that never answers, and a port whose SYNs are dropped.
-nsx "$LISTEN" -u -p 53 -t 60 >/dev/null &
-tap_pids="$tap_pids $!"
+# Listeners on both loopbacks, port 4444; SYNs to 4445, and to ::1 port
+# 4444, are dropped.
 nsx "$LISTEN" -p 4444 -n 100 -t 60 >"$tmp/l4" &
 tap_pids="$tap_pids $!"
 nsx "$LISTEN" -6 -p 4444 -n 100 -t 60 >"$tmp/l6" &
