@@ -37,7 +37,7 @@ const struct cli_option cli_options[] = {
 	{ "broadcast", 'b', NULL, "allow a broadcast address (SO_BROADCAST, "
 	  "datagram only)" },
 	{ "targets", OPT_TARGETS, "FILE", "read targets from FILE, one a line "
-	  "(- for standard input)" },
+	  "(- for standard input); may be repeated" },
 	{ "parallel", 'P', "N", "at most N attempts at once (default 100, "
 	  "bounded by the descriptor limit)" },
 	{ "any", OPT_ANY, NULL, "exit 0 when at least one target connects" },
@@ -542,7 +542,10 @@ cli_usage(FILE *f)
 	fputs("usage: isock-connect [options] HOST PORT\n"
 	    "       isock-connect [options] -U PATH\n"
 	    "       isock-connect [options] TARGET...   (HOST:PORTS, "
-	    "[IPV6]:PORTS, unix:PATH)\n"
+	    "[IPV6]:PORTS, :PORTS,\n"
+	    "           tcp://HOST:PORTS, tcp4://, tcp6://, udp://, udp4://, "
+	    "udp6://,\n"
+	    "           unix:PATH, unix://PATH)\n"
 	    "       isock-connect --explain ERROR | --list-errors\n", f);
 }
 
@@ -553,9 +556,12 @@ cli_help(FILE *f)
 	char left[64];
 
 	cli_usage(f);
-	fputs("\nConnect to HOST on PORT (or to the Unix socket PATH) and "
-	    "explain the outcome.\nPORTS may be a list with ranges: "
-	    "80,443,8000-8010.\n\nOptions:\n", f);
+	fprintf(f, "\nConnect to HOST on PORT (or to the Unix socket PATH) "
+	    "and explain the outcome.\nPORTS may be a list with ranges: "
+	    "80,443,8000-8010.  IPv4 addresses are dotted\nquads "
+	    "(127.0.0.1).  A line of a --targets file is at most %d bytes; "
+	    "see LIMITS\nin isock-connect(1).\n\nOptions:\n",
+	    TARGET_LINE_MAX);
 	for (co = cli_options; co->long_name != NULL; co++) {
 		if (co->short_name > 0 && co->short_name < 256)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s",
