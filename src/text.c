@@ -119,15 +119,15 @@ text_printf(const char *fmt, ...)
 char *
 text_excerpt_dup(const char *src)
 {
-	size_t n = strnlen(src, TEXT_EXCERPT_MAX + 1), cut, k;
+	/* Enough to see the whole of a character that starts before the cut. */
+	size_t n = strnlen(src, TEXT_EXCERPT_MAX + 4), cut, k;
 	char *head, *out;
 
 	if (n <= TEXT_EXCERPT_MAX)
 		return text_escape_dup(src);
 	/* Cut before a character that would not fit whole. */
 	for (cut = 0; cut < TEXT_EXCERPT_MAX; cut += k) {
-		k = text_utf8_len((const unsigned char *)src + cut,
-		    TEXT_EXCERPT_MAX - cut);
+		k = text_utf8_len((const unsigned char *)src + cut, n - cut);
 		if (k == 0)
 			k = 1;
 		if (cut + k > TEXT_EXCERPT_MAX)
