@@ -8,6 +8,7 @@
 #ifndef ISOCK_TARGET_H
 #define ISOCK_TARGET_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <signal.h>
@@ -41,8 +42,11 @@ struct target_addr {
 #define TARGET_ERR_NOMEM (-2)	/* out of memory */
 #define TARGET_ERR_SIGNAL (-3)	/* a read ended by a signal that stops */
 
-/* A line of a targets file is at most this long (without its newline). */
-#define TARGET_LINE_MAX (4096 + 256)
+/*
+ * A line of a targets file is at most this long (without its newline):
+ * room for a path and a few words.
+ */
+#define TARGET_LINE_MAX (PATH_MAX + 256)
 
 /*
  * What the options ask of every target, operand or line alike, and the
