@@ -37,7 +37,7 @@ const struct cli_option cli_options[] = {
 	{ "broadcast", 'b', NULL, "allow a broadcast address (SO_BROADCAST, "
 	  "datagram only)" },
 	{ "targets", OPT_TARGETS, "FILE", "read targets from FILE, one a line "
-	  "(- for standard input)" },
+	  "(- for standard input); may be repeated" },
 	{ "parallel", 'P', "N", "at most N attempts at once (default 100, "
 	  "bounded by the descriptor limit)" },
 	{ "any", OPT_ANY, NULL, "exit 0 when at least one target connects" },
@@ -121,7 +121,7 @@ cli_parse_count(const char *text, unsigned long min, unsigned long max,
 		if (n <= max)
 			n = n * 10 + (unsigned long)(*p - '0');
 	if (p == text || *p != '\0' || n < min || n > max) {
-		char *q = text_escape_dup(text);
+		char *q = text_excerpt_dup(text);
 
 		*cause = text_printf("invalid %s '%s': expected a whole number "
 		    "from %lu to %lu", what, q != NULL ? q : "?", min, max);
@@ -191,25 +191,40 @@ parse_source(const char *text, struct options *o, char **cause)
 	return 0;
 }
 
-/* Add the targets of a --targets file. */
+/*
+ * Add the targets of the --targets file `name` ("-": standard input).  An
+ * open or a read ended by a signal is retried unless `*stop` is set.
+ */
 static int
-read_targets(struct options *o, const char *name, char **cause)
+read_targets(struct options *o, const char *name,
+    const struct target_want *want, const volatile sig_atomic_t *stop,
+    char **cause)
 {
-	FILE *f = strcmp(name, "-") == 0 ? stdin : fopen(name, "r");
-	int rc;
+	FILE *f = stdin;
+	int rc, err;
 
-	if (f == NULL) {
-		char *q = text_escape_dup(name);
+	while (strcmp(name, "-") != 0) {
+		if (stop != NULL && *stop != 0)
+			goto interrupted;
+		if ((f = fopen(name, "re")) != NULL)
+			break;
+		if ((err = errno) != EINTR) {
+			char *q = text_excerpt_dup(name);
 
-		*cause = text_printf("cannot open targets file '%s': %s",
-		    q != NULL ? q : "?", strerror(errno));
-		free(q);
-		return -1;
+			*cause = q == NULL ? NULL : text_printf("cannot open "
+			    "targets file '%s': %s", q, strerror(err));
+			free(q);
+			return *cause != NULL ? -1 : CLI_ERR_NOMEM;
+		}
 	}
-	rc = target_list_read(&o->targets, f, name, o->family, o->type, cause);
+	rc = target_list_read(&o->targets, f, name, want, stop, cause);
 	if (f != stdin)
 		fclose(f);
-	return rc;
+	if (rc != CLI_ERR_SIGNAL)
+		return rc;
+interrupted:
+	*cause = text_quote("reading the targets file '%s'", name);
+	return CLI_ERR_SIGNAL;
 }
 
 /* True when `code` is the code of an option of the table. */
@@ -227,9 +242,14 @@ known_code(int code)
 /* Checks that need every option: run once all are read. */
 static int
 validate(struct options *o, int noperands, char **operands,
-    const char *targets_file, char **cause)
+    const char **files, size_t nfiles, const volatile sig_atomic_t *stop,
+    char **cause)
 {
 	int sfamily = o->has_source ? o->source.ss_family : AF_UNSPEC;
+	struct target_want want;
+	char addr[INET6_ADDRSTRLEN];
+	size_t i, j;
+	int rc;
 
 	if (o->family == AF_UNIX && (o->has_source || o->source_port != 0)) {
 		*cause = text_printf("--source and --source-port apply to IP "
@@ -273,34 +293,58 @@ validate(struct options *o, int noperands, char **operands,
 		}
 		return 0;
 	}
-	if (noperands == 0 && targets_file == NULL) {
+	if (noperands == 0 && nfiles == 0) {
 		*cause = text_printf(o->family == AF_UNIX ?
 		    "missing operand: expected the PATH of a Unix socket" :
 		    "missing operands: expected HOST PORT");
 		return -1;
 	}
-	if (target_list_parse(&o->targets, operands, (size_t)noperands,
-	    sfamily != AF_UNSPEC ? sfamily : o->family, o->type, cause) < 0)
-		return -1;
-	if (targets_file != NULL && read_targets(o, targets_file, cause) < 0)
-		return -1;
+	for (i = 0; i < nfiles; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(files[i], "-") == 0 &&
+			    strcmp(files[j], "-") == 0) {
+				*cause = text_printf("--targets - (standard "
+				    "input) given twice: it is read once");
+				return -1;
+			}
+	/* The one family of operands and lines, with the option to name. */
+	if (o->family == AF_UNSPEC && sfamily != AF_UNSPEC) {
+		o->family = sfamily;
+		snprintf(o->family_opt, sizeof(o->family_opt), "-s %s",
+		    inet_ntop(sfamily, sfamily == AF_INET ?
+		    (void *)&((struct sockaddr_in *)&o->source)->sin_addr :
+		    (void *)&((struct sockaddr_in6 *)&o->source)->sin6_addr,
+		    addr, sizeof(addr)) != NULL ? addr : "");
+	}
+	want.family = o->family;
+	want.family_opt = o->family_opt[0] != '\0' ? o->family_opt : NULL;
+	want.type = o->type;
+	want.type_opt = o->type_opt;
+	rc = target_list_parse(&o->targets, operands, (size_t)noperands,
+	    &want, cause);
+	for (i = 0; rc == 0 && i < nfiles; i++)
+		rc = read_targets(o, files[i], &want, stop, cause);
+	if (rc < 0)
+		return rc;
 	if (o->targets.n == 0) {
-		*cause = text_printf("no targets: the targets file holds none");
+		*cause = text_printf("no targets: the targets %s none",
+		    nfiles > 1 ? "files hold" : "file holds");
 		return -1;
 	}
 	return 0;
 }
 
 int
-cli_parse(int argc, char **argv, struct options *o, char **cause)
+cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
+    struct options *o, char **cause)
 {
 	struct option longopts[NOPTIONS + 1];
 	char shortopts[2 * NOPTIONS + 2], *s = shortopts;
 	const struct cli_option *co;
-	const char *targets_file = NULL;
+	const char **files;
 	unsigned long n;
-	size_t i;
-	int c, idx;
+	size_t i, nfiles = 0;
+	int c, idx, rc;
 
 	memset(o, 0, sizeof(*o));
 	o->action = CLI_RUN;
@@ -326,43 +370,54 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 	}
 	memset(&longopts[NOPTIONS], 0, sizeof(longopts[NOPTIONS]));
 	*s = '\0';
+	/* The --targets files, in order: at most one per argument. */
+	files = calloc(argc > 0 ? (size_t)argc : 1, sizeof(*files));
+	if (files == NULL) {
+		*cause = text_printf("out of memory");
+		return CLI_ERR_NOMEM;
+	}
 
 	optind = 0;	/* a fresh scan, also when called again (tests) */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, &idx)) != -1) {
 		switch (c) {
 		case '4':
-			o->family = AF_INET;
-			break;
 		case '6':
-			o->family = AF_INET6;
+		case 'U':
+			o->family = c == '4' ? AF_INET : c == '6' ? AF_INET6 :
+			    AF_UNIX;
+			snprintf(o->family_opt, sizeof(o->family_opt), "-%c",
+			    c);
 			break;
 		case OPT_FAMILY:
 			if (parse_family(optarg, &o->family, cause) < 0)
-				return -1;
-			break;
-		case 'U':
-			o->family = AF_UNIX;
+				goto usage;
+			snprintf(o->family_opt, sizeof(o->family_opt),
+			    "--family %s", optarg);
+			if (o->family == AF_UNSPEC)
+				o->family_opt[0] = '\0';
 			break;
 		case 'u':
 			o->type = SOCK_DGRAM;
+			o->type_opt = "-u";
 			break;
 		case 'T':
 			if (parse_type(optarg, &o->type, cause) < 0)
-				return -1;
+				goto usage;
+			o->type_opt = "-T";
 			break;
 		case 'w':
 			if (cli_parse_seconds(optarg, &o->timeout_ms, cause) < 0)
-				return -1;
+				goto usage;
 			break;
 		case 's':
 			if (parse_source(optarg, o, cause) < 0)
-				return -1;
+				goto usage;
 			break;
 		case 'p':
 			if (target_parse_port(optarg, o->type, &o->source_port,
 			    cause) < 0)
-				return -1;
+				goto usage;
 			break;
 		case 'b':
 			o->broadcast = true;
@@ -377,12 +432,12 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 			o->verbose++;
 			break;
 		case OPT_TARGETS:
-			targets_file = optarg;
+			files[nfiles++] = optarg;
 			break;
 		case 'P':
 			if (cli_parse_count(optarg, 1, CLI_MAX_PARALLEL,
 			    "--parallel", &n, cause) < 0)
-				return -1;
+				goto usage;
 			o->parallel = (unsigned)n;
 			break;
 		case OPT_ANY:
@@ -390,17 +445,17 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 			break;
 		case OPT_WAIT:
 			if (cli_parse_seconds(optarg, &o->wait_ms, cause) < 0)
-				return -1;
+				goto usage;
 			break;
 		case 'c':
 			if (cli_parse_count(optarg, 1, CLI_MAX_COUNT, "--count",
 			    &o->count, cause) < 0)
-				return -1;
+				goto usage;
 			break;
 		case 'i':
 			if (cli_parse_seconds0(optarg, &o->interval_ms,
 			    cause) < 0)
-				return -1;
+				goto usage;
 			break;
 		case 'j':
 			o->json = true;
@@ -414,14 +469,16 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 			break;
 		case 'h':
 			o->action = CLI_HELP;
+			free(files);
 			return 0;
 		case 'V':
 			o->action = CLI_VERSION;
+			free(files);
 			return 0;
 		case ':':
 			*cause = text_quote("option '%s' needs an argument",
 			    argv[optind - 1]);
-			return -1;
+			goto usage;
 		default:
 			/*
 			 * optopt: an unknown letter; the code of a known
@@ -438,10 +495,16 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 			else
 				*cause = text_quote("unknown option '%s'",
 				    argv[optind - 1]);
-			return -1;
+			goto usage;
 		}
 	}
-	return validate(o, argc - optind, argv + optind, targets_file, cause);
+	rc = validate(o, argc - optind, argv + optind, files, nfiles, stop,
+	    cause);
+	free(files);
+	return rc;
+usage:
+	free(files);
+	return -1;
 }
 
 void
@@ -450,13 +513,39 @@ cli_free(struct options *o)
 	target_list_free(&o->targets);
 }
 
+int
+cli_fail(int rc, const char *cause, int sig, bool quiet, FILE *err)
+{
+	const char *name = sigabbrev_np(sig);
+
+	if (rc == CLI_ERR_SIGNAL) {
+		if (!quiet)
+			fprintf(err, "isock-connect: interrupted by %s%s while "
+			    "%s\n", name != NULL ? "SIG" : "a signal",
+			    name != NULL ? name : "", cause != NULL ? cause :
+			    "reading the targets");
+		return ISOCK_EXIT_SIGNAL + sig;
+	}
+	if (rc == CLI_ERR_NOMEM || cause == NULL) {
+		fprintf(err, "isock-connect: out of memory while reading the "
+		    "command line and the targets\n");
+		return ISOCK_EXIT_RESOURCES;
+	}
+	fprintf(err, "isock-connect: %s\nTry 'isock-connect --help' for more "
+	    "information.\n", cause);
+	return ISOCK_EXIT_USAGE;
+}
+
 void
 cli_usage(FILE *f)
 {
 	fputs("usage: isock-connect [options] HOST PORT\n"
 	    "       isock-connect [options] -U PATH\n"
 	    "       isock-connect [options] TARGET...   (HOST:PORTS, "
-	    "[IPV6]:PORTS, unix:PATH)\n"
+	    "[IPV6]:PORTS, :PORTS,\n"
+	    "           tcp://HOST:PORTS, tcp4://, tcp6://, udp://, udp4://, "
+	    "udp6://,\n"
+	    "           unix:PATH, unix://PATH)\n"
 	    "       isock-connect --explain ERROR | --list-errors\n", f);
 }
 
@@ -467,9 +556,12 @@ cli_help(FILE *f)
 	char left[64];
 
 	cli_usage(f);
-	fputs("\nConnect to HOST on PORT (or to the Unix socket PATH) and "
-	    "explain the outcome.\nPORTS may be a list with ranges: "
-	    "80,443,8000-8010.\n\nOptions:\n", f);
+	fprintf(f, "\nConnect to HOST on PORT (or to the Unix socket PATH) "
+	    "and explain the outcome.\nPORTS may be a list with ranges: "
+	    "80,443,8000-8010.  IPv4 addresses are dotted\nquads "
+	    "(127.0.0.1).  A line of a --targets file is at most %d bytes; "
+	    "see LIMITS\nin isock-connect(1).\n\nOptions:\n",
+	    TARGET_LINE_MAX);
 	for (co = cli_options; co->long_name != NULL; co++) {
 		if (co->short_name > 0 && co->short_name < 256)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s",

@@ -8,6 +8,7 @@
 #ifndef ISOCK_CLI_H
 #define ISOCK_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,7 +44,9 @@ struct options {
 	unsigned long count;	/* -c: probes per target; 0: one, no stats */
 	long interval_ms;	/* -i: time between probes */
 	const char *explain;	/* --explain's argument */
-	struct target_list targets; /* the operands and --targets files */
+	struct target_list targets; /* the operands, then each --targets file */
+	char family_opt[64];	/* the option that fixed `family`, as named */
+	const char *type_opt;	/* the option that fixed `type`, or NULL */
 };
 
 /* One option of the table. */
@@ -63,11 +66,28 @@ extern const struct cli_option cli_options[];
 #define CLI_MAX_COUNT 1000000UL
 #define CLI_MAX_TIMEOUT_MS (86400L * 1000L)
 
+/* Failures of cli_parse besides -1 (a usage error). */
+#define CLI_ERR_NOMEM TARGET_ERR_NOMEM	/* out of memory */
+#define CLI_ERR_SIGNAL TARGET_ERR_SIGNAL /* a signal set `*stop` */
+
 /*
- * Parse argv into `o`.  Returns 0, or -1 with `*cause` set to a new sentence
- * naming the bad text (a usage error: exit 2, nothing attempted).
+ * Parse argv into `o`, and read the --targets files.  Returns 0; -1 with
+ * `*cause` set to a new sentence naming the bad text (a usage error: exit
+ * 2, nothing attempted); CLI_ERR_NOMEM; or CLI_ERR_SIGNAL when a signal
+ * that set `*stop` (may be NULL: never) ended an open or a read of the
+ * targets, with `*cause` saying what was being read.
  */
-int cli_parse(int argc, char **argv, struct options *o, char **cause);
+int cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
+    struct options *o, char **cause);
+
+/*
+ * Print on `err` the message of a cli_parse that returned `rc` < 0 with
+ * `cause` (NULL: out of memory); `sig` is the signal that stopped it, if
+ * any.  Returns the exit status: ISOCK_EXIT_USAGE, ISOCK_EXIT_RESOURCES
+ * when out of memory, ISOCK_EXIT_SIGNAL + `sig` when interrupted (printed
+ * unless `quiet`).
+ */
+int cli_fail(int rc, const char *cause, int sig, bool quiet, FILE *err);
 
 /* Free what cli_parse() allocated. */
 void cli_free(struct options *o);

@@ -314,13 +314,11 @@ main(int argc, char **argv)
 	if (!hold_std_fds())
 		return ISOCK_EXIT_RESOURCES;
 	install_signals();
-	if (cli_parse(argc, argv, &o, &cause) < 0) {
-		fprintf(stderr, "isock-connect: %s\nTry 'isock-connect --help' "
-		    "for more information.\n", cause != NULL ? cause :
-		    "out of memory");
+	if ((status = cli_parse(argc, argv, &stop_signal, &o, &cause)) < 0) {
+		status = cli_fail(status, cause, stop_signal, o.quiet, stderr);
 		free(cause);
 		cli_free(&o);
-		return ISOCK_EXIT_USAGE;
+		return status;
 	}
 	switch (o.action) {
 	case CLI_HELP:

@@ -164,108 +164,157 @@ check_ipv6(const char *host, char **cause)
 	return -1;
 }
 
-/* Fill `t` for HOST and a port number (see target_make). */
+/* Set `*cause` for a failed allocation; returns TARGET_ERR_NOMEM. */
 static int
-make_host(struct target *t, const char *host, uint16_t port, int family,
-    int type, char **cause)
+nomem(char **cause)
+{
+	*cause = text_printf("out of memory");
+	return TARGET_ERR_NOMEM;
+}
+
+/* "IPv4", "IPv6" or "a Unix path", for messages. */
+static const char *
+family_name(int family)
+{
+	return family == AF_INET ? "IPv4" : family == AF_INET6 ? "IPv6" :
+	    "a Unix path";
+}
+
+/*
+ * The sentence for a target of family `got` where `want` was asked for by
+ * the option `opt` (NULL: not named); `what` is the target's text.
+ */
+static int
+family_clash(const char *what, int got, int want, const char *opt,
+    char **cause)
+{
+	char *q = text_excerpt_dup(what), *o = opt != NULL ?
+	    text_excerpt_dup(opt) : NULL;
+
+	if (q == NULL || (opt != NULL && o == NULL)) {
+		free(q);
+		free(o);
+		return nomem(cause);
+	}
+	*cause = text_printf("'%s' is an %s %s, but %s was asked for%s%s%s", q,
+	    family_name(got), strchr(what, '/') != NULL ? "target" : "address",
+	    family_name(want), o != NULL ? " (" : "", o != NULL ? o : "",
+	    o != NULL ? ")" : "");
+	free(q);
+	free(o);
+	return *cause != NULL ? -1 : TARGET_ERR_NOMEM;
+}
+
+/*
+ * Check HOST (a name, an IPv4 dotted quad, an IPv6 address with or without
+ * brackets): the unbracketed host is the `*len` bytes at `host + *off`,
+ * and `*lit_family` its family when it is an address, AF_UNSPEC for a
+ * name.  An address of a family other than `family` is an error naming
+ * `opt`.  So are inet_aton's other forms of IPv4 ("127.1", "0x7f.1",
+ * "2130706433"): refused as addresses, and not passed on as names.
+ */
+static int
+check_host(const char *host, int family, const char *opt, size_t *off,
+    size_t *len, int *lit_family, char **cause)
 {
 	struct in_addr a4;
 	size_t n = strlen(host);
-	int lit_family = AF_UNSPEC;
 	char *h;
+	int rc = 0;
 
-	memset(t, 0, sizeof(*t));
+	*lit_family = AF_UNSPEC;
 	if (n == 0) {
 		*cause = text_printf("empty host: expected an IPv4 address, an "
 		    "IPv6 address or a host name");
-		return -1;
+		return *cause != NULL ? -1 : TARGET_ERR_NOMEM;
 	}
-	if (host[0] == '[' && host[n - 1] == ']' && n > 2) {
-		h = strndup(host + 1, n - 2);
-		if (h == NULL)
-			goto nomem;
-		if (check_ipv6(h, cause) < 0) {
-			free(h);
-			return -1;
-		}
-		lit_family = AF_INET6;
-	} else {
-		h = strdup(host);
-		if (h == NULL)
-			goto nomem;
-		if (strchr(h, ':') != NULL) {
-			if (check_ipv6(h, cause) < 0) {
-				free(h);
-				return -1;
-			}
-			lit_family = AF_INET6;
-		} else if (inet_pton(AF_INET, h, &a4) == 1)
-			lit_family = AF_INET;
-		else if (check_name(h, cause) < 0) {
-			free(h);
-			return -1;
-		}
-	}
-	if (lit_family != AF_UNSPEC && family != AF_UNSPEC &&
-	    lit_family != family) {
-		*cause = text_quote(lit_family == AF_INET6 ?
-		    "'%s' is an IPv6 address, but IPv4 was asked for (-4)" :
-		    "'%s' is an IPv4 address, but IPv6 was asked for (-6)", h);
-		free(h);
-		return -1;
-	}
-	t->host = h;
-	t->port = port;
+	*off = host[0] == '[' && host[n - 1] == ']' && n > 2 ? 1 : 0;
+	*len = n - 2 * *off;
+	h = strndup(host + *off, *len);
+	if (h == NULL)
+		return nomem(cause);
+	if (*off == 1 || strchr(h, ':') != NULL) {
+		rc = check_ipv6(h, cause);
+		*lit_family = AF_INET6;
+	} else if (inet_pton(AF_INET, h, &a4) == 1)
+		*lit_family = AF_INET;
+	else if (inet_aton(h, &a4) == 1) {
+		*cause = text_quote("invalid IPv4 address '%s': expected four "
+		    "decimal numbers from 0 to 255, as in 192.0.2.1 (short and "
+		    "hexadecimal forms are not taken)", h);
+		rc = -1;
+	} else
+		rc = check_name(h, cause);
+	free(h);
+	if (rc < 0)
+		return *cause != NULL ? -1 : TARGET_ERR_NOMEM;
+	if (*lit_family != AF_UNSPEC && family != AF_UNSPEC &&
+	    *lit_family != family)
+		return family_clash(host, *lit_family, family, opt, cause);
+	return 0;
+}
+
+/* Fill `t` (its host not yet set) for a host checked by check_host. */
+static void
+fill_ip(struct target *t, int lit_family, int family, int type)
+{
 	t->literal = lit_family != AF_UNSPEC;
 	t->family = t->literal ? lit_family : family;
 	t->type = type;
 	t->protocol = type == SOCK_SEQPACKET ? IPPROTO_SCTP : 0;
-	return 0;
-nomem:
-	*cause = text_printf("out of memory");
-	return -1;
 }
 
 int
 target_make(struct target *t, const char *host, const char *port,
     int family, int type, char **cause)
 {
+	size_t off, len;
 	uint16_t p;
+	int lit, rc;
 
 	memset(t, 0, sizeof(*t));
-	if (make_host(t, host, 0, family, type, cause) < 0)
+	if ((rc = check_host(host, family, NULL, &off, &len, &lit, cause)) < 0)
+		return rc;
+	if (target_parse_port(port, type, &p, cause) < 0)
 		return -1;
-	if (target_parse_port(port, type, &p, cause) < 0) {
-		target_free(t);
-		return -1;
-	}
+	t->host = strndup(host + off, len);
+	if (t->host == NULL)
+		return nomem(cause);
+	fill_ip(t, lit, family, type);
 	t->port = p;
 	return 0;
+}
+
+/* Check a Unix socket path: not empty, and it fits in sun_path. */
+static int
+check_unix(const char *path, char **cause)
+{
+	struct sockaddr_un sun;
+	size_t n = strlen(path);
+
+	if (n == 0)
+		*cause = text_printf("empty path: expected the path of a Unix "
+		    "socket");
+	/* A path needs its NUL inside sun_path; "@name" becomes "\0name". */
+	else if (n >= sizeof(sun.sun_path))
+		*cause = text_quote("Unix socket path '%s' is too long: "
+		    "at most 107 bytes fit in sun_path", path);
+	else
+		return 0;
+	return *cause != NULL ? -1 : TARGET_ERR_NOMEM;
 }
 
 int
 target_make_unix(struct target *t, const char *path, int type, char **cause)
 {
-	struct sockaddr_un sun;
-	size_t n = strlen(path);
+	int rc;
 
 	memset(t, 0, sizeof(*t));
-	if (n == 0) {
-		*cause = text_printf("empty path: expected the path of a Unix "
-		    "socket");
-		return -1;
-	}
-	/* A path needs its NUL inside sun_path; "@name" becomes "\0name". */
-	if (n >= sizeof(sun.sun_path)) {
-		*cause = text_quote("Unix socket path '%s' is too long: "
-		    "at most 107 bytes fit in sun_path", path);
-		return -1;
-	}
+	if ((rc = check_unix(path, cause)) < 0)
+		return rc;
 	t->host = strdup(path);
-	if (t->host == NULL) {
-		*cause = text_printf("out of memory");
-		return -1;
-	}
+	if (t->host == NULL)
+		return nomem(cause);
 	t->family = AF_UNIX;
 	t->type = type;
 	return 0;
@@ -302,6 +351,7 @@ target_parse_ports(const char *text, int type, uint16_t **ports, char **cause)
 	uint16_t *v = NULL, *nv, one;
 	unsigned long first, last, p;
 	size_t n = 0, cap = 0;
+	int rc = -1;
 
 	*ports = NULL;
 	if (*text == '\0' || text[strlen(text) - 1] == ',' || text[0] == ',' ||
@@ -309,13 +359,11 @@ target_parse_ports(const char *text, int type, uint16_t **ports, char **cause)
 		*cause = text_quote("invalid port list '%s': expected ports "
 		    "or ranges separated by single commas, as in 80,443,"
 		    "8000-8010", text);
-		return -1;
+		return *cause != NULL ? -1 : TARGET_ERR_NOMEM;
 	}
 	copy = strdup(text);
-	if (copy == NULL) {
-		*cause = text_printf("out of memory");
-		return -1;
-	}
+	if (copy == NULL)
+		return nomem(cause);
 	for (item = strtok_r(copy, ",", &save); item != NULL;
 	    item = strtok_r(NULL, ",", &save)) {
 		if (is_range(item, &first, &last)) {
@@ -336,10 +384,10 @@ target_parse_ports(const char *text, int type, uint16_t **ports, char **cause)
 			goto fail;
 		}
 		if (n + (last - first + 1) > cap) {
-			cap = n + (last - first + 1) + 16;
+			cap = 2 * (n + (last - first + 1)) + 16;
 			nv = realloc(v, cap * sizeof(*v));
 			if (nv == NULL) {
-				*cause = text_printf("out of memory");
+				rc = nomem(cause);
 				goto fail;
 			}
 			v = nv;
@@ -353,7 +401,7 @@ target_parse_ports(const char *text, int type, uint16_t **ports, char **cause)
 fail:
 	free(copy);
 	free(v);
-	return -1;
+	return *cause != NULL ? rc : TARGET_ERR_NOMEM;
 }
 
 /* Room for `more` targets in `l`. */
@@ -366,7 +414,7 @@ list_reserve(struct target_list *l, size_t more, char **cause)
 	if (l->n + more > TARGET_MAX) {
 		*cause = text_printf("more than %d targets in one run",
 		    TARGET_MAX);
-		return -1;
+		return *cause != NULL ? -1 : TARGET_ERR_NOMEM;
 	}
 	if (l->n + more <= l->cap)
 		return 0;
@@ -374,175 +422,401 @@ list_reserve(struct target_list *l, size_t more, char **cause)
 	while (cap < l->n + more)
 		cap *= 2;
 	nv = realloc(l->v, cap * sizeof(*nv));
-	if (nv == NULL) {
-		*cause = text_printf("out of memory");
-		return -1;
-	}
+	if (nv == NULL)
+		return nomem(cause);
 	l->v = nv;
 	l->cap = cap;
 	return 0;
 }
 
-/* Add HOST with every port of the list PORTS; `spec` names them. */
+/*
+ * Keep SPEC and the `len` bytes of HOST in one string owned by `l`; the
+ * copy of HOST is put in `*host`.  Returns the copy of SPEC, or NULL.
+ */
+static char *
+list_keep(struct target_list *l, const char *spec, const char *host,
+    size_t len, char **copy)
+{
+	size_t n = strlen(spec) + 1, cap;
+	char **nv, *s;
+
+	if (l->nstrings == l->capstrings) {
+		cap = l->capstrings > 0 ? l->capstrings * 2 : 16;
+		nv = realloc(l->strings, cap * sizeof(*nv));
+		if (nv == NULL)
+			return NULL;
+		l->strings = nv;
+		l->capstrings = cap;
+	}
+	s = malloc(n + len + 1);
+	if (s == NULL)
+		return NULL;
+	memcpy(s, spec, n);
+	memcpy(s + n, host, len);
+	s[n + len] = '\0';
+	*copy = s + n;
+	l->strings[l->nstrings++] = s;
+	return s;
+}
+
+/*
+ * Add HOST with every port of the list PORTS, of `family` (asked for by
+ * `opt`) and `type`; `spec` names them.
+ */
 static int
 add_host_ports(struct target_list *l, const char *host, const char *ports,
-    const char *spec, int family, int type, char **cause)
+    const char *spec, int family, const char *opt, int type, char **cause)
 {
 	struct target t;
 	uint16_t *pv;
-	int np, i;
+	size_t off, len;
+	char *s, *h;
+	int np, i, lit, rc;
 
-	if (make_host(&t, host, 0, family, type, cause) < 0)
-		return -1;
+	if ((rc = check_host(host, family, opt, &off, &len, &lit, cause)) < 0)
+		return rc;
 	np = target_parse_ports(ports, type, &pv, cause);
-	if (np < 0 || list_reserve(l, (size_t)np, cause) < 0) {
-		if (np >= 0)
-			free(pv);
-		target_free(&t);
-		return -1;
+	if (np < 0)
+		return np;
+	if ((rc = list_reserve(l, (size_t)np, cause)) < 0) {
+		free(pv);
+		return rc;
 	}
+	if ((s = list_keep(l, spec, host + off, len, &h)) == NULL) {
+		free(pv);
+		return nomem(cause);
+	}
+	memset(&t, 0, sizeof(t));
+	fill_ip(&t, lit, family, type);
+	t.spec = s;
+	t.host = h;
 	for (i = 0; i < np; i++) {
-		struct target *d = &l->v[l->n];
-
-		*d = t;
-		d->port = pv[i];
-		d->host = strdup(t.host);
-		d->spec = strdup(spec);
-		if (d->host == NULL || d->spec == NULL) {
-			target_free(d);
-			free(pv);
-			target_free(&t);
-			*cause = text_printf("out of memory");
-			return -1;
-		}
-		l->n++;
+		t.port = pv[i];
+		l->v[l->n++] = t;
 	}
 	free(pv);
-	target_free(&t);
 	return 0;
 }
 
+/* Add the Unix socket PATH; `spec` names it. */
 static int
 add_unix(struct target_list *l, const char *path, const char *spec, int type,
     char **cause)
 {
-	if (list_reserve(l, 1, cause) < 0 ||
-	    target_make_unix(&l->v[l->n], path, type, cause) < 0)
-		return -1;
-	l->v[l->n].spec = strdup(spec);
-	if (l->v[l->n].spec == NULL) {
-		target_free(&l->v[l->n]);
-		*cause = text_printf("out of memory");
-		return -1;
-	}
+	struct target *t;
+	int rc;
+
+	if ((rc = check_unix(path, cause)) < 0 ||
+	    (rc = list_reserve(l, 1, cause)) < 0)
+		return rc;
+	t = &l->v[l->n];
+	memset(t, 0, sizeof(*t));
+	if ((t->spec = list_keep(l, spec, path, strlen(path), &t->host)) ==
+	    NULL)
+		return nomem(cause);
+	t->family = AF_UNIX;
+	t->type = type;
 	l->n++;
 	return 0;
 }
 
-int
-target_list_parse(struct target_list *l, char **words, size_t n, int family,
-    int type, char **cause)
+/* The URL schemes of IP targets, and the type and family each fixes. */
+static const struct scheme {
+	const char *name;
+	int type;
+	int family;
+} schemes[] = {
+	{ "tcp", SOCK_STREAM, AF_UNSPEC },
+	{ "tcp4", SOCK_STREAM, AF_INET },
+	{ "tcp6", SOCK_STREAM, AF_INET6 },
+	{ "udp", SOCK_DGRAM, AF_UNSPEC },
+	{ "udp4", SOCK_DGRAM, AF_INET },
+	{ "udp6", SOCK_DGRAM, AF_INET6 },
+	{ NULL, 0, 0 }
+};
+
+/*
+ * The length of the scheme of a URL at `w` ("tcp" of "tcp://..."): a letter
+ * then letters, digits, '+', '-' or '.' before "://"; 0 when `w` has none.
+ */
+static size_t
+url_scheme_len(const char *w)
 {
-	const char *w, *colon, *close;
-	char *host, *spec;
 	size_t i;
+
+	if (!((w[0] >= 'a' && w[0] <= 'z') || (w[0] >= 'A' && w[0] <= 'Z')))
+		return 0;
+	for (i = 1; (w[i] >= 'a' && w[i] <= 'z') || (w[i] >= 'A' &&
+	    w[i] <= 'Z') || (w[i] >= '0' && w[i] <= '9') || w[i] == '+' ||
+	    w[i] == '-' || w[i] == '.'; i++)
+		;
+	return strncmp(w + i, "://", 3) == 0 ? i : 0;
+}
+
+/*
+ * Split HOST:PORTS or [IPV6]:PORTS: the host is the first `*hostlen`
+ * bytes, `*ports` the rest.  False when `w` is not of these forms.
+ */
+static bool
+split_host_port(const char *w, size_t *hostlen, const char **ports)
+{
+	const char *colon = strchr(w, ':'), *close;
+
+	if (w[0] == '[' && (close = strstr(w, "]:")) != NULL) {
+		*hostlen = (size_t)(close - w) + 1;
+		*ports = close + 2;
+		return true;
+	}
+	if (colon == NULL || strchr(colon + 1, ':') != NULL)
+		return false;
+	*hostlen = (size_t)(colon - w);
+	*ports = colon + 1;
+	return true;
+}
+
+/* True when the word `w` is a whole target, not the HOST of HOST PORTS. */
+static bool
+is_whole(const char *w)
+{
+	size_t hl;
+	const char *p;
+
+	return strncmp(w, "unix:", 5) == 0 || url_scheme_len(w) > 0 ||
+	    split_host_port(w, &hl, &p);
+}
+
+/*
+ * Add HOST:PORTS, [IPV6]:PORTS or :PORTS (localhost), the word `spec` or
+ * part of it.
+ */
+static int
+add_split(struct target_list *l, const char *hp, const char *spec,
+    int family, const char *opt, int type, char **cause)
+{
+	const char *ports;
+	size_t hl;
+	char *host;
+	int rc;
+
+	if (!split_host_port(hp, &hl, &ports)) {
+		*cause = text_quote("missing port in '%s': expected HOST:PORT, "
+		    "[IPV6]:PORT or :PORT", spec);
+		return *cause != NULL ? -1 : TARGET_ERR_NOMEM;
+	}
+	if ((host = hl > 0 ? strndup(hp, hl) : strdup("localhost")) == NULL)
+		return nomem(cause);
+	rc = add_host_ports(l, host, ports, spec, family, opt, type, cause);
+	free(host);
+	return rc;
+}
+
+/* Add a URL target (the word has a scheme). */
+static int
+add_url(struct target_list *l, const char *w, size_t slen,
+    const struct target_want *want, char **cause)
+{
+	const struct scheme *sc;
+	const char *rest = w + slen + 3, *opt = want->family_opt;
+	char *hp;
+	size_t n;
+	int family = want->family, rc;
+
+	if (slen == 4 && strncmp(w, "unix", 4) == 0)
+		return add_unix(l, rest, w, want->type, cause);
+	for (sc = schemes; sc->name != NULL; sc++)
+		if (strlen(sc->name) == slen && strncmp(w, sc->name, slen) == 0)
+			break;
+	if (sc->name == NULL) {
+		*cause = text_quote("unsupported URL scheme in '%s': expected "
+		    "tcp://, tcp4://, tcp6://, udp://, udp4://, udp6:// or "
+		    "unix:// (HOST:PORT without a scheme is TCP)", w);
+		return *cause != NULL ? -1 : TARGET_ERR_NOMEM;
+	}
+	if (want->type_opt != NULL && want->type != sc->type) {
+		char *q = text_excerpt_dup(w), *o = text_excerpt_dup(
+		    want->type_opt);
+
+		*cause = q == NULL || o == NULL ? NULL : text_printf("'%s' is "
+		    "a %s target, but %s asks for another socket type", q,
+		    target_proto_name(AF_INET, sc->type), o);
+		free(q);
+		free(o);
+		return *cause != NULL ? -1 : TARGET_ERR_NOMEM;
+	}
+	if (sc->family != AF_UNSPEC) {
+		if (family != AF_UNSPEC && family != sc->family)
+			return family_clash(w, sc->family, family, opt, cause);
+		family = sc->family;
+		opt = w;
+	}
+	/* SCHEME://HOST:PORTS, with an optional final slash. */
+	n = strlen(rest);
+	if (n > 0 && rest[n - 1] == '/')
+		n--;
+	if (memchr(rest, '/', n) != NULL) {
+		*cause = text_quote("'%s' has a path: expected SCHEME://HOST:"
+		    "PORT", w);
+		return *cause != NULL ? -1 : TARGET_ERR_NOMEM;
+	}
+	if ((hp = strndup(rest, n)) == NULL)
+		return nomem(cause);
+	rc = add_split(l, hp, w, family, opt, sc->type, cause);
+	free(hp);
+	return rc;
+}
+
+int
+target_list_parse(struct target_list *l, char **words, size_t n,
+    const struct target_want *want, char **cause)
+{
+	const char *w;
+	char *spec;
+	size_t i, slen;
 	int rc;
 
 	for (i = 0; i < n; i++) {
 		w = words[i];
-		if (family == AF_UNIX || strncmp(w, "unix:", 5) == 0) {
-			if (add_unix(l, family == AF_UNIX ? w : w + 5, w, type,
-			    cause) < 0)
-				return -1;
-			continue;
-		}
-		colon = strchr(w, ':');
-		close = w[0] == '[' ? strstr(w, "]:") : NULL;
-		if (close != NULL || (colon != NULL &&
-		    strchr(colon + 1, ':') == NULL)) {
-			/* HOST:PORTS or [IPV6]:PORTS */
-			if (close != NULL) {
-				host = strndup(w, (size_t)(close - w) + 1);
-				colon = close + 1;
-			} else
-				host = strndup(w, (size_t)(colon - w));
-			if (host == NULL) {
-				*cause = text_printf("out of memory");
-				return -1;
-			}
-			rc = add_host_ports(l, host, colon + 1, w, family, type,
-			    cause);
-			free(host);
-			if (rc < 0)
-				return -1;
-			continue;
-		}
-		/* HOST PORTS, in two words */
-		if (i + 1 >= n) {
+		if (want->family == AF_UNIX)
+			rc = add_unix(l, w, w, want->type, cause);
+		else if ((slen = url_scheme_len(w)) > 0)
+			rc = add_url(l, w, slen, want, cause);
+		else if (strncmp(w, "unix:", 5) == 0)
+			rc = add_unix(l, w + 5, w, want->type, cause);
+		else if (is_whole(w))
+			rc = add_split(l, w, w, want->family, want->family_opt,
+			    want->type, cause);
+		else if (i + 1 >= n) {
+			/* HOST PORTS, in two words */
 			*cause = text_quote("missing PORT after the host '%s'",
 			    w);
-			return -1;
+			rc = *cause != NULL ? -1 : TARGET_ERR_NOMEM;
+		} else if ((spec = text_printf("%s %s", w, words[i + 1])) ==
+		    NULL)
+			rc = nomem(cause);
+		else {
+			rc = add_host_ports(l, w, words[i + 1], spec,
+			    want->family, want->family_opt, want->type, cause);
+			free(spec);
+			i++;
 		}
-		spec = text_printf("%s %s", w, words[i + 1]);
-		if (spec == NULL) {
-			*cause = text_printf("out of memory");
-			return -1;
-		}
-		rc = add_host_ports(l, w, words[i + 1], spec, family, type,
-		    cause);
-		free(spec);
 		if (rc < 0)
-			return -1;
-		i++;
+			return rc;
 	}
 	return 0;
 }
 
+/* Parse one line of a targets file (NUL-terminated, without newline). */
+static int
+read_line(struct target_list *l, char *line, const struct target_want *want,
+    char **cause)
+{
+	char *p, *words[3], *save = NULL;
+	size_t n = 0;
+
+	if ((p = strchr(line, '#')) != NULL)
+		*p = '\0';
+	for (p = strtok_r(line, " \t\r\n", &save); p != NULL && n < 3;
+	    p = strtok_r(NULL, " \t\r\n", &save))
+		words[n++] = p;
+	if (n == 3)
+		*cause = text_printf("too many words: expected HOST PORT, "
+		    "HOST:PORT, a URL or unix:PATH");
+	else if (n == 2 && (want->family == AF_UNIX || is_whole(words[0])))
+		*cause = text_printf("one target a line: expected HOST PORT, "
+		    "HOST:PORT, a URL or unix:PATH");
+	else
+		return target_list_parse(l, words, n, want, cause);
+	return *cause != NULL ? -1 : TARGET_ERR_NOMEM;
+}
+
+/*
+ * Read from `f` into `buf` after its `len` bytes, up to `size`.  Returns
+ * the bytes read, 0 at the end, -1 on a read error (errno set), or
+ * TARGET_ERR_SIGNAL.
+ */
+static ssize_t
+read_more(FILE *f, char *buf, size_t len, size_t size,
+    const volatile sig_atomic_t *stop)
+{
+	size_t got;
+
+	for (;;) {
+		if (stop != NULL && *stop != 0)
+			return TARGET_ERR_SIGNAL;
+		errno = 0;
+		got = fread(buf + len, 1, size - len, f);
+		if (got > 0)
+			return (ssize_t)got;
+		if (!ferror(f))
+			return 0;
+		if (errno != EINTR)
+			return -1;
+		clearerr(f);
+	}
+}
+
 int
 target_list_read(struct target_list *l, FILE *f, const char *name,
-    int family, int type, char **cause)
+    const struct target_want *want, const volatile sig_atomic_t *stop,
+    char **cause)
 {
-	char *line = NULL, *p, *words[3], *why, *save = NULL;
-	size_t cap = 0, n, lineno = 0;
-	ssize_t len;
+	/* A line, its newline, and a byte to see that it is too long. */
+	char buf[TARGET_LINE_MAX + 2], *nl, *why = NULL, *q;
+	size_t start = 0, len = 0, lineno = 0, used;
+	ssize_t got = 1;
 	int rc = 0;
 
-	while ((len = getline(&line, &cap, f)) >= 0) {
+	while (rc == 0) {
+		nl = memchr(buf + start, '\n', len - start);
+		if (nl == NULL && got > 0 && len - start <= TARGET_LINE_MAX) {
+			/* Move the partial line to the front; read more. */
+			memmove(buf, buf + start, len - start);
+			len -= start;
+			start = 0;
+			got = read_more(f, buf, len, sizeof(buf) - 1, stop);
+			if (got == TARGET_ERR_SIGNAL)
+				return TARGET_ERR_SIGNAL;
+			if (got < 0) {
+				q = text_excerpt_dup(name);
+				*cause = q == NULL ? NULL : text_printf(
+				    "cannot read '%s': %s", q, strerror(errno));
+				free(q);
+				return *cause != NULL ? -1 : TARGET_ERR_NOMEM;
+			}
+			len += (size_t)got;
+			continue;
+		}
+		if (nl == NULL && len == start)
+			break;	/* the end of the file */
 		lineno++;
-		if ((p = strchr(line, '#')) != NULL)
-			*p = '\0';
-		n = 0;
-		for (p = strtok_r(line, " \t\r\n", &save); p != NULL && n < 3;
-		    p = strtok_r(NULL, " \t\r\n", &save))
-			words[n++] = p;
-		if (n == 0)
-			continue;
-		why = NULL;
-		if (n == 3)
-			why = text_printf("too many words: expected HOST PORT, "
-			    "HOST:PORT or unix:PATH");
-		else if (n == 2 && (family == AF_UNIX ||
-		    strncmp(words[0], "unix:", 5) == 0 ||
-		    (strchr(words[0], ':') != NULL && words[0][0] != '[' &&
-		    strchr(strchr(words[0], ':') + 1, ':') == NULL)))
-			why = text_printf("one target a line: expected HOST "
-			    "PORT, HOST:PORT or unix:PATH");
-		else if (target_list_parse(l, words, n, family, type, &why) == 0)
-			continue;
-		*cause = text_quote("%s", name);
-		p = *cause;
-		*cause = text_printf("%s line %zu: %s", p != NULL ? p : "?",
-		    lineno, why != NULL ? why : "out of memory");
-		free(p);
+		used = nl != NULL ? (size_t)(nl - (buf + start)) : len - start;
+		if (memchr(buf + start, '\0', used) != NULL) {
+			why = text_printf("a NUL byte in the line: a targets "
+			    "file is text");
+			rc = why != NULL ? -1 : TARGET_ERR_NOMEM;
+		} else if (used > TARGET_LINE_MAX) {
+			why = text_printf("the line is longer than %d bytes",
+			    TARGET_LINE_MAX);
+			rc = why != NULL ? -1 : TARGET_ERR_NOMEM;
+		} else {
+			buf[start + used] = '\0';
+			rc = read_line(l, buf + start, want, &why);
+		}
+		start += used + (nl != NULL ? 1 : 0);
+	}
+	if (rc == TARGET_ERR_NOMEM) {
 		free(why);
-		rc = -1;
-		break;
+		return nomem(cause);
 	}
-	if (rc == 0 && ferror(f)) {
-		*cause = text_quote("cannot read '%s'", name);
-		rc = -1;
+	if (rc < 0) {
+		q = text_excerpt_dup(name);
+		*cause = q == NULL ? NULL : text_printf("%s line %zu: %s", q,
+		    lineno, why);
+		free(q);
+		free(why);
+		if (*cause == NULL)
+			return TARGET_ERR_NOMEM;
 	}
-	free(line);
 	return rc;
 }
 
@@ -551,11 +825,11 @@ target_list_free(struct target_list *l)
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++)
-		target_free(&l->v[i]);
+	for (i = 0; i < l->nstrings; i++)
+		free(l->strings[i]);
+	free(l->strings);
 	free(l->v);
-	l->v = NULL;
-	l->n = l->cap = 0;
+	memset(l, 0, sizeof(*l));
 }
 
 /* The one candidate of a Unix path. */

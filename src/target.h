@@ -8,6 +8,7 @@
 #ifndef ISOCK_TARGET_H
 #define ISOCK_TARGET_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <signal.h>
@@ -16,6 +17,11 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+/*
+ * In a target_list, `spec` and `host` point into strings the list owns and
+ * shares among the targets of one operand or line (a port list stores its
+ * host once); a target of target_make*() owns its own.
+ */
 struct target {
 	char *spec;		/* the operand or line it came from, as given */
 	int family;		/* AF_UNSPEC, AF_INET, AF_INET6 or AF_UNIX */
@@ -30,6 +36,28 @@ struct target {
 struct target_addr {
 	struct sockaddr_storage ss;
 	socklen_t len;
+};
+
+/* Failures besides -1 (bad text, `*cause` says why). */
+#define TARGET_ERR_NOMEM (-2)	/* out of memory */
+#define TARGET_ERR_SIGNAL (-3)	/* a read ended by a signal that stops */
+
+/*
+ * A line of a targets file is at most this long (without its newline):
+ * room for a path and a few words.
+ */
+#define TARGET_LINE_MAX (PATH_MAX + 256)
+
+/*
+ * What the options ask of every target, operand or line alike, and the
+ * option that asked, as messages name it ("-4", "--family inet6",
+ * "-s 127.0.0.1", "-u"); NULL when no option did.
+ */
+struct target_want {
+	int family;		/* AF_UNSPEC, AF_INET, AF_INET6 or AF_UNIX */
+	const char *family_opt;
+	int type;		/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
+	const char *type_opt;	/* NULL: the default, a URL scheme may set it */
 };
 
 /*
@@ -63,6 +91,8 @@ void target_free(struct target *t);
 struct target_list {
 	struct target *v;
 	size_t n, cap;
+	char **strings;		/* what the targets' spec and host point into */
+	size_t nstrings, capstrings;
 };
 
 /*
@@ -75,20 +105,28 @@ int target_parse_ports(const char *text, int type, uint16_t **ports,
 
 /*
  * Add the targets of `n` words to `l`: "HOST PORTS", "HOST:PORTS",
- * "[IPV6]:PORTS", "unix:PATH", or with `family` AF_UNIX, a PATH each.
- * PORTS may be a list (see target_parse_ports).  Returns 0, or -1 with
- * `*cause` set to a sentence that quotes the bad word.
+ * "[IPV6]:PORTS", ":PORTS" (localhost), "unix:PATH", the URL forms
+ * "tcp://HOST:PORTS" (also tcp4, tcp6, udp, udp4, udp6) and
+ * "unix://PATH", or with `w->family` AF_UNIX, a PATH each.  PORTS may be a
+ * list (see target_parse_ports).  IPv4 addresses are dotted quads only.
+ * Returns 0, -1 with `*cause` set to a sentence that quotes (an excerpt
+ * of) the bad word, or TARGET_ERR_NOMEM.
  */
 int target_list_parse(struct target_list *l, char **words, size_t n,
-    int family, int type, char **cause);
+    const struct target_want *w, char **cause);
 
 /*
  * Add the targets of a file, one target a line in the forms above, words
- * separated by blanks; '#' starts a comment.  `name` names the file in
- * errors ("FILE line N: ...").
+ * separated by blanks; '#' starts a comment.  A line is at most
+ * TARGET_LINE_MAX bytes and holds no NUL; memory stays bounded whatever
+ * the file holds.  `name` names the file in errors ("FILE line N: ...").
+ * A read interrupted by a signal is retried unless `stop` (may be NULL)
+ * is non-zero, when TARGET_ERR_SIGNAL is returned.  Returns 0, -1 with
+ * `*cause` set, TARGET_ERR_NOMEM or TARGET_ERR_SIGNAL.
  */
 int target_list_read(struct target_list *l, FILE *f, const char *name,
-    int family, int type, char **cause);
+    const struct target_want *w, const volatile sig_atomic_t *stop,
+    char **cause);
 
 /* Free every target of `l` and the list itself. */
 void target_list_free(struct target_list *l);

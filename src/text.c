@@ -117,26 +117,64 @@ text_printf(const char *fmt, ...)
 }
 
 char *
+text_excerpt_dup(const char *src)
+{
+	/* Enough to see the whole of a character that starts before the cut. */
+	size_t n = strnlen(src, TEXT_EXCERPT_MAX + 4), cut, k;
+	char *head, *out;
+
+	if (n <= TEXT_EXCERPT_MAX)
+		return text_escape_dup(src);
+	/* Cut before a character that would not fit whole. */
+	for (cut = 0; cut < TEXT_EXCERPT_MAX; cut += k) {
+		k = text_utf8_len((const unsigned char *)src + cut, n - cut);
+		if (k == 0)
+			k = 1;
+		if (cut + k > TEXT_EXCERPT_MAX)
+			break;
+	}
+	head = strndup(src, cut);
+	if (head == NULL)
+		return NULL;
+	out = text_escape_dup(head);
+	free(head);
+	if (out == NULL)
+		return NULL;
+	head = out;
+	out = text_printf("%s[... %zu bytes]", head, strlen(src));
+	free(head);
+	return out;
+}
+
+char *
 text_quote(const char *fmt, const char *text)
 {
-	size_t need = strlen(fmt) + text_escape(NULL, 0, text) + 1, used = 0;
-	char *out = malloc(need);
+	char *q = text_excerpt_dup(text), *out;
+	size_t need, used = 0;
 	const char *p;
 	bool done = false;
 
-	if (out == NULL)
+	if (q == NULL)
 		return NULL;
+	need = strlen(fmt) + strlen(q) + 1;
+	out = malloc(need);
+	if (out == NULL) {
+		free(q);
+		return NULL;
+	}
 	for (p = fmt; *p != '\0'; p++) {
 		if (p[0] == '%' && p[1] == '%') {
 			out[used++] = '%';
 			p++;
 		} else if (p[0] == '%' && p[1] == 's' && !done) {
-			used += text_escape(out + used, need - used, text);
+			memcpy(out + used, q, strlen(q));
+			used += strlen(q);
 			done = true;
 			p++;
 		} else
 			out[used++] = *p;
 	}
 	out[used] = '\0';
+	free(q);
 	return out;
 }

@@ -26,10 +26,20 @@ char *text_escape_dup(const char *src);
  */
 size_t text_utf8_len(const unsigned char *s, size_t n);
 
+/* At most this many bytes of outside text are quoted in a message. */
+#define TEXT_EXCERPT_MAX 128
+
 /*
- * A new sentence: `fmt` with its one "%s" replaced by `text` escaped (see
- * text_escape) and each "%%" by "%"; NULL only when out of memory.  For
- * messages that quote what the user gave.
+ * text_escape_dup of at most TEXT_EXCERPT_MAX bytes of `src`: a longer text
+ * is cut (at a character boundary) and marked "[... N bytes]" with its
+ * whole length.  NULL only when out of memory.
+ */
+char *text_excerpt_dup(const char *src);
+
+/*
+ * A new sentence: `fmt` with its one "%s" replaced by an excerpt of `text`
+ * (see text_excerpt_dup) and each "%%" by "%"; NULL only when out of
+ * memory.  For messages that quote what the user gave.
  */
 char *text_quote(const char *fmt, const char *text);
 

@@ -17,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "target.h"
@@ -74,6 +76,7 @@ struct good_case {
 	unsigned port;
 	bool literal;
 	int tfamily;		/* the first target's family */
+	int ttype;		/* the first target's type, 0: options.type */
 	const char *source;	/* -s as numeric text, NULL: none */
 	unsigned source_port;
 	bool broadcast;
@@ -140,11 +143,37 @@ static const struct good_case good_cases[] = {
 	  .type = SOCK_SEQPACKET, .host = "/run/x.sock", .tfamily = AF_UNIX },
 	{ { "-u", "-U", "/run/x.sock" }, .family = AF_UNIX,
 	  .type = SOCK_DGRAM, .host = "/run/x.sock", .tfamily = AF_UNIX },
+	/* -s fixes the family of every target, operand or line. */
 	{ { "-s", "127.0.0.2", "-p", "4000", "127.0.0.1", "80" },
-	  .host = "127.0.0.1", .port = 80, .literal = true,
+	  .family = AF_INET, .host = "127.0.0.1", .port = 80, .literal = true,
 	  .tfamily = AF_INET, .source = "127.0.0.2", .source_port = 4000 },
-	{ { "--source=::1", "localhost", "80" }, .host = "localhost",
-	  .port = 80, .tfamily = AF_INET6, .source = "::1" },
+	{ { "--source=::1", "localhost", "80" }, .family = AF_INET6,
+	  .host = "localhost", .port = 80, .tfamily = AF_INET6,
+	  .source = "::1" },
+	/* URL forms and :PORT. */
+	{ { "tcp://127.0.0.1:80" }, .host = "127.0.0.1", .port = 80,
+	  .literal = true, .tfamily = AF_INET },
+	{ { "tcp://db.example:5432/" }, .host = "db.example", .port = 5432,
+	  .tfamily = AF_UNSPEC },
+	{ { "tcp6://[::1]:80" }, .host = "::1", .port = 80, .literal = true,
+	  .tfamily = AF_INET6 },
+	{ { "tcp4://localhost:80" }, .host = "localhost", .port = 80,
+	  .tfamily = AF_INET },
+	{ { "udp://127.0.0.1:53" }, .host = "127.0.0.1", .port = 53,
+	  .literal = true, .tfamily = AF_INET, .ttype = SOCK_DGRAM },
+	{ { "udp6://[::1]:53" }, .host = "::1", .port = 53,
+	  .literal = true, .tfamily = AF_INET6, .ttype = SOCK_DGRAM },
+	{ { "-u", "udp://127.0.0.1:53" }, .type = SOCK_DGRAM,
+	  .host = "127.0.0.1", .port = 53, .literal = true,
+	  .tfamily = AF_INET },
+	{ { "unix:///run/app.sock" }, .host = "/run/app.sock",
+	  .tfamily = AF_UNIX },
+	{ { "unix:/run/app.sock" }, .host = "/run/app.sock",
+	  .tfamily = AF_UNIX },
+	{ { ":8080" }, .host = "localhost", .port = 8080,
+	  .tfamily = AF_UNSPEC },
+	{ { "tcp://:8080" }, .host = "localhost", .port = 8080,
+	  .tfamily = AF_UNSPEC },
 	{ { "-p", "5000", "127.0.0.1", "80" }, .host = "127.0.0.1", .port = 80,
 	  .literal = true, .tfamily = AF_INET, .source_port = 5000 },
 	{ { "-ub", "127.255.255.255", "9" }, .type = SOCK_DGRAM,
@@ -189,7 +218,7 @@ START_TEST(test_cli_good)
 	int rc;
 
 	argv_make(&a, c->argv);
-	rc = cli_parse(a.argc, a.argv, &o, &cause);
+	rc = cli_parse(a.argc, a.argv, NULL, &o, &cause);
 	ck_assert_msg(rc == 0, "case %d (%s ...): cli_parse failed: %s", _i,
 	    c->argv[0], cause != NULL ? cause : "(no cause)");
 	ck_assert_ptr_null(cause);
@@ -208,7 +237,7 @@ START_TEST(test_cli_good)
 		ck_assert_uint_eq(t->port, c->port);
 		ck_assert_int_eq(t->literal, c->literal);
 		ck_assert_int_eq(t->family, c->tfamily);
-		ck_assert_int_eq(t->type, o.type);
+		ck_assert_int_eq(t->type, c->ttype != 0 ? c->ttype : o.type);
 		ck_assert_int_eq(o.has_source, c->source != NULL);
 		if (c->source != NULL)
 			ck_assert_str_eq(source_text(&o, buf, sizeof(buf)),
@@ -251,6 +280,29 @@ static const struct bad_case bad_cases[] = {
 	{ { "-4", "::1", "80" }, "'::1'" },
 	{ { "-6", "127.0.0.1", "80" }, "'127.0.0.1'" },
 	{ { "-6", "-s", "127.0.0.1", "::1", "80" }, "IPv4" },
+	/* The family's option is named as the user gave it. */
+	{ { "-4", "::1", "80" }, "asked for (-4)" },
+	{ { "--family", "inet6", "127.0.0.1", "80" }, "(--family inet6)" },
+	{ { "-s", "127.0.0.1", "[::1]:80" }, "IPv4 was asked for (-s 127.0.0.1)" },
+	{ { "-s", "::1", "127.0.0.1", "80" }, "IPv6 was asked for (-s ::1)" },
+	/* URL forms. */
+	{ { "http://127.0.0.1:80" }, "tcp://, tcp4://, tcp6://, udp://" },
+	{ { "https://example.test" }, "'https://example.test'" },
+	{ { "tcp://127.0.0.1" }, "missing port" },
+	{ { "tcp://127.0.0.1:80/health" }, "has a path" },
+	{ { "tcp4://[::1]:80" }, "IPv6" },
+	{ { "-6", "tcp4://127.0.0.1:80" }, "(-6)" },
+	{ { "-s", "::1", "tcp4://localhost:80" }, "(-s ::1)" },
+	{ { "-u", "tcp://127.0.0.1:80" }, "-u" },
+	{ { "-T", "seqpacket", "udp://127.0.0.1:80" }, "-T" },
+	{ { "unix://" }, "empty path" },
+	{ { ":" }, "port" },
+	/* One grammar of IPv4: dotted quads; no other form as a name. */
+	{ { "127.1", "80" }, "'127.1'" },
+	{ { "0x7f.1", "80" }, "'0x7f.1'" },
+	{ { "0x7f000001", "80" }, "'0x7f000001'" },
+	{ { "2130706433", "80" }, "'2130706433'" },
+	{ { "0x7f.0.0.1:80" }, "'0x7f.0.0.1'" },
 	/* Ports. */
 	{ { "127.0.0.1", "" }, "port" },
 	{ { "127.0.0.1", "0" }, "'0'" },
@@ -308,7 +360,7 @@ assert_bad(struct argv_copy *a, const char *quote, const char *what)
 	char *cause = NULL;
 	int rc;
 
-	rc = cli_parse(a->argc, a->argv, &o, &cause);
+	rc = cli_parse(a->argc, a->argv, NULL, &o, &cause);
 	ck_assert_msg(rc == -1, "%s: cli_parse accepted it", what);
 	ck_assert_msg(cause != NULL, "%s: no cause", what);
 	ck_assert_msg(quote == NULL || strstr(cause, quote) != NULL,
@@ -388,16 +440,208 @@ START_TEST(test_cli_name_limits)
 	name253[253] = '\0';
 
 	argv_make(&a, w1);
-	ck_assert_msg(cli_parse(a.argc, a.argv, &o, &cause) == 0,
+	ck_assert_msg(cli_parse(a.argc, a.argv, NULL, &o, &cause) == 0,
 	    "63-character label: %s", cause);
 	cli_free(&o);
 	argv_free(&a);
 	argv_make(&a, w2);
-	ck_assert_msg(cli_parse(a.argc, a.argv, &o, &cause) == 0,
+	ck_assert_msg(cli_parse(a.argc, a.argv, NULL, &o, &cause) == 0,
 	    "253-character name: %s", cause);
 	ck_assert_str_eq(o.targets.v[0].host, name253);
 	cli_free(&o);
 	argv_free(&a);
+}
+END_TEST
+
+/* A new temporary file holding the `n` bytes of `text`; its path in `path`. */
+static void
+temp_file(char *path, size_t size, const char *text, size_t n)
+{
+	int fd;
+
+	snprintf(path, size, "/tmp/check_cli.XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, n), (ssize_t)n);
+	ck_assert_int_eq(close(fd), 0);
+}
+
+/*
+ * cli_parse of `w` (NULL-ended, without argv[0]); returns its result and
+ * leaves `o` and the cause for the caller to check and free.
+ */
+static int
+parse_words(const char *const *w, struct options *o, char **cause)
+{
+	struct argv_copy a;
+	int rc;
+
+	*cause = NULL;
+	argv_make(&a, w);
+	rc = cli_parse(a.argc, a.argv, NULL, o, cause);
+	argv_free(&a);
+	return rc;
+}
+
+/* The family asked by -s applies to the lines of a file as to operands. */
+START_TEST(test_cli_file_family)
+{
+	char f1[64], f2[64], *cause;
+	const char *w1[] = { "-s", "127.0.0.1", "--targets", f1, NULL };
+	const char *w2[] = { "-s", "127.0.0.1", "--targets", f2, NULL };
+	struct options o;
+
+	temp_file(f1, sizeof(f1), "[::1]:80\n", 9);
+	temp_file(f2, sizeof(f2), "localhost 80\n", 13);
+	ck_assert_int_eq(parse_words(w1, &o, &cause), -1);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_msg(strstr(cause, "line 1: '[::1]' is an IPv6 address, but "
+	    "IPv4 was asked for (-s 127.0.0.1)") != NULL, "%s", cause);
+	free(cause);
+	cli_free(&o);
+	ck_assert_int_eq(parse_words(w2, &o, &cause), 0);
+	ck_assert_int_eq(o.targets.v[0].family, AF_INET);
+	cli_free(&o);
+	unlink(f1);
+	unlink(f2);
+}
+END_TEST
+
+/* Every --targets file is read, after the operands, in order. */
+START_TEST(test_cli_files_in_order)
+{
+	char f1[64], f2[64], *cause;
+	const char *w[] = { "--targets", f1, "127.0.0.1:3", "--targets", f2,
+	    NULL };
+	const char *twice[] = { "--targets", "-", "--targets", "-", NULL };
+	struct options o;
+
+	temp_file(f1, sizeof(f1), "127.0.0.1 1\n", 12);
+	temp_file(f2, sizeof(f2), "tcp://127.0.0.1:2\n:4 # localhost\n", 33);
+	ck_assert_int_eq(parse_words(w, &o, &cause), 0);
+	ck_assert_uint_eq(o.targets.n, 4);
+	ck_assert_uint_eq(o.targets.v[0].port, 3);
+	ck_assert_uint_eq(o.targets.v[1].port, 1);
+	ck_assert_uint_eq(o.targets.v[2].port, 2);
+	ck_assert_uint_eq(o.targets.v[3].port, 4);
+	ck_assert_str_eq(o.targets.v[3].host, "localhost");
+	cli_free(&o);
+	ck_assert_int_eq(parse_words(twice, &o, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "twice"));
+	free(cause);
+	cli_free(&o);
+	unlink(f1);
+	unlink(f2);
+}
+END_TEST
+
+/* A line file "127.0.0.1 1\n" then `line2` of `n` bytes gives `quote`. */
+static void
+assert_bad_line2(const char *line2, size_t n, const char *quote)
+{
+	char f[64], *text, *cause;
+	const char *w[] = { "--targets", f, NULL };
+	struct options o;
+
+	text = malloc(12 + n);
+	ck_assert_ptr_nonnull(text);
+	memcpy(text, "127.0.0.1 1\n", 12);
+	memcpy(text + 12, line2, n);
+	temp_file(f, sizeof(f), text, 12 + n);
+	free(text);
+	ck_assert_int_eq(parse_words(w, &o, &cause), -1);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_msg(strstr(cause, quote) != NULL, "\"%s\" lacks \"%s\"",
+	    cause, quote);
+	ck_assert_msg(strlen(cause) < 400, "a cause of %zu bytes",
+	    strlen(cause));
+	free(cause);
+	cli_free(&o);
+	unlink(f);
+}
+
+/* Nothing of a file is dropped: NUL bytes, long lines, two targets. */
+START_TEST(test_cli_file_limits)
+{
+	char *big = malloc(100000), *cause;
+	const char *zero[] = { "--targets", "/dev/zero", NULL };
+	struct options o;
+
+	ck_assert_ptr_nonnull(big);
+	assert_bad_line2("127.0.0.1 2\0junk\n", 17, "line 2: a NUL byte");
+	memset(big, 'a', 100000);
+	assert_bad_line2(big, 100000, "line 2: the line is longer than");
+	/* A line of the limit is read; its bad port quoted in part. */
+	memcpy(big, "127.0.0.1 ", 10);
+	big[TARGET_LINE_MAX] = '\n';
+	assert_bad_line2(big, TARGET_LINE_MAX + 1, "'aaaa");
+	assert_bad_line2(big, TARGET_LINE_MAX + 1, "[... 4342 bytes]");
+	assert_bad_line2("tcp://127.0.0.1:1 2\n", 20, "line 2: one target");
+	ck_assert_int_eq(parse_words(zero, &o, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "/dev/zero line 1"));
+	free(cause);
+	cli_free(&o);
+	free(big);
+}
+END_TEST
+
+/* A bad operand of 100,000 bytes is quoted as a short excerpt. */
+START_TEST(test_cli_excerpt)
+{
+	char *big = malloc(100001), *cause;
+	const char *w[] = { "127.0.0.1", big, NULL };
+	struct options o;
+
+	ck_assert_ptr_nonnull(big);
+	memset(big, '9', 100000);
+	big[100000] = '\0';
+	ck_assert_int_eq(parse_words(w, &o, &cause), -1);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_msg(strlen(cause) < 400, "a cause of %zu bytes",
+	    strlen(cause));
+	ck_assert_ptr_nonnull(strstr(cause, "'9999"));
+	ck_assert_ptr_nonnull(strstr(cause, "[... 100000 bytes]"));
+	free(cause);
+	cli_free(&o);
+	free(big);
+}
+END_TEST
+
+/* The targets of a port list share one host string. */
+START_TEST(test_cli_ports_share_host)
+{
+	const char *w[] = { "127.0.0.1:1-40000", NULL };
+	struct options o;
+	char *cause;
+
+	ck_assert_int_eq(parse_words(w, &o, &cause), 0);
+	ck_assert_uint_eq(o.targets.n, 40000);
+	ck_assert_ptr_eq(o.targets.v[0].host, o.targets.v[39999].host);
+	ck_assert_ptr_eq(o.targets.v[0].spec, o.targets.v[39999].spec);
+	ck_assert_uint_eq(o.targets.v[39999].port, 40000);
+	cli_free(&o);
+}
+END_TEST
+
+/* A read ended by a signal that stops the run says so. */
+START_TEST(test_cli_read_stopped)
+{
+	struct target_list l = { 0 };
+	struct target_want want = { AF_UNSPEC, NULL, SOCK_STREAM, NULL };
+	volatile sig_atomic_t stop = SIGTERM;
+	char *cause = NULL, text[] = "127.0.0.1 1\n";
+	FILE *f = fmemopen(text, 12, "r");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(target_list_read(&l, f, "x", &want, &stop, &cause),
+	    TARGET_ERR_SIGNAL);
+	ck_assert_uint_eq(l.n, 0);
+	stop = 0;
+	ck_assert_int_eq(target_list_read(&l, f, "x", &want, &stop, &cause),
+	    0);
+	ck_assert_uint_eq(l.n, 1);
+	target_list_free(&l);
+	fclose(f);
 }
 END_TEST
 
@@ -415,7 +659,7 @@ START_TEST(test_cli_table_parsed)
 	if (co->arg == NULL)
 		w[1] = NULL;
 	argv_make(&a, w);
-	cli_parse(a.argc, a.argv, &o, &cause);
+	cli_parse(a.argc, a.argv, NULL, &o, &cause);
 	ck_assert_msg(cause == NULL || strstr(cause, "unknown option") == NULL,
 	    "%s: %s", lng, cause);
 	free(cause);
@@ -426,7 +670,7 @@ START_TEST(test_cli_table_parsed)
 		return;
 	w[0] = shrt;
 	argv_make(&a, w);
-	cli_parse(a.argc, a.argv, &o, &cause);
+	cli_parse(a.argc, a.argv, NULL, &o, &cause);
 	ck_assert_msg(cause == NULL || strstr(cause, "unknown option") == NULL,
 	    "%s: %s", shrt, cause);
 	free(cause);
@@ -812,6 +1056,15 @@ cli_suite(void)
 	tcase_add_loop_test(tc, test_cli_bad, 0, (int)NBAD);
 	tcase_add_test(tc, test_cli_bad_long);
 	tcase_add_test(tc, test_cli_name_limits);
+	tcase_add_test(tc, test_cli_excerpt);
+	tcase_add_test(tc, test_cli_ports_share_host);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("files");
+	tcase_add_test(tc, test_cli_file_family);
+	tcase_add_test(tc, test_cli_files_in_order);
+	tcase_add_test(tc, test_cli_file_limits);
+	tcase_add_test(tc, test_cli_read_stopped);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("table");

@@ -306,6 +306,39 @@ START_TEST(test_printf)
 }
 END_TEST
 
+/*
+ * text_excerpt_dup and text_quote keep at most TEXT_EXCERPT_MAX bytes of a
+ * long text, cut between characters, and mark the cut with the length.
+ */
+START_TEST(test_excerpt)
+{
+	char in[401], *out;
+	size_t i;
+
+	out = text_excerpt_dup("short\033");
+	ck_assert_str_eq(out, "short\\x1b");
+	free(out);
+	/* 'x', 199 two-byte characters, 'y': one straddles byte 128. */
+	in[0] = 'x';
+	for (i = 1; i < 399; i += 2) {
+		in[i] = (char)0xc3;
+		in[i + 1] = (char)0xa9;
+	}
+	in[399] = 'y';
+	in[400] = '\0';
+	out = text_excerpt_dup(in);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_ptr_null(strstr(out, "\\x"));
+	ck_assert_uint_eq(strlen(out), 127 + strlen("[... 400 bytes]"));
+	ck_assert_str_eq(out + 127, "[... 400 bytes]");
+	free(out);
+	out = text_quote("bad '%s'", in);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_uint_eq(strlen(out), 6 + 127 + strlen("[... 400 bytes]"));
+	free(out);
+}
+END_TEST
+
 static Suite *
 text_suite(void)
 {
@@ -318,6 +351,7 @@ text_suite(void)
 	tcase_add_loop_test(tc, test_escape_every_control, 0, 0x20);
 	tcase_add_loop_test(tc, test_escape_every_c1, 0, 0x20);
 	tcase_add_test(tc, test_escape_long);
+	tcase_add_test(tc, test_excerpt);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("truncation");

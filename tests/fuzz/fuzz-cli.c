@@ -96,7 +96,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 1; i <= n; i++)
 		if (names_targets(argv[i]))
 			goto out;
-	if (cli_parse((int)n + 1, argv, &o, &cause) < 0) {
+	if (cli_parse((int)n + 1, argv, NULL, &o, &cause) < 0) {
 		FUZZ_ASSERT(cause != NULL);
 		FUZZ_ASSERT(fuzz_printable(cause));
 		/* An escape in the message stands for a byte of the input

@@ -5,7 +5,8 @@
  * NUL bytes, are the words of a command line (target_list_parse), each word
  * a port list (target_parse_ports), the first two HOST and PORT
  * (target_make), the first a Unix path (target_make_unix), and the whole
- * rest a --targets file (target_list_read through fmemopen).  Targets that
+ * rest a --targets file (target_list_read through fmemopen).  The words
+ * may be URLs (tcp://, tcp4://, tcp6://, udp://, unix://) or :PORT.  Targets that
  * need no name look-up (literals, Unix paths) are resolved and their
  * addresses turned back into text.  No network, no files.
  */
@@ -66,13 +67,13 @@ check_target(const struct target *t)
 }
 
 static void
-fuzz_list(char **words, size_t n, int family, int type)
+fuzz_list(char **words, size_t n, const struct target_want *want)
 {
 	struct target_list l = { 0 };
 	char *cause = NULL;
 	size_t i;
 
-	if (target_list_parse(&l, words, n, family, type, &cause) < 0)
+	if (target_list_parse(&l, words, n, want, &cause) < 0)
 		check_cause(cause);
 	else
 		FUZZ_ASSERT(cause == NULL);
@@ -131,7 +132,7 @@ fuzz_make(char **words, size_t n, int family, int type)
 }
 
 static void
-fuzz_file(const uint8_t *data, size_t size, int family, int type)
+fuzz_file(const uint8_t *data, size_t size, const struct target_want *want)
 {
 	struct target_list l = { 0 };
 	char *cause = NULL, *copy;
@@ -143,7 +144,7 @@ fuzz_file(const uint8_t *data, size_t size, int family, int type)
 	memcpy(copy, data, size);
 	f = fmemopen(copy, size, "r");
 	if (f != NULL) {
-		if (target_list_read(&l, f, "fuzz", family, type, &cause) < 0)
+		if (target_list_read(&l, f, "fuzz", want, NULL, &cause) < 0)
 			check_cause(cause);
 		for (i = 0; i < l.n; i++)
 			check_target(&l.v[i]);
@@ -158,6 +159,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const int families[] = { AF_UNSPEC, AF_INET, AF_INET6, AF_UNIX };
 	static const int types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET };
+	struct target_want want;
 	char *words[FUZZ_MAX_WORDS], *buf;
 	int family, type;
 	size_t n, i;
@@ -166,14 +168,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	family = families[data[0] & 3];
 	type = types[(data[0] >> 2) % 3];
+	/* Bit 6: the options named the family and the type (-s, -T). */
+	want.family = family;
+	want.family_opt = (data[0] & 0x40) != 0 ? "-s 127.0.0.1" : NULL;
+	want.type = type;
+	want.type_opt = (data[0] & 0x40) != 0 ? "-T" : NULL;
 	n = fuzz_words(data + 1, size - 1, words, FUZZ_MAX_WORDS, &buf);
 	if (n > 0) {
-		fuzz_list(words, n, family, type);
+		fuzz_list(words, n, &want);
 		for (i = 0; i < n; i++)
 			fuzz_ports(words[i], type);
 		fuzz_make(words, n, family, type);
 	}
 	free(buf);
-	fuzz_file(data + 1, size - 1, family, type);
+	fuzz_file(data + 1, size - 1, &want);
 	return 0;
 }
