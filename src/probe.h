@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "exitcode.h"
+#include "payload.h"
 #include "target.h"
 
 #define PROBE_DEFAULT_PARALLEL 100
@@ -43,6 +44,7 @@ struct probe_attempt {
 	const char *step;	/* the call that failed: "socket", "bind", ... */
 	bool deadline;		/* the error is our deadline, not the kernel's */
 	bool probed;		/* --probe: a datagram was sent */
+	char answer[PAYLOAD_TEXT_MAX]; /* --probe: what answered, or "" */
 	double ms;		/* time spent on this address */
 };
 
