@@ -29,35 +29,54 @@ payload_random(unsigned char *buf, size_t len)
 	}
 }
 
-/* DNS: a header, then the question "." NS IN. */
+/* DNS (RFC 1035 4.1): a 12-byte header, then the question. */
 #define DNS_HEADER 12
-static const unsigned char dns_question[] = {
-	0x00,			/* the root name "." */
-	0x00, 0x02,		/* QTYPE NS */
-	0x00, 0x01,		/* QCLASS IN */
-};
+#define DNS_QTYPE_NS 2
 
-static size_t
-dns_build(unsigned char *buf)
+size_t
+payload_dns_query(unsigned char *buf, size_t size, const char *name,
+    uint16_t qtype, bool recursion)
 {
+	size_t at = DNS_HEADER, len;
+	const char *dot;
+
+	if (size < DNS_HEADER + 1 + 4)
+		return 0;
 	memset(buf, 0, DNS_HEADER);
-	payload_random(buf, 2);		/* ID */
-	buf[2] = 0x00;			/* QR 0 (query), opcode QUERY, RD 0 */
-	buf[5] = 1;			/* QDCOUNT 1 */
-	memcpy(buf + DNS_HEADER, dns_question, sizeof(dns_question));
-	return DNS_HEADER + sizeof(dns_question);
+	payload_random(buf, 2);			/* ID */
+	buf[2] = recursion ? 0x01 : 0x00;	/* QR 0, QUERY, RD */
+	buf[5] = 1;				/* QDCOUNT 1 */
+	/* The labels, each with its length, up to the root's empty one. */
+	while (*name != '\0') {
+		dot = strchr(name, '.');
+		len = dot != NULL ? (size_t)(dot - name) : strlen(name);
+		if (len == 0 && (dot == NULL || dot[1] != '\0' ||
+		    at != DNS_HEADER))
+			return 0;	/* an empty label inside the name */
+		if (len == 0)
+			break;		/* the root, "." */
+		if (len > 63 || at + 1 + len + 1 + 4 > size ||
+		    at + 1 + len - DNS_HEADER > 254)
+			return 0;
+		buf[at++] = (unsigned char)len;
+		memcpy(buf + at, name, len);
+		at += len;
+		name += len;
+		if (*name == '.')
+			name++;
+	}
+	buf[at++] = 0;
+	buf[at++] = (unsigned char)(qtype >> 8);
+	buf[at++] = (unsigned char)qtype;
+	buf[at++] = 0;
+	buf[at++] = 1;				/* QCLASS IN */
+	return at;
 }
 
-static bool
-dns_reply(const unsigned char *req, size_t reqlen, const unsigned char *rep,
-    size_t replen, char *text, size_t size)
+int
+payload_dns_rcode(const unsigned char *req, size_t reqlen,
+    const unsigned char *rep, size_t replen, unsigned *ancount)
 {
-	static const char *const rcodes[] = {
-		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",
-		"REFUSED",
-	};
-	unsigned rcode;
-
 	/*
 	 * The same ID, QR set, opcode QUERY; the question is echoed when
 	 * QDCOUNT says it is there (a FORMERR may leave it out).
@@ -67,17 +86,49 @@ dns_reply(const unsigned char *req, size_t reqlen, const unsigned char *rep,
 	    (rep[2] & 0x78) != 0 ||
 	    (rep[5] != 0 && (replen < reqlen ||
 	    memcmp(rep + DNS_HEADER, req + DNS_HEADER,
-	    reqlen - DNS_HEADER) != 0))) {
+	    reqlen - DNS_HEADER) != 0)))
+		return -1;
+	if (ancount != NULL)
+		*ancount = (unsigned)rep[6] << 8 | rep[7];
+	return rep[3] & 0x0f;
+}
+
+const char *
+payload_dns_rcode_name(int rcode)
+{
+	static const char *const rcodes[] = {
+		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",
+		"REFUSED",
+	};
+
+	if (rcode < 0 || (size_t)rcode >= sizeof(rcodes) / sizeof(rcodes[0]))
+		return NULL;
+	return rcodes[rcode];
+}
+
+/* --probe on 53: the name servers of the root, without recursion. */
+static size_t
+dns_build(unsigned char *buf)
+{
+	return payload_dns_query(buf, PAYLOAD_MAX, ".", DNS_QTYPE_NS, false);
+}
+
+static bool
+dns_reply(const unsigned char *req, size_t reqlen, const unsigned char *rep,
+    size_t replen, char *text, size_t size)
+{
+	int rcode = payload_dns_rcode(req, reqlen, rep, replen, NULL);
+	const char *name = payload_dns_rcode_name(rcode);
+
+	if (rcode < 0) {
 		snprintf(text, size, "a reply that is not a DNS answer to the "
 		    "query sent");
 		return false;
 	}
-	rcode = rep[3] & 0x0f;
-	if (rcode < sizeof(rcodes) / sizeof(rcodes[0]))
-		snprintf(text, size, "a DNS server answered (%s)",
-		    rcodes[rcode]);
+	if (name != NULL)
+		snprintf(text, size, "a DNS server answered (%s)", name);
 	else
-		snprintf(text, size, "a DNS server answered (RCODE %u)", rcode);
+		snprintf(text, size, "a DNS server answered (RCODE %d)", rcode);
 	return true;
 }
 

@@ -53,4 +53,26 @@ bool payload_reply(const struct payload *p, const unsigned char *req,
     size_t reqlen, const unsigned char *rep, size_t replen, char *text,
     size_t size);
 
+/*
+ * Write into `buf` (`size` bytes) a DNS query of type `qtype` (1 A, 28
+ * AAAA, 2 NS) for `name` (dots between labels, an optional final dot; "."
+ * is the root), class IN, with a random ID and RD set when `recursion`.
+ * Returns its length, or 0 when `name` is no DNS name (an empty or
+ * 64-byte label, more than 253 bytes) or does not fit.  The resolver's
+ * diagnosis sends these too.
+ */
+size_t payload_dns_query(unsigned char *buf, size_t size, const char *name,
+    uint16_t qtype, bool recursion);
+
+/*
+ * The RCODE of `rep` when it answers the query `req` (the same ID, QR set,
+ * the question echoed), with its answer count in `*ancount` (may be NULL);
+ * -1 when it is not an answer to it.
+ */
+int payload_dns_rcode(const unsigned char *req, size_t reqlen,
+    const unsigned char *rep, size_t replen, unsigned *ancount);
+
+/* "NOERROR", "NXDOMAIN", ... for RCODEs 0 to 5, else NULL. */
+const char *payload_dns_rcode_name(int rcode);
+
 #endif /* ISOCK_PAYLOAD_H */

@@ -151,6 +151,43 @@ START_TEST(test_requests_differ)
 }
 END_TEST
 
+/* Names are encoded as labels; what is no DNS name is refused. */
+START_TEST(test_dns_query_names)
+{
+	static const unsigned char want[] = {
+		3, 'w', 'w', 'w', 4, 't', 'e', 's', 't', 0, 0, 28, 0, 1,
+	};
+	unsigned char q[300];
+	char label[64], name[4 * 64 + 1];
+	size_t n;
+
+	n = payload_dns_query(q, sizeof(q), "www.test", 28, true);
+	ck_assert_uint_eq(n, 12 + sizeof(want));
+	ck_assert_int_eq(q[2], 0x01);		/* RD */
+	ck_assert_int_eq(q[5], 1);		/* QDCOUNT */
+	ck_assert_int_eq(memcmp(q + 12, want, sizeof(want)), 0);
+	ck_assert_uint_eq(payload_dns_query(q, sizeof(q), "www.test.", 28,
+	    true), n);
+	ck_assert_uint_eq(payload_dns_query(q, sizeof(q), ".", 2, false),
+	    12 + 5);
+	ck_assert_uint_eq(payload_dns_query(q, sizeof(q), "a..b", 1, true), 0);
+	ck_assert_uint_eq(payload_dns_query(q, sizeof(q), ".a", 1, true), 0);
+	memset(name, 'x', 64);
+	name[64] = '\0';
+	ck_assert_uint_eq(payload_dns_query(q, sizeof(q), name, 1, true), 0);
+	memset(label, 'x', 63);
+	label[63] = '\0';
+	ck_assert_uint_gt(payload_dns_query(q, sizeof(q), label, 1, true), 0);
+	/* 4 labels of 63: 256 bytes on the wire, over the 255 allowed. */
+	snprintf(name, sizeof(name), "%s.%s.%s.%s", label, label, label,
+	    label);
+	ck_assert_uint_eq(payload_dns_query(q, sizeof(q), name, 1, true), 0);
+	ck_assert_uint_eq(payload_dns_query(q, 20, "www.test", 1, true), 0);
+	ck_assert_str_eq(payload_dns_rcode_name(3), "NXDOMAIN");
+	ck_assert_ptr_null(payload_dns_rcode_name(6));
+}
+END_TEST
+
 START_TEST(test_dns_server_answers)
 {
 	const struct payload *p = payload_for_port(53);
@@ -272,6 +309,7 @@ payload_suite(void)
 
 	tcase_add_test(tc, test_ports);
 	tcase_add_loop_test(tc, test_requests_differ, 0, 2);
+	tcase_add_test(tc, test_dns_query_names);
 	suite_add_tcase(su, tc);
 	tcase_add_unchecked_fixture(srv, dns_start, dns_stop);
 	tcase_set_timeout(srv, 10);
