@@ -1613,15 +1613,17 @@ END_TEST
  * A router in a network namespace of its own, joined to the test's by a
  * veth pair (10.98.0.1 and fd98::1 here, 10.98.0.2 and fd98::2 there),
  * with forwarding on and refusing routes: 198.51.100.0/25 unreachable,
- * 198.51.100.128/25 and 2001:db8:1::/64 prohibit, and no rate limit on
- * the ICMP it sends (one a second per peer, by default).  Both prefixes are
- * routed there from here.  The router is a child that dies with the test's child
- * (PR_SET_PDEATHSIG), and its namespace with it; returns its pid.
+ * 198.51.100.128/25 and 2001:db8:1::/64 prohibit; a firewall that rejects
+ * what it forwards to 192.0.2.0/24 with "icmpx type admin-prohibited"; and
+ * no rate limit on the ICMP it sends (one a second per peer by default).
+ * The three prefixes are routed there from here.  The router is a child
+ * that dies with the test's child (PR_SET_PDEATHSIG), and its namespace
+ * with it; returns its pid.
  */
 static pid_t
 router_setup(void)
 {
-	char cmd[1024], c;
+	char cmd[2048], c;
 	int p[2];
 	pid_t pid;
 
@@ -1655,7 +1657,14 @@ router_setup(void)
 	    "net.ipv6.icmp.ratelimit=0 && "
 	    "ip route add unreachable 198.51.100.0/25 && "
 	    "ip route add prohibit 198.51.100.128/25 && "
-	    "ip -6 route add prohibit 2001:db8:1::/64'",
+	    "ip -6 route add prohibit 2001:db8:1::/64 && "
+	    "ip route add 192.0.2.0/24 dev ib && "
+	    "nft add table inet isock_fw && "
+	    "nft add chain inet isock_fw relay "
+	    "\"{ type filter hook forward priority 0; }\" && "
+	    "nft add rule inet isock_fw relay ip daddr 192.0.2.0/24 "
+	    "reject with icmpx type admin-prohibited' && "
+	    "ip route add 192.0.2.0/24 via 10.98.0.2",
 	    (long)pid, (long)pid);
 	run_ok(cmd);
 	return pid;
@@ -1690,7 +1699,8 @@ assert_icmp(const ISocket *s, int origin, int type, int code,
  * The router refuses: its unreachable route answers with ICMP host
  * unreachable (type 3 code 1), its prohibit routes with ICMP communication
  * administratively prohibited (type 3 code 13) and ICMPv6 administratively
- * prohibited (type 1 code 1); each names the router as the sender, for a
+ * prohibited (type 1 code 1), and so does its firewall's reject rule
+ * (type 3 code 13); each names the router as the sender, for a
  * blocking and a non-blocking connect and for a datagram's recv.  A
  * prohibit route of this host refuses with the same EACCES as the remote
  * ICMPv6 but queues nothing: that is how the two are told apart.
@@ -1698,6 +1708,7 @@ assert_icmp(const ISocket *s, int origin, int type, int code,
 START_TEST(test_icmp_error_queue)
 {
 	struct sockaddr_in unreach = lo4(80), prohib = lo4(80), local = lo4(80);
+	struct sockaddr_in rejected = lo4(80);
 	struct sockaddr_in6 prohib6 = lo6(80);
 	struct timespec dl;
 	pid_t router = router_setup();
@@ -1707,6 +1718,7 @@ START_TEST(test_icmp_error_queue)
 	unreach.sin_addr.s_addr = htonl(0xc6336401U);	/* 198.51.100.1 */
 	prohib.sin_addr.s_addr = htonl(0xc6336481U);	/* 198.51.100.129 */
 	local.sin_addr.s_addr = htonl(0xcb007101U);	/* 203.0.113.1 */
+	rejected.sin_addr.s_addr = htonl(0xc0000201U);	/* 192.0.2.1 */
 	ck_assert_int_eq(inet_pton(AF_INET6, "2001:db8:1::1",
 	    &prohib6.sin6_addr), 1);
 
@@ -1737,6 +1749,11 @@ START_TEST(test_icmp_error_queue)
 	ck_assert(!isocket_icmp(&s)->present);
 	dl = clock_add_ms(clock_now(), 3000);
 	assert_fails(isocket_wait(&s, &dl), s, EHOSTUNREACH);
+	assert_icmp(&s, SO_EE_ORIGIN_ICMP, 3, 13, "10.98.0.2");
+	close_ok(&s);
+
+	open_tcp4(&s, false);
+	assert_fails(isocket_connect_in(&s, &rejected), s, EHOSTUNREACH);
 	assert_icmp(&s, SO_EE_ORIGIN_ICMP, 3, 13, "10.98.0.2");
 	close_ok(&s);
 
