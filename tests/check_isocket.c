@@ -43,7 +43,8 @@
  * ECONNREFUSED    tcp_refused, tcp_refused_nonblocking (SO_ERROR through
  *                 isocket_finish and isocket_wait), unix_stale_socket_file,
  *                 udp_refused_on_recv (ICMP port unreachable, seen by the
- *                 recv after the send); p nft_drop_and_reject ("reject")
+ *                 recv after the send, whose error queue names 127.0.0.1
+ *                 as the sender of ICMP 3/3); p nft_drop_and_reject ("reject")
  * EFAULT          efault (NULL through the library; an unmapped page
  *                 through isocket_connect_in/_in6, answered by the kernel)
  * EINPROGRESS     tcp_inprogress_then_wait.  Never for Unix sockets: a full
@@ -103,6 +104,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/errqueue.h>
 
 #ifdef ISOCK_TEST_PRIV
 #include <grp.h>
@@ -111,7 +113,6 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <linux/bpf.h>
-#include <linux/errqueue.h>
 #endif
 
 #include "clock.h"
@@ -340,6 +341,31 @@ close_ok(ISocket *s)
 {
 	assert_ok(isocket_close(s), *s);
 	ck_assert_int_eq(s->fd, -1);
+}
+
+/* Assert that `s` holds an ICMP of `origin`, `type`, `code` from `from`. */
+static void
+assert_icmp(const ISocket *s, int origin, int type, int code,
+    const char *from)
+{
+	const struct isocket_icmp *r = isocket_icmp(s);
+	char got[INET6_ADDRSTRLEN] = "none";
+	const void *a = NULL;
+
+	ck_assert_msg(r->present, "no ICMP read for %s", from);
+	if (r->offender.ss_family == AF_INET)
+		a = &((const struct sockaddr_in *)(const void *)
+		    &r->offender)->sin_addr;
+	else if (r->offender.ss_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)(const void *)
+		    &r->offender)->sin6_addr;
+	if (a != NULL)
+		inet_ntop(r->offender.ss_family, a, got, sizeof(got));
+	ck_assert_msg(r->origin == origin && r->type == type &&
+	    r->code == code && strcmp(got, from) == 0,
+	    "ICMP origin %d type %d code %d from %s; expected %d %d %d from %s",
+	    r->origin, r->type, r->code, got, origin, type, code, from);
+	ck_assert_int_eq(r->error, s->failure);
 }
 
 #ifndef ISOCK_TEST_PRIV
@@ -1055,6 +1081,10 @@ START_TEST(test_udp_refused_on_recv)
 	ck_assert_int_eq(poll(&pfd, 1, 1000), 1);
 	ck_assert_int_eq(recv(s.fd, buf, sizeof(buf), MSG_DONTWAIT), -1);
 	ck_assert_msg(errno == ECONNREFUSED, "recv: %s", errname(errno));
+	/* The error queue names the sender: this host, port unreachable. */
+	s.failure = ECONNREFUSED;
+	ck_assert(isocket_read_icmp(&s));
+	assert_icmp(&s, SO_EE_ORIGIN_ICMP, 3, 3, "127.0.0.1");
 	close_ok(&s);
 	close(held);
 }
@@ -1670,30 +1700,6 @@ router_setup(void)
 	return pid;
 }
 
-/* Assert that `s` holds an ICMP of `origin`, `type`, `code` from `from`. */
-static void
-assert_icmp(const ISocket *s, int origin, int type, int code,
-    const char *from)
-{
-	const struct isocket_icmp *r = isocket_icmp(s);
-	char got[INET6_ADDRSTRLEN] = "none";
-	const void *a = NULL;
-
-	ck_assert_msg(r->present, "no ICMP read for %s", from);
-	if (r->offender.ss_family == AF_INET)
-		a = &((const struct sockaddr_in *)(const void *)
-		    &r->offender)->sin_addr;
-	else if (r->offender.ss_family == AF_INET6)
-		a = &((const struct sockaddr_in6 *)(const void *)
-		    &r->offender)->sin6_addr;
-	if (a != NULL)
-		inet_ntop(r->offender.ss_family, a, got, sizeof(got));
-	ck_assert_msg(r->origin == origin && r->type == type &&
-	    r->code == code && strcmp(got, from) == 0,
-	    "ICMP origin %d type %d code %d from %s; expected %d %d %d from %s",
-	    r->origin, r->type, r->code, got, origin, type, code, from);
-	ck_assert_int_eq(r->error, s->failure);
-}
 
 /*
  * The router refuses: its unreachable route answers with ICMP host
