@@ -121,6 +121,24 @@ conf_line(struct resolver_conf *c, char *line)
 	}
 }
 
+/*
+ * As glibc does, take the environment variable `var` as a line `key` of
+ * resolv.conf read after the file (LOCALDOMAIN replaces the search list,
+ * RES_OPTIONS adds options); true when it was set and not empty.
+ */
+static bool
+conf_env(struct resolver_conf *c, const char *var, const char *key)
+{
+	const char *value = getenv(var);
+	char line[1024];
+
+	if (value == NULL || *value == '\0')
+		return false;
+	snprintf(line, sizeof(line), "%s %s", key, value);
+	conf_line(c, line);
+	return true;
+}
+
 /* Read all of the regular file on `fd`, up to RESOLV_CONF_MAX bytes. */
 static char *
 conf_slurp(int fd, int *err)
@@ -186,6 +204,8 @@ resolver_conf_read(const char *path, struct resolver_conf *c)
 		}
 		free(buf);
 	}
+	c->env_search = conf_env(c, "LOCALDOMAIN", "search");
+	c->env_options = conf_env(c, "RES_OPTIONS", "options");
 	if (c->nservers == 0) {
 		c->default_server = true;
 		lo = (struct sockaddr_in *)(void *)&c->servers[0];

@@ -34,6 +34,8 @@ struct resolver_conf {
 	int timeout_s;		/* options timeout: (glibc's default 5) */
 	int attempts;		/* options attempts: (default 2) */
 	int ndots;		/* options ndots: (default 1) */
+	bool env_search;	/* the search list is LOCALDOMAIN's */
+	bool env_options;	/* RES_OPTIONS added options */
 };
 
 /* Why a name did not resolve. */
@@ -65,7 +67,9 @@ struct resolver_facts {
 
 /*
  * Read a resolv.conf (`path`; NULL: /etc/resolv.conf) into `c`: a regular
- * file, opened without blocking, at most its first 64 KiB.  Missing or
+ * file, opened without blocking, at most its first 64 KiB; then, as glibc
+ * does, LOCALDOMAIN (the search list) and RES_OPTIONS (more options) from
+ * the environment.  Missing or
  * unreadable is not an error of the call: c->error says why, and the
  * defaults glibc uses then are filled in (127.0.0.1, no search list).
  */

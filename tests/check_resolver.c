@@ -136,6 +136,26 @@ START_TEST(test_conf_read)
 }
 END_TEST
 
+/* LOCALDOMAIN replaces the search list; RES_OPTIONS adds options. */
+START_TEST(test_conf_environment)
+{
+	struct resolver_conf c;
+
+	ck_assert_int_eq(setenv("LOCALDOMAIN", "env.test", 1), 0);
+	ck_assert_int_eq(setenv("RES_OPTIONS", "timeout:3 edns0", 1), 0);
+	resolver_conf_read(tmp_file("resolv.conf", "nameserver 192.0.2.1\n"
+	    "search a.test b.test\noptions timeout:1 ndots:4\n"), &c);
+	ck_assert(c.env_search && c.env_options);
+	ck_assert_uint_eq(c.nsearch, 1);
+	ck_assert_str_eq(c.search[0], "env.test");
+	ck_assert_str_eq(c.options, "timeout:1 ndots:4 timeout:3 edns0");
+	ck_assert_int_eq(c.timeout_s, 3);
+	ck_assert_int_eq(c.ndots, 4);
+	unsetenv("LOCALDOMAIN");
+	unsetenv("RES_OPTIONS");
+}
+END_TEST
+
 /* No nameserver line: glibc asks 127.0.0.1; a domain line after search. */
 START_TEST(test_conf_defaults)
 {
@@ -372,6 +392,7 @@ resolver_suite(bool priv)
 	tcase_add_unchecked_fixture(tc, tmpdir_setup, tmpdir_teardown);
 	tcase_add_test(tc, test_conf_read);
 	tcase_add_test(tc, test_conf_defaults);
+	tcase_add_test(tc, test_conf_environment);
 	tcase_add_test(tc, test_conf_not_regular);
 	suite_add_tcase(su, tc);
 	if (!priv)
@@ -396,6 +417,9 @@ main(void)
 	SRunner *sr;
 	int failed;
 
+	/* The cases set these themselves. */
+	unsetenv("LOCALDOMAIN");
+	unsetenv("RES_OPTIONS");
 	if (!priv)
 		printf("check_resolver: the namespace cases are left out: they "
 		    "need root, ip and dnsmasq\n");
