@@ -153,11 +153,11 @@ isocket_open(ISocket *s, int family, int type, int protocol)
 
 	if (s->fd >= 0)
 		return fail(s, EINVAL);
+	memset(&s->icmp, 0, sizeof(s->icmp));	/* none from an earlier one */
 	fd = socket(family, type | SOCK_CLOEXEC, protocol);
 	if (fd < 0)
 		return fail(s, errno);
 	set_recverr(fd, family);
-	memset(&s->icmp, 0, sizeof(s->icmp));
 	s->fd = fd;
 	s->family = family;
 	s->type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);

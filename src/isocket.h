@@ -125,7 +125,11 @@ int isocket_finish(ISocket *s);
  */
 bool isocket_read_icmp(ISocket *s);
 
-/* The ICMP record of `s` (present false when none was read). */
+/*
+ * The ICMP record of `s` (present false when none was read).  It outlives
+ * isocket_close(), so that it can be read after the attempt; the next
+ * isocket_open() or connect clears it.
+ */
 const struct isocket_icmp *isocket_icmp(const ISocket *s);
 
 /*

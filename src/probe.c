@@ -190,6 +190,7 @@ attempt_end(struct run *run, struct job *j, struct flight *f, int err,
 	a->step = err != 0 ? step : NULL;
 	a->deadline = deadline;
 	a->ms = clock_ms_between(&f->start, &now);
+	a->icmp = *isocket_icmp(&f->s);		/* the socket's, before it goes */
 	isocket_close(&f->s);
 	j->inflight--;
 	run->sockets--;

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "exitcode.h"
+#include "isocket.h"
 #include "payload.h"
 #include "target.h"
 
@@ -45,6 +46,7 @@ struct probe_attempt {
 	bool deadline;		/* the error is our deadline, not the kernel's */
 	bool probed;		/* --probe: a datagram was sent */
 	char answer[PAYLOAD_TEXT_MAX]; /* --probe: what answered, or "" */
+	struct isocket_icmp icmp; /* the ICMP error that ended it, if any */
 	double ms;		/* time spent on this address */
 };
 

@@ -1086,6 +1086,10 @@ START_TEST(test_udp_refused_on_recv)
 	ck_assert(isocket_read_icmp(&s));
 	assert_icmp(&s, SO_EE_ORIGIN_ICMP, 3, 3, "127.0.0.1");
 	close_ok(&s);
+	ck_assert(isocket_icmp(&s)->present);	/* kept for the report */
+	assert_ok(isocket_open(&s, AF_INET, SOCK_DGRAM, 0), s);
+	ck_assert(!isocket_icmp(&s)->present);	/* a new attempt's own */
+	close_ok(&s);
 	close(held);
 }
 END_TEST
