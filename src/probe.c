@@ -299,7 +299,7 @@ attempt_start(struct run *run, struct job *j)
 		a->probed = true;
 		f->events = POLLIN;
 		trace(run, "%s: association set; sent %s%s, waiting up to %d "
-		    "ms for a reply", addr, f->pl != NULL ? "a request of " :
+		    "ms for a reply", addr, f->pl != NULL ? "a request in " :
 		    "an empty datagram", f->pl != NULL ? f->pl->name : "",
 		    clock_ms_until(&j->deadline));
 		return 1;
