@@ -32,8 +32,9 @@ const struct cli_option cli_options[] = {
 	{ "timeout", 'w', "SECONDS", "deadline of the whole attempt (default 5)" },
 	{ "source", 's', "ADDR", "connect from this local IP address" },
 	{ "source-port", 'p', "PORT", "connect from this local port" },
-	{ "probe", OPT_PROBE, NULL, "datagram: send one empty datagram and wait "
-	  "for a reply or an ICMP error" },
+	{ "probe", OPT_PROBE, NULL, "datagram: send one datagram (a DNS query "
+	  "on 53, NTP on 123, else empty) and wait for a reply or an ICMP "
+	  "error" },
 	{ "broadcast", 'b', NULL, "allow a broadcast address (SO_BROADCAST, "
 	  "datagram only)" },
 	{ "targets", OPT_TARGETS, "FILE", "read targets from FILE, one a line "

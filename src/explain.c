@@ -454,7 +454,11 @@ static const struct explain_entry table[] = {
 	  { ANY = "The resolver has no address for {host}: the name is not "
 		  "known to any source it asks." },
 	  { ANY = RESOLVER_SOURCES } },
-	{ EAI(EAI_AGAIN), ISOCK_EXIT_NOTFOUND,
+	/*
+	 * No answer says nothing about the name: a time-out, never "not
+	 * found" (glibc gives EAI_AGAIN when its retries run out).
+	 */
+	{ EAI(EAI_AGAIN), ISOCK_EXIT_TIMEDOUT,
 	  "temporary failure in name resolution",
 	  { ANY = "No DNS server gave a usable answer for {host} in time (a "
 		  "SERVFAIL counts as none)." },

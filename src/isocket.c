@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/errqueue.h>
 
 #include "clock.h"
 #include "isocket.h"
@@ -28,11 +29,121 @@ succeed(ISocket *s)
 	return 0;
 }
 
+/*
+ * Copy the extended error `ee` of a cmsg holding `len` bytes into the
+ * socket's ICMP record.
+ */
+static void
+icmp_take(ISocket *s, const struct sock_extended_err *ee, size_t len)
+{
+	const struct sockaddr *off = SO_EE_OFFENDER(ee);
+	size_t offlen = len - sizeof(*ee);
+	struct isocket_icmp *r = &s->icmp;
+
+	memset(r, 0, sizeof(*r));
+	r->present = true;
+	r->origin = ee->ee_origin;
+	r->error = (int)ee->ee_errno;
+	r->type = ee->ee_type;
+	r->code = ee->ee_code;
+	r->offender.ss_family = AF_UNSPEC;
+	if (offlen < sizeof(sa_family_t))
+		return;
+	if (off->sa_family == AF_INET && offlen >= sizeof(struct sockaddr_in))
+		memcpy(&r->offender, off, sizeof(struct sockaddr_in));
+	else if (off->sa_family == AF_INET6 &&
+	    offlen >= sizeof(struct sockaddr_in6))
+		memcpy(&r->offender, off, sizeof(struct sockaddr_in6));
+}
+
+bool
+isocket_read_icmp(ISocket *s)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct sock_extended_err) +
+		    sizeof(struct sockaddr_in6))];
+		struct cmsghdr align;
+	} ctl;
+	const size_t eelen = sizeof(struct sock_extended_err);
+	struct cmsghdr *c;
+	struct msghdr msg;
+	struct iovec iov;
+	char data[64];
+	bool got = false;
+	int i;
+
+	if (s->fd < 0 || (s->family != AF_INET && s->family != AF_INET6))
+		return false;
+	/* Bounded: a socket queues few errors, and only the last is kept. */
+	for (i = 0; i < 16; i++) {
+		memset(&msg, 0, sizeof(msg));
+		iov.iov_base = data;
+		iov.iov_len = sizeof(data);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = ctl.buf;
+		msg.msg_controllen = sizeof(ctl.buf);
+		if (recvmsg(s->fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+			break;
+		for (c = CMSG_FIRSTHDR(&msg); c != NULL;
+		    c = CMSG_NXTHDR(&msg, c)) {
+			size_t len = c->cmsg_len - CMSG_LEN(0);
+
+			if (!((c->cmsg_level == SOL_IP &&
+			    c->cmsg_type == IP_RECVERR) ||
+			    (c->cmsg_level == SOL_IPV6 &&
+			    c->cmsg_type == IPV6_RECVERR)))
+				continue;
+			if (c->cmsg_len < CMSG_LEN(eelen))
+				continue;
+			/* The offender follows the error in the cmsg. */
+			icmp_take(s, (const struct sock_extended_err *)
+			    (const void *)CMSG_DATA(c), len);
+			got = true;
+		}
+	}
+	return got;
+}
+
+const struct isocket_icmp *
+isocket_icmp(const ISocket *s)
+{
+	return &s->icmp;
+}
+
+/*
+ * Fail a connect with `err`, reading first what the error queue says about
+ * it (a pending connect has nothing to say yet).
+ */
+static int
+fail_connect(ISocket *s, int err)
+{
+	if (err != EINPROGRESS && err != EALREADY && err != EINTR)
+		(void)isocket_read_icmp(s);
+	return fail(s, err);
+}
+
 void
 isocket_init(ISocket *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
+}
+
+/*
+ * Ask the kernel to queue ICMP errors on an IP socket.  An IPv6 socket
+ * also takes IP_RECVERR, for the IPv4-mapped peers it may reach.  Errors
+ * are ignored: the socket works as before, only less is known.
+ */
+static void
+set_recverr(int fd, int family)
+{
+	int one = 1;
+
+	if (family == AF_INET6)
+		(void)setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &one, sizeof(one));
+	if (family == AF_INET || family == AF_INET6)
+		(void)setsockopt(fd, SOL_IP, IP_RECVERR, &one, sizeof(one));
 }
 
 int
@@ -42,9 +153,11 @@ isocket_open(ISocket *s, int family, int type, int protocol)
 
 	if (s->fd >= 0)
 		return fail(s, EINVAL);
+	memset(&s->icmp, 0, sizeof(s->icmp));	/* none from an earlier one */
 	fd = socket(family, type | SOCK_CLOEXEC, protocol);
 	if (fd < 0)
 		return fail(s, errno);
+	set_recverr(fd, family);
 	s->fd = fd;
 	s->family = family;
 	s->type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -142,12 +255,13 @@ connect_len(ISocket *s, const struct sockaddr *addr, socklen_t len)
 
 	if (s->fd < 0)
 		return fail(s, EBADF);
+	s->icmp.present = false;
 	for (;;) {
 		if (connect(s->fd, addr, len) == 0)
 			return succeed(s);
 		err = errno;
 		if (err != EINTR || is_nonblocking(s->fd))
-			return fail(s, err);
+			return fail_connect(s, err);
 		/*
 		 * A Unix connect interrupted in its wait for backlog room has
 		 * nothing pending: make it again.  An IP handshake goes on in
@@ -232,7 +346,7 @@ isocket_finish(ISocket *s)
 	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		return fail(s, errno);
 	if (err != 0)
-		return fail(s, err);
+		return fail_connect(s, err);
 	/*
 	 * A socket that never started a connection also polls writable with
 	 * SO_ERROR 0: only a peer name proves the connection is there.
@@ -258,7 +372,7 @@ isocket_wait(ISocket *s, const struct timespec *deadline)
 		if (n > 0)
 			return isocket_finish(s);
 		if (n == 0)
-			return fail(s, ETIMEDOUT);
+			return fail_connect(s, ETIMEDOUT);
 		if (errno != EINTR)
 			return fail(s, errno);
 		/* Interrupted: go on with the time that remains. */

@@ -10,10 +10,27 @@
 #define ISOCK_ISOCKET_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <time.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <sys/un.h>
+
+/*
+ * The ICMP error the kernel queued for the socket (IP_RECVERR/IPV6_RECVERR,
+ * read from MSG_ERRQUEUE): who refused the attempt.  `origin` is
+ * SO_EE_ORIGIN_ICMP, SO_EE_ORIGIN_ICMP6 or SO_EE_ORIGIN_LOCAL; `offender`
+ * is the address that sent the ICMP (AF_UNSPEC when the kernel gave none,
+ * as for a local error).  `present` is false when nothing was queued: a
+ * refusal on this host (a route, a hook, bind) queues nothing.
+ */
+struct isocket_icmp {
+	bool present;
+	int origin;		/* SO_EE_ORIGIN_* */
+	int error;		/* the errno the kernel derived from it */
+	uint8_t type, code;	/* ICMP or ICMPv6 type and code */
+	struct sockaddr_storage offender;
+};
 
 typedef struct isocket {
 	int fd;			/* descriptor, -1 when not open */
@@ -22,6 +39,7 @@ typedef struct isocket {
 	int protocol;		/* 0 for the family's default, IPPROTO_SCTP, ... */
 	int failure;		/* errno of the last failed call, 0 if none */
 	struct timespec deadline; /* CLOCK_MONOTONIC; {0, 0}: none */
+	struct isocket_icmp icmp; /* the last error queued, see isocket_icmp() */
 } ISocket;
 
 /* Make `s` a closed ISocket: fd -1, failure 0, no deadline. */
@@ -35,6 +53,13 @@ void isocket_init(ISocket *s);
  * rather than leak its descriptor.
  */
 int isocket_open(ISocket *s, int family, int type, int protocol);
+
+/*
+ * (isocket_open, continued) An AF_INET or AF_INET6 socket is opened with
+ * IP_RECVERR (and IPV6_RECVERR) set, so that the ICMP error that ends an
+ * attempt can be read back; a kernel that refuses the option changes
+ * nothing else.
+ */
 
 /* Close the descriptor if open; the ISocket can be opened again. */
 int isocket_close(ISocket *s);
@@ -90,6 +115,22 @@ int isocket_wait(ISocket *s, const struct timespec *deadline);
  * SO_ERROR, which is 0 when the connection was made.
  */
 int isocket_finish(ISocket *s);
+
+/*
+ * Read the socket's error queue (MSG_ERRQUEUE, without waiting) into its
+ * ICMP record, keeping the last entry; returns true when an entry was read.
+ * A failed connect (isocket_connect, isocket_finish, isocket_wait) calls it
+ * itself; call it after a send or recv on a datagram socket fails, where
+ * the kernel reports an ICMP error.  `failure` is left as it was.
+ */
+bool isocket_read_icmp(ISocket *s);
+
+/*
+ * The ICMP record of `s` (present false when none was read).  It outlives
+ * isocket_close(), so that it can be read after the attempt; the next
+ * isocket_open() or connect clears it.
+ */
+const struct isocket_icmp *isocket_icmp(const ISocket *s);
 
 /*
  * The length a generic connect uses for `addr`, or 0 for a family it does

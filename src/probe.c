@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "explain.h"
 #include "isocket.h"
+#include "payload.h"
 #include "probe.h"
 
 /* RFC 8305: wait this long before starting the next address of a name. */
@@ -28,6 +29,9 @@ struct flight {
 	ISocket s;			/* fd -1: this place is free */
 	size_t attempt;			/* its index in r->attempts */
 	short events;			/* POLLOUT: connecting; POLLIN: probing */
+	const struct payload *pl;	/* --probe: the protocol spoken, or NULL */
+	unsigned char req[PAYLOAD_MAX];	/* and the request sent */
+	size_t reqlen;
 	struct timespec start;
 };
 
@@ -140,17 +144,27 @@ bind_source(ISocket *s, const struct probe_opts *o)
 }
 
 /*
- * What came back to a --probe datagram: 0 for a reply, else the error the
+ * What came back to the --probe datagram of `f`: 0 for a reply (when the
+ * port has a protocol, `a`->answer says what answered), else the error the
  * kernel queued from an ICMP message (ECONNREFUSED: port unreachable).
  */
 static int
-probe_answer(ISocket *s)
+probe_answer(struct flight *f, struct probe_attempt *a)
 {
-	char buf[1];
+	unsigned char buf[512];
+	ssize_t n;
+	int err;
 
-	if (recv(s->fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC) >= 0)
-		return 0;
-	return errno == EAGAIN ? ETIMEDOUT : errno;
+	n = recv(f->s.fd, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n < 0) {
+		err = errno;
+		(void)isocket_read_icmp(&f->s);
+		return err == EAGAIN ? ETIMEDOUT : err;
+	}
+	if (f->pl != NULL)
+		(void)payload_reply(f->pl, f->req, f->reqlen, buf, (size_t)n,
+		    a->answer, sizeof(a->answer));
+	return 0;
 }
 
 /* The address text of an attempt, for traces. */
@@ -176,6 +190,7 @@ attempt_end(struct run *run, struct job *j, struct flight *f, int err,
 	a->step = err != 0 ? step : NULL;
 	a->deadline = deadline;
 	a->ms = clock_ms_between(&f->start, &now);
+	a->icmp = *isocket_icmp(&f->s);		/* the socket's, before it goes */
 	isocket_close(&f->s);
 	j->inflight--;
 	run->sockets--;
@@ -270,16 +285,22 @@ attempt_start(struct run *run, struct job *j)
 	if (isocket_connect(&f->s, sa) == 0) {
 		if (!o->probe || j->t->type != SOCK_DGRAM)
 			goto ended;
-		/* --probe: one empty datagram, then wait for what comes back. */
+		/*
+		 * --probe: one datagram (a request of the port's protocol,
+		 * else empty), then wait for what comes back.
+		 */
 		step = "send";
-		if (send(f->s.fd, "", 0, 0) < 0) {
+		f->pl = payload_for_port(j->t->port);
+		f->reqlen = f->pl != NULL ? payload_build(f->pl, f->req) : 0;
+		if (send(f->s.fd, f->req, f->reqlen, 0) < 0) {
 			f->s.failure = errno;
 			goto ended;
 		}
 		a->probed = true;
 		f->events = POLLIN;
-		trace(run, "%s: association set; sent an empty datagram, "
-		    "waiting up to %d ms for a reply", addr,
+		trace(run, "%s: association set; sent %s%s, waiting up to %d "
+		    "ms for a reply", addr, f->pl != NULL ? "a request in " :
+		    "an empty datagram", f->pl != NULL ? f->pl->name : "",
 		    clock_ms_until(&j->deadline));
 		return 1;
 	}
@@ -524,7 +545,8 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 				attempt_end(&run, j, fl, err, "poll", false);
 			else if (rc > 0 && pfd[k].revents != 0 &&
 			    fl->events == POLLIN)
-				attempt_end(&run, j, fl, probe_answer(&fl->s),
+				attempt_end(&run, j, fl, probe_answer(fl,
+				    &j->r->attempts[fl->attempt]),
 				    "recv", false);
 			else if (rc > 0 && pfd[k].revents != 0) {
 				isocket_finish(&fl->s);

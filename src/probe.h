@@ -15,6 +15,8 @@
 #include <time.h>
 
 #include "exitcode.h"
+#include "isocket.h"
+#include "payload.h"
 #include "target.h"
 
 #define PROBE_DEFAULT_PARALLEL 100
@@ -43,6 +45,8 @@ struct probe_attempt {
 	const char *step;	/* the call that failed: "socket", "bind", ... */
 	bool deadline;		/* the error is our deadline, not the kernel's */
 	bool probed;		/* --probe: a datagram was sent */
+	char answer[PAYLOAD_TEXT_MAX]; /* --probe: what answered, or "" */
+	struct isocket_icmp icmp; /* the ICMP error that ended it, if any */
 	double ms;		/* time spent on this address */
 };
 

@@ -240,7 +240,8 @@ text_success(const struct target *t, const struct probe_attempt *ok,
 		    "connected to", place, proto, ok->ms);
 	else if (ok->probed)
 		fprintf(o->out, "isock-connect: reply from %s (%s) in %.3f ms: "
-		    "something answered the datagram\n", place, proto, ok->ms);
+		    "%s\n", place, proto, ok->ms, ok->answer[0] != '\0' ?
+		    ok->answer : "something answered the datagram");
 	else if (t->type == SOCK_DGRAM)
 		fprintf(o->out, "isock-connect: association set with %s (%s) "
 		    "in %.3f ms; no packet was sent, so nothing is known yet "

@@ -108,7 +108,7 @@ static const struct status errno_exit[] = {
 
 /* The EAI_* codes of the contract; one not here has exit status 10. */
 static const struct status eai_exit[] = {
-	{ EAI_NONAME, 6 }, { EAI_AGAIN, 6 }, { EAI_FAIL, 6 },
+	{ EAI_NONAME, 6 }, { EAI_AGAIN, 3 }, { EAI_FAIL, 6 },
 #ifdef EAI_NODATA
 	{ EAI_NODATA, 6 },
 #endif

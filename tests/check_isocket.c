@@ -43,7 +43,8 @@
  * ECONNREFUSED    tcp_refused, tcp_refused_nonblocking (SO_ERROR through
  *                 isocket_finish and isocket_wait), unix_stale_socket_file,
  *                 udp_refused_on_recv (ICMP port unreachable, seen by the
- *                 recv after the send); p nft_drop_and_reject ("reject")
+ *                 recv after the send, whose error queue names 127.0.0.1
+ *                 as the sender of ICMP 3/3); p nft_drop_and_reject ("reject")
  * EFAULT          efault (NULL through the library; an unmapped page
  *                 through isocket_connect_in/_in6, answered by the kernel)
  * EINPROGRESS     tcp_inprogress_then_wait.  Never for Unix sockets: a full
@@ -70,7 +71,10 @@
  * IPv4 and IPv6, Unix datagram); AF_UNSPEC on a connected TCP socket, which
  * Linux disconnects (and on a Unix stream socket, which it refuses with
  * EINVAL); SOCK_SEQPACKET over Unix and EPROTOTYPE for a mismatch; abstract
- * Unix names and isocket_addrlen; open and close of the object (opening an
+ * Unix names and isocket_addrlen; the ICMP error queue (p icmp_error_queue:
+ * a router in a second namespace names itself as the sender of host
+ * unreachable and administratively prohibited, for TCP, UDP and IPv6; a
+ * prohibit route of this host queues nothing); open and close of the object (opening an
  * open ISocket is EINVAL, the descriptor kept and none leaked).
  *
  * Under valgrind (CK_FORK=no) the two EFAULT connects from an unreadable
@@ -100,11 +104,13 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/errqueue.h>
 
 #ifdef ISOCK_TEST_PRIV
 #include <grp.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <linux/bpf.h>
 #endif
@@ -335,6 +341,31 @@ close_ok(ISocket *s)
 {
 	assert_ok(isocket_close(s), *s);
 	ck_assert_int_eq(s->fd, -1);
+}
+
+/* Assert that `s` holds an ICMP of `origin`, `type`, `code` from `from`. */
+static void
+assert_icmp(const ISocket *s, int origin, int type, int code,
+    const char *from)
+{
+	const struct isocket_icmp *r = isocket_icmp(s);
+	char got[INET6_ADDRSTRLEN] = "none";
+	const void *a = NULL;
+
+	ck_assert_msg(r->present, "no ICMP read for %s", from);
+	if (r->offender.ss_family == AF_INET)
+		a = &((const struct sockaddr_in *)(const void *)
+		    &r->offender)->sin_addr;
+	else if (r->offender.ss_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)(const void *)
+		    &r->offender)->sin6_addr;
+	if (a != NULL)
+		inet_ntop(r->offender.ss_family, a, got, sizeof(got));
+	ck_assert_msg(r->origin == origin && r->type == type &&
+	    r->code == code && strcmp(got, from) == 0,
+	    "ICMP origin %d type %d code %d from %s; expected %d %d %d from %s",
+	    r->origin, r->type, r->code, got, origin, type, code, from);
+	ck_assert_int_eq(r->error, s->failure);
 }
 
 #ifndef ISOCK_TEST_PRIV
@@ -1050,6 +1081,14 @@ START_TEST(test_udp_refused_on_recv)
 	ck_assert_int_eq(poll(&pfd, 1, 1000), 1);
 	ck_assert_int_eq(recv(s.fd, buf, sizeof(buf), MSG_DONTWAIT), -1);
 	ck_assert_msg(errno == ECONNREFUSED, "recv: %s", errname(errno));
+	/* The error queue names the sender: this host, port unreachable. */
+	s.failure = ECONNREFUSED;
+	ck_assert(isocket_read_icmp(&s));
+	assert_icmp(&s, SO_EE_ORIGIN_ICMP, 3, 3, "127.0.0.1");
+	close_ok(&s);
+	ck_assert(isocket_icmp(&s)->present);	/* kept for the report */
+	assert_ok(isocket_open(&s, AF_INET, SOCK_DGRAM, 0), s);
+	ck_assert(!isocket_icmp(&s)->present);	/* a new attempt's own */
 	close_ok(&s);
 	close(held);
 }
@@ -1605,6 +1644,148 @@ START_TEST(test_route_types)
 END_TEST
 
 /*
+ * A router in a network namespace of its own, joined to the test's by a
+ * veth pair (10.98.0.1 and fd98::1 here, 10.98.0.2 and fd98::2 there),
+ * with forwarding on and refusing routes: 198.51.100.0/25 unreachable,
+ * 198.51.100.128/25 and 2001:db8:1::/64 prohibit; a firewall that rejects
+ * what it forwards to 192.0.2.0/24 with "icmpx type admin-prohibited"; and
+ * no rate limit on the ICMP it sends (one a second per peer by default).
+ * The three prefixes are routed there from here.  The router is a child
+ * that dies with the test's child (PR_SET_PDEATHSIG), and its namespace
+ * with it; returns its pid.
+ */
+static pid_t
+router_setup(void)
+{
+	char cmd[2048], c;
+	int p[2];
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(p[0]);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ||
+		    unshare(CLONE_NEWNET) < 0)
+			_exit(1);
+		(void)!write(p[1], "r", 1);
+		close(p[1]);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	ck_assert_int_eq(read(p[0], &c, 1), 1);
+	close(p[0]);
+	snprintf(cmd, sizeof(cmd),
+	    "ip link add ia type veth peer name ib netns %ld && "
+	    "ip addr add 10.98.0.1/24 dev ia && "
+	    "ip addr add fd98::1/64 dev ia nodad && ip link set ia up && "
+	    "ip route add 198.51.100.0/24 via 10.98.0.2 && "
+	    "ip route add 2001:db8:1::/64 via fd98::2 && "
+	    "nsenter -t %ld -n sh -c '"
+	    "ip link set lo up && ip addr add 10.98.0.2/24 dev ib && "
+	    "ip addr add fd98::2/64 dev ib nodad && ip link set ib up && "
+	    "sysctl -qw net.ipv4.ip_forward=1 "
+	    "net.ipv6.conf.all.forwarding=1 net.ipv4.icmp_ratelimit=0 "
+	    "net.ipv6.icmp.ratelimit=0 && "
+	    "ip route add unreachable 198.51.100.0/25 && "
+	    "ip route add prohibit 198.51.100.128/25 && "
+	    "ip -6 route add prohibit 2001:db8:1::/64 && "
+	    "ip route add 192.0.2.0/24 dev ib && "
+	    "nft add table inet isock_fw && "
+	    "nft add chain inet isock_fw relay "
+	    "\"{ type filter hook forward priority 0; }\" && "
+	    "nft add rule inet isock_fw relay ip daddr 192.0.2.0/24 "
+	    "reject with icmpx type admin-prohibited' && "
+	    "ip route add 192.0.2.0/24 via 10.98.0.2",
+	    (long)pid, (long)pid);
+	run_ok(cmd);
+	return pid;
+}
+
+
+/*
+ * The router refuses: its unreachable route answers with ICMP host
+ * unreachable (type 3 code 1), its prohibit routes with ICMP communication
+ * administratively prohibited (type 3 code 13) and ICMPv6 administratively
+ * prohibited (type 1 code 1), and so does its firewall's reject rule
+ * (type 3 code 13); each names the router as the sender, for a
+ * blocking and a non-blocking connect and for a datagram's recv.  A
+ * prohibit route of this host refuses with the same EACCES as the remote
+ * ICMPv6 but queues nothing: that is how the two are told apart.
+ */
+START_TEST(test_icmp_error_queue)
+{
+	struct sockaddr_in unreach = lo4(80), prohib = lo4(80), local = lo4(80);
+	struct sockaddr_in rejected = lo4(80);
+	struct sockaddr_in6 prohib6 = lo6(80);
+	struct timespec dl;
+	pid_t router = router_setup();
+	char buf[8];
+	ISocket s;
+
+	unreach.sin_addr.s_addr = htonl(0xc6336401U);	/* 198.51.100.1 */
+	prohib.sin_addr.s_addr = htonl(0xc6336481U);	/* 198.51.100.129 */
+	local.sin_addr.s_addr = htonl(0xcb007101U);	/* 203.0.113.1 */
+	rejected.sin_addr.s_addr = htonl(0xc0000201U);	/* 192.0.2.1 */
+	ck_assert_int_eq(inet_pton(AF_INET6, "2001:db8:1::1",
+	    &prohib6.sin6_addr), 1);
+
+	/* A datagram: the connect sends nothing; the ICMP ends the recv. */
+	isocket_init(&s);
+	assert_ok(isocket_open(&s, AF_INET, SOCK_DGRAM, 0), s);
+	assert_ok(isocket_connect_in(&s, &unreach), s);
+	ck_assert_int_eq(send(s.fd, "x", 1, 0), 1);
+	{
+		struct pollfd pfd = { s.fd, POLLIN, 0 };
+
+		ck_assert_int_eq(poll(&pfd, 1, 3000), 1);
+	}
+	ck_assert_int_eq(recv(s.fd, buf, sizeof(buf), 0), -1);
+	s.failure = errno;
+	ck_assert_int_eq(s.failure, EHOSTUNREACH);
+	ck_assert(isocket_read_icmp(&s));
+	assert_icmp(&s, SO_EE_ORIGIN_ICMP, 3, 1, "10.98.0.2");
+	close_ok(&s);
+
+	open_tcp4(&s, false);
+	assert_fails(isocket_connect_in(&s, &unreach), s, EHOSTUNREACH);
+	assert_icmp(&s, SO_EE_ORIGIN_ICMP, 3, 1, "10.98.0.2");
+	close_ok(&s);
+
+	open_tcp4(&s, true);
+	assert_fails(isocket_connect_in(&s, &prohib), s, EINPROGRESS);
+	ck_assert(!isocket_icmp(&s)->present);
+	dl = clock_add_ms(clock_now(), 3000);
+	assert_fails(isocket_wait(&s, &dl), s, EHOSTUNREACH);
+	assert_icmp(&s, SO_EE_ORIGIN_ICMP, 3, 13, "10.98.0.2");
+	close_ok(&s);
+
+	open_tcp4(&s, false);
+	assert_fails(isocket_connect_in(&s, &rejected), s, EHOSTUNREACH);
+	assert_icmp(&s, SO_EE_ORIGIN_ICMP, 3, 13, "10.98.0.2");
+	close_ok(&s);
+
+	isocket_init(&s);
+	assert_ok(isocket_open(&s, AF_INET6, SOCK_STREAM, 0), s);
+	assert_fails(isocket_connect_in6(&s, &prohib6), s, EACCES);
+	assert_icmp(&s, SO_EE_ORIGIN_ICMP6, 1, 1, "fd98::2");
+	close_ok(&s);
+
+	/* This host's own prohibit route: EACCES, and nothing queued. */
+	run_ok("ip route add prohibit 203.0.113.0/24");
+	open_tcp4(&s, false);
+	assert_fails(isocket_connect_in(&s, &local), s, EACCES);
+	ck_assert(!isocket_icmp(&s)->present);
+	close_ok(&s);
+
+	kill(router, SIGKILL);
+	ck_assert_int_eq(waitpid(router, NULL, 0), router);
+}
+END_TEST
+
+/*
  * nftables in this namespace: a "reject" rule answers the SYN with an ICMP
  * port unreachable (ECONNREFUSED); a "drop" rule makes the SYN's
  * transmission fail with EPERM, which TCP ignores: the connect goes on
@@ -1863,6 +2044,7 @@ isocket_suite(void)
 	tcase_add_test(tc, test_unix_no_write_permission);
 	tcase_add_test(tc, test_unix_no_search_permission);
 	tcase_add_test(tc, test_route_types);
+	tcase_add_test(tc, test_icmp_error_queue);
 	tcase_add_test(tc, test_nft_drop_and_reject);
 	tcase_add_test(tc, test_bpf_connect_hook_eperm);
 	tcase_add_test(tc, test_port_range_exhausted);

@@ -1,0 +1,516 @@
+/*
+ * resolver.c: the resolver's configuration and why a name did not
+ * resolve, read off resolv.conf, one more look-up and queries of our own.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "clock.h"
+#include "explain.h"
+#include "isocket.h"
+#include "payload.h"
+#include "resolver.h"
+
+#define RESOLV_CONF "/etc/resolv.conf"
+#define RESOLV_CONF_MAX 65536
+#define DNS_QTYPE_A 1
+#define DNS_QTYPE_AAAA 28
+#define DNS_RCODE_NOERROR 0
+#define DNS_RCODE_NXDOMAIN 3
+/* How long the servers' answers are waited for, at most. */
+#define RESOLVER_WAIT_MS 3000
+
+/* The value of "NAME:N" in `opt` when it starts with `name`, capped. */
+static void
+conf_option(const char *opt, const char *name, int max, int *value)
+{
+	size_t len = strlen(name);
+	char *end;
+	long v;
+
+	if (strncmp(opt, name, len) != 0 || opt[len] != ':')
+		return;
+	errno = 0;
+	v = strtol(opt + len + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 0)
+		return;
+	*value = v > max ? max : (int)v;
+}
+
+/* Add the address `text` (with an optional %zone) to the servers. */
+static void
+conf_server(struct resolver_conf *c, char *text)
+{
+	struct sockaddr_in6 *s6;
+	struct sockaddr_in *s4;
+	struct sockaddr_storage ss;
+	char *zone = strchr(text, '%');
+
+	memset(&ss, 0, sizeof(ss));
+	s4 = (struct sockaddr_in *)(void *)&ss;
+	s6 = (struct sockaddr_in6 *)(void *)&ss;
+	if (zone != NULL)
+		*zone++ = '\0';
+	if (inet_pton(AF_INET, text, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(53);
+	} else if (inet_pton(AF_INET6, text, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(53);
+		if (zone != NULL)
+			s6->sin6_scope_id = if_nametoindex(zone);
+	} else
+		return;		/* glibc skips what it cannot parse */
+	if (c->nservers == RESOLVER_MAX_SERVERS) {
+		c->nignored++;
+		return;
+	}
+	c->servers[c->nservers++] = ss;
+}
+
+/* Take one line of resolv.conf (NUL-terminated, no newline). */
+static void
+conf_line(struct resolver_conf *c, char *line)
+{
+	static const char blanks[] = " \t\r";
+	char *save = NULL, *key, *word;
+	size_t len;
+
+	key = strtok_r(line, blanks, &save);
+	if (key == NULL || *key == '#' || *key == ';')
+		return;
+	if (strcmp(key, "nameserver") == 0) {
+		word = strtok_r(NULL, blanks, &save);
+		if (word != NULL)
+			conf_server(c, word);
+	} else if (strcmp(key, "search") == 0 || strcmp(key, "domain") == 0) {
+		/* The last search or domain line wins. */
+		c->nsearch = 0;
+		while ((word = strtok_r(NULL, blanks, &save)) != NULL &&
+		    c->nsearch < RESOLVER_MAX_SEARCH) {
+			if (*word == '#' || *word == ';')
+				break;
+			snprintf(c->search[c->nsearch++], RESOLVER_NAME_MAX,
+			    "%s", word);
+			if (strcmp(key, "domain") == 0)
+				break;
+		}
+	} else if (strcmp(key, "options") == 0) {
+		while ((word = strtok_r(NULL, blanks, &save)) != NULL) {
+			len = strlen(c->options);
+			if (len + 1 + strlen(word) < sizeof(c->options))
+				snprintf(c->options + len,
+				    sizeof(c->options) - len, "%s%s",
+				    len > 0 ? " " : "", word);
+			conf_option(word, "timeout", 30, &c->timeout_s);
+			conf_option(word, "attempts", 5, &c->attempts);
+			conf_option(word, "ndots", 15, &c->ndots);
+		}
+	}
+}
+
+/*
+ * As glibc does, take the environment variable `var` as a line `key` of
+ * resolv.conf read after the file (LOCALDOMAIN replaces the search list,
+ * RES_OPTIONS adds options); true when it was set and not empty.
+ */
+static bool
+conf_env(struct resolver_conf *c, const char *var, const char *key)
+{
+	const char *value = getenv(var);
+	char line[1024];
+
+	if (value == NULL || *value == '\0')
+		return false;
+	snprintf(line, sizeof(line), "%s %s", key, value);
+	conf_line(c, line);
+	return true;
+}
+
+/* Read all of the regular file on `fd`, up to RESOLV_CONF_MAX bytes. */
+static char *
+conf_slurp(int fd, int *err)
+{
+	struct stat st;
+	size_t have = 0;
+	ssize_t n;
+	char *buf;
+
+	if (fstat(fd, &st) < 0) {
+		*err = errno;
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*err = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		return NULL;
+	}
+	buf = malloc(RESOLV_CONF_MAX + 1);
+	if (buf == NULL) {
+		*err = ENOMEM;
+		return NULL;
+	}
+	while (have < RESOLV_CONF_MAX) {
+		n = read(fd, buf + have, RESOLV_CONF_MAX - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			*err = errno;
+			free(buf);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+	}
+	buf[have] = '\0';
+	return buf;
+}
+
+void
+resolver_conf_read(const char *path, struct resolver_conf *c)
+{
+	struct sockaddr_in *lo;
+	char *buf, *line, *next;
+	int fd;
+
+	memset(c, 0, sizeof(*c));
+	c->timeout_s = 5;
+	c->attempts = 2;
+	c->ndots = 1;
+	fd = open(path != NULL ? path : RESOLV_CONF,
+	    O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		c->error = errno;
+	else {
+		buf = conf_slurp(fd, &c->error);
+		close(fd);
+		for (line = buf; line != NULL; line = next) {
+			next = strchr(line, '\n');
+			if (next != NULL)
+				*next++ = '\0';
+			conf_line(c, line);
+		}
+		free(buf);
+	}
+	c->env_search = conf_env(c, "LOCALDOMAIN", "search");
+	c->env_options = conf_env(c, "RES_OPTIONS", "options");
+	if (c->nservers == 0) {
+		c->default_server = true;
+		lo = (struct sockaddr_in *)(void *)&c->servers[0];
+		lo->sin_family = AF_INET;
+		lo->sin_port = htons(53);
+		lo->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		c->nservers = 1;
+	}
+}
+
+/*
+ * Look `t` up once more without its family, until `deadline`; the family
+ * of an address found other than the one asked, or 0.
+ */
+static int
+other_family(const struct target *t, const struct timespec *deadline)
+{
+	struct target any = *t;
+	struct target_addr *addrs;
+	size_t n, i;
+	int sys, found = 0;
+
+	any.family = AF_UNSPEC;
+	if (target_resolve_by(&any, deadline, NULL, &addrs, &n, &sys) != 0)
+		return 0;
+	for (i = 0; i < n && found == 0; i++)
+		if (addrs[i].ss.ss_family != t->family)
+			found = addrs[i].ss.ss_family;
+	free(addrs);
+	return found;
+}
+
+/* One server's query in flight. */
+struct query {
+	ISocket s;
+	unsigned char req[300];
+	size_t reqlen;
+};
+
+/* Open a socket to server `i`, send it the query; false when it failed. */
+static bool
+query_send(struct resolver_facts *f, struct query *q, size_t i,
+    const char *name, uint16_t qtype)
+{
+	struct resolver_server *r = &f->asked[i];
+	const struct sockaddr *sa = (const struct sockaddr *)&r->addr;
+
+	r->addr = f->conf.servers[i];
+	isocket_init(&q->s);
+	q->reqlen = payload_dns_query(q->req, sizeof(q->req), name, qtype,
+	    true);
+	if (q->reqlen == 0) {
+		r->error = EINVAL;
+		return false;
+	}
+	if (isocket_open(&q->s, sa->sa_family, SOCK_DGRAM | SOCK_NONBLOCK,
+	    0) < 0 || isocket_connect(&q->s, sa) < 0) {
+		r->error = q->s.failure;
+		isocket_close(&q->s);
+		return false;
+	}
+	if (send(q->s.fd, q->req, q->reqlen, 0) < 0) {
+		r->error = errno;
+		isocket_close(&q->s);
+		return false;
+	}
+	r->error = ETIMEDOUT;	/* until it answers */
+	return true;
+}
+
+/* Read what came for `q`; true when the server is done (answer or error). */
+static bool
+query_recv(struct resolver_server *r, struct query *q)
+{
+	unsigned char rep[512];
+	ssize_t n;
+	int rcode;
+
+	n = recv(q->s.fd, rep, sizeof(rep), MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return false;
+		r->error = errno;	/* ECONNREFUSED: nothing on port 53 */
+		return true;
+	}
+	rcode = payload_dns_rcode(q->req, q->reqlen, rep, (size_t)n,
+	    &r->answers);
+	if (rcode < 0)
+		return false;		/* not the answer to our query */
+	r->answered = true;
+	r->rcode = rcode;
+	r->error = 0;
+	return true;
+}
+
+/* Ask every server at once; wait until all are done or `deadline`. */
+static void
+query_servers(struct resolver_facts *f, const char *name, uint16_t qtype,
+    const struct timespec *deadline)
+{
+	struct pollfd pfd[RESOLVER_MAX_SERVERS];
+	struct query q[RESOLVER_MAX_SERVERS];
+	struct timespec end = clock_add_ms(clock_now(), RESOLVER_WAIT_MS);
+	size_t i, pending = 0;
+	int n, round;
+
+	if (clock_ms_until(deadline) >= 0 && clock_ms_until(deadline) <
+	    RESOLVER_WAIT_MS)
+		end = *deadline;
+	f->nasked = f->conf.nservers;
+	for (i = 0; i < f->nasked; i++) {
+		pfd[i].fd = -1;
+		pfd[i].events = POLLIN;
+		if (query_send(f, &q[i], i, name, qtype)) {
+			pfd[i].fd = q[i].s.fd;
+			pending++;
+		}
+	}
+	/* Bounded: each round ends a server, a stray datagram or the wait. */
+	for (round = 0; pending > 0 && round < 64; round++) {
+		n = poll(pfd, f->nasked, clock_ms_until(&end));
+		if (n == 0 || (n < 0 && errno != EINTR))
+			break;
+		for (i = 0; i < f->nasked && n > 0; i++) {
+			if (pfd[i].fd < 0 || pfd[i].revents == 0)
+				continue;
+			if (query_recv(&f->asked[i], &q[i])) {
+				pfd[i].fd = -1;
+				pending--;
+			}
+		}
+	}
+	for (i = 0; i < f->nasked; i++)
+		isocket_close(&q[i].s);
+}
+
+/* The cause the servers' answers give. */
+static enum resolver_cause
+cause_of(const struct resolver_facts *f)
+{
+	bool noerror = false, answered = false, found = false;
+	size_t i;
+
+	for (i = 0; i < f->nasked; i++) {
+		if (!f->asked[i].answered)
+			continue;
+		answered = true;
+		if (f->asked[i].rcode == DNS_RCODE_NXDOMAIN)
+			return RESOLVER_NXDOMAIN;
+		if (f->asked[i].rcode == DNS_RCODE_NOERROR) {
+			noerror = true;
+			if (f->asked[i].answers > 0)
+				found = true;
+		}
+	}
+	if (found)
+		return RESOLVER_UNKNOWN;	/* it answers now */
+	if (noerror)
+		return RESOLVER_NO_ADDRESS;
+	if (answered)
+		return RESOLVER_SERVER_ERROR;
+	return f->nasked > 0 ? RESOLVER_NO_ANSWER : RESOLVER_UNKNOWN;
+}
+
+void
+resolver_diagnose(const struct target *t, int eai,
+    const struct timespec *deadline, const char *conf_path,
+    struct resolver_facts *f)
+{
+	struct timespec half;
+	int ms;
+
+	(void)eai;	/* every failure of a name is asked the same way */
+	memset(f, 0, sizeof(*f));
+	resolver_conf_read(conf_path, &f->conf);
+	if (t->literal || t->family == AF_UNIX)
+		return;
+	if (t->family == AF_INET || t->family == AF_INET6) {
+		/* Half the time for the look-up, the rest for the servers. */
+		ms = clock_ms_until(deadline);
+		if (ms < 0)
+			ms = 2 * RESOLVER_WAIT_MS;
+		half = clock_add_ms(clock_now(), ms / 2);
+		f->other_family = other_family(t, &half);
+	}
+	query_servers(f, t->host, t->family == AF_INET6 ? DNS_QTYPE_AAAA :
+	    DNS_QTYPE_A, deadline);
+	f->cause = f->other_family != 0 ? RESOLVER_OTHER_FAMILY : cause_of(f);
+}
+
+/* Append to `buf` (`size` bytes) what printf makes of `fmt`. */
+static void
+text_add(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+text_add(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	if (len + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+}
+
+/* The address of server `r`, as text. */
+static const char *
+server_text(const struct resolver_server *r, char *buf, size_t size)
+{
+	const void *a = r->addr.ss_family == AF_INET6 ?
+	    (const void *)&((const struct sockaddr_in6 *)(const void *)
+	    &r->addr)->sin6_addr :
+	    (const void *)&((const struct sockaddr_in *)(const void *)
+	    &r->addr)->sin_addr;
+
+	if (inet_ntop(r->addr.ss_family, a, buf, (socklen_t)size) == NULL)
+		snprintf(buf, size, "?");
+	return buf;
+}
+
+/* The symbolic name of an errno. */
+static const char *
+errno_name(int err)
+{
+	const struct explain_entry *e = explain_lookup_errno(err);
+
+	return e != NULL ? e->name : "an error";
+}
+
+/*
+ * The servers of `f` whose answer has `rcode` (or, with rcode -1, that did
+ * not answer, each with what happened), joined by ", ", appended to buf.
+ */
+static void
+servers_add(const struct resolver_facts *f, int rcode, char *buf,
+    size_t size)
+{
+	char addr[INET6_ADDRSTRLEN];
+	const struct resolver_server *r;
+	bool first = true;
+	size_t i;
+
+	for (i = 0; i < f->nasked; i++) {
+		r = &f->asked[i];
+		if (rcode < 0 ? r->answered : !r->answered || r->rcode != rcode)
+			continue;
+		text_add(buf, size, "%s%s", first ? "" : ", ",
+		    server_text(r, addr, sizeof(addr)));
+		if (rcode < 0)
+			text_add(buf, size, r->error == ETIMEDOUT ?
+			    " (no reply)" : " (%s)", errno_name(r->error));
+		first = false;
+	}
+}
+
+void
+resolver_text(const struct resolver_facts *f, const char *host, char *buf,
+    size_t size)
+{
+	char addr[INET6_ADDRSTRLEN];
+	const char *rc;
+	size_t i;
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	switch (f->cause) {
+	case RESOLVER_NXDOMAIN:
+		servers_add(f, DNS_RCODE_NXDOMAIN, buf, size);
+		text_add(buf, size, " answered that %s does not exist "
+		    "(NXDOMAIN).", host);
+		break;
+	case RESOLVER_OTHER_FAMILY:
+		text_add(buf, size, "%s exists, with %s addresses only: "
+		    "%s was asked for.", host,
+		    f->other_family == AF_INET6 ? "IPv6" : "IPv4",
+		    f->other_family == AF_INET6 ? "IPv4" : "IPv6");
+		break;
+	case RESOLVER_NO_ADDRESS:
+		servers_add(f, DNS_RCODE_NOERROR, buf, size);
+		text_add(buf, size, " answered that %s exists but has no "
+		    "address of the family asked (NOERROR, no record).", host);
+		break;
+	case RESOLVER_SERVER_ERROR:
+		for (i = 0; i < f->nasked; i++) {
+			if (!f->asked[i].answered)
+				continue;
+			rc = payload_dns_rcode_name(f->asked[i].rcode);
+			text_add(buf, size, "%s%s answered %s", i > 0 &&
+			    buf[0] != '\0' ? "; " : "",
+			    server_text(&f->asked[i], addr, sizeof(addr)),
+			    rc != NULL ? rc : "an unknown RCODE");
+		}
+		text_add(buf, size, " for %s: a server error, not an answer "
+		    "about the name.", host);
+		break;
+	case RESOLVER_NO_ANSWER:
+		text_add(buf, size, "No name server answered for %s: ", host);
+		servers_add(f, -1, buf, size);
+		text_add(buf, size, ".");
+		break;
+	case RESOLVER_UNKNOWN:
+		break;
+	}
+}
