@@ -177,6 +177,34 @@ static mnl_cb_t nl_ctl_cb[NLMSG_MIN_TYPE] = {
 };
 
 /*
+ * True when the `len` bytes at `buf` are whole netlink messages, each
+ * length at least a header and within what is left.  mnl_nlmsg_ok takes a
+ * length of 2 GiB or more for a negative int that fits, and would step
+ * outside the buffer: this is checked before mnl_cb_run sees the buffer.
+ */
+static bool
+nl_buf_ok(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	struct nlmsghdr h;
+	size_t step;
+
+	while (len > 0) {
+		if (len < sizeof(h))
+			return false;
+		memcpy(&h, p, sizeof(h));
+		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > len)
+			return false;
+		step = MNL_ALIGN(h.nlmsg_len);
+		if (step >= len)
+			return true;
+		p += step;
+		len -= step;
+	}
+	return true;
+}
+
+/*
  * Send `req` on `bus`, read the reply through `cb`; 0, the kernel's errno,
  * or NL_FAIL.
  */
@@ -218,7 +246,7 @@ nl_talk(struct nl_ctx *nl, enum nl_bus bus, struct nlmsghdr *req,
 		n = mnl_socket_recvfrom(s, buf, sizeof(buf));
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
-		if (n <= 0)
+		if (n <= 0 || !nl_buf_ok(buf, (size_t)n))
 			break;
 		ret = mnl_cb_run2(buf, (size_t)n, req->nlmsg_seq, portid,
 		    nl_data_cb, &t, nl_ctl_cb, NLMSG_MIN_TYPE);
@@ -273,6 +301,8 @@ nl_feed(const void *buf, size_t len, mnl_cb_t cb, void *arg)
 {
 	struct nl_talk_state t = { cb, arg, true, 0 };
 
+	if (!nl_buf_ok(buf, len))
+		return MNL_CB_ERROR;
 	return mnl_cb_run2(buf, len, 0, 0, nl_data_cb, &t, nl_ctl_cb,
 	    NLMSG_MIN_TYPE);
 }
