@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -432,6 +433,28 @@ route_reject_type(int err)
 	}
 }
 
+/*
+ * Whether the throw routes must be read too, after the routes of the type
+ * `err` names are in `m`.  They decide "no route" and "thrown" for
+ * ENETUNREACH and EAGAIN.  For the other errors the kernel's match is of
+ * the type the error names: when the routes of that type that match lie
+ * in one table only, the match is the best of them there (a throw more
+ * specific than it would have sent the look-up on to another table, which
+ * has none), so a second walk of the tables is saved.
+ */
+static bool
+route_throws_matter(const struct route_match *m, int err)
+{
+	size_t i, tables = 0;
+
+	if (err == ENETUNREACH || err == EAGAIN)
+		return true;
+	for (i = 0; i < m->nrules; i++)
+		if (m->best[i].type != 0)
+			tables++;
+	return tables != 1;
+}
+
 /* Copy the parsed route `r` into the fact `rt` and name its device. */
 static void
 route_fact_set(struct nl_ctx *nl, const struct diag_ip *dst,
@@ -472,7 +495,8 @@ route_match(struct nl_ctx *nl, const struct diag_ip *dst, int err,
 		return 0;
 	if (type != 0 && route_dump(nl, dst->family, type, 0, &m) != 0)
 		return 0;
-	if (route_dump(nl, dst->family, RTN_THROW, 0, &m) != 0)
+	if (route_throws_matter(&m, err) &&
+	    route_dump(nl, dst->family, RTN_THROW, 0, &m) != 0)
 		return 0;
 	switch (route_walk(&m, &found)) {
 	case ROUTE_WALK_MATCH:
@@ -496,30 +520,91 @@ route_match(struct nl_ctx *nl, const struct diag_ip *dst, int err,
 	return 0;
 }
 
+/* What the address dump of route_table looks for. */
+struct route_local {
+	const struct route_rt *rt;
+	bool found;
+};
+
+/* The IPv4 address and prefix length of an RTM_NEWADDR; false: none. */
+static int
+route_addr4(const struct nlmsghdr *nlh, uint32_t *addr, unsigned *plen)
+{
+	const struct nlattr *tb[IFA_MAX + 1];
+	const struct ifaddrmsg *ifa;
+	const struct nlattr *at;
+
+	if (nlh->nlmsg_type != RTM_NEWADDR)
+		return 0;
+	if (nl_parse(nlh, sizeof(*ifa), route_ifa_policy, IFA_MAX, tb) !=
+	    MNL_CB_OK)
+		return -1;
+	ifa = mnl_nlmsg_get_payload(nlh);
+	at = tb[IFA_LOCAL] != NULL ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+	if (ifa->ifa_family != AF_INET || at == NULL ||
+	    ifa->ifa_prefixlen > 32)
+		return 0;
+	if (mnl_attr_get_payload_len(at) < 4)
+		return -1;
+	memcpy(addr, mnl_attr_get_payload(at), 4);
+	*addr = ntohl(*addr);
+	*plen = ifa->ifa_prefixlen;
+	return 1;
+}
+
+/*
+ * Take one IPv4 address: is route `rt` one of the routes the kernel puts
+ * into the local table for it?  Those are local ADDR/32, local NET/LEN
+ * (an address of a loopback device), broadcast BCAST/32 and NET/32.
+ */
+static int
+route_local_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct route_local *l = data;
+	const struct route_rt *rt = l->rt;
+	uint32_t addr, mask, pfx;
+	unsigned plen;
+	int r = route_addr4(nlh, &addr, &plen);
+
+	if (r <= 0)
+		return r < 0 ? MNL_CB_ERROR : MNL_CB_OK;
+	mask = plen == 0 ? 0 : 0xffffffffu << (32 - plen);
+	pfx = ntohl(rt->prefix.u.v4.s_addr);
+	if (rt->type == RTN_LOCAL && ((rt->prefixlen == 32 && pfx == addr) ||
+	    (rt->prefixlen == plen && pfx == (addr & mask))))
+		l->found = true;
+	if (rt->type == RTN_BROADCAST && rt->prefixlen == 32 && plen < 31 &&
+	    (pfx == (addr | ~mask) || pfx == (addr & mask)))
+		l->found = true;
+	return MNL_CB_OK;
+}
+
 /*
  * The table of the kernel's IPv4 answer `rt`.  Without policy rules of its
  * own the kernel merges the local table into main and names main for every
- * route, so the local table alone is dumped, filtered to the route's type:
- * the route is there (local), or it is in main.  When the dump fails, the
- * table is 0 (unknown) rather than a guess.
+ * route; a dump of the local table would walk main with it, so the
+ * addresses are read instead (a few): a local or broadcast route the
+ * kernel made for one of them is in the local table.  A local or
+ * broadcast route that is none of those is left unknown (0), not guessed.
+ * Other types keep the kernel's answer.
  */
 static void
-route_table(struct nl_ctx *nl, const struct diag_ip *dst, struct route_rt *rt)
+route_table(struct nl_ctx *nl, struct route_rt *rt)
 {
-	struct route_match m;
+	union nl_req req;
+	struct ifaddrmsg *ifa;
+	struct route_local l = { rt, false };
 
-	if (rt->prefix.family != AF_INET || rt->table != RT_TABLE_MAIN)
+	if (rt->prefix.family != AF_INET || rt->table != RT_TABLE_MAIN ||
+	    (rt->type != RTN_LOCAL && rt->type != RTN_BROADCAST))
 		return;
-	memset(&m, 0, sizeof(m));
-	m.dst = dst;
-	m.nrules = 1;
-	m.rule[0].table = RT_TABLE_LOCAL;
-	m.rule[0].plain = true;
-	if (route_dump(nl, AF_INET, rt->type, RT_TABLE_LOCAL, &m) != 0)
-		rt->table = 0;
-	else if (m.best[0].type == rt->type &&
-	    m.best[0].prefixlen == rt->prefixlen)
+	ifa = nl_put(&req, RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP,
+	    sizeof(*ifa));
+	ifa->ifa_family = AF_INET;
+	if (nl_talk(nl, NL_ROUTE, &req.h, route_local_cb, &l) == 0 && l.found)
 		rt->table = RT_TABLE_LOCAL;
+	else
+		rt->table = 0;
 }
 
 /* The route to `dst`: the kernel's answer, or a match through dumps. */
@@ -531,7 +616,7 @@ route_lookup(struct nl_ctx *nl, const struct diag_ip *dst, int ifindex,
 	int err = route_get(nl, dst, ifindex, &r);
 
 	if (err == 0) {
-		route_table(nl, dst, &r);
+		route_table(nl, &r);
 		route_fact_set(nl, dst, &r, true, rt);
 		return DIAG_ROUTE;
 	}
@@ -732,4 +817,9 @@ route_fuzz(const void *buf, size_t len)
 	(void)nl_feed(buf, len, route_link_cb, dev);
 	(void)nl_feed(buf, len, route_neigh_cb, &state);
 	(void)nl_feed(buf, len, route_addr_cb, &a);
+	if (found != NULL) {
+		struct route_local l = { found, false };
+
+		(void)nl_feed(buf, len, route_local_cb, &l);
+	}
 }
