@@ -580,13 +580,37 @@ route_local_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /*
+ * The table of the local or broadcast IPv4 route `rt` that no address
+ * explains (a route added by hand, such as `local 10.9.0.0/16 dev lo`):
+ * the local table, dumped filtered to its type, holds it or main does.
+ * This walks main too where the kernel merged the tables, so it is the
+ * last resort.  A failed dump leaves the table unknown (0).
+ */
+static void
+route_table_dump(struct nl_ctx *nl, struct route_rt *rt)
+{
+	struct route_match m;
+
+	memset(&m, 0, sizeof(m));
+	m.dst = &rt->prefix;
+	m.nrules = 1;
+	m.rule[0].table = RT_TABLE_LOCAL;
+	m.rule[0].plain = true;
+	if (route_dump(nl, AF_INET, rt->type, RT_TABLE_LOCAL, &m) != 0)
+		rt->table = 0;
+	else if (m.best[0].type == rt->type &&
+	    m.best[0].prefixlen == rt->prefixlen)
+		rt->table = RT_TABLE_LOCAL;
+}
+
+/*
  * The table of the kernel's IPv4 answer `rt`.  Without policy rules of its
  * own the kernel merges the local table into main and names main for every
  * route; a dump of the local table would walk main with it, so the
  * addresses are read instead (a few): a local or broadcast route the
- * kernel made for one of them is in the local table.  A local or
- * broadcast route that is none of those is left unknown (0), not guessed.
- * Other types keep the kernel's answer.
+ * kernel made for one of them is in the local table; any other is
+ * looked for in a dump (route_table_dump).  Other types keep the
+ * kernel's answer.
  */
 static void
 route_table(struct nl_ctx *nl, struct route_rt *rt)
@@ -601,10 +625,15 @@ route_table(struct nl_ctx *nl, struct route_rt *rt)
 	ifa = nl_put(&req, RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP,
 	    sizeof(*ifa));
 	ifa->ifa_family = AF_INET;
-	if (nl_talk(nl, NL_ROUTE, &req.h, route_local_cb, &l) == 0 && l.found)
-		rt->table = RT_TABLE_LOCAL;
-	else
+	if (nl_talk(nl, NL_ROUTE, &req.h, route_local_cb, &l) != 0) {
 		rt->table = 0;
+		return;
+	}
+	if (l.found) {
+		rt->table = RT_TABLE_LOCAL;
+		return;
+	}
+	route_table_dump(nl, rt);
 }
 
 /* The route to `dst`: the kernel's answer, or a match through dumps. */
