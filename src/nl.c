@@ -212,7 +212,11 @@ int
 nl_talk(struct nl_ctx *nl, enum nl_bus bus, struct nlmsghdr *req,
     mnl_cb_t cb, void *arg)
 {
-	static char buf[NL_BUF_SIZE];
+	static union {
+		struct nlmsghdr h;	/* aligns the buffer for the headers */
+		char buf[NL_BUF_SIZE];
+	} rx;
+	char *buf = rx.buf;
 	struct nl_talk_state t = { cb, arg, false, 0 };
 	struct mnl_socket *s;
 	struct pollfd pfd;
@@ -243,7 +247,7 @@ nl_talk(struct nl_ctx *nl, enum nl_bus bus, struct nlmsghdr *req,
 			break;
 		if ((pfd.revents & POLLIN) == 0)
 			continue;
-		n = mnl_socket_recvfrom(s, buf, sizeof(buf));
+		n = mnl_socket_recvfrom(s, buf, sizeof(rx.buf));
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
 		if (n <= 0 || !nl_buf_ok(buf, (size_t)n))
