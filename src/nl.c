@@ -140,11 +140,13 @@ nl_error_cb(const struct nlmsghdr *nlh, void *data)
 	struct nl_talk_state *t = data;
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e)) {
+	/* The kernel's errors are -1 to -4095 (MAX_ERRNO), 0 an ack. */
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e) || e->error > 0 ||
+	    e->error < -4095) {
 		errno = EBADMSG;
 		return MNL_CB_ERROR;
 	}
-	t->kernel_err = e->error < 0 ? -e->error : 0;
+	t->kernel_err = -e->error;
 	return MNL_CB_STOP;
 }
 

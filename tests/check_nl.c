@@ -120,6 +120,32 @@ START_TEST(test_short_error)
 }
 END_TEST
 
+/* An NLMSG_ERROR whose error no kernel sends (INT_MIN, a positive value)
+ * fails the reply; a real errno ends it. */
+START_TEST(test_error_range)
+{
+	static const struct { int error, want; } cases[] = {
+		{ -2147483647 - 1, MNL_CB_ERROR }, { 5, MNL_CB_ERROR },
+		{ -4096, MNL_CB_ERROR }, { -113, MNL_CB_STOP }, { 0, MNL_CB_STOP }
+	};
+	struct reply r;
+	struct nlmsghdr *nlh;
+	struct nlmsgerr *e;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&r, 0, sizeof(r));
+		nlh = reply_msg(&r, NLMSG_ERROR, 0, sizeof(*e));
+		e = mnl_nlmsg_get_payload(nlh);
+		e->error = cases[i].error;
+		reply_end(&r, nlh);
+		ck_assert_int_eq(nl_feed(r.u.buf, r.len, count_cb, &n),
+		    cases[i].want);
+	}
+}
+END_TEST
+
 static const enum mnl_attr_data_type policy[RTA_MAX + 1] = {
 	[RTA_TABLE] = MNL_TYPE_U32
 };
@@ -209,6 +235,7 @@ nl_suite(void)
 	tcase_add_test(tc, test_dump_interrupted);
 	tcase_add_test(tc, test_huge_length);
 	tcase_add_test(tc, test_short_error);
+	tcase_add_test(tc, test_error_range);
 	tcase_add_test(tc, test_attr_short);
 	tcase_add_test(tc, test_short_header);
 	tcase_add_test(tc, test_talk);
