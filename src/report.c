@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts_text.h"
 #include "json.h"
 #include "report.h"
 #include "text.h"
@@ -118,7 +119,7 @@ outcome(char *buf, size_t size, const struct probe_attempt *a,
 static size_t
 fact_lines(const struct diag_facts *facts, char lines[][DIAG_LINE_MAX])
 {
-	return facts != NULL ? diagnose_lines(facts, lines, DIAG_LINES) : 0;
+	return facts != NULL ? facts_text_lines(facts, lines, DIAG_LINES) : 0;
 }
 
 static void

@@ -1,0 +1,25 @@
+/*
+ * facts_text.h: the facts of a diagnosis as sentences (report side).
+ */
+#ifndef ISOCK_FACTS_TEXT_H
+#define ISOCK_FACTS_TEXT_H
+
+#include <stddef.h>
+
+#include "diagnose.h"
+
+/* The longest path shown, escaped; a longer one is cut and ends in this. */
+#define FACTS_TEXT_PATH_MAX 160
+#define FACTS_TEXT_CUT "[...]"
+
+/*
+ * The facts as short English sentences, one whole claim with its evidence
+ * each (no trailing period), into lines[0..max-1].  Every text from the
+ * system (interface names, paths, user and group names) is escaped
+ * (text_escape); a path longer than FACTS_TEXT_PATH_MAX escaped is cut and
+ * ends in FACTS_TEXT_CUT.  Returns the number of lines written.
+ */
+size_t facts_text_lines(const struct diag_facts *f,
+    char lines[][DIAG_LINE_MAX], size_t max);
+
+#endif /* ISOCK_FACTS_TEXT_H */

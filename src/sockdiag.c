@@ -1,0 +1,355 @@
+/*
+ * sockdiag.c: facts from sock_diag and the protocol files (see sockdiag.h).
+ *
+ * The inet filters are inet_diag bytecode: a range test on the source port
+ * for the listeners (S_GE, S_LE: they exist in every kernel with sock_diag),
+ * and for the ports in use a range on the local port, the destination port
+ * and the destination address (D_COND).  The answers are checked again
+ * here, so a kernel that ignored a filter gives the same facts, only later.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <sys/sysmacros.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+
+#include "sockdiag.h"
+
+/* The TCP states sock_diag reports (include/net/tcp_states.h). */
+#define SOCKDIAG_ESTABLISHED	1
+#define SOCKDIAG_CLOSE		7
+#define SOCKDIAG_LISTEN		10
+
+/* The room a bytecode program takes here at most. */
+#define SOCKDIAG_BC_MAX 128
+
+/* The largest /proc/modules read whole. */
+#define SOCKDIAG_MODULES_MAX 262144
+
+static const enum mnl_attr_data_type sockdiag_unix_policy[UNIX_DIAG_MAX + 1] = {
+	[UNIX_DIAG_VFS] = MNL_TYPE_BINARY,
+	[UNIX_DIAG_RQLEN] = MNL_TYPE_BINARY
+};
+
+/* A bytecode program under construction. */
+struct sockdiag_bc {
+	unsigned char code[SOCKDIAG_BC_MAX];
+	size_t len;
+};
+
+/*
+ * Append the port test `op` (INET_DIAG_BC_S_GE, S_LE, D_GE, D_LE) against
+ * `port`.  Its "no" target is fixed up by sockdiag_bc_end.
+ */
+static void
+sockdiag_bc_port(struct sockdiag_bc *bc, unsigned char op, unsigned port)
+{
+	struct inet_diag_bc_op o[2];
+
+	memset(o, 0, sizeof(o));
+	o[0].code = op;
+	o[0].yes = sizeof(o);
+	o[1].no = (unsigned short)port;
+	memcpy(bc->code + bc->len, o, sizeof(o));
+	bc->len += sizeof(o);
+}
+
+/* Append a test that the destination address is `dst` (INET_DIAG_BC_D_COND). */
+static void
+sockdiag_bc_daddr(struct sockdiag_bc *bc, const struct diag_ip *dst)
+{
+	struct inet_diag_bc_op o;
+	struct inet_diag_hostcond hc;
+	size_t alen = diag_ip_len(dst->family);
+
+	memset(&o, 0, sizeof(o));
+	memset(&hc, 0, sizeof(hc));
+	o.code = INET_DIAG_BC_D_COND;
+	o.yes = (unsigned short)(sizeof(o) + sizeof(hc) + alen);
+	hc.family = (unsigned char)dst->family;
+	hc.prefix_len = (unsigned char)(8 * alen);
+	hc.port = -1;
+	memcpy(bc->code + bc->len, &o, sizeof(o));
+	memcpy(bc->code + bc->len + sizeof(o), &hc, sizeof(hc));
+	memcpy(bc->code + bc->len + sizeof(o) + sizeof(hc), &dst->u, alen);
+	bc->len += o.yes;
+}
+
+/*
+ * End the program: every test's "no" jumps just past the end (len + 4 from
+ * where it stands), which rejects the socket.
+ */
+static void
+sockdiag_bc_end(struct sockdiag_bc *bc)
+{
+	size_t at = 0;
+	struct inet_diag_bc_op o;
+
+	while (at < bc->len) {
+		memcpy(&o, bc->code + at, sizeof(o));
+		o.no = (unsigned short)(bc->len - at + 4);
+		memcpy(bc->code + at, &o, sizeof(o));
+		at += o.yes;
+	}
+}
+
+/* What an inet_diag dump looks for. */
+struct sockdiag_inet {
+	bool listeners;		/* true: on the port; false: in use */
+	unsigned port;
+	const struct diag_ip *dst;
+	unsigned low, high;
+	struct listen_fact *lf;
+	unsigned in_use;
+};
+
+/* Take one socket from an inet_diag dump. */
+static int
+sockdiag_inet_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct sockdiag_inet *d = data;
+	const struct inet_diag_msg *m;
+	struct diag_ip src, dst;
+	unsigned sport, dport;
+
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+		return MNL_CB_OK;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*m))
+		return MNL_CB_ERROR;
+	m = mnl_nlmsg_get_payload(nlh);
+	if (!diag_ip_set(&src, m->idiag_family, m->id.idiag_src,
+	    sizeof(m->id.idiag_src)) || !diag_ip_set(&dst, m->idiag_family,
+	    m->id.idiag_dst, sizeof(m->id.idiag_dst)))
+		return MNL_CB_OK;
+	sport = ntohs(m->id.idiag_sport);
+	dport = ntohs(m->id.idiag_dport);
+	if (d->listeners) {
+		if (sport != d->port || dport != 0)
+			return MNL_CB_OK;
+		if (d->lf->count < DIAG_LISTEN_MAX)
+			d->lf->addr[d->lf->count] = src;
+		d->lf->count++;
+	} else if (dport == d->port && diag_ip_eq(&dst, d->dst) &&
+	    sport >= d->low && sport <= d->high) {
+		d->in_use++;
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * Dump the inet sockets of `family` and `protocol` in the states `states`
+ * that pass the program `bc` through sockdiag_inet_cb: 0, a kernel errno,
+ * or NL_FAIL.
+ */
+static int
+sockdiag_inet_dump(struct nl_ctx *nl, int family, int protocol,
+    unsigned states, const struct sockdiag_bc *bc, struct sockdiag_inet *d)
+{
+	union nl_req req;
+	struct inet_diag_req_v2 *r;
+
+	r = nl_put(&req, SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP,
+	    sizeof(*r));
+	r->sdiag_family = (unsigned char)family;
+	r->sdiag_protocol = (unsigned char)protocol;
+	r->idiag_states = states;
+	mnl_attr_put(&req.h, INET_DIAG_REQ_BYTECODE, bc->len, bc->code);
+	return nl_talk(nl, NL_SOCK_DIAG, &req.h, sockdiag_inet_cb, d);
+}
+
+/* The sock_diag protocol of a socket type: TCP, UDP, or 0 for neither. */
+static int
+sockdiag_protocol(int type)
+{
+	if (type == SOCK_STREAM)
+		return IPPROTO_TCP;
+	if (type == SOCK_DGRAM)
+		return IPPROTO_UDP;
+	return 0;
+}
+
+/* Who listens on `port`, over IPv4 and IPv6. */
+unsigned
+sockdiag_listeners(struct nl_ctx *nl, int type, unsigned port,
+    struct listen_fact *lf)
+{
+	struct sockdiag_inet d;
+	struct sockdiag_bc bc = { .len = 0 };
+	int protocol = sockdiag_protocol(type);
+	unsigned states = protocol == IPPROTO_TCP ?
+	    1u << SOCKDIAG_LISTEN : 1u << SOCKDIAG_CLOSE;
+
+	if (protocol == 0)
+		return 0;
+	memset(lf, 0, sizeof(*lf));
+	memset(&d, 0, sizeof(d));
+	d.listeners = true;
+	d.port = port;
+	d.lf = lf;
+	sockdiag_bc_port(&bc, INET_DIAG_BC_S_GE, port);
+	sockdiag_bc_port(&bc, INET_DIAG_BC_S_LE, port);
+	sockdiag_bc_end(&bc);
+	if (sockdiag_inet_dump(nl, AF_INET, protocol, states, &bc, &d) != 0 ||
+	    sockdiag_inet_dump(nl, AF_INET6, protocol, states, &bc, &d) != 0)
+		return 0;
+	lf->protocol = protocol;
+	return DIAG_LISTENERS;
+}
+
+/* The local port range, and how many of its ports are in use towards dst. */
+unsigned
+sockdiag_ports(struct nl_ctx *nl, int type, const struct diag_ip *dst,
+    unsigned port, struct ports_fact *pf)
+{
+	struct sockdiag_inet d;
+	struct sockdiag_bc bc = { .len = 0 };
+	char line[64];
+	int protocol = sockdiag_protocol(type);
+
+	memset(&d, 0, sizeof(d));
+	if (!facts_read_line("/proc/sys/net/ipv4/ip_local_port_range", line,
+	    sizeof(line)) || sscanf(line, "%u %u", &d.low, &d.high) != 2 ||
+	    d.low > d.high || d.high > 65535)
+		return 0;
+	memset(pf, 0, sizeof(*pf));
+	pf->low = d.low;
+	pf->high = d.high;
+	d.port = port;
+	d.dst = dst;
+	sockdiag_bc_port(&bc, INET_DIAG_BC_S_GE, d.low);
+	sockdiag_bc_port(&bc, INET_DIAG_BC_S_LE, d.high);
+	sockdiag_bc_port(&bc, INET_DIAG_BC_D_GE, port);
+	sockdiag_bc_port(&bc, INET_DIAG_BC_D_LE, port);
+	sockdiag_bc_daddr(&bc, dst);
+	sockdiag_bc_end(&bc);
+	if (protocol != 0 && sockdiag_inet_dump(nl, dst->family, protocol,
+	    ~0u, &bc, &d) == 0) {
+		pf->in_use_known = true;
+		pf->in_use = d.in_use;
+	}
+	return DIAG_PORTRANGE;
+}
+
+/* What a unix_diag dump looks for: the socket bound to one inode. */
+struct sockdiag_unix {
+	ino_t ino;
+	dev_t dev;
+	struct unixpeer_fact *uf;
+};
+
+/* Take the socket bound to the inode, if this is it (the first one). */
+static int
+sockdiag_unix_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct sockdiag_unix *u = data;
+	const struct nlattr *tb[UNIX_DIAG_MAX + 1];
+	const struct unix_diag_msg *m;
+	struct unix_diag_vfs vfs;
+	struct unix_diag_rqlen rq;
+
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+		return MNL_CB_OK;
+	if (nl_parse(nlh, sizeof(*m), sockdiag_unix_policy, UNIX_DIAG_MAX,
+	    tb) != MNL_CB_OK)
+		return MNL_CB_ERROR;
+	m = mnl_nlmsg_get_payload(nlh);
+	if (u->uf->found || tb[UNIX_DIAG_VFS] == NULL)
+		return MNL_CB_OK;
+	if (mnl_attr_get_payload_len(tb[UNIX_DIAG_VFS]) < sizeof(vfs))
+		return MNL_CB_ERROR;
+	memcpy(&vfs, mnl_attr_get_payload(tb[UNIX_DIAG_VFS]), sizeof(vfs));
+	/* The kernel's dev_t: major in the top 12 bits, minor below. */
+	if (vfs.udiag_vfs_ino != u->ino ||
+	    vfs.udiag_vfs_dev >> 20 != major(u->dev) ||
+	    (vfs.udiag_vfs_dev & 0xfffff) != minor(u->dev))
+		return MNL_CB_OK;
+	u->uf->found = true;
+	u->uf->type = m->udiag_type;
+	u->uf->listening = m->udiag_state == SOCKDIAG_LISTEN;
+	if (u->uf->listening && tb[UNIX_DIAG_RQLEN] != NULL) {
+		if (mnl_attr_get_payload_len(tb[UNIX_DIAG_RQLEN]) < sizeof(rq))
+			return MNL_CB_ERROR;
+		memcpy(&rq, mnl_attr_get_payload(tb[UNIX_DIAG_RQLEN]),
+		    sizeof(rq));
+		u->uf->queued = rq.udiag_rqueue;
+		u->uf->backlog = rq.udiag_wqueue;
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * The socket bound to the file (dev, ino).  Only the sockets that can own
+ * a path's name are asked for: listening and unconnected ones, and for a
+ * datagram attempt the connected ones too.
+ */
+unsigned
+sockdiag_unix_peer(struct nl_ctx *nl, dev_t dev, ino_t ino, int type,
+    bool refused, struct unixpeer_fact *uf)
+{
+	union nl_req req;
+	struct sockdiag_unix u = { ino, dev, uf };
+	struct unix_diag_req *r;
+
+	memset(uf, 0, sizeof(*uf));
+	r = nl_put(&req, SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP,
+	    sizeof(*r));
+	r->sdiag_family = AF_UNIX;
+	r->udiag_states = 1u << SOCKDIAG_LISTEN | 1u << SOCKDIAG_CLOSE;
+	if (type == SOCK_DGRAM)
+		r->udiag_states |= 1u << SOCKDIAG_ESTABLISHED;
+	r->udiag_show = UDIAG_SHOW_VFS | UDIAG_SHOW_RQLEN;
+	if (nl_talk(nl, NL_SOCK_DIAG, &req.h, sockdiag_unix_cb, &u) != 0)
+		return 0;
+	return uf->found || refused ? DIAG_UNIXPEER : 0;
+}
+
+/* Whether SCTP is there: /proc/net/sctp, and sctp in /proc/modules. */
+unsigned
+sockdiag_sctp(struct sctp_fact *sf)
+{
+	char *buf;
+	long n;
+
+	sf->proc_net_sctp = access("/proc/net/sctp", F_OK) == 0;
+	sf->module = -1;
+	buf = malloc(SOCKDIAG_MODULES_MAX);
+	if (buf == NULL)
+		return DIAG_SCTP;
+	n = facts_read_file("/proc/modules", buf, SOCKDIAG_MODULES_MAX);
+	if (n >= 0 && n < SOCKDIAG_MODULES_MAX - 1)
+		sf->module = strncmp(buf, "sctp ", 5) == 0 ||
+		    strstr(buf, "\nsctp ") != NULL;
+	free(buf);
+	return DIAG_SCTP;
+}
+
+/* Feed `buf` to every parser of this module. */
+void
+sockdiag_fuzz(const void *buf, size_t len)
+{
+	struct diag_ip dst = { .family = AF_INET };
+	struct listen_fact lf;
+	struct unixpeer_fact uf;
+	struct sockdiag_inet d;
+	struct sockdiag_unix u = { 0, 0, &uf };
+
+	memset(&lf, 0, sizeof(lf));
+	memset(&uf, 0, sizeof(uf));
+	memset(&d, 0, sizeof(d));
+	d.listeners = true;
+	d.lf = &lf;
+	d.dst = &dst;
+	(void)nl_feed(buf, len, sockdiag_inet_cb, &d);
+	d.listeners = false;
+	d.high = 65535;
+	(void)nl_feed(buf, len, sockdiag_inet_cb, &d);
+	(void)nl_feed(buf, len, sockdiag_unix_cb, &u);
+}
