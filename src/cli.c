@@ -298,6 +298,9 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 	char shortopts[2 * NOPTIONS + 2], *s = shortopts;
 	const struct cli_option *co;
 	const char *targets_file = NULL;
+	/* An option lacking its value is the last argument; taken before
+	 * getopt_long permutes argv (musl's moves it past the end). */
+	const char *last = argc > 1 ? argv[argc - 1] : "";
 	unsigned long n;
 	size_t i;
 	int c, idx;
@@ -420,7 +423,7 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 			return 0;
 		case ':':
 			*cause = text_quote("option '%s' needs an argument",
-			    argv[optind - 1]);
+			    last);
 			return -1;
 		default:
 			/*

@@ -28,7 +28,7 @@ command -v musl-gcc >/dev/null 2>&1 ||
 	require "$static is not built: run make static"
 command -v chroot >/dev/null 2>&1 || require "chroot (coreutils) is missing"
 ns_setup static || skip_all "$ns_why"
-plan 10
+plan 11
 
 # The empty root: the binary, and /etc for the files a case writes.
 root=$tmp/root
@@ -78,7 +78,13 @@ printf 'isock-test %s/tcp\n' "$port" >"$root/etc/services"
 sr 127.0.0.1 isock-test
 expect "a service name of the root's /etc/services: exit 0" 0 "port $port"
 
-# 8: JSON Lines from the static binary are JSON.
+# 8: musl's getopt leaves optind past the end after an option that lacks
+# its argument: the message must still quote the option.
+sr 127.0.0.1 -w
+expect "an option without its argument: exit 2, quoted" 2 "" \
+    "option '-w' needs an argument"
+
+# 9: JSON Lines from the static binary are JSON.
 sr -j 127.0.0.1:"$port",9
 if [ "$rc" = 1 ] && command -v jq >/dev/null 2>&1 &&
     printf '%s\n' "$out" | jq -e -s 'map(select(.kind == "result")) |
@@ -90,7 +96,7 @@ else
 	fail "--json: two results, connected and refused" "exit $rc" "$out"
 fi
 
-# 9: a DNS name, from a name server in the namespace (dnsmasq, 127.0.0.2),
+# 10: a DNS name, from a name server in the namespace (dnsmasq, 127.0.0.2),
 # which answers for test. alone: the A record of db.dns.test, and no data
 # for its AAAA (musl waits on for a better answer than REFUSED).
 if command -v dnsmasq >/dev/null 2>&1; then
@@ -118,7 +124,7 @@ else
 	    "dnsmasq is not installed (apt-get install dnsmasq)"
 fi
 
-# 10: a name server that never answers (ns.sh's, on 127.0.0.1): the
+# 11: a name server that never answers (ns.sh's, on 127.0.0.1): the
 # look-up thread is abandoned at the deadline.
 printf 'nameserver 127.0.0.1\noptions timeout:5 attempts:2\n' \
     >"$root/etc/resolv.conf"
