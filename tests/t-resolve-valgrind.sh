@@ -32,9 +32,14 @@ if grep -E '==[0-9]+== (Invalid|Conditional|Use of|Syscall param|Mismatched)|are
 else
 	pass "no memory error and no leak"
 fi
-# A pipe of a request still open at exit is reported with its creator.
-if grep -q resolve_start "$tmp/vg"; then
-	fail "no request descriptor open at exit" "$(grep -B2 -A3 resolve_start "$tmp/vg" | head -n 20)"
+# A pipe of a request still open at exit is reported with its creator,
+# in a block that starts "Open file descriptor" and ends with a bare line.
+awk '/Open file descriptor/ { on = 1; block = "" }
+	on { block = block $0 "\n" }
+	on && /^==[0-9]+== *$/ { if (block ~ /resolve_start/) printf "%s", block; on = 0 }' \
+    "$tmp/vg" >"$tmp/fds"
+if [ -s "$tmp/fds" ]; then
+	fail "no request descriptor open at exit" "$(head -n 20 "$tmp/fds")"
 else
 	pass "no request descriptor open at exit"
 fi

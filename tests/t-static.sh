@@ -13,20 +13,11 @@
 set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 . "${SRCDIR:-.}/tests/ns.sh"
+. "${SRCDIR:-.}/tests/static.sh"
 tap_setup
 
-static=$(dirname "$ISOCK")/isock-connect-static
-require() {
-	[ "${REQUIRE_STATIC:-0}" = 1 ] &&
-		{ echo "Bail out! $1 (REQUIRE_STATIC=1)"; exit 99; }
-	echo "# $1"
-	exit 77
-}
-command -v musl-gcc >/dev/null 2>&1 ||
-	require "musl-gcc is not installed (apt-get install musl-tools): no static build"
-[ -x "$static" ] ||
-	require "$static is not built: run make static"
-command -v chroot >/dev/null 2>&1 || require "chroot (coreutils) is missing"
+static_require
+command -v chroot >/dev/null 2>&1 || skip_all "chroot (coreutils) is missing"
 ns_setup static || skip_all "$ns_why"
 plan 11
 
@@ -51,13 +42,10 @@ else
 fi
 
 # A listener in the namespace, for the cases that connect.
-LISTEN_REAL=$LISTEN
-LISTEN=ip
-if ! start_listener port netns exec "$ns" "$LISTEN_REAL" -p 0 -t 60; then
+if ! ns_listen port -p 0 -t 60; then
 	echo "Bail out! $listener_err"
 	exit 99
 fi
-LISTEN=$LISTEN_REAL
 
 # 3, 4: IP literals, with nothing at all in /etc.
 sr 127.0.0.1 "$port"
