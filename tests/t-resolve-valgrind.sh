@@ -16,6 +16,8 @@ if ! command -v valgrind >/dev/null 2>&1; then
 		{ echo "Bail out! valgrind is required (REQUIRE_VALGRIND=1)"; exit 99; }
 	skip_all "valgrind is not installed (apt-get install valgrind)"
 fi
+[ -z "${UNIT_TESTS_WHY:-}" ] ||
+	skip_all "the Check unit suites are disabled: $UNIT_TESTS_WHY"
 [ -x "$suite" ] || skip_all "the unit suites are not built (no Check)"
 if LC_ALL=C grep -q __asan_init "$suite"; then
 	skip_all "an ASan build (--enable-sanitizers): valgrind cannot run it"
