@@ -343,6 +343,9 @@ cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
 	char shortopts[2 * NOPTIONS + 2], *s = shortopts;
 	const struct cli_option *co;
 	const char **files;
+	/* An option lacking its value is the last argument; taken before
+	 * getopt_long permutes argv (musl's moves it past the end). */
+	const char *last = argc > 1 ? argv[argc - 1] : "";
 	unsigned long n;
 	size_t i, nfiles = 0;
 	int c, idx, rc;
@@ -478,7 +481,7 @@ cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
 			return 0;
 		case ':':
 			*cause = text_quote("option '%s' needs an argument",
-			    argv[optind - 1]);
+			    last);
 			goto usage;
 		default:
 			/*

@@ -7,11 +7,13 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
+#include "resolve.h"
 #include "target.h"
 #include "text.h"
 
@@ -870,6 +872,7 @@ resolve_literal(const struct target *t, struct target_addr *a)
 	return inet_pton(AF_INET6, t->host, &sin6->sin6_addr) == 1 ? 0 : -1;
 }
 
+#ifdef HAVE_GETADDRINFO_A
 /*
  * getaddrinfo under a deadline, through getaddrinfo_a.  A look-up still
  * running at the deadline is cancelled; when glibc cannot cancel it (its
@@ -935,6 +938,50 @@ lookup(const char *host, const struct addrinfo *hints,
 	free(req);
 	return rc;
 }
+#else
+/*
+ * getaddrinfo under a deadline, through the look-up thread of resolve.h
+ * (C libraries without getaddrinfo_a, such as musl): the same contract as
+ * the getaddrinfo_a version above.  A look-up still running at the
+ * deadline, or when `*stop` is set, is abandoned: it frees itself when it
+ * ends.
+ */
+static int
+lookup(const char *host, const struct addrinfo *hints,
+    const struct timespec *deadline, const volatile sig_atomic_t *stop,
+    struct addrinfo **res)
+{
+	struct resolve_req *req;
+	struct pollfd pfd;
+	int rc, ms, err;
+
+	rc = resolve_start(&req, host, NULL, hints);
+	if (rc != 0)
+		return rc;
+	pfd.fd = resolve_fd(req);
+	pfd.events = POLLIN;
+	for (;;) {
+		ms = clock_ms_until(deadline);
+		rc = ms == 0 ? 0 : poll(&pfd, 1, ms);
+		if (rc > 0) {
+			rc = resolve_collect(req, res);
+			if (rc != RESOLVE_PENDING)
+				return rc;
+			continue;
+		}
+		if (rc < 0 && errno == EINTR && (stop == NULL || *stop == 0))
+			continue;	/* a signal that does not stop us */
+		err = errno;
+		resolve_abandon(req);
+		if (rc == 0)
+			return EAI_CANCELED;
+		if (err == EINTR)
+			return EAI_INTR;
+		errno = err;
+		return EAI_SYSTEM;
+	}
+}
+#endif
 
 /* The index of the next entry at or after `i` whose family is (not) `f`. */
 static size_t
