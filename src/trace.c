@@ -544,8 +544,11 @@ out:
 	return rc;
 }
 
-/* Read trace events waiting on the socket; the first drop goes to `rule`. */
-static void
+/*
+ * Read one datagram of trace events waiting on the socket; the first drop
+ * goes to `rule`.  Returns false when none was waiting.
+ */
+static bool
 nft_read_events(struct nft *n, struct trace_rule *rule)
 {
 	char buf[TRACE_NL_BUF];
@@ -556,12 +559,12 @@ nft_read_events(struct nft *n, struct trace_rule *rule)
 
 	len = recv(mnl_socket_get_fd(n->nl), buf, sizeof(buf), MSG_DONTWAIT);
 	if (len <= 0)
-		return;
+		return len < 0 && errno == ENOBUFS;	/* overrun: read on */
 	left = (int)len;
 	for (h = (struct nlmsghdr *)buf; mnl_nlmsg_ok(h, left);
 	    h = mnl_nlmsg_next(h, &left)) {
 		if (rule->state == TRACE_RULE_FOUND)
-			return;
+			return true;
 		rc = trace_parse_event(h, h->nlmsg_len, n->table,
 		    ntohs(n->sport), ntohs(n->dport), &found);
 		if (rc >= 0)
@@ -577,6 +580,7 @@ nft_read_events(struct nft *n, struct trace_rule *rule)
 			rule->reply = true;
 		}
 	}
+	return true;
 }
 
 /*
@@ -757,13 +761,17 @@ hop_answer(struct probe *p, const struct sockaddr *dst, socklen_t dstlen,
 		struct sockaddr_storage peer;
 
 		sl = sizeof(peer);
-		if (getpeername(p->fd, (struct sockaddr *)&peer, &sl) < 0)
-			return false;	/* still connecting */
-		hop->kind = TRACE_HOP_CONNECTED;
+		if (getpeername(p->fd, (struct sockaddr *)&peer, &sl) < 0) {
+			err = errno;
+			if (err == ENOTCONN)
+				return false;	/* still connecting */
+			hop->kind = TRACE_HOP_ERROR;
+		} else
+			hop->kind = TRACE_HOP_CONNECTED;
 	} else if (err == ECONNREFUSED || err == ECONNRESET)
 		hop->kind = TRACE_HOP_REFUSED;
 	else if (err == ETIMEDOUT)
-		return false;
+		return true;	/* the kernel gave up its SYNs: silent */
 	else
 		hop->kind = TRACE_HOP_ERROR;
 	hop->error = err;
@@ -938,7 +946,9 @@ trace_run(const struct trace_query *q, struct trace_result *r, char **cause)
 			probe_close(&probes[i]);
 	}
 	if (nft.nl != NULL) {
-		nft_read_events(&nft, &r->rule);
+		/* The events queued before the answers: read them all. */
+		for (i = 0; i < 64 && nft_read_events(&nft, &r->rule); i++)
+			continue;
 		if (r->rule.state == TRACE_RULE_FOUND && !r->rule.policy) {
 			struct timespec until = clock_add_ms(clock_now(), 200);
 
