@@ -290,6 +290,7 @@ nft_add_table(struct nft *n, const struct sockaddr *dst, bool owner,
 	unsigned seq0, nmsg = 0;
 	int rc = -1, saved;
 
+	memset(buf, 0, sizeof(buf));	/* the padding is sent too */
 	b = mnl_nlmsg_batch_start(buf, sizeof(buf));
 	out = trace_chain_new(n->table, "out", NF_INET_LOCAL_OUT);
 	pre = trace_chain_new(n->table, "pre", NF_INET_PRE_ROUTING);
@@ -344,11 +345,13 @@ out:
 static size_t
 nft_del_batch(const char *table, char *buf, size_t size, unsigned seq)
 {
-	struct mnl_nlmsg_batch *b = mnl_nlmsg_batch_start(buf, size);
+	struct mnl_nlmsg_batch *b;
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct nlmsghdr *nlh;
 	size_t len = 0;
 
+	memset(buf, 0, size);	/* the padding is sent too */
+	b = mnl_nlmsg_batch_start(buf, size);
 	if (b == NULL || t == NULL)
 		goto out;
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
@@ -619,6 +622,7 @@ nft_rule_text(struct nft *n, struct trace_rule *rule,
 
 	if (r == NULL || got == NULL)
 		goto out;
+	memset(buf, 0, sizeof(buf));	/* the padding is sent too */
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, rule->table);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, rule->chain);
 	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, rule->handle);

@@ -63,7 +63,7 @@ done
 ip netns exec "$s" timeout 120 nc -lk 8080 >/dev/null 2>&1 &
 tap_pids="$tap_pids $!"
 
-plan 9
+plan 10
 
 # fw NS CHAIN-HOOK RULE: a table isock_fw with one chain on HOOK holding RULE.
 fw() {
@@ -141,6 +141,19 @@ want_err "Found: the SYN to 10\.63\.0\.2 port 81 is dropped on this host by tabl
 want_err "Found: nothing answers the SYN to 10\.63\.0\.2 at any hop"
 [ -z "$(leftover)" ] || tap_note "a trace table is left: $(leftover)"
 verdict "drop on the output hook: table, chain, rule and verdict named"
+
+# ---- the same under valgrind: no error, no leak -------------------------------
+if command -v valgrind >/dev/null 2>&1; then
+	trace valgrind -q --leak-check=full \
+		--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+		"$ISOCK" -w 1 --trace 10.63.0.2 81
+	want_rc 3
+	want_err "dropped on this host by table inet hostfw chain leaving"
+	want_not_err "=="
+	verdict "valgrind: a trace that finds the rule, with no error or leak"
+else
+	skip "valgrind: a trace that finds the rule" "valgrind is not installed"
+fi
 
 # ---- a drop on the client's input hook: the SYN-ACK ------------------------
 ip netns exec "$c" nft delete table inet hostfw
