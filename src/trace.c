@@ -51,6 +51,7 @@ struct nft {
 	uint16_t sport;			/* the traced SYN's local port */
 	uint16_t dport;			/* the target's port */
 	bool seen;			/* an event about the SYN came */
+	struct trace_match match;	/* which events are about them */
 };
 
 void
@@ -439,6 +440,9 @@ nft_open(struct nft *n, const struct sockaddr *dst, struct trace_rule *rule,
 	n->portid = mnl_socket_get_portid(n->nl);
 	n->seq = (unsigned)time(NULL);
 	trace_table_name(n->table, sizeof(n->table));
+	n->match.own_table = n->table;
+	n->match.sport = ntohs(n->sport);
+	n->match.dport = ntohs(n->dport);
 	if (mnl_socket_setsockopt(n->nl, NETLINK_ADD_MEMBERSHIP, &grp,
 	    sizeof(grp)) < 0)
 		goto fail;
@@ -487,16 +491,68 @@ verdict_name(uint32_t v)
 	}
 }
 
+/* Is trace id `id` one of the packets of `m`?  Returns 0 (the SYN),
+ * 1 (the reply) or -1. */
+static int
+match_id(const struct trace_match *m, uint32_t id)
+{
+	unsigned i;
+
+	for (i = 0; i < m->nids; i++)
+		if (m->ids[i] == id)
+			return m->reply[i] ? 1 : 0;
+	return -1;
+}
+
+/* Remember trace id `id` as the SYN's or the reply's. */
+static void
+learn_id(struct trace_match *m, uint32_t id, bool reply)
+{
+	if (match_id(m, id) >= 0)
+		return;
+	m->ids[m->next] = id;
+	m->reply[m->next] = reply;
+	m->next = (m->next + 1) % TRACE_IDS_MAX;
+	if (m->nids < TRACE_IDS_MAX)
+		m->nids++;
+}
+
+/* Which packet of `m` the event `t` is about, from its headers or its id:
+ * 0 the SYN, 1 the reply, -1 another one. */
+static int
+event_packet(const struct nftnl_trace *t, struct trace_match *m)
+{
+	const unsigned char *th;
+	uint32_t thlen = 0, id = nftnl_trace_get_u32(t, NFTNL_TRACE_ID);
+	unsigned sp, dp;
+
+	if (!nftnl_trace_is_set(t, NFTNL_TRACE_TRANSPORT_HEADER))
+		return match_id(m, id);
+	th = nftnl_trace_get_data(t, NFTNL_TRACE_TRANSPORT_HEADER, &thlen);
+	if (th == NULL || thlen < 4)
+		return -1;
+	sp = (unsigned)th[0] << 8 | th[1];
+	dp = (unsigned)th[2] << 8 | th[3];
+	if (sp == m->sport && dp == m->dport) {
+		learn_id(m, id, false);
+		return 0;
+	}
+	if (sp == m->dport && dp == m->sport) {
+		learn_id(m, id, true);
+		return 1;
+	}
+	return -1;
+}
+
 int
-trace_parse_event(const void *nlmsg, size_t len, const char *own_table,
-    unsigned sport, unsigned dport, struct trace_rule *rule)
+trace_parse_event(const void *nlmsg, size_t len, struct trace_match *m,
+    struct trace_rule *rule)
 {
 	const struct nlmsghdr *h = nlmsg;
 	struct nftnl_trace *t;
-	const unsigned char *th;
 	const char *s;
-	uint32_t thlen = 0, type, v;
-	int rc = -1;
+	uint32_t type, v;
+	int rc = -1, packet;
 
 	if (len < sizeof(*h) || h->nlmsg_len > len ||
 	    NFNL_SUBSYS_ID(h->nlmsg_type) != NFNL_SUBSYS_NFTABLES ||
@@ -505,19 +561,15 @@ trace_parse_event(const void *nlmsg, size_t len, const char *own_table,
 	if ((t = nftnl_trace_alloc()) == NULL)
 		return -1;
 	if (nftnl_trace_nlmsg_parse(h, t) < 0 ||
-	    !nftnl_trace_is_set(t, NFTNL_TRACE_TRANSPORT_HEADER) ||
+	    !nftnl_trace_is_set(t, NFTNL_TRACE_ID) ||
 	    !nftnl_trace_is_set(t, NFTNL_TRACE_TABLE) ||
 	    !nftnl_trace_is_set(t, NFTNL_TRACE_CHAIN) ||
-	    !nftnl_trace_is_set(t, NFTNL_TRACE_TYPE))
-		goto out;
-	th = nftnl_trace_get_data(t, NFTNL_TRACE_TRANSPORT_HEADER, &thlen);
-	if (th == NULL || thlen < 4 ||
-	    ((unsigned)th[0] << 8 | th[1]) != sport ||
-	    ((unsigned)th[2] << 8 | th[3]) != dport)
+	    !nftnl_trace_is_set(t, NFTNL_TRACE_TYPE) ||
+	    (packet = event_packet(t, m)) < 0)
 		goto out;
 	rc = 0;
 	s = nftnl_trace_get_str(t, NFTNL_TRACE_TABLE);
-	if (s == NULL || (own_table != NULL && strcmp(s, own_table) == 0))
+	if (s == NULL || (m->own_table != NULL && strcmp(s, m->own_table) == 0))
 		goto out;
 	type = nftnl_trace_get_u32(t, NFTNL_TRACE_TYPE);
 	if (type == NFT_TRACETYPE_POLICY &&
@@ -532,6 +584,7 @@ trace_parse_event(const void *nlmsg, size_t len, const char *own_table,
 		goto out;
 	memset(rule, 0, sizeof(*rule));
 	rule->state = TRACE_RULE_FOUND;
+	rule->reply = packet == 1;
 	rule->policy = type == NFT_TRACETYPE_POLICY;
 	rule->family = nftnl_trace_is_set(t, NFTNL_TRACE_FAMILY) ?
 	    nftnl_trace_get_u32(t, NFTNL_TRACE_FAMILY) : 0;
@@ -566,22 +619,11 @@ nft_read_events(struct nft *n, struct trace_rule *rule)
 	left = (int)len;
 	for (h = (struct nlmsghdr *)buf; mnl_nlmsg_ok(h, left);
 	    h = mnl_nlmsg_next(h, &left)) {
-		if (rule->state == TRACE_RULE_FOUND)
-			return true;
-		rc = trace_parse_event(h, h->nlmsg_len, n->table,
-		    ntohs(n->sport), ntohs(n->dport), &found);
+		rc = trace_parse_event(h, h->nlmsg_len, &n->match, &found);
 		if (rc >= 0)
 			n->seen = true;
-		if (rc == 1) {
+		if (rc == 1 && rule->state != TRACE_RULE_FOUND)
 			*rule = found;
-			continue;
-		}
-		rc = trace_parse_event(h, h->nlmsg_len, n->table,
-		    ntohs(n->dport), ntohs(n->sport), &found);
-		if (rc == 1) {
-			*rule = found;
-			rule->reply = true;
-		}
 	}
 	return true;
 }

@@ -30,6 +30,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/socket.h>
 
@@ -126,15 +127,33 @@ void trace_cleanup(void);
 /* The trace table's name for this process: "isock_trace_PID". */
 void trace_table_name(char *buf, size_t size);
 
+#define TRACE_IDS_MAX 32		/* packets followed at once */
+
 /*
- * Parse one nftables trace event (a NFT_MSG_TRACE netlink message) about a
- * TCP packet from port `sport` to port `dport` into `rule`: returns 1 when
- * it is a verdict of table other than `own_table` that drops the packet
- * (DROP or a reject), 0 when it is another event of the packet, -1 when it
- * is not about it (other ports, unparsable).  Exposed for the unit test.
+ * Which trace events are about the traced SYN and its reply.  The kernel
+ * puts the packet's headers only in the first event of each chain it
+ * meets; the others carry the packet's trace id alone.  So an event whose
+ * transport header has the SYN's ports (or the reply's) makes its id known,
+ * and an event without headers is ours when its id is known.
  */
-int trace_parse_event(const void *nlmsg, size_t len, const char *own_table,
-    unsigned sport, unsigned dport, struct trace_rule *rule);
+struct trace_match {
+	const char *own_table;	/* the trace's own table, never the answer */
+	unsigned sport, dport;	/* the SYN's ports; the reply's are swapped */
+	uint32_t ids[TRACE_IDS_MAX];	/* trace ids seen, the oldest replaced */
+	bool reply[TRACE_IDS_MAX];	/* the id is the reply's */
+	unsigned nids, next;
+};
+
+/*
+ * Parse one nftables trace event (a NFT_MSG_TRACE netlink message of `len`
+ * bytes) against `m`, learning its trace id.  Returns 1 with `rule` set
+ * when a table other than m->own_table drops the SYN or the reply (a rule's
+ * verdict or a chain's policy: drop, which is also what a reject gives);
+ * 0 when it is another event of them; -1 when it is about another packet
+ * or cannot be parsed.  Exposed for the unit test.
+ */
+int trace_parse_event(const void *nlmsg, size_t len, struct trace_match *m,
+    struct trace_rule *rule);
 
 /* The facts as "  Found: ..." lines on `f` (trace_text.c). */
 void trace_text(const struct trace_result *r, FILE *f);

@@ -24,8 +24,10 @@ struct event {
 	uint32_t type;		/* NFT_TRACETYPE_* */
 	int32_t verdict;	/* rule: the verdict; policy: the policy */
 	uint64_t handle;
-	uint16_t sport, dport;
+	uint16_t sport, dport;	/* the transport header's ports */
 	uint8_t family;		/* NFPROTO_* of the table */
+	uint32_t id;		/* the packet's trace id */
+	bool headers;		/* the packet's headers are in the event */
 };
 
 /* Build the NFT_MSG_TRACE message of `e` into `buf`; returns its length. */
@@ -45,7 +47,7 @@ event_build(char *buf, size_t size, const struct event *e)
 	nfg->version = NFNETLINK_V0;
 	mnl_attr_put_strz(nlh, NFTA_TRACE_TABLE, e->table);
 	mnl_attr_put_strz(nlh, NFTA_TRACE_CHAIN, e->chain);
-	mnl_attr_put_u32(nlh, NFTA_TRACE_ID, htonl(0x1234));
+	mnl_attr_put_u32(nlh, NFTA_TRACE_ID, htonl(e->id));
 	mnl_attr_put_u32(nlh, NFTA_TRACE_TYPE, htonl(e->type));
 	if (e->type == NFT_TRACETYPE_POLICY)
 		mnl_attr_put_u32(nlh, NFTA_TRACE_POLICY,
@@ -58,61 +60,87 @@ event_build(char *buf, size_t size, const struct event *e)
 		    htonl((uint32_t)e->verdict));
 		mnl_attr_nest_end(nlh, nest);
 	}
-	memset(th, 0, sizeof(th));
-	th[0] = (unsigned char)(e->sport >> 8);
-	th[1] = (unsigned char)e->sport;
-	th[2] = (unsigned char)(e->dport >> 8);
-	th[3] = (unsigned char)e->dport;
-	th[13] = 0x02;	/* SYN */
-	mnl_attr_put(nlh, NFTA_TRACE_TRANSPORT_HEADER, sizeof(th), th);
+	if (e->headers) {
+		memset(th, 0, sizeof(th));
+		th[0] = (unsigned char)(e->sport >> 8);
+		th[1] = (unsigned char)e->sport;
+		th[2] = (unsigned char)(e->dport >> 8);
+		th[3] = (unsigned char)e->dport;
+		th[13] = 0x02;	/* SYN */
+		mnl_attr_put(nlh, NFTA_TRACE_TRANSPORT_HEADER, sizeof(th), th);
+	}
 	mnl_attr_put_u32(nlh, NFTA_TRACE_NFPROTO, htonl(NFPROTO_IPV4));
 	return nlh->nlmsg_len;
 }
 
 static char buf[4096];
 
-/* One case: an event, the packet asked about, what the parser says. */
+/*
+ * One case: an event, after (when `first_id` is not 0) an event with the
+ * headers of the packet with trace id `first_id`, ports `sport` to `dport`;
+ * the trace is of the SYN from 40000 to 81 by table isock_trace_1.
+ */
 struct event_case {
 	struct event e;
-	const char *own;	/* the trace's own table, or NULL */
-	uint16_t sport, dport;	/* the packet asked about */
+	uint32_t first_id;
+	uint16_t first_sport, first_dport;
 	int want;		/* 1: a drop found, 0: ours, not one; -1 */
+	bool reply;		/* want 1: the drop is of the reply */
 };
+
+#define OWN "isock_trace_1"
 
 static const struct event_case event_cases[] = {
 	/* a rule of another table drops the SYN: named */
 	{ { "hostfw", "leaving", NFT_TRACETYPE_RULE, NF_DROP, 7, 40000, 81,
-	    NFPROTO_INET }, "isock_trace_1", 40000, 81, 1 },
+	    NFPROTO_INET, 11, true }, 0, 0, 0, 1, false },
 	/* a chain's policy drops the SYN-ACK: named, no handle */
-	{ { "filter", "INPUT", NFT_TRACETYPE_POLICY, NF_DROP, 0, 443, 40000,
-	    NFPROTO_IPV4 }, "isock_trace_1", 443, 40000, 1 },
+	{ { "filter", "INPUT", NFT_TRACETYPE_POLICY, NF_DROP, 0, 81, 40000,
+	    NFPROTO_IPV4, 12, true }, 0, 0, 0, 1, true },
+	/* the policy after a rule: no headers, the id learnt before */
+	{ { "hostfw6", "leaving", NFT_TRACETYPE_POLICY, NF_DROP, 0, 0, 0,
+	    NFPROTO_IPV6, 13, false }, 13, 40000, 81, 1, false },
+	{ { "hostfw6", "in", NFT_TRACETYPE_RULE, NF_DROP, 4, 0, 0,
+	    NFPROTO_IPV6, 14, false }, 14, 81, 40000, 1, true },
+	/* no headers and an id never seen: another packet */
+	{ { "hostfw6", "leaving", NFT_TRACETYPE_POLICY, NF_DROP, 0, 0, 0,
+	    NFPROTO_IPV6, 15, false }, 16, 40000, 81, -1, false },
 	/* accept and continue decide nothing */
 	{ { "hostfw", "leaving", NFT_TRACETYPE_RULE, NF_ACCEPT, 3, 40000, 81,
-	    NFPROTO_INET }, NULL, 40000, 81, 0 },
+	    NFPROTO_INET, 17, true }, 0, 0, 0, 0, false },
 	{ { "hostfw", "leaving", NFT_TRACETYPE_RULE, NFT_CONTINUE, 3, 40000,
-	    81, NFPROTO_INET }, NULL, 40000, 81, 0 },
+	    81, NFPROTO_INET, 18, true }, 0, 0, 0, 0, false },
 	/* the trace's own table is never the answer */
-	{ { "isock_trace_1", "out", NFT_TRACETYPE_RULE, NF_DROP, 2, 40000, 81,
-	    NFPROTO_INET }, "isock_trace_1", 40000, 81, 0 },
-	/* another packet: other ports, or the other direction */
+	{ { OWN, "out", NFT_TRACETYPE_RULE, NF_DROP, 2, 40000, 81,
+	    NFPROTO_INET, 19, true }, 0, 0, 0, 0, false },
+	/* another packet: other ports */
 	{ { "hostfw", "leaving", NFT_TRACETYPE_RULE, NF_DROP, 7, 40001, 81,
-	    NFPROTO_INET }, NULL, 40000, 81, -1 },
-	{ { "hostfw", "leaving", NFT_TRACETYPE_RULE, NF_DROP, 7, 40000, 81,
-	    NFPROTO_INET }, NULL, 81, 40000, -1 },
+	    NFPROTO_INET, 20, true }, 0, 0, 0, -1, false },
+	{ { "hostfw", "leaving", NFT_TRACETYPE_RULE, NF_DROP, 7, 81, 40001,
+	    NFPROTO_INET, 21, true }, 0, 0, 0, -1, false },
 };
 
 START_TEST(event_parsed)
 {
 	const struct event_case *c = &event_cases[_i];
+	struct trace_match m = { .own_table = OWN, .sport = 40000, .dport = 81 };
+	struct event first = { "isock_trace_1", "out", NFT_TRACETYPE_RULE,
+	    NFT_CONTINUE, 2, c->first_sport, c->first_dport, NFPROTO_INET,
+	    c->first_id, true };
 	struct trace_rule r;
-	size_t len = event_build(buf, sizeof(buf), &c->e);
+	size_t len;
 
+	if (c->first_id != 0) {
+		len = event_build(buf, sizeof(buf), &first);
+		ck_assert_int_eq(trace_parse_event(buf, len, &m, &r), 0);
+	}
+	len = event_build(buf, sizeof(buf), &c->e);
 	memset(&r, 0, sizeof(r));
-	ck_assert_int_eq(trace_parse_event(buf, len, c->own, c->sport,
-	    c->dport, &r), c->want);
+	ck_assert_int_eq(trace_parse_event(buf, len, &m, &r), c->want);
 	if (c->want != 1)
 		return;
 	ck_assert_int_eq(r.state, TRACE_RULE_FOUND);
+	ck_assert(r.reply == c->reply);
 	ck_assert_str_eq(r.table, c->e.table);
 	ck_assert_str_eq(r.chain, c->e.chain);
 	ck_assert_uint_eq(r.family, c->e.family);
@@ -122,19 +150,45 @@ START_TEST(event_parsed)
 }
 END_TEST
 
+/* More packets than TRACE_IDS_MAX: the oldest ids are forgotten first. */
+START_TEST(ids_bounded)
+{
+	struct trace_match m = { .own_table = OWN, .sport = 40000, .dport = 81 };
+	struct event e = { "hostfw", "leaving", NFT_TRACETYPE_RULE,
+	    NFT_CONTINUE, 3, 40000, 81, NFPROTO_INET, 0, true };
+	struct trace_rule r;
+	size_t len;
+	uint32_t id;
+
+	for (id = 1; id <= TRACE_IDS_MAX + 1; id++) {
+		e.id = id;
+		len = event_build(buf, sizeof(buf), &e);
+		ck_assert_int_eq(trace_parse_event(buf, len, &m, &r), 0);
+	}
+	ck_assert_uint_eq(m.nids, TRACE_IDS_MAX);
+	e.headers = false;
+	e.id = 1;
+	len = event_build(buf, sizeof(buf), &e);
+	ck_assert_int_eq(trace_parse_event(buf, len, &m, &r), -1);
+	e.id = TRACE_IDS_MAX + 1;
+	len = event_build(buf, sizeof(buf), &e);
+	ck_assert_int_eq(trace_parse_event(buf, len, &m, &r), 0);
+}
+END_TEST
+
 START_TEST(truncated_and_foreign_messages)
 {
+	struct trace_match m = { .own_table = OWN, .sport = 40000, .dport = 81 };
 	struct event e = { "hostfw", "leaving", NFT_TRACETYPE_RULE, NF_DROP,
-	    7, 40000, 81, NFPROTO_INET };
+	    7, 40000, 81, NFPROTO_INET, 30, true };
 	struct trace_rule r;
 	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
 	size_t len = event_build(buf, sizeof(buf), &e);
 
-	ck_assert_int_eq(trace_parse_event(buf, len - 1, NULL, 40000, 81, &r),
-	    -1);
-	ck_assert_int_eq(trace_parse_event(buf, 8, NULL, 40000, 81, &r), -1);
+	ck_assert_int_eq(trace_parse_event(buf, len - 1, &m, &r), -1);
+	ck_assert_int_eq(trace_parse_event(buf, 8, &m, &r), -1);
 	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE;
-	ck_assert_int_eq(trace_parse_event(buf, len, NULL, 40000, 81, &r), -1);
+	ck_assert_int_eq(trace_parse_event(buf, len, &m, &r), -1);
 }
 END_TEST
 
@@ -191,6 +245,7 @@ trace_suite(void)
 
 	tcase_add_loop_test(tc, event_parsed, 0,
 	    (int)(sizeof(event_cases) / sizeof(event_cases[0])));
+	tcase_add_test(tc, ids_bounded);
 	tcase_add_test(tc, truncated_and_foreign_messages);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("json");

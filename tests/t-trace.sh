@@ -63,7 +63,7 @@ done
 ip netns exec "$s" timeout 120 nc -lk 8080 >/dev/null 2>&1 &
 tap_pids="$tap_pids $!"
 
-plan 10
+plan 11
 
 # fw NS CHAIN-HOOK RULE: a table isock_fw with one chain on HOOK holding RULE.
 fw() {
@@ -175,6 +175,22 @@ want_err "trace: hop  2  fd62::2  [0-9.]+ ms  time exceeded"
 want_err "Found: the SYN reaches fd62::2 \(hop 2, [0-9.]+ ms\); nothing answers at hop 3 or beyond"
 verdict "IPv6: hops 1 and 2 named, silence from 3"
 fw_del "$r2"
+
+# ---- IPv6, a policy drop on the client's output hook, after a rule --------
+ip netns exec "$c" nft -f - <<NFT
+table ip6 hostfw6 {
+	chain leaving {
+		type filter hook output priority 0; policy drop;
+		meta l4proto ipv6-icmp accept
+		tcp dport 80 counter
+	}
+}
+NFT
+trace "$ISOCK" -6 -w 1 --trace fd63::2 80
+want_rc 3
+want_err "Found: the SYN to fd63::2 port 80 is dropped on this host by the policy of table ip6 hostfw6 chain leaving \(verdict drop\)"
+verdict "IPv6: a chain's policy drops the SYN after a rule counted it: named"
+ip netns exec "$c" nft delete table ip6 hostfw6
 
 # ---- an open path: the target answers -----------------------------------------
 trace "$ISOCK" -w 1 --trace 10.63.0.2 82
