@@ -686,6 +686,34 @@ out:
 		nftnl_rule_free(got);
 }
 
+/*
+ * The legacy iptables tables of family `family` (/proc/net/ip_tables_names
+ * or ip6_tables_names, one a line) into `buf`, space-separated.
+ */
+static void
+legacy_tables(int family, char *buf, size_t size)
+{
+	char line[64];
+	size_t len = 0, n;
+	FILE *f = fopen(family == AF_INET6 ? "/proc/net/ip6_tables_names" :
+	    "/proc/net/ip_tables_names", "re");
+
+	buf[0] = '\0';
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		n = strlen(line);
+		if (n == 0 || len + n + 2 > size)
+			continue;
+		if (len > 0)
+			buf[len++] = ' ';
+		memcpy(buf + len, line, n + 1);
+		len += n;
+	}
+	fclose(f);
+}
+
 /* ---- the hops ------------------------------------------------------------ */
 
 struct probe {
@@ -1006,6 +1034,8 @@ trace_run(const struct trace_query *q, struct trace_result *r, char **cause)
 	for (i = 0; i <= n; i++)
 		probe_close(&probes[i]);
 	nft_close(&nft);
+	legacy_tables(q->dst->sa_family, r->rule.legacy,
+	    sizeof(r->rule.legacy));
 
 	/* What the hops tell: the end of the path, the last answer. */
 	end = end_ttl(r, n);

@@ -64,6 +64,12 @@ struct trace_rule {
 	unsigned long long handle;	/* the rule's handle (0: policy) */
 	char text[TRACE_RULE_MAX];	/* the rule's expressions, or "" */
 	const char *verdict;		/* "drop", "accept", ... */
+	/*
+	 * The legacy iptables (x_tables) tables of the target's family in
+	 * this network namespace, space-separated ("filter nat"), whose
+	 * rules nftables tracing cannot see; "" when none (or unreadable).
+	 */
+	char legacy[TRACE_NAME_MAX];
 };
 
 /* What answered one TTL. */

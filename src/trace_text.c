@@ -130,6 +130,19 @@ rule_state_name(enum trace_rule_state s)
 	return "?";
 }
 
+/* The legacy iptables tables nftables tracing cannot see, if any. */
+static void
+legacy_text(const struct trace_result *r, FILE *f)
+{
+	const struct trace_rule *u = &r->rule;
+
+	if (u->legacy[0] == '\0' || u->state == TRACE_RULE_LEGACY)
+		return;
+	fprintf(f, "  Found: this host also has legacy iptables tables for "
+	    "%s (%s): nftables tracing does not see their rules\n",
+	    r->dst.ss_family == AF_INET6 ? "IPv6" : "IPv4", u->legacy);
+}
+
 /* The local rule as one "Found:" line. */
 static void
 rule_text(const struct trace_result *r, FILE *f)
@@ -157,8 +170,14 @@ rule_text(const struct trace_result *r, FILE *f)
 		    "that drops the SYN\n", f);
 		return;
 	case TRACE_RULE_LEGACY:
-		fputs("  Found: this host has no nf_tables (legacy iptables "
-		    "only): its firewall rules cannot be traced\n", f);
+		if (u->legacy[0] != '\0')
+			fprintf(f, "  Found: this host has no nf_tables: its "
+			    "firewall is legacy iptables only (tables %s), whose "
+			    "rules cannot be traced\n", u->legacy);
+		else
+			fputs("  Found: this host has no nf_tables (legacy "
+			    "iptables only): its firewall rules cannot be "
+			    "traced\n", f);
 		return;
 	case TRACE_RULE_ERROR:
 		fprintf(f, "  Found: the nftables trace could not be set up: %s\n",
@@ -200,6 +219,7 @@ trace_text(const struct trace_result *r, FILE *f)
 	unsigned i, end = 0;
 
 	rule_text(r, f);
+	legacy_text(r, f);
 	addr_text(&r->dst, t, sizeof(t));
 	for (i = 0; i < r->nhops; i++) {
 		h = &r->hops[i];
@@ -309,6 +329,8 @@ trace_json(const struct trace_result *r, struct json *j)
 		json_key(j, "error");
 		json_string(j, strerror(u->error));
 	}
+	json_key(j, "legacy_iptables_tables");
+	json_string(j, u->legacy[0] != '\0' ? u->legacy : NULL);
 	json_object_end(j);
 	json_key(j, "hops");
 	json_array_begin(j);

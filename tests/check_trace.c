@@ -225,7 +225,8 @@ START_TEST(json_of_a_trace)
 	json_line_end(&j);
 	fclose(f);
 	ck_assert(!j.error);
-	ck_assert_str_eq(text, "{\"rule\":{\"state\":\"not-permitted\"},"
+	ck_assert_str_eq(text, "{\"rule\":{\"state\":\"not-permitted\","
+	    "\"legacy_iptables_tables\":null},"
 	    "\"hops\":[{\"ttl\":1,\"address\":\"10.61.0.2\",\"rtt_ms\":0.250,"
 	    "\"answer\":\"time-exceeded\"},{\"ttl\":2,\"address\":\"10.62.0.2\","
 	    "\"rtt_ms\":0.250,\"answer\":\"time-exceeded\"},{\"ttl\":3,"

@@ -11,6 +11,7 @@
 # SYN-ACK, the same trace as uid 65534 (hops only, and the note about root),
 # IPv6, JSON, and no trace table left behind after SIGINT.
 # Needs root, ip(8), nft(8), nc(1) and setpriv(1); exits 77 (SKIP) without.
+# valgrind and iptables-legacy (package iptables) for one case each.
 set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 
@@ -63,7 +64,7 @@ done
 ip netns exec "$s" timeout 120 nc -lk 8080 >/dev/null 2>&1 &
 tap_pids="$tap_pids $!"
 
-plan 11
+plan 12
 
 # fw NS CHAIN-HOOK RULE: a table isock_fw with one chain on HOOK holding RULE.
 fw() {
@@ -155,6 +156,19 @@ elif command -v valgrind >/dev/null 2>&1; then
 	verdict "valgrind: a trace that finds the rule, with no error or leak"
 else
 	skip "valgrind: a trace that finds the rule" "valgrind is not installed"
+fi
+
+# ---- a legacy iptables rule: not seen by nftables, and said so ---------------
+if command -v iptables-legacy >/dev/null 2>&1; then
+	ip netns exec "$c" iptables-legacy -A OUTPUT -p tcp --dport 83 -j DROP
+	trace "$ISOCK" -w 1 --trace 10.63.0.2 83
+	want_rc 3
+	want_err "Found: no nftables rule or chain policy of this host drops the SYN"
+	want_err "Found: this host also has legacy iptables tables for IPv4 \(filter\): nftables tracing does not see their rules"
+	verdict "legacy iptables tables beside nftables: named as unseen"
+	ip netns exec "$c" iptables-legacy -F OUTPUT
+else
+	skip "legacy iptables tables beside nftables" "iptables-legacy is not installed"
 fi
 
 # ---- a drop on the client's input hook: the SYN-ACK ------------------------
