@@ -222,15 +222,16 @@ nft_wait_acks(struct nft *n, unsigned seq0, unsigned nacks,
 	while (done < nacks) {
 		long ms = clock_ms_until(deadline);
 		struct nlmsghdr *h;
-		int left;
+		int left, k;
 
 		if (ms <= 0) {
 			errno = ETIMEDOUT;
 			return -1;
 		}
-		if (poll(&pfd, 1, (int)ms) <= 0) {
-			if (errno == EINTR)
-				continue;
+		k = poll(&pfd, 1, (int)ms);
+		if (k < 0 && errno == EINTR)
+			continue;	/* the deadline is checked again */
+		if (k <= 0) {
 			errno = ETIMEDOUT;
 			return -1;
 		}

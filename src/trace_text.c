@@ -272,7 +272,13 @@ trace_text(const struct trace_result *r, FILE *f)
 			    "%s\n", end, strerror(h->error));
 		return;
 	}
-	if (r->last_answered > 0) {
+	if (r->last_answered > 0 && r->last_answered == r->nhops) {
+		h = &r->hops[r->last_answered - 1];
+		fprintf(f, "  Found: the SYN still travels at hop %u (%s, %.1f ms): "
+		    "%s is more than %u hops away, beyond the trace\n",
+		    r->last_answered, addr_text(&h->addr, a, sizeof(a)),
+		    h->rtt_ms, t, r->nhops);
+	} else if (r->last_answered > 0) {
 		h = &r->hops[r->last_answered - 1];
 		addr_text(&h->addr, a, sizeof(a));
 		fprintf(f, "  Found: the SYN reaches %s (hop %u, %.1f ms); "

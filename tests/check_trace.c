@@ -192,34 +192,97 @@ START_TEST(truncated_and_foreign_messages)
 }
 END_TEST
 
-START_TEST(json_of_a_trace)
+/*
+ * A trace of 10.63.0.2 port 80 by a user without the permission: hops 1
+ * and 2 (10.61.0.2, 10.62.0.2) answer in 0.25 ms, and `nhops` - 2 more
+ * are silent.
+ */
+static struct trace_result *
+two_hops(unsigned nhops)
 {
 	struct trace_result *r = calloc(1, sizeof(*r));
 	struct sockaddr_in *sin;
-	struct json j;
-	char *text = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&text, &size);
 
 	ck_assert_ptr_nonnull(r);
-	ck_assert_ptr_nonnull(f);
 	r->rule.state = TRACE_RULE_DENIED;
-	r->nhops = 3;
+	r->nhops = nhops;
 	r->last_answered = 2;
 	r->deadline_ms = 1000;
 	sin = (struct sockaddr_in *)&r->dst;
 	sin->sin_family = AF_INET;
 	inet_pton(AF_INET, "10.63.0.2", &sin->sin_addr);
 	sin->sin_port = htons(80);
-	for (unsigned i = 0; i < 2; i++) {
+	for (unsigned i = 0; i < nhops; i++) {
 		r->hops[i].ttl = i + 1;
+		if (i >= 2)
+			continue;
 		r->hops[i].kind = TRACE_HOP_TIME_EXCEEDED;
 		r->hops[i].rtt_ms = 0.25;
 		sin = (struct sockaddr_in *)&r->hops[i].addr;
 		sin->sin_family = AF_INET;
 		sin->sin_addr.s_addr = htonl(0x0a3d0002 + (i << 16));
 	}
-	r->hops[2].ttl = 3;
+	return r;
+}
+
+/* The text of `r`, in a new string. */
+static char *
+text_of(const struct trace_result *r)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	ck_assert_ptr_nonnull(f);
+	trace_text(r, f);
+	fclose(f);
+	return text;
+}
+
+START_TEST(text_of_a_silence)
+{
+	struct trace_result *r = two_hops(3);
+	char *text = text_of(r);
+
+	ck_assert_str_eq(text,
+	    "  Found: nftables tracing is not permitted to this user: root "
+	    "(CAP_NET_ADMIN) would let it look for the local rule that drops "
+	    "the SYN\n"
+	    "  trace: hop  1  10.61.0.2  0.250 ms  time exceeded\n"
+	    "  trace: hop  2  10.62.0.2  0.250 ms  time exceeded\n"
+	    "  trace: hop  3  *  no answer\n"
+	    "  Found: the SYN reaches 10.62.0.2 (hop 2, 0.2 ms); nothing "
+	    "answers at hop 3 or beyond: it is dropped at or after 10.62.0.2 "
+	    "(the trace waited 1000 ms)\n");
+	free(text);
+	free(r);
+}
+END_TEST
+
+/* Every hop answered time exceeded: the path goes on beyond the trace. */
+START_TEST(text_of_a_long_path)
+{
+	struct trace_result *r = two_hops(2);
+	char *text = text_of(r);
+
+	ck_assert_ptr_nonnull(strstr(text, "  Found: the SYN still travels at "
+	    "hop 2 (10.62.0.2, 0.2 ms): 10.63.0.2 is more than 2 hops away, "
+	    "beyond the trace\n"));
+	ck_assert_ptr_null(strstr(text, "nothing answers"));
+	free(text);
+	free(r);
+}
+END_TEST
+
+START_TEST(json_of_a_trace)
+{
+	struct trace_result *r = two_hops(3);
+	struct json j;
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	ck_assert_ptr_nonnull(f);
 	json_init(&j, f);
 	trace_json(r, &j);
 	json_line_end(&j);
@@ -249,8 +312,10 @@ trace_suite(void)
 	tcase_add_test(tc, ids_bounded);
 	tcase_add_test(tc, truncated_and_foreign_messages);
 	suite_add_tcase(s, tc);
-	tc = tcase_create("json");
+	tc = tcase_create("text");
 	tcase_add_test(tc, json_of_a_trace);
+	tcase_add_test(tc, text_of_a_silence);
+	tcase_add_test(tc, text_of_a_long_path);
 	suite_add_tcase(s, tc);
 	return s;
 }
