@@ -26,6 +26,7 @@
 #include <libnftnl/rule.h>
 #include <libnftnl/table.h>
 #include <libnftnl/trace.h>
+#include <libnftnl/udata.h>
 
 #include "clock.h"
 #include "text.h"
@@ -631,16 +632,18 @@ nft_read_events(struct nft *n, struct trace_rule *rule)
 
 /*
  * libnftnl's view of a rule, "FAMILY TABLE CHAIN HANDLE" and one line per
- * expression, as one line of the expressions: "[ ... ] [ ... ]".
+ * expression (and its user data, which holds the comment, read apart), as
+ * one line of the expressions: "[ ... ] [ ... ]".
  */
 static void
 rule_one_line(const char *in, char *out, size_t size)
 {
-	const char *p = strchr(in, '\n');
+	const char *p = strchr(in, '\n'), *end = strstr(in, "userdata =");
 	size_t o = 0;
 	bool space = false;
 
-	for (p = p != NULL ? p + 1 : in; *p != '\0' && o + 1 < size; p++) {
+	for (p = p != NULL ? p + 1 : in; *p != '\0' && p != end &&
+	    o + 1 < size; p++) {
 		if (*p == '\n' || *p == ' ') {
 			space = o > 0;
 			continue;
@@ -653,7 +656,23 @@ rule_one_line(const char *in, char *out, size_t size)
 	out[o] = '\0';
 }
 
-/* The expressions of the rule found, as libnftnl shows them. */
+/* nftnl_udata_parse's callback: the rule's comment into `data`. */
+static int
+udata_comment(const struct nftnl_udata *attr, void *data)
+{
+	struct trace_rule *rule = data;
+	const char *v = nftnl_udata_get(attr);
+	uint8_t len = nftnl_udata_len(attr);
+
+	if (nftnl_udata_type(attr) != NFTNL_UDATA_RULE_COMMENT || len == 0)
+		return MNL_CB_OK;
+	/* NUL-terminated as nft stores it; cut at the first NUL anyway */
+	snprintf(rule->comment, sizeof(rule->comment), "%.*s", (int)len, v);
+	return MNL_CB_OK;
+}
+
+/* The expressions of the rule found, as libnftnl shows them, and its
+ * comment. */
 static void
 nft_rule_text(struct nft *n, struct trace_rule *rule,
     const struct timespec *deadline)
@@ -680,6 +699,14 @@ nft_rule_text(struct nft *n, struct trace_rule *rule,
 	    nftnl_rule_snprintf(text, sizeof(text), got, NFTNL_OUTPUT_DEFAULT,
 	    0) > 0)
 		rule_one_line(text, rule->text, sizeof(rule->text));
+	if (nftnl_rule_is_set(got, NFTNL_RULE_USERDATA)) {
+		uint32_t ulen = 0;
+		const void *u = nftnl_rule_get_data(got, NFTNL_RULE_USERDATA,
+		    &ulen);
+
+		if (u != NULL)
+			(void)nftnl_udata_parse(u, ulen, udata_comment, rule);
+	}
 out:
 	if (r != NULL)
 		nftnl_rule_free(r);

@@ -63,6 +63,7 @@ struct trace_rule {
 	char chain[TRACE_NAME_MAX];
 	unsigned long long handle;	/* the rule's handle (0: policy) */
 	char text[TRACE_RULE_MAX];	/* the rule's expressions, or "" */
+	char comment[TRACE_NAME_MAX * 2];	/* the rule's comment, or "" */
 	const char *verdict;		/* "drop", "accept", ... */
 	/*
 	 * The legacy iptables (x_tables) tables of the target's family in

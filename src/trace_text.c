@@ -148,7 +148,7 @@ static void
 rule_text(const struct trace_result *r, FILE *f)
 {
 	const struct trace_rule *u = &r->rule;
-	char a[ADDR_MAX], *table, *chain, *text;
+	char a[ADDR_MAX], *table, *chain, *text, *comment;
 
 	addr_text(&r->dst, a, sizeof(a));
 	switch (u->state) {
@@ -189,6 +189,7 @@ rule_text(const struct trace_result *r, FILE *f)
 	table = text_escape_dup(u->table);
 	chain = text_escape_dup(u->chain);
 	text = text_escape_dup(u->text);
+	comment = text_escape_dup(u->comment);
 	if (u->reply)
 		fprintf(f, "  Found: the SYN-ACK from %s port %u is dropped on "
 		    "this host by ", a, port_of(&r->dst));
@@ -200,14 +201,19 @@ rule_text(const struct trace_result *r, FILE *f)
 		    nf_family(u->family), table != NULL ? table : "?",
 		    chain != NULL ? chain : "?", u->verdict);
 	else
-		fprintf(f, "table %s %s chain %s rule handle %llu%s%s "
+		fprintf(f, "table %s %s chain %s rule handle %llu%s%s%s%s%s "
 		    "(verdict %s)\n", nf_family(u->family),
 		    table != NULL ? table : "?", chain != NULL ? chain : "?",
-		    u->handle, text != NULL && *text != '\0' ? ": " : "",
+		    u->handle,
+		    comment != NULL && *comment != '\0' ? " (comment \"" : "",
+		    comment != NULL ? comment : "",
+		    comment != NULL && *comment != '\0' ? "\")" : "",
+		    text != NULL && *text != '\0' ? ": " : "",
 		    text != NULL ? text : "", u->verdict);
 	free(table);
 	free(chain);
 	free(text);
+	free(comment);
 }
 
 void
@@ -329,6 +335,8 @@ trace_json(const struct trace_result *r, struct json *j)
 		json_bool(j, u->policy);
 		json_key(j, "rule");
 		json_string(j, u->text[0] != '\0' ? u->text : NULL);
+		json_key(j, "comment");
+		json_string(j, u->comment[0] != '\0' ? u->comment : NULL);
 		json_key(j, "verdict");
 		json_string(j, u->verdict);
 	} else if (u->state == TRACE_RULE_ERROR) {

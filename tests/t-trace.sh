@@ -132,15 +132,26 @@ ip netns exec "$c" nft -f - <<NFT
 table inet hostfw {
 	chain leaving {
 		type filter hook output priority 0;
-		tcp dport 81 counter drop
+		tcp dport 81 counter drop comment "no port 81 out"
 	}
 }
 NFT
 trace "$ISOCK" -w 1 --trace 10.63.0.2 81
 want_rc 3
-want_err "Found: the SYN to 10\.63\.0\.2 port 81 is dropped on this host by table inet hostfw chain leaving rule handle [0-9]+: \[ meta load l4proto .* \] \(verdict drop\)"
+want_err "Found: the SYN to 10\.63\.0\.2 port 81 is dropped on this host by table inet hostfw chain leaving rule handle [0-9]+ \(comment \"no port 81 out\"\): \[ meta load l4proto .* \] \(verdict drop\)"
 want_err "Found: nothing answers the SYN to 10\.63\.0\.2 at any hop"
 [ -z "$(leftover)" ] || tap_note "a trace table is left: $(leftover)"
+if command -v jq >/dev/null 2>&1; then
+	keep_err=$err
+	trace "$ISOCK" -w 1 --trace --json 10.63.0.2 81
+	got=$(printf '%s\n' "$out" | grep '"kind":"trace"' | jq -r '.trace.rule |
+		[.state, .packet, .family, .table, .chain, (.handle | type),
+		 .comment, .verdict, (.rule | startswith("[ meta load"))] |
+		map(tostring) | join(",")')
+	[ "$got" = "found,syn,inet,hostfw,leaving,number,no port 81 out,drop,true" ] ||
+		tap_note "JSON rule: $got"
+	err=$keep_err
+fi
 verdict "drop on the output hook: table, chain, rule and verdict named"
 
 # ---- the same under valgrind: no error, no leak -------------------------------
