@@ -17,7 +17,7 @@
 /* Long-only options get codes above the characters. */
 enum {
 	OPT_FAMILY = 256, OPT_ANY, OPT_TARGETS, OPT_WAIT, OPT_EXPLAIN,
-	OPT_LIST_ERRORS, OPT_PROBE
+	OPT_LIST_ERRORS, OPT_PROBE, OPT_TRACE
 };
 
 const struct cli_option cli_options[] = {
@@ -47,6 +47,8 @@ const struct cli_option cli_options[] = {
 	{ "count", 'c', "N", "probe each target N times, then show statistics" },
 	{ "interval", 'i', "SECONDS", "time between probes of --count "
 	  "(default 1)" },
+	{ "trace", OPT_TRACE, NULL, "after a failed TCP connect, find where the "
+	  "SYN dies: the local nftables rule (root) and the hops" },
 	{ "json", 'j', NULL, "write JSON Lines on standard output" },
 	{ "explain", OPT_EXPLAIN, "ERROR", "explain an errno or EAI_* name or "
 	  "number, and exit" },
@@ -460,6 +462,9 @@ cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
 			if (cli_parse_seconds0(optarg, &o->interval_ms,
 			    cause) < 0)
 				goto usage;
+			break;
+		case OPT_TRACE:
+			o->trace = true;
 			break;
 		case 'j':
 			o->json = true;

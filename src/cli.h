@@ -39,6 +39,7 @@ struct options {
 	int verbose;		/* -v, counted */
 	bool json;		/* --json: JSON Lines on stdout */
 	bool any;		/* --any: success when one target connects */
+	bool trace;		/* --trace: after a failure, where the SYN dies */
 	unsigned parallel;	/* -P: attempts at once; 0: the default */
 	long wait_ms;		/* --wait: retry until then; 0: no retries */
 	unsigned long count;	/* -c: probes per target; 0: one, no stats */

@@ -19,6 +19,7 @@
 #include "probe.h"
 #include "report.h"
 #include "text.h"
+#include "trace.h"
 
 /* The part of the deadline kept for the diagnosis: a tenth, 250 ms at most. */
 #define DIAG_RESERVE_MS(t) ((t) / 10 < 250 ? (t) / 10 : 250)
@@ -142,6 +143,29 @@ diagnose_target(struct run *run, size_t i)
 	run->facts[i] = f;
 }
 
+/* --trace: after a failed TCP connect to an IP address, where the SYN dies
+ * (on a deadline of its own, -w again). */
+static void
+trace_target(const struct run *run, size_t i)
+{
+	const struct target *t = &run->o->targets.v[i];
+	const struct probe_result *r = &run->results[i];
+	const struct probe_attempt *a;
+	struct trace_query q;
+
+	if (run->codes[i] == 0 || run->codes[i] >= ISOCK_EXIT_SIGNAL ||
+	    stop_signal != 0 || r->nattempts == 0 || t->type != SOCK_STREAM ||
+	    t->protocol != 0)
+		return;
+	a = &r->attempts[r->nattempts - 1];
+	if (a->addr.ss.ss_family != AF_INET && a->addr.ss.ss_family != AF_INET6)
+		return;
+	q = (struct trace_query){ .dst = (const struct sockaddr *)&a->addr.ss,
+	    .dstlen = a->addr.len, .deadline_ms = run->o->timeout_ms,
+	    .nft = true, .stop = &stop_signal };
+	trace_report(&q, t->host, run->o->json, stdout, stderr);
+}
+
 /* Print every result that is ready and whose turn has come. */
 static void
 flush_ready(struct run *run)
@@ -153,6 +177,8 @@ flush_ready(struct run *run)
 
 		report_result(&run->o->targets.v[i], &run->results[i],
 		    run->facts[i], run->codes[i], run->seq, &run->ro);
+		if (run->o->trace && !run->o->quiet && run->seq == 0)
+			trace_target(run, i);
 		if (run->stats != NULL)
 			probe_stats_add(&run->stats[i], &run->results[i]);
 		probe_result_free(&run->results[i]);

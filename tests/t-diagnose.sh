@@ -11,10 +11,7 @@
 set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 
-[ "$(id -u)" = 0 ] || skip_all "needs root (network namespaces)"
-for tool in ip nft nc setpriv; do
-	command -v "$tool" >/dev/null 2>&1 || skip_all "needs $tool"
-done
+need_root ip nft nc setpriv
 
 ns=isock-t-$$
 peer=isock-t-$$-peer

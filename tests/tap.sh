@@ -12,6 +12,15 @@ plan() { echo "1..$1"; }
 # skip_all REASON: the whole script is skipped (the TAP driver's SKIP).
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 
+# need_root TOOL...: skips the whole script unless run as root with every
+# TOOL installed.
+need_root() {
+	[ "$(id -u)" = 0 ] || skip_all "needs root (network namespaces)"
+	for tap_tool in "$@"; do
+		command -v "$tap_tool" >/dev/null 2>&1 || skip_all "needs $tap_tool"
+	done
+}
+
 # pass NAME / fail NAME [DIAGNOSTIC...]
 pass() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1"; }
 fail() {
