@@ -20,8 +20,11 @@
 #include "report.h"
 #include "text.h"
 
-/* The part of the deadline kept for the diagnosis: a tenth, 250 ms at most. */
-#define DIAG_RESERVE_MS(t) ((t) / 10 < 250 ? (t) / 10 : 250)
+/*
+ * The diagnosis runs after its attempt ended, on a budget of its own: it
+ * never shortens the connect, so -q and the full report measure alike.
+ */
+#define DIAG_BUDGET_MS 250
 
 static volatile sig_atomic_t stop_signal;
 
@@ -30,13 +33,13 @@ struct run {
 	const struct options *o;
 	const struct probe_opts *po;
 	struct report_opts ro;
-	struct probe_result *results;
+	struct result *results;
 	struct diag_facts **facts;	/* per target, NULL: none */
 	int *codes;			/* exit status per target */
 	bool *ready;
 	size_t next;			/* the next to print */
 	unsigned long seq;		/* --count probe number, or 0 */
-	struct probe_stats *stats;	/* --count */
+	struct result_stats *stats;	/* --count */
 	struct timespec start;		/* when the run began */
 };
 
@@ -99,17 +102,17 @@ diagnose_target(struct run *run, size_t i)
 {
 	const struct options *o = run->o;
 	const struct target *t = &o->targets.v[i];
-	struct probe_result *r = &run->results[i];
-	const struct probe_attempt *a;
+	struct result *r = &run->results[i];
+	const struct result_attempt *a = result_last(r);
 	struct diag_query q;
 	struct diag_facts *f;
 	struct timespec t0, t1;
 	int nf;
 
-	run->codes[i] = probe_exit_code(r);
-	if (run->codes[i] == 0 || r->nattempts == 0 || r->signal != 0)
+	run->codes[i] = result_exit_status(r);
+	if (run->codes[i] == 0 || a == NULL || r->signal != 0 ||
+	    r->state != RESULT_FINISHED)
 		return;
-	a = &r->attempts[r->nattempts - 1];
 	/* Quiet runs look only where the facts change the exit status. */
 	if (o->quiet && a->error != EINVAL)
 		return;
@@ -126,7 +129,7 @@ diagnose_target(struct run *run, size_t i)
 	q.srclen = o->has_source ? o->source_len : 0;
 	q.error = a->error;
 	q.broadcast = o->broadcast;
-	q.budget_ms = o->timeout_ms - (long)r->ms;
+	q.budget_ms = DIAG_BUDGET_MS;
 	t0 = clock_now();
 	nf = diagnose_run(&q, f);
 	t1 = clock_now();
@@ -138,7 +141,8 @@ diagnose_target(struct run *run, size_t i)
 		run->po->trace(run->po->trace_arg, r->ms +
 		    clock_ms_between(&t0, &t1), line);
 	}
-	run->codes[i] = diagnose_exit_class(f, a->error);
+	r->diag_status = diagnose_exit_class(f, a->error);
+	run->codes[i] = result_exit_status(r);
 	run->facts[i] = f;
 }
 
@@ -152,10 +156,10 @@ flush_ready(struct run *run)
 		size_t i = run->next++;
 
 		report_result(&run->o->targets.v[i], &run->results[i],
-		    run->facts[i], run->codes[i], run->seq, &run->ro);
+		    run->facts[i], run->seq, &run->ro);
 		if (run->stats != NULL)
-			probe_stats_add(&run->stats[i], &run->results[i]);
-		probe_result_free(&run->results[i]);
+			result_stats_add(&run->stats[i], &run->results[i]);
+		result_free(&run->results[i]);
 		free(run->facts[i]);
 		run->facts[i] = NULL;
 	}
@@ -174,11 +178,11 @@ on_done(void *arg, size_t i)
 
 /* --wait's callback: the progress line, on a terminal only. */
 static void
-on_round(void *arg, unsigned rounds, const struct probe_result *r, size_t n)
+on_round(void *arg, unsigned rounds, const struct result *r, size_t n)
 {
 	struct run *run = arg;
 	const struct explain_entry *e;
-	const struct probe_attempt *a;
+	const struct result_attempt *a;
 	struct timespec now;
 	size_t i;
 
@@ -186,9 +190,9 @@ on_round(void *arg, unsigned rounds, const struct probe_result *r, size_t n)
 		return;
 	now = clock_now();
 	for (i = 0; i < n; i++) {
-		if (probe_connected(&r[i]) != NULL || r[i].nattempts == 0)
+		a = result_last(&r[i]);
+		if (result_connected(&r[i]) != NULL || a == NULL)
 			continue;
-		a = &r[i].attempts[r[i].nattempts - 1];
 		e = explain_lookup_errno(a->error);
 		report_progress(stderr, clock_ms_between(&run->start, &now),
 		    rounds,
@@ -262,8 +266,7 @@ run_targets(const struct options *o, struct probe_opts *po)
 		}
 		for (i = 0; i < n; i++) {
 			report_stats(&o->targets.v[i], &run.stats[i], &run.ro);
-			run.codes[i] = run.stats[i].connected == run.stats[i].sent ?
-			    0 : run.stats[i].last_failure;
+			run.codes[i] = result_stats_status(&run.stats[i]);
 		}
 	} else
 		probe_run(o->targets.v, n, po, run.results);
@@ -289,7 +292,7 @@ run_targets(const struct options *o, struct probe_opts *po)
 out:
 	if (run.results != NULL)
 		for (i = 0; i < n; i++)
-			probe_result_free(&run.results[i]);
+			result_free(&run.results[i]);
 	if (run.facts != NULL)
 		for (i = 0; i < n; i++)
 			free(run.facts[i]);
@@ -357,8 +360,7 @@ main(int argc, char **argv)
 	}
 
 	memset(&po, 0, sizeof(po));
-	po.timeout_ms = o.timeout_ms - (o.quiet ? 0 :
-	    DIAG_RESERVE_MS(o.timeout_ms));
+	po.timeout_ms = o.timeout_ms;
 	po.parallel = o.parallel;
 	po.source = o.has_source ? &o.source : NULL;
 	po.source_len = o.has_source ? o.source_len : 0;

@@ -37,7 +37,7 @@ struct job {
 	bool won;			/* an attempt connected */
 	size_t index;
 	const struct target *t;
-	struct probe_result *r;
+	struct result *r;
 	struct target_addr *addrs;
 	size_t naddrs, next;		/* the next address to start */
 	struct flight fl[HE_MAX];
@@ -155,7 +155,7 @@ probe_answer(ISocket *s)
 
 /* The address text of an attempt, for traces. */
 static const char *
-addr_of(const struct probe_attempt *a, char *buf, size_t size)
+addr_of(const struct result_attempt *a, char *buf, size_t size)
 {
 	unsigned port;
 
@@ -168,7 +168,7 @@ static void
 attempt_end(struct run *run, struct job *j, struct flight *f, int err,
     const char *step, bool deadline)
 {
-	struct probe_attempt *a = &j->r->attempts[f->attempt];
+	struct result_attempt *a = &j->r->attempts[f->attempt];
 	struct timespec now = clock_now();
 	char addr[128];
 
@@ -227,7 +227,7 @@ attempt_start(struct run *run, struct job *j)
 {
 	const struct probe_opts *o = run->o;
 	struct flight *f = j->fl;
-	struct probe_attempt *a;
+	struct result_attempt *a;
 	struct sockaddr *sa;
 	const char *step;
 	char addr[128];
@@ -352,8 +352,11 @@ job_finish(const struct run *run, struct job *j)
 	struct timespec now = clock_now();
 
 	j->r->ms = clock_ms_between(&j->start, &now);
-	if (stopped(run->o) && probe_connected(j->r) == NULL)
+	j->r->state = RESULT_FINISHED;
+	if (stopped(run->o) && result_connected(j->r) == NULL) {
 		j->r->signal = *run->o->stop;
+		j->r->state = RESULT_INTERRUPTED;
+	}
 	free(j->addrs);
 	j->addrs = NULL;
 	j->active = false;
@@ -410,7 +413,7 @@ job_advance(struct run *run, struct job *j)
 /* Begin target `index` in job `j`: resolve it, start its first attempt. */
 static void
 job_begin(struct run *run, struct job *j, size_t index,
-    const struct target *targets, struct probe_result *results)
+    const struct target *targets, struct result *results)
 {
 	struct timespec now;
 	unsigned k;
@@ -425,6 +428,7 @@ job_begin(struct run *run, struct job *j, size_t index,
 	memset(j->r, 0, sizeof(*j->r));
 	j->start = clock_now();
 	j->deadline = clock_add_ms(j->start, run->o->timeout_ms);
+	j->r->state = RESULT_RESOLVING;
 	j->r->eai = resolve(run, j);
 	now = clock_now();
 	j->r->resolve_ms = clock_ms_between(&j->start, &now);
@@ -432,6 +436,7 @@ job_begin(struct run *run, struct job *j, size_t index,
 		job_finish(run, j);
 		return;
 	}
+	j->r->state = RESULT_CONNECTING;
 	job_advance(run, j);
 }
 
@@ -459,7 +464,7 @@ loop_timeout(const struct job *jobs, unsigned njobs)
 
 void
 probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
-    struct probe_result *results)
+    struct result *results)
 {
 	struct run run = { .o = o, .start = clock_now() };
 	struct pollfd *pfd;
@@ -481,6 +486,7 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 		for (; next < n; next++) {
 			memset(&results[next], 0, sizeof(results[next]));
 			results[next].eai = EAI_MEMORY;
+			results[next].state = RESULT_FINISHED;
 		}
 		goto out;
 	}
@@ -548,6 +554,8 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 		results[next].signal = stopped(o) ? *o->stop : 0;
 		results[next].eai = stopped(o) ? 0 : EAI_SYSTEM;
 		results[next].eai_errno = stopped(o) ? 0 : err;
+		results[next].state = stopped(o) ? RESULT_INTERRUPTED :
+		    RESULT_FINISHED;
 		if (o->done != NULL)
 			o->done(o->done_arg, next);
 	}
@@ -572,13 +580,13 @@ probe_sleep(const struct probe_opts *o, long ms)
 
 unsigned
 probe_until(const struct target *targets, size_t n,
-    const struct probe_opts *o, long wait_ms, struct probe_result *results,
-    void (*round)(void *arg, unsigned rounds, const struct probe_result *r,
+    const struct probe_opts *o, long wait_ms, struct result *results,
+    void (*round)(void *arg, unsigned rounds, const struct result *r,
     size_t n), void *round_arg)
 {
 	struct timespec end = clock_add_ms(clock_now(), wait_ms);
 	struct probe_opts ro = *o;
-	struct probe_result one;
+	struct result one;
 	long backoff = 50, left, pause;
 	unsigned rounds = 0;
 	size_t i;
@@ -589,7 +597,7 @@ probe_until(const struct target *targets, size_t n,
 		rounds++;
 		all = true;
 		for (i = 0; i < n; i++) {
-			if (rounds > 1 && probe_connected(&results[i]) != NULL)
+			if (rounds > 1 && result_connected(&results[i]) != NULL)
 				continue;
 			/* No attempt runs past the end of the wait. */
 			left = clock_ms_until(&end);
@@ -597,9 +605,9 @@ probe_until(const struct target *targets, size_t n,
 			    o->timeout_ms : (left > 0 ? left : 1);
 			ro.done = NULL;
 			probe_run(&targets[i], 1, &ro, &one);
-			probe_result_free(&results[i]);
+			result_free(&results[i]);
 			results[i] = one;
-			if (probe_connected(&results[i]) == NULL)
+			if (result_connected(&results[i]) == NULL)
 				all = false;
 			if (stopped(o))
 				break;
@@ -619,94 +627,11 @@ probe_until(const struct target *targets, size_t n,
 			break;
 		backoff = backoff * 2 > 1000 ? 1000 : backoff * 2;
 	}
+	/* Targets a stop came before: interrupted, not failed. */
+	for (i = 0; i < n && stopped(o); i++)
+		if (results[i].state == RESULT_NOT_STARTED) {
+			results[i].state = RESULT_INTERRUPTED;
+			results[i].signal = *o->stop;
+		}
 	return rounds;
-}
-
-void
-probe_result_free(struct probe_result *r)
-{
-	free(r->attempts);
-	r->attempts = NULL;
-	r->nattempts = 0;
-}
-
-const struct probe_attempt *
-probe_connected(const struct probe_result *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->nattempts; i++)
-		if (r->attempts[i].error == 0)
-			return &r->attempts[i];
-	return NULL;
-}
-
-int
-probe_exit_code(const struct probe_result *r)
-{
-	const struct explain_entry *e;
-
-	if (probe_connected(r) != NULL)
-		return ISOCK_EXIT_CONNECTED;
-	if (r->signal != 0)
-		return ISOCK_EXIT_SIGNAL + r->signal;
-	if (r->eai != 0) {
-		if (r->eai == EAI_SYSTEM)
-			return (int)explain_exit_class(r->eai_errno);
-		e = explain_lookup_eai(r->eai);
-		return e != NULL ? (int)e->exit_class : ISOCK_EXIT_NOTFOUND;
-	}
-	if (r->nattempts == 0)
-		return ISOCK_EXIT_TIMEDOUT;
-	return (int)explain_exit_class(r->attempts[r->nattempts - 1].error);
-}
-
-void
-probe_stats_add(struct probe_stats *s, const struct probe_result *r)
-{
-	const struct probe_attempt *a = probe_connected(r);
-
-	if (a == NULL && r->signal != 0)
-		return;	/* interrupted: neither sent in full nor lost */
-	s->sent++;
-	if (a == NULL) {
-		s->last_failure = probe_exit_code(r);
-		return;
-	}
-	if (s->connected == 0 || a->ms < s->min)
-		s->min = a->ms;
-	if (s->connected == 0 || a->ms > s->max)
-		s->max = a->ms;
-	s->connected++;
-	s->sum += a->ms;
-	s->sumsq += a->ms * a->ms;
-}
-
-double
-probe_stats_avg(const struct probe_stats *s)
-{
-	return s->connected > 0 ? s->sum / (double)s->connected : 0.0;
-}
-
-/* The square root of x > 0 by Newton's method: no libm to load at start. */
-static double
-square_root(double x)
-{
-	double r = x > 1 ? x : 1;
-	int i;
-
-	for (i = 0; i < 64 && r * r - x > x * 1e-15; i++)
-		r = (r + x / r) / 2;
-	return r;
-}
-
-double
-probe_stats_mdev(const struct probe_stats *s)
-{
-	double avg = probe_stats_avg(s), var;
-
-	if (s->connected == 0)
-		return 0.0;
-	var = s->sumsq / (double)s->connected - avg * avg;
-	return var > 0 ? square_root(var) : 0.0;
 }

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "exitcode.h"
+#include "result.h"
 #include "target.h"
 
 #define PROBE_DEFAULT_PARALLEL 100
@@ -36,32 +37,12 @@ struct probe_opts {
 	void *done_arg;
 };
 
-/* One address tried. */
-struct probe_attempt {
-	struct target_addr addr;
-	int error;		/* 0: connected (or association set) */
-	const char *step;	/* the call that failed: "socket", "bind", ... */
-	bool deadline;		/* the error is our deadline, not the kernel's */
-	bool probed;		/* --probe: a datagram was sent */
-	double ms;		/* time spent on this address */
-};
-
-struct probe_result {
-	int eai;		/* non-zero: resolution failed with this code */
-	int eai_errno;		/* the errno of EAI_SYSTEM */
-	struct probe_attempt *attempts;	/* in the order tried */
-	size_t nattempts;
-	int signal;		/* non-zero: stopped by this signal */
-	double resolve_ms;	/* time spent resolving */
-	double ms;		/* time of the whole target */
-};
-
 /*
  * Run one round over `n` targets; `results` has room for `n` (free each
- * with probe_result_free).
+ * with result_free).
  */
 void probe_run(const struct target *targets, size_t n,
-    const struct probe_opts *o, struct probe_result *results);
+    const struct probe_opts *o, struct result *results);
 
 /*
  * --wait: run rounds over the targets that have not connected, with a
@@ -70,32 +51,11 @@ void probe_run(const struct target *targets, size_t n,
  * of each target.  Returns the number of rounds.
  */
 unsigned probe_until(const struct target *targets, size_t n,
-    const struct probe_opts *o, long wait_ms, struct probe_result *results,
-    void (*round)(void *arg, unsigned rounds, const struct probe_result *r,
+    const struct probe_opts *o, long wait_ms, struct result *results,
+    void (*round)(void *arg, unsigned rounds, const struct result *r,
     size_t n), void *round_arg);
 
 /* Sleep `ms`, or less when a stop arrives; false when stopped. */
 bool probe_sleep(const struct probe_opts *o, long ms);
-
-void probe_result_free(struct probe_result *r);
-
-/* The attempt that connected, or NULL. */
-const struct probe_attempt *probe_connected(const struct probe_result *r);
-
-/* The exit status the contract gives one target's result. */
-int probe_exit_code(const struct probe_result *r);
-
-/* Statistics of --count for one target. */
-struct probe_stats {
-	unsigned long sent, connected;
-	double min, max, sum, sumsq;	/* over the connected probes, in ms */
-	int last_failure;		/* exit status of the last failure, 0 */
-};
-
-void probe_stats_add(struct probe_stats *s, const struct probe_result *r);
-
-/* Average and mean deviation (as ping's mdev) of the connected probes. */
-double probe_stats_avg(const struct probe_stats *s);
-double probe_stats_mdev(const struct probe_stats *s);
 
 #endif /* ISOCK_PROBE_H */
