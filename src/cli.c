@@ -45,7 +45,7 @@ const struct cli_option cli_options[] = {
 	  "SECONDS have passed" },
 	{ "count", 'c', "N", "probe each target N times, then show statistics" },
 	{ "interval", 'i', "SECONDS", "time between probes of --count "
-	  "(default 1)" },
+	  "(default 1); with --wait, the longest pause between tries" },
 	{ "json", 'j', NULL, "write JSON Lines on standard output" },
 	{ "explain", OPT_EXPLAIN, "ERROR", "explain an errno or EAI_* name or "
 	  "number, and exit" },
@@ -401,6 +401,7 @@ cli_parse(int argc, char **argv, struct options *o, char **cause)
 			if (cli_parse_seconds0(optarg, &o->interval_ms,
 			    cause) < 0)
 				return -1;
+			o->interval_given = true;
 			break;
 		case 'j':
 			o->json = true;

@@ -46,21 +46,30 @@ struct run {
 static void
 on_signal(int sig)
 {
-	stop_signal = sig;
+	if (stop_signal == 0)
+		stop_signal = sig;
 }
 
-/* SIGINT, SIGTERM and SIGHUP end the run cleanly; no call is restarted. */
+/*
+ * SIGINT, SIGTERM and SIGHUP end the run cleanly; no call is restarted.  A
+ * signal the caller set to be ignored (nohup) stays ignored.  The loop
+ * keeps them blocked but inside ppoll(), so one that comes between its
+ * check and its wait is never lost (probe.c).
+ */
 static void
 install_signals(void)
 {
-	struct sigaction sa;
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, old;
+	size_t i;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
 	/* A closed stdout is reported as a write error, not a silent death. */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
@@ -157,6 +166,9 @@ flush_ready(struct run *run)
 
 		report_result(&run->o->targets.v[i], &run->results[i],
 		    run->facts[i], run->seq, &run->ro);
+		/* Each result whole, in order across stdout and stderr. */
+		fflush(stdout);
+		fflush(stderr);
 		if (run->stats != NULL)
 			result_stats_add(&run->stats[i], &run->results[i]);
 		result_free(&run->results[i]);
@@ -178,27 +190,20 @@ on_done(void *arg, size_t i)
 
 /* --wait's callback: the progress line, on a terminal only. */
 static void
-on_round(void *arg, unsigned rounds, const struct result *r, size_t n)
+on_retry(void *arg, size_t i, unsigned tries)
 {
 	struct run *run = arg;
+	const struct result_attempt *a = result_last(&run->results[i]);
 	const struct explain_entry *e;
-	const struct result_attempt *a;
 	struct timespec now;
-	size_t i;
 
 	if (run->o->quiet || !isatty(STDERR_FILENO))
 		return;
 	now = clock_now();
-	for (i = 0; i < n; i++) {
-		a = result_last(&r[i]);
-		if (result_connected(&r[i]) != NULL || a == NULL)
-			continue;
-		e = explain_lookup_errno(a->error);
-		report_progress(stderr, clock_ms_between(&run->start, &now),
-		    rounds,
-		    e != NULL ? e->name : "?", false);
-		return;
-	}
+	e = a != NULL ? explain_lookup_errno(a->error) :
+	    explain_lookup_eai(run->results[i].eai);
+	report_progress(stderr, clock_ms_between(&run->start, &now), tries,
+	    e != NULL ? e->name : "?", false);
 }
 
 /* How far an interrupted run got: targets finished, or probes of --count. */
@@ -247,14 +252,12 @@ run_targets(const struct options *o, struct probe_opts *po)
 	}
 	po->done = on_done;
 	po->done_arg = &run;
+	po->retry = on_retry;
+	po->retry_arg = &run;
 	if (o->wait_ms > 0) {
-		po->done = NULL;
-		probe_until(o->targets.v, n, po, o->wait_ms, run.results,
-		    on_round, &run);
+		probe_run(o->targets.v, n, po, run.results);
 		if (!o->quiet && isatty(STDERR_FILENO))
 			report_progress(stderr, 0, 0, "", true);
-		for (i = 0; i < n; i++)
-			on_done(&run, i);
 	} else if (o->count > 0) {
 		for (run.seq = 1; run.seq <= o->count; run.seq++) {
 			memset(run.ready, 0, n * sizeof(*run.ready));
@@ -317,6 +320,12 @@ main(int argc, char **argv)
 	if (!hold_std_fds())
 		return ISOCK_EXIT_RESOURCES;
 	install_signals();
+	/*
+	 * A pipe gets each line at once, not a block at the end; the lines
+	 * of one result go to stderr together (flushed after each result).
+	 */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	setvbuf(stderr, NULL, _IOFBF, BUFSIZ);
 	if (cli_parse(argc, argv, &o, &cause) < 0) {
 		fprintf(stderr, "isock-connect: %s\nTry 'isock-connect --help' "
 		    "for more information.\n", cause != NULL ? cause :
@@ -368,6 +377,9 @@ main(int argc, char **argv)
 	po.broadcast = o.broadcast;
 	po.probe = o.probe;
 	po.stop = &stop_signal;
+	po.wait_ms = o.wait_ms;
+	if (o.wait_ms > 0 && o.interval_given)
+		po.retry_cap_ms = o.interval_ms > 0 ? o.interval_ms : 1;
 	if (o.verbose > 0 && !o.quiet) {
 		po.trace = report_trace;
 		po.trace_arg = stderr;

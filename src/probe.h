@@ -29,33 +29,40 @@ struct probe_opts {
 	bool broadcast;			/* SO_BROADCAST on datagram sockets */
 	bool probe;			/* datagram: send one, await the answer */
 	volatile sig_atomic_t *stop;	/* set non-zero (a signal number) to stop */
+	long wait_ms;			/* --wait: retry until then; 0: once */
+	long retry_cap_ms;		/* --wait: longest pause; 0: 1 s */
 	/* Called with each step when not NULL: ms since the start, a line. */
 	void (*trace)(void *arg, double ms, const char *line);
 	void *trace_arg;
-	/* Called when target `index` has its result, when not NULL. */
+	/* Called when target `index` has its final result, when not NULL. */
 	void (*done)(void *arg, size_t index);
 	void *done_arg;
+	/* --wait: target `index` failed try `tries` and will try again. */
+	void (*retry)(void *arg, size_t index, unsigned tries);
+	void *retry_arg;
 };
 
 /*
- * Run one round over `n` targets; `results` has room for `n` (free each
- * with result_free).
+ * Run the targets on one event loop; `results` has room for `n` (free each
+ * with result_free).  Every name is looked up once, all look-ups started
+ * together; each target's deadline starts when its turn comes.  With
+ * wait_ms, every target that has not connected is tried again, all in the
+ * same loop, until it connects or the wait ends: a local target (an address
+ * of this host, a Unix path) every 10 to 20 ms, a remote one after 50 ms
+ * doubling to retry_cap_ms, with jitter; each try's deadline is the smaller
+ * of timeout_ms and what is left of the wait, and the last try is made at
+ * its end.  Ready sockets are handled before deadlines are checked, and the
+ * done callback (which may print) runs between polls, never between a
+ * socket becoming ready and its outcome being taken.
  */
 void probe_run(const struct target *targets, size_t n,
     const struct probe_opts *o, struct result *results);
 
 /*
- * --wait: run rounds over the targets that have not connected, with a
- * backoff of 50 ms doubling to 1 s (and jitter) between them, until all
- * connected, `wait_ms` passed or a stop.  `results` holds the last outcome
- * of each target.  Returns the number of rounds.
+ * Sleep `ms`, or less when a stop arrives; false when stopped.  Like the
+ * loop, it holds SIGINT, SIGTERM and SIGHUP blocked but inside ppoll(), so
+ * a signal that comes just before the wait still ends it.
  */
-unsigned probe_until(const struct target *targets, size_t n,
-    const struct probe_opts *o, long wait_ms, struct result *results,
-    void (*round)(void *arg, unsigned rounds, const struct result *r,
-    size_t n), void *round_arg);
-
-/* Sleep `ms`, or less when a stop arrives; false when stopped. */
 bool probe_sleep(const struct probe_opts *o, long ms);
 
 #endif /* ISOCK_PROBE_H */

@@ -646,6 +646,7 @@ report_trace(void *arg, double ms, const char *line)
 	char *esc = text_escape_dup(line);
 
 	fprintf((FILE *)arg, "* [%9.3f ms] %s\n", ms, esc != NULL ? esc : line);
+	fflush((FILE *)arg);
 	free(esc);
 }
 

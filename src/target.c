@@ -596,72 +596,6 @@ resolve_literal(const struct target *t, struct target_addr *a)
 	return inet_pton(AF_INET6, t->host, &sin6->sin6_addr) == 1 ? 0 : -1;
 }
 
-/*
- * getaddrinfo under a deadline, through getaddrinfo_a.  A look-up still
- * running at the deadline is cancelled; when glibc cannot cancel it (its
- * thread is inside the resolver), its request is left to it: the memory of
- * one request is the price of never waiting past the deadline.
- */
-static int
-lookup(const char *host, const struct addrinfo *hints,
-    const struct timespec *deadline, const volatile sig_atomic_t *stop,
-    struct addrinfo **res)
-{
-	struct {
-		struct gaicb cb;
-		struct addrinfo hints;
-		char host[];
-	} *req;
-	struct gaicb *list[1];
-	struct timespec ts;
-	size_t len = strlen(host);
-	int rc, ms;
-
-	req = calloc(1, sizeof(*req) + len + 1);
-	if (req == NULL)
-		return EAI_MEMORY;
-	memcpy(req->host, host, len + 1);
-	req->hints = *hints;
-	req->cb.ar_name = req->host;
-	req->cb.ar_request = &req->hints;
-	list[0] = &req->cb;
-	rc = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL);
-	if (rc != 0) {
-		free(req);
-		return rc;
-	}
-	for (;;) {
-		ms = clock_ms_until(deadline);
-		if (ms == 0)
-			rc = EAI_AGAIN;
-		else if (ms < 0)
-			rc = gai_suspend((const struct gaicb *const *)list, 1,
-			    NULL);
-		else {
-			ts.tv_sec = ms / 1000;
-			ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-			rc = gai_suspend((const struct gaicb *const *)list, 1,
-			    &ts);
-		}
-		if (rc == EAI_INTR && (stop == NULL || *stop == 0))
-			continue;	/* a signal that does not stop us */
-		if (rc == 0 || rc == EAI_ALLDONE)
-			break;
-		/* Out of time, or stopped: abandon the look-up. */
-		if (gai_cancel(&req->cb) == EAI_CANCELED ||
-		    gai_error(&req->cb) != EAI_INPROGRESS) {
-			if (gai_error(&req->cb) == 0)
-				freeaddrinfo(req->cb.ar_result);
-			free(req);
-		}
-		return rc == EAI_INTR ? EAI_INTR : EAI_CANCELED;
-	}
-	rc = gai_error(&req->cb);
-	*res = rc == 0 ? req->cb.ar_result : NULL;
-	free(req);
-	return rc;
-}
-
 /* The index of the next entry at or after `i` whose family is (not) `f`. */
 static size_t
 next_of(const struct target_addr *v, size_t n, size_t i, int f, bool same)
@@ -702,56 +636,19 @@ interleave(struct target_addr *v, size_t n)
 }
 
 int
-target_resolve_by(const struct target *t, const struct timespec *deadline,
-    const volatile sig_atomic_t *stop, struct target_addr **addrs, size_t *n,
-    int *sys_errno)
+target_addrs_from(const struct target *t, const struct addrinfo *res,
+    struct target_addr **addrs, size_t *n, int *sys_errno)
 {
-	struct addrinfo hints, *res = NULL, *ai;
+	const struct addrinfo *ai;
 	struct target_addr *v;
 	size_t count = 0, i;
-	int rc;
 
 	*addrs = NULL;
 	*n = 0;
-	*sys_errno = 0;
-	if (t->family == AF_UNIX || (t->literal && strchr(t->host, '%') == NULL)) {
-		v = malloc(sizeof(*v));
-		if (v == NULL) {
-			*sys_errno = ENOMEM;
-			return EAI_SYSTEM;
-		}
-		if ((t->family == AF_UNIX ? resolve_unix(t, v) :
-		    resolve_literal(t, v)) < 0) {
-			free(v);
-			return EAI_NONAME;
-		}
-		*addrs = v;
-		*n = 1;
-		return 0;
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = t->family;
-	/* Ask for one socket type so each address comes once. */
-	hints.ai_socktype = t->type == SOCK_DGRAM ? SOCK_DGRAM : SOCK_STREAM;
-	hints.ai_flags = t->literal ? AI_NUMERICHOST : 0;
-#ifdef AI_IDN
-	if (!t->literal)
-		hints.ai_flags |= AI_IDN;
-#endif
-	if (t->literal)	/* a zone to look up: no name service involved */
-		rc = getaddrinfo(t->host, NULL, &hints, &res);
-	else
-		rc = lookup(t->host, &hints, deadline, stop, &res);
-	if (rc != 0) {
-		if (rc == EAI_SYSTEM)
-			*sys_errno = errno;
-		return rc;
-	}
 	for (ai = res; ai != NULL; ai = ai->ai_next)
 		count++;
 	v = calloc(count > 0 ? count : 1, sizeof(*v));
 	if (v == NULL) {
-		freeaddrinfo(res);
 		*sys_errno = ENOMEM;
 		return EAI_SYSTEM;
 	}
@@ -776,7 +673,6 @@ target_resolve_by(const struct target *t, const struct timespec *deadline,
 		if (i == count)
 			count++;
 	}
-	freeaddrinfo(res);
 	if (count == 0) {
 		free(v);
 		return EAI_NONAME;
@@ -787,11 +683,62 @@ target_resolve_by(const struct target *t, const struct timespec *deadline,
 	return 0;
 }
 
+bool
+target_needs_lookup(const struct target *t)
+{
+	return t->family != AF_UNIX && !t->literal;
+}
+
+void
+target_hints(const struct target *t, struct addrinfo *hints)
+{
+	memset(hints, 0, sizeof(*hints));
+	hints->ai_family = t->family;
+	/* Ask for one socket type so each address comes once. */
+	hints->ai_socktype = t->type == SOCK_DGRAM ? SOCK_DGRAM : SOCK_STREAM;
+	hints->ai_flags = t->literal ? AI_NUMERICHOST : 0;
+#ifdef AI_IDN
+	if (!t->literal)
+		hints->ai_flags |= AI_IDN;
+#endif
+}
+
 int
 target_resolve(const struct target *t, struct target_addr **addrs, size_t *n,
     int *sys_errno)
 {
-	return target_resolve_by(t, NULL, NULL, addrs, n, sys_errno);
+	struct addrinfo hints, *res = NULL;
+	struct target_addr *v;
+	int rc;
+
+	*addrs = NULL;
+	*n = 0;
+	*sys_errno = 0;
+	if (t->family == AF_UNIX || (t->literal && strchr(t->host, '%') == NULL)) {
+		v = malloc(sizeof(*v));
+		if (v == NULL) {
+			*sys_errno = ENOMEM;
+			return EAI_SYSTEM;
+		}
+		if ((t->family == AF_UNIX ? resolve_unix(t, v) :
+		    resolve_literal(t, v)) < 0) {
+			free(v);
+			return EAI_NONAME;
+		}
+		*addrs = v;
+		*n = 1;
+		return 0;
+	}
+	target_hints(t, &hints);
+	rc = getaddrinfo(t->host, NULL, &hints, &res);
+	if (rc != 0) {
+		if (rc == EAI_SYSTEM)
+			*sys_errno = errno;
+		return rc;
+	}
+	rc = target_addrs_from(t, res, addrs, n, sys_errno);
+	freeaddrinfo(res);
+	return rc;
 }
 
 const char *
