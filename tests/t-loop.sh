@@ -21,6 +21,19 @@ timed() {
 	run "$@"
 	ms=$(( $(now_ms) - tm_t0 ))
 }
+# ns_signal SIG ARGS...: the tool with ARGS in the namespace, sent SIG
+# after 0.4 s (started with the default dispositions, as in the
+# foreground); sets rc, out, err.
+ns_signal() {
+	nss_sig=$1; shift
+	env --default-signal ip netns exec "$ns" "$ISOCK" "$@" \
+		>"$tmp/sig.out" 2>"$tmp/sig.err" &
+	nss_pid=$!
+	sleep 0.4
+	kill -"$nss_sig" "$nss_pid"
+	wait "$nss_pid"
+	rc=$? out=$(cat "$tmp/sig.out") err=$(cat "$tmp/sig.err")
+}
 # within MS: the last timed run took less than MS.
 within() {
 	[ "$ms" -lt "$1" ] || tap_note "took $ms ms, expected less than $1"
@@ -151,13 +164,7 @@ within 3000
 verdict "--wait 2 -w 1.5 -P 1 over three dropped ports ($ms ms)"
 
 # 10: Ctrl-C in the first round of --wait, a target not yet tried.
-env --default-signal ip netns exec "$ns" "$ISOCK" --wait 5 \
-	127.0.0.1:7001 127.0.0.1:2 >"$tmp/int.out" 2>"$tmp/int.err" &
-ipid=$!
-sleep 0.4
-kill -INT "$ipid"
-wait "$ipid"
-rc=$? out=$(cat "$tmp/int.out") err=$(cat "$tmp/int.err")
+ns_signal INT --wait 5 127.0.0.1:7001 127.0.0.1:2
 want_rc 130
 want_err "interrupted by SIGINT"
 verdict "SIGINT during --wait with a target not tried: exit 130"
@@ -203,13 +210,7 @@ printf '%s\n' "$out" | grep -Eq '[1-9][0-9]* connected' &&
 verdict "look-ups out of descriptors are failures, never successes"
 
 # 18: the interrupted --wait case under -v: no crash with a trace either.
-env --default-signal ip netns exec "$ns" "$ISOCK" -v --json --wait 5 \
-	127.0.0.1:7001 127.0.0.1:2 >"$tmp/int.out" 2>"$tmp/int.err" &
-ipid=$!
-sleep 0.4
-kill -TERM "$ipid"
-wait "$ipid"
-rc=$? out=$(cat "$tmp/int.out") err=$(cat "$tmp/int.err")
+ns_signal TERM -v --json --wait 5 127.0.0.1:7001 127.0.0.1:2
 want_rc 143
 printf '%s\n' "$out" | grep -q '"kind":"summary"' ||
 	tap_note "no JSON summary"
