@@ -46,7 +46,7 @@ struct job {
 	size_t index;
 	const struct target *t;
 	struct result *r;
-	struct target_addr *addrs;
+	const struct target_addr *addrs; /* the resolver's, port 0 or t's */
 	size_t naddrs, next;		/* the next address to start */
 	struct flight fl[HE_MAX];
 	unsigned inflight;
@@ -279,6 +279,7 @@ attempt_start(struct run *run, struct job *j)
 	f->attempt = j->r->nattempts++;
 	a = &j->r->attempts[f->attempt];
 	a->addr = j->addrs[j->next++];
+	target_addr_set_port(&a->addr, j->t->port);
 	sa = (struct sockaddr *)&a->addr.ss;
 	f->start = clock_now();
 	j->next_start = clock_add_ms(f->start, HE_DELAY_MS);
@@ -489,7 +490,7 @@ job_name(struct run *run, struct job *j)
 	struct name *nm = &run->names[run->slots[j->index].name];
 	const struct target_addr *a = NULL;
 	struct timespec now;
-	size_t n = 0, i;
+	size_t n = 0;
 	int rc, err = 0;
 
 	if (!nm->ended)
@@ -504,23 +505,13 @@ job_name(struct run *run, struct job *j)
 		j->r->eai_errno = err;
 		return true;
 	}
-	j->addrs = malloc(n * sizeof(*j->addrs));
-	j->r->attempts = calloc(n, sizeof(*j->r->attempts));
-	if (j->addrs == NULL || j->r->attempts == NULL) {
+	if (result_reserve(j->r, n) < 0) {
 		j->r->eai = EAI_MEMORY;
 		return true;
 	}
-	memcpy(j->addrs, a, n * sizeof(*j->addrs));
+	/* The port is set on each attempt's copy: a name serves many. */
+	j->addrs = a;
 	j->naddrs = n;
-	for (i = 0; i < n; i++) {
-		struct sockaddr *sa = (struct sockaddr *)&j->addrs[i].ss;
-
-		if (sa->sa_family == AF_INET)
-			((struct sockaddr_in *)sa)->sin_port = htons(j->t->port);
-		else if (sa->sa_family == AF_INET6)
-			((struct sockaddr_in6 *)sa)->sin6_port =
-			    htons(j->t->port);
-	}
 	j->r->state = RESULT_CONNECTING;
 	return true;
 }
@@ -644,7 +635,6 @@ job_finish(struct run *run, struct job *j)
 		r->signal = *run->o->stop;
 		r->state = RESULT_INTERRUPTED;
 	}
-	free(j->addrs);
 	j->addrs = NULL;
 	j->active = false;
 	sl->job = NULL;
@@ -754,7 +744,7 @@ job_begin(struct run *run, struct job *j, size_t i)
 	j->t = &run->targets[i];
 	j->r = r;
 	result_free(r);
-	memset(r, 0, sizeof(*r));
+	*r = (struct result){ .state = RESULT_NOT_STARTED };
 	sl->job = j;
 	sl->begun = true;
 	sl->tries++;

@@ -148,6 +148,7 @@ resolve_start(struct resolve *rs, const struct target *t)
 {
 	struct gaicb *list[1];
 	struct sigevent sev;
+	struct request *req;
 	struct entry *e;
 	size_t len = strlen(t->host);
 	int id;
@@ -166,16 +167,16 @@ resolve_start(struct resolve *rs, const struct target *t)
 		e->rc = EAI_SYSTEM;
 		return id;
 	}
-	e->req = calloc(1, sizeof(*e->req) + len + 1);
-	if (e->req == NULL) {
+	req = calloc(1, sizeof(*req) + len + 1);
+	if (req == NULL) {
 		rs->n--;
 		return -1;
 	}
-	memcpy(e->req->host, t->host, len + 1);
-	target_hints(t, &e->req->hints);
-	e->req->cb.ar_name = e->req->host;
-	e->req->cb.ar_request = &e->req->hints;
-	list[0] = &e->req->cb;
+	memcpy(req->host, t->host, len + 1);
+	target_hints(t, &req->hints);
+	req->cb.ar_name = req->host;
+	req->cb.ar_request = &req->hints;
+	list[0] = &req->cb;
 	memset(&sev, 0, sizeof(sev));
 	sev.sigev_notify = SIGEV_THREAD;
 	sev.sigev_notify_function = notify;
@@ -188,10 +189,10 @@ resolve_start(struct resolve *rs, const struct target *t)
 		notifier_put(rs->nf);
 		if (e->rc == EAI_SYSTEM)
 			e->sys_errno = errno;
-		free(e->req);
-		e->req = NULL;
+		free(req);
 		return id;
 	}
+	e->req = req;
 	e->rc = EAI_INPROGRESS;
 	return id;
 }

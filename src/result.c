@@ -66,6 +66,15 @@ result_exit_status(const struct result *r)
 	return failure_class(last->error);
 }
 
+int
+result_reserve(struct result *r, size_t n)
+{
+	free(r->attempts);
+	r->nattempts = 0;
+	r->attempts = calloc(n > 0 ? n : 1, sizeof(*r->attempts));
+	return r->attempts != NULL ? 0 : -1;
+}
+
 void
 result_free(struct result *r)
 {

@@ -65,6 +65,9 @@ const struct result_attempt *result_last(const struct result *r);
  */
 int result_exit_status(const struct result *r);
 
+/* Room for `n` attempts in `r` (none made yet); -1 when out of memory. */
+int result_reserve(struct result *r, size_t n);
+
 /* Free the attempts of `r` and make it a result not started. */
 void result_free(struct result *r);
 

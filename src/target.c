@@ -335,7 +335,7 @@ target_parse_ports(const char *text, int type, uint16_t **ports, char **cause)
 			    TARGET_MAX);
 			goto fail;
 		}
-		if (n + (last - first + 1) > cap) {
+		if (v == NULL || n + (last - first + 1) > cap) {
 			cap = n + (last - first + 1) + 16;
 			nv = realloc(v, cap * sizeof(*v));
 			if (nv == NULL) {
@@ -635,6 +635,15 @@ interleave(struct target_addr *v, size_t n)
 	free(tmp);
 }
 
+void
+target_addr_set_port(struct target_addr *a, uint16_t port)
+{
+	if (a->ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&a->ss)->sin_port = htons(port);
+	else if (a->ss.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&a->ss)->sin6_port = htons(port);
+}
+
 int
 target_addrs_from(const struct target *t, const struct addrinfo *res,
     struct target_addr **addrs, size_t *n, int *sys_errno)
@@ -659,12 +668,7 @@ target_addrs_from(const struct target *t, const struct addrinfo *res,
 			continue;
 		memcpy(&v[count].ss, ai->ai_addr, ai->ai_addrlen);
 		v[count].len = ai->ai_addrlen;
-		if (ai->ai_family == AF_INET)
-			((struct sockaddr_in *)&v[count].ss)->sin_port =
-			    htons(t->port);
-		else
-			((struct sockaddr_in6 *)&v[count].ss)->sin6_port =
-			    htons(t->port);
+		target_addr_set_port(&v[count], t->port);
 		/* Drop an address the list already has. */
 		for (i = 0; i < count; i++)
 			if (v[i].len == v[count].len &&

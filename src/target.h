@@ -121,6 +121,9 @@ void target_hints(const struct target *t, struct addrinfo *hints);
 int target_addrs_from(const struct target *t, const struct addrinfo *res,
     struct target_addr **addrs, size_t *n, int *sys_errno);
 
+/* Set the port of an IP address `a` (a Unix path has none). */
+void target_addr_set_port(struct target_addr *a, uint16_t port);
+
 /* "tcp", "udp", "sctp", "unix stream", "unix dgram", "unix seqpacket". */
 const char *target_proto_name(int family, int type);
 
