@@ -114,7 +114,8 @@ trace(const struct run *run, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	run->o->trace(run->o->trace_arg, clock_ms_between(&run->start, &now),
+	run->o->trace(run->o->trace_arg, clock_ms_between(
+	    clock_is_unset(&run->o->epoch) ? &run->start : &run->o->epoch, &now),
 	    line);
 }
 
@@ -999,7 +1000,8 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 	run.end = clock_add_ms(run.start, o->wait_ms);
 	run.cap = parallel_cap(o);
 	run.lookup_cap = run.cap / 4 > 0 ? run.cap / 4 : 1;
-	rng_seed(&run);
+	if (o->wait_ms > 0)	/* only --wait jitters */
+		rng_seed(&run);
 	njobs = run.cap < n ? run.cap : (unsigned)n;
 	jobs = calloc(njobs, sizeof(*jobs));
 	w.pfd = calloc((size_t)njobs * HE_MAX + 1, sizeof(*w.pfd));

@@ -31,7 +31,9 @@ struct probe_opts {
 	volatile sig_atomic_t *stop;	/* set non-zero (a signal number) to stop */
 	long wait_ms;			/* --wait: retry until then; 0: once */
 	long retry_cap_ms;		/* --wait: longest pause; 0: 1 s */
-	/* Called with each step when not NULL: ms since the start, a line. */
+	/* Where trace times count from; {0, 0}: the start of probe_run. */
+	struct timespec epoch;
+	/* Called with each step when not NULL: ms since the epoch, a line. */
 	void (*trace)(void *arg, double ms, const char *line);
 	void *trace_arg;
 	/* Called when target `index` has its final result, when not NULL. */

@@ -84,8 +84,8 @@ diagnose_target(struct run *run, size_t i)
 		    "(budget %d ms, after the attempt ended)", nf,
 		    nf == 1 ? "" : "s", clock_ms_between(&t0, &t1),
 		    DIAG_BUDGET_MS);
-		run->po->trace(run->po->trace_arg, r->ms +
-		    clock_ms_between(&t0, &t1), line);
+		run->po->trace(run->po->trace_arg,
+		    clock_ms_between(&run->start, &t1), line);
 	}
 	r->diag_status = diagnose_exit_class(f, a->error);
 	run->codes[i] = result_exit_status(r);
@@ -188,6 +188,7 @@ run_loop(const struct options *o, struct probe_opts *po)
 		status = ISOCK_EXIT_RESOURCES;
 		goto out;
 	}
+	po->epoch = start;	/* -v counts from the start of the run */
 	po->done = on_done;
 	po->done_arg = &run;
 	po->retry = on_retry;
