@@ -417,6 +417,12 @@ json_result(const struct target *t, const struct result *r,
 	json_double(&j, ok != NULL ? ok->ms : r->ms, 3);
 	json_key(&j, "resolve_ms");
 	json_double(&j, r->resolve_ms, 3);
+	if (r->tries > 0) {	/* --wait: how long, how many tries */
+		json_key(&j, "tries");
+		json_uint(&j, r->tries);
+		json_key(&j, "waited_ms");
+		json_double(&j, r->waited_ms, 3);
+	}
 	json_key(&j, "attempts");
 	json_array_begin(&j);
 	for (i = 0; i < r->nattempts; i++)
