@@ -352,6 +352,7 @@ name_hash(const struct target *t)
 	return (size_t)h;
 }
 
+/* True when `a` and `b` ask the resolver the same question. */
 static bool
 same_name(const struct target *a, const struct target *b)
 {
@@ -529,6 +530,7 @@ rng_next(struct run *run)
 	return run->rng * 2685821657736338717ULL;
 }
 
+/* Seed the jitter from the kernel, or from the time and the process id. */
 static void
 rng_seed(struct run *run)
 {
@@ -932,6 +934,7 @@ struct wake {
 	int rsfd;			/* the resolver's place in pfd, or -1 */
 };
 
+/* What the next poll waits on: every flight, and the resolver's descriptor. */
 static void
 wake_build(struct wake *w, const struct run *run, struct job *jobs,
     unsigned njobs)
