@@ -29,6 +29,7 @@ ns_signal() {
 	env --default-signal ip netns exec "$ns" "$ISOCK" "$@" \
 		>"$tmp/sig.out" 2>"$tmp/sig.err" &
 	nss_pid=$!
+	wait_tool "$nss_pid"
 	sleep 0.4
 	kill -"$nss_sig" "$nss_pid"
 	wait "$nss_pid"
@@ -70,6 +71,7 @@ verdict "--count in a pipe: the first line arrives at once"
 (trap '' HUP; exec "$ISOCK" --wait 1.5 127.0.0.1 "$closed") \
 	>"$tmp/hup.out" 2>"$tmp/hup.err" &
 hpid=$!
+wait_tool "$hpid"
 sleep 0.3
 kill -HUP "$hpid" 2>/dev/null
 wait "$hpid"

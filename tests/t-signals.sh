@@ -24,13 +24,7 @@ sig_run() {
 	# with every signal at its default, as a foreground command is.
 	env --default-signal "$@" >"$tmp/out" 2>"$tmp/err" &
 	sr_pid=$!
-	# Until the tool runs (at most 2 s): a signal that reaches the
-	# forked shell before its exec is lost there, not in the tool.
-	sr_i=0
-	while [ $sr_i -lt 40 ] &&
-	    ! readlink "/proc/$sr_pid/exe" 2>/dev/null | grep -q 'isock-connect$'; do
-		sleep 0.05; sr_i=$((sr_i + 1))
-	done
+	wait_tool "$sr_pid"
 	sleep 0.4
 	sr_t0=$(now_ms)
 	kill -"$sr_sig" "$sr_pid" 2>/dev/null ||
