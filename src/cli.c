@@ -46,7 +46,7 @@ const struct cli_option cli_options[] = {
 	  "SECONDS have passed" },
 	{ "count", 'c', "N", "probe each target N times, then show statistics" },
 	{ "interval", 'i', "SECONDS", "time between probes of --count "
-	  "(default 1)" },
+	  "(default 1); with --wait, the longest pause between tries" },
 	{ "trace", OPT_TRACE, NULL, "after a failed TCP connect, find where the "
 	  "SYN dies: the local nftables rule (root) and the hops" },
 	{ "json", 'j', NULL, "write JSON Lines on standard output" },
@@ -462,6 +462,7 @@ cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
 			if (cli_parse_seconds0(optarg, &o->interval_ms,
 			    cause) < 0)
 				goto usage;
+			o->interval_given = true;
 			break;
 		case OPT_TRACE:
 			o->trace = true;

@@ -44,6 +44,7 @@ struct options {
 	long wait_ms;		/* --wait: retry until then; 0: no retries */
 	unsigned long count;	/* -c: probes per target; 0: one, no stats */
 	long interval_ms;	/* -i: time between probes */
+	bool interval_given;	/* -i was given (with --wait: the retry cap) */
 	const char *explain;	/* --explain's argument */
 	struct target_list targets; /* the operands, then each --targets file */
 	char family_opt[64];	/* the option that fixed `family`, as named */

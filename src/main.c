@@ -1,5 +1,5 @@
 /*
- * main.c: isock-connect: parse, run, diagnose, report, exit.
+ * main.c: isock-connect: parse, run, exit.  The run's policy is run.c's.
  */
 #include "config.h"
 
@@ -12,53 +12,42 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "clock.h"
-#include "diagnose.h"
 #include "exitcode.h"
 #include "explain.h"
-#include "probe.h"
 #include "report.h"
+#include "run.h"
 #include "text.h"
-#include "trace.h"
 
-/* The part of the deadline kept for the diagnosis: a tenth, 250 ms at most. */
-#define DIAG_RESERVE_MS(t) ((t) / 10 < 250 ? (t) / 10 : 250)
-
+/* The signal that asked the run to end, or 0. */
 static volatile sig_atomic_t stop_signal;
-
-/* What the run knows while results arrive, to print them in input order. */
-struct run {
-	const struct options *o;
-	const struct probe_opts *po;
-	struct report_opts ro;
-	struct probe_result *results;
-	struct diag_facts **facts;	/* per target, NULL: none */
-	int *codes;			/* exit status per target */
-	bool *ready;
-	size_t next;			/* the next to print */
-	unsigned long seq;		/* --count probe number, or 0 */
-	struct probe_stats *stats;	/* --count */
-	struct timespec start;		/* when the run began */
-};
 
 static void
 on_signal(int sig)
 {
-	stop_signal = sig;
+	if (stop_signal == 0)
+		stop_signal = sig;
 }
 
-/* SIGINT, SIGTERM and SIGHUP end the run cleanly; no call is restarted. */
+/*
+ * SIGINT, SIGTERM and SIGHUP end the run cleanly; no call is restarted.  A
+ * signal the caller set to be ignored (nohup) stays ignored.  The loop
+ * keeps them blocked but inside ppoll(), so one that comes between its
+ * check and its wait is never lost (probe.c).
+ */
 static void
 install_signals(void)
 {
-	struct sigaction sa;
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, old;
+	size_t i;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
 	/* A closed stdout is reported as a write error, not a silent death. */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
@@ -94,252 +83,24 @@ close_stdout(int status)
 	return status;
 }
 
-/* The facts of a failed attempt and the exit status they give. */
-static void
-diagnose_target(struct run *run, size_t i)
-{
-	const struct options *o = run->o;
-	const struct target *t = &o->targets.v[i];
-	struct probe_result *r = &run->results[i];
-	const struct probe_attempt *a;
-	struct diag_query q;
-	struct diag_facts *f;
-	struct timespec t0, t1;
-	int nf;
-
-	run->codes[i] = probe_exit_code(r);
-	if (run->codes[i] == 0 || r->nattempts == 0 || r->signal != 0)
-		return;
-	a = &r->attempts[r->nattempts - 1];
-	/* Quiet runs look only where the facts change the exit status. */
-	if (o->quiet && a->error != EINVAL)
-		return;
-	f = malloc(sizeof(*f));
-	if (f == NULL)
-		return;
-	memset(&q, 0, sizeof(q));
-	q.dst = (const struct sockaddr *)&a->addr.ss;
-	q.dstlen = a->addr.len;
-	q.family = q.dst->sa_family;
-	q.type = t->type;
-	q.protocol = t->protocol;
-	q.src = o->has_source ? (const struct sockaddr *)&o->source : NULL;
-	q.srclen = o->has_source ? o->source_len : 0;
-	q.error = a->error;
-	q.broadcast = o->broadcast;
-	q.budget_ms = o->timeout_ms - (long)r->ms;
-	t0 = clock_now();
-	nf = diagnose_run(&q, f);
-	t1 = clock_now();
-	if (run->po->trace != NULL) {
-		char line[96];
-
-		snprintf(line, sizeof(line), "diagnosis: %d fact%s in %.3f ms",
-		    nf, nf == 1 ? "" : "s", clock_ms_between(&t0, &t1));
-		run->po->trace(run->po->trace_arg, r->ms +
-		    clock_ms_between(&t0, &t1), line);
-	}
-	run->codes[i] = diagnose_exit_class(f, a->error);
-	run->facts[i] = f;
-}
-
-/* --trace: after a failed TCP connect to an IP address, where the SYN dies
- * (on a deadline of its own, -w again). */
-static void
-trace_target(const struct run *run, size_t i)
-{
-	const struct target *t = &run->o->targets.v[i];
-	const struct probe_result *r = &run->results[i];
-	const struct probe_attempt *a;
-	struct trace_query q;
-
-	if (run->codes[i] == 0 || run->codes[i] >= ISOCK_EXIT_SIGNAL ||
-	    stop_signal != 0 || r->nattempts == 0 || t->type != SOCK_STREAM ||
-	    t->protocol != 0)
-		return;
-	a = &r->attempts[r->nattempts - 1];
-	if (a->addr.ss.ss_family != AF_INET && a->addr.ss.ss_family != AF_INET6)
-		return;
-	q = (struct trace_query){ .dst = (const struct sockaddr *)&a->addr.ss,
-	    .dstlen = a->addr.len, .deadline_ms = run->o->timeout_ms,
-	    .nft = true, .stop = &stop_signal };
-	trace_report(&q, t->host, run->o->json, stdout, stderr);
-}
-
-/* Print every result that is ready and whose turn has come. */
-static void
-flush_ready(struct run *run)
-{
-	size_t n = run->o->targets.n;
-
-	while (run->next < n && run->ready[run->next]) {
-		size_t i = run->next++;
-
-		report_result(&run->o->targets.v[i], &run->results[i],
-		    run->facts[i], run->codes[i], run->seq, &run->ro);
-		if (run->o->trace && !run->o->quiet && run->seq == 0)
-			trace_target(run, i);
-		if (run->stats != NULL)
-			probe_stats_add(&run->stats[i], &run->results[i]);
-		probe_result_free(&run->results[i]);
-		free(run->facts[i]);
-		run->facts[i] = NULL;
-	}
-}
-
-/* probe's callback: target `i` has its result. */
-static void
-on_done(void *arg, size_t i)
-{
-	struct run *run = arg;
-
-	diagnose_target(run, i);
-	run->ready[i] = true;
-	flush_ready(run);
-}
-
-/* --wait's callback: the progress line, on a terminal only. */
-static void
-on_round(void *arg, unsigned rounds, const struct probe_result *r, size_t n)
-{
-	struct run *run = arg;
-	const struct explain_entry *e;
-	const struct probe_attempt *a;
-	struct timespec now;
-	size_t i;
-
-	if (run->o->quiet || !isatty(STDERR_FILENO))
-		return;
-	now = clock_now();
-	for (i = 0; i < n; i++) {
-		if (probe_connected(&r[i]) != NULL || r[i].nattempts == 0)
-			continue;
-		a = &r[i].attempts[r[i].nattempts - 1];
-		e = explain_lookup_errno(a->error);
-		report_progress(stderr, clock_ms_between(&run->start, &now),
-		    rounds,
-		    e != NULL ? e->name : "?", false);
-		return;
-	}
-}
-
-/* How far an interrupted run got: targets finished, or probes of --count. */
-static size_t
-interrupted_done(const struct run *run, size_t n)
-{
-	size_t i, done = 0;
-
-	for (i = 0; i < n; i++)
-		if (run->stats != NULL)
-			done += run->stats[i].sent;
-		else if (run->codes[i] < ISOCK_EXIT_SIGNAL)
-			done++;
-	return done;
-}
-
-static int
-run_targets(const struct options *o, struct probe_opts *po)
-{
-	size_t n = o->targets.n, i;
-	struct timespec start = clock_now(), end;
-	struct run run;
-	int status = 0, sig = 0;
-	bool one_ok = false;
-
-	memset(&run, 0, sizeof(run));
-	run.o = o;
-	run.start = start;
-	run.po = po;
-	run.ro = (struct report_opts){ .out = stdout, .err = stderr,
-	    .quiet = o->quiet, .json = o->json, .timeout_ms = o->timeout_ms };
-	run.results = calloc(n, sizeof(*run.results));
-	run.facts = calloc(n, sizeof(*run.facts));
-	run.codes = calloc(n, sizeof(*run.codes));
-	run.ready = calloc(n, sizeof(*run.ready));
-	if (o->count > 0)
-		run.stats = calloc(n, sizeof(*run.stats));
-	if (n > 1)
-		run.ro.seen = calloc(REPORT_SEEN_MAX, 1);
-	if (run.results == NULL || run.facts == NULL || run.codes == NULL ||
-	    run.ready == NULL || (o->count > 0 && run.stats == NULL)) {
-		fprintf(stderr, "isock-connect: out of memory for %zu targets\n",
-		    n);
-		status = ISOCK_EXIT_RESOURCES;
-		goto out;
-	}
-	po->done = on_done;
-	po->done_arg = &run;
-	if (o->wait_ms > 0) {
-		po->done = NULL;
-		probe_until(o->targets.v, n, po, o->wait_ms, run.results,
-		    on_round, &run);
-		if (!o->quiet && isatty(STDERR_FILENO))
-			report_progress(stderr, 0, 0, "", true);
-		for (i = 0; i < n; i++)
-			on_done(&run, i);
-	} else if (o->count > 0) {
-		for (run.seq = 1; run.seq <= o->count; run.seq++) {
-			memset(run.ready, 0, n * sizeof(*run.ready));
-			run.next = 0;
-			probe_run(o->targets.v, n, po, run.results);
-			if (stop_signal != 0 || run.seq == o->count ||
-			    !probe_sleep(po, o->interval_ms))
-				break;
-		}
-		for (i = 0; i < n; i++) {
-			report_stats(&o->targets.v[i], &run.stats[i], &run.ro);
-			run.codes[i] = run.stats[i].connected == run.stats[i].sent ?
-			    0 : run.stats[i].last_failure;
-		}
-	} else
-		probe_run(o->targets.v, n, po, run.results);
-	sig = stop_signal;
-	status = 0;
-	for (i = 0; i < n; i++)
-		if (run.codes[i] == 0)
-			one_ok = true;
-		else if (status == 0)
-			status = run.codes[i];
-	if (o->any && one_ok)
-		status = 0;
-	if (sig != 0)
-		status = ISOCK_EXIT_SIGNAL + sig;
-	end = clock_now();
-	if (n > 1 || o->json)
-		report_summary(run.codes, n, status, sig,
-		    clock_ms_between(&start, &end), &run.ro);
-	if (sig != 0)
-		report_interrupted(sig, clock_ms_between(&start, &end),
-		    interrupted_done(&run, n), o->count > 0 ? n * o->count : n,
-		    o->count > 0, &run.ro);
-out:
-	if (run.results != NULL)
-		for (i = 0; i < n; i++)
-			probe_result_free(&run.results[i]);
-	if (run.facts != NULL)
-		for (i = 0; i < n; i++)
-			free(run.facts[i]);
-	free(run.results);
-	free(run.facts);
-	free(run.codes);
-	free(run.ready);
-	free(run.stats);
-	free(run.ro.seen);
-	return status;
-}
 
 int
 main(int argc, char **argv)
 {
 	const struct explain_entry *e;
 	struct options o;
-	struct probe_opts po;
 	char *cause = NULL;
 	int status;
 
 	if (!hold_std_fds())
 		return ISOCK_EXIT_RESOURCES;
 	install_signals();
+	/*
+	 * A pipe gets each line at once, not a block at the end; the lines
+	 * of one result go to stderr together (flushed after each result).
+	 */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	setvbuf(stderr, NULL, _IOFBF, BUFSIZ);
 	if ((status = cli_parse(argc, argv, &stop_signal, &o, &cause)) < 0) {
 		status = cli_fail(status, cause, stop_signal, o.quiet, stderr);
 		free(cause);
@@ -380,21 +141,7 @@ main(int argc, char **argv)
 		break;
 	}
 
-	memset(&po, 0, sizeof(po));
-	po.timeout_ms = o.timeout_ms - (o.quiet ? 0 :
-	    DIAG_RESERVE_MS(o.timeout_ms));
-	po.parallel = o.parallel;
-	po.source = o.has_source ? &o.source : NULL;
-	po.source_len = o.has_source ? o.source_len : 0;
-	po.source_port = o.source_port;
-	po.broadcast = o.broadcast;
-	po.probe = o.probe;
-	po.stop = &stop_signal;
-	if (o.verbose > 0 && !o.quiet) {
-		po.trace = report_trace;
-		po.trace_arg = stderr;
-	}
-	status = run_targets(&o, &po);
+	status = run_targets(&o, &stop_signal);
 	cli_free(&o);
 	return close_stdout(status);
 }

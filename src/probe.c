@@ -4,20 +4,27 @@
 #include "config.h"
 
 #include <errno.h>
+#include <ifaddrs.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "explain.h"
 #include "isocket.h"
 #include "payload.h"
 #include "probe.h"
+#include "resolve.h"
 
 /* RFC 8305: wait this long before starting the next address of a name. */
 #define HE_DELAY_MS 250
@@ -35,30 +42,64 @@ struct flight {
 	struct timespec start;
 };
 
-/* One target on its way through the loop. */
+/* One target's attempt on its way through the loop. */
 struct job {
 	bool active;
 	bool won;			/* an attempt connected */
+	bool naming;			/* waiting for its name's look-up */
 	size_t index;
 	const struct target *t;
-	struct probe_result *r;
-	struct target_addr *addrs;
+	struct result *r;
+	const struct target_addr *addrs; /* the resolver's, port 0 or t's */
 	size_t naddrs, next;		/* the next address to start */
 	struct flight fl[HE_MAX];
 	unsigned inflight;
 	struct timespec start, deadline, next_start;
 };
 
+/* One name of the run, looked up once for every target that carries it. */
+struct name {
+	const struct target *t;		/* the first target that carries it */
+	int id;				/* its look-up in the resolver; -1: none */
+	bool ended;			/* its look-up has its outcome */
+	unsigned round;			/* look-ups of it started (--wait) */
+	size_t waiting;			/* targets that may still need it */
+	size_t chain;			/* next name in its hash bucket */
+};
+
+/* Where one target stands between its attempts. */
+struct slot {
+	size_t name;
+	struct job *job;		/* its attempt in flight, or NULL */
+	bool done;			/* its result is final */
+	bool begun;			/* an attempt has begun once */
+	unsigned name_round;		/* the look-up its last attempt used */
+	unsigned tries;
+	struct timespec retry;		/* --wait: begin again then */
+	long backoff;			/* --wait: the next pause, in ms */
+};
+
 struct run {
 	const struct probe_opts *o;
-	struct timespec start;
+	const struct target *targets;
+	struct result *results;
+	size_t n;
+	struct timespec start, end;	/* end: of --wait */
 	unsigned cap;			/* sockets in flight at most */
 	unsigned sockets;		/* sockets in flight now */
-	/* The last name resolved, so a port list resolves its host once. */
-	const struct target *cached;
-	struct target_addr *cache;
-	size_t ncache;
-	int cache_eai, cache_errno;
+	struct resolve *rs;
+	struct name *names;
+	size_t nnames, *buckets, nbuckets;
+	size_t next_name;		/* the next name to look up */
+	unsigned lookups, lookup_cap;	/* look-ups in flight, at most */
+	struct slot *slots;
+	size_t next_new;		/* the first target never begun */
+	size_t ndone;			/* targets whose result is final */
+	size_t *queue, nqueue;		/* final, not yet told to the caller */
+	uint64_t rng;			/* jitter, seeded per process */
+	sigset_t unblocked;		/* the mask to wait with */
+	struct ifaddrs *ifa;		/* this host's addresses, once read */
+	bool ifa_read;
 };
 
 static void trace(const struct run *run, const char *fmt, ...)
@@ -77,7 +118,8 @@ trace(const struct run *run, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	run->o->trace(run->o->trace_arg, clock_ms_between(&run->start, &now),
+	run->o->trace(run->o->trace_arg, clock_ms_between(
+	    clock_is_unset(&run->o->epoch) ? &run->start : &run->o->epoch, &now),
 	    line);
 }
 
@@ -149,7 +191,7 @@ bind_source(ISocket *s, const struct probe_opts *o)
  * kernel queued from an ICMP message (ECONNREFUSED: port unreachable).
  */
 static int
-probe_answer(struct flight *f, struct probe_attempt *a)
+probe_answer(struct flight *f, struct result_attempt *a)
 {
 	unsigned char buf[512];
 	ssize_t n;
@@ -169,7 +211,7 @@ probe_answer(struct flight *f, struct probe_attempt *a)
 
 /* The address text of an attempt, for traces. */
 static const char *
-addr_of(const struct probe_attempt *a, char *buf, size_t size)
+addr_of(const struct result_attempt *a, char *buf, size_t size)
 {
 	unsigned port;
 
@@ -182,7 +224,7 @@ static void
 attempt_end(struct run *run, struct job *j, struct flight *f, int err,
     const char *step, bool deadline)
 {
-	struct probe_attempt *a = &j->r->attempts[f->attempt];
+	struct result_attempt *a = &j->r->attempts[f->attempt];
 	struct timespec now = clock_now();
 	char addr[128];
 
@@ -242,7 +284,7 @@ attempt_start(struct run *run, struct job *j)
 {
 	const struct probe_opts *o = run->o;
 	struct flight *f = j->fl;
-	struct probe_attempt *a;
+	struct result_attempt *a;
 	struct sockaddr *sa;
 	const char *step;
 	char addr[128];
@@ -253,6 +295,7 @@ attempt_start(struct run *run, struct job *j)
 	f->attempt = j->r->nattempts++;
 	a = &j->r->attempts[f->attempt];
 	a->addr = j->addrs[j->next++];
+	target_addr_set_port(&a->addr, j->t->port);
 	sa = (struct sockaddr *)&a->addr.ss;
 	f->start = clock_now();
 	j->next_start = clock_add_ms(f->start, HE_DELAY_MS);
@@ -314,72 +357,329 @@ ended:
 	return 0;
 }
 
-/* Resolve `t` under the job's deadline, through the one-entry cache. */
-static int
-resolve(struct run *run, struct job *j)
+/* ---- names: each looked up once, all started together ---- */
+
+/* FNV-1a of a name's key: its host, family and socket type. */
+static size_t
+name_hash(const struct target *t)
 {
-	const struct target *t = j->t, *c = run->cached;
-	size_t i;
+	const unsigned char *p = (const unsigned char *)t->host;
+	uint64_t h = 14695981039346656037ULL;
 
-	if (c == NULL || c->family != t->family || c->type != t->type ||
-	    strcmp(c->host, t->host) != 0) {
-		free(run->cache);
-		run->cache = NULL;
-		run->cached = t;
-		if (!t->literal && t->family != AF_UNIX)
-			trace(run, "resolving %s", t->host);
-		else
-			trace(run, "resolving: %s, no look-up needed",
-			    t->family == AF_UNIX ? "a Unix path" :
-			    "a numeric address");
-		run->cache_eai = target_resolve_by(t, &j->deadline,
-		    run->o->stop, &run->cache, &run->ncache, &run->cache_errno);
-		if (run->cache_eai == 0 && !t->literal && t->family != AF_UNIX)
-			trace(run, "%zu address%s", run->ncache,
-			    run->ncache == 1 ? "" : "es");
-		else if (run->cache_eai != 0)
-			trace(run, "resolution failed: %s",
-			    gai_strerror(run->cache_eai));
-	}
-	if (run->cache_eai != 0) {
-		j->r->eai_errno = run->cache_errno;
-		/* A stop or a deadline belongs to this target, not the name. */
-		if (run->cache_eai == EAI_CANCELED ||
-		    run->cache_eai == EAI_INTR)
-			run->cached = NULL;
-		return run->cache_eai;
-	}
-	j->addrs = malloc(run->ncache * sizeof(*j->addrs));
-	j->r->attempts = calloc(run->ncache, sizeof(*j->r->attempts));
-	if (j->addrs == NULL || j->r->attempts == NULL)
-		return EAI_MEMORY;
-	memcpy(j->addrs, run->cache, run->ncache * sizeof(*j->addrs));
-	j->naddrs = run->ncache;
-	for (i = 0; i < j->naddrs; i++) {
-		struct sockaddr *sa = (struct sockaddr *)&j->addrs[i].ss;
-
-		if (sa->sa_family == AF_INET)
-			((struct sockaddr_in *)sa)->sin_port = htons(t->port);
-		else if (sa->sa_family == AF_INET6)
-			((struct sockaddr_in6 *)sa)->sin6_port = htons(t->port);
-	}
-	return 0;
+	for (; *p != '\0'; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	h = (h ^ (unsigned)t->family) * 1099511628211ULL;
+	h = (h ^ (t->type == SOCK_DGRAM)) * 1099511628211ULL;
+	return (size_t)h;
 }
 
-/* Mark `j` finished and tell the caller. */
+/* True when `a` and `b` ask the resolver the same question. */
+static bool
+same_name(const struct target *a, const struct target *b)
+{
+	return a->family == b->family &&
+	    (a->type == SOCK_DGRAM) == (b->type == SOCK_DGRAM) &&
+	    strcmp(a->host, b->host) == 0;
+}
+
+/* Give every target its name, one entry per distinct name. */
+static bool
+names_build(struct run *run)
+{
+	size_t i, k, b;
+
+	run->names = calloc(run->n, sizeof(*run->names));
+	run->nbuckets = run->n * 2;
+	run->buckets = malloc(run->nbuckets * sizeof(*run->buckets));
+	if (run->names == NULL || run->buckets == NULL)
+		return false;
+	for (b = 0; b < run->nbuckets; b++)
+		run->buckets[b] = SIZE_MAX;
+	for (i = 0; i < run->n; i++) {
+		const struct target *t = &run->targets[i];
+
+		b = name_hash(t) % run->nbuckets;
+		for (k = run->buckets[b]; k != SIZE_MAX; k = run->names[k].chain)
+			if (same_name(run->names[k].t, t))
+				break;
+		if (k == SIZE_MAX) {
+			k = run->nnames++;
+			run->names[k].t = t;
+			run->names[k].id = -1;
+			run->names[k].chain = run->buckets[b];
+			run->buckets[b] = k;
+		}
+		run->names[k].waiting++;
+		run->slots[i].name = k;
+	}
+	return true;
+}
+
+/* Start the look-up of name `k`; its outcome may be there at once. */
 static void
-job_finish(const struct run *run, struct job *j)
+name_start(struct run *run, size_t k)
+{
+	struct name *nm = &run->names[k];
+	const struct target_addr *a;
+	size_t n;
+	int err;
+
+	nm->id = resolve_start(run->rs, nm->t);
+	nm->round++;
+	nm->ended = nm->id < 0 ||
+	    resolve_result(run->rs, nm->id, &a, &n, &err) != EAI_INPROGRESS;
+	if (!nm->ended) {
+		run->lookups++;
+		trace(run, "resolving %s", nm->t->host);
+	} else if (!target_needs_lookup(nm->t))
+		trace(run, "resolving: %s, no look-up needed",
+		    nm->t->family == AF_UNIX ? "a Unix path" :
+		    "a numeric address");
+}
+
+/* Start the look-ups not yet started, as many as may run at once. */
+static void
+names_start(struct run *run)
+{
+	while (run->next_name < run->nnames && !stopped(run->o)) {
+		const struct target *t = run->names[run->next_name].t;
+
+		if (target_needs_lookup(t) && run->lookups >= run->lookup_cap)
+			break;
+		name_start(run, run->next_name++);
+	}
+}
+
+/* Look-ups that ended: take their outcome. */
+static void
+names_collect(struct run *run)
+{
+	const struct target_addr *a;
+	size_t k, n;
+	int err, rc;
+
+	resolve_collect(run->rs);
+	for (k = 0; k < run->next_name; k++) {
+		struct name *nm = &run->names[k];
+
+		if (nm->ended || nm->id < 0)
+			continue;
+		rc = resolve_result(run->rs, nm->id, &a, &n, &err);
+		if (rc == EAI_INPROGRESS)
+			continue;
+		nm->ended = true;
+		run->lookups--;
+		if (rc == 0)
+			trace(run, "%s: %zu address%s", nm->t->host, n,
+			    n == 1 ? "" : "es");
+		else
+			trace(run, "%s: resolution failed: %s", nm->t->host,
+			    gai_strerror(rc));
+	}
+}
+
+/* True when name `nm` has ended its look-up without an address. */
+static bool
+name_failed(const struct run *run, const struct name *nm)
+{
+	const struct target_addr *a;
+	size_t n;
+	int err;
+
+	return nm->ended && (nm->id < 0 ||
+	    resolve_result(run->rs, nm->id, &a, &n, &err) != 0);
+}
+
+/* Target `i` needs its name no more: abandon a look-up nobody waits for. */
+static void
+name_release(struct run *run, size_t i)
+{
+	struct name *nm = &run->names[run->slots[i].name];
+
+	if (--nm->waiting > 0 || nm->ended || nm->id < 0)
+		return;
+	resolve_cancel(run->rs, nm->id);
+	nm->ended = true;
+	run->lookups--;
+}
+
+/*
+ * The addresses of `j`'s name, once its look-up ended: false while it
+ * runs; true with the job's addresses (or its resolver error) set.
+ */
+static bool
+job_name(struct run *run, struct job *j)
+{
+	struct name *nm = &run->names[run->slots[j->index].name];
+	const struct target_addr *a = NULL;
+	struct timespec now;
+	size_t n = 0;
+	int rc, err = 0;
+
+	if (!nm->ended)
+		return false;
+	now = clock_now();
+	rc = nm->id < 0 ? EAI_MEMORY :
+	    resolve_result(run->rs, nm->id, &a, &n, &err);
+	j->naming = false;
+	j->r->resolve_ms = clock_ms_between(&j->start, &now);
+	if (rc != 0) {
+		j->r->eai = rc;
+		j->r->eai_errno = err;
+		return true;
+	}
+	if (result_reserve(j->r, n) < 0) {
+		j->r->eai = EAI_MEMORY;
+		return true;
+	}
+	/* The port is set on each attempt's copy: a name serves many. */
+	j->addrs = a;
+	j->naddrs = n;
+	j->r->state = RESULT_CONNECTING;
+	return true;
+}
+
+/* ---- --wait: when to try again ---- */
+
+/* A number for jitter: xorshift64*, seeded per process. */
+static uint64_t
+rng_next(struct run *run)
+{
+	run->rng ^= run->rng >> 12;
+	run->rng ^= run->rng << 25;
+	run->rng ^= run->rng >> 27;
+	return run->rng * 2685821657736338717ULL;
+}
+
+/* Seed the jitter from the kernel, or from the time and the process id. */
+static void
+rng_seed(struct run *run)
 {
 	struct timespec now = clock_now();
 
-	j->r->ms = clock_ms_between(&j->start, &now);
-	if (stopped(run->o) && probe_connected(j->r) == NULL)
-		j->r->signal = *run->o->stop;
-	free(j->addrs);
+	if (getrandom(&run->rng, sizeof(run->rng), GRND_NONBLOCK) !=
+	    (ssize_t)sizeof(run->rng))
+		run->rng = (uint64_t)now.tv_nsec << 20 ^ (uint64_t)getpid();
+	if (run->rng == 0)
+		run->rng = 1;
+}
+
+/* True when `sa` is an address of this host: loopback or an interface's. */
+static bool
+is_local(struct run *run, const struct sockaddr *sa)
+{
+	const struct ifaddrs *ifa;
+
+	if (sa->sa_family == AF_UNIX)
+		return true;
+	if (sa->sa_family == AF_INET &&
+	    (ntohl(((const struct sockaddr_in *)(const void *)sa)->
+	    sin_addr.s_addr) >> 24) == 127)
+		return true;
+	if (sa->sa_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(
+	    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr))
+		return true;
+	if (!run->ifa_read) {
+		run->ifa_read = true;
+		if (getifaddrs(&run->ifa) < 0)
+			run->ifa = NULL;
+	}
+	for (ifa = run->ifa; ifa != NULL; ifa = ifa->ifa_next) {
+		if (ifa->ifa_addr == NULL ||
+		    ifa->ifa_addr->sa_family != sa->sa_family)
+			continue;
+		if (sa->sa_family == AF_INET &&
+		    ((const struct sockaddr_in *)(const void *)sa)->
+		    sin_addr.s_addr == ((const struct sockaddr_in *)(const void *)
+		    ifa->ifa_addr)->sin_addr.s_addr)
+			return true;
+		if (sa->sa_family == AF_INET6 && memcmp(
+		    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		    &((const struct sockaddr_in6 *)(const void *)ifa->ifa_addr)->
+		    sin6_addr, sizeof(struct in6_addr)) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The pause before target `i` tries again: 10 to 20 ms for a local target
+ * (a refused local connect costs microseconds); for a remote one, 50 ms
+ * doubling to the cap (1 s, or -i), each less up to a quarter of jitter.
+ */
+static long
+retry_pause(struct run *run, size_t i)
+{
+	const struct result_attempt *a = result_last(&run->results[i]);
+	struct slot *sl = &run->slots[i];
+	long cap = run->o->retry_cap_ms > 0 ? run->o->retry_cap_ms : 1000;
+	long pause;
+
+	if (run->targets[i].family == AF_UNIX || (a != NULL &&
+	    is_local(run, (const struct sockaddr *)&a->addr.ss)))
+		pause = 10 + (long)(rng_next(run) % 11);
+	else {
+		if (sl->backoff == 0)
+			sl->backoff = 50;
+		pause = sl->backoff - (long)(rng_next(run) %
+		    (uint64_t)(sl->backoff / 4 + 1));
+		sl->backoff = sl->backoff * 2;
+	}
+	if (sl->backoff > cap)
+		sl->backoff = cap;
+	return pause < cap ? pause : cap;
+}
+
+/* ---- targets ---- */
+
+/* Target `i`'s result is final: queue it for the caller. */
+static void
+slot_done(struct run *run, size_t i)
+{
+	run->slots[i].done = true;
+	run->ndone++;
+	run->queue[run->nqueue++] = i;
+	name_release(run, i);
+}
+
+/*
+ * `j`'s attempt has ended: its result is final, or with --wait a failure
+ * waits for its next try.
+ */
+static void
+job_finish(struct run *run, struct job *j)
+{
+	struct slot *sl = &run->slots[j->index];
+	struct timespec now = clock_now();
+	struct result *r = j->r;
+
+	r->ms = clock_ms_between(&j->start, &now);
+	r->state = RESULT_FINISHED;
+	if (stopped(run->o) && result_connected(r) == NULL) {
+		r->signal = *run->o->stop;
+		r->state = RESULT_INTERRUPTED;
+	}
 	j->addrs = NULL;
 	j->active = false;
-	if (run->o->done != NULL)
-		run->o->done(run->o->done_arg, j->index);
+	sl->job = NULL;
+	if (run->o->wait_ms > 0) {
+		r->tries = sl->tries;
+		r->waited_ms = clock_ms_between(&run->start, &now);
+	}
+	if (run->o->wait_ms > 0 && result_connected(r) == NULL &&
+	    !stopped(run->o) && clock_ms_until(&run->end) > 0) {
+		long pause = retry_pause(run, j->index);
+		int left = clock_ms_until(&run->end);
+
+		/* The last try is made at the end of the wait. */
+		sl->retry = clock_add_ms(now, pause < left ? pause : left);
+		trace(run, "%s: attempt %u failed; again in %ld ms",
+		    j->t->host, sl->tries, pause < left ? pause : (long)left);
+		if (run->o->retry != NULL)
+			run->o->retry(run->o->retry_arg, j->index, sl->tries);
+		return;
+	}
+	slot_done(run, j->index);
 }
 
 /* End every flight of `j` with `err`. */
@@ -395,14 +695,30 @@ end_flights(struct run *run, struct job *j, int err, const char *step,
 }
 
 /*
- * Move `j` on: end it when it is won, stopped or out of time; start its
- * next address when none is in flight, or when the last one started has
- * been pending for HE_DELAY_MS (Happy Eyeballs).  Returns false once the
- * job is finished.
+ * Move `j` on: end it when it is won, stopped or out of time; take its
+ * addresses once its name is resolved; start its next address when none
+ * is in flight, or when the last one started has been pending for
+ * HE_DELAY_MS (Happy Eyeballs).  Returns false once the job has ended.
  */
 static bool
 job_advance(struct run *run, struct job *j)
 {
+	if (j->naming) {
+		if (!job_name(run, j)) {
+			if (stopped(run->o)) {
+				j->r->eai = EAI_INTR;
+				goto finish;
+			}
+			if (clock_ms_until(&j->deadline) > 0)
+				return true;
+			j->r->eai = EAI_CANCELED;	/* out of time */
+			trace(run, "%s: no answer from the name service in "
+			    "time", j->t->host);
+			goto finish;
+		}
+		if (j->r->eai != 0)
+			goto finish;
+	}
 	for (;;) {
 		if (j->won)
 			end_flights(run, j, ECANCELED, "race", false);
@@ -424,44 +740,113 @@ job_advance(struct run *run, struct job *j)
 			    "address as well", HE_DELAY_MS);
 		attempt_start(run, j);
 	}
+finish:
 	job_finish(run, j);
 	return false;
 }
 
-/* Begin target `index` in job `j`: resolve it, start its first attempt. */
+/*
+ * Begin an attempt at target `i` in job `j`; its deadline is -w, or with
+ * --wait what is left of the wait when that is less (10 ms at least, for
+ * the last try at the end).
+ */
 static void
-job_begin(struct run *run, struct job *j, size_t index,
-    const struct target *targets, struct probe_result *results)
+job_begin(struct run *run, struct job *j, size_t i)
 {
-	struct timespec now;
+	struct slot *sl = &run->slots[i];
+	struct name *nm = &run->names[sl->name];
+	struct result *r = &run->results[i];
+	long ms = run->o->timeout_ms;
+	int left;
 	unsigned k;
 
 	memset(j, 0, sizeof(*j));
 	for (k = 0; k < HE_MAX; k++)
 		isocket_init(&j->fl[k].s);
 	j->active = true;
-	j->index = index;
-	j->t = &targets[index];
-	j->r = &results[index];
-	memset(j->r, 0, sizeof(*j->r));
+	j->index = i;
+	j->t = &run->targets[i];
+	j->r = r;
+	result_free(r);
+	*r = (struct result){ .state = RESULT_NOT_STARTED };
+	sl->job = j;
+	sl->begun = true;
+	sl->tries++;
+	/* --wait: a name that failed is asked again on the next try. */
+	if (run->o->wait_ms > 0 && nm->round == sl->name_round &&
+	    name_failed(run, nm))
+		name_start(run, sl->name);
+	sl->name_round = nm->round;
 	j->start = clock_now();
-	j->deadline = clock_add_ms(j->start, run->o->timeout_ms);
-	j->r->eai = resolve(run, j);
-	now = clock_now();
-	j->r->resolve_ms = clock_ms_between(&j->start, &now);
-	if (j->r->eai != 0) {
-		job_finish(run, j);
-		return;
+	if (run->o->wait_ms > 0) {
+		left = clock_ms_until(&run->end);
+		if (left < 10)
+			left = 10;
+		if (left < ms)
+			ms = left;
 	}
+	j->deadline = clock_add_ms(j->start, ms);
+	r->state = RESULT_RESOLVING;
+	j->naming = true;
 	job_advance(run, j);
 }
 
-/* The poll timeout: the nearest deadline or Happy Eyeballs start. */
+/* How many jobs have an attempt running. */
+static unsigned
+jobs_active(const struct job *jobs, unsigned njobs)
+{
+	unsigned k, active = 0;
+
+	for (k = 0; k < njobs; k++)
+		active += jobs[k].active;
+	return active;
+}
+
+/* The first free job, or NULL. */
+static struct job *
+free_job(struct job *jobs, unsigned njobs)
+{
+	unsigned k;
+
+	for (k = 0; k < njobs; k++)
+		if (!jobs[k].active)
+			return &jobs[k];
+	return NULL;
+}
+
+/* Begin every target whose turn has come, while jobs and sockets allow. */
+static void
+targets_begin(struct run *run, struct job *jobs, unsigned njobs)
+{
+	struct job *j;
+	size_t i;
+
+	if (stopped(run->o))
+		return;
+	if (run->o->wait_ms > 0)	/* retries that are due, first */
+		for (i = 0; i < run->next_new; i++) {
+			struct slot *sl = &run->slots[i];
+
+			if (sl->done || sl->job != NULL ||
+			    clock_ms_until(&sl->retry) > 0)
+				continue;
+			if (run->sockets >= run->cap ||
+			    (j = free_job(jobs, njobs)) == NULL)
+				return;
+			job_begin(run, j, i);
+		}
+	while (run->next_new < run->n && run->sockets < run->cap &&
+	    (j = free_job(jobs, njobs)) != NULL)
+		job_begin(run, j, run->next_new++);
+}
+
+/* The poll timeout: the nearest deadline, Happy Eyeballs start or retry. */
 static int
-loop_timeout(const struct job *jobs, unsigned njobs)
+loop_timeout(const struct run *run, const struct job *jobs, unsigned njobs)
 {
 	int timeout = -1, ms;
 	unsigned k;
+	size_t i;
 
 	for (k = 0; k < njobs; k++) {
 		if (!jobs[k].active)
@@ -475,260 +860,253 @@ loop_timeout(const struct job *jobs, unsigned njobs)
 				timeout = ms;
 		}
 	}
+	if (run->o->wait_ms > 0)
+		for (i = 0; i < run->next_new; i++) {
+			if (run->slots[i].done || run->slots[i].job != NULL)
+				continue;
+			ms = clock_ms_until(&run->slots[i].retry);
+			if (ms < 0)
+				ms = 0;
+			if (timeout < 0 || ms < timeout)
+				timeout = ms;
+		}
 	return timeout;
+}
+
+/*
+ * Block the signals that stop a run, keeping the mask to wait with in
+ * `unblocked`: between a check of the stop flag and ppoll() no signal can
+ * slip by, since ppoll() is where they are let in.
+ */
+static void
+signals_hold(sigset_t *unblocked)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, unblocked);
+}
+
+/*
+ * Tell the caller of each result made final, in the order they were, with
+ * the signals let in: printing may block, and a signal then still stops.
+ */
+static void
+tell_done(struct run *run)
+{
+	size_t k;
+
+	if (run->nqueue == 0)
+		return;
+	pthread_sigmask(SIG_SETMASK, &run->unblocked, NULL);
+	for (k = 0; k < run->nqueue; k++)
+		if (run->o->done != NULL)
+			run->o->done(run->o->done_arg, run->queue[k]);
+	run->nqueue = 0;
+	signals_hold(NULL);
+}
+
+/* ppoll() for at most `ms` (-1: no limit) with the signals let in. */
+static int
+wait_for(const struct run *run, struct pollfd *pfd, nfds_t m, int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	return ppoll(pfd, m, ms >= 0 ? &ts : NULL, &run->unblocked);
+}
+
+/*
+ * A stop or a failed poll ends the run: each target without a final result
+ * gets one: failed with `err`, or when stopped, interrupted by the signal
+ * (a --wait target between tries keeps its last try's outcome).
+ */
+static void
+targets_end(struct run *run, int err)
+{
+	size_t i;
+
+	for (i = 0; i < run->n; i++) {
+		struct result *r = &run->results[i];
+
+		if (run->slots[i].done)
+			continue;
+		if (stopped(run->o) && r->state != RESULT_FINISHED) {
+			r->signal = *run->o->stop;
+			r->state = RESULT_INTERRUPTED;
+		} else if (!stopped(run->o)) {
+			result_free(r);
+			r->eai = EAI_SYSTEM;
+			r->eai_errno = err;
+			r->state = RESULT_FINISHED;
+		}
+		slot_done(run, i);
+	}
+}
+
+/* One poll of the loop: what it waits on, and who owns each entry. */
+struct wake {
+	struct pollfd *pfd;
+	struct flight **owner;
+	struct job **jof;
+	nfds_t m, flights;
+	int rsfd;			/* the resolver's place in pfd, or -1 */
+};
+
+/* What the next poll waits on: every flight, and the resolver's descriptor. */
+static void
+wake_build(struct wake *w, const struct run *run, struct job *jobs,
+    unsigned njobs)
+{
+	unsigned k, f;
+
+	w->m = 0;
+	for (k = 0; k < njobs; k++)
+		for (f = 0; jobs[k].active && f < HE_MAX; f++)
+			if (jobs[k].fl[f].s.fd >= 0) {
+				w->pfd[w->m].fd = jobs[k].fl[f].s.fd;
+				w->pfd[w->m].events = jobs[k].fl[f].events;
+				w->owner[w->m] = &jobs[k].fl[f];
+				w->jof[w->m++] = &jobs[k];
+			}
+	w->flights = w->m;
+	w->rsfd = -1;
+	if (run->lookups > 0 && resolve_fd(run->rs) >= 0) {
+		w->rsfd = (int)w->m;
+		w->pfd[w->m].fd = resolve_fd(run->rs);
+		w->pfd[w->m++].events = POLLIN;
+	}
+}
+
+/* The sockets poll found ready: each attempt's outcome, measured now. */
+static void
+wake_flights(struct run *run, const struct wake *w)
+{
+	nfds_t k;
+
+	for (k = 0; k < w->flights; k++) {
+		struct flight *fl = w->owner[k];
+		struct job *j = w->jof[k];
+
+		if (fl->s.fd < 0 || w->pfd[k].revents == 0)
+			continue;	/* ended by its job's winner, or idle */
+		if (fl->events == POLLIN)
+			attempt_end(run, j, fl, probe_answer(fl,
+			    &j->r->attempts[fl->attempt]), "recv", false);
+		else {
+			isocket_finish(&fl->s);
+			attempt_end(run, j, fl, fl->s.failure, "connect",
+			    false);
+		}
+	}
 }
 
 void
 probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
-    struct probe_result *results)
+    struct result *results)
 {
-	struct run run = { .o = o, .start = clock_now() };
-	struct pollfd *pfd;
-	struct flight **owner;
-	struct job *jobs, **jof;
-	unsigned njobs, active = 0, k, f, m;
-	size_t next = 0;
-	int rc, err;
+	struct run run = { .o = o, .targets = targets, .results = results,
+	    .n = n, .start = clock_now() };
+	struct wake w = { 0 };
+	struct job *jobs = NULL;
+	unsigned njobs, k;
+	char *cause = NULL;
+	int rc, err = 0;
+	size_t i;
 
 	if (n == 0)
 		return;
+	for (i = 0; i < n; i++)
+		memset(&results[i], 0, sizeof(results[i]));
+	signals_hold(&run.unblocked);
+	run.end = clock_add_ms(run.start, o->wait_ms);
 	run.cap = parallel_cap(o);
+	run.lookup_cap = run.cap / 4 > 0 ? run.cap / 4 : 1;
+	if (o->wait_ms > 0)	/* only --wait jitters */
+		rng_seed(&run);
 	njobs = run.cap < n ? run.cap : (unsigned)n;
 	jobs = calloc(njobs, sizeof(*jobs));
-	pfd = calloc((size_t)njobs * HE_MAX, sizeof(*pfd));
-	owner = calloc((size_t)njobs * HE_MAX, sizeof(*owner));
-	jof = calloc((size_t)njobs * HE_MAX, sizeof(*jof));
-	if (jobs == NULL || pfd == NULL || owner == NULL || jof == NULL) {
-		for (; next < n; next++) {
-			memset(&results[next], 0, sizeof(results[next]));
-			results[next].eai = EAI_MEMORY;
+	w.pfd = calloc((size_t)njobs * HE_MAX + 1, sizeof(*w.pfd));
+	w.owner = calloc((size_t)njobs * HE_MAX, sizeof(*w.owner));
+	w.jof = calloc((size_t)njobs * HE_MAX, sizeof(*w.jof));
+	run.slots = calloc(n, sizeof(*run.slots));
+	run.queue = calloc(n, sizeof(*run.queue));
+	run.rs = resolve_new(&cause);
+	free(cause);
+	if (jobs == NULL || w.pfd == NULL || w.owner == NULL || w.jof == NULL ||
+	    run.slots == NULL || run.queue == NULL || run.rs == NULL ||
+	    !names_build(&run)) {
+		for (i = 0; i < n; i++) {
+			results[i].eai = EAI_MEMORY;
+			results[i].state = RESULT_FINISHED;
+			if (o->done != NULL)
+				o->done(o->done_arg, i);
 		}
 		goto out;
 	}
-	while (next < n || active > 0) {
-		/* Move the running targets on, then begin new ones. */
-		for (k = 0; k < njobs; k++)
-			if (jobs[k].active && !job_advance(&run, &jobs[k]))
-				active--;
-		for (k = 0; k < njobs && next < n && !stopped(o) &&
-		    run.sockets < run.cap; k++)
-			if (!jobs[k].active) {
-				job_begin(&run, &jobs[k], next++, targets,
-				    results);
-				if (jobs[k].active)
-					active++;
-			}
-		if (active == 0) {
-			if (stopped(o))
-				break;
-			continue;
-		}
-		m = 0;
-		for (k = 0; k < njobs; k++)
-			for (f = 0; jobs[k].active && f < HE_MAX; f++)
-				if (jobs[k].fl[f].s.fd >= 0) {
-					pfd[m].fd = jobs[k].fl[f].s.fd;
-					pfd[m].events = jobs[k].fl[f].events;
-					pfd[m].revents = 0;
-					owner[m] = &jobs[k].fl[f];
-					jof[m++] = &jobs[k];
-				}
-		rc = poll(pfd, m, loop_timeout(jobs, njobs));
-		err = rc < 0 && errno != EINTR ? errno : 0;
-		for (k = 0; k < m; k++) {
-			struct flight *fl = owner[k];
-			struct job *j = jof[k];
-
-			if (fl->s.fd < 0)	/* ended by its job's winner */
-				continue;
-			if (err != 0)	/* poll itself failed: end them all */
-				attempt_end(&run, j, fl, err, "poll", false);
-			else if (rc > 0 && pfd[k].revents != 0 &&
-			    fl->events == POLLIN)
-				attempt_end(&run, j, fl, probe_answer(fl,
-				    &j->r->attempts[fl->attempt]),
-				    "recv", false);
-			else if (rc > 0 && pfd[k].revents != 0) {
-				isocket_finish(&fl->s);
-				attempt_end(&run, j, fl, fl->s.failure,
-				    "connect", false);
-			}
-		}
-		if (err != 0) {
-			for (k = 0; k < njobs; k++)
-				if (jobs[k].active) {
-					jobs[k].next = jobs[k].naddrs;
-					job_finish(&run, &jobs[k]);
-				}
-			active = 0;
+	for (;;) {
+		names_start(&run);
+		targets_begin(&run, jobs, njobs);
+		tell_done(&run);
+		if (run.ndone == n)
+			break;
+		if (stopped(o) && jobs_active(jobs, njobs) == 0)
+			break;
+		wake_build(&w, &run, jobs, njobs);
+		rc = wait_for(&run, w.pfd, w.m, stopped(o) ? 0 :
+		    loop_timeout(&run, jobs, njobs));
+		if (rc < 0 && errno != EINTR) {
+			err = errno;
 			break;
 		}
+		/* What is ready first, then the deadlines. */
+		if (rc > 0 && w.rsfd >= 0 && w.pfd[w.rsfd].revents != 0)
+			names_collect(&run);
+		if (rc > 0)
+			wake_flights(&run, &w);
+		for (k = 0; k < njobs; k++)
+			if (jobs[k].active)
+				job_advance(&run, &jobs[k]);
 	}
-	/* Targets never started, when stopped: interrupted before a try. */
-	for (; next < n; next++) {
-		memset(&results[next], 0, sizeof(results[next]));
-		results[next].signal = stopped(o) ? *o->stop : 0;
-		results[next].eai = stopped(o) ? 0 : EAI_SYSTEM;
-		results[next].eai_errno = stopped(o) ? 0 : err;
-		if (o->done != NULL)
-			o->done(o->done_arg, next);
-	}
+	if (err != 0)
+		for (k = 0; k < njobs; k++)
+			if (jobs[k].active) {
+				end_flights(&run, &jobs[k], err, "poll", false);
+				jobs[k].next = jobs[k].naddrs;
+				job_advance(&run, &jobs[k]);
+			}
+	targets_end(&run, err);
+	tell_done(&run);
 out:
-	free(run.cache);
+	resolve_free(run.rs);
+	if (run.ifa != NULL)
+		freeifaddrs(run.ifa);
+	free(run.names);
+	free(run.buckets);
+	free(run.slots);
+	free(run.queue);
 	free(jobs);
-	free(pfd);
-	free(owner);
-	free(jof);
+	free(w.pfd);
+	free(w.owner);
+	free(w.jof);
+	pthread_sigmask(SIG_SETMASK, &run.unblocked, NULL);
 }
 
 bool
 probe_sleep(const struct probe_opts *o, long ms)
 {
-	struct timespec until = clock_add_ms(clock_now(), ms);
+	struct timespec until = clock_add_ms(clock_now(), ms), ts;
+	sigset_t unblocked;
 	int left;
 
-	while (!stopped(o) && (left = clock_ms_until(&until)) > 0)
-		poll(NULL, 0, left);
+	signals_hold(&unblocked);
+	while (!stopped(o) && (left = clock_ms_until(&until)) > 0) {
+		ts.tv_sec = left / 1000;
+		ts.tv_nsec = (long)(left % 1000) * 1000000L;
+		ppoll(NULL, 0, &ts, &unblocked);
+	}
+	pthread_sigmask(SIG_SETMASK, &unblocked, NULL);
 	return !stopped(o);
-}
-
-unsigned
-probe_until(const struct target *targets, size_t n,
-    const struct probe_opts *o, long wait_ms, struct probe_result *results,
-    void (*round)(void *arg, unsigned rounds, const struct probe_result *r,
-    size_t n), void *round_arg)
-{
-	struct timespec end = clock_add_ms(clock_now(), wait_ms);
-	struct probe_opts ro = *o;
-	struct probe_result one;
-	long backoff = 50, left, pause;
-	unsigned rounds = 0;
-	size_t i;
-	bool all;
-
-	memset(results, 0, n * sizeof(*results));
-	for (;;) {
-		rounds++;
-		all = true;
-		for (i = 0; i < n; i++) {
-			if (rounds > 1 && probe_connected(&results[i]) != NULL)
-				continue;
-			/* No attempt runs past the end of the wait. */
-			left = clock_ms_until(&end);
-			ro.timeout_ms = o->timeout_ms < left || rounds == 1 ?
-			    o->timeout_ms : (left > 0 ? left : 1);
-			ro.done = NULL;
-			probe_run(&targets[i], 1, &ro, &one);
-			probe_result_free(&results[i]);
-			results[i] = one;
-			if (probe_connected(&results[i]) == NULL)
-				all = false;
-			if (stopped(o))
-				break;
-		}
-		if (round != NULL)
-			round(round_arg, rounds, results, n);
-		if (all || stopped(o))
-			break;
-		left = clock_ms_until(&end);
-		if (left <= 0)
-			break;
-		/* 50 ms doubling to 1 s, each with up to a quarter of jitter. */
-		pause = backoff - backoff / 4 + random() % (backoff / 4 + 1);
-		if (pause > left)
-			pause = left;
-		if (!probe_sleep(o, pause) || clock_ms_until(&end) <= 0)
-			break;
-		backoff = backoff * 2 > 1000 ? 1000 : backoff * 2;
-	}
-	return rounds;
-}
-
-void
-probe_result_free(struct probe_result *r)
-{
-	free(r->attempts);
-	r->attempts = NULL;
-	r->nattempts = 0;
-}
-
-const struct probe_attempt *
-probe_connected(const struct probe_result *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->nattempts; i++)
-		if (r->attempts[i].error == 0)
-			return &r->attempts[i];
-	return NULL;
-}
-
-int
-probe_exit_code(const struct probe_result *r)
-{
-	const struct explain_entry *e;
-
-	if (probe_connected(r) != NULL)
-		return ISOCK_EXIT_CONNECTED;
-	if (r->signal != 0)
-		return ISOCK_EXIT_SIGNAL + r->signal;
-	if (r->eai != 0) {
-		if (r->eai == EAI_SYSTEM)
-			return (int)explain_exit_class(r->eai_errno);
-		e = explain_lookup_eai(r->eai);
-		return e != NULL ? (int)e->exit_class : ISOCK_EXIT_NOTFOUND;
-	}
-	if (r->nattempts == 0)
-		return ISOCK_EXIT_TIMEDOUT;
-	return (int)explain_exit_class(r->attempts[r->nattempts - 1].error);
-}
-
-void
-probe_stats_add(struct probe_stats *s, const struct probe_result *r)
-{
-	const struct probe_attempt *a = probe_connected(r);
-
-	if (a == NULL && r->signal != 0)
-		return;	/* interrupted: neither sent in full nor lost */
-	s->sent++;
-	if (a == NULL) {
-		s->last_failure = probe_exit_code(r);
-		return;
-	}
-	if (s->connected == 0 || a->ms < s->min)
-		s->min = a->ms;
-	if (s->connected == 0 || a->ms > s->max)
-		s->max = a->ms;
-	s->connected++;
-	s->sum += a->ms;
-	s->sumsq += a->ms * a->ms;
-}
-
-double
-probe_stats_avg(const struct probe_stats *s)
-{
-	return s->connected > 0 ? s->sum / (double)s->connected : 0.0;
-}
-
-/* The square root of x > 0 by Newton's method: no libm to load at start. */
-static double
-square_root(double x)
-{
-	double r = x > 1 ? x : 1;
-	int i;
-
-	for (i = 0; i < 64 && r * r - x > x * 1e-15; i++)
-		r = (r + x / r) / 2;
-	return r;
-}
-
-double
-probe_stats_mdev(const struct probe_stats *s)
-{
-	double avg = probe_stats_avg(s), var;
-
-	if (s->connected == 0)
-		return 0.0;
-	var = s->sumsq / (double)s->connected - avg * avg;
-	return var > 0 ? square_root(var) : 0.0;
 }

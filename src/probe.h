@@ -15,8 +15,7 @@
 #include <time.h>
 
 #include "exitcode.h"
-#include "isocket.h"
-#include "payload.h"
+#include "result.h"
 #include "target.h"
 
 #define PROBE_DEFAULT_PARALLEL 100
@@ -30,76 +29,42 @@ struct probe_opts {
 	bool broadcast;			/* SO_BROADCAST on datagram sockets */
 	bool probe;			/* datagram: send one, await the answer */
 	volatile sig_atomic_t *stop;	/* set non-zero (a signal number) to stop */
-	/* Called with each step when not NULL: ms since the start, a line. */
+	long wait_ms;			/* --wait: retry until then; 0: once */
+	long retry_cap_ms;		/* --wait: longest pause; 0: 1 s */
+	/* Where trace times count from; {0, 0}: the start of probe_run. */
+	struct timespec epoch;
+	/* Called with each step when not NULL: ms since the epoch, a line. */
 	void (*trace)(void *arg, double ms, const char *line);
 	void *trace_arg;
-	/* Called when target `index` has its result, when not NULL. */
+	/* Called when target `index` has its final result, when not NULL. */
 	void (*done)(void *arg, size_t index);
 	void *done_arg;
-};
-
-/* One address tried. */
-struct probe_attempt {
-	struct target_addr addr;
-	int error;		/* 0: connected (or association set) */
-	const char *step;	/* the call that failed: "socket", "bind", ... */
-	bool deadline;		/* the error is our deadline, not the kernel's */
-	bool probed;		/* --probe: a datagram was sent */
-	char answer[PAYLOAD_TEXT_MAX]; /* --probe: what answered, or "" */
-	struct isocket_icmp icmp; /* the ICMP error that ended it, if any */
-	double ms;		/* time spent on this address */
-};
-
-struct probe_result {
-	int eai;		/* non-zero: resolution failed with this code */
-	int eai_errno;		/* the errno of EAI_SYSTEM */
-	struct probe_attempt *attempts;	/* in the order tried */
-	size_t nattempts;
-	int signal;		/* non-zero: stopped by this signal */
-	double resolve_ms;	/* time spent resolving */
-	double ms;		/* time of the whole target */
+	/* --wait: target `index` failed try `tries` and will try again. */
+	void (*retry)(void *arg, size_t index, unsigned tries);
+	void *retry_arg;
 };
 
 /*
- * Run one round over `n` targets; `results` has room for `n` (free each
- * with probe_result_free).
+ * Run the targets on one event loop; `results` has room for `n` (free each
+ * with result_free).  Every name is looked up once, all look-ups started
+ * together; each target's deadline starts when its turn comes.  With
+ * wait_ms, every target that has not connected is tried again, all in the
+ * same loop, until it connects or the wait ends: a local target (an address
+ * of this host, a Unix path) every 10 to 20 ms, a remote one after 50 ms
+ * doubling to retry_cap_ms, with jitter; each try's deadline is the smaller
+ * of timeout_ms and what is left of the wait, and the last try is made at
+ * its end.  Ready sockets are handled before deadlines are checked, and the
+ * done callback (which may print) runs between polls, never between a
+ * socket becoming ready and its outcome being taken.
  */
 void probe_run(const struct target *targets, size_t n,
-    const struct probe_opts *o, struct probe_result *results);
+    const struct probe_opts *o, struct result *results);
 
 /*
- * --wait: run rounds over the targets that have not connected, with a
- * backoff of 50 ms doubling to 1 s (and jitter) between them, until all
- * connected, `wait_ms` passed or a stop.  `results` holds the last outcome
- * of each target.  Returns the number of rounds.
+ * Sleep `ms`, or less when a stop arrives; false when stopped.  Like the
+ * loop, it holds SIGINT, SIGTERM and SIGHUP blocked but inside ppoll(), so
+ * a signal that comes just before the wait still ends it.
  */
-unsigned probe_until(const struct target *targets, size_t n,
-    const struct probe_opts *o, long wait_ms, struct probe_result *results,
-    void (*round)(void *arg, unsigned rounds, const struct probe_result *r,
-    size_t n), void *round_arg);
-
-/* Sleep `ms`, or less when a stop arrives; false when stopped. */
 bool probe_sleep(const struct probe_opts *o, long ms);
-
-void probe_result_free(struct probe_result *r);
-
-/* The attempt that connected, or NULL. */
-const struct probe_attempt *probe_connected(const struct probe_result *r);
-
-/* The exit status the contract gives one target's result. */
-int probe_exit_code(const struct probe_result *r);
-
-/* Statistics of --count for one target. */
-struct probe_stats {
-	unsigned long sent, connected;
-	double min, max, sum, sumsq;	/* over the connected probes, in ms */
-	int last_failure;		/* exit status of the last failure, 0 */
-};
-
-void probe_stats_add(struct probe_stats *s, const struct probe_result *r);
-
-/* Average and mean deviation (as ping's mdev) of the connected probes. */
-double probe_stats_avg(const struct probe_stats *s);
-double probe_stats_mdev(const struct probe_stats *s);
 
 #endif /* ISOCK_PROBE_H */

@@ -42,7 +42,7 @@ signal_abbrev(int sig)
 
 /* The numeric text of an attempt's address, and its port. */
 static const char *
-attempt_addr(const struct probe_attempt *a, char *buf, size_t size,
+attempt_addr(const struct result_attempt *a, char *buf, size_t size,
     unsigned *port)
 {
 	return target_addr_text((const struct sockaddr *)&a->addr.ss,
@@ -79,7 +79,7 @@ type_name(int type)
 
 /* The explain entry of a failed result: its resolver code or errno. */
 static const struct explain_entry *
-result_entry(const struct probe_result *r, const struct probe_attempt *last)
+result_entry(const struct result *r, const struct result_attempt *last)
 {
 	if (r->eai != 0)
 		return r->eai == EAI_SYSTEM ? explain_lookup_errno(r->eai_errno) :
@@ -89,7 +89,7 @@ result_entry(const struct probe_result *r, const struct probe_attempt *last)
 
 /* "connection refused (ECONNREFUSED, errno 111)" for an attempt. */
 static void
-outcome(char *buf, size_t size, const struct probe_attempt *a,
+outcome(char *buf, size_t size, const struct result_attempt *a,
     const struct report_opts *o)
 {
 	const struct explain_entry *e = explain_lookup_errno(a->error);
@@ -123,15 +123,14 @@ fact_lines(const struct diag_facts *facts, char lines[][DIAG_LINE_MAX])
 }
 
 static void
-text_failure(const struct target *t, const struct probe_result *r,
+text_failure(const struct target *t, const struct result *r,
     const struct diag_facts *facts, const char *host, unsigned long seq,
     const struct report_opts *o)
 {
-	const struct probe_attempt *last = r->nattempts > 0 ?
-	    &r->attempts[r->nattempts - 1] : NULL;
+	const struct result_attempt *last = result_last(r);
 	const struct explain_entry *e = result_entry(r, last);
 	const char *proto = target_proto_name(t->family, t->type);
-	char addr[ADDR_TEXT], place[512], what[256], buf[1024], *esc = NULL;
+	char addr[ADDR_TEXT], place[512], what[320], buf[1024], *esc = NULL;
 	char lines[DIAG_LINES][DIAG_LINE_MAX], seqtext[32] = "";
 	struct explain_ctx ctx;
 	unsigned port = t->port;
@@ -146,13 +145,25 @@ text_failure(const struct target *t, const struct probe_result *r,
 		    signal_abbrev(r->signal));
 		return;
 	}
+	if (last == NULL && r->eai == 0) {
+		/* Nothing was tried: never an outcome of an attempt. */
+		where(place, sizeof(place), t, host, NULL, port);
+		fprintf(o->err, "isock-connect: %s%s (%s): %s\n", seqtext,
+		    place, proto, r->state == RESULT_FINISHED ? "no address "
+		    "was tried before the deadline" : "not tried");
+		return;
+	}
 	if (last != NULL) {
 		attempt_addr(last, addr, sizeof(addr), &port);
 		esc = text_escape_dup(addr);
 	}
 	where(place, sizeof(place), t, host, r->nattempts > 1 ? NULL : esc,
 	    port);
-	if (r->eai == EAI_SYSTEM)
+	if (r->eai == EAI_SYSTEM && r->eai_errno == 0)
+		snprintf(what, sizeof(what), "resolving failed: the resolver "
+		    "reported a system error (EAI_SYSTEM, %d) and left no errno "
+		    "to say which", r->eai);
+	else if (r->eai == EAI_SYSTEM)
 		snprintf(what, sizeof(what), "resolving failed: %s (%s, errno "
 		    "%d)", e != NULL ? e->summary : strerror(r->eai_errno),
 		    e != NULL ? e->name : "?", r->eai_errno);
@@ -168,8 +179,10 @@ text_failure(const struct target *t, const struct probe_result *r,
 	else if (r->signal != 0)
 		snprintf(what, sizeof(what), "interrupted by %s",
 		    signal_abbrev(r->signal));
-	else
+	else if (last != NULL)
 		outcome(what, sizeof(what), last, o);
+	else
+		snprintf(what, sizeof(what), "not tried");
 	fprintf(o->err, "isock-connect: %s%s (%s): %s\n", seqtext, place, proto,
 	    what);
 	if (r->nattempts > 1)
@@ -222,34 +235,74 @@ out:
 	free(esc);
 }
 
+/*
+ * "; ::1 refused, 10.0.0.2 timed out first": the addresses of `r` that
+ * failed before `ok` connected, or "" when none did.
+ */
 static void
-text_success(const struct target *t, const struct probe_attempt *ok,
-    const char *host, unsigned long seq, const struct report_opts *o)
+failed_first(char *buf, size_t size, const struct result *r,
+    const struct result_attempt *ok)
+{
+	char one[ADDR_TEXT], *esc;
+	size_t i, len = 0;
+	unsigned port;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; i < r->nattempts && &r->attempts[i] != ok; i++) {
+		if (r->attempts[i].error == 0 ||
+		    r->attempts[i].error == ECANCELED)
+			continue;
+		attempt_addr(&r->attempts[i], one, sizeof(one), &port);
+		esc = text_escape_dup(one);
+		n = snprintf(buf + len, size - len, "%s%s %s", len == 0 ?
+		    "; " : ", ", esc != NULL ? esc : "?",
+		    exitcode_name(explain_exit_class(r->attempts[i].error)));
+		free(esc);
+		if (n < 0 || (size_t)n >= size - len)
+			break;
+		len += (size_t)n;
+	}
+	if (len > 0 && len + sizeof(" first") <= size)
+		memcpy(buf + len, " first", sizeof(" first"));
+}
+
+static void
+text_success(const struct target *t, const struct result *r,
+    const struct result_attempt *ok, const char *host, unsigned long seq,
+    const struct report_opts *o)
 {
 	const char *proto = target_proto_name(t->family, t->type);
-	char addr[ADDR_TEXT], place[512], *esc;
+	char addr[ADDR_TEXT], place[512], before[512], waited[64] = "", *esc;
 	unsigned port;
 
 	attempt_addr(ok, addr, sizeof(addr), &port);
 	esc = text_escape_dup(addr);
 	where(place, sizeof(place), t, host, esc, port);
 	free(esc);
+	failed_first(before, sizeof(before), r, ok);
+	if (r->tries > 0)
+		snprintf(waited, sizeof(waited), "; up after %.2f s, %u "
+		    "attempt%s", r->waited_ms / 1000.0, r->tries,
+		    r->tries == 1 ? "" : "s");
 	if (seq > 0)
 		fprintf(o->out, "isock-connect: probe %lu: %s %s (%s) in "
-		    "%.3f ms\n", seq, ok->probed ? "reply from" :
+		    "%.3f ms%s\n", seq, ok->probed ? "reply from" :
 		    t->type == SOCK_DGRAM ? "association set with" :
-		    "connected to", place, proto, ok->ms);
+		    "connected to", place, proto, ok->ms, before);
 	else if (ok->probed)
 		fprintf(o->out, "isock-connect: reply from %s (%s) in %.3f ms: "
-		    "%s\n", place, proto, ok->ms, ok->answer[0] != '\0' ?
-		    ok->answer : "something answered the datagram");
+		    "%s%s%s\n", place, proto, r->ms, ok->answer[0] != '\0' ?
+		    ok->answer : "something answered the datagram", before,
+		    waited);
 	else if (t->type == SOCK_DGRAM)
 		fprintf(o->out, "isock-connect: association set with %s (%s) "
 		    "in %.3f ms; no packet was sent, so nothing is known yet "
-		    "of the other end\n", place, proto, ok->ms);
+		    "of the other end%s%s\n", place, proto, r->ms, before,
+		    waited);
 	else
 		fprintf(o->out, "isock-connect: connected to %s (%s) in %.3f "
-		    "ms\n", place, proto, ok->ms);
+		    "ms%s%s\n", place, proto, r->ms, before, waited);
 }
 
 /* Start the JSON object of one line: its schema and its kind. */
@@ -266,7 +319,7 @@ json_head(struct json *j, FILE *f, const char *kind)
 
 /* One attempt as a JSON object. */
 static void
-json_attempt(struct json *j, const struct probe_attempt *a)
+json_attempt(struct json *j, const struct result_attempt *a, int status)
 {
 	const struct explain_entry *e = explain_lookup_errno(a->error);
 	char addr[ADDR_TEXT];
@@ -277,7 +330,8 @@ json_attempt(struct json *j, const struct probe_attempt *a)
 	json_string(j, attempt_addr(a, addr, sizeof(addr), &port));
 	json_key(j, "outcome");
 	json_string(j, exitcode_name(a->error == 0 ? ISOCK_EXIT_CONNECTED :
-	    explain_exit_class(a->error)));
+	    status > 0 && status < ISOCK_EXIT_SIGNAL ?
+	    (enum isock_exit)status : explain_exit_class(a->error)));
 	json_key(j, "errno");
 	if (a->error != 0 && e != NULL)
 		json_string(j, e->name);
@@ -298,13 +352,13 @@ json_attempt(struct json *j, const struct probe_attempt *a)
 }
 
 static void
-json_result(const struct target *t, const struct probe_result *r,
-    const struct diag_facts *facts, int code, unsigned long seq,
+json_result(const struct target *t, const struct result *r,
+    const struct diag_facts *facts, unsigned long seq,
     const struct report_opts *o)
 {
-	const struct probe_attempt *ok = probe_connected(r);
-	const struct probe_attempt *last = ok != NULL ? ok : r->nattempts > 0 ?
-	    &r->attempts[r->nattempts - 1] : NULL;
+	const struct result_attempt *ok = result_connected(r);
+	const struct result_attempt *last = ok != NULL ? ok : result_last(r);
+	int code = result_exit_status(r);
 	const struct explain_entry *e = ok != NULL ? NULL :
 	    result_entry(r, last);
 	char addr[ADDR_TEXT], lines[DIAG_LINES][DIAG_LINE_MAX], buf[1024];
@@ -343,6 +397,8 @@ json_result(const struct target *t, const struct probe_result *r,
 	json_bool(&j, last != NULL && last->probed);
 	json_key(&j, "outcome");
 	json_string(&j, r->signal != 0 && ok == NULL ? "interrupted" :
+	    ok == NULL && last == NULL && r->eai == 0 &&
+	    r->state != RESULT_FINISHED ? "not tried" :
 	    ok == NULL && last != NULL && last->probed && last->deadline ?
 	    "no answer" :
 	    exitcode_name(code >= ISOCK_EXIT_SIGNAL ? ISOCK_EXIT_SIGNAL :
@@ -363,10 +419,17 @@ json_result(const struct target *t, const struct probe_result *r,
 	json_double(&j, ok != NULL ? ok->ms : r->ms, 3);
 	json_key(&j, "resolve_ms");
 	json_double(&j, r->resolve_ms, 3);
+	if (r->tries > 0) {	/* --wait: how long, how many tries */
+		json_key(&j, "tries");
+		json_uint(&j, r->tries);
+		json_key(&j, "waited_ms");
+		json_double(&j, r->waited_ms, 3);
+	}
 	json_key(&j, "attempts");
 	json_array_begin(&j);
 	for (i = 0; i < r->nattempts; i++)
-		json_attempt(&j, &r->attempts[i]);
+		json_attempt(&j, &r->attempts[i], i + 1 == r->nattempts ?
+		    r->diag_status : 0);
 	json_array_end(&j);
 	json_key(&j, "facts");
 	json_array_begin(&j);
@@ -399,24 +462,24 @@ json_result(const struct target *t, const struct probe_result *r,
 }
 
 void
-report_result(const struct target *t, const struct probe_result *r,
-    const struct diag_facts *facts, int code, unsigned long seq,
+report_result(const struct target *t, const struct result *r,
+    const struct diag_facts *facts, unsigned long seq,
     const struct report_opts *o)
 {
-	const struct probe_attempt *ok = probe_connected(r);
+	const struct result_attempt *ok = result_connected(r);
 	char *host;
 
 	if (o->quiet)
 		return;
 	if (o->json) {
-		json_result(t, r, facts, code, seq, o);
+		json_result(t, r, facts, seq, o);
 		return;
 	}
 	host = text_escape_dup(t->host);
 	if (host == NULL)
 		return;
 	if (ok != NULL)
-		text_success(t, ok, host, seq, o);
+		text_success(t, r, ok, host, seq, o);
 	else
 		text_failure(t, r, facts, host, seq, o);
 	free(host);
@@ -497,7 +560,7 @@ report_interrupted(int signal, double ms, size_t done, size_t total,
 }
 
 void
-report_stats(const struct target *t, const struct probe_stats *s,
+report_stats(const struct target *t, const struct result_stats *s,
     const struct report_opts *o)
 {
 	char *host, place[512];
@@ -518,11 +581,11 @@ report_stats(const struct target *t, const struct probe_stats *s,
 		json_key(&j, "min_ms");
 		json_double(&j, s->connected ? s->min : 0.0 / 0.0, 3);
 		json_key(&j, "avg_ms");
-		json_double(&j, s->connected ? probe_stats_avg(s) : 0.0 / 0.0, 3);
+		json_double(&j, s->connected ? result_stats_avg(s) : 0.0 / 0.0, 3);
 		json_key(&j, "max_ms");
 		json_double(&j, s->connected ? s->max : 0.0 / 0.0, 3);
 		json_key(&j, "mdev_ms");
-		json_double(&j, s->connected ? probe_stats_mdev(s) : 0.0 / 0.0, 3);
+		json_double(&j, s->connected ? result_stats_mdev(s) : 0.0 / 0.0, 3);
 		json_object_end(&j);
 		json_line_end(&j);
 		return;
@@ -537,7 +600,7 @@ report_stats(const struct target *t, const struct probe_stats *s,
 	    (double)(s->sent - s->connected) / (double)s->sent : 0.0);
 	if (s->connected > 0)
 		fprintf(o->out, "min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms\n",
-		    s->min, probe_stats_avg(s), s->max, probe_stats_mdev(s));
+		    s->min, result_stats_avg(s), s->max, result_stats_mdev(s));
 	free(host);
 }
 
@@ -591,6 +654,7 @@ report_trace(void *arg, double ms, const char *line)
 	char *esc = text_escape_dup(line);
 
 	fprintf((FILE *)arg, "* [%9.3f ms] %s\n", ms, esc != NULL ? esc : line);
+	fflush((FILE *)arg);
 	free(esc);
 }
 

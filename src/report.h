@@ -14,7 +14,7 @@
 
 #include "diagnose.h"
 #include "explain.h"
-#include "probe.h"
+#include "result.h"
 #include "target.h"
 
 #define REPORT_SCHEMA "isock-connect/1"
@@ -38,10 +38,11 @@ struct report_opts {
 /*
  * The outcome of one target: a headline, each address tried, the facts
  * found (`facts` may be NULL), the meaning and what to check.  `seq` is the
- * probe number with --count (0 otherwise); `code` the exit status.
+ * probe number with --count (0 otherwise).  The exit status shown is
+ * result_exit_status(r); a result with no attempt is never a success.
  */
-void report_result(const struct target *t, const struct probe_result *r,
-    const struct diag_facts *facts, int code, unsigned long seq,
+void report_result(const struct target *t, const struct result *r,
+    const struct diag_facts *facts, unsigned long seq,
     const struct report_opts *o);
 
 /*
@@ -60,7 +61,7 @@ void report_interrupted(int signal, double ms, size_t done, size_t total,
     bool probes, const struct report_opts *o);
 
 /* The statistics of --count for one target. */
-void report_stats(const struct target *t, const struct probe_stats *s,
+void report_stats(const struct target *t, const struct result_stats *s,
     const struct report_opts *o);
 
 /* --explain: every text of one entry, offline. */

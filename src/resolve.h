@@ -1,70 +1,60 @@
-/* SPDX-License-Identifier: ISC */
 /*
- * resolve.h: a name look-up that runs beside the caller, is waited for
- * through a descriptor, and can be given up at a deadline.
+ * resolve.h: name look-ups that run beside the event loop.
  *
- * One request per name: resolve_start() begins it; resolve_fd() becomes
- * readable (POLLIN) once it has ended; resolve_collect() then takes the
- * result and ends the request; resolve_abandon() ends it at any time,
- * without waiting: a look-up still running is left to finish on its own,
- * and what it returns is freed then.  Every request ends with exactly one
- * resolve_collect() that does not return RESOLVE_PENDING, or one
- * resolve_abandon().
+ * A resolver holds the look-ups of one run.  resolve_start() starts one and
+ * returns at once; when any look-up ends, the descriptor of resolve_fd()
+ * becomes readable, the loop calls resolve_collect() and reads each ended
+ * one with resolve_result().  A look-up still running can be cancelled; one
+ * the backend cannot stop is left to end on its own and never reaches the
+ * caller.  Numeric addresses and Unix paths are answered by resolve_start()
+ * itself, without a look-up.
  *
- * The backend is src/resolve_thread.c: one detached thread per request,
- * calling getaddrinfo(3), with all signals blocked so that they reach the
- * caller's thread.  It needs no getaddrinfo_a, so it works on musl.
+ * The backend (today glibc's getaddrinfo_a with a thread that writes to an
+ * eventfd) is private to resolve.c, so another (a thread of our own, for
+ * musl) can take its place behind the same functions.
  */
 #ifndef ISOCK_RESOLVE_H
 #define ISOCK_RESOLVE_H
 
-#include <netdb.h>
+#include <stdbool.h>
+#include <stddef.h>
 
-/* resolve_collect(): the look-up has not ended yet.  EAI_* codes are < 0. */
-#define RESOLVE_PENDING 1
+#include "target.h"
 
-struct resolve_req;
+struct resolve;
 
-/*
- * Start looking up `host` and `service` (either may be NULL, not both) with
- * `hints` (NULL for none), as getaddrinfo(3) takes them; the strings and
- * hints are copied.  Returns 0 with `*req` set, or EAI_MEMORY, or
- * EAI_SYSTEM with errno set (no thread or no descriptor to be had).
- */
-int resolve_start(struct resolve_req **req, const char *host,
-    const char *service, const struct addrinfo *hints);
+/* A new resolver, or NULL with `*cause` set. */
+struct resolve *resolve_new(char **cause);
+
+/* The descriptor to poll for POLLIN: some look-up has ended. */
+int resolve_fd(const struct resolve *rs);
 
 /*
- * The descriptor of `req` to poll for POLLIN: readable once the look-up
- * has ended.  It belongs to the request: do not read or close it, and take
- * it out of any poll set before resolve_collect() or resolve_abandon().
+ * Start the look-up of the addresses of `t` (its host, family and socket
+ * type; the port is t's).  Returns an id (>= 0) for the calls below, or -1
+ * when out of memory.  A look-up the backend refuses, and a target that
+ * needs none, has its outcome at once: check resolve_result() right away.
  */
-int resolve_fd(const struct resolve_req *req);
+int resolve_start(struct resolve *rs, const struct target *t);
+
+/* Empty the descriptor's wake-ups; then resolve_result() tells what ended. */
+void resolve_collect(struct resolve *rs);
 
 /*
- * RESOLVE_PENDING while the look-up runs (the request stays).  Otherwise
- * the request ends, and getaddrinfo's return value is returned: 0 with the
- * list in `*res` (the caller frees it with freeaddrinfo), or an EAI_*
- * code, after EAI_SYSTEM with errno set to the look-up's errno.
+ * The outcome of look-up `id`: EAI_INPROGRESS while it runs; 0 with the
+ * candidate addresses in `*addrs` (`*n` of them, port 0, in the order to
+ * try them: RFC 6724 as getaddrinfo sorted them, families interleaved as
+ * RFC 8305 section 4 asks; the array stays the resolver's), or an EAI_*
+ * code, with the errno of EAI_SYSTEM in `*sys_errno` (0 when the backend
+ * could not tell it).
  */
-int resolve_collect(struct resolve_req *req, struct addrinfo **res);
+int resolve_result(const struct resolve *rs, int id,
+    const struct target_addr **addrs, size_t *n, int *sys_errno);
 
-/*
- * End `req` without its result.  Returns at once; a look-up still running
- * frees the request and its result when it finishes.  `req` may be NULL.
- */
-void resolve_abandon(struct resolve_req *req);
+/* Abandon look-up `id`: it ends as EAI_CANCELED. */
+void resolve_cancel(struct resolve *rs, int id);
 
-#ifdef ISOCK_UNITTEST
-/*
- * Test hooks (tests/check_resolve.c builds resolve_thread.c with
- * ISOCK_UNITTEST).  While resolve_test_gate is not -1, each look-up thread
- * reads one byte from it before calling getaddrinfo, so a test can hold a
- * look-up and abandon it while it runs.  resolve_test_live() is the number
- * of requests not yet freed.
- */
-extern int resolve_test_gate;
-int resolve_test_live(void);
-#endif
+/* Cancel what still runs and free the resolver. */
+void resolve_free(struct resolve *rs);
 
 #endif /* ISOCK_RESOLVE_H */

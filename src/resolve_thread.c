@@ -4,8 +4,8 @@
  * request calling getaddrinfo(3), its end signalled on a pipe.
  *
  * A request is shared by the caller and the thread, and freed by whichever
- * lets go of it last: the caller through resolve_collect() or
- * resolve_abandon(), the thread once it has stored the result (and written
+ * lets go of it last: the caller through resolve_thread_collect() or
+ * resolve_thread_abandon(), the thread once it has stored the result (and written
  * the pipe).  Its state goes from RUNNING to DONE (the thread, which then
  * writes the pipe) or to ABANDONED (the caller, which then closes the pipe
  * at once); one compare-and-swap decides, so the thread never writes to a
@@ -23,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "resolve.h"
+#include "resolve_thread.h"
 
 enum resolve_state {
 	RESOLVE_RUNNING,
@@ -31,7 +31,7 @@ enum resolve_state {
 	RESOLVE_ABANDONED		/* the pipe is closed */
 };
 
-struct resolve_req {
+struct resolve_thread_req {
 	atomic_int	refs;		/* 2 while both hold it, then 1 */
 	atomic_int	state;		/* an enum resolve_state */
 	int		fds[2];		/* readable end, written end */
@@ -47,10 +47,10 @@ struct resolve_req {
 static atomic_int resolve_live;
 
 #ifdef ISOCK_UNITTEST
-int resolve_test_gate = -1;
+int resolve_thread_test_gate = -1;
 
 int
-resolve_test_live(void)
+resolve_thread_test_live(void)
 {
 	return atomic_load(&resolve_live);
 }
@@ -58,7 +58,7 @@ resolve_test_live(void)
 
 /* Free `req`, the list it still holds, and its descriptors. */
 static void
-resolve_free(struct resolve_req *req)
+resolve_free(struct resolve_thread_req *req)
 {
 	if (req->res != NULL)
 		freeaddrinfo(req->res);
@@ -74,7 +74,7 @@ resolve_free(struct resolve_req *req)
 
 /* Let go of `req`; the last to let go frees it. */
 static void
-resolve_release(struct resolve_req *req)
+resolve_release(struct resolve_thread_req *req)
 {
 	if (atomic_fetch_sub_explicit(&req->refs, 1, memory_order_acq_rel) == 1)
 		resolve_free(req);
@@ -95,15 +95,15 @@ resolve_strdup(const char *s, char **out)
 static void *
 resolve_thread(void *arg)
 {
-	struct resolve_req *req = arg;
+	struct resolve_thread_req *req = arg;
 	ssize_t n;
 	int rc, expect;
 
 #ifdef ISOCK_UNITTEST
-	if (resolve_test_gate >= 0) {
+	if (resolve_thread_test_gate >= 0) {
 		char c;
 
-		while (read(resolve_test_gate, &c, 1) < 0 && errno == EINTR)
+		while (read(resolve_thread_test_gate, &c, 1) < 0 && errno == EINTR)
 			continue;
 	}
 #endif
@@ -125,10 +125,10 @@ resolve_thread(void *arg)
 }
 
 int
-resolve_start(struct resolve_req **reqp, const char *host,
+resolve_thread_start(struct resolve_thread_req **reqp, const char *host,
     const char *service, const struct addrinfo *hints)
 {
-	struct resolve_req *req;
+	struct resolve_thread_req *req;
 	pthread_attr_t attr;
 	pthread_t tid;
 	sigset_t all, old;
@@ -184,20 +184,20 @@ resolve_start(struct resolve_req **reqp, const char *host,
 }
 
 int
-resolve_fd(const struct resolve_req *req)
+resolve_thread_fd(const struct resolve_thread_req *req)
 {
 	return req->fds[0];
 }
 
 int
-resolve_collect(struct resolve_req *req, struct addrinfo **res)
+resolve_thread_collect(struct resolve_thread_req *req, struct addrinfo **res)
 {
 	int rc, err;
 
 	*res = NULL;
 	if (atomic_load_explicit(&req->state, memory_order_acquire) !=
 	    RESOLVE_DONE)
-		return RESOLVE_PENDING;
+		return RESOLVE_THREAD_PENDING;
 	rc = req->rc;
 	err = req->sys_errno;
 	*res = req->res;
@@ -209,7 +209,7 @@ resolve_collect(struct resolve_req *req, struct addrinfo **res)
 }
 
 void
-resolve_abandon(struct resolve_req *req)
+resolve_thread_abandon(struct resolve_thread_req *req)
 {
 	int expect = RESOLVE_RUNNING;
 

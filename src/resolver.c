@@ -21,6 +21,7 @@
 #include "explain.h"
 #include "isocket.h"
 #include "payload.h"
+#include "resolve.h"
 #include "resolver.h"
 
 #define RESOLV_CONF "/etc/resolv.conf"
@@ -224,17 +225,31 @@ static int
 other_family(const struct target *t, const struct timespec *deadline)
 {
 	struct target any = *t;
-	struct target_addr *addrs;
+	const struct target_addr *addrs;
+	struct resolve *rs;
+	struct pollfd pfd;
 	size_t n, i;
-	int sys, found = 0;
+	int id, rc, ms, sys, found = 0;
+	char *cause = NULL;
 
 	any.family = AF_UNSPEC;
-	if (target_resolve_by(&any, deadline, NULL, &addrs, &n, &sys) != 0)
+	if ((rs = resolve_new(&cause)) == NULL) {
+		free(cause);
 		return 0;
-	for (i = 0; i < n && found == 0; i++)
+	}
+	id = resolve_start(rs, &any);
+	rc = id < 0 ? EAI_MEMORY : resolve_result(rs, id, &addrs, &n, &sys);
+	while (rc == EAI_INPROGRESS && (ms = clock_ms_until(deadline)) != 0) {
+		pfd.fd = resolve_fd(rs);
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, ms) > 0)
+			resolve_collect(rs);
+		rc = resolve_result(rs, id, &addrs, &n, &sys);
+	}
+	for (i = 0; rc == 0 && i < n && found == 0; i++)
 		if (addrs[i].ss.ss_family != t->family)
 			found = addrs[i].ss.ss_family;
-	free(addrs);
+	resolve_free(rs);
 	return found;
 }
 

@@ -385,7 +385,7 @@ target_parse_ports(const char *text, int type, uint16_t **ports, char **cause)
 			    TARGET_MAX);
 			goto fail;
 		}
-		if (n + (last - first + 1) > cap) {
+		if (v == NULL || n + (last - first + 1) > cap) {
 			cap = 2 * (n + (last - first + 1)) + 16;
 			nv = realloc(v, cap * sizeof(*v));
 			if (nv == NULL) {
@@ -872,117 +872,6 @@ resolve_literal(const struct target *t, struct target_addr *a)
 	return inet_pton(AF_INET6, t->host, &sin6->sin6_addr) == 1 ? 0 : -1;
 }
 
-#ifdef HAVE_GETADDRINFO_A
-/*
- * getaddrinfo under a deadline, through getaddrinfo_a.  A look-up still
- * running at the deadline is cancelled; when glibc cannot cancel it (its
- * thread is inside the resolver), its request is left to it: the memory of
- * one request is the price of never waiting past the deadline.
- */
-static int
-lookup(const char *host, const struct addrinfo *hints,
-    const struct timespec *deadline, const volatile sig_atomic_t *stop,
-    struct addrinfo **res)
-{
-	struct {
-		struct gaicb cb;
-		struct addrinfo hints;
-		char host[];
-	} *req;
-	struct gaicb *list[1];
-	struct timespec ts;
-	size_t len = strlen(host);
-	int rc, ms;
-
-	req = calloc(1, sizeof(*req) + len + 1);
-	if (req == NULL)
-		return EAI_MEMORY;
-	memcpy(req->host, host, len + 1);
-	req->hints = *hints;
-	req->cb.ar_name = req->host;
-	req->cb.ar_request = &req->hints;
-	list[0] = &req->cb;
-	rc = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL);
-	if (rc != 0) {
-		free(req);
-		return rc;
-	}
-	for (;;) {
-		ms = clock_ms_until(deadline);
-		if (ms == 0)
-			rc = EAI_AGAIN;
-		else if (ms < 0)
-			rc = gai_suspend((const struct gaicb *const *)list, 1,
-			    NULL);
-		else {
-			ts.tv_sec = ms / 1000;
-			ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-			rc = gai_suspend((const struct gaicb *const *)list, 1,
-			    &ts);
-		}
-		if (rc == EAI_INTR && (stop == NULL || *stop == 0))
-			continue;	/* a signal that does not stop us */
-		if (rc == 0 || rc == EAI_ALLDONE)
-			break;
-		/* Out of time, or stopped: abandon the look-up. */
-		if (gai_cancel(&req->cb) == EAI_CANCELED ||
-		    gai_error(&req->cb) != EAI_INPROGRESS) {
-			if (gai_error(&req->cb) == 0)
-				freeaddrinfo(req->cb.ar_result);
-			free(req);
-		}
-		return rc == EAI_INTR ? EAI_INTR : EAI_CANCELED;
-	}
-	rc = gai_error(&req->cb);
-	*res = rc == 0 ? req->cb.ar_result : NULL;
-	free(req);
-	return rc;
-}
-#else
-/*
- * getaddrinfo under a deadline, through the look-up thread of resolve.h
- * (C libraries without getaddrinfo_a, such as musl): the same contract as
- * the getaddrinfo_a version above.  A look-up still running at the
- * deadline, or when `*stop` is set, is abandoned: it frees itself when it
- * ends.
- */
-static int
-lookup(const char *host, const struct addrinfo *hints,
-    const struct timespec *deadline, const volatile sig_atomic_t *stop,
-    struct addrinfo **res)
-{
-	struct resolve_req *req;
-	struct pollfd pfd;
-	int rc, ms, err;
-
-	rc = resolve_start(&req, host, NULL, hints);
-	if (rc != 0)
-		return rc;
-	pfd.fd = resolve_fd(req);
-	pfd.events = POLLIN;
-	for (;;) {
-		ms = clock_ms_until(deadline);
-		rc = ms == 0 ? 0 : poll(&pfd, 1, ms);
-		if (rc > 0) {
-			rc = resolve_collect(req, res);
-			if (rc != RESOLVE_PENDING)
-				return rc;
-			continue;
-		}
-		if (rc < 0 && errno == EINTR && (stop == NULL || *stop == 0))
-			continue;	/* a signal that does not stop us */
-		err = errno;
-		resolve_abandon(req);
-		if (rc == 0)
-			return EAI_CANCELED;
-		if (err == EINTR)
-			return EAI_INTR;
-		errno = err;
-		return EAI_SYSTEM;
-	}
-}
-#endif
-
 /* The index of the next entry at or after `i` whose family is (not) `f`. */
 static size_t
 next_of(const struct target_addr *v, size_t n, size_t i, int f, bool same)
@@ -1022,14 +911,84 @@ interleave(struct target_addr *v, size_t n)
 	free(tmp);
 }
 
-int
-target_resolve_by(const struct target *t, const struct timespec *deadline,
-    const volatile sig_atomic_t *stop, struct target_addr **addrs, size_t *n,
-    int *sys_errno)
+void
+target_addr_set_port(struct target_addr *a, uint16_t port)
 {
-	struct addrinfo hints, *res = NULL, *ai;
+	if (a->ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&a->ss)->sin_port = htons(port);
+	else if (a->ss.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&a->ss)->sin6_port = htons(port);
+}
+
+int
+target_addrs_from(const struct target *t, const struct addrinfo *res,
+    struct target_addr **addrs, size_t *n, int *sys_errno)
+{
+	const struct addrinfo *ai;
 	struct target_addr *v;
 	size_t count = 0, i;
+
+	*addrs = NULL;
+	*n = 0;
+	for (ai = res; ai != NULL; ai = ai->ai_next)
+		count++;
+	v = calloc(count > 0 ? count : 1, sizeof(*v));
+	if (v == NULL) {
+		*sys_errno = ENOMEM;
+		return EAI_SYSTEM;
+	}
+	count = 0;
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
+		    ai->ai_addrlen > sizeof(v[0].ss))
+			continue;
+		memcpy(&v[count].ss, ai->ai_addr, ai->ai_addrlen);
+		v[count].len = ai->ai_addrlen;
+		target_addr_set_port(&v[count], t->port);
+		/* Drop an address the list already has. */
+		for (i = 0; i < count; i++)
+			if (v[i].len == v[count].len &&
+			    memcmp(&v[i].ss, &v[count].ss, v[i].len) == 0)
+				break;
+		if (i == count)
+			count++;
+	}
+	if (count == 0) {
+		free(v);
+		return EAI_NONAME;
+	}
+	interleave(v, count);
+	*addrs = v;
+	*n = count;
+	return 0;
+}
+
+bool
+target_needs_lookup(const struct target *t)
+{
+	return t->family != AF_UNIX && !t->literal;
+}
+
+void
+target_hints(const struct target *t, struct addrinfo *hints)
+{
+	memset(hints, 0, sizeof(*hints));
+	hints->ai_family = t->family;
+	/* Ask for one socket type so each address comes once. */
+	hints->ai_socktype = t->type == SOCK_DGRAM ? SOCK_DGRAM : SOCK_STREAM;
+	hints->ai_flags = t->literal ? AI_NUMERICHOST : 0;
+#ifdef AI_IDN
+	if (!t->literal)
+		hints->ai_flags |= AI_IDN;
+#endif
+}
+
+int
+target_resolve(const struct target *t, struct target_addr **addrs, size_t *n,
+    int *sys_errno)
+{
+	struct addrinfo hints, *res = NULL;
+	struct target_addr *v;
 	int rc;
 
 	*addrs = NULL;
@@ -1050,69 +1009,16 @@ target_resolve_by(const struct target *t, const struct timespec *deadline,
 		*n = 1;
 		return 0;
 	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = t->family;
-	/* Ask for one socket type so each address comes once. */
-	hints.ai_socktype = t->type == SOCK_DGRAM ? SOCK_DGRAM : SOCK_STREAM;
-	hints.ai_flags = t->literal ? AI_NUMERICHOST : 0;
-#ifdef AI_IDN
-	if (!t->literal)
-		hints.ai_flags |= AI_IDN;
-#endif
-	if (t->literal)	/* a zone to look up: no name service involved */
-		rc = getaddrinfo(t->host, NULL, &hints, &res);
-	else
-		rc = lookup(t->host, &hints, deadline, stop, &res);
+	target_hints(t, &hints);
+	rc = getaddrinfo(t->host, NULL, &hints, &res);
 	if (rc != 0) {
 		if (rc == EAI_SYSTEM)
 			*sys_errno = errno;
 		return rc;
 	}
-	for (ai = res; ai != NULL; ai = ai->ai_next)
-		count++;
-	v = calloc(count > 0 ? count : 1, sizeof(*v));
-	if (v == NULL) {
-		freeaddrinfo(res);
-		*sys_errno = ENOMEM;
-		return EAI_SYSTEM;
-	}
-	count = 0;
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
-		    ai->ai_addrlen > sizeof(v[0].ss))
-			continue;
-		memcpy(&v[count].ss, ai->ai_addr, ai->ai_addrlen);
-		v[count].len = ai->ai_addrlen;
-		if (ai->ai_family == AF_INET)
-			((struct sockaddr_in *)&v[count].ss)->sin_port =
-			    htons(t->port);
-		else
-			((struct sockaddr_in6 *)&v[count].ss)->sin6_port =
-			    htons(t->port);
-		/* Drop an address the list already has. */
-		for (i = 0; i < count; i++)
-			if (v[i].len == v[count].len &&
-			    memcmp(&v[i].ss, &v[count].ss, v[i].len) == 0)
-				break;
-		if (i == count)
-			count++;
-	}
+	rc = target_addrs_from(t, res, addrs, n, sys_errno);
 	freeaddrinfo(res);
-	if (count == 0) {
-		free(v);
-		return EAI_NONAME;
-	}
-	interleave(v, count);
-	*addrs = v;
-	*n = count;
-	return 0;
-}
-
-int
-target_resolve(const struct target *t, struct target_addr **addrs, size_t *n,
-    int *sys_errno)
-{
-	return target_resolve_by(t, NULL, NULL, addrs, n, sys_errno);
+	return rc;
 }
 
 const char *

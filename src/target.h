@@ -16,6 +16,7 @@
 #include <time.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <netdb.h>
 
 /*
  * In a target_list, `spec` and `host` point into strings the list owns and
@@ -134,22 +135,32 @@ void target_list_free(struct target_list *l);
 /*
  * The candidate addresses of `t`, in the order to try them, in a new array
  * of `*n` entries (free it).  Returns 0, or a getaddrinfo() EAI_* code; for
- * EAI_SYSTEM the errno is left in `*sys_errno`.
+ * EAI_SYSTEM the errno is left in `*sys_errno`.  A name is looked up with
+ * a plain, blocking getaddrinfo(): the tool itself starts its look-ups
+ * through resolve.h, which never blocks; a numeric address (without a zone)
+ * and a Unix path need no look-up and never block.
  */
 int target_resolve(const struct target *t, struct target_addr **addrs,
     size_t *n, int *sys_errno);
 
+/* True when `t` names a host that only a name service can resolve. */
+bool target_needs_lookup(const struct target *t);
+
+/* The getaddrinfo() hints for `t`: its family, one socket type. */
+void target_hints(const struct target *t, struct addrinfo *hints);
+
 /*
- * target_resolve, bounded: a name look-up that has not answered by
- * `deadline` (CLOCK_MONOTONIC) is abandoned and EAI_CANCELED returned; a
- * signal that sets `*stop` non-zero ends the wait with EAI_INTR.  The
- * addresses of a name come in the order getaddrinfo sorted them (RFC 6724),
- * with the families interleaved as RFC 8305 section 4 asks: first address
- * first, then the other family, and so on.
+ * The addresses of getaddrinfo()'s list `res` for `t` into a new array
+ * (free it): IP only, each once, with t's port, in the order getaddrinfo
+ * sorted them (RFC 6724) with the families interleaved as RFC 8305 section
+ * 4 asks: first address first, then the other family, and so on.  Returns
+ * 0, EAI_NONAME for a list with no IP address, or EAI_SYSTEM (ENOMEM).
  */
-int target_resolve_by(const struct target *t, const struct timespec *deadline,
-    const volatile sig_atomic_t *stop, struct target_addr **addrs,
-    size_t *n, int *sys_errno);
+int target_addrs_from(const struct target *t, const struct addrinfo *res,
+    struct target_addr **addrs, size_t *n, int *sys_errno);
+
+/* Set the port of an IP address `a` (a Unix path has none). */
+void target_addr_set_port(struct target_addr *a, uint16_t port);
 
 /* "tcp", "udp", "sctp", "unix stream", "unix dgram", "unix seqpacket". */
 const char *target_proto_name(int family, int type);

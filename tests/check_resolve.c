@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "resolve.h"
+#include "resolve_thread.h"
 
 /* A bound on every wait here; none is reached unless something is wrong. */
 #define WAIT_MS 10000
@@ -40,9 +40,9 @@ hints_of(int family, int flags)
 
 /* True when the descriptor of `req` becomes readable within WAIT_MS. */
 static int
-wait_done(const struct resolve_req *req)
+wait_done(const struct resolve_thread_req *req)
 {
-	struct pollfd pfd = { .fd = resolve_fd(req), .events = POLLIN };
+	struct pollfd pfd = { .fd = resolve_thread_fd(req), .events = POLLIN };
 	int rc;
 
 	do
@@ -66,9 +66,9 @@ wait_none_live(void)
 {
 	int i;
 
-	for (i = 0; i < WAIT_MS / 10 && resolve_test_live() != 0; i++)
+	for (i = 0; i < WAIT_MS / 10 && resolve_thread_test_live() != 0; i++)
 		nap();
-	return resolve_test_live() == 0;
+	return resolve_thread_test_live() == 0;
 }
 
 /* Start, wait for and collect one look-up; its return value. */
@@ -76,15 +76,15 @@ static int
 resolve_now(const char *host, const char *service,
     const struct addrinfo *hints, struct addrinfo **res)
 {
-	struct resolve_req *req;
+	struct resolve_thread_req *req;
 	int rc;
 
 	*res = NULL;
-	rc = resolve_start(&req, host, service, hints);
+	rc = resolve_thread_start(&req, host, service, hints);
 	ck_assert_int_eq(rc, 0);
 	ck_assert_msg(wait_done(req), "%s: the descriptor never became "
 	    "readable", host);
-	return resolve_collect(req, res);
+	return resolve_thread_collect(req, res);
 }
 
 /* The first address of `res` as text, and its port. */
@@ -182,31 +182,31 @@ START_TEST(numeric_service_refused)
 END_TEST
 
 /* The descriptor is the request's own, close-on-exec, and not readable
- * while the look-up is held; collect says RESOLVE_PENDING then. */
+ * while the look-up is held; collect says RESOLVE_THREAD_PENDING then. */
 START_TEST(pending_until_done)
 {
 	struct addrinfo h = hints_of(AF_INET, AI_NUMERICHOST);
 	struct addrinfo *res = NULL;
-	struct resolve_req *req;
+	struct resolve_thread_req *req;
 	struct pollfd pfd;
 	int gate[2];
 
 	ck_assert_int_eq(pipe(gate), 0);
-	resolve_test_gate = gate[0];
-	ck_assert_int_eq(resolve_start(&req, "127.0.0.1", NULL, &h), 0);
-	pfd.fd = resolve_fd(req);
+	resolve_thread_test_gate = gate[0];
+	ck_assert_int_eq(resolve_thread_start(&req, "127.0.0.1", NULL, &h), 0);
+	pfd.fd = resolve_thread_fd(req);
 	pfd.events = POLLIN;
 	ck_assert_int_ne(fcntl(pfd.fd, F_GETFD) & FD_CLOEXEC, 0);
 	ck_assert_int_eq(poll(&pfd, 1, 0), 0);
-	ck_assert_int_eq(resolve_collect(req, &res), RESOLVE_PENDING);
+	ck_assert_int_eq(resolve_thread_collect(req, &res), RESOLVE_THREAD_PENDING);
 	ck_assert_ptr_null(res);
 	ck_assert_int_eq(write(gate[1], "g", 1), 1);
 	ck_assert(wait_done(req));
-	ck_assert_int_eq(resolve_collect(req, &res), 0);
+	ck_assert_int_eq(resolve_thread_collect(req, &res), 0);
 	ck_assert_ptr_nonnull(res);
 	freeaddrinfo(res);
 	ck_assert(wait_none_live());
-	resolve_test_gate = -1;
+	resolve_thread_test_gate = -1;
 	close(gate[0]);
 	close(gate[1]);
 }
@@ -218,21 +218,21 @@ END_TEST
 START_TEST(abandon_running)
 {
 	struct addrinfo h = hints_of(AF_INET, 0);
-	struct resolve_req *req;
+	struct resolve_thread_req *req;
 	int gate[2], fd;
 
 	ck_assert_int_eq(pipe(gate), 0);
-	resolve_test_gate = gate[0];
-	ck_assert_int_eq(resolve_start(&req, "localhost", "80", &h), 0);
-	fd = resolve_fd(req);
-	resolve_abandon(req);
+	resolve_thread_test_gate = gate[0];
+	ck_assert_int_eq(resolve_thread_start(&req, "localhost", "80", &h), 0);
+	fd = resolve_thread_fd(req);
+	resolve_thread_abandon(req);
 	ck_assert_int_eq(fcntl(fd, F_GETFD), -1);
 	ck_assert_int_eq(errno, EBADF);
-	ck_assert_int_eq(resolve_test_live(), 1);
+	ck_assert_int_eq(resolve_thread_test_live(), 1);
 	ck_assert_int_eq(write(gate[1], "g", 1), 1);
 	ck_assert_msg(wait_none_live(), "the abandoned request was never "
 	    "freed");
-	resolve_test_gate = -1;
+	resolve_thread_test_gate = -1;
 	close(gate[0]);
 	close(gate[1]);
 }
@@ -242,13 +242,13 @@ END_TEST
 START_TEST(abandon_done)
 {
 	struct addrinfo h = hints_of(AF_INET, AI_NUMERICHOST);
-	struct resolve_req *req;
+	struct resolve_thread_req *req;
 
-	ck_assert_int_eq(resolve_start(&req, "127.0.0.1", "1", &h), 0);
+	ck_assert_int_eq(resolve_thread_start(&req, "127.0.0.1", "1", &h), 0);
 	ck_assert(wait_done(req));
-	resolve_abandon(req);
+	resolve_thread_abandon(req);
 	ck_assert(wait_none_live());
-	resolve_abandon(NULL);
+	resolve_thread_abandon(NULL);
 }
 END_TEST
 
@@ -257,7 +257,7 @@ START_TEST(many_at_once)
 {
 	enum { N = 32 };
 	struct addrinfo h = hints_of(AF_INET, AI_NUMERICHOST | AI_NUMERICSERV);
-	struct resolve_req *req[N];
+	struct resolve_thread_req *req[N];
 	struct addrinfo *res;
 	char host[N][16], port[N][8], buf[INET6_ADDRSTRLEN];
 	int i, j, p;
@@ -265,14 +265,14 @@ START_TEST(many_at_once)
 	for (i = 0; i < N; i++) {
 		snprintf(host[i], sizeof(host[i]), "127.0.0.%d", i + 1);
 		snprintf(port[i], sizeof(port[i]), "%d", 1000 + i);
-		ck_assert_int_eq(resolve_start(&req[i], host[i], port[i], &h),
+		ck_assert_int_eq(resolve_thread_start(&req[i], host[i], port[i], &h),
 		    0);
 		for (j = 0; j < i; j++)
-			ck_assert_int_ne(resolve_fd(req[i]), resolve_fd(req[j]));
+			ck_assert_int_ne(resolve_thread_fd(req[i]), resolve_thread_fd(req[j]));
 	}
 	for (i = N - 1; i >= 0; i--) {
 		ck_assert(wait_done(req[i]));
-		ck_assert_int_eq(resolve_collect(req[i], &res), 0);
+		ck_assert_int_eq(resolve_thread_collect(req[i], &res), 0);
 		ck_assert_str_eq(first_addr(res, buf, sizeof(buf), &p),
 		    host[i]);
 		ck_assert_int_eq(p, 1000 + i);

@@ -282,7 +282,7 @@ fail_and_diagnose(const char *host, int family, int eai,
 	t.family = family;
 	t.type = SOCK_STREAM;
 	t.port = 80;
-	rc = target_resolve_by(&t, &dl, NULL, &addrs, &n, &sys);
+	rc = target_resolve(&t, &addrs, &n, &sys);
 	free(addrs);
 	ck_assert_msg(rc == eai, "%s: getaddrinfo gave %d (%s), expected %d",
 	    host, rc, gai_strerror(rc), eai);

@@ -123,9 +123,18 @@ wait_blocked() {
 	tap_note "the tool did not block within 5 s"
 }
 # sig_case NAME SIG RC: the tool started as $! is blocked; send SIG.
+# A background job of a script starts with SIGINT ignored, which the tool
+# keeps (as nohup asks): each is started with the default actions.
 sig_case() {
 	wait_blocked "$sc_pid"
 	kill -"$2" "$sc_pid" 2>/dev/null || tap_note "the tool had ended"
+	# Bounded: a tool the signal did not end is killed after 5 s.
+	wb_i=0
+	while kill -0 "$sc_pid" 2>/dev/null && [ "$wb_i" -lt 100 ]; do
+		sleep 0.05
+		wb_i=$((wb_i + 1))
+	done
+	kill -KILL "$sc_pid" 2>/dev/null && tap_note "SIG$2 did not end the tool"
 	wait "$sc_pid"
 	rc=$?
 	err=$(cat "$tmp/err") out=
@@ -136,11 +145,11 @@ sig_case() {
 }
 
 mkfifo "$tmp/fifo" || { echo "Bail out! mkfifo failed"; exit 99; }
-"$ISOCK" --targets "$tmp/fifo" 2>"$tmp/err" &
+env --default-signal "$ISOCK" --targets "$tmp/fifo" 2>"$tmp/err" &
 sc_pid=$!
 sig_case "SIGTERM while opening a FIFO with no writer: 143" TERM 143
 
-"$ISOCK" --targets "$tmp/fifo" 2>"$tmp/err" &
+env --default-signal "$ISOCK" --targets "$tmp/fifo" 2>"$tmp/err" &
 sc_pid=$!
 sig_case "SIGHUP while opening a FIFO with no writer: 129" HUP 129
 
@@ -149,10 +158,10 @@ sig_case "SIGHUP while opening a FIFO with no writer: 129" HUP 129
 mkfifo "$tmp/slow" || { echo "Bail out! mkfifo failed"; exit 99; }
 exec 3<>"$tmp/slow"
 printf '127.0.0.1 %s\n' "$closed" >&3
-"$ISOCK" --targets - <"$tmp/slow" 2>"$tmp/err" &
+env --default-signal "$ISOCK" --targets - <"$tmp/slow" 2>"$tmp/err" &
 sc_pid=$!
 sig_case "SIGINT while reading a slow standard input: 130" INT 130
-"$ISOCK" --targets - <"$tmp/slow" 2>"$tmp/err" &
+env --default-signal "$ISOCK" --targets - <"$tmp/slow" 2>"$tmp/err" &
 sc_pid=$!
 sig_case "SIGTERM while reading an empty standard input: 143" TERM 143
 exec 3>&-

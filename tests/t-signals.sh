@@ -19,8 +19,12 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # must exec the tool (ip netns exec does), so the signal reaches it.
 sig_run() {
 	sr_sig=$1; shift
-	"$@" >"$tmp/out" 2>"$tmp/err" &
+	# A background job of a shell without job control ignores SIGINT,
+	# and the tool keeps a signal its caller ignores (nohup): start it
+	# with every signal at its default, as a foreground command is.
+	env --default-signal "$@" >"$tmp/out" 2>"$tmp/err" &
 	sr_pid=$!
+	wait_tool "$sr_pid"
 	sleep 0.4
 	sr_t0=$(now_ms)
 	kill -"$sr_sig" "$sr_pid" 2>/dev/null ||

@@ -113,6 +113,17 @@ start_listener() {
 	return 1
 }
 
+# wait_tool PID: waits (2 s at most) until process PID runs the tool: a
+# signal that reaches a background child between its fork and its exec is
+# taken by the shell's trap there and never reaches the tool.
+wait_tool() {
+	tap_i=0
+	while [ $tap_i -lt 40 ] &&
+	    ! readlink "/proc/$1/exe" 2>/dev/null | grep -q 'isock-connect$'; do
+		sleep 0.05; tap_i=$((tap_i + 1))
+	done
+}
+
 # Checks of the last run: each want_* notes a problem; verdict NAME then
 # passes the case, or fails it with the problems, the exit status and both
 # streams (control characters shown as '?').

@@ -44,7 +44,7 @@ resolve_local(const struct target *t)
 
 	if (t->family != AF_UNIX && (!t->literal || strchr(t->host, '%')))
 		return;
-	if (target_resolve_by(t, NULL, NULL, &v, &n, &err) != 0)
+	if (target_resolve(t, &v, &n, &err) != 0)
 		return;
 	FUZZ_ASSERT(n == 1);
 	for (i = 0; i < n; i++) {

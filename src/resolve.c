@@ -1,0 +1,292 @@
+/*
+ * resolve.c: name look-ups that run beside the event loop, on glibc's
+ * getaddrinfo_a.
+ *
+ * Each look-up runs in glibc's helper threads; its end starts a thread
+ * (SIGEV_THREAD) that writes to an eventfd, which the loop polls.  A
+ * look-up glibc could not cancel may end after its resolver is gone, so
+ * the notification goes through a small shared object that counts the
+ * notifications still to come: the resolver closes the eventfd at once,
+ * a late notification writes nowhere, and the last of the two frees it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "resolve.h"
+
+/* A request handed to getaddrinfo_a, with what it points to. */
+struct request {
+	struct gaicb cb;
+	struct addrinfo hints;
+	char host[];
+};
+
+struct entry {
+	struct request *req;		/* NULL once ended or abandoned */
+	int rc;				/* EAI_INPROGRESS while it runs */
+	int sys_errno;
+	const struct target *t;
+	struct target_addr *addrs;
+	size_t n;
+};
+
+/* The wake-up of the loop, shared with the notification threads. */
+struct notifier {
+	pthread_mutex_t lock;
+	int fd;				/* the eventfd; -1 once closed */
+	unsigned pending;		/* notifications still to come */
+};
+
+struct resolve {
+	struct entry *v;
+	size_t n, cap;
+	struct notifier *nf;
+};
+
+/* Drop one notification still to come; free `nf` when it was the last. */
+static void
+notifier_put(struct notifier *nf)
+{
+	bool last;
+
+	pthread_mutex_lock(&nf->lock);
+	nf->pending--;
+	last = nf->fd < 0 && nf->pending == 0;
+	pthread_mutex_unlock(&nf->lock);
+	if (last) {
+		pthread_mutex_destroy(&nf->lock);
+		free(nf);
+	}
+}
+
+/* SIGEV_THREAD: a look-up ended; wake the loop, if it still listens. */
+static void
+notify(union sigval sv)
+{
+	struct notifier *nf = sv.sival_ptr;
+	uint64_t one = 1;
+	ssize_t rc;
+
+	pthread_mutex_lock(&nf->lock);
+	if (nf->fd >= 0) {
+		rc = write(nf->fd, &one, sizeof(one));
+		(void)rc;	/* a full counter still wakes the loop */
+	}
+	pthread_mutex_unlock(&nf->lock);
+	notifier_put(nf);
+}
+
+struct resolve *
+resolve_new(char **cause)
+{
+	struct resolve *rs = calloc(1, sizeof(*rs));
+
+	if (rs == NULL)
+		*cause = strdup("out of memory");
+	return rs;
+}
+
+/*
+ * The notifier, made with the first look-up: a run of addresses and paths
+ * alone costs no descriptor.  Returns 0, or an errno.
+ */
+static int
+notifier_get(struct resolve *rs)
+{
+	struct notifier *nf;
+
+	if (rs->nf != NULL)
+		return 0;
+	nf = calloc(1, sizeof(*nf));
+	if (nf == NULL)
+		return ENOMEM;
+	nf->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (nf->fd < 0) {
+		free(nf);
+		return errno;
+	}
+	pthread_mutex_init(&nf->lock, NULL);
+	rs->nf = nf;
+	return 0;
+}
+
+int
+resolve_fd(const struct resolve *rs)
+{
+	return rs->nf != NULL ? rs->nf->fd : -1;
+}
+
+/* Room for one more entry; false when out of memory. */
+static bool
+reserve(struct resolve *rs)
+{
+	struct entry *v;
+	size_t cap;
+
+	if (rs->n < rs->cap)
+		return true;
+	cap = rs->cap > 0 ? rs->cap * 2 : 16;
+	v = realloc(rs->v, cap * sizeof(*v));
+	if (v == NULL)
+		return false;
+	rs->v = v;
+	rs->cap = cap;
+	return true;
+}
+
+int
+resolve_start(struct resolve *rs, const struct target *t)
+{
+	struct gaicb *list[1];
+	struct sigevent sev;
+	struct request *req;
+	struct entry *e;
+	size_t len = strlen(t->host);
+	int id;
+
+	if (!reserve(rs))
+		return -1;
+	id = (int)rs->n++;
+	e = &rs->v[id];
+	memset(e, 0, sizeof(*e));
+	e->t = t;
+	if (!target_needs_lookup(t)) {
+		e->rc = target_resolve(t, &e->addrs, &e->n, &e->sys_errno);
+		return id;
+	}
+	if ((e->sys_errno = notifier_get(rs)) != 0) {
+		e->rc = EAI_SYSTEM;
+		return id;
+	}
+	req = calloc(1, sizeof(*req) + len + 1);
+	if (req == NULL) {
+		rs->n--;
+		return -1;
+	}
+	memcpy(req->host, t->host, len + 1);
+	target_hints(t, &req->hints);
+	req->cb.ar_name = req->host;
+	req->cb.ar_request = &req->hints;
+	list[0] = &req->cb;
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_THREAD;
+	sev.sigev_notify_function = notify;
+	sev.sigev_value.sival_ptr = rs->nf;
+	pthread_mutex_lock(&rs->nf->lock);
+	rs->nf->pending++;
+	pthread_mutex_unlock(&rs->nf->lock);
+	e->rc = getaddrinfo_a(GAI_NOWAIT, list, 1, &sev);
+	if (e->rc != 0) {
+		notifier_put(rs->nf);
+		if (e->rc == EAI_SYSTEM)
+			e->sys_errno = errno;
+		free(req);
+		return id;
+	}
+	e->req = req;
+	e->rc = EAI_INPROGRESS;
+	return id;
+}
+
+/* Take the outcome of `e` from its request, when it has ended. */
+static void
+take(struct entry *e)
+{
+	struct addrinfo *res;
+	int rc = gai_error(&e->req->cb);
+
+	if (rc == EAI_INPROGRESS)
+		return;
+	res = e->req->cb.ar_result;
+	free(e->req);
+	e->req = NULL;
+	if (rc == 0) {
+		rc = target_addrs_from(e->t, res, &e->addrs, &e->n,
+		    &e->sys_errno);
+		freeaddrinfo(res);
+	}
+	/* glibc's thread kept the errno of EAI_SYSTEM: it is unknown here. */
+	e->rc = rc;
+}
+
+void
+resolve_collect(struct resolve *rs)
+{
+	uint64_t count;
+	size_t i;
+
+	while (rs->nf != NULL && read(rs->nf->fd, &count, sizeof(count)) > 0)
+		;
+	for (i = 0; i < rs->n; i++)
+		if (rs->v[i].req != NULL)
+			take(&rs->v[i]);
+}
+
+int
+resolve_result(const struct resolve *rs, int id,
+    const struct target_addr **addrs, size_t *n, int *sys_errno)
+{
+	const struct entry *e = &rs->v[id];
+
+	*addrs = e->addrs;
+	*n = e->n;
+	*sys_errno = e->sys_errno;
+	return e->rc;
+}
+
+void
+resolve_cancel(struct resolve *rs, int id)
+{
+	struct entry *e = &rs->v[id];
+
+	if (e->req == NULL)
+		return;
+	/*
+	 * A request glibc has not started is taken back; one its thread is
+	 * in is left to it (its memory is the price of never waiting).
+	 */
+	if (gai_cancel(&e->req->cb) == EAI_CANCELED) {
+		notifier_put(rs->nf);	/* it will not notify */
+		free(e->req);
+	} else if (gai_error(&e->req->cb) != EAI_INPROGRESS) {
+		if (gai_error(&e->req->cb) == 0)
+			freeaddrinfo(e->req->cb.ar_result);
+		free(e->req);
+	}
+	e->req = NULL;
+	e->rc = EAI_CANCELED;
+}
+
+void
+resolve_free(struct resolve *rs)
+{
+	size_t i;
+
+	if (rs == NULL)
+		return;
+	for (i = 0; i < rs->n; i++) {
+		resolve_cancel(rs, (int)i);
+		free(rs->v[i].addrs);
+	}
+	free(rs->v);
+	if (rs->nf == NULL) {
+		free(rs);
+		return;
+	}
+	pthread_mutex_lock(&rs->nf->lock);
+	close(rs->nf->fd);
+	rs->nf->fd = -1;
+	rs->nf->pending++;	/* held by us until notifier_put below */
+	pthread_mutex_unlock(&rs->nf->lock);
+	notifier_put(rs->nf);
+	free(rs);
+}

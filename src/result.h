@@ -1,0 +1,98 @@
+/*
+ * result.h: what a run measured, and the one exit status it gives.
+ *
+ * An attempt is one address tried; a result is everything that happened to
+ * one target in one round (its look-up, its attempts, the signal that cut it
+ * short), with an explicit state; statistics sum the results of --count.
+ * The exit status of a result is worked out here and nowhere else: probe
+ * fills results, run and report only read them through result_exit_status().
+ */
+#ifndef ISOCK_RESULT_H
+#define ISOCK_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "isocket.h"
+#include "payload.h"
+#include "target.h"
+
+/* Where a result stands.  Only a finished result holds an outcome. */
+enum result_state {
+	RESULT_NOT_STARTED = 0,	/* nothing tried yet (the zeroed value) */
+	RESULT_RESOLVING,	/* its name look-up is in flight */
+	RESULT_CONNECTING,	/* attempts are in flight */
+	RESULT_FINISHED,	/* connected, or failed with a cause */
+	RESULT_INTERRUPTED	/* a signal ended it before an outcome */
+};
+
+/* One address tried. */
+struct result_attempt {
+	struct target_addr addr;
+	int error;		/* 0: connected (or association set) */
+	const char *step;	/* the call that failed: "socket", "bind", ... */
+	bool deadline;		/* the error is our deadline, not the kernel's */
+	bool probed;		/* --probe: a datagram was sent */
+	char answer[PAYLOAD_TEXT_MAX]; /* --probe: what answered, or "" */
+	struct isocket_icmp icmp; /* the ICMP error that ended it, if any */
+	double ms;		/* time spent on this address */
+};
+
+struct result {
+	enum result_state state;
+	int eai;		/* non-zero: resolution failed with this code */
+	int eai_errno;		/* the errno of EAI_SYSTEM (0: none was left) */
+	struct result_attempt *attempts; /* in the order tried */
+	size_t nattempts;
+	int signal;		/* non-zero: stopped by this signal */
+	int diag_status;	/* non-zero: the exit status the diagnosis
+				   found for the last attempt (a blackhole's
+				   EINVAL is unreachable, 4) */
+	double resolve_ms;	/* time spent resolving */
+	double ms;		/* time of the whole target, from its start */
+	unsigned tries;		/* --wait: attempts at the target in all */
+	double waited_ms;	/* --wait: from the run's start to the outcome */
+};
+
+/* The attempt that connected, or NULL (never for an unfinished result). */
+const struct result_attempt *result_connected(const struct result *r);
+
+/* The last attempt made, or NULL when none was. */
+const struct result_attempt *result_last(const struct result *r);
+
+/*
+ * The exit status the contract gives one result: 0 only when an attempt
+ * connected; 128+N when signal N ended it first; the diagnosis's status
+ * when it found one; else the class of the resolver's code or of the last
+ * attempt's errno.  A result that never finished, a resolver failure that
+ * left no errno and an errno of no class are never 0.
+ */
+int result_exit_status(const struct result *r);
+
+/* Room for `n` attempts in `r` (none made yet); -1 when out of memory. */
+int result_reserve(struct result *r, size_t n);
+
+/* Free the attempts of `r` and make it a result not started. */
+void result_free(struct result *r);
+
+/* Statistics of --count for one target. */
+struct result_stats {
+	unsigned long sent, connected;
+	double min, max, sum, sumsq;	/* over the connected probes, in ms */
+	int last_failure;		/* exit status of the last failure, 0 */
+};
+
+/*
+ * Count `r` in `s`: a result a signal cut short (or never started) is
+ * neither sent nor lost; a failure keeps its result_exit_status().
+ */
+void result_stats_add(struct result_stats *s, const struct result *r);
+
+/* The exit status of a --count target: 0 when every probe connected. */
+int result_stats_status(const struct result_stats *s);
+
+/* Average and mean deviation (as ping's mdev) of the connected probes. */
+double result_stats_avg(const struct result_stats *s);
+double result_stats_mdev(const struct result_stats *s);
+
+#endif /* ISOCK_RESULT_H */

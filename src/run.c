@@ -1,0 +1,300 @@
+/*
+ * run.c: the run's policy: once, --wait or --count over the targets, the
+ * results printed in input order as they become final, the diagnosis of
+ * each failure on its own budget, the exit status of the whole run.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "diagnose.h"
+#include "exitcode.h"
+#include "explain.h"
+#include "probe.h"
+#include "report.h"
+#include "run.h"
+#include "trace.h"
+
+/*
+ * The diagnosis runs after its attempt ended, on a budget of its own: it
+ * never shortens the connect, so -q and the full report measure alike.
+ */
+#define DIAG_BUDGET_MS 250
+
+/* What the run knows while results arrive, to print them in input order. */
+struct run {
+	const struct options *o;
+	const struct probe_opts *po;
+	struct report_opts ro;
+	struct result *results;
+	struct diag_facts **facts;	/* per target, NULL: none */
+	int *codes;			/* exit status per target */
+	bool *ready;
+	size_t next;			/* the next to print */
+	unsigned long seq;		/* --count probe number, or 0 */
+	struct result_stats *stats;	/* --count */
+	struct timespec start;		/* when the run began */
+};
+
+/* The facts of a failed attempt and the exit status they give. */
+static void
+diagnose_target(struct run *run, size_t i)
+{
+	const struct options *o = run->o;
+	const struct target *t = &o->targets.v[i];
+	struct result *r = &run->results[i];
+	const struct result_attempt *a = result_last(r);
+	struct diag_query q;
+	struct diag_facts *f;
+	struct timespec t0, t1;
+	int nf;
+
+	run->codes[i] = result_exit_status(r);
+	if (run->codes[i] == 0 || a == NULL || r->signal != 0 ||
+	    r->state != RESULT_FINISHED)
+		return;
+	/* Quiet runs look only where the facts change the exit status. */
+	if (o->quiet && a->error != EINVAL)
+		return;
+	f = malloc(sizeof(*f));
+	if (f == NULL)
+		return;
+	memset(&q, 0, sizeof(q));
+	q.dst = (const struct sockaddr *)&a->addr.ss;
+	q.dstlen = a->addr.len;
+	q.family = q.dst->sa_family;
+	q.type = t->type;
+	q.protocol = t->protocol;
+	q.src = o->has_source ? (const struct sockaddr *)&o->source : NULL;
+	q.srclen = o->has_source ? o->source_len : 0;
+	q.error = a->error;
+	q.broadcast = o->broadcast;
+	q.budget_ms = DIAG_BUDGET_MS;
+	t0 = clock_now();
+	nf = diagnose_run(&q, f);
+	t1 = clock_now();
+	if (run->po->trace != NULL) {
+		char line[96];
+
+		snprintf(line, sizeof(line), "diagnosis: %d fact%s in %.3f ms "
+		    "(budget %d ms, after the attempt ended)", nf,
+		    nf == 1 ? "" : "s", clock_ms_between(&t0, &t1),
+		    DIAG_BUDGET_MS);
+		run->po->trace(run->po->trace_arg,
+		    clock_ms_between(&run->start, &t1), line);
+	}
+	r->diag_status = diagnose_exit_class(f, a->error);
+	run->codes[i] = result_exit_status(r);
+	run->facts[i] = f;
+}
+
+/*
+ * --trace: after a failed TCP connect to an IP address, where the SYN dies
+ * (on a deadline of its own, -w again).
+ */
+static void
+trace_target(const struct run *run, size_t i)
+{
+	const struct target *t = &run->o->targets.v[i];
+	const struct result *r = &run->results[i];
+	const struct result_attempt *a = result_last(r);
+	struct trace_query q;
+
+	if (run->codes[i] == 0 || run->codes[i] >= ISOCK_EXIT_SIGNAL ||
+	    *run->po->stop != 0 || a == NULL || t->type != SOCK_STREAM ||
+	    t->protocol != 0)
+		return;
+	if (a->addr.ss.ss_family != AF_INET && a->addr.ss.ss_family != AF_INET6)
+		return;
+	q = (struct trace_query){ .dst = (const struct sockaddr *)&a->addr.ss,
+	    .dstlen = a->addr.len, .deadline_ms = run->o->timeout_ms,
+	    .nft = true, .stop = run->po->stop };
+	trace_report(&q, t->host, run->o->json, stdout, stderr);
+}
+
+/* Print every result that is ready and whose turn has come. */
+static void
+flush_ready(struct run *run)
+{
+	size_t n = run->o->targets.n;
+
+	while (run->next < n && run->ready[run->next]) {
+		size_t i = run->next++;
+
+		report_result(&run->o->targets.v[i], &run->results[i],
+		    run->facts[i], run->seq, &run->ro);
+		if (run->o->trace && !run->o->quiet && run->seq == 0)
+			trace_target(run, i);
+		/* Each result whole, in order across stdout and stderr. */
+		fflush(stdout);
+		fflush(stderr);
+		if (run->stats != NULL)
+			result_stats_add(&run->stats[i], &run->results[i]);
+		result_free(&run->results[i]);
+		free(run->facts[i]);
+		run->facts[i] = NULL;
+	}
+}
+
+/* probe's callback: target `i` has its result. */
+static void
+on_done(void *arg, size_t i)
+{
+	struct run *run = arg;
+
+	diagnose_target(run, i);
+	run->ready[i] = true;
+	flush_ready(run);
+}
+
+/* --wait's callback: the progress line, on a terminal only. */
+static void
+on_retry(void *arg, size_t i, unsigned tries)
+{
+	struct run *run = arg;
+	const struct result_attempt *a = result_last(&run->results[i]);
+	const struct explain_entry *e;
+	struct timespec now;
+
+	if (run->o->quiet || !isatty(STDERR_FILENO))
+		return;
+	now = clock_now();
+	e = a != NULL ? explain_lookup_errno(a->error) :
+	    explain_lookup_eai(run->results[i].eai);
+	report_progress(stderr, clock_ms_between(&run->start, &now), tries,
+	    e != NULL ? e->name : "?", false);
+}
+
+/* How far an interrupted run got: targets finished, or probes of --count. */
+static size_t
+interrupted_done(const struct run *run, size_t n)
+{
+	size_t i, done = 0;
+
+	for (i = 0; i < n; i++)
+		if (run->stats != NULL)
+			done += run->stats[i].sent;
+		else if (run->codes[i] < ISOCK_EXIT_SIGNAL)
+			done++;
+	return done;
+}
+
+/* The run of the targets of `o` with the probe options `po`. */
+static int
+run_loop(const struct options *o, struct probe_opts *po)
+{
+	size_t n = o->targets.n, i;
+	struct timespec start = clock_now(), end;
+	struct run run;
+	int status = 0, sig = 0;
+	bool one_ok = false;
+
+	memset(&run, 0, sizeof(run));
+	run.o = o;
+	run.start = start;
+	run.po = po;
+	run.ro = (struct report_opts){ .out = stdout, .err = stderr,
+	    .quiet = o->quiet, .json = o->json, .timeout_ms = o->timeout_ms };
+	run.results = calloc(n, sizeof(*run.results));
+	run.facts = calloc(n, sizeof(*run.facts));
+	run.codes = calloc(n, sizeof(*run.codes));
+	run.ready = calloc(n, sizeof(*run.ready));
+	if (o->count > 0)
+		run.stats = calloc(n, sizeof(*run.stats));
+	if (n > 1)
+		run.ro.seen = calloc(REPORT_SEEN_MAX, 1);
+	if (run.results == NULL || run.facts == NULL || run.codes == NULL ||
+	    run.ready == NULL || (o->count > 0 && run.stats == NULL)) {
+		fprintf(stderr, "isock-connect: out of memory for %zu targets\n",
+		    n);
+		status = ISOCK_EXIT_RESOURCES;
+		goto out;
+	}
+	po->epoch = start;	/* -v counts from the start of the run */
+	po->done = on_done;
+	po->done_arg = &run;
+	po->retry = on_retry;
+	po->retry_arg = &run;
+	if (o->wait_ms > 0) {
+		probe_run(o->targets.v, n, po, run.results);
+		if (!o->quiet && isatty(STDERR_FILENO))
+			report_progress(stderr, 0, 0, "", true);
+	} else if (o->count > 0) {
+		for (run.seq = 1; run.seq <= o->count; run.seq++) {
+			memset(run.ready, 0, n * sizeof(*run.ready));
+			run.next = 0;
+			probe_run(o->targets.v, n, po, run.results);
+			if (*po->stop != 0 || run.seq == o->count ||
+			    !probe_sleep(po, o->interval_ms))
+				break;
+		}
+		for (i = 0; i < n; i++) {
+			report_stats(&o->targets.v[i], &run.stats[i], &run.ro);
+			run.codes[i] = result_stats_status(&run.stats[i]);
+		}
+	} else
+		probe_run(o->targets.v, n, po, run.results);
+	sig = *po->stop;
+	status = 0;
+	for (i = 0; i < n; i++)
+		if (run.codes[i] == 0)
+			one_ok = true;
+		else if (status == 0)
+			status = run.codes[i];
+	if (o->any && one_ok)
+		status = 0;
+	if (sig != 0)
+		status = ISOCK_EXIT_SIGNAL + sig;
+	end = clock_now();
+	if (n > 1 || o->json)
+		report_summary(run.codes, n, status, sig,
+		    clock_ms_between(&start, &end), &run.ro);
+	if (sig != 0)
+		report_interrupted(sig, clock_ms_between(&start, &end),
+		    interrupted_done(&run, n), o->count > 0 ? n * o->count : n,
+		    o->count > 0, &run.ro);
+out:
+	if (run.results != NULL)
+		for (i = 0; i < n; i++)
+			result_free(&run.results[i]);
+	if (run.facts != NULL)
+		for (i = 0; i < n; i++)
+			free(run.facts[i]);
+	free(run.results);
+	free(run.facts);
+	free(run.codes);
+	free(run.ready);
+	free(run.stats);
+	free(run.ro.seen);
+	return status;
+}
+
+int
+run_targets(const struct options *o, volatile sig_atomic_t *stop)
+{
+	struct probe_opts po;
+
+	memset(&po, 0, sizeof(po));
+	po.timeout_ms = o->timeout_ms;
+	po.parallel = o->parallel;
+	po.source = o->has_source ? &o->source : NULL;
+	po.source_len = o->has_source ? o->source_len : 0;
+	po.source_port = o->source_port;
+	po.broadcast = o->broadcast;
+	po.probe = o->probe;
+	po.stop = stop;
+	po.wait_ms = o->wait_ms;
+	/* -i with --wait: the longest pause between tries. */
+	if (o->wait_ms > 0 && o->interval_given)
+		po.retry_cap_ms = o->interval_ms > 0 ? o->interval_ms : 1;
+	if (o->verbose > 0 && !o->quiet) {
+		po.trace = report_trace;
+		po.trace_arg = stderr;
+	}
+	return run_loop(o, &po);
+}

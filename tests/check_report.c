@@ -1,0 +1,249 @@
+/*
+ * check_report.c: the report of fabricated results, text and JSON: a result
+ * with no attempt (a --wait run interrupted before its turn), interrupted,
+ * resolver failures, raced attempts and the blackhole override.  The report
+ * never crashes on a result that has no attempt and never calls a target
+ * connected that did not connect.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exitcode.h"
+#include "fake_result.h"
+#include "report.h"
+#include "result.h"
+
+/* What report_result wrote to its two streams. */
+struct out {
+	char *out, *err;
+	size_t outlen, errlen;
+};
+
+static struct target target;
+
+static void
+setup(void)
+{
+	char *cause = NULL;
+
+	ck_assert_int_eq(target_make(&target, "127.0.0.1", "80", AF_UNSPEC,
+	    SOCK_STREAM, &cause), 0);
+}
+
+static void
+teardown(void)
+{
+	target_free(&target);
+}
+
+/* Report `r` on `t` in text (json false) or JSON into `out`. */
+static void
+report(const struct target *t, const struct result *r, bool json,
+    struct out *out)
+{
+	struct report_opts o;
+	FILE *fo, *fe;
+
+	memset(out, 0, sizeof(*out));
+	fo = open_memstream(&out->out, &out->outlen);
+	fe = open_memstream(&out->err, &out->errlen);
+	ck_assert_ptr_nonnull(fo);
+	ck_assert_ptr_nonnull(fe);
+	memset(&o, 0, sizeof(o));
+	o.out = fo;
+	o.err = fe;
+	o.json = json;
+	o.timeout_ms = 5000;
+	report_result(t, r, NULL, 0, &o);
+	fclose(fo);
+	fclose(fe);
+}
+
+static void
+out_free(struct out *out)
+{
+	free(out->out);
+	free(out->err);
+}
+
+/*
+ * A result with no attempt and no signal (the second target of an
+ * interrupted --wait): text and JSON, neither a crash nor "connected".
+ */
+START_TEST(test_no_attempt)
+{
+	struct result r;
+	struct out out;
+
+	memset(&r, 0, sizeof(r));
+	report(&target, &r, _i == 1, &out);
+	if (_i == 0) {
+		ck_assert_uint_eq(out.outlen, 0);
+		ck_assert_ptr_nonnull(strstr(out.err, "not tried"));
+	} else {
+		ck_assert_ptr_null(strstr(out.out, "\"connected\""));
+		ck_assert_ptr_nonnull(strstr(out.out, "\"not tried\""));
+		ck_assert_ptr_null(strstr(out.out, "\"exit_code\":0"));
+	}
+	out_free(&out);
+}
+END_TEST
+
+START_TEST(test_interrupted)
+{
+	struct result r;
+	struct out out;
+
+	memset(&r, 0, sizeof(r));
+	r.state = RESULT_INTERRUPTED;
+	r.signal = SIGINT;
+	report(&target, &r, _i == 1, &out);
+	if (_i == 0)
+		ck_assert_ptr_nonnull(strstr(out.err, "interrupted by INT"));
+	else {
+		ck_assert_ptr_nonnull(strstr(out.out,
+		    "\"outcome\":\"interrupted\""));
+		ck_assert_ptr_nonnull(strstr(out.out, "\"exit_code\":130"));
+	}
+	out_free(&out);
+}
+END_TEST
+
+/* EAI_SYSTEM without an errno: neither "Success" nor "connected". */
+START_TEST(test_eai_system_no_errno)
+{
+	struct target t;
+	struct result r;
+	struct out out;
+	char *cause = NULL;
+
+	ck_assert_int_eq(target_make(&t, "n1.example", "80", AF_UNSPEC,
+	    SOCK_STREAM, &cause), 0);
+	memset(&r, 0, sizeof(r));
+	r.state = RESULT_FINISHED;
+	r.eai = EAI_SYSTEM;
+	report(&t, &r, _i == 1, &out);
+	if (_i == 0) {
+		ck_assert_uint_eq(out.outlen, 0);
+		ck_assert_ptr_null(strstr(out.err, "Success"));
+		ck_assert_ptr_nonnull(strstr(out.err, "EAI_SYSTEM"));
+	} else {
+		ck_assert_ptr_null(strstr(out.out, "\"exit_code\":0"));
+		ck_assert_ptr_null(strstr(out.out, "\"outcome\":\"connected\""));
+	}
+	out_free(&out);
+	target_free(&t);
+}
+END_TEST
+
+/* ::1 refused, then 127.0.0.1 connected: the success names the refusal. */
+START_TEST(test_raced)
+{
+	struct result_attempt a[2];
+	struct target t;
+	struct result r;
+	struct out out;
+	char *cause = NULL;
+
+	ck_assert_int_eq(target_make(&t, "localhost", "80", AF_UNSPEC,
+	    SOCK_STREAM, &cause), 0);
+	fake_attempt(&a[0], AF_INET6, ECONNREFUSED, 0.25);
+	fake_attempt(&a[1], AF_INET, 0, 0.25);
+	memset(&r, 0, sizeof(r));
+	r.state = RESULT_FINISHED;
+	r.attempts = a;
+	r.nattempts = 2;
+	r.ms = 0.75;
+	report(&t, &r, false, &out);
+	ck_assert_str_eq(out.out, "isock-connect: connected to localhost "
+	    "(127.0.0.1) port 80 (tcp) in 0.750 ms; ::1 refused first\n");
+	ck_assert_uint_eq(out.errlen, 0);
+	out_free(&out);
+	target_free(&t);
+}
+END_TEST
+
+/* --wait: the time waited and the attempts made, in text and JSON. */
+START_TEST(test_waited)
+{
+	struct result_attempt a;
+	struct result r;
+	struct out out;
+
+	fake_attempt(&a, AF_INET, 0, 0.25);
+	memset(&r, 0, sizeof(r));
+	r.state = RESULT_FINISHED;
+	r.attempts = &a;
+	r.nattempts = 1;
+	r.ms = 0.25;
+	r.tries = 7;
+	r.waited_ms = 3090;
+	report(&target, &r, _i == 1, &out);
+	if (_i == 0)
+		ck_assert_ptr_nonnull(strstr(out.out,
+		    "; up after 3.09 s, 7 attempts\n"));
+	else
+		ck_assert_ptr_nonnull(strstr(out.out,
+		    "\"tries\":7,\"waited_ms\":3090.000,"));
+	out_free(&out);
+}
+END_TEST
+
+/* The blackhole override holds in the result and in its last attempt. */
+START_TEST(test_blackhole_json)
+{
+	struct result_attempt a;
+	struct result r;
+	struct out out;
+
+	fake_attempt(&a, AF_INET, EINVAL, 0.25);
+	memset(&r, 0, sizeof(r));
+	r.state = RESULT_FINISHED;
+	r.attempts = &a;
+	r.nattempts = 1;
+	r.diag_status = ISOCK_EXIT_UNREACHABLE;
+	report(&target, &r, true, &out);
+	ck_assert_ptr_nonnull(strstr(out.out, "\"exit_code\":4"));
+	ck_assert_ptr_null(strstr(out.out, "socket state"));
+	ck_assert_ptr_nonnull(strstr(out.out,
+	    "\"attempts\":[{\"address\":\"127.0.0.1\",\"outcome\":"
+	    "\"unreachable\""));
+	out_free(&out);
+}
+END_TEST
+
+static Suite *
+report_suite(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc = tcase_create("result");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, test_no_attempt, 0, 2);
+	tcase_add_loop_test(tc, test_interrupted, 0, 2);
+	tcase_add_loop_test(tc, test_eai_system_no_errno, 0, 2);
+	tcase_add_test(tc, test_raced);
+	tcase_add_loop_test(tc, test_waited, 0, 2);
+	tcase_add_test(tc, test_blackhole_json);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(report_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}

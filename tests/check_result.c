@@ -1,0 +1,245 @@
+/*
+ * check_result.c: the one exit status of a result, fed fabricated results:
+ * no attempt, interrupted, resolver failures, raced attempts, the
+ * diagnosis's override, and the statistics of --count built on them.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <netdb.h>
+#include <signal.h>
+#include <string.h>
+
+#include "exitcode.h"
+#include "fake_result.h"
+#include "result.h"
+
+static void
+finished(struct result *r, struct result_attempt *a, size_t n)
+{
+	memset(r, 0, sizeof(*r));
+	r->state = RESULT_FINISHED;
+	r->attempts = a;
+	r->nattempts = n;
+}
+
+START_TEST(test_not_started)
+{
+	struct result r;
+
+	memset(&r, 0, sizeof(r));
+	ck_assert_ptr_null(result_connected(&r));
+	ck_assert_ptr_null(result_last(&r));
+	ck_assert_int_ne(result_exit_status(&r), ISOCK_EXIT_CONNECTED);
+}
+END_TEST
+
+/* A state that is not finished holds no outcome, whatever its attempts. */
+START_TEST(test_unfinished_states)
+{
+	static const enum result_state states[] = {
+		RESULT_NOT_STARTED, RESULT_RESOLVING, RESULT_CONNECTING,
+	};
+	struct result_attempt a;
+	struct result r;
+
+	fake_attempt(&a, AF_INET, 0, 1.5);
+	finished(&r, &a, 1);
+	r.state = states[_i];
+	ck_assert_ptr_null(result_connected(&r));
+	ck_assert_int_ne(result_exit_status(&r), ISOCK_EXIT_CONNECTED);
+}
+END_TEST
+
+START_TEST(test_interrupted_no_attempt)
+{
+	struct result r;
+
+	memset(&r, 0, sizeof(r));
+	r.state = RESULT_INTERRUPTED;
+	r.signal = SIGINT;
+	ck_assert_int_eq(result_exit_status(&r), ISOCK_EXIT_SIGNAL + SIGINT);
+}
+END_TEST
+
+START_TEST(test_interrupted_in_flight)
+{
+	struct result_attempt a;
+	struct result r;
+
+	fake_attempt(&a, AF_INET, EINTR, 1.5);
+	finished(&r, &a, 1);
+	r.state = RESULT_INTERRUPTED;
+	r.signal = SIGTERM;
+	ck_assert_int_eq(result_exit_status(&r), ISOCK_EXIT_SIGNAL + SIGTERM);
+}
+END_TEST
+
+/*
+ * glibc's look-up thread can fail with EAI_SYSTEM and leave the caller's
+ * errno 0: that is a failure, never "connected".
+ */
+START_TEST(test_eai_system_no_errno)
+{
+	struct result r;
+
+	finished(&r, NULL, 0);
+	r.eai = EAI_SYSTEM;
+	r.eai_errno = 0;
+	ck_assert_ptr_null(result_connected(&r));
+	ck_assert_int_eq(result_exit_status(&r), ISOCK_EXIT_OTHER);
+}
+END_TEST
+
+START_TEST(test_eai_system_emfile)
+{
+	struct result r;
+
+	finished(&r, NULL, 0);
+	r.eai = EAI_SYSTEM;
+	r.eai_errno = EMFILE;
+	ck_assert_int_eq(result_exit_status(&r), ISOCK_EXIT_RESOURCES);
+}
+END_TEST
+
+START_TEST(test_resolve_codes)
+{
+	struct result r;
+
+	finished(&r, NULL, 0);
+	r.eai = EAI_NONAME;
+	ck_assert_int_eq(result_exit_status(&r), ISOCK_EXIT_NOTFOUND);
+}
+END_TEST
+
+START_TEST(test_no_attempt_before_deadline)
+{
+	struct result r;
+
+	finished(&r, NULL, 0);
+	ck_assert_int_eq(result_exit_status(&r), ISOCK_EXIT_TIMEDOUT);
+}
+END_TEST
+
+/* ::1 refused, then 127.0.0.1 connected: the target connected. */
+START_TEST(test_raced_win)
+{
+	struct result_attempt a[2];
+	struct result r;
+
+	fake_attempt(&a[0], AF_INET6, ECONNREFUSED, 1.5);
+	fake_attempt(&a[1], AF_INET, 0, 1.5);
+	finished(&r, a, 2);
+	ck_assert_ptr_eq(result_connected(&r), &a[1]);
+	ck_assert_int_eq(result_exit_status(&r), ISOCK_EXIT_CONNECTED);
+}
+END_TEST
+
+/* Both failed: the last attempt's class. */
+START_TEST(test_raced_loss)
+{
+	struct result_attempt a[2];
+	struct result r;
+
+	fake_attempt(&a[0], AF_INET6, ECONNREFUSED, 1.5);
+	fake_attempt(&a[1], AF_INET, ETIMEDOUT, 1.5);
+	finished(&r, a, 2);
+	ck_assert_ptr_null(result_connected(&r));
+	ck_assert_int_eq(result_exit_status(&r), ISOCK_EXIT_TIMEDOUT);
+}
+END_TEST
+
+/* EINVAL alone is socket state; the diagnosis's blackhole says 4. */
+START_TEST(test_blackhole_override)
+{
+	struct result_attempt a;
+	struct result r;
+
+	fake_attempt(&a, AF_INET, EINVAL, 1.5);
+	finished(&r, &a, 1);
+	ck_assert_int_eq(result_exit_status(&r), ISOCK_EXIT_STATE);
+	r.diag_status = ISOCK_EXIT_UNREACHABLE;
+	ck_assert_int_eq(result_exit_status(&r), ISOCK_EXIT_UNREACHABLE);
+}
+END_TEST
+
+/* --count over a blackhole gives what a single run gives: 4, not 9. */
+START_TEST(test_stats_blackhole)
+{
+	struct result_attempt a;
+	struct result_stats s;
+	struct result r;
+
+	memset(&s, 0, sizeof(s));
+	fake_attempt(&a, AF_INET, EINVAL, 1.5);
+	finished(&r, &a, 1);
+	r.diag_status = ISOCK_EXIT_UNREACHABLE;
+	result_stats_add(&s, &r);
+	result_stats_add(&s, &r);
+	ck_assert_uint_eq(s.sent, 2);
+	ck_assert_uint_eq(s.connected, 0);
+	ck_assert_int_eq(result_stats_status(&s), result_exit_status(&r));
+}
+END_TEST
+
+START_TEST(test_stats_interrupted)
+{
+	struct result_attempt a;
+	struct result_stats s;
+	struct result r;
+
+	memset(&s, 0, sizeof(s));
+	fake_attempt(&a, AF_INET, 0, 1.5);
+	finished(&r, &a, 1);
+	result_stats_add(&s, &r);
+	memset(&r, 0, sizeof(r));
+	r.state = RESULT_INTERRUPTED;
+	r.signal = SIGINT;
+	result_stats_add(&s, &r);
+	memset(&r, 0, sizeof(r));
+	result_stats_add(&s, &r);
+	ck_assert_uint_eq(s.sent, 1);
+	ck_assert_uint_eq(s.connected, 1);
+	ck_assert_int_eq(result_stats_status(&s), ISOCK_EXIT_CONNECTED);
+	ck_assert(result_stats_avg(&s) == 1.5);
+}
+END_TEST
+
+static Suite *
+result_suite(void)
+{
+	Suite *s = suite_create("result");
+	TCase *tc = tcase_create("status");
+
+	tcase_add_test(tc, test_not_started);
+	tcase_add_loop_test(tc, test_unfinished_states, 0, 3);
+	tcase_add_test(tc, test_interrupted_no_attempt);
+	tcase_add_test(tc, test_interrupted_in_flight);
+	tcase_add_test(tc, test_eai_system_no_errno);
+	tcase_add_test(tc, test_eai_system_emfile);
+	tcase_add_test(tc, test_resolve_codes);
+	tcase_add_test(tc, test_no_attempt_before_deadline);
+	tcase_add_test(tc, test_raced_win);
+	tcase_add_test(tc, test_raced_loss);
+	tcase_add_test(tc, test_blackhole_override);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("stats");
+	tcase_add_test(tc, test_stats_blackhole);
+	tcase_add_test(tc, test_stats_interrupted);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(result_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
