@@ -70,33 +70,8 @@ plan 19
 # found SENTENCE: the last run's stderr has "  Found: SENTENCE".
 found() { want_err_fixed "  Found: $1"; }
 
-# Whether the binary reads netlink facts: a build without libmnl says, on
-# a refusal, that it reads none.  The build's own binary must when
-# configure found libmnl.
-nonl="this build reads no netlink facts (built without libmnl): routes, neighbours and listeners were not looked up"
-netlink=yes
-run ip netns exec "$ns" "$ISOCK" -w 2 127.0.0.1 9
-if printf '%s\n' "$err" | grep -Fq -- "$nonl"; then
-	if [ "$ISOCK" = "${BUILD_ISOCK:-}" ] && [ "${BUILD_LIBMNL:-}" = yes ]; then
-		echo "Bail out! built with libmnl, yet: $err"
-		exit 99
-	fi
-	netlink=no
-fi
-
-# found_nl PATTERN: a fact read over netlink: stderr matches the extended
-# regular expression "  Found: PATTERN"; from a binary that reads no
-# netlink facts, it has the sentence that says so and no such fact.
-found_nl() {
-	if [ "$netlink" = yes ]; then
-		want_err "  Found: $1"
-	else
-		want_err_fixed "  Found: $nonl"
-		want_not_err "  Found: $1"
-	fi
-}
-# ere TEXT: TEXT as an extended regular expression that matches it alone.
-ere() { printf '%s\n' "$1" | sed 's/[][\\.*^$+?(){}|]/\\&/g'; }
+# Whether the binary reads netlink facts (tap.sh).
+netlink_probe ip netns exec "$ns" "$ISOCK" -w 2 127.0.0.1 9
 
 # ---- routes ----------------------------------------------------------------
 
