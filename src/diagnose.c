@@ -5,7 +5,9 @@
  * The look-ups themselves are route.c (rtnetlink), sockdiag.c (sock_diag
  * and the protocol files) and unixpath.c (the path walk); they share one
  * netlink context, so a diagnosis opens at most one socket per netlink bus
- * and every request waits only for what remains of the budget.
+ * and every request waits only for what remains of the budget.  Built
+ * without libmnl, nl_none.c stands in for the netlink look-ups and the
+ * diagnosis gets DIAG_NONETLINK when one of them was due.
  */
 #include "config.h"
 
@@ -141,7 +143,7 @@ diag_ip(struct diag_ctx *c)
 		f->have |= route_ipv6(&c->nl, &f->ipv6);
 	if (q->type == SOCK_SEQPACKET &&
 	    DIAG_ERR_IN(err, ESOCKTNOSUPPORT, EPROTONOSUPPORT))
-		f->have |= sockdiag_sctp(&f->sctp);
+		f->have |= procfacts_sctp(&f->sctp);
 }
 
 /* The Unix path facts: the walk, then the socket bound at its end. */
@@ -203,6 +205,8 @@ diagnose_run(const struct diag_query *q, struct diag_facts *f)
 	} else {
 		diag_ip(&c);
 	}
+	if (c.nl.unread)
+		f->have |= DIAG_NONETLINK;
 	nl_close(&c.nl);
 	return diag_popcount(f->have);
 }

@@ -35,7 +35,9 @@ enum diag_fact {
 	DIAG_IPV6 = 1u << 7,		/* ipv6: disabled, addresses, default */
 	DIAG_SCTP = 1u << 8,		/* sctp: module and /proc/net/sctp */
 	DIAG_PATH = 1u << 9,		/* path: what the Unix path walk found */
-	DIAG_UNIXPEER = 1u << 10	/* unixpeer: the socket bound at the path */
+	DIAG_UNIXPEER = 1u << 10,	/* unixpeer: the socket bound at the path */
+	DIAG_NONETLINK = 1u << 11	/* a look-up needed netlink and this
+					   build reads none (no libmnl) */
 };
 
 /* An IPv4 or IPv6 address. */

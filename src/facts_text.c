@@ -409,6 +409,10 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 		facts_text_path(f, lines, &n, max);
 	if (f->have & DIAG_UNIXPEER)
 		facts_text_unixpeer(f, lines, &n, max);
+	if (f->have & DIAG_NONETLINK)
+		facts_line(lines, &n, max, "this build reads no netlink facts "
+		    "(built without libmnl): routes, neighbours and listeners "
+		    "were not looked up");
 	return n;
 }
 

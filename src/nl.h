@@ -8,6 +8,12 @@
  * cannot be trusted whole -- an interrupted dump (NLM_F_DUMP_INTR), a
  * truncated datagram (MSG_TRUNC), a malformed message or attribute, a
  * deadline reached -- is NL_FAIL: the caller says nothing from it.
+ *
+ * Built without libmnl (configure --without-libmnl, make static), only the
+ * context below is there: src/nl_none.c stands in for the look-ups of
+ * route.h and sockdiag.h, reads what /proc alone says and marks the
+ * context `unread`, so that the diagnosis says it read no netlink facts
+ * instead of leaving the reader to think there were none.
  */
 #ifndef ISOCK_NL_H
 #define ISOCK_NL_H
@@ -15,6 +21,34 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
+
+/* The buses a diagnosis talks to. */
+enum nl_bus {
+	NL_ROUTE,		/* NETLINK_ROUTE */
+	NL_SOCK_DIAG,		/* NETLINK_SOCK_DIAG */
+	NL_NBUS
+};
+
+struct mnl_socket;
+
+/* The netlink state of one diagnosis. */
+struct nl_ctx {
+	struct mnl_socket *sock[NL_NBUS];	/* NULL until first used */
+	bool strict[NL_NBUS];	/* NETLINK_GET_STRICT_CHK is on */
+	unsigned seq;
+	struct timespec deadline;
+	bool enabled;		/* false: no budget, no netlink at all */
+	bool unread;		/* a look-up needed netlink and this build
+				   has none (built without libmnl) */
+};
+
+/* Start `nl` with `budget_ms` for all its requests (<= 0: none). */
+void nl_init(struct nl_ctx *nl, long budget_ms);
+
+/* Close the sockets `nl` opened. */
+void nl_close(struct nl_ctx *nl);
+
+#ifdef HAVE_LIBMNL
 #include <libmnl/libmnl.h>
 
 /* Room for one request (header, family header, a few attributes). */
@@ -29,34 +63,12 @@ union nl_req {
 /* nl_talk's answer when nothing may be said from the reply. */
 #define NL_FAIL (-1)
 
-/* The buses a diagnosis talks to. */
-enum nl_bus {
-	NL_ROUTE,		/* NETLINK_ROUTE */
-	NL_SOCK_DIAG,		/* NETLINK_SOCK_DIAG */
-	NL_NBUS
-};
-
-/* The netlink state of one diagnosis. */
-struct nl_ctx {
-	struct mnl_socket *sock[NL_NBUS];	/* NULL until first used */
-	bool strict[NL_NBUS];	/* NETLINK_GET_STRICT_CHK is on */
-	unsigned seq;
-	struct timespec deadline;
-	bool enabled;		/* false: no budget, no netlink at all */
-};
-
 /*
  * Start a request of `type` with `flags` in `req`: its nlmsghdr and a
  * zeroed family header of `hdrlen` bytes, which is returned.
  */
 void *nl_put(union nl_req *req, unsigned short type, unsigned short flags,
     size_t hdrlen);
-
-/* Start `nl` with `budget_ms` for all its requests (<= 0: none). */
-void nl_init(struct nl_ctx *nl, long budget_ms);
-
-/* Close the sockets `nl` opened. */
-void nl_close(struct nl_ctx *nl);
 
 /* Milliseconds left of the budget (0 when none is left or there was none). */
 int nl_left_ms(const struct nl_ctx *nl);
@@ -94,5 +106,6 @@ int nl_parse(const struct nlmsghdr *nlh, size_t hdrlen,
  * Returns mnl_cb_run's result.
  */
 int nl_feed(const void *buf, size_t len, mnl_cb_t cb, void *arg);
+#endif /* HAVE_LIBMNL */
 
 #endif /* ISOCK_NL_H */

@@ -1,6 +1,8 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * resolve.c: name look-ups that run beside the event loop, on glibc's
- * getaddrinfo_a.
+ * getaddrinfo_a, or on a thread of our own per look-up where the C library
+ * has none (musl: see the compat part below).
  *
  * Each look-up runs in glibc's helper threads; its end starts a thread
  * (SIGEV_THREAD) that writes to an eventfd, which the loop polls.  A
@@ -22,6 +24,110 @@
 #include <unistd.h>
 
 #include "resolve.h"
+
+#ifndef HAVE_GETADDRINFO_A
+/*
+ * Without getaddrinfo_a (musl), the three calls this file makes of it, on
+ * a detached thread per request that calls getaddrinfo(3) and then the
+ * notification function, as glibc's helper threads do.  A running look-up
+ * cannot be cancelled: gai_cancel() hands the request to its thread, which
+ * frees it when getaddrinfo returns; from then on gai_error() says
+ * EAI_INPROGRESS, so the caller never frees it too.
+ */
+#define GAI_NOWAIT 1
+
+struct gaicb {
+	const char *ar_name;
+	const struct addrinfo *ar_request;
+	struct addrinfo *ar_result;
+	pthread_mutex_t lock;
+	int rc;				/* EAI_INPROGRESS while it runs */
+	bool abandoned;			/* the thread frees the request */
+	struct sigevent sev;
+};
+
+/* The look-up thread of `arg`, a struct gaicb first in its request. */
+static void *
+gai_thread(void *arg)
+{
+	struct gaicb *cb = arg;
+	struct addrinfo *res = NULL;
+	struct sigevent sev = cb->sev;
+	int rc = getaddrinfo(cb->ar_name, NULL, cb->ar_request, &res);
+	bool gone;
+
+	pthread_mutex_lock(&cb->lock);
+	cb->ar_result = res;
+	cb->rc = rc;
+	gone = cb->abandoned;
+	pthread_mutex_unlock(&cb->lock);
+	if (gone) {
+		if (rc == 0)
+			freeaddrinfo(res);
+		pthread_mutex_destroy(&cb->lock);
+		free(cb);
+	}
+	sev.sigev_notify_function(sev.sigev_value);
+	return NULL;
+}
+
+/* Start the one request of `list` (n is 1 here) on a thread of its own. */
+static int
+getaddrinfo_a(int mode, struct gaicb *list[], int n, struct sigevent *sev)
+{
+	struct gaicb *cb = list[0];
+	pthread_attr_t attr;
+	sigset_t all, old;
+	pthread_t th;
+	int err;
+
+	(void)mode;
+	(void)n;
+	cb->rc = EAI_INPROGRESS;
+	cb->abandoned = false;
+	cb->sev = *sev;
+	pthread_mutex_init(&cb->lock, NULL);
+	/* The signals that stop a run are the loop's, never this thread's. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	err = pthread_create(&th, &attr, gai_thread, cb);
+	pthread_attr_destroy(&attr);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err != 0) {
+		pthread_mutex_destroy(&cb->lock);
+		errno = err;
+		return EAI_SYSTEM;
+	}
+	return 0;
+}
+
+static int
+gai_error(struct gaicb *cb)
+{
+	int rc;
+
+	pthread_mutex_lock(&cb->lock);
+	rc = cb->abandoned ? EAI_INPROGRESS : cb->rc;
+	pthread_mutex_unlock(&cb->lock);
+	return rc;
+}
+
+static int
+gai_cancel(struct gaicb *cb)
+{
+	int rc = EAI_ALLDONE;
+
+	pthread_mutex_lock(&cb->lock);
+	if (cb->rc == EAI_INPROGRESS) {
+		cb->abandoned = true;
+		rc = EAI_NOTCANCELED;
+	}
+	pthread_mutex_unlock(&cb->lock);
+	return rc;
+}
+#endif /* !HAVE_GETADDRINFO_A */
 
 /* A request handed to getaddrinfo_a, with what it points to. */
 struct request {

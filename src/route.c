@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
-#include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <linux/fib_rules.h>
@@ -776,8 +775,8 @@ route_source(struct nl_ctx *nl, const struct diag_ip *src,
 /* ---- IPv6 ------------------------------------------------------------- */
 
 /*
- * Whether IPv6 is there: the sysctl, global addresses, and a default
- * route, read as the kernel's route get for a global unicast address
+ * Whether IPv6 is there: the sysctl (procfacts_ipv6), global addresses,
+ * and a default route, read as the kernel's route get for a global unicast address
  * (2001:db8::, the documentation prefix): a default answers it, "no route"
  * says there is none, a longer prefix leaves it unknown.
  */
@@ -787,19 +786,11 @@ route_ipv6(struct nl_ctx *nl, struct ipv6_fact *v6)
 	struct route_addrs a = { NULL, false, 0, 0 };
 	struct diag_ip probe = { .family = AF_INET6 };
 	struct route_rt rt;
-	char line[32];
 	int err;
 
-	memset(v6, 0, sizeof(*v6));
-	v6->present = access("/proc/sys/net/ipv6", F_OK) == 0;
-	v6->disable_all = -1;
-	v6->global_addrs = -1;
-	v6->has_default = -1;
+	(void)procfacts_ipv6(v6);
 	if (!v6->present)
 		return DIAG_IPV6;
-	if (facts_read_line("/proc/sys/net/ipv6/conf/all/disable_ipv6", line,
-	    sizeof(line)) && (line[0] == '0' || line[0] == '1'))
-		v6->disable_all = line[0] - '0';
 	if (route_addr_dump(nl, AF_INET6, &a) == 0)
 		v6->global_addrs = a.global;
 	probe.u.v6.s6_addr[0] = 0x20;

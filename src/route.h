@@ -17,6 +17,7 @@
 
 #include "facts.h"
 #include "nl.h"
+#include "procfacts.h"
 
 /* DIAG_ROUTE: the route that matched the destination. */
 struct route_fact {
@@ -55,14 +56,6 @@ struct source_fact {
 	char dev[IF_NAMESIZE];	/* where, when assigned; raw */
 };
 
-/* DIAG_IPV6: whether IPv6 is there. */
-struct ipv6_fact {
-	bool present;		/* /proc/sys/net/ipv6 exists */
-	int disable_all;	/* conf.all.disable_ipv6; -1 unknown */
-	int global_addrs;	/* global IPv6 addresses; -1 unknown */
-	int has_default;	/* an IPv6 default route; -1 unknown */
-};
-
 /*
  * The route to `dst` (`ifindex`: the zone's interface of a link-local
  * address, or 0): the kernel's answer into `rt`, or, when the kernel
@@ -88,7 +81,10 @@ unsigned route_neigh(struct nl_ctx *nl, const struct diag_ip *dst,
 unsigned route_source(struct nl_ctx *nl, const struct diag_ip *src,
     struct source_fact *sf);
 
-/* Whether IPv6 is there: always DIAG_IPV6, unknown parts at -1. */
+/*
+ * Whether IPv6 is there: procfacts_ipv6, then its global addresses and
+ * default route; always DIAG_IPV6, unknown parts at -1.
+ */
 unsigned route_ipv6(struct nl_ctx *nl, struct ipv6_fact *v6);
 
 /*

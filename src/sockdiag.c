@@ -1,5 +1,5 @@
 /*
- * sockdiag.c: facts from sock_diag and the protocol files (see sockdiag.h).
+ * sockdiag.c: facts from sock_diag (see sockdiag.h).
  *
  * The inet filters are inet_diag bytecode: a range test on the source port
  * for the listeners (S_GE, S_LE: they exist in every kernel with sock_diag),
@@ -10,10 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sys/sysmacros.h>
@@ -30,9 +27,6 @@
 
 /* The room a bytecode program takes here at most. */
 #define SOCKDIAG_BC_MAX 128
-
-/* The largest /proc/modules read whole. */
-#define SOCKDIAG_MODULES_MAX 262144
 
 static const enum mnl_attr_data_type sockdiag_unix_policy[UNIX_DIAG_MAX + 1] = {
 	[UNIX_DIAG_VFS] = MNL_TYPE_BINARY,
@@ -211,17 +205,13 @@ sockdiag_ports(struct nl_ctx *nl, int type, const struct diag_ip *dst,
 {
 	struct sockdiag_inet d;
 	struct sockdiag_bc bc = { .len = 0 };
-	char line[64];
 	int protocol = sockdiag_protocol(type);
 
-	memset(&d, 0, sizeof(d));
-	if (!facts_read_line("/proc/sys/net/ipv4/ip_local_port_range", line,
-	    sizeof(line)) || sscanf(line, "%u %u", &d.low, &d.high) != 2 ||
-	    d.low > d.high || d.high > 65535)
+	if (procfacts_ports(pf) == 0)
 		return 0;
-	memset(pf, 0, sizeof(*pf));
-	pf->low = d.low;
-	pf->high = d.high;
+	memset(&d, 0, sizeof(d));
+	d.low = pf->low;
+	d.high = pf->high;
 	d.port = port;
 	d.dst = dst;
 	sockdiag_bc_port(&bc, INET_DIAG_BC_S_GE, d.low);
@@ -309,26 +299,6 @@ sockdiag_unix_peer(struct nl_ctx *nl, dev_t dev, ino_t ino, int type,
 	if (nl_talk(nl, NL_SOCK_DIAG, &req.h, sockdiag_unix_cb, &u) != 0)
 		return 0;
 	return uf->found || refused ? DIAG_UNIXPEER : 0;
-}
-
-/* Whether SCTP is there: /proc/net/sctp, and sctp in /proc/modules. */
-unsigned
-sockdiag_sctp(struct sctp_fact *sf)
-{
-	char *buf;
-	long n;
-
-	sf->proc_net_sctp = access("/proc/net/sctp", F_OK) == 0;
-	sf->module = -1;
-	buf = malloc(SOCKDIAG_MODULES_MAX);
-	if (buf == NULL)
-		return DIAG_SCTP;
-	n = facts_read_file("/proc/modules", buf, SOCKDIAG_MODULES_MAX);
-	if (n >= 0 && n < SOCKDIAG_MODULES_MAX - 1)
-		sf->module = strncmp(buf, "sctp ", 5) == 0 ||
-		    strstr(buf, "\nsctp ") != NULL;
-	free(buf);
-	return DIAG_SCTP;
 }
 
 /* Feed `buf` to every parser of this module. */

@@ -1,7 +1,7 @@
 /*
  * sockdiag.h: facts from the socket tables (sock_diag) and the protocol
  * files of /proc: who listens on a port, the local port range and how much
- * of it is in use, the socket bound at a Unix path, whether SCTP is there.
+ * of it is in use, the socket bound at a Unix path.
  *
  * The inet requests carry INET_DIAG_REQ_BYTECODE, so the kernel sends only
  * the sockets on the port asked about, whatever the number of sockets.
@@ -15,26 +15,13 @@
 
 #include "facts.h"
 #include "nl.h"
+#include "procfacts.h"
 
 /* DIAG_LISTENERS: who listens on the destination port. */
 struct listen_fact {
 	int protocol;		/* IPPROTO_TCP or IPPROTO_UDP */
 	size_t count;		/* all found; addr[] keeps the first */
 	struct diag_ip addr[DIAG_LISTEN_MAX];
-};
-
-/* DIAG_PORTRANGE: the local port range and its use. */
-struct ports_fact {
-	unsigned low, high;	/* ip_local_port_range */
-	bool in_use_known;	/* sock_diag answered */
-	unsigned in_use;	/* local ports in the range in use
-				   towards dst/port */
-};
-
-/* DIAG_SCTP: whether SCTP is there. */
-struct sctp_fact {
-	bool proc_net_sctp;	/* /proc/net/sctp exists */
-	int module;		/* sctp in /proc/modules: 1, 0, -1 unknown */
 };
 
 /* DIAG_UNIXPEER: the socket bound at a Unix path. */
@@ -55,9 +42,9 @@ unsigned sockdiag_listeners(struct nl_ctx *nl, int type, unsigned port,
     struct listen_fact *lf);
 
 /*
- * The local port range, and how many of its ports sockets of `type` use
- * towards `dst` port `port`: DIAG_PORTRANGE with `pf` filled (in_use_known
- * false when sock_diag did not answer), or 0.
+ * The local port range (procfacts_ports), and how many of its ports
+ * sockets of `type` use towards `dst` port `port`: DIAG_PORTRANGE with
+ * `pf` filled (in_use_known false when sock_diag did not answer), or 0.
  */
 unsigned sockdiag_ports(struct nl_ctx *nl, int type, const struct diag_ip *dst,
     unsigned port, struct ports_fact *pf);
@@ -71,12 +58,6 @@ unsigned sockdiag_ports(struct nl_ctx *nl, int type, const struct diag_ip *dst,
  */
 unsigned sockdiag_unix_peer(struct nl_ctx *nl, dev_t dev, ino_t ino,
     int type, bool refused, struct unixpeer_fact *uf);
-
-/*
- * Whether SCTP is there: /proc/net/sctp, and sctp in /proc/modules (read
- * without blocking); always DIAG_SCTP.
- */
-unsigned sockdiag_sctp(struct sctp_fact *sf);
 
 /* Feed `len` bytes of netlink messages to every parser: for the fuzzer. */
 void sockdiag_fuzz(const void *buf, size_t len);

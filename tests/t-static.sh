@@ -9,7 +9,9 @@
 # namespace (dnsmasq on 127.0.0.2) and give up on a silent one (exit 3).
 # Skipped without musl-gcc, without the binary (REQUIRE_STATIC=1, as in
 # CI, makes that a failure), without root, and without dnsmasq for the
-# name server case.
+# name server case.  Built without libmnl, its diagnosis must say that it
+# read no netlink facts (never "nothing listens"), and still walk a Unix
+# path.
 set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 . "${SRCDIR:-.}/tests/ns.sh"
@@ -19,7 +21,7 @@ tap_setup
 static_require
 command -v chroot >/dev/null 2>&1 || skip_all "chroot (coreutils) is missing"
 ns_setup static || skip_all "$ns_why"
-plan 11
+plan 13
 
 # The empty root: the binary, and /etc for the files a case writes.
 root=$tmp/root
@@ -119,3 +121,20 @@ printf 'nameserver 127.0.0.1\noptions timeout:5 attempts:2\n' \
 sr -w 0.5 nosuch.dns.test 80
 expect "a silent name server: exit 3 at the deadline" 3 "" \
     "timed out resolving"
+
+# 12: built without libmnl, the diagnosis of a refusal says that it read no
+# netlink facts, and never that nothing listens; the exit status is still 1.
+nonl='this build reads no netlink facts \(built without libmnl\): routes, neighbours and listeners were not looked up'
+sr -v 127.0.0.1 9
+if printf '%s\n' "$err" | grep -q 'nothing on this host listens'; then
+	fail "no netlink facts: said, and no false 'nothing listens'" \
+	    "stderr: $err"
+else
+	expect "no netlink facts: said, and no false 'nothing listens'" 1 "" \
+	    "$nonl"
+fi
+
+# 13: the facts that need no netlink are still read: the Unix path walk.
+sr unix:/tmp/nodir/app.sock
+expect "no netlink: the Unix path walk still finds the missing directory" \
+    6 "" "/tmp/nodir does not exist"

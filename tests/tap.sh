@@ -119,7 +119,8 @@ start_listener() {
 wait_tool() {
 	tap_i=0
 	while [ $tap_i -lt 40 ] &&
-	    ! readlink "/proc/$1/exe" 2>/dev/null | grep -q 'isock-connect$'; do
+	    [ "$(readlink "/proc/$1/exe" 2>/dev/null)" != \
+	    "$(readlink -f "$ISOCK")" ]; do
 		sleep 0.05; tap_i=$((tap_i + 1))
 	done
 }
@@ -167,3 +168,37 @@ verdict() {
 	fi
 	tap_why=
 }
+
+# A build without libmnl (make static) reads no netlink facts and says so:
+# $nonl is that sentence.  netlink_probe CMD...: runs CMD (the tool, refused
+# on 127.0.0.1 port 9, as in a namespace of the script's) and sets
+# $netlink to no when it says that sentence, else yes; the build's own
+# binary must read them when configure found libmnl (BUILD_LIBMNL and
+# BUILD_ISOCK from the Makefile), so a libmnl build that stopped reading
+# them cannot pass by the weaker checks of found_nl.
+nonl="this build reads no netlink facts (built without libmnl): routes, neighbours and listeners were not looked up"
+netlink_probe() {
+	netlink=yes
+	run "$@"
+	printf '%s\n' "$err" | grep -Fq -- "$nonl" || return 0
+	if [ "$ISOCK" = "${BUILD_ISOCK:-}" ] && [ "${BUILD_LIBMNL:-}" = yes ]; then
+		echo "Bail out! built with libmnl, yet: $err"
+		exit 99
+	fi
+	netlink=no
+}
+
+# found_nl ERE: a fact read over netlink: stderr matches "  Found: ERE";
+# from a binary that reads no netlink facts, it has the sentence that says
+# so instead, and no such fact.
+found_nl() {
+	if [ "$netlink" = yes ]; then
+		want_err "  Found: $1"
+	else
+		want_err_fixed "  Found: $nonl"
+		want_not_err "  Found: $1"
+	fi
+}
+
+# ere TEXT: TEXT as an extended regular expression that matches it alone.
+ere() { printf '%s\n' "$1" | sed 's/[][\\.*^$+?(){}|]/\\&/g'; }
