@@ -107,16 +107,27 @@ diagnose_target(struct run *run, size_t i)
 	int nf;
 
 	run->codes[i] = probe_exit_code(r);
-	if (run->codes[i] == 0 || r->nattempts == 0 || r->signal != 0)
+	if (run->codes[i] == 0 || r->signal != 0 ||
+	    (r->nattempts == 0 && (r->eai == 0 || o->quiet)))
 		return;
-	a = &r->attempts[r->nattempts - 1];
+	a = r->nattempts > 0 ? &r->attempts[r->nattempts - 1] : NULL;
 	/* Quiet runs look only where the facts change the exit status. */
-	if (o->quiet && a->error != EINVAL)
+	if (o->quiet && (a == NULL || a->error != EINVAL))
 		return;
 	f = malloc(sizeof(*f));
 	if (f == NULL)
 		return;
 	memset(&q, 0, sizeof(q));
+	q.budget_ms = o->timeout_ms - (long)r->ms;
+	if (a == NULL) {	/* the name did not resolve */
+		q.target = t;
+		q.eai = r->eai;
+		(void)diagnose_run(&q, f);
+		run->facts[i] = f;
+		return;
+	}
+	q.deadline = a->deadline;
+	q.icmp = &a->icmp;
 	q.dst = (const struct sockaddr *)&a->addr.ss;
 	q.dstlen = a->addr.len;
 	q.family = q.dst->sa_family;
@@ -126,7 +137,6 @@ diagnose_target(struct run *run, size_t i)
 	q.srclen = o->has_source ? o->source_len : 0;
 	q.error = a->error;
 	q.broadcast = o->broadcast;
-	q.budget_ms = o->timeout_ms - (long)r->ms;
 	t0 = clock_now();
 	nf = diagnose_run(&q, f);
 	t1 = clock_now();

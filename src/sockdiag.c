@@ -9,10 +9,12 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
@@ -134,8 +136,12 @@ sockdiag_inet_cb(const struct nlmsghdr *nlh, void *data)
 	if (d->listeners) {
 		if (sport != d->port || dport != 0)
 			return MNL_CB_OK;
-		if (d->lf->count < DIAG_LISTEN_MAX)
+		if (d->lf->count < DIAG_LISTEN_MAX) {
 			d->lf->addr[d->lf->count] = src;
+			d->lf->queued[d->lf->count] = m->idiag_rqueue;
+			d->lf->backlog[d->lf->count] = m->idiag_wqueue;
+			d->lf->inode[d->lf->count] = m->idiag_inode;
+		}
 		d->lf->count++;
 	} else if (dport == d->port && diag_ip_eq(&dst, d->dst) &&
 	    sport >= d->low && sport <= d->high) {
@@ -273,6 +279,7 @@ sockdiag_unix_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	u->uf->found = true;
 	u->uf->type = m->udiag_type;
+	u->uf->inode = m->udiag_ino;
 	u->uf->listening = m->udiag_state == SOCKDIAG_LISTEN;
 	if (u->uf->listening && tb[UNIX_DIAG_RQLEN] != NULL) {
 		if (mnl_attr_get_payload_len(tb[UNIX_DIAG_RQLEN]) < sizeof(rq))
@@ -309,6 +316,107 @@ sockdiag_unix_peer(struct nl_ctx *nl, dev_t dev, ino_t ino, int type,
 	if (nl_talk(nl, NL_SOCK_DIAG, &req.h, sockdiag_unix_cb, &u) != 0)
 		return 0;
 	return uf->found || refused ? DIAG_UNIXPEER : 0;
+}
+
+/*
+ * True when the descriptors of process `pid` (its /proc/PID/fd) hold the
+ * socket "socket:[ino]"; `*seen` counts the descriptors looked at and the
+ * walk stops at `max_fds` or `deadline` (then `*cut` is set).
+ */
+static bool
+sockdiag_pid_holds(const char *pid, const char *want,
+    const struct timespec *deadline, unsigned long max_fds,
+    unsigned long *seen, bool *cut)
+{
+	char dir[300], got[64];
+	struct dirent *e;
+	struct timespec now;
+	ssize_t n;
+	bool found = false;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%s/fd", pid);
+	d = opendir(dir);
+	if (d == NULL)
+		return false;
+	while (!found && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (++*seen > max_fds) {
+			*cut = true;
+			break;
+		}
+		if (*seen % 256 == 0) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (now.tv_sec > deadline->tv_sec ||
+			    (now.tv_sec == deadline->tv_sec &&
+			    now.tv_nsec >= deadline->tv_nsec)) {
+				*cut = true;
+				break;
+			}
+		}
+		n = readlinkat(dirfd(d), e->d_name, got, sizeof(got) - 1);
+		if (n <= 0)
+			continue;
+		got[n] = '\0';
+		found = strcmp(got, want) == 0;
+	}
+	closedir(d);
+	return found;
+}
+
+/* Fill `of` with the name and state of process `pid` from its stat file. */
+static void
+sockdiag_pid_stat(const char *pid, struct owner_fact *of)
+{
+	char file[300], buf[512], *open, *close;
+
+	snprintf(file, sizeof(file), "/proc/%s/stat", pid);
+	of->pid = strtol(pid, NULL, 10);
+	of->state = '?';
+	if (facts_read_file(file, buf, sizeof(buf)) <= 0)
+		return;
+	/* "PID (comm) S ...": comm may hold spaces and parentheses. */
+	open = strchr(buf, '(');
+	close = strrchr(buf, ')');
+	if (open == NULL || close == NULL || close < open || close[1] != ' ')
+		return;
+	*close = '\0';
+	facts_strlcpy(of->comm, open + 1, sizeof(of->comm));
+	of->state = close[2];
+}
+
+/* The process that holds the socket of inode `ino`. */
+unsigned
+sockdiag_owner(unsigned long ino, const struct timespec *deadline,
+    unsigned long max_fds, struct owner_fact *of)
+{
+	char want[48];
+	struct dirent *e;
+	unsigned long seen = 0;
+	bool cut = false;
+	DIR *proc;
+
+	memset(of, 0, sizeof(*of));
+	of->inode = ino;
+	if (ino == 0)
+		return 0;
+	snprintf(want, sizeof(want), "socket:[%lu]", ino);
+	proc = opendir("/proc");
+	if (proc == NULL)
+		return 0;
+	while (!cut && (e = readdir(proc)) != NULL) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		if (sockdiag_pid_holds(e->d_name, want, deadline, max_fds,
+		    &seen, &cut)) {
+			sockdiag_pid_stat(e->d_name, of);
+			closedir(proc);
+			return DIAG_OWNER;
+		}
+	}
+	closedir(proc);
+	return cut ? 0 : DIAG_OWNER;
 }
 
 /* Whether SCTP is there: /proc/net/sctp, and sctp in /proc/modules. */

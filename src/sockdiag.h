@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 #include <sys/types.h>
 
 #include "facts.h"
@@ -21,6 +22,18 @@ struct listen_fact {
 	int protocol;		/* IPPROTO_TCP or IPPROTO_UDP */
 	size_t count;		/* all found; addr[] keeps the first */
 	struct diag_ip addr[DIAG_LISTEN_MAX];
+	unsigned queued[DIAG_LISTEN_MAX];  /* TCP: connections waiting to be
+					      accepted (rqueue) */
+	unsigned backlog[DIAG_LISTEN_MAX]; /* TCP: its backlog (wqueue) */
+	unsigned long inode[DIAG_LISTEN_MAX]; /* the socket's inode */
+};
+
+/* DIAG_OWNER: the process that holds a listening socket. */
+struct owner_fact {
+	long pid;		/* 0: no process holds it any more */
+	char comm[DIAG_NAME_MAX]; /* its name (raw) */
+	char state;		/* /proc/PID/stat: R, S, D, T, t, Z, ... */
+	unsigned long inode;	/* the socket's inode */
 };
 
 /* DIAG_PORTRANGE: the local port range and its use. */
@@ -44,6 +57,7 @@ struct unixpeer_fact {
 	bool listening;		/* it is in the listen state */
 	unsigned queued;	/* listening: connections waiting */
 	unsigned backlog;	/* listening: its backlog */
+	unsigned long inode;	/* the socket's own inode (not the file's) */
 };
 
 /*
@@ -71,6 +85,15 @@ unsigned sockdiag_ports(struct nl_ctx *nl, int type, const struct diag_ip *dst,
  */
 unsigned sockdiag_unix_peer(struct nl_ctx *nl, dev_t dev, ino_t ino,
     int type, bool refused, struct unixpeer_fact *uf);
+
+/*
+ * The process that holds the socket of inode `ino`: a walk of
+ * /proc/PID/fd, at most `max_fds` descriptors looked at, stopping when
+ * `deadline` (CLOCK_MONOTONIC) passes.  DIAG_OWNER with `of` filled (pid 0
+ * when the walk ended and no process holds it), or 0 when it was cut short.
+ */
+unsigned sockdiag_owner(unsigned long ino, const struct timespec *deadline,
+    unsigned long max_fds, struct owner_fact *of);
 
 /*
  * Whether SCTP is there: /proc/net/sctp, and sctp in /proc/modules (read

@@ -660,8 +660,10 @@ START_TEST(test_unix_nosearch)
 	ck_assert_int_eq(o.error, EACCES);
 	ck_assert_int_eq(o.f.path.kind, DIAG_PATH_NOSEARCH);
 	ck_assert_uint_eq(o.f.path.mode & 07777, 0700);
+	/* The user is named, not only numbered (issue 12). */
 	assert_linef(&o, "%s/priv is mode 700 owned by %s:%s; this user "
-	    "(uid 65534) cannot search it", dir, user, group);
+	    "(%s, uid 65534) cannot search it", dir, user, group,
+	    getpwuid(65534) != NULL ? getpwuid(65534)->pw_name : "65534");
 	ck_assert_int_eq(diagnose_exit_class(&o.f, o.error), ISOCK_EXIT_DENIED);
 }
 END_TEST

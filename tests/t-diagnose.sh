@@ -170,7 +170,7 @@ if start_listener ready -U "$tmp/priv/sock" -t 60; then
 		"$ISOCK" -U "$tmp/priv/sock"
 	want_rc 5
 	want_err EACCES
-	found "$tmp/priv is mode 700 owned by daemon:daemon; this user (uid 65534) cannot search it"
+	found "$tmp/priv is mode 700 owned by daemon:daemon; this user ($(id -nu 65534), uid 65534) cannot search it"
 	verdict "directory without search permission: exit 5, mode and owner"
 else
 	fail "directory without search permission: exit 5, mode and owner" \
