@@ -758,9 +758,8 @@ facts_advice_icmp(const struct diag_facts *f, char *m, size_t ms, char *c,
 		facts_set(m, ms, "The network refused: %s, a router on the way "
 		    "to %s, answered with %s; this host did not deny the "
 		    "attempt.", who, dst, what);
-	facts_set(c, cs, "On %s, `ip route get %s` shows an unreachable or "
-	    "prohibit route, and `nft list ruleset` a reject rule, whichever "
-	    "sent it.", who, dst);
+	facts_set(c, cs, "On %s, `ip route` and `nft list ruleset` show the "
+	    "route or the reject rule that refuses %s.", who, dst);
 	return true;
 }
 
@@ -772,10 +771,18 @@ facts_advice_route(const struct diag_facts *f, char *m, size_t ms, char *c,
 	char dst[INET6_ADDRSTRLEN], pfx[INET6_ADDRSTRLEN], tbl[16];
 	int t = f->route.type;
 
+	diag_ip_str(&f->dst, dst, sizeof(dst));
+	if ((f->have & DIAG_NOROUTE) != 0 || ((f->have & DIAG_ROUTE) != 0 &&
+	    t == RTN_THROW)) {
+		facts_set(m, ms, "This host has no route to %s: the kernel "
+		    "refused before any packet left.", dst);
+		facts_set(c, cs, "Add a route that covers %s (`ip route add`), "
+		    "or a default route towards a gateway.", dst);
+		return true;
+	}
 	if ((f->have & DIAG_ROUTE) == 0 || (t != RTN_PROHIBIT &&
 	    t != RTN_UNREACHABLE && t != RTN_BLACKHOLE))
 		return false;
-	diag_ip_str(&f->dst, dst, sizeof(dst));
 	diag_ip_str(&f->route.prefix, pfx, sizeof(pfx));
 	facts_set(m, ms, "A route of type %s on this host covers %s: the "
 	    "kernel refused before any packet left.", facts_rtn_name(t), dst);
@@ -925,6 +932,13 @@ facts_advice_unix(const struct diag_facts *f, char *m, size_t ms, char *c,
 			    group, at);
 		return true;
 	}
+	if (f->path.kind == DIAG_PATH_MISSING ||
+	    f->path.kind == DIAG_PATH_NOTDIR) {
+		facts_set(c, cs, "The server's configuration names the path it "
+		    "binds: compare it with this one, and start the server if "
+		    "it is not running.");
+		return true;
+	}
 	if (f->path.kind == DIAG_PATH_NOTSOCK) {
 		facts_set(c, cs, "Give the path of the server's socket: `ss "
 		    "-xlp` lists the paths servers listen on.");
@@ -937,11 +951,17 @@ facts_advice_unix(const struct diag_facts *f, char *m, size_t ms, char *c,
 		    "because the file exists, remove the stale %s first.", at);
 		return true;
 	}
-	if (f->unixpeer.type != f->type || !f->unixpeer.listening)
-		return f->unixpeer.type != f->type ? false :
-		    (facts_set(c, cs, "The server bound %s but has not called "
-		    "listen(): it is starting up or stuck; its log says "
-		    "which.", at), true);
+	if (f->unixpeer.type != f->type) {
+		facts_set(c, cs, "Run again with -T %s.",
+		    facts_type_name(f->unixpeer.type));
+		return true;
+	}
+	if (!f->unixpeer.listening) {
+		facts_set(c, cs, "The server bound %s but has not called "
+		    "listen(): it is starting up or stuck; its log says which.",
+		    at);
+		return true;
+	}
 	if ((f->have & DIAG_OWNER) == 0 || f->owner.pid == 0)
 		return false;
 	text_escape(comm, sizeof(comm), f->owner.comm);
@@ -1062,6 +1082,11 @@ facts_text_advice(const struct diag_facts *f, char *meaning, size_t msize,
 		return;
 	if (facts_advice_icmp(f, meaning, msize, check, csize))
 		return;
+	if (f->have & DIAG_BROADCAST) {
+		facts_set(check, csize, "Run again with -b if a datagram to "
+		    "every host of that link is what you mean.");
+		return;
+	}
 	if (FACTS_ERR_IN(f->error, EACCES, EHOSTUNREACH, ENETUNREACH, EINVAL) &&
 	    facts_advice_route(f, meaning, msize, check, csize))
 		return;

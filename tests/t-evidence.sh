@@ -102,22 +102,18 @@ done
 # The router's neighbour entry is known before the cases run.
 in_ns ping -c 1 -W 2 10.98.0.2 >/dev/null 2>&1
 
-plan 15
+plan 16
 
-# ev_verdict NAME: verdict, after showing stderr when EV_SHOW is set.
+# ev_verdict NAME: verdict, with the Check lines judged (brief, nothing
+# repeated), after showing stderr when EV_SHOW is set.
 ev_verdict() {
 	[ -z "${EV_SHOW:-}" ] || printf '%s\n' "$err" | sed 's/^/# | /'
+	want_check_brief
+	want_check_new
 	verdict "$1"
 }
 # found SENTENCE: the last run's stderr has "  Found: SENTENCE".
 found() { want_err_fixed "  Found: $1"; }
-# check_short: every Check line has at most 40 words.
-check_short() {
-	printf '%s\n' "$err" | sed -n 's/^  Check: //p' | while IFS= read -r l; do
-		set -- $l
-		[ $# -le 40 ] || echo "long"
-	done | grep -q long && tap_note "a Check line has more than 40 words"
-}
 # not_local: nothing blames this host or advises -p, -b or AppArmor.
 not_local() {
 	want_not_err "This host denied"
@@ -132,14 +128,12 @@ want_err EHOSTUNREACH
 found "10.98.0.2 answered with ICMP host unreachable"
 want_err_fixed "a router on the way to 10.99.1.7"
 not_local
-check_short
 ev_verdict "router's unreachable route: the ICMP and its sender named"
 
 run ip netns exec "$ns" "$ISOCK" -w 2 10.99.2.7 80
 want_rc 4
 found "10.98.0.2 answered with ICMP administratively prohibited"
 not_local
-check_short
 ev_verdict "router's prohibit route (IPv4): ICMP administratively prohibited from 10.98.0.2"
 
 run ip netns exec "$ns" "$ISOCK" -w 2 fd99:2::7 80
@@ -147,7 +141,6 @@ want_rc 5
 want_err EACCES
 found "fd98::2 answered with ICMPv6 administratively prohibited"
 not_local
-check_short
 ev_verdict "router's prohibit route (IPv6): EACCES from the network, not from this host"
 
 run ip netns exec "$ns" "$ISOCK" -u --probe -w 2 fd99:3::7 53
@@ -171,9 +164,39 @@ run ip netns exec "$ns" "$ISOCK" -w 2 10.99.4.7 80
 want_rc 4
 want_err "  Found: [0-9.]+, an address of this host, answered with ICMP administratively prohibited"
 want_err_fixed "This host refused the packet itself"
-check_short
 ev_verdict "reject rule of this host's output: a local refusal, not the network's"
 in_ns nft delete table inet isock_ev_out
+
+# The listeners run in the client namespace.
+LISTEN_NS=$tmp/nslisten
+printf '#!/bin/sh\nexec ip netns exec %s %s "$@"\n' "$ns" "$LISTEN" \
+	>"$LISTEN_NS"
+chmod 755 "$LISTEN_NS"
+real_listen=$LISTEN
+LISTEN=$LISTEN_NS
+
+# ---- a listener here, and the SYN rejected: this host's firewall ------------
+
+if start_listener port -4 -p 8083 -t 60; then
+	in_ns nft -f - <<EOF
+table inet isock_ev_in {
+	chain isock_in {
+		type filter hook input priority 0;
+		tcp dport 8083 reject with tcp reset
+	}
+}
+EOF
+	run ip netns exec "$ns" "$ISOCK" -w 2 127.0.0.1 8083
+	want_rc 1
+	found "TCP port 8083 has a listener on 127.0.0.1"
+	want_err_fixed "a reject rule of this host's firewall refused it"
+	want_not_err "not running|is down or on another port"
+	ev_verdict "listener present, SYN refused: this host's firewall rejected it"
+	in_ns nft delete table inet isock_ev_in
+else
+	fail "listener present, SYN refused: this host's firewall rejected it" \
+		"$listener_err"
+fi
 
 # ---- time-outs read the state they talk about -------------------------------
 
@@ -182,7 +205,6 @@ want_rc 3
 want_err "  Found: the next hop 10\.98\.0\.2 on c0 resolved \(neighbour entry (REACHABLE|STALE|DELAY|PROBE)\)"
 found "the -w deadline ended the attempt; the kernel was still retrying"
 want_not_err "or the host is down"
-check_short
 ev_verdict "dropped SYN, next hop answered ARP: never 'or the host is down', -w named"
 
 run ip netns exec "$ns" "$ISOCK" -w 3 10.98.0.9 80
@@ -192,7 +214,6 @@ found "10.98.0.1, an address of this host, answered with ICMP host unreachable"
 want_err "  Found: no ARP reply from 10\.98\.0\.9 on c0 \(neighbour entry FAILED\)"
 want_err_fixed "The SYN never left"
 want_not_err "reject rule"
-check_short
 ev_verdict "no ARP answer, EHOSTUNREACH: the SYN never left, not a reject rule"
 
 in_ns sysctl -q -w net.ipv4.neigh.c0.retrans_time_ms=5000
@@ -214,12 +235,6 @@ in_ns sysctl -q -w net.ipv4.tcp_syn_retries=6
 
 # A listener that never accepts, backlog 2: three connections fill its
 # queue, then it is stopped.
-LISTEN_NS=$tmp/nslisten
-printf '#!/bin/sh\nexec ip netns exec %s %s "$@"\n' "$ns" "$LISTEN" \
-	>"$LISTEN_NS"
-chmod 755 "$LISTEN_NS"
-real_listen=$LISTEN
-LISTEN=$LISTEN_NS
 if start_listener port -4 -p 8090 -A -b 2 -t 60; then
 	for n in 1 2 3; do
 		in_ns nc 127.0.0.1 8090 </dev/null >/dev/null 2>&1 &
@@ -237,8 +252,7 @@ if start_listener port -4 -p 8090 -A -b 2 -t 60; then
 	want_err "  Found: the listening socket is held by process $listener_pid \(isock-listen\), stopped \(state T\)"
 	want_not_err "(or the host is down|ip neigh)"
 	want_err_fixed "kill -CONT $listener_pid"
-	check_short
-	ev_verdict "full accept queue of a stopped local listener: queue, backlog, process"
+		ev_verdict "full accept queue of a stopped local listener: queue, backlog, process"
 	kill -CONT "$listener_pid"
 else
 	fail "full accept queue of a stopped local listener: queue, backlog, process" \
@@ -286,7 +300,6 @@ want_rc 6
 found "127.0.0.1 answered that nosuch.test does not exist (NXDOMAIN)"
 found "the search list is lab.test"
 want_err_fixed "does not exist in DNS"
-check_short
 ev_verdict "NXDOMAIN: the servers asked, the search list, the answer"
 
 run ip netns exec "$ns" "$ISOCK" -4 -w 3 v6host.test 80
