@@ -212,8 +212,10 @@ diag_ip(struct diag_ctx *c)
 	if (diag_broadcast(q, f))
 		f->have |= DIAG_BROADCAST;
 	if (FACTS_ERR_IN(err, EADDRNOTAVAIL, EAGAIN)) {
+		struct timespec dl = diag_deadline(c);
+
 		f->have |= sockdiag_ports(&c->nl, q->type, &f->dst, f->port,
-		    &f->ports);
+		    &dl, &f->ports);
 		if (diag_src(q, &src))
 			f->have |= route_source(&c->nl, &src, &f->source);
 	}

@@ -646,6 +646,55 @@ facts_text_resolver(const struct diag_facts *f,
 		facts_line(lines, n, max, "%s", buf);
 }
 
+/* The TCP state `st` as ss(8) prints it. */
+static const char *
+facts_tcp_state(unsigned st)
+{
+	static const char *const names[SOCKDIAG_NSTATES] = {
+		"UNKNOWN", "ESTABLISHED", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1",
+		"FIN-WAIT-2", "TIME-WAIT", "CLOSE", "CLOSE-WAIT", "LAST-ACK",
+		"LISTEN", "CLOSING"
+	};
+
+	return st < SOCKDIAG_NSTATES ? names[st] : "UNKNOWN";
+}
+
+/* The ports in use by TCP state, and the processes that hold most. */
+static void
+facts_text_port_use(const struct diag_facts *f,
+    char lines[][DIAG_LINE_MAX], size_t *n, size_t max)
+{
+	char list[DIAG_LINE_MAX] = "", comm[2 * DIAG_NAME_MAX];
+	size_t i, len;
+	unsigned st;
+
+	if (f->ports.in_use == 0)
+		return;
+	if (f->type == SOCK_STREAM) {
+		for (st = 1; st < SOCKDIAG_NSTATES; st++) {
+			if (f->ports.by_state[st] == 0)
+				continue;
+			len = strlen(list);
+			snprintf(list + len, sizeof(list) - len, "%s%u %s",
+			    len > 0 ? ", " : "", f->ports.by_state[st],
+			    facts_tcp_state(st));
+		}
+		if (list[0] != '\0')
+			facts_line(lines, n, max, "by TCP state: %s", list);
+	}
+	list[0] = '\0';
+	for (i = 0; i < f->ports.nowners; i++) {
+		len = strlen(list);
+		text_escape(comm, sizeof(comm), f->ports.owner[i].comm);
+		if (snprintf(list + len, sizeof(list) - len, "%sprocess %ld "
+		    "(%s) holds %u", i > 0 ? ", " : "", f->ports.owner[i].pid,
+		    comm, f->ports.owner[i].count) < 0)
+			break;
+	}
+	if (list[0] != '\0')
+		facts_line(lines, n, max, "%s", list);
+}
+
 size_t
 facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
     size_t max)
@@ -678,11 +727,13 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 		facts_line(lines, &n, max, "the local port range %u-%u "
 		    "(/proc/sys/net/ipv4/ip_local_port_range) holds %u port%s",
 		    f->ports.low, f->ports.high, count, count == 1 ? "" : "s");
-		if (f->ports.in_use_known)
+		if (f->ports.in_use_known) {
 			facts_line(lines, &n, max, "%u of them %s in use towards "
 			    "%s port %u", f->ports.in_use,
 			    f->ports.in_use == 1 ? "is" : "are",
 			    diag_ip_str(&f->dst, a, sizeof(a)), f->port);
+			facts_text_port_use(f, lines, &n, max);
+		}
 	}
 	if (f->have & DIAG_SOURCE) {
 		diag_ip_str(&f->source.addr, a, sizeof(a));

@@ -36,12 +36,25 @@ struct owner_fact {
 	unsigned long inode;	/* the socket's inode */
 };
 
+/* TCP states sock_diag reports, 1..11 (include/net/tcp_states.h). */
+#define SOCKDIAG_NSTATES 12
+/* Processes named as holders of the ports in use. */
+#define SOCKDIAG_OWNERS 3
+
 /* DIAG_PORTRANGE: the local port range and its use. */
 struct ports_fact {
 	unsigned low, high;	/* ip_local_port_range */
 	bool in_use_known;	/* sock_diag answered */
 	unsigned in_use;	/* local ports in the range in use
 				   towards dst/port */
+	unsigned by_state[SOCKDIAG_NSTATES]; /* in_use by TCP state
+				   (TCP_ESTABLISHED = 1, ...) */
+	size_t nowners;		/* processes kept in owner[] */
+	struct {
+		long pid;
+		char comm[DIAG_NAME_MAX];	/* raw */
+		unsigned count;			/* its sockets among in_use */
+	} owner[SOCKDIAG_OWNERS];	/* the processes that hold most */
 };
 
 /* DIAG_SCTP: whether SCTP is there. */
@@ -70,11 +83,14 @@ unsigned sockdiag_listeners(struct nl_ctx *nl, int type, unsigned port,
 
 /*
  * The local port range, and how many of its ports sockets of `type` use
- * towards `dst` port `port`: DIAG_PORTRANGE with `pf` filled (in_use_known
- * false when sock_diag did not answer), or 0.
+ * towards `dst` port `port`, by TCP state: DIAG_PORTRANGE with `pf` filled
+ * (in_use_known false when sock_diag did not answer), or 0.  With a
+ * `deadline`, the processes that hold most of them too (one walk of
+ * /proc/PID/fd until then; TIME-WAIT sockets have no holder).
  */
 unsigned sockdiag_ports(struct nl_ctx *nl, int type, const struct diag_ip *dst,
-    unsigned port, struct ports_fact *pf);
+    unsigned port, const struct timespec *deadline, struct ports_fact *pf);
+
 
 /*
  * The socket bound to the socket file of device `dev` and inode `ino`

@@ -164,7 +164,9 @@ if start_listener port4 -4 -p 8081 -A -b 8 -t 60; then
 	want_err EADDRNOTAVAIL
 	found "the local port range 40000-40000 (/proc/sys/net/ipv4/ip_local_port_range) holds 1 port"
 	found "1 of them is in use towards 127.0.0.1 port 8081"
-	checked "one-port local port range in use: exit 7, its bounds"
+	found "by TCP state: 1 ESTABLISHED"
+	want_err "  Found: process [0-9]+ \((nc|nc.openbsd)\) holds 1"
+	checked "one-port local port range in use: exit 7, its bounds, states and holders"
 	in_ns sysctl -q -w net.ipv4.ip_local_port_range="32768 60999"
 else
 	fail "one-port local port range in use: exit 7, its bounds" \
