@@ -803,12 +803,11 @@ facts_advice_icmp(const struct diag_facts *f, char *m, size_t ms, char *c,
 		return true;
 	}
 	if (diag_ip_eq(&f->icmp.sender, &f->dst))
-		facts_set(m, ms, "%s itself refused with %s; this host did not "
-		    "deny the attempt.", who, what);
+		facts_set(m, ms, "%s itself refused the attempt, not this "
+		    "host.", who);
 	else
-		facts_set(m, ms, "The network refused: %s, a router on the way "
-		    "to %s, answered with %s; this host did not deny the "
-		    "attempt.", who, dst, what);
+		facts_set(m, ms, "The network refused the attempt, not this "
+		    "host: %s is a router on the way to %s.", who, dst);
 	facts_set(c, cs, "On %s, `ip route` and `nft list ruleset` show the "
 	    "route or the reject rule that refuses %s.", who, dst);
 	return true;

@@ -126,7 +126,7 @@ run ip netns exec "$ns" "$ISOCK" -w 2 10.99.1.7 80
 want_rc 4
 want_err EHOSTUNREACH
 found "10.98.0.2 answered with ICMP host unreachable"
-want_err_fixed "a router on the way to 10.99.1.7"
+want_err_fixed "10.98.0.2 is a router on the way to 10.99.1.7"
 not_local
 ev_verdict "router's unreachable route: the ICMP and its sender named"
 
