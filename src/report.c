@@ -169,8 +169,10 @@ text_failure(const struct target *t, const struct probe_result *r,
 	else if (r->signal != 0)
 		snprintf(what, sizeof(what), "interrupted by %s",
 		    signal_abbrev(r->signal));
-	else
+	else if (last != NULL)
 		outcome(what, sizeof(what), last, o);
+	else
+		snprintf(what, sizeof(what), "no address was tried");
 	fprintf(o->err, "isock-connect: %s%s (%s): %s\n", seqtext, place, proto,
 	    what);
 	if (r->nattempts > 1)
