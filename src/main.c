@@ -107,8 +107,10 @@ diagnose_target(struct run *run, size_t i)
 	int nf;
 
 	run->codes[i] = probe_exit_code(r);
+	/* A name's diagnosis asks the name servers: not for each --count
+	   probe, whose facts are not printed. */
 	if (run->codes[i] == 0 || r->signal != 0 ||
-	    (r->nattempts == 0 && (r->eai == 0 || o->quiet)))
+	    (r->nattempts == 0 && (r->eai == 0 || o->quiet || run->seq > 0)))
 		return;
 	a = r->nattempts > 0 ? &r->attempts[r->nattempts - 1] : NULL;
 	/* Quiet runs look only where the facts change the exit status. */

@@ -102,7 +102,7 @@ done
 # The router's neighbour entry is known before the cases run.
 in_ns ping -c 1 -W 2 10.98.0.2 >/dev/null 2>&1
 
-plan 16
+plan 17
 
 # ev_verdict NAME: verdict, with the Check lines judged (brief, nothing
 # repeated), after showing stderr when EV_SHOW is set.
@@ -267,6 +267,11 @@ if start_listener ready -U "$tmp/full" -A -b 1 -t 60; then
 		holders="$holders $!"
 	done
 	sleep 1	# both queued: nc connects at once
+	run ip netns exec "$ns" "$ISOCK" -w 2 -U "$tmp/full"
+	want_rc 7
+	want_err "  Found: the listening socket is held by process $listener_pid \(isock-listen\), sleeping \(state S\)"
+	want_err_fixed "its process is alive (sleeping) but accepts slower than connections arrive"
+	ev_verdict "Unix EAGAIN from a live server: its process, alive and slow"
 	kill -STOP "$listener_pid"
 	run ip netns exec "$ns" "$ISOCK" -w 2 -U "$tmp/full"
 	want_rc 7
@@ -277,6 +282,8 @@ if start_listener ready -U "$tmp/full" -A -b 1 -t 60; then
 	ev_verdict "Unix EAGAIN from a stopped server: its process and state"
 	kill -CONT "$listener_pid"
 else
+	fail "Unix EAGAIN from a live server: its process, alive and slow" \
+		"$listener_err"
 	fail "Unix EAGAIN from a stopped server: its process and state" \
 		"$listener_err"
 fi
