@@ -102,7 +102,7 @@ done
 # The router's neighbour entry is known before the cases run.
 in_ns ping -c 1 -W 2 10.98.0.2 >/dev/null 2>&1
 
-plan 17
+plan 18
 
 # ev_verdict NAME: verdict, with the Check lines judged (brief, nothing
 # repeated), after showing stderr when EV_SHOW is set.
@@ -256,6 +256,29 @@ if start_listener port -4 -p 8090 -A -b 2 -t 60; then
 	kill -CONT "$listener_pid"
 else
 	fail "full accept queue of a stopped local listener: queue, backlog, process" \
+		"$listener_err"
+fi
+
+# A listener with room in its queue, and this host's input chain dropping
+# the SYN: not the network, not the queue.
+if start_listener port -4 -p 8084 -b 16 -t 60; then
+	in_ns nft -f - <<EOF
+table inet isock_ev_drop {
+	chain isock_in {
+		type filter hook input priority 0;
+		tcp dport 8084 drop
+	}
+}
+EOF
+	run ip netns exec "$ns" "$ISOCK" -w 1 127.0.0.1 8084
+	want_rc 3
+	found "the listener on 127.0.0.1 port 8084 has 0 connections waiting to be accepted, backlog 16"
+	want_err_fixed "a drop rule of this host's firewall took it"
+	want_not_err "(or the host is down|ip neigh)"
+	ev_verdict "local listener with room, SYN dropped here: this host's firewall"
+	in_ns nft delete table inet isock_ev_drop
+else
+	fail "local listener with room, SYN dropped here: this host's firewall" \
 		"$listener_err"
 fi
 
