@@ -939,9 +939,8 @@ facts_advice_refused(const struct diag_facts *f, char *m, size_t ms,
 		return false;
 	diag_ip_str(&f->dst, dst, sizeof(dst));
 	if (f->listen.count == 0) {
-		facts_set(c, cs, "Start the service, or find the port it uses: "
-		    "`ss -l%snp` lists every listener of this host.",
-		    f->listen.protocol == IPPROTO_UDP ? "u" : "t");
+		facts_set(c, cs, "Start the service, or find the port it uses "
+		    "in its configuration.");
 		return true;
 	}
 	if (facts_listener_of(f) >= 0) {

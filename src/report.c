@@ -193,7 +193,11 @@ text_failure(const struct target *t, const struct probe_result *r,
 	nl = fact_lines(facts, lines);
 	for (i = 0; i < nl; i++)
 		fprintf(o->err, "  Found: %s\n", lines[i]);
-	if (e != NULL && o->seen != NULL && e->kind == EXPLAIN_ERRNO &&
+	/* Where the facts decide, their text replaces the errno's; it is
+	   this target's own, so it is not left out as explained before. */
+	facts_text_advice(facts, fmean, sizeof(fmean), fcheck, sizeof(fcheck));
+	if (fmean[0] == '\0' && fcheck[0] == '\0' && e != NULL &&
+	    o->seen != NULL && e->kind == EXPLAIN_ERRNO &&
 	    e->number >= 0 && e->number < REPORT_SEEN_MAX) {
 		if (o->seen[e->number])
 			goto out;	/* explained under an earlier target */
@@ -214,9 +218,6 @@ text_failure(const struct target *t, const struct probe_result *r,
 			.addr = esc != NULL ? esc : host, .host = host,
 			.path = host, .proto = proto, .port = port,
 		};
-		/* Where the facts decide, their text replaces the errno's. */
-		facts_text_advice(facts, fmean, sizeof(fmean), fcheck,
-		    sizeof(fcheck));
 		if (fmean[0] != '\0')
 			fprintf(o->err, "  %s\n", fmean);
 		else if (explain_render(e, EXPLAIN_MEANING, &ctx, buf,

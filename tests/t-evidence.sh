@@ -102,7 +102,7 @@ done
 # The router's neighbour entry is known before the cases run.
 in_ns ping -c 1 -W 2 10.98.0.2 >/dev/null 2>&1
 
-plan 18
+plan 19
 
 # ev_verdict NAME: verdict, with the Check lines judged (brief, nothing
 # repeated), after showing stderr when EV_SHOW is set.
@@ -196,6 +196,18 @@ EOF
 else
 	fail "listener present, SYN refused: this host's firewall rejected it" \
 		"$listener_err"
+fi
+
+# Two refusals of one errno with different facts: each gets its own Check
+# (the errno's general text is given once; the facts' are per target).
+if start_listener port -6 -p 8087 -t 60; then
+	run ip netns exec "$ns" "$ISOCK" -w 2 127.0.0.1:8085 127.0.0.1:8087
+	want_rc 1
+	want_err_fixed "Check: Start the service, or find the port it uses"
+	want_err_fixed "Check: Connect to ::1 instead"
+	ev_verdict "two refusals, two sets of facts: a Check for each"
+else
+	fail "two refusals, two sets of facts: a Check for each" "$listener_err"
 fi
 
 # ---- time-outs read the state they talk about -------------------------------
