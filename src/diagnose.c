@@ -12,9 +12,16 @@
 #include "config.h"
 
 #include <errno.h>
+#include <grp.h>
+#include <netdb.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/un.h>
+#include <linux/errqueue.h>
 #include <linux/rtnetlink.h>
 
 #include "diagnose.h"
@@ -28,22 +35,6 @@ struct diag_ctx {
 	struct diag_facts *f;
 	struct nl_ctx nl;
 };
-
-/* True when `err` is one of the `n` errnos in `set`. */
-static bool
-diag_err_in(int err, const int *set, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (set[i] == err)
-			return true;
-	return false;
-}
-
-#define DIAG_ERR_IN(err, ...) \
-	diag_err_in((err), (const int[]){ __VA_ARGS__ }, \
-	    sizeof((const int[]){ __VA_ARGS__ }) / sizeof(int))
 
 /*
  * Set f->dst, f->port and f->zone from an IP destination; false when it is
@@ -108,6 +99,92 @@ diag_broadcast(const struct diag_query *q, const struct diag_facts *f)
 	    ((f->have & DIAG_ROUTE) != 0 && f->route.type == RTN_BROADCAST);
 }
 
+/* At most this many descriptors are looked at for a socket's process. */
+#define DIAG_OWNER_FDS 200000
+/* The longest wait for the name servers, whatever the budget. */
+#define DIAG_RESOLVER_MS 1500
+/* ... and the shortest: "did not answer" needs a fair chance to. */
+#define DIAG_RESOLVER_MIN_MS 200
+/* What the servers' routes keep of the budget, after the wait for them. */
+#define DIAG_RESOLVER_ROUTES_MS 40
+
+/* The deadline of the budget, as nl_init set it; none: now. */
+static struct timespec
+diag_deadline(const struct diag_ctx *c)
+{
+	struct timespec now;
+
+	if (c->nl.enabled)
+		return c->nl.deadline;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now;
+}
+
+/*
+ * The ICMP error queued on the attempt's socket: its type, code and
+ * sender, and whether the sender is an address of this host (a route of
+ * type local to it): then this host refused, through a firewall rule of
+ * its own output, not a router.
+ */
+static void
+diag_icmp(struct diag_ctx *c)
+{
+	const struct isocket_icmp *r = c->q->icmp;
+	struct icmp_fact *ic = &c->f->icmp;
+	struct route_fact rt;
+	struct noroute_fact none;
+
+	if (r == NULL || !r->present || (r->origin != SO_EE_ORIGIN_ICMP &&
+	    r->origin != SO_EE_ORIGIN_ICMP6 &&
+	    r->origin != SO_EE_ORIGIN_LOCAL))
+		return;
+	memset(ic, 0, sizeof(*ic));
+	if (r->origin == SO_EE_ORIGIN_LOCAL) {
+		ic->local = true;
+	} else {
+		ic->family = r->origin == SO_EE_ORIGIN_ICMP6 ? AF_INET6 :
+		    AF_INET;
+		ic->type = r->type;
+		ic->code = r->code;
+		(void)diag_ip_from_sa(&ic->sender,
+		    (const struct sockaddr *)&r->offender);
+		if (ic->sender.family != 0 && (route_lookup(&c->nl,
+		    &ic->sender, 0, &rt, &none) & DIAG_ROUTE) != 0 &&
+		    rt.type == RTN_LOCAL)
+			ic->local = true;
+	}
+	c->f->have |= DIAG_ICMP;
+}
+
+/*
+ * A local TCP destination that did not answer: who listens on the port,
+ * with the accept queue, and the process that holds the listener covering
+ * the destination.
+ */
+static void
+diag_local_listener(struct diag_ctx *c)
+{
+	struct diag_facts *f = c->f;
+	struct timespec dl;
+	size_t i, kept;
+
+	f->have |= sockdiag_listeners(&c->nl, c->q->type, f->port, &f->listen);
+	if ((f->have & DIAG_LISTENERS) == 0)
+		return;
+	kept = f->listen.count < DIAG_LISTEN_MAX ? f->listen.count :
+	    DIAG_LISTEN_MAX;
+	for (i = 0; i < kept; i++) {
+		const struct diag_ip *l = &f->listen.addr[i];
+
+		if (diag_ip_eq(l, &f->dst) || diag_ip_any(l)) {
+			dl = diag_deadline(c);
+			f->have |= sockdiag_owner(f->listen.inode[i], &dl,
+			    DIAG_OWNER_FDS, &f->owner);
+			return;
+		}
+	}
+}
+
 /* The facts for a failure towards an IPv4 or IPv6 destination. */
 static void
 diag_ip(struct diag_ctx *c)
@@ -119,31 +196,137 @@ diag_ip(struct diag_ctx *c)
 
 	if (!diag_dst(q, f))
 		return;
-	if (DIAG_ERR_IN(err, ENETUNREACH, EHOSTUNREACH, EACCES, EPERM, EINVAL,
+	if (FACTS_ERR_IN(err, ENETUNREACH, EHOSTUNREACH, EACCES, EPERM,
+	    ECONNREFUSED, EHOSTDOWN))
+		diag_icmp(c);
+	if (FACTS_ERR_IN(err, ENETUNREACH, EHOSTUNREACH, EACCES, EPERM, EINVAL,
 	    ETIMEDOUT, ECONNREFUSED))
 		f->have |= route_lookup(&c->nl, &f->dst, f->zone, &f->route,
 		    &f->noroute);
-	if (DIAG_ERR_IN(err, EHOSTUNREACH, ETIMEDOUT) &&
+	if (FACTS_ERR_IN(err, EHOSTUNREACH, ETIMEDOUT) &&
 	    (f->have & DIAG_ROUTE) != 0)
 		f->have |= route_neigh(&c->nl, &f->dst, &f->route, &f->neigh);
 	if (err == ECONNREFUSED && (f->have & DIAG_ROUTE) != 0 &&
 	    f->route.type == RTN_LOCAL)
 		f->have |= sockdiag_listeners(&c->nl, q->type, f->port,
 		    &f->listen);
+	if (err == ETIMEDOUT && q->type == SOCK_STREAM &&
+	    (f->have & DIAG_ROUTE) != 0 && f->route.type == RTN_LOCAL)
+		diag_local_listener(c);
 	if (diag_broadcast(q, f))
 		f->have |= DIAG_BROADCAST;
-	if (DIAG_ERR_IN(err, EADDRNOTAVAIL, EAGAIN)) {
+	if (FACTS_ERR_IN(err, EADDRNOTAVAIL, EAGAIN)) {
+		struct timespec dl = diag_deadline(c);
+
 		f->have |= sockdiag_ports(&c->nl, q->type, &f->dst, f->port,
-		    &f->ports);
+		    &dl, &f->ports);
 		if (diag_src(q, &src))
 			f->have |= route_source(&c->nl, &src, &f->source);
 	}
 	if ((q->family == AF_INET6 || f->dst.family == AF_INET6) &&
-	    DIAG_ERR_IN(err, EAFNOSUPPORT, ENETUNREACH, EADDRNOTAVAIL))
+	    FACTS_ERR_IN(err, EAFNOSUPPORT, ENETUNREACH, EADDRNOTAVAIL))
 		f->have |= route_ipv6(&c->nl, &f->ipv6);
 	if (q->type == SOCK_SEQPACKET &&
-	    DIAG_ERR_IN(err, ESOCKTNOSUPPORT, EPROTONOSUPPORT))
+	    FACTS_ERR_IN(err, ESOCKTNOSUPPORT, EPROTONOSUPPORT))
 		f->have |= procfacts_sctp(&f->sctp);
+}
+
+/*
+ * The user this process runs as and its groups; whether /etc/group lists
+ * the user in group `gid` (the socket's or directory's) while the process
+ * has not got it.
+ */
+static unsigned
+diag_who(gid_t gid, struct who_fact *w)
+{
+	gid_t gids[256];
+	struct passwd *pw;
+	struct group *gr;
+	char **m;
+	int n, i;
+	bool held = getegid() == gid;
+
+	memset(w, 0, sizeof(*w));
+	w->uid = (unsigned long)geteuid();
+	pw = getpwuid(geteuid());
+	if (pw != NULL)
+		facts_strlcpy(w->user, pw->pw_name, sizeof(w->user));
+	else
+		snprintf(w->user, sizeof(w->user), "%lu", w->uid);
+	n = getgroups((int)(sizeof(gids) / sizeof(gids[0])), gids);
+	if (n < 0)
+		n = 0;
+	for (i = -1; i < n; i++) {
+		gid_t g = i < 0 ? getegid() : gids[i];
+
+		if (i >= 0 && g == getegid())
+			continue;
+		if (g == gid)
+			held = true;
+		if (w->ngroups < DIAG_WHO_GROUPS) {
+			gr = getgrgid(g);
+			if (gr != NULL)
+				facts_strlcpy(w->groups[w->ngroups], gr->gr_name,
+				    DIAG_NAME_MAX);
+			else
+				snprintf(w->groups[w->ngroups], DIAG_NAME_MAX,
+				    "%lu", (unsigned long)g);
+		}
+		w->ngroups++;
+	}
+	if (!held && pw != NULL && (gr = getgrgid(gid)) != NULL)
+		for (m = gr->gr_mem; m != NULL && *m != NULL; m++)
+			if (strcmp(*m, w->user) == 0)
+				w->listed_not_held = true;
+	return DIAG_WHO;
+}
+
+/*
+ * Why a name did not resolve: what each name server said, the
+ * configuration, and each server's route.
+ */
+static void
+diag_resolver(struct diag_ctx *c)
+{
+	const struct diag_query *q = c->q;
+	struct diag_facts *f = c->f;
+	struct resolver_facts *rf = &f->resolver;
+	struct timespec dl;
+	struct noroute_fact none;
+	struct diag_ip ip;
+	unsigned rc;
+	size_t i;
+	long ms;
+
+	if (!FACTS_ERR_IN(q->eai, EAI_NONAME, EAI_NODATA, EAI_ADDRFAMILY,
+	    EAI_AGAIN, EAI_FAIL) || q->target == NULL || q->target->literal)
+		return;
+	facts_strlcpy(f->host, q->target->host, sizeof(f->host));
+	clock_gettime(CLOCK_MONOTONIC, &dl);
+	ms = q->budget_ms - DIAG_RESOLVER_ROUTES_MS;
+	if (ms > DIAG_RESOLVER_MS)
+		ms = DIAG_RESOLVER_MS;
+	if (ms < DIAG_RESOLVER_MIN_MS)
+		ms = DIAG_RESOLVER_MIN_MS;
+	f->ns_wait_ms = ms;
+	dl.tv_sec += ms / 1000;
+	dl.tv_nsec += (ms % 1000) * 1000000L;
+	if (dl.tv_nsec >= 1000000000L) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000L;
+	}
+	resolver_diagnose(q->target, q->eai, &dl, q->resolv_conf, rf);
+	f->have |= DIAG_RESOLVER;
+	/* A look-up cut short by the budget says nothing of the route. */
+	for (i = 0; i < rf->conf.nservers && i < RESOLVER_MAX_SERVERS; i++) {
+		if (!diag_ip_from_sa(&ip, (const struct sockaddr *)
+		    &rf->conf.servers[i]))
+			continue;
+		rc = route_lookup(&c->nl, &ip, 0, &f->ns_route[i], &none);
+		f->ns_route_known[i] = (rc & (DIAG_ROUTE | DIAG_NOROUTE)) != 0;
+		if ((rc & DIAG_ROUTE) == 0)
+			f->ns_route[i].type = RTN_UNSPEC;
+	}
 }
 
 /* The Unix path facts: the walk, then the socket bound at its end. */
@@ -158,12 +341,24 @@ diag_unix(struct diag_ctx *c)
 	if (!unixpath_of(q->dst, q->dstlen, path, sizeof(path)))
 		return;
 	f->have |= unixpath_walk(path, &f->path, &st);
+	if (q->error == EACCES && (f->have & DIAG_PATH) != 0 &&
+	    (f->path.kind == DIAG_PATH_NOSEARCH ||
+	    f->path.kind == DIAG_PATH_NOWRITE))
+		f->have |= diag_who(f->path.gid, &f->who);
 	if ((f->have & DIAG_PATH) == 0 || (f->path.kind != DIAG_PATH_SOCKET &&
 	    f->path.kind != DIAG_PATH_NOWRITE))
 		return;
-	if (DIAG_ERR_IN(q->error, ECONNREFUSED, EPROTOTYPE, EAGAIN))
+	if (FACTS_ERR_IN(q->error, ECONNREFUSED, EPROTOTYPE, EAGAIN, ETIMEDOUT))
 		f->have |= sockdiag_unix_peer(&c->nl, st.st_dev, st.st_ino,
 		    q->type, q->error == ECONNREFUSED, &f->unixpeer);
+	if (FACTS_ERR_IN(q->error, EAGAIN, ETIMEDOUT) &&
+	    (f->have & DIAG_UNIXPEER) != 0 && f->unixpeer.found &&
+	    f->unixpeer.listening) {
+		struct timespec dl = diag_deadline(c);
+
+		f->have |= sockdiag_owner(f->unixpeer.inode, &dl,
+		    DIAG_OWNER_FDS, &f->owner);
+	}
 }
 
 /* Count the bits set in `v`. */
@@ -190,13 +385,17 @@ diagnose_run(const struct diag_query *q, struct diag_facts *f)
 	f->family = q->family;
 	f->type = q->type;
 	f->error = q->error;
-	if (q->dst == NULL)
+	f->deadline = q->deadline;
+	f->eai = q->eai;
+	if (q->dst == NULL && q->eai == 0)
 		return 0;
 	c.q = q;
 	c.f = f;
 	nl_init(&c.nl, q->budget_ms);
-	if (q->dst->sa_family == AF_UNIX) {
-		if (DIAG_ERR_IN(q->error, ENOENT, ENOTDIR, EACCES, ECONNREFUSED,
+	if (q->dst == NULL) {
+		diag_resolver(&c);
+	} else if (q->dst->sa_family == AF_UNIX) {
+		if (FACTS_ERR_IN(q->error, ENOENT, ENOTDIR, EACCES, ECONNREFUSED,
 		    EPROTOTYPE, EAGAIN))
 			diag_unix(&c);
 	} else if ((q->family == AF_INET6 || q->dst->sa_family == AF_INET6) &&

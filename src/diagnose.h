@@ -28,6 +28,8 @@
 #include <sys/socket.h>
 
 #include "facts.h"
+#include "isocket.h"
+#include "resolver.h"
 #include "route.h"
 #include "sockdiag.h"
 #include "unixpath.h"
@@ -44,8 +46,37 @@ struct diag_query {
 	int error;			/* errno of the failure; ETIMEDOUT also
 					   for the tool's own deadline */
 	bool broadcast;			/* SO_BROADCAST was set */
+	bool deadline;			/* the error is the -w deadline, not
+					   the kernel's own (its retries ran
+					   out, or an ICMP error came) */
+	const struct isocket_icmp *icmp; /* the ICMP error queued on the
+					   attempt's socket, or NULL */
+	const struct target *target;	/* the target of a failed name
+					   look-up (dst NULL), or NULL */
+	int eai;			/* its EAI_* code, 0: none */
+	const char *resolv_conf;	/* NULL: /etc/resolv.conf */
 	long budget_ms;			/* time all look-ups may take together;
 					   <= 0: only /proc and stat look-ups */
+};
+
+/* DIAG_ICMP: the ICMP error that ended the attempt. */
+struct icmp_fact {
+	int family;			/* AF_INET: ICMP; AF_INET6: ICMPv6 */
+	unsigned type, code;
+	struct diag_ip sender;		/* family 0: not known */
+	bool local;			/* this host sent it: the sender is
+					   an address of this host */
+};
+
+/* DIAG_WHO: the user this process runs as (for a Unix EACCES). */
+struct who_fact {
+	unsigned long uid;
+	char user[DIAG_NAME_MAX];	/* raw, or the number */
+	size_t ngroups;			/* all groups, kept or not */
+	char groups[DIAG_WHO_GROUPS][DIAG_NAME_MAX];
+	bool listed_not_held;		/* /etc/group lists the user in the
+					   socket's group, the process has
+					   not got it */
 };
 
 /*
@@ -70,6 +101,18 @@ struct diag_facts {
 	struct sctp_fact sctp;		/* DIAG_SCTP */
 	struct unixpath_fact path;	/* DIAG_PATH */
 	struct unixpeer_fact unixpeer;	/* DIAG_UNIXPEER (a socket path) */
+	struct icmp_fact icmp;		/* DIAG_ICMP */
+	struct owner_fact owner;	/* DIAG_OWNER: the listener's process */
+	struct who_fact who;		/* DIAG_WHO */
+	struct resolver_facts resolver;	/* DIAG_RESOLVER */
+	struct route_fact ns_route[RESOLVER_MAX_SERVERS]; /* each server's
+					   route (type RTN_UNSPEC: none) */
+	bool ns_route_known[RESOLVER_MAX_SERVERS]; /* false: not looked
+					   up in time, nothing to say */
+	long ns_wait_ms;		/* how long the servers were waited for */
+	bool deadline;			/* copied from the query */
+	int eai;			/* copied from the query */
+	char host[RESOLVER_NAME_MAX];	/* the name looked up (raw) */
 };
 
 /*

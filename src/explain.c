@@ -29,9 +29,10 @@
  * between causes; the diagnose module reads those facts off the system.
  */
 #define NEXT_HOP \
-	"`ip route get {addr}` names the next hop (after via; on a local " \
-	"link, {addr} itself); if `ip neigh show` marks that hop FAILED, it " \
-	"did not answer ARP or neighbour discovery and is down or absent."
+	"`ip neigh show` marking the next hop (after via in `ip route get " \
+	"{addr}`) FAILED means it is down or absent."
+#define NEXT_HOP_SHORT \
+	"`ip neigh show` marks a next hop that never answered FAILED,"
 #define NO_SCTP \
 	"This kernel has no SCTP: the sctp module is not loaded and could " \
 	"not be loaded."
@@ -66,34 +67,29 @@ static const struct explain_entry table[] = {
 	  { ANY = "On {addr}, `ss -ltnp` lists what listens on which address "
 		  "and port.",
 	    TCP = "On {addr}, `ss -ltnp 'sport = :{port}'` lists the listeners "
-		  "of port {port}. If one listens on {addr} or on 0.0.0.0 or "
-		  "::, a firewall rule rejected the SYN (`nft list ruleset` "
-		  "there and here shows it); if none does, the service is not "
-		  "running or listens on another port.",
+		  "of port {port}: none means the service is down or on "
+		  "another port; one on {addr} or a wildcard means a firewall "
+		  "rejected the SYN.",
 	    UDP = "On {addr}, `ss -lunp 'sport = :{port}'` lists the sockets "
 		  "bound to port {port}. If one is bound there, a firewall "
 		  "rule sent the ICMP message (`nft list ruleset` shows it).",
 	    SCTP = "On {addr}, `ss -lSnp` lists the SCTP listeners. If one "
 		   "listens on port {port}, a firewall rule rejected the INIT "
 		   "(`nft list ruleset` shows it).",
-	    UNIX = "If `ls -l {path}` does not show type s, the path is not a "
-		   "socket. If it is one, `ss -xap src {path}` decides: a "
-		   "socket listed but not in LISTEN is bound by a server that "
-		   "has not called listen(); nothing listed means the server "
-		   "exited and left the file behind (remove it and start the "
-		   "server)." } },
+	    UNIX = "`ss -xap src {path}` decides: a socket listed but not in "
+		   "LISTEN is bound by a server that has not called listen(); "
+		   "nothing listed means the server exited and left the file "
+		   "behind." } },
 	{ ERR(ECONNRESET), ISOCK_EXIT_REFUSED, "connection reset",
 	  { ANY = "The other end took the connection and reset it before this "
 		  "attempt could use it.",
 	    TCP = "{addr} took the connection on port {port} and reset it "
 		  "before this attempt could use it." },
 	  { ANY = "The log of the server says why it reset the connection.",
-	    TCP = "On {addr}, `nstat -az TcpExtListenOverflows` rising while "
-		  "`sysctl net.ipv4.tcp_abort_on_overflow` is 1 means the "
-		  "listener's accept queue was full (`ss -ltn` shows its "
-		  "Recv-Q against Send-Q); otherwise `tcpdump -ni any host "
-		  "{addr} and port {port}` on each end shows which one sent "
-		  "the reset." } },
+	    TCP = "On {addr}, `nstat -az TcpExtListenOverflows` rising with "
+		  "net.ipv4.tcp_abort_on_overflow = 1 means a full accept "
+		  "queue; otherwise `tcpdump -ni any host {addr} and port "
+		  "{port}` on each end shows which one sent the reset." } },
 
 	/* Timed out: no answer at all. */
 	{ ERR(ETIMEDOUT), ISOCK_EXIT_TIMEDOUT, "connection timed out",
@@ -113,12 +109,11 @@ static const struct explain_entry table[] = {
 	    UNIX = "The connection to {path} did not complete in time; a Unix "
 		   "connect waits only while the server's listen queue is "
 		   "full." },
-	  { ANY = NEXT_HOP " Otherwise a firewall drops the "
-		  "packets: `nft list ruleset` shows a drop rule of this host; "
-		  "the rules of the routers on the way and of {addr} hold the "
-		  "others.",
-	    UDP = NEXT_HOP " Otherwise `tcpdump -ni any udp port "
-		  "{port}` on {addr} shows whether the datagram arrives.",
+	  { ANY = NEXT_HOP " Otherwise a firewall drops the packets: `nft "
+		  "list ruleset` here, on the routers and on {addr}.",
+	    UDP = "`tcpdump -ni any udp port {port}` on {addr} shows whether "
+		  "the datagram arrives; if it does, send the service's own "
+		  "request (dig, ntpdate -q).",
 	    UNIX = "`ss -xlp src {path}` shows Recv-Q (connections waiting) "
 		   "against Send-Q (the backlog) and names the server; a full "
 		   "queue means it does not call accept() fast enough." } },
@@ -130,26 +125,21 @@ static const struct explain_entry table[] = {
 	    TCP = "No route to {addr} that a TCP connection can use was "
 		  "found, here or on a router on the way." },
 	  { ANY = "`ip route get {addr}` decides: \"Network is unreachable\" "
-		  "means this host has no route there (`ip route` lists the "
-		  "table; a default route covers every address); a route it "
-		  "prints means a router on the way answered with ICMP network "
-		  "unreachable, and `tcpdump -ni any icmp or icmp6` names it.",
-	    TCP = "`ip route get {addr}` decides: \"Network is unreachable\" "
-		  "means this host has no route there (`ip route` lists the "
-		  "table); an answer that starts with broadcast means {addr} "
-		  "is a broadcast address, which TCP cannot connect to; any "
-		  "other route means a router on the way answered with ICMP "
-		  "network unreachable, and `tcpdump -ni any icmp or icmp6` "
-		  "names it." } },
+		  "means no route here; a route it prints means a router on "
+		  "the way sent ICMP network unreachable, which `tcpdump -ni "
+		  "any icmp or icmp6` names.",
+	    TCP = "`ip route get {addr}` decides: \"Network is unreachable\": "
+		  "no route here; broadcast: TCP cannot reach a broadcast "
+		  "address; any other route: a router sent ICMP network "
+		  "unreachable, which `tcpdump -ni any icmp or icmp6` "
+		  "names." } },
 	{ ERR(EHOSTUNREACH), ISOCK_EXIT_UNREACHABLE, "no route to host",
 	  { ANY = "{addr} cannot be reached: a route, a neighbour look-up or a "
 		  "router on the way said so." },
-	  { ANY = "If `ip route get {addr}` answers \"No route to host\", a "
-		  "route of type unreachable on this host covers {addr}. "
-		  NEXT_HOP " Otherwise a router or firewall answered with ICMP "
-		  "host unreachable or administratively prohibited: `nft list "
-		  "ruleset` shows a reject rule of this host, `tcpdump -ni any "
-		  "icmp or icmp6` names a remote sender." } },
+	  { ANY = "\"No route to host\" from `ip route get {addr}` means an "
+		  "unreachable route here. Otherwise " NEXT_HOP_SHORT " and "
+		  "`tcpdump -ni any icmp or icmp6` names a router that "
+		  "refused." } },
 	{ ERR(ENETDOWN), ISOCK_EXIT_UNREACHABLE, "network is down",
 	  { ANY = "The interface this attempt had to send through is down." },
 	  { ANY = "`ip route get {addr}` names the interface (after dev); `ip "
@@ -169,17 +159,14 @@ static const struct explain_entry table[] = {
 	    UNIX = "This user may not connect to {path}: that needs write "
 		   "permission on the socket file and search (x) permission on "
 		   "every directory above it." },
-	  { ANY = "If the headline names bind(), the source port of -p is "
-		  "below net.ipv4.ip_unprivileged_port_start and this user "
-		  "lacks CAP_NET_BIND_SERVICE. If `ip route get {addr}` "
-		  "answers \"Permission denied\", a route of type prohibit "
-		  "covers {addr}. Otherwise a security module refused it, and "
-		  "`journalctl -k` names the rule (apparmor=, avc:).",
-	    UDP = "If `ip route get {addr}` starts with broadcast, {addr} is a "
-		  "broadcast address: run again with -b to set SO_BROADCAST. "
-		  "If it answers \"Permission denied\", a route of type "
-		  "prohibit covers {addr}. Otherwise a security module refused "
-		  "it, and `journalctl -k` names the rule (apparmor=, avc:).",
+	  { ANY = "A bind() headline: -p is a privileged port. \"Permission "
+		  "denied\" from `ip route get {addr}`: a prohibit route. "
+		  "Otherwise `tcpdump -ni any icmp or icmp6` names a refusing "
+		  "router and `journalctl -k` a security module rule.",
+	    UDP = "An IPv4 broadcast route in `ip route get {addr}`: add -b. "
+		  "\"Permission denied\" there: a prohibit route. Otherwise "
+		  "`tcpdump -ni any icmp or icmp6` names a refusing router and "
+		  "`journalctl -k` a security module rule.",
 	    UNIX = "`namei -l {path}` lists the owner and mode of every "
 		   "component: a directory without x for this user denies, and "
 		   "so does a socket file without w." } },
@@ -226,20 +213,14 @@ static const struct explain_entry table[] = {
 		  "{addr}.",
 	    TCP = "No usable local address and port was left to connect to "
 		  "{addr} port {port}." },
-	  { TCP = "If the headline names bind(), the -s address is not one of "
-		  "this host's (`ip addr` lists them). Otherwise, if `ip route "
-		  "get {addr}` fails or shows no src, this host has no address "
-		  "of that family to send from (`sysctl "
-		  "net.ipv6.conf.all.disable_ipv6` = 1 removes every IPv6 "
-		  "one); if it shows one, every port of "
-		  "/proc/sys/net/ipv4/ip_local_port_range is in use toward "
-		  "{addr} port {port} (`ss -tan dst {addr}` lists them).",
-	    ANY = "If the headline names bind(), the -s address is not one of "
-		  "this host's (`ip addr` lists them). Otherwise `ip route get "
-		  "{addr}` fails or shows no src: this host has no address of "
-		  "that family to send from (`sysctl "
-		  "net.ipv6.conf.all.disable_ipv6` = 1 removes every IPv6 "
-		  "one)." } },
+	  { TCP = "A bind() headline: the -s address is not this host's (`ip "
+		  "addr`). Otherwise `ip route get {addr}` shows no src: no "
+		  "address of that family. With one, `ss -tan dst {addr}` "
+		  "lists the sockets filling ip_local_port_range.",
+	    ANY = "A bind() headline: the -s address is not this host's (`ip "
+		  "addr`). Otherwise `ip route get {addr}` shows no src: no "
+		  "address of that family here (disable_ipv6 = 1 removes every "
+		  "IPv6 one)." } },
 	{ ERR(EAGAIN), ISOCK_EXIT_RESOURCES, "resource temporarily unavailable",
 	  { ANY = "The kernel had no free local port for this socket.",
 	    TCP = "The kernel could not start this connection for now: a "
@@ -288,11 +269,10 @@ static const struct explain_entry table[] = {
 		  "for this socket.",
 	    UNIX = "The address given for {path} is not of the family of the "
 		   "socket (AF_UNIX)." },
-	  { ANY = "If the headline names socket(), this kernel has no IPv6: "
-		  "/proc/net/if_inet6 is missing, and `cat /proc/cmdline` "
-		  "shows ipv6.disable=1. If it names connect(), the address "
-		  "and the socket differ in family, a defect of the tool: "
-		  "report it with the output of -v.",
+	  { ANY = "A socket() headline: this kernel has no IPv6 (`cat "
+		  "/proc/cmdline` shows ipv6.disable=1). A connect() headline: "
+		  "the address and the socket differ in family, a defect of "
+		  "the tool: report it with -v's output.",
 	    UNIX = "This is a defect of the tool: report it with the output of "
 		   "-v." } },
 	{ ERR(EPROTONOSUPPORT), ISOCK_EXIT_UNSUPPORTED,
@@ -357,11 +337,10 @@ static const struct explain_entry table[] = {
 		  "this connect.",
 	    UNIX = "The kernel refused the address given for {path} as "
 		   "malformed." },
-	  { ANY = "If `ip route get {addr}` answers \"Invalid argument\", a "
-		  "route of type blackhole covers {addr} and discards its "
-		  "traffic. An IPv6 link-local address (fe80::/10) needs the "
-		  "interface as a zone, as in fe80::1%eth0. Otherwise run "
-		  "again with -v and report the output.",
+	  { ANY = "\"Invalid argument\" from `ip route get {addr}`: a "
+		  "blackhole route covers it. An IPv6 link-local address "
+		  "needs its interface as a zone (fe80::1%eth0). Otherwise "
+		  "report the output of -v.",
 	    UNIX = TOOL_DEFECT } },
 
 	/* Other errnos. */

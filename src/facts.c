@@ -28,6 +28,18 @@ facts_strlcpy(char *dst, const char *src, size_t size)
 	dst[n] = '\0';
 }
 
+/* True when `err` is one of the `n` errnos in `set`. */
+bool
+facts_err_in(int err, const int *set, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (set[i] == err)
+			return true;
+	return false;
+}
+
 /* Bytes an address of `family` takes: 4, 16, or 0 for another family. */
 size_t
 diag_ip_len(int family)
@@ -51,6 +63,20 @@ diag_ip_set(struct diag_ip *ip, int family, const void *raw, size_t len)
 	ip->family = family;
 	memcpy(&ip->u, raw, n);
 	return true;
+}
+
+/* Set `ip` from an IPv4 or IPv6 socket address; false for another. */
+bool
+diag_ip_from_sa(struct diag_ip *ip, const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return diag_ip_set(ip, AF_INET, &((const struct sockaddr_in *)
+		    (const void *)sa)->sin_addr, 4);
+	if (sa->sa_family == AF_INET6)
+		return diag_ip_set(ip, AF_INET6, &((const struct sockaddr_in6 *)
+		    (const void *)sa)->sin6_addr, 16);
+	memset(ip, 0, sizeof(*ip));
+	return false;
 }
 
 /* True when `a` and `b` are the same address. */

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 /* The longest line a fact sentence takes, with its NUL. */
 #define DIAG_LINE_MAX 320
@@ -22,6 +23,8 @@
 #define DIAG_PATH_MAX 112
 /* A user or group name. */
 #define DIAG_NAME_MAX 64
+/* How many groups of the process are named. */
+#define DIAG_WHO_GROUPS 8
 
 /* One bit of diag_facts.have per fact. */
 enum diag_fact {
@@ -36,7 +39,11 @@ enum diag_fact {
 	DIAG_SCTP = 1u << 8,		/* sctp: module and /proc/net/sctp */
 	DIAG_PATH = 1u << 9,		/* path: what the Unix path walk found */
 	DIAG_UNIXPEER = 1u << 10,	/* unixpeer: the socket bound at the path */
-	DIAG_NONETLINK = 1u << 11	/* a look-up needed netlink and this
+	DIAG_ICMP = 1u << 11,		/* icmp: the ICMP error that ended it */
+	DIAG_OWNER = 1u << 12,		/* owner: the listener's process */
+	DIAG_WHO = 1u << 13,		/* who: this process's user, groups */
+	DIAG_RESOLVER = 1u << 14,	/* resolver: servers, search, cause */
+	DIAG_NONETLINK = 1u << 15	/* a look-up needed netlink and this
 					   build reads none (no libmnl) */
 };
 
@@ -55,6 +62,12 @@ size_t diag_ip_len(int family);
 /* Set `ip` from `len` raw bytes of `family`; false when they do not fit. */
 bool diag_ip_set(struct diag_ip *ip, int family, const void *raw, size_t len);
 
+/*
+ * Set `ip` from the IPv4 or IPv6 socket address `sa` (its port is left);
+ * false for another family.
+ */
+bool diag_ip_from_sa(struct diag_ip *ip, const struct sockaddr *sa);
+
 /* True when `a` and `b` are the same address. */
 bool diag_ip_eq(const struct diag_ip *a, const struct diag_ip *b);
 
@@ -67,6 +80,14 @@ bool diag_ip_in_prefix(const struct diag_ip *a, const struct diag_ip *prefix,
 
 /* The numeric text of `ip` into `buf` ("?" when it has no family). */
 const char *diag_ip_str(const struct diag_ip *ip, char *buf, size_t size);
+
+/* True when `err` is one of the `n` errnos in `set`. */
+bool facts_err_in(int err, const int *set, size_t n);
+
+/* True when `err` is one of the errnos listed after it. */
+#define FACTS_ERR_IN(err, ...) \
+	facts_err_in((err), (const int[]){ __VA_ARGS__ }, \
+	    sizeof((const int[]){ __VA_ARGS__ }) / sizeof(int))
 
 /* Copy `src` into `dst` of `size` bytes, always NUL-terminated. */
 void facts_strlcpy(char *dst, const char *src, size_t size);

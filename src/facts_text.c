@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,8 @@
 #include <linux/rtnetlink.h>
 
 #include "facts_text.h"
+#include "payload.h"
+#include "resolver.h"
 #include "text.h"
 
 /* Append one formatted line to lines[*n] while there is room. */
@@ -199,8 +202,9 @@ facts_text_neigh(const struct diag_facts *f,
 		    who, hop, dev, facts_nud_name(f->neigh.state));
 	else if (f->neigh.state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY |
 	    NUD_PROBE | NUD_PERMANENT))
-		facts_line(lines, n, max, "the next hop %s%s on %s resolved "
-		    "(neighbour entry %s): it is on the link", who, hop, dev,
+		facts_line(lines, n, max, "%s%s on %s resolved (neighbour "
+		    "entry %s): it is on the link", f->neigh.is_gateway ?
+		    "the gateway " : "the next hop ", hop, dev,
 		    facts_nud_name(f->neigh.state));
 	else
 		facts_line(lines, n, max, "the neighbour entry of %s%s on %s is "
@@ -298,9 +302,18 @@ facts_text_path(const struct diag_facts *f,
 {
 	char at[FACTS_TEXT_PATH_MAX + sizeof(FACTS_TEXT_CUT)];
 	char owner[2 * DIAG_NAME_MAX], group[2 * DIAG_NAME_MAX];
+	char me[3 * DIAG_NAME_MAX];
 	unsigned mode = f->path.mode & 07777;
 
 	facts_path(at, sizeof(at), f->path.at);
+	if (f->have & DIAG_WHO) {
+		text_escape(owner, sizeof(owner), f->who.user);
+		snprintf(me, sizeof(me), "%s, uid %lu", owner,
+		    (unsigned long)f->path.my_uid);
+	} else {
+		snprintf(me, sizeof(me), "uid %lu",
+		    (unsigned long)f->path.my_uid);
+	}
 	text_escape(owner, sizeof(owner), f->path.owner);
 	text_escape(group, sizeof(group), f->path.group);
 	switch (f->path.kind) {
@@ -313,13 +326,12 @@ facts_text_path(const struct diag_facts *f,
 		break;
 	case DIAG_PATH_NOSEARCH:
 		facts_line(lines, n, max, "%s is mode %o owned by %s:%s; this "
-		    "user (uid %lu) cannot search it", at, mode, owner, group,
-		    (unsigned long)f->path.my_uid);
+		    "user (%s) cannot search it", at, mode, owner, group, me);
 		break;
 	case DIAG_PATH_NOWRITE:
 		facts_line(lines, n, max, "%s is mode %o owned by %s:%s; this "
-		    "user (uid %lu) cannot write to it, which connect needs",
-		    at, mode, owner, group, (unsigned long)f->path.my_uid);
+		    "user (%s) cannot write to it, which connect needs",
+		    at, mode, owner, group, me);
 		break;
 	case DIAG_PATH_NOTSOCK:
 		facts_line(lines, n, max, "%s is not a socket but %s", at,
@@ -358,6 +370,336 @@ facts_text_unixpeer(const struct diag_facts *f,
 		    "not listen", type, at);
 }
 
+/* The name of ICMP (v4) destination-unreachable code `code`. */
+static const char *
+facts_icmp4_unreach(unsigned code)
+{
+	static const char *const names[] = {
+		"network unreachable", "host unreachable",
+		"protocol unreachable", "port unreachable",
+		"fragmentation needed", "source route failed",
+		"destination network unknown", "destination host unknown",
+		"source host isolated", "network administratively prohibited",
+		"host administratively prohibited",
+		"network unreachable for TOS", "host unreachable for TOS",
+		"administratively prohibited", "host precedence violation",
+		"precedence cutoff"
+	};
+
+	return code < sizeof(names) / sizeof(names[0]) ? names[code] : NULL;
+}
+
+/* The name of ICMPv6 destination-unreachable code `code`. */
+static const char *
+facts_icmp6_unreach(unsigned code)
+{
+	static const char *const names[] = {
+		"no route to destination", "administratively prohibited",
+		"beyond scope of source address", "address unreachable",
+		"port unreachable", "source address failed policy",
+		"reject route to destination"
+	};
+
+	return code < sizeof(names) / sizeof(names[0]) ? names[code] : NULL;
+}
+
+/* "ICMP host unreachable", "ICMPv6 administratively prohibited", ... */
+static const char *
+facts_icmp_name(const struct icmp_fact *ic, char *buf, size_t size)
+{
+	const char *what = NULL;
+	bool v6 = ic->family == AF_INET6;
+
+	if (!v6 && ic->type == 3)
+		what = facts_icmp4_unreach(ic->code);
+	else if (v6 && ic->type == 1)
+		what = facts_icmp6_unreach(ic->code);
+	else if ((!v6 && ic->type == 11) || (v6 && ic->type == 3))
+		what = "time exceeded";
+	else if (v6 && ic->type == 2)
+		what = "packet too big";
+	if (what != NULL)
+		snprintf(buf, size, "%s %s", v6 ? "ICMPv6" : "ICMP", what);
+	else
+		snprintf(buf, size, "%s type %u code %u", v6 ? "ICMPv6" :
+		    "ICMP", ic->type, ic->code);
+	return buf;
+}
+
+/* The ICMP fact as a sentence. */
+static void
+facts_text_icmp(const struct diag_facts *f,
+    char lines[][DIAG_LINE_MAX], size_t *n, size_t max)
+{
+	char who[INET6_ADDRSTRLEN], what[80];
+
+	if (f->icmp.family == 0) {
+		facts_line(lines, n, max, "the error was raised on this host "
+		    "(a local error, no ICMP message)");
+		return;
+	}
+	diag_ip_str(&f->icmp.sender, who, sizeof(who));
+	facts_icmp_name(&f->icmp, what, sizeof(what));
+	if (f->icmp.sender.family == 0)
+		facts_line(lines, n, max, "an %s came back, its sender not "
+		    "known", what);
+	else if (f->icmp.local)
+		facts_line(lines, n, max, "%s, an address of this host, "
+		    "answered with %s", who, what);
+	else
+		facts_line(lines, n, max, "%s answered with %s", who, what);
+}
+
+/* The name of the state letter of /proc/PID/stat. */
+static const char *
+facts_proc_state(char state)
+{
+	switch (state) {
+	case 'R':
+		return "running";
+	case 'S':
+		return "sleeping";
+	case 'D':
+		return "in uninterruptible sleep";
+	case 'T':
+		return "stopped";
+	case 't':
+		return "stopped by a tracer";
+	case 'Z':
+		return "a zombie";
+	default:
+		return "in an unknown state";
+	}
+}
+
+/* True when the owner fact names a stopped process. */
+static bool
+facts_owner_stopped(const struct diag_facts *f)
+{
+	return (f->have & DIAG_OWNER) != 0 && f->owner.pid > 0 &&
+	    (f->owner.state == 'T' || f->owner.state == 't');
+}
+
+/* The owner fact as a sentence. */
+static void
+facts_text_owner(const struct diag_facts *f,
+    char lines[][DIAG_LINE_MAX], size_t *n, size_t max)
+{
+	char comm[2 * DIAG_NAME_MAX];
+
+	if (f->owner.pid == 0) {
+		facts_line(lines, n, max, "no process this user can see holds "
+		    "the listening socket (inode %lu)", f->owner.inode);
+		return;
+	}
+	text_escape(comm, sizeof(comm), f->owner.comm);
+	facts_line(lines, n, max, "the listening socket is held by process "
+	    "%ld (%s), %s (state %c)", f->owner.pid, comm,
+	    facts_proc_state(f->owner.state), f->owner.state);
+}
+
+/* The listener covering the destination, or -1. */
+static int
+facts_listener_of(const struct diag_facts *f)
+{
+	size_t i, kept = f->listen.count < DIAG_LISTEN_MAX ? f->listen.count :
+	    DIAG_LISTEN_MAX;
+
+	for (i = 0; i < kept; i++)
+		if (diag_ip_eq(&f->listen.addr[i], &f->dst) ||
+		    (diag_ip_any(&f->listen.addr[i]) &&
+		    (f->listen.addr[i].family == f->dst.family ||
+		    f->listen.addr[i].family == AF_INET6)))
+			return (int)i;
+	return -1;
+}
+
+/* True when the TCP listener covering the destination has a full queue. */
+static bool
+facts_queue_full(const struct diag_facts *f)
+{
+	int i;
+
+	if ((f->have & DIAG_LISTENERS) == 0 || f->error != ETIMEDOUT ||
+	    (i = facts_listener_of(f)) < 0)
+		return false;
+	return f->listen.queued[i] > f->listen.backlog[i];
+}
+
+/* The accept queue of the listener covering a local destination. */
+static void
+facts_text_queue(const struct diag_facts *f,
+    char lines[][DIAG_LINE_MAX], size_t *n, size_t max)
+{
+	char a[INET6_ADDRSTRLEN];
+	int i = facts_listener_of(f);
+
+	if (i < 0)
+		return;
+	diag_ip_str(&f->listen.addr[i], a, sizeof(a));
+	if (facts_queue_full(f))
+		facts_line(lines, n, max, "the listener on %s port %u has a "
+		    "full accept queue: %u waiting, backlog %u", a, f->port,
+		    f->listen.queued[i], f->listen.backlog[i]);
+	else
+		facts_line(lines, n, max, "the listener on %s port %u has %u "
+		    "connection%s waiting to be accepted, backlog %u", a,
+		    f->port, f->listen.queued[i],
+		    f->listen.queued[i] == 1 ? "" : "s", f->listen.backlog[i]);
+}
+
+/* The user and groups of this process, as sentences. */
+static void
+facts_text_who(const struct diag_facts *f,
+    char lines[][DIAG_LINE_MAX], size_t *n, size_t max)
+{
+	char user[2 * DIAG_NAME_MAX], list[DIAG_LINE_MAX] = "";
+	char g[2 * DIAG_NAME_MAX], group[2 * DIAG_NAME_MAX];
+	size_t i, kept = f->who.ngroups < DIAG_WHO_GROUPS ? f->who.ngroups :
+	    DIAG_WHO_GROUPS;
+
+	text_escape(user, sizeof(user), f->who.user);
+	for (i = 0; i < kept; i++) {
+		size_t len = strlen(list);
+
+		text_escape(g, sizeof(g), f->who.groups[i]);
+		snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
+		    g);
+	}
+	facts_line(lines, n, max, "this process runs as %s (uid %lu), groups "
+	    "%s%s", user, f->who.uid, kept > 0 ? list : "none",
+	    kept < f->who.ngroups ? ", ..." : "");
+	if (f->who.listed_not_held) {
+		text_escape(group, sizeof(group), f->path.group);
+		facts_line(lines, n, max, "/etc/group lists %s in group %s, "
+		    "but this process does not have that group", user, group);
+	}
+}
+
+/* The name server facts, as sentences. */
+static void
+facts_text_resolver(const struct diag_facts *f,
+    char lines[][DIAG_LINE_MAX], size_t *n, size_t max)
+{
+	const struct resolver_facts *r = &f->resolver;
+	char list[DIAG_LINE_MAX] = "", a[INET6_ADDRSTRLEN], pfx[INET6_ADDRSTRLEN];
+	char dev[FACTS_DEV_MAX], host[2 * RESOLVER_NAME_MAX];
+	char buf[DIAG_LINE_MAX];
+	char name[2 * RESOLVER_NAME_MAX];
+	struct diag_ip ip;
+	size_t i, len;
+
+	if (r->conf.error != 0)
+		facts_line(lines, n, max, "/etc/resolv.conf cannot be read "
+		    "(%s): glibc asks 127.0.0.1", strerror(r->conf.error));
+	for (i = 0; i < r->conf.nsearch; i++) {
+		len = strlen(list);
+		text_escape(name, sizeof(name), r->conf.search[i]);
+		if (snprintf(list + len, sizeof(list) - len, "%s%s",
+		    i ? " " : "", name) < 0)
+			break;
+	}
+	facts_line(lines, n, max, "the search list%s is %s",
+	    r->conf.env_search ? " (LOCALDOMAIN)" : "",
+	    r->conf.nsearch > 0 ? list : "empty");
+	for (i = 0; i < r->nasked && i < RESOLVER_MAX_SERVERS; i++) {
+		const struct resolver_server *s = &r->asked[i];
+		const struct route_fact *rt = &f->ns_route[i];
+		const char *rc;
+
+		(void)diag_ip_from_sa(&ip, (const void *)&s->addr);
+		diag_ip_str(&ip, a, sizeof(a));
+		if (s->answered && r->cause != RESOLVER_OTHER_FAMILY &&
+		    r->cause != RESOLVER_UNKNOWN)
+			continue;	/* resolver_text names it below */
+		if (s->answered) {
+			rc = payload_dns_rcode_name(s->rcode);
+			facts_line(lines, n, max, "name server %s%s answered "
+			    "%s with %u answer%s", a, r->conf.default_server ?
+			    " (the default: resolv.conf names none)" : "",
+			    rc != NULL ? rc : "an unknown RCODE", s->answers,
+			    s->answers == 1 ? "" : "s");
+			continue;
+		}
+		if (!f->ns_route_known[i]) {
+			facts_line(lines, n, max, "name server %s did not "
+			    "answer within %ld ms", a, f->ns_wait_ms);
+			continue;
+		}
+		if (rt->type == RTN_UNSPEC) {
+			facts_line(lines, n, max, "name server %s did not "
+			    "answer within %ld ms, and no route to it was "
+			    "found", a, f->ns_wait_ms);
+			continue;
+		}
+		diag_ip_str(&rt->prefix, pfx, sizeof(pfx));
+		facts_line(lines, n, max, "name server %s did not answer within "
+		    "%ld ms; its route is %s/%u, type %s%s%s", a, f->ns_wait_ms,
+		    pfx, rt->prefixlen,
+		    facts_rtn_name(rt->type), rt->dev[0] != '\0' ? ", dev " :
+		    "", rt->dev[0] != '\0' ? facts_dev(dev, sizeof(dev),
+		    rt->dev) : "");
+	}
+	if (r->cause == RESOLVER_NO_ANSWER)
+		return;		/* each server's line says it */
+	text_escape(host, sizeof(host), f->host);
+	resolver_text(r, host, buf, sizeof(buf));
+	len = strlen(buf);
+	if (len > 0 && buf[len - 1] == '.')
+		buf[len - 1] = '\0';
+	if (buf[0] != '\0')
+		facts_line(lines, n, max, "%s", buf);
+}
+
+/* The TCP state `st` as ss(8) prints it. */
+static const char *
+facts_tcp_state(unsigned st)
+{
+	static const char *const names[SOCKDIAG_NSTATES] = {
+		"UNKNOWN", "ESTABLISHED", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1",
+		"FIN-WAIT-2", "TIME-WAIT", "CLOSE", "CLOSE-WAIT", "LAST-ACK",
+		"LISTEN", "CLOSING"
+	};
+
+	return st < SOCKDIAG_NSTATES ? names[st] : "UNKNOWN";
+}
+
+/* The ports in use by TCP state, and the processes that hold most. */
+static void
+facts_text_port_use(const struct diag_facts *f,
+    char lines[][DIAG_LINE_MAX], size_t *n, size_t max)
+{
+	char list[DIAG_LINE_MAX] = "", comm[2 * DIAG_NAME_MAX];
+	size_t i, len;
+	unsigned st;
+
+	if (f->ports.in_use == 0)
+		return;
+	if (f->type == SOCK_STREAM) {
+		for (st = 1; st < SOCKDIAG_NSTATES; st++) {
+			if (f->ports.by_state[st] == 0)
+				continue;
+			len = strlen(list);
+			snprintf(list + len, sizeof(list) - len, "%s%u %s",
+			    len > 0 ? ", " : "", f->ports.by_state[st],
+			    facts_tcp_state(st));
+		}
+		if (list[0] != '\0')
+			facts_line(lines, n, max, "by TCP state: %s", list);
+	}
+	list[0] = '\0';
+	for (i = 0; i < f->ports.nowners; i++) {
+		len = strlen(list);
+		text_escape(comm, sizeof(comm), f->ports.owner[i].comm);
+		if (snprintf(list + len, sizeof(list) - len, "%sprocess %ld "
+		    "(%s) holds %u", i > 0 ? ", " : "", f->ports.owner[i].pid,
+		    comm, f->ports.owner[i].count) < 0)
+			break;
+	}
+	if (list[0] != '\0')
+		facts_line(lines, n, max, "%s", list);
+}
+
 size_t
 facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
     size_t max)
@@ -371,10 +713,15 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 		facts_line(lines, &n, max, "no route matches %s and there is %s "
 		    "default route", diag_ip_str(&f->dst, a, sizeof(a)),
 		    f->noroute.has_default ? "a" : "no");
+	if (f->have & DIAG_ICMP)
+		facts_text_icmp(f, lines, &n, max);
 	if (f->have & DIAG_NEIGH)
 		facts_text_neigh(f, lines, &n, max);
-	if (f->have & DIAG_LISTENERS)
+	if (f->have & DIAG_LISTENERS) {
 		facts_text_listen(f, lines, &n, max);
+		if (f->error == ETIMEDOUT && f->listen.protocol == IPPROTO_TCP)
+			facts_text_queue(f, lines, &n, max);
+	}
 	if (f->have & DIAG_BROADCAST)
 		facts_line(lines, &n, max, "%s is a broadcast address and "
 		    "SO_BROADCAST is off: add -b",
@@ -385,11 +732,13 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 		facts_line(lines, &n, max, "the local port range %u-%u "
 		    "(/proc/sys/net/ipv4/ip_local_port_range) holds %u port%s",
 		    f->ports.low, f->ports.high, count, count == 1 ? "" : "s");
-		if (f->ports.in_use_known)
+		if (f->ports.in_use_known) {
 			facts_line(lines, &n, max, "%u of them %s in use towards "
 			    "%s port %u", f->ports.in_use,
 			    f->ports.in_use == 1 ? "is" : "are",
 			    diag_ip_str(&f->dst, a, sizeof(a)), f->port);
+			facts_text_port_use(f, lines, &n, max);
+		}
 	}
 	if (f->have & DIAG_SOURCE) {
 		diag_ip_str(&f->source.addr, a, sizeof(a));
@@ -409,6 +758,17 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 		facts_text_path(f, lines, &n, max);
 	if (f->have & DIAG_UNIXPEER)
 		facts_text_unixpeer(f, lines, &n, max);
+	if (f->have & DIAG_OWNER)
+		facts_text_owner(f, lines, &n, max);
+	if (f->have & DIAG_WHO)
+		facts_text_who(f, lines, &n, max);
+	if (f->have & DIAG_RESOLVER)
+		facts_text_resolver(f, lines, &n, max);
+	if (f->error == ETIMEDOUT && f->type != SOCK_DGRAM &&
+	    f->family != AF_UNIX && f->eai == 0)
+		facts_line(lines, &n, max, f->deadline ? "the -w deadline "
+		    "ended the attempt; the kernel was still retrying" :
+		    "the kernel's retries ran out before the -w deadline");
 	if (f->have & DIAG_NONETLINK)
 		facts_line(lines, &n, max, "this build reads no netlink facts "
 		    "(built without libmnl): routes, neighbours and listeners "
@@ -416,6 +776,395 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 	return n;
 }
 
+
+/* Set `buf` (`size` bytes) to what printf makes of `fmt`. */
+__attribute__((format(printf, 3, 4)))
+static void
+facts_set(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+}
+
+/* The advice after an ICMP error: who refused, where to look. */
+static bool
+facts_advice_icmp(const struct diag_facts *f, char *m, size_t ms, char *c,
+    size_t cs)
+{
+	char who[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], what[80];
+
+	if ((f->have & DIAG_ICMP) == 0 || f->icmp.family == 0 ||
+	    f->icmp.sender.family == 0)
+		return false;
+	diag_ip_str(&f->icmp.sender, who, sizeof(who));
+	diag_ip_str(&f->dst, dst, sizeof(dst));
+	facts_icmp_name(&f->icmp, what, sizeof(what));
+	if (f->icmp.local) {
+		facts_set(m, ms, "This host refused the packet itself: the %s "
+		    "came from %s, one of its own addresses, so a reject rule "
+		    "of this host's firewall sent it.", what, who);
+		facts_set(c, cs, "`nft list ruleset` here shows the reject "
+		    "rule that matches %s port %u (an output or input chain).",
+		    dst, f->port);
+		return true;
+	}
+	if (diag_ip_eq(&f->icmp.sender, &f->dst))
+		facts_set(m, ms, "%s itself refused the attempt, not this "
+		    "host.", who);
+	else
+		facts_set(m, ms, "The network refused the attempt, not this "
+		    "host: %s is a router on the way to %s.", who, dst);
+	facts_set(c, cs, "On %s, `ip route` and `nft list ruleset` show the "
+	    "route or the reject rule that refuses %s.", who, dst);
+	return true;
+}
+
+/* The advice after a reject route of this host. */
+static bool
+facts_advice_route(const struct diag_facts *f, char *m, size_t ms, char *c,
+    size_t cs)
+{
+	char dst[INET6_ADDRSTRLEN], pfx[INET6_ADDRSTRLEN], tbl[16];
+	int t = f->route.type;
+
+	diag_ip_str(&f->dst, dst, sizeof(dst));
+	if ((f->have & DIAG_NOROUTE) != 0 || ((f->have & DIAG_ROUTE) != 0 &&
+	    t == RTN_THROW)) {
+		facts_set(m, ms, "This host has no route to %s: the kernel "
+		    "refused before any packet left.", dst);
+		facts_set(c, cs, "Add a route that covers %s (`ip route add`), "
+		    "or a default route towards a gateway.", dst);
+		return true;
+	}
+	if ((f->have & DIAG_ROUTE) == 0 || (t != RTN_PROHIBIT &&
+	    t != RTN_UNREACHABLE && t != RTN_BLACKHOLE))
+		return false;
+	diag_ip_str(&f->route.prefix, pfx, sizeof(pfx));
+	facts_set(m, ms, "A route of type %s on this host covers %s: the "
+	    "kernel refused before any packet left.", facts_rtn_name(t), dst);
+	facts_set(c, cs, "`ip %sroute show table %s %s/%u` shows it: remove "
+	    "it, or add a more specific route to %s.",
+	    f->dst.family == AF_INET6 ? "-6 " : "",
+	    facts_table_name(f->route.table, tbl, sizeof(tbl)), pfx,
+	    f->route.prefixlen, dst);
+	return true;
+}
+
+/* The advice when the next hop never answered ARP or ND. */
+static bool
+facts_advice_noarp(const struct diag_facts *f, char *m, size_t ms, char *c,
+    size_t cs)
+{
+	char hop[INET6_ADDRSTRLEN];
+
+	if ((f->have & DIAG_NEIGH) == 0 ||
+	    (f->neigh.state & (NUD_FAILED | NUD_INCOMPLETE)) == 0)
+		return false;
+	diag_ip_str(&f->neigh.addr, hop, sizeof(hop));
+	facts_set(m, ms, "The %s never left: the next hop %s did not answer "
+	    "%s, so there was no link-layer address to send it to.",
+	    f->type == SOCK_STREAM ? "SYN" : "packet", hop,
+	    f->neigh.addr.family == AF_INET ? "ARP" : "neighbour discovery");
+	facts_set(c, cs, "%s is down or not on that link: `ip link` shows "
+	    "the device's state, the host's own console whether it is up.",
+	    hop);
+	return true;
+}
+
+/* The advice after a TCP time-out. */
+static bool
+facts_advice_timeout(const struct diag_facts *f, char *m, size_t ms,
+    char *c, size_t cs)
+{
+	char dst[INET6_ADDRSTRLEN], hop[INET6_ADDRSTRLEN], comm[2 * DIAG_NAME_MAX];
+	const char *how;
+
+	diag_ip_str(&f->dst, dst, sizeof(dst));
+	if (facts_queue_full(f)) {
+		if (facts_owner_stopped(f)) {
+			text_escape(comm, sizeof(comm), f->owner.comm);
+			facts_set(m, ms, "The listener's accept queue is full "
+			    "and its process is stopped, so it accepts nothing: "
+			    "the kernel drops new SYNs.");
+			facts_set(c, cs, "`kill -CONT %ld` resumes %s, if it was "
+			    "stopped by mistake (a debugger, Ctrl-Z).",
+			    f->owner.pid, comm);
+		} else {
+			facts_set(m, ms, "The listener's accept queue is full: "
+			    "its server does not call accept() as fast as "
+			    "connections arrive, so the kernel drops new SYNs.");
+			facts_set(c, cs, "The server's log shows why it stalls; "
+			    "`nstat -az TcpExtListenOverflows` counts the drops, "
+			    "and a larger listen() backlog gives room.");
+		}
+		return true;
+	}
+	if ((f->have & DIAG_ROUTE) != 0 && f->route.type == RTN_LOCAL) {
+		facts_set(m, ms, "%s is an address of this host and nothing "
+		    "here refused the SYN: a drop rule of this host's firewall "
+		    "took it.", dst);
+		facts_set(c, cs, "`nft list ruleset` shows the drop rule that "
+		    "matches port %u.", f->port);
+		return true;
+	}
+	if (facts_advice_noarp(f, m, ms, c, cs))
+		return true;
+	if ((f->have & DIAG_NEIGH) == 0)
+		return false;
+	diag_ip_str(&f->neigh.addr, hop, sizeof(hop));
+	if ((f->neigh.state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY |
+	    NUD_PROBE | NUD_PERMANENT | NUD_NOARP)) == 0)
+		return false;
+	how = f->neigh.addr.family == AF_INET ? "ARP" : "neighbour discovery";
+	if (!f->neigh.is_gateway) {
+		facts_set(m, ms, "%s answered %s, so it is up and the SYN "
+		    "reached its link: a firewall there dropped the SYN or its "
+		    "answer.", hop, how);
+		facts_set(c, cs, "`nft list ruleset` on %s shows the drop "
+		    "rule for port %u.", hop, f->port);
+		return true;
+	}
+	facts_set(m, ms, "The gateway %s answered %s, so the SYN left this "
+	    "host; it or its answer was lost after that: a firewall on the "
+	    "way or at %s dropped it, or %s is down.", hop, how, dst, dst);
+	facts_set(c, cs, "`traceroute -T -p %u %s` shows how far SYNs get; "
+	    "the drop rules are on the first hop that does not answer.",
+	    f->port, dst);
+	return true;
+}
+
+/* The advice after a refusal with the local listeners known. */
+static bool
+facts_advice_refused(const struct diag_facts *f, char *m, size_t ms,
+    char *c, size_t cs)
+{
+	char dst[INET6_ADDRSTRLEN], a[INET6_ADDRSTRLEN];
+	const char *proto = f->listen.protocol == IPPROTO_UDP ? "UDP" : "TCP";
+
+	if ((f->have & DIAG_LISTENERS) == 0)
+		return false;
+	diag_ip_str(&f->dst, dst, sizeof(dst));
+	if (f->listen.count == 0) {
+		facts_set(c, cs, "Start the service, or find the port it uses "
+		    "in its configuration.");
+		return true;
+	}
+	if (facts_listener_of(f) >= 0) {
+		facts_set(m, ms, "A %s listener covers %s port %u, yet the "
+		    "attempt was refused: a reject rule of this host's "
+		    "firewall refused it.", proto, dst, f->port);
+		facts_set(c, cs, "`nft list ruleset` shows the reject rule "
+		    "that matches port %u.", f->port);
+		return true;
+	}
+	diag_ip_str(&f->listen.addr[0], a, sizeof(a));
+	facts_set(c, cs, "Connect to %s instead, or make the service listen "
+	    "on %s too (or on a wildcard address).", a, dst);
+	return true;
+}
+
+/* The advice for a Unix path, from the walk and the socket found. */
+static bool
+facts_advice_unix(const struct diag_facts *f, char *m, size_t ms, char *c,
+    size_t cs)
+{
+	char at[FACTS_TEXT_PATH_MAX + sizeof(FACTS_TEXT_CUT)];
+	char comm[2 * DIAG_NAME_MAX], user[2 * DIAG_NAME_MAX];
+	char group[2 * DIAG_NAME_MAX];
+
+	if ((f->have & DIAG_PATH) == 0)
+		return false;
+	facts_path(at, sizeof(at), f->path.at);
+	text_escape(group, sizeof(group), f->path.group);
+	if ((f->have & DIAG_WHO) != 0) {
+		text_escape(user, sizeof(user), f->who.user);
+		if (f->who.listed_not_held)
+			facts_set(c, cs, "A new login, or `newgrp %s`, starts "
+			    "a process that has the group.", group);
+		else
+			facts_set(c, cs, "The owner of %s decides: add %s to "
+			    "group %s, or change the mode of %s.", at, user,
+			    group, at);
+		return true;
+	}
+	if (f->path.kind == DIAG_PATH_MISSING ||
+	    f->path.kind == DIAG_PATH_NOTDIR) {
+		facts_set(c, cs, "The server's configuration names the path it "
+		    "binds: compare it with this one, and start the server if "
+		    "it is not running.");
+		return true;
+	}
+	if (f->path.kind == DIAG_PATH_NOTSOCK) {
+		facts_set(c, cs, "Give the path of the server's socket: `ss "
+		    "-xlp` lists the paths servers listen on.");
+		return true;
+	}
+	if ((f->have & DIAG_UNIXPEER) == 0)
+		return false;
+	if (!f->unixpeer.found) {
+		facts_set(c, cs, "Start the server; if it refuses to bind "
+		    "because the file exists, remove the stale %s first.", at);
+		return true;
+	}
+	if (f->unixpeer.type != f->type) {
+		facts_set(c, cs, "Run again with -T %s.",
+		    facts_type_name(f->unixpeer.type));
+		return true;
+	}
+	if (!f->unixpeer.listening) {
+		facts_set(c, cs, "The server bound %s but has not called "
+		    "listen(): it is starting up or stuck; its log says which.",
+		    at);
+		return true;
+	}
+	if ((f->have & DIAG_OWNER) == 0 || f->owner.pid == 0)
+		return false;
+	text_escape(comm, sizeof(comm), f->owner.comm);
+	if (facts_owner_stopped(f)) {
+		facts_set(m, ms, "The server's listen queue is full and its "
+		    "process is stopped: it accepts nothing until it is "
+		    "resumed.");
+		facts_set(c, cs, "`kill -CONT %ld` resumes %s, if it was "
+		    "stopped by mistake (a debugger, Ctrl-Z).", f->owner.pid,
+		    comm);
+	} else {
+		facts_set(m, ms, "The server's listen queue is full; its "
+		    "process is alive (%s) but accepts slower than connections "
+		    "arrive.", facts_proc_state(f->owner.state));
+		facts_set(c, cs, "`strace -p %ld` shows what %s does instead "
+		    "of accept(); a larger listen() backlog gives it room.",
+		    f->owner.pid, comm);
+	}
+	return true;
+}
+
+/* The Check when no name server answered: route first, then the service. */
+static void
+facts_advice_silent(const struct diag_facts *f, const char *host, char *c,
+    size_t cs)
+{
+	const struct resolver_facts *r = &f->resolver;
+	char a[INET6_ADDRSTRLEN];
+	struct diag_ip ip;
+	size_t i;
+
+	for (i = 0; i < r->nasked && i < RESOLVER_MAX_SERVERS; i++)
+		if (f->ns_route_known[i] && f->ns_route[i].type != RTN_UNICAST &&
+		    f->ns_route[i].type != RTN_LOCAL)
+			break;
+	if (i == r->nasked || i == RESOLVER_MAX_SERVERS)
+		i = 0;
+	(void)diag_ip_from_sa(&ip, (const void *)&r->asked[i].addr);
+	diag_ip_str(&ip, a, sizeof(a));
+	if (f->ns_route_known[i] && f->ns_route[i].type != RTN_UNICAST &&
+	    f->ns_route[i].type != RTN_LOCAL)
+		facts_set(c, cs, "Give this host a route to %s, or name a "
+		    "server it can reach in /etc/resolv.conf.", a);
+	else
+		facts_set(c, cs, "`dig @%s %s` asks that server alone: silence "
+		    "there means the server is down or a firewall drops UDP "
+		    "port 53 on the way.", a, host);
+}
+
+/* The advice after a failed name look-up. */
+static bool
+facts_advice_resolver(const struct diag_facts *f, char *m, size_t ms,
+    char *c, size_t cs)
+{
+	char host[2 * RESOLVER_NAME_MAX];
+
+	if ((f->have & DIAG_RESOLVER) == 0)
+		return false;
+	text_escape(host, sizeof(host), f->host);
+	switch (f->resolver.cause) {
+	case RESOLVER_NXDOMAIN:
+		facts_set(m, ms, "The name %s does not exist in DNS.", host);
+		facts_set(c, cs, "Look at the spelling, or give the full name: "
+		    "a name without a final dot is also tried with each suffix "
+		    "of the search list.");
+		return true;
+	case RESOLVER_OTHER_FAMILY:
+		facts_set(m, ms, "%s has %s addresses only, and %s was asked "
+		    "for.", host, f->resolver.other_family == AF_INET6 ?
+		    "IPv6" : "IPv4", f->resolver.other_family == AF_INET6 ?
+		    "IPv4" : "IPv6");
+		facts_set(c, cs, "Run again with %s, or without -4/-6.",
+		    f->resolver.other_family == AF_INET6 ? "-6" : "-4");
+		return true;
+	case RESOLVER_NO_ADDRESS:
+		facts_set(m, ms, "%s exists in DNS but has no address record "
+		    "of the family asked.", host);
+		facts_set(c, cs, "`dig %s ANY` shows the records it has.", host);
+		return true;
+	case RESOLVER_NO_ANSWER:
+		facts_set(m, ms, "DNS did not answer: no name server replied, "
+		    "so nothing is known of %s.", host);
+		facts_advice_silent(f, host, c, cs);
+		return true;
+	case RESOLVER_SERVER_ERROR:
+	case RESOLVER_UNKNOWN:
+		break;
+	}
+	return false;
+}
+
+/*
+ * The meaning and the check that the facts decide, in place of the errno's
+ * general text: into `meaning` and `check` ("" where the facts decide
+ * nothing).
+ */
+void
+facts_text_advice(const struct diag_facts *f, char *meaning, size_t msize,
+    char *check, size_t csize)
+{
+	char dst[INET6_ADDRSTRLEN];
+
+	meaning[0] = '\0';
+	check[0] = '\0';
+	if (f == NULL)
+		return;
+	if (f->eai != 0) {
+		(void)facts_advice_resolver(f, meaning, msize, check, csize);
+		return;
+	}
+	if (f->family == AF_UNIX || (f->have & DIAG_PATH) != 0) {
+		(void)facts_advice_unix(f, meaning, msize, check, csize);
+		return;
+	}
+	/* A failed neighbour look-up also sends this host an ICMP. */
+	if (f->error == EHOSTUNREACH &&
+	    facts_advice_noarp(f, meaning, msize, check, csize))
+		return;
+	if (facts_advice_icmp(f, meaning, msize, check, csize))
+		return;
+	if (f->have & DIAG_BROADCAST) {
+		facts_set(check, csize, "Run again with -b if a datagram to "
+		    "every host of that link is what you mean.");
+		return;
+	}
+	if (FACTS_ERR_IN(f->error, EACCES, EHOSTUNREACH, ENETUNREACH, EINVAL) &&
+	    facts_advice_route(f, meaning, msize, check, csize))
+		return;
+	if (f->error == ETIMEDOUT && f->type == SOCK_STREAM &&
+	    facts_advice_timeout(f, meaning, msize, check, csize))
+		return;
+	if (f->error == ECONNREFUSED &&
+	    facts_advice_refused(f, meaning, msize, check, csize))
+		return;
+	if (f->error == EACCES && f->dst.family == AF_INET6 &&
+	    (f->have & DIAG_ICMP) == 0) {
+		diag_ip_str(&f->dst, dst, sizeof(dst));
+		facts_set(meaning, msize, "This host denied the attempt to %s "
+		    "port %u: no ICMP error came back, and no prohibit route "
+		    "of this host covers it.", dst, f->port);
+		facts_set(check, csize, "`journalctl -k` names the security "
+		    "module rule that refused it (apparmor=, avc:), and "
+		    "`bpftool cgroup tree` the cgroup programs on connect6.");
+	}
+}
 
 /* The old name of facts_text_lines, kept for its callers (diagnose.h). */
 size_t

@@ -22,4 +22,14 @@
 size_t facts_text_lines(const struct diag_facts *f,
     char lines[][DIAG_LINE_MAX], size_t max);
 
+/*
+ * The meaning and the Check that the facts decide, replacing the errno's
+ * general text (explain.h) where they say more: into `meaning` (`msize`
+ * bytes) and `check` (`csize`), each "" where the facts decide nothing, so
+ * the caller keeps the errno's.  A Check never repeats a Found line and
+ * never contradicts one; it is at most about 40 words.
+ */
+void facts_text_advice(const struct diag_facts *f, char *meaning,
+    size_t msize, char *check, size_t csize);
+
 #endif /* ISOCK_FACTS_TEXT_H */

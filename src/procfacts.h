@@ -8,6 +8,7 @@
 #define ISOCK_PROCFACTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "facts.h"
 
@@ -20,11 +21,24 @@ struct ipv6_fact {
 };
 
 /* DIAG_PORTRANGE: the local port range and its use. */
+/* TCP states sock_diag reports, 1..11 (include/net/tcp_states.h). */
+#define SOCKDIAG_NSTATES 12
+/* Processes named as holders of the ports in use. */
+#define SOCKDIAG_OWNERS 3
+
 struct ports_fact {
 	unsigned low, high;	/* ip_local_port_range */
 	bool in_use_known;	/* sock_diag answered */
 	unsigned in_use;	/* local ports in the range in use
 				   towards dst/port */
+	unsigned by_state[SOCKDIAG_NSTATES]; /* in_use by TCP state
+				   (TCP_ESTABLISHED = 1, ...) */
+	size_t nowners;		/* processes kept in owner[] */
+	struct {
+		long pid;
+		char comm[DIAG_NAME_MAX];	/* raw */
+		unsigned count;			/* its sockets among in_use */
+	} owner[SOCKDIAG_OWNERS];	/* the processes that hold most */
 };
 
 /* DIAG_SCTP: whether SCTP is there. */

@@ -132,6 +132,7 @@ text_failure(const struct target *t, const struct result *r,
 	const char *proto = target_proto_name(t->family, t->type);
 	char addr[ADDR_TEXT], place[512], what[320], buf[1024], *esc = NULL;
 	char lines[DIAG_LINES][DIAG_LINE_MAX], seqtext[32] = "";
+	char fmean[2 * DIAG_LINE_MAX], fcheck[2 * DIAG_LINE_MAX];
 	struct explain_ctx ctx;
 	unsigned port = t->port;
 	size_t i, nl;
@@ -182,7 +183,7 @@ text_failure(const struct target *t, const struct result *r,
 	else if (last != NULL)
 		outcome(what, sizeof(what), last, o);
 	else
-		snprintf(what, sizeof(what), "not tried");
+		snprintf(what, sizeof(what), "no address was tried");
 	fprintf(o->err, "isock-connect: %s%s (%s): %s\n", seqtext, place, proto,
 	    what);
 	if (r->nattempts > 1)
@@ -203,7 +204,11 @@ text_failure(const struct target *t, const struct result *r,
 	nl = fact_lines(facts, lines);
 	for (i = 0; i < nl; i++)
 		fprintf(o->err, "  Found: %s\n", lines[i]);
-	if (e != NULL && o->seen != NULL && e->kind == EXPLAIN_ERRNO &&
+	/* Where the facts decide, their text replaces the errno's; it is
+	   this target's own, so it is not left out as explained before. */
+	facts_text_advice(facts, fmean, sizeof(fmean), fcheck, sizeof(fcheck));
+	if (fmean[0] == '\0' && fcheck[0] == '\0' && e != NULL &&
+	    o->seen != NULL && e->kind == EXPLAIN_ERRNO &&
 	    e->number >= 0 && e->number < REPORT_SEEN_MAX) {
 		if (o->seen[e->number])
 			goto out;	/* explained under an earlier target */
@@ -224,10 +229,14 @@ text_failure(const struct target *t, const struct result *r,
 			.addr = esc != NULL ? esc : host, .host = host,
 			.path = host, .proto = proto, .port = port,
 		};
-		if (explain_render(e, EXPLAIN_MEANING, &ctx, buf,
+		if (fmean[0] != '\0')
+			fprintf(o->err, "  %s\n", fmean);
+		else if (explain_render(e, EXPLAIN_MEANING, &ctx, buf,
 		    sizeof(buf)) != NULL)
 			fprintf(o->err, "  %s\n", buf);
-		if (explain_render(e, EXPLAIN_CHECK, &ctx, buf,
+		if (fcheck[0] != '\0')
+			fprintf(o->err, "  Check: %s\n", fcheck);
+		else if (explain_render(e, EXPLAIN_CHECK, &ctx, buf,
 		    sizeof(buf)) != NULL)
 			fprintf(o->err, "  Check: %s\n", buf);
 	}
@@ -362,6 +371,7 @@ json_result(const struct target *t, const struct result *r,
 	const struct explain_entry *e = ok != NULL ? NULL :
 	    result_entry(r, last);
 	char addr[ADDR_TEXT], lines[DIAG_LINES][DIAG_LINE_MAX], buf[1024];
+	char fmean[2 * DIAG_LINE_MAX], fcheck[2 * DIAG_LINE_MAX];
 	struct explain_ctx ctx;
 	unsigned port = t->port;
 	struct json j;
@@ -448,12 +458,14 @@ json_result(const struct target *t, const struct result *r,
 		json_object_begin(&j);
 		json_key(&j, "summary");
 		json_string(&j, e->summary);
+		facts_text_advice(facts, fmean, sizeof(fmean), fcheck,
+		    sizeof(fcheck));
 		json_key(&j, "meaning");
-		json_string(&j, explain_render(e, EXPLAIN_MEANING, &ctx, buf,
-		    sizeof(buf)));
+		json_string(&j, fmean[0] != '\0' ? fmean : explain_render(e,
+		    EXPLAIN_MEANING, &ctx, buf, sizeof(buf)));
 		json_key(&j, "check");
-		json_string(&j, explain_render(e, EXPLAIN_CHECK, &ctx, buf,
-		    sizeof(buf)));
+		json_string(&j, fcheck[0] != '\0' ? fcheck : explain_render(e,
+		    EXPLAIN_CHECK, &ctx, buf, sizeof(buf)));
 		json_object_end(&j);
 	} else
 		json_null(&j);

@@ -55,16 +55,31 @@ diagnose_target(struct run *run, size_t i)
 	int nf;
 
 	run->codes[i] = result_exit_status(r);
-	if (run->codes[i] == 0 || a == NULL || r->signal != 0 ||
-	    r->state != RESULT_FINISHED)
+	if (run->codes[i] == 0 || r->signal != 0 ||
+	    r->state != RESULT_FINISHED || (a == NULL && r->eai == 0))
 		return;
-	/* Quiet runs look only where the facts change the exit status. */
-	if (o->quiet && a->error != EINVAL)
+	/*
+	 * Quiet runs look only where the facts change the exit status; a
+	 * name's diagnosis asks the name servers, not for each --count probe,
+	 * whose facts are not printed.
+	 */
+	if (o->quiet ? a == NULL || a->error != EINVAL : a == NULL &&
+	    run->seq > 0)
 		return;
 	f = malloc(sizeof(*f));
 	if (f == NULL)
 		return;
 	memset(&q, 0, sizeof(q));
+	q.budget_ms = DIAG_BUDGET_MS;
+	if (a == NULL) {	/* the name did not resolve */
+		q.target = t;
+		q.eai = r->eai;
+		(void)diagnose_run(&q, f);
+		run->facts[i] = f;
+		return;
+	}
+	q.deadline = a->deadline;
+	q.icmp = &a->icmp;
 	q.dst = (const struct sockaddr *)&a->addr.ss;
 	q.dstlen = a->addr.len;
 	q.family = q.dst->sa_family;
@@ -74,7 +89,6 @@ diagnose_target(struct run *run, size_t i)
 	q.srclen = o->has_source ? o->source_len : 0;
 	q.error = a->error;
 	q.broadcast = o->broadcast;
-	q.budget_ms = DIAG_BUDGET_MS;
 	t0 = clock_now();
 	nf = diagnose_run(&q, f);
 	t1 = clock_now();

@@ -9,8 +9,13 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sys/sysmacros.h>
@@ -27,6 +32,9 @@
 
 /* The room a bytecode program takes here at most. */
 #define SOCKDIAG_BC_MAX 128
+
+/* The sockets in use whose holders are looked for, at most. */
+#define SOCKDIAG_INODES_MAX 65536
 
 static const enum mnl_attr_data_type sockdiag_unix_policy[UNIX_DIAG_MAX + 1] = {
 	[UNIX_DIAG_VFS] = MNL_TYPE_BINARY,
@@ -103,6 +111,9 @@ struct sockdiag_inet {
 	unsigned low, high;
 	struct listen_fact *lf;
 	unsigned in_use;
+	unsigned by_state[SOCKDIAG_NSTATES];
+	unsigned long *inodes;	/* of the sockets in use, or NULL */
+	size_t ninodes, maxinodes;
 };
 
 /* Take one socket from an inet_diag dump. */
@@ -128,12 +139,21 @@ sockdiag_inet_cb(const struct nlmsghdr *nlh, void *data)
 	if (d->listeners) {
 		if (sport != d->port || dport != 0)
 			return MNL_CB_OK;
-		if (d->lf->count < DIAG_LISTEN_MAX)
+		if (d->lf->count < DIAG_LISTEN_MAX) {
 			d->lf->addr[d->lf->count] = src;
+			d->lf->queued[d->lf->count] = m->idiag_rqueue;
+			d->lf->backlog[d->lf->count] = m->idiag_wqueue;
+			d->lf->inode[d->lf->count] = m->idiag_inode;
+		}
 		d->lf->count++;
 	} else if (dport == d->port && diag_ip_eq(&dst, d->dst) &&
 	    sport >= d->low && sport <= d->high) {
 		d->in_use++;
+		if (m->idiag_state < SOCKDIAG_NSTATES)
+			d->by_state[m->idiag_state]++;
+		if (d->inodes != NULL && m->idiag_inode != 0 &&
+		    d->ninodes < d->maxinodes)
+			d->inodes[d->ninodes++] = m->idiag_inode;
 	}
 	return MNL_CB_OK;
 }
@@ -198,10 +218,137 @@ sockdiag_listeners(struct nl_ctx *nl, int type, unsigned port,
 	return DIAG_LISTENERS;
 }
 
+/* Fill `of` with the name and state of process `pid` from its stat file. */
+static void
+sockdiag_pid_stat(const char *pid, struct owner_fact *of)
+{
+	char file[300], buf[512], *open, *close;
+
+	snprintf(file, sizeof(file), "/proc/%s/stat", pid);
+	of->pid = strtol(pid, NULL, 10);
+	of->state = '?';
+	if (facts_read_file(file, buf, sizeof(buf)) <= 0)
+		return;
+	/* "PID (comm) S ...": comm may hold spaces and parentheses. */
+	open = strchr(buf, '(');
+	close = strrchr(buf, ')');
+	if (open == NULL || close == NULL || close < open || close[1] != ' ')
+		return;
+	*close = '\0';
+	facts_strlcpy(of->comm, open + 1, sizeof(of->comm));
+	of->state = close[2];
+}
+
+/* Order unsigned longs, for qsort and bsearch. */
+static int
+sockdiag_ulong_cmp(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a;
+	unsigned long y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* True when CLOCK_MONOTONIC has reached `deadline`. */
+static bool
+sockdiag_past(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > deadline->tv_sec || (now.tv_sec ==
+	    deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
+}
+
+/*
+ * How many of the sorted `inodes` process `pid` holds (its /proc/PID/fd);
+ * `*cut` is set when `deadline` passed during the walk.
+ */
+static unsigned
+sockdiag_pid_count(const char *pid, const unsigned long *inodes, size_t n,
+    const struct timespec *deadline, bool *cut)
+{
+	char dir[300], got[64];
+	struct dirent *e;
+	unsigned long ino;
+	unsigned count = 0, seen = 0;
+	ssize_t len;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%s/fd", pid);
+	d = opendir(dir);
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (++seen % 256 == 0 && sockdiag_past(deadline)) {
+			*cut = true;
+			break;
+		}
+		len = readlinkat(dirfd(d), e->d_name, got, sizeof(got) - 1);
+		if (len <= 0)
+			continue;
+		got[len] = '\0';
+		if (sscanf(got, "socket:[%lu]", &ino) == 1 && bsearch(&ino,
+		    inodes, n, sizeof(*inodes), sockdiag_ulong_cmp) != NULL)
+			count++;
+	}
+	closedir(d);
+	return count;
+}
+
+/*
+ * The processes that hold most of the `n` socket inodes: one walk of
+ * /proc until `deadline`, the top SOCKDIAG_OWNERS kept in pf->owner.  A
+ * walk cut short keeps nothing (a partial count would mislead).
+ */
+static void
+sockdiag_holders(unsigned long *inodes, size_t n,
+    const struct timespec *deadline, struct ports_fact *pf)
+{
+	struct owner_fact of;
+	struct dirent *e;
+	unsigned count;
+	bool cut = false;
+	size_t i, j;
+	DIR *proc;
+
+	qsort(inodes, n, sizeof(*inodes), sockdiag_ulong_cmp);
+	proc = opendir("/proc");
+	if (proc == NULL)
+		return;
+	while (!cut && (e = readdir(proc)) != NULL) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		count = sockdiag_pid_count(e->d_name, inodes, n, deadline,
+		    &cut);
+		if (count == 0 || cut)
+			continue;
+		for (i = 0; i < pf->nowners && pf->owner[i].count >= count; i++)
+			;
+		if (i == SOCKDIAG_OWNERS)
+			continue;
+		if (pf->nowners < SOCKDIAG_OWNERS)
+			pf->nowners++;
+		for (j = pf->nowners - 1; j > i; j--)
+			pf->owner[j] = pf->owner[j - 1];
+		memset(&of, 0, sizeof(of));
+		sockdiag_pid_stat(e->d_name, &of);
+		pf->owner[i].pid = of.pid;
+		pf->owner[i].count = count;
+		facts_strlcpy(pf->owner[i].comm, of.comm,
+		    sizeof(pf->owner[i].comm));
+	}
+	closedir(proc);
+	if (cut)
+		pf->nowners = 0;
+}
+
 /* The local port range, and how many of its ports are in use towards dst. */
 unsigned
 sockdiag_ports(struct nl_ctx *nl, int type, const struct diag_ip *dst,
-    unsigned port, struct ports_fact *pf)
+    unsigned port, const struct timespec *deadline, struct ports_fact *pf)
 {
 	struct sockdiag_inet d;
 	struct sockdiag_bc bc = { .len = 0 };
@@ -220,11 +367,19 @@ sockdiag_ports(struct nl_ctx *nl, int type, const struct diag_ip *dst,
 	sockdiag_bc_port(&bc, INET_DIAG_BC_D_LE, port);
 	sockdiag_bc_daddr(&bc, dst);
 	sockdiag_bc_end(&bc);
+	if (deadline != NULL) {
+		d.maxinodes = SOCKDIAG_INODES_MAX;
+		d.inodes = malloc(d.maxinodes * sizeof(*d.inodes));
+	}
 	if (protocol != 0 && sockdiag_inet_dump(nl, dst->family, protocol,
 	    ~0u, &bc, &d) == 0) {
 		pf->in_use_known = true;
 		pf->in_use = d.in_use;
+		memcpy(pf->by_state, d.by_state, sizeof(pf->by_state));
+		if (d.ninodes > 0)
+			sockdiag_holders(d.inodes, d.ninodes, deadline, pf);
 	}
+	free(d.inodes);
 	return DIAG_PORTRANGE;
 }
 
@@ -263,6 +418,7 @@ sockdiag_unix_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	u->uf->found = true;
 	u->uf->type = m->udiag_type;
+	u->uf->inode = m->udiag_ino;
 	u->uf->listening = m->udiag_state == SOCKDIAG_LISTEN;
 	if (u->uf->listening && tb[UNIX_DIAG_RQLEN] != NULL) {
 		if (mnl_attr_get_payload_len(tb[UNIX_DIAG_RQLEN]) < sizeof(rq))
@@ -299,6 +455,80 @@ sockdiag_unix_peer(struct nl_ctx *nl, dev_t dev, ino_t ino, int type,
 	if (nl_talk(nl, NL_SOCK_DIAG, &req.h, sockdiag_unix_cb, &u) != 0)
 		return 0;
 	return uf->found || refused ? DIAG_UNIXPEER : 0;
+}
+
+/*
+ * True when the descriptors of process `pid` (its /proc/PID/fd) hold the
+ * socket "socket:[ino]"; `*seen` counts the descriptors looked at and the
+ * walk stops at `max_fds` or `deadline` (then `*cut` is set).
+ */
+static bool
+sockdiag_pid_holds(const char *pid, const char *want,
+    const struct timespec *deadline, unsigned long max_fds,
+    unsigned long *seen, bool *cut)
+{
+	char dir[300], got[64];
+	struct dirent *e;
+	ssize_t n;
+	bool found = false;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%s/fd", pid);
+	d = opendir(dir);
+	if (d == NULL)
+		return false;
+	while (!found && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (++*seen > max_fds) {
+			*cut = true;
+			break;
+		}
+		if (*seen % 256 == 0 && sockdiag_past(deadline)) {
+			*cut = true;
+			break;
+		}
+		n = readlinkat(dirfd(d), e->d_name, got, sizeof(got) - 1);
+		if (n <= 0)
+			continue;
+		got[n] = '\0';
+		found = strcmp(got, want) == 0;
+	}
+	closedir(d);
+	return found;
+}
+
+/* The process that holds the socket of inode `ino`. */
+unsigned
+sockdiag_owner(unsigned long ino, const struct timespec *deadline,
+    unsigned long max_fds, struct owner_fact *of)
+{
+	char want[48];
+	struct dirent *e;
+	unsigned long seen = 0;
+	bool cut = false;
+	DIR *proc;
+
+	memset(of, 0, sizeof(*of));
+	of->inode = ino;
+	if (ino == 0)
+		return 0;
+	snprintf(want, sizeof(want), "socket:[%lu]", ino);
+	proc = opendir("/proc");
+	if (proc == NULL)
+		return 0;
+	while (!cut && (e = readdir(proc)) != NULL) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		if (sockdiag_pid_holds(e->d_name, want, deadline, max_fds,
+		    &seen, &cut)) {
+			sockdiag_pid_stat(e->d_name, of);
+			closedir(proc);
+			return DIAG_OWNER;
+		}
+	}
+	closedir(proc);
+	return cut ? 0 : DIAG_OWNER;
 }
 
 /* Feed `buf` to every parser of this module. */

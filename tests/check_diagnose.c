@@ -39,6 +39,7 @@
 #include "clock.h"
 #include "diagnose.h"
 #include "exitcode.h"
+#include "facts_text.h"
 #include "isocket.h"
 
 #define LINES_MAX 16
@@ -690,8 +691,10 @@ START_TEST(test_unix_nosearch)
 	ck_assert_int_eq(o.error, EACCES);
 	ck_assert_int_eq(o.f.path.kind, DIAG_PATH_NOSEARCH);
 	ck_assert_uint_eq(o.f.path.mode & 07777, 0700);
+	/* The user is named, not only numbered (issue 12). */
 	assert_linef(&o, "%s/priv is mode 700 owned by %s:%s; this user "
-	    "(uid 65534) cannot search it", dir, user, group);
+	    "(%s, uid 65534) cannot search it", dir, user, group,
+	    getpwuid(65534) != NULL ? getpwuid(65534)->pw_name : "65534");
 	ck_assert_int_eq(diagnose_exit_class(&o.f, o.error), ISOCK_EXIT_DENIED);
 }
 END_TEST
@@ -772,6 +775,85 @@ START_TEST(test_unix_backlog_full)
 }
 END_TEST
 
+/* ---- the ICMP sentences and the advice after them ------------------ */
+
+/* An ICMP error, the sentence it gives, and whether it came from here. */
+static const struct {
+	int family;
+	unsigned type, code;
+	const char *sender;
+	bool local;
+	const char *line;
+} icmp_cases[] = {
+	{ AF_INET, 3, 1, "10.98.0.2", false,
+	  "10.98.0.2 answered with ICMP host unreachable" },
+	{ AF_INET, 3, 13, "10.98.0.2", false,
+	  "10.98.0.2 answered with ICMP administratively prohibited" },
+	{ AF_INET, 3, 0, "10.98.0.2", false,
+	  "10.98.0.2 answered with ICMP network unreachable" },
+	{ AF_INET6, 1, 1, "fd98::2", false,
+	  "fd98::2 answered with ICMPv6 administratively prohibited" },
+	{ AF_INET6, 1, 0, "fd98::2", false,
+	  "fd98::2 answered with ICMPv6 no route to destination" },
+	{ AF_INET6, 1, 6, "fd98::2", false,
+	  "fd98::2 answered with ICMPv6 reject route to destination" },
+	{ AF_INET, 11, 0, "10.98.0.3", false,
+	  "10.98.0.3 answered with ICMP time exceeded" },
+	{ AF_INET, 5, 1, "10.98.0.3", false,
+	  "10.98.0.3 answered with ICMP type 5 code 1" },
+	{ AF_INET, 3, 13, "10.98.0.1", true,
+	  "10.98.0.1, an address of this host, answered with ICMP "
+	  "administratively prohibited" },
+};
+
+/*
+ * The sentence of each ICMP error, and the advice after it: a remote one
+ * never blames this host nor suggests -p, -b or a security module; a local
+ * one names this host's firewall.
+ */
+START_TEST(test_icmp_text)
+{
+	struct outcome o;
+	char meaning[2 * DIAG_LINE_MAX], check[2 * DIAG_LINE_MAX];
+	int fam = icmp_cases[_i].family;
+
+	memset(&o, 0, sizeof(o));
+	o.f.have = DIAG_ICMP;
+	o.f.family = fam;
+	o.f.type = SOCK_DGRAM;
+	o.f.error = fam == AF_INET6 ? EACCES : EHOSTUNREACH;
+	o.f.port = 53;
+	o.f.dst.family = fam;
+	ck_assert_int_eq(inet_pton(fam, fam == AF_INET6 ? "fd99:2::7" :
+	    "10.99.1.7", &o.f.dst.u), 1);
+	o.f.icmp.family = fam;
+	o.f.icmp.type = icmp_cases[_i].type;
+	o.f.icmp.code = icmp_cases[_i].code;
+	o.f.icmp.local = icmp_cases[_i].local;
+	o.f.icmp.sender.family = fam;
+	ck_assert_int_eq(inet_pton(fam, icmp_cases[_i].sender,
+	    &o.f.icmp.sender.u), 1);
+	o.n = diagnose_lines(&o.f, o.lines, LINES_MAX);
+	assert_line(&o, icmp_cases[_i].line);
+	facts_text_advice(&o.f, meaning, sizeof(meaning), check,
+	    sizeof(check));
+	if (icmp_cases[_i].local) {
+		ck_assert_msg(strstr(meaning, "This host refused") != NULL,
+		    "%s", meaning);
+		ck_assert_msg(strstr(check, "nft list ruleset") != NULL, "%s",
+		    check);
+		return;
+	}
+	ck_assert_msg(strstr(meaning, "not this host") != NULL, "%s", meaning);
+	ck_assert_msg(strstr(meaning, "This host denied") == NULL, "%s",
+	    meaning);
+	ck_assert_msg(strstr(check, "-b") == NULL && strstr(check, "-p") ==
+	    NULL && strstr(check, "journalctl") == NULL, "%s", check);
+	ck_assert_msg(strstr(check, icmp_cases[_i].sender) != NULL, "%s",
+	    check);
+}
+END_TEST
+
 /* ---- the suite -------------------------------------------------------- */
 
 static Suite *diagnose_suite(void)
@@ -818,6 +900,11 @@ static Suite *diagnose_suite(void)
 		tcase_add_test(tc, test_unix_wrong_type);
 		tcase_add_test(tc, test_unix_backlog_full);
 	}
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("icmp");
+	tcase_add_loop_test(tc, test_icmp_text, 0,
+	    sizeof(icmp_cases) / sizeof(icmp_cases[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }

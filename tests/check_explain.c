@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdbool.h>
 #include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
@@ -355,6 +356,41 @@ START_TEST(texts_are_clean)
 }
 END_TEST
 
+/* The number of words (runs of non-space) in `text`. */
+static int
+word_count(const char *text)
+{
+	int n = 0;
+	bool in = false;
+
+	for (; *text != '\0'; text++) {
+		if (*text == ' ')
+			in = false;
+		else if (!in) {
+			in = true;
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * Issue 12: a Check gives the next step, briefly: at most 40 words in
+ * every context.
+ */
+START_TEST(checks_are_brief)
+{
+	const struct explain_entry *e = entry(_i);
+	int k;
+
+	for (k = 0; k < EXPLAIN_NCTX; k++)
+		if (e->check[k] != NULL)
+			ck_assert_msg(word_count(e->check[k]) <= 40,
+			    "%s: the Check of context %d has %d words: %s",
+			    e->name, k, word_count(e->check[k]), e->check[k]);
+}
+END_TEST
+
 /* A sentence ends at buf[i] and the next starts without a space. */
 static int
 sentences_touch(const char *buf, size_t i)
@@ -614,6 +650,7 @@ explain_suite(void)
 	tcase_add_loop_test(tc, unique_names_and_numbers, 0, n);
 	tcase_add_loop_test(tc, entry_is_complete, 0, n);
 	tcase_add_loop_test(tc, texts_are_clean, 0, n);
+	tcase_add_loop_test(tc, checks_are_brief, 0, n);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("render");

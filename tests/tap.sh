@@ -158,6 +158,35 @@ want_no_ctrl() {
 		LC_ALL=C grep -q "$(printf '[\001-\037\177]')" &&
 		tap_note "raw control characters in the output"
 }
+# want_check_brief: every "  Check:" line of stderr has at most 40 words
+# (issue 12).
+want_check_brief() {
+	printf '%s\n' "$err" | sed -n 's/^  Check: //p' |
+		awk 'NF > 40 { bad = 1 } END { exit !bad }' &&
+		tap_note "a Check line has more than 40 words"
+}
+# want_check_new: no Check line repeats a Found line, nor asks for a
+# look-up whose fact a Found line already gives (issue 12).
+want_check_new() {
+	tap_found=$(printf '%s\n' "$err" | sed -n 's/^  Found: //p')
+	tap_check=$(printf '%s\n' "$err" | sed -n 's/^  Check: //p')
+	[ -n "$tap_check" ] || return 0
+	printf '%s\n' "$tap_found" | while IFS= read -r tap_f; do
+		[ -n "$tap_f" ] && printf '%s\n' "$tap_check" | grep -Fq -- "$tap_f" &&
+			echo "x"
+	done | grep -q x && tap_note "a Check line repeats a Found line"
+	for tap_pair in "route that matched|is an address of this host|no route matches:ip route get" \
+		"neighbour entry:ip neigh" \
+		"listens on|has a listener|has listeners:ss -l" \
+		"is mode |does not exist|is a socket|is not a socket|is not a directory:namei|ls -l" \
+		"a stale socket file|has [0-9]+ connections? waiting|is of type:ss -x" \
+		"answered with ICMP:tcpdump -ni any icmp"; do
+		printf '%s\n' "$tap_found" | grep -Eq -- "${tap_pair%%:*}" &&
+			printf '%s\n' "$tap_check" | grep -Eq -- "${tap_pair#*:}" &&
+			tap_note "a Check asks for '${tap_pair#*:}', which a Found line gives"
+	done
+	return 0
+}
 verdict() {
 	if [ -z "$tap_why" ]; then
 		pass "$1"
