@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sockets.c: hold N listening TCP sockets on loopback for bench/diagnosis
  * (a host with many sockets).  They listen on 127.0.0.2, 127.0.0.3, ...,

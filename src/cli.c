@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cli.c: the command line: options as data, parsing, validation, help.
  */

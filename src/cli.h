@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cli.h: the command line: options as data, parsing, validation, help.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * clock.h: monotonic time for deadlines and elapsed times.
  */

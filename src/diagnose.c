@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * diagnose.c: which facts a failed connect asks for, and the budget they
  * share (see diagnose.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * diagnose.h: read-only facts about a failed connect, read off the live
  * system (issue 4).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * exitcode.c: names of the exit classes of the contract.
  */

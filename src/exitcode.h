@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * exitcode.h: the exit-code contract of isock-connect, in one place.
  *

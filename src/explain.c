@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * explain.c: the table of errno and EAI_* explanations, and their rendering.
  */

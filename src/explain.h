@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * explain.h: what an errno or a getaddrinfo EAI_* code means for a connect.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * facts.c: the address type of the facts and non-blocking reads of /proc
  * and /sys (see facts.h).

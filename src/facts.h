@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * facts.h: what every source of facts about a failed connect shares: the
  * fact bits, the address type and its helpers, and reads of /proc and /sys

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * facts_text.c: the facts of a diagnosis as sentences (see facts_text.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * facts_text.h: the facts of a diagnosis as sentences (report side).
  */

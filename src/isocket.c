@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * isocket.c: the ISocket object and its connect, as the seed specifies.
  */

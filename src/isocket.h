@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * isocket.h: the ISocket object of the seed (shared/seed/ISocket.connect.txt).
  *

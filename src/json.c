@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * json.c: a small streaming JSON writer for JSON Lines output.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * main.c: isock-connect: parse, run, exit.  The run's policy is run.c's.
  */

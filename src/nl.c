@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * nl.c: the netlink transport of a diagnosis over libmnl (see nl.h).
  *

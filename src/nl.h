@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * nl.h: the netlink transport of a diagnosis, over libmnl.
  *

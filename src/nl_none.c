@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * nl_none.c: the look-ups of route.h and sockdiag.h in a build without
  * libmnl (configure --without-libmnl; make static).  Stands in for nl.c,

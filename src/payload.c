@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * payload.c: requests of well-known datagram protocols for --probe, and the
  * recognition of their replies (RFC 1035 for DNS, RFC 5905 for NTP).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * payload.h: what --probe sends to a well-known datagram port, and how it
  * recognises the answer.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * probe.h: running the attempts of many targets on one event loop.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * procfacts.c: the facts read from /proc alone (see procfacts.h).  Every
  * read goes through facts_read_file, so none blocks.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * procfacts.h: the facts read from /proc alone, which every build reads,
  * with libmnl or without (see nl.h): whether IPv6 is there, the local port

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * report.h: turning results into text for people or JSON Lines for machines.
  *

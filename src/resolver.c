@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * resolver.c: the resolver's configuration and why a name did not
  * resolve, read off resolv.conf, one more look-up and queries of our own.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * resolver.h: facts about the system resolver after a name look-up failed.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * result.c: what a run measured, and the one exit status it gives.
  */

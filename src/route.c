@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * route.c: facts from rtnetlink: routes, rules, neighbours, addresses
  * (see route.h).

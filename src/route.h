@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * route.h: facts from the routing subsystem (rtnetlink): the route that
  * matched a destination or that none did, the next hop's neighbour entry,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * run.c: the run's policy: once, --wait or --count over the targets, the
  * results printed in input order as they become final, the diagnosis of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sockdiag.c: facts from sock_diag (see sockdiag.h).
  *

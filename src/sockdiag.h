@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sockdiag.h: facts from the socket tables (sock_diag) and the protocol
  * files of /proc: who listens on a port, the local port range and how much

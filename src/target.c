@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * target.c: parsing hosts, ports and paths; resolving them to addresses.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * target.h: what to connect to, from the command line to socket addresses.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * trace.c: where a SYN that gets no answer dies: the local nftables rule
  * (libmnl, libnftnl) and the hops (TCP sockets with small TTLs and the ICMP

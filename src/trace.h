@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * trace.h: where a SYN that gets no answer dies (--trace, issue 15).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * trace_text.c: the facts of a trace (trace.h) as sentences and as JSON.
  * Names of tables and chains come from the system: they are escaped.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * unixpath.c: the walk of a Unix socket path (see unixpath.h).
  */

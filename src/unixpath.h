@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * unixpath.h: the walk of a Unix socket path, component by component as
  * connect() resolves it, and the first thing found in the way.

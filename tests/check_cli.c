@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_cli.c: the command line (src/cli.c) and target parsing and
  * resolution (src/target.c).

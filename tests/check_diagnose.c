@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_diagnose.c: the facts read off the live system after a failed
  * connect (src/diagnose.c).

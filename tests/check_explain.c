@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_explain.c: the errno and EAI_* table of src/explain.c.
  *

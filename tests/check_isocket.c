@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_isocket.c: the ISocket library against the real kernel.
  *

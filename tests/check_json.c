@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_json.c: the JSON writer and its string escaper, checked against
  * exact expected text, and a strict JSON string reader fed with random

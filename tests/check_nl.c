@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_nl.c: the netlink transport of the diagnosis (src/nl.c): a reply
  * is trusted whole or not at all.  Hand-built reply buffers go through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_payload.c: the --probe requests of src/payload.c against servers
  * that answer them: dnsmasq on a loopback port of its own (started here,

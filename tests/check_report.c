@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_report.c: the report of fabricated results, text and JSON: a result
  * with no attempt (a --wait run interrupted before its turn), interrupted,

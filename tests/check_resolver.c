@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_resolver.c: the resolver facts of src/resolver.c.
  *

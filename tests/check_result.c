@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_result.c: the one exit status of a result, fed fabricated results:
  * no attempt, interrupted, resolver failures, raced attempts, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_text.c: escaping text that came from outside (src/text.c).
  *

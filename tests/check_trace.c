@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * check_trace.c: the parser of nftables trace events (trace_parse_event)
  * fed with NFT_MSG_TRACE messages built here as the kernel builds them, and

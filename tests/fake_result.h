@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fake_result.h: fabricated attempts for the result and report suites.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * isock-listen.c: a small listener for the integration tests.
  *

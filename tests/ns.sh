@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tests/ns.sh: a network namespace of the test's own, for the TAP scripts
 # that need one.  Source it after tests/tap.sh and call tap_setup first.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # t-argv.sh: generated argument vectors.  A fixed seed (ARGV_SEED, default
 # 7) and a bounded count (ARGV_COUNT, default 250) of vectors built from the
 # options --help lists and hostile values (huge numbers, NaN, empty strings,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # t-basic.sh: isock-connect against listeners on the loopback addresses:
 # open, refused, names, IPv6, UDP, -q, -v, timeouts, broadcast, source.
 # Only 127.0.0.0/8 and ::1 are ever contacted.

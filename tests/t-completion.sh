@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # t-completion.sh: the shell completions know every option of --help, and
 # the bash one completes option values and error names.
 set -u

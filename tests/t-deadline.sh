@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # t-deadline.sh: the -w deadline covers every step (name resolution
 # included), and Happy Eyeballs does not let a dead IPv6 address cost more
 # than the 250 ms Connection Attempt Delay.  Runs in a network namespace of

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # t-diagnose.sh: every cause isock-connect names after a failure, produced
 # for real in network namespaces this script makes (isock-t-PID and
 # isock-t-PID-peer): reject routes, no route, an on-link host that does not

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/t-docs.sh: the man page and the README say what the code does.
 #
 # Every option of --help is in the man page's OPTIONS and in the README, and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # t-evidence.sh: issue 12, "evidence, not guesses".  Each failure is made for
 # real in two network namespaces this script creates (isock-ev-PID, the
 # client, and isock-ev-PID-r, a router): reject routes and reject rules on

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # t-facts.sh: the fixes of the diagnosis's look-ups (issue 11), each seen
 # as a user sees it: text from the system reaches the terminal escaped (an
 # interface name, a user and a group name, a path), a long path is cut with

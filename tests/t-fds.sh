@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # t-fds.sh: descriptors.  Every socket is closed on every path, so
 # thousands of probes run under a limit of 32 descriptors; --parallel keeps
 # within RLIMIT_NOFILE and adapts to descriptors already open; EMFILE,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # t-input.sh: input is bounded and honest.  A targets file is read in
 # bounded memory (a line of at most TARGET_LINE_MAX bytes, no NUL byte),
 # a port list stores its host once, messages quote a short excerpt, a

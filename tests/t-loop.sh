@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # t-loop.sh: one event loop owns every wait (issue 10).  Look-ups start
 # together and a name is looked up once; --wait is a ceiling over all its
 # targets; the exit status does not depend on -q, on --count, or on a slow

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # t-multi.sh: many targets, port lists, --targets, --any, --wait, --count,
 # --json, --explain and --list-errors, on loopback and temporary paths.
 set -u

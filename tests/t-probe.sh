@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # t-probe.sh: --probe speaks the protocol of a well-known datagram port.
 # In a network namespace of its own (tests/ns.sh), dnsmasq answers DNS on
 # 127.0.0.2 port 53 (and ignores an empty datagram); the name server of

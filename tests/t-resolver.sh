@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # t-resolver.sh: a name server that never answers is a time-out (exit 3),
 # never "not found" (6), however long -w allows: glibc gives up with
 # EAI_AGAIN before the deadline.  In a network namespace of its own

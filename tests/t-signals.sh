@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # t-signals.sh: SIGINT and SIGTERM in each phase of a run (resolution,
 # connect, --wait, --count) end it within 0.5 s with "interrupted" and what
 # was done so far (text on stderr, a JSON summary with --json) and exit

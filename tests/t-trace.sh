@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # t-trace.sh: --trace names where a SYN dies, across namespaces this script
 # makes: a client, two routers and a server in a line
 #

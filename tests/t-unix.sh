@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # t-unix.sh: isock-connect -U against Unix sockets in a temporary directory
 # (and one abstract name): live, missing, stale, wrong type, permissions.
 set -u

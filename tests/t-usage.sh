@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # t-usage.sh: every class of usage error exits 2 with one message that
 # quotes the bad text (escaped) and a "Try --help" line, nothing on stdout
 # and nothing attempted.  No address is ever contacted here.

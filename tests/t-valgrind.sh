@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # t-valgrind.sh: the integration cases under valgrind's memcheck: no
 # invalid read or write, no use of an uninitialised value, no definite or
 # indirect leak, and no descriptor left open at exit, for a success, a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tests/tap.sh: a few helpers for the TAP integration scripts.
 # Source it; then call plan N, ok/not_ok through check, skip_all REASON.
 # Environment from the Makefile: ISOCK (the tool), LISTEN (the test

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz-cli.c: libFuzzer harness of the option parser.
  *

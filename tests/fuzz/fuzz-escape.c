@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz-escape.c: libFuzzer harness of the escapers: json_escape, the JSON
  * writer's strings (json_string_n, json_string) and text_escape.

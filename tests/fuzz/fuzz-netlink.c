@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz-netlink.c: libFuzzer harness of the netlink parsers of the
  * diagnosis (src/route.c, src/sockdiag.c): any bytes go in as a reply

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz-target.c: libFuzzer harness of the target parser.
  *

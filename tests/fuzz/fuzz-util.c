@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz-util.c: helpers of the libFuzzer harnesses (see fuzz.h).
  */

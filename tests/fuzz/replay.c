@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * replay.c: a harness as a plain program: it feeds LLVMFuzzerTestOneInput
  * every file named on the command line (a directory: every file in it), or
