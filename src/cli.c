@@ -18,7 +18,7 @@
 /* Long-only options get codes above the characters. */
 enum {
 	OPT_FAMILY = 256, OPT_ANY, OPT_TARGETS, OPT_WAIT, OPT_EXPLAIN,
-	OPT_LIST_ERRORS, OPT_PROBE, OPT_TRACE
+	OPT_LIST_ERRORS, OPT_PROBE, OPT_TRACE, OPT_INVERT, OPT_EXIT_CODES
 };
 
 const struct cli_option cli_options[] = {
@@ -44,7 +44,13 @@ const struct cli_option cli_options[] = {
 	  "bounded by the descriptor limit)" },
 	{ "any", OPT_ANY, NULL, "exit 0 when at least one target connects" },
 	{ "wait", OPT_WAIT, "SECONDS", "retry with backoff until connected or "
-	  "SECONDS have passed" },
+	  "SECONDS have passed (0: no limit)" },
+	{ "invert", OPT_INVERT, NULL, "success is that nothing accepts: exit 0 "
+	  "when the connect fails, 11 when it succeeds; with --wait, wait until "
+	  "every target stops accepting" },
+	{ "exit-codes", OPT_EXIT_CODES, "MODE", "full (the table below, the "
+	  "default) or binary: 0 success, 1 any failure, usage errors too "
+	  "(Docker HEALTHCHECK, Kubernetes probes)" },
 	{ "count", 'c', "N", "probe each target N times, then show statistics" },
 	{ "interval", 'i', "SECONDS", "time between probes of --count "
 	  "(default 1); with --wait, the longest pause between tries" },
@@ -55,7 +61,7 @@ const struct cli_option cli_options[] = {
 	  "number, and exit" },
 	{ "list-errors", OPT_LIST_ERRORS, NULL, "list every error the tool "
 	  "explains, with its exit status, and exit" },
-	{ "quiet", 'q', NULL, "print nothing: the exit status tells" },
+	{ "quiet", 'q', NULL, "print no text (JSON Lines stay on): the exit status tells" },
 	{ "verbose", 'v', NULL, "show each step with its time" },
 	{ "help", 'h', NULL, "show this help and exit" },
 	{ "version", 'V', NULL, "show the version and exit" },
@@ -277,7 +283,12 @@ validate(struct options *o, int noperands, char **operands,
 		    o->family == AF_INET ? "IPv4" : "IPv6");
 		return -1;
 	}
-	if (o->wait_ms > 0 && o->count > 0) {
+	if (o->invert && o->count > 0) {
+		*cause = text_printf("--invert and --count do not go together: "
+		    "--invert asks whether nothing accepts, once or with --wait");
+		return -1;
+	}
+	if (o->wait && o->count > 0) {
 		*cause = text_printf("--wait and --count do not go together: "
 		    "--wait retries until connected, --count probes N times");
 		return -1;
@@ -291,6 +302,11 @@ validate(struct options *o, int noperands, char **operands,
 			    htons(o->source_port);
 	}
 	if (o->action != CLI_RUN) {
+		if (o->command != NULL) {
+			*cause = text_printf("-- COMMAND runs after a run of "
+			    "targets, not after --explain or --list-errors");
+			return -1;
+		}
 		if (noperands > 0) {
 			*cause = text_quote("unexpected operand '%s'", operands[0]);
 			return -1;
@@ -338,6 +354,104 @@ validate(struct options *o, int noperands, char **operands,
 	return 0;
 }
 
+/* --exit-codes MODE: full or binary. */
+static int
+parse_codes(const char *text, enum result_codes *codes, char **cause)
+{
+	if (strcmp(text, "full") == 0)
+		*codes = RESULT_CODES_FULL;
+	else if (strcmp(text, "binary") == 0)
+		*codes = RESULT_CODES_BINARY;
+	else {
+		*cause = text_quote("unknown exit-code mode '%s': expected full "
+		    "or binary", text);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The mode of the last "--exit-codes MODE" (or "=MODE") of argv's `argc`
+ * first words, read before any other option: a usage error anywhere gets
+ * the exit status of the mode asked for.  A bad MODE counts as none.
+ */
+static enum result_codes
+scan_codes(int argc, char **argv)
+{
+	enum result_codes codes = RESULT_CODES_FULL;
+	char *ignored = NULL;
+	const char *v;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strncmp(argv[i], "--exit-codes=", 13) == 0)
+			v = argv[i] + 13;
+		else if (strcmp(argv[i], "--exit-codes") == 0 && i + 1 < argc)
+			v = argv[++i];
+		else
+			continue;
+		if (parse_codes(v, &codes, &ignored) < 0) {
+			free(ignored);
+			ignored = NULL;
+		}
+	}
+	return codes;
+}
+
+/* True when the option `word` ("-w", "--timeout", "--wait=1") needs the
+ * next word as its value. */
+static bool
+takes_next(const char *word)
+{
+	const struct cli_option *co;
+	size_t len;
+
+	if (word[1] == '-') {
+		len = strlen(word + 2);
+		if (strchr(word, '=') != NULL || len == 0)
+			return false;
+		for (co = cli_options; co->long_name != NULL; co++)
+			if (strncmp(co->long_name, word + 2, len) == 0)
+				return co->arg != NULL;
+		return false;
+	}
+	for (word++; *word != '\0'; word++)
+		for (co = cli_options; co->long_name != NULL; co++)
+			if (co->short_name == *word && co->arg != NULL)
+				return word[1] == '\0';	/* else "-w5" */
+	return false;
+}
+
+/*
+ * Where the command of "-- COMMAND" starts in argv, or 0.  A "--" after a
+ * target (an operand, or --targets) starts the command; one before any
+ * ends the options (POSIX), and a second "--" after it starts the command.
+ */
+static int
+command_start(int argc, char **argv)
+{
+	bool target = false, ended = false;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *w = argv[i];
+
+		if (strcmp(w, "--") == 0) {
+			if (target)
+				return i + 1;
+			ended = true;
+		} else if (ended || w[0] != '-' || w[1] == '\0')
+			target = true;
+		else {
+			if (strncmp(w, "--ta", 4) == 0)	/* --targets */
+				target = true;
+			if (takes_next(w))
+				i++;
+		}
+	}
+	return 0;
+}
+
 int
 cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
     struct options *o, char **cause)
@@ -346,14 +460,26 @@ cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
 	char shortopts[2 * NOPTIONS + 2], *s = shortopts;
 	const struct cli_option *co;
 	const char **files;
-	/* An option lacking its value is the last argument; taken before
-	 * getopt_long permutes argv (musl's moves it past the end). */
-	const char *last = argc > 1 ? argv[argc - 1] : "";
+	const char *last;
 	unsigned long n;
 	size_t i, nfiles = 0;
 	int c, idx, rc;
 
 	memset(o, 0, sizeof(*o));
+	/* "-- COMMAND [ARG...]": argv ends before it for getopt_long. */
+	if ((c = command_start(argc, argv)) > 0) {
+		o->command = argv + c;
+		argc = c - 1;
+	}
+	/* An option lacking its value is the last argument; taken before
+	 * getopt_long permutes argv (musl's moves it past the end). */
+	last = argc > 1 ? argv[argc - 1] : "";
+	o->codes = scan_codes(argc, argv);
+	if (o->command != NULL && o->command[0] == NULL) {
+		*cause = text_printf("'--' must be followed by a COMMAND to run "
+		    "after a success");
+		return -1;
+	}
 	o->action = CLI_RUN;
 	o->family = AF_UNSPEC;
 	o->type = SOCK_STREAM;
@@ -451,7 +577,15 @@ cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
 			o->any = true;
 			break;
 		case OPT_WAIT:
-			if (cli_parse_seconds(optarg, &o->wait_ms, cause) < 0)
+			if (cli_parse_seconds0(optarg, &o->wait_ms, cause) < 0)
+				goto usage;
+			o->wait = true;
+			break;
+		case OPT_INVERT:
+			o->invert = true;
+			break;
+		case OPT_EXIT_CODES:
+			if (parse_codes(optarg, &o->codes, cause) < 0)
 				goto usage;
 			break;
 		case 'c':
@@ -557,6 +691,7 @@ cli_usage(FILE *f)
 	    "           tcp://HOST:PORTS, tcp4://, tcp6://, udp://, udp4://, "
 	    "udp6://,\n"
 	    "           unix:PATH, unix://PATH)\n"
+	    "       isock-connect [options] TARGET... -- COMMAND [ARG...]\n"
 	    "       isock-connect --explain ERROR | --list-errors\n", f);
 }
 
@@ -571,7 +706,9 @@ cli_help(FILE *f)
 	    "and explain the outcome.\nPORTS may be a list with ranges: "
 	    "80,443,8000-8010.  IPv4 addresses are dotted\nquads "
 	    "(127.0.0.1).  A line of a --targets file is at most %d bytes; "
-	    "see LIMITS\nin isock-connect(1).\n\nOptions:\n",
+	    "see LIMITS\nin isock-connect(1).  After a success, -- COMMAND "
+	    "runs COMMAND in place of the\ntool (the same process); its "
+	    "status is the exit status.\n\nOptions:\n",
 	    TARGET_LINE_MAX);
 	for (co = cli_options; co->long_name != NULL; co++) {
 		if (co->short_name > 0 && co->short_name < 256)
@@ -587,6 +724,10 @@ cli_help(FILE *f)
 	}
 	fputs("\nExit status:\n", f);
 	for (int code = 0; code <= ISOCK_EXIT_MAX; code++)
+		fprintf(f, "  %3d  %s\n", code,
+		    exitcode_name((enum isock_exit)code));
+	for (int code = ISOCK_EXIT_CANNOT_RUN; code <= ISOCK_EXIT_NO_COMMAND;
+	    code++)
 		fprintf(f, "  %3d  %s\n", code,
 		    exitcode_name((enum isock_exit)code));
 	fputs("  128+N  ended by signal N (130: interrupted)\n"

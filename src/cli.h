@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "result.h"
 #include "target.h"
 
 enum cli_action {
@@ -40,9 +41,13 @@ struct options {
 	int verbose;		/* -v, counted */
 	bool json;		/* --json: JSON Lines on stdout */
 	bool any;		/* --any: success when one target connects */
+	bool invert;		/* --invert: success when nothing accepts */
+	enum result_codes codes; /* --exit-codes */
+	char **command;		/* -- COMMAND [ARG...]: NULL-ended, or NULL */
 	bool trace;		/* --trace: after a failure, where the SYN dies */
 	unsigned parallel;	/* -P: attempts at once; 0: the default */
-	long wait_ms;		/* --wait: retry until then; 0: no retries */
+	bool wait;		/* --wait given: retry */
+	long wait_ms;		/* --wait: retry until then; 0: no limit */
 	unsigned long count;	/* -c: probes per target; 0: one, no stats */
 	long interval_ms;	/* -i: time between probes */
 	bool interval_given;	/* -i was given (with --wait: the retry cap) */

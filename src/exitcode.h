@@ -5,7 +5,8 @@
  * Scripts rely on these numbers; they never change meaning.  The man page
  * (EXIT STATUS), --help and the README list the same table.  Codes 77, 99
  * and 126 and above keep their shell meanings; ours stay below them, except
- * 128+N for a run ended by signal N, which is what a shell reports anyway.
+ * 128+N for a run ended by signal N, and 126 and 127 for a -- COMMAND that
+ * could not be run, which is what a shell reports anyway.
  */
 #ifndef ISOCK_EXITCODE_H
 #define ISOCK_EXITCODE_H
@@ -22,10 +23,17 @@ enum isock_exit {
 	ISOCK_EXIT_UNSUPPORTED = 8,	/* EAFNOSUPPORT, EPROTONOSUPPORT, ... */
 	ISOCK_EXIT_STATE = 9,		/* EALREADY, EISCONN, EBADF, ... */
 	ISOCK_EXIT_OTHER = 10,		/* any errno not listed */
+	ISOCK_EXIT_ACCEPTING = 11,	/* --invert: a target still accepts */
+	ISOCK_EXIT_CANNOT_RUN = 126,	/* -- COMMAND found, not runnable */
+	ISOCK_EXIT_NO_COMMAND = 127,	/* -- COMMAND not found */
 	ISOCK_EXIT_SIGNAL = 128		/* 128 + N: ended by signal N */
 };
 
-#define ISOCK_EXIT_MAX ISOCK_EXIT_OTHER
+/* --exit-codes binary: every status but 0 becomes this one. */
+#define ISOCK_EXIT_UNHEALTHY 1
+
+/* The classes of one outcome run from 0 to ISOCK_EXIT_MAX. */
+#define ISOCK_EXIT_MAX ISOCK_EXIT_ACCEPTING
 
 /* The class name of an exit code ("refused", "timed out", ...). */
 const char *exitcode_name(enum isock_exit code);

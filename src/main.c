@@ -16,11 +16,22 @@
 #include "exitcode.h"
 #include "explain.h"
 #include "report.h"
+#include "result.h"
 #include "run.h"
 #include "text.h"
 
 /* The signal that asked the run to end, or 0. */
 static volatile sig_atomic_t stop_signal;
+
+/* The signals the tool handles or ignores, and what the caller gave. */
+static const int handled[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+#define NHANDLED (sizeof(handled) / sizeof(handled[0]))
+
+struct caller_signals {
+	struct sigaction action[NHANDLED];
+	bool saved[NHANDLED];
+	sigset_t mask;
+};
 
 static void
 on_signal(int sig)
@@ -33,25 +44,64 @@ on_signal(int sig)
  * SIGINT, SIGTERM and SIGHUP end the run cleanly; no call is restarted.  A
  * signal the caller set to be ignored (nohup) stays ignored.  The loop
  * keeps them blocked but inside ppoll(), so one that comes between its
- * check and its wait is never lost (probe.c).
+ * check and its wait is never lost (probe.c).  What the caller gave is
+ * kept in `cs`, for a -- COMMAND.
  */
 static void
-install_signals(void)
+install_signals(struct caller_signals *cs)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa, old;
+	struct sigaction sa;
 	size_t i;
 
+	sigprocmask(SIG_SETMASK, NULL, &cs->mask);
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		if (sigaction(sigs[i], NULL, &old) == 0 &&
-		    old.sa_handler != SIG_IGN)
-			sigaction(sigs[i], &sa, NULL);
-	/* A closed stdout is reported as a write error, not a silent death. */
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
+	for (i = 0; i < NHANDLED; i++) {
+		cs->saved[i] = sigaction(handled[i], NULL, &cs->action[i]) == 0;
+		if (!cs->saved[i])
+			continue;
+		/* A closed stdout is a write error, not a silent death. */
+		sa.sa_handler = handled[i] == SIGPIPE ? SIG_IGN : on_signal;
+		if (handled[i] == SIGPIPE ||
+		    cs->action[i].sa_handler != SIG_IGN)
+			sigaction(handled[i], &sa, NULL);
+	}
+}
+
+/*
+ * -- COMMAND: replace this process with `argv` (a PATH search as a shell
+ * does), after the report is flushed and with the signal dispositions and
+ * mask the caller gave.  A signal that asked the run to end before then
+ * wins.  Returns only when the command did not start: 127 when it was not
+ * found, 126 when it could not be run, said on stderr; or 128+N.
+ */
+static int
+exec_command(char **argv, const struct caller_signals *cs)
+{
+	sigset_t hold;
+	size_t i;
+	char *q;
+	int err;
+
+	fflush(stderr);
+	sigemptyset(&hold);
+	for (i = 0; i < NHANDLED; i++)
+		sigaddset(&hold, handled[i]);
+	sigprocmask(SIG_BLOCK, &hold, NULL);
+	if (stop_signal != 0)
+		return ISOCK_EXIT_SIGNAL + stop_signal;
+	for (i = 0; i < NHANDLED; i++)
+		if (cs->saved[i])
+			sigaction(handled[i], &cs->action[i], NULL);
+	sigprocmask(SIG_SETMASK, &cs->mask, NULL);
+	execvp(argv[0], argv);
+	err = errno;
+	q = text_escape_dup(argv[0]);
+	fprintf(stderr, "isock-connect: cannot run '%s': %s\n", q != NULL ? q :
+	    "?", strerror(err));
+	free(q);
+	return err == ENOENT || err == ENOTDIR ? ISOCK_EXIT_NO_COMMAND :
+	    ISOCK_EXIT_CANNOT_RUN;
 }
 
 /*
@@ -89,13 +139,15 @@ int
 main(int argc, char **argv)
 {
 	const struct explain_entry *e;
+	struct caller_signals cs;
+	enum result_codes codes;
 	struct options o;
 	char *cause = NULL;
 	int status;
 
 	if (!hold_std_fds())
 		return ISOCK_EXIT_RESOURCES;
-	install_signals();
+	install_signals(&cs);
 	/*
 	 * A pipe gets each line at once, not a block at the end; the lines
 	 * of one result go to stderr together (flushed after each result).
@@ -106,7 +158,7 @@ main(int argc, char **argv)
 		status = cli_fail(status, cause, stop_signal, o.quiet, stderr);
 		free(cause);
 		cli_free(&o);
-		return status;
+		return result_exit_mode(status, o.codes);
 	}
 	switch (o.action) {
 	case CLI_HELP:
@@ -133,7 +185,7 @@ main(int argc, char **argv)
 			    "more information.\n", q != NULL ? q : "?");
 			free(q);
 			cli_free(&o);
-			return ISOCK_EXIT_USAGE;
+			return result_exit_mode(ISOCK_EXIT_USAGE, o.codes);
 		}
 		report_explain(e, stdout);
 		cli_free(&o);
@@ -142,7 +194,10 @@ main(int argc, char **argv)
 		break;
 	}
 
-	status = run_targets(&o, &stop_signal);
+	status = close_stdout(run_targets(&o, &stop_signal));
+	if (status == 0 && o.command != NULL)
+		status = exec_command(o.command, &cs);
+	codes = o.codes;
 	cli_free(&o);
-	return close_stdout(status);
+	return result_exit_mode(status, codes);
 }

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <ifaddrs.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -633,6 +634,13 @@ retry_pause(struct run *run, size_t i)
 
 /* ---- targets ---- */
 
+/* What is left of --wait, in ms; INT_MAX for a wait without limit. */
+static int
+wait_left(const struct run *run)
+{
+	return run->o->wait_ms > 0 ? clock_ms_until(&run->end) : INT_MAX;
+}
+
 /* Target `i`'s result is final: queue it for the caller. */
 static void
 slot_done(struct run *run, size_t i)
@@ -663,14 +671,14 @@ job_finish(struct run *run, struct job *j)
 	j->addrs = NULL;
 	j->active = false;
 	sl->job = NULL;
-	if (run->o->wait_ms > 0) {
+	if (run->o->wait) {
 		r->tries = sl->tries;
 		r->waited_ms = clock_ms_between(&run->start, &now);
 	}
-	if (run->o->wait_ms > 0 && result_connected(r) == NULL &&
-	    !stopped(run->o) && clock_ms_until(&run->end) > 0) {
+	if (run->o->wait && (result_connected(r) == NULL) != run->o->invert &&
+	    !stopped(run->o) && wait_left(run) > 0) {
 		long pause = retry_pause(run, j->index);
-		int left = clock_ms_until(&run->end);
+		int left = wait_left(run);
 
 		/* The last try is made at the end of the wait. */
 		sl->retry = clock_add_ms(now, pause < left ? pause : left);
@@ -774,13 +782,13 @@ job_begin(struct run *run, struct job *j, size_t i)
 	sl->begun = true;
 	sl->tries++;
 	/* --wait: a name that failed is asked again on the next try. */
-	if (run->o->wait_ms > 0 && nm->round == sl->name_round &&
+	if (run->o->wait && nm->round == sl->name_round &&
 	    name_failed(run, nm))
 		name_start(run, sl->name);
 	sl->name_round = nm->round;
 	j->start = clock_now();
-	if (run->o->wait_ms > 0) {
-		left = clock_ms_until(&run->end);
+	if (run->o->wait) {
+		left = wait_left(run);
 		if (left < 10)
 			left = 10;
 		if (left < ms)
@@ -824,7 +832,7 @@ targets_begin(struct run *run, struct job *jobs, unsigned njobs)
 
 	if (stopped(run->o))
 		return;
-	if (run->o->wait_ms > 0)	/* retries that are due, first */
+	if (run->o->wait)	/* retries that are due, first */
 		for (i = 0; i < run->next_new; i++) {
 			struct slot *sl = &run->slots[i];
 
@@ -861,7 +869,7 @@ loop_timeout(const struct run *run, const struct job *jobs, unsigned njobs)
 				timeout = ms;
 		}
 	}
-	if (run->o->wait_ms > 0)
+	if (run->o->wait)
 		for (i = 0; i < run->next_new; i++) {
 			if (run->slots[i].done || run->slots[i].job != NULL)
 				continue;
@@ -1025,7 +1033,7 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 	run.end = clock_add_ms(run.start, o->wait_ms);
 	run.cap = parallel_cap(o);
 	run.lookup_cap = run.cap / 4 > 0 ? run.cap / 4 : 1;
-	if (o->wait_ms > 0)	/* only --wait jitters */
+	if (o->wait)	/* only --wait jitters */
 		rng_seed(&run);
 	njobs = run.cap < n ? run.cap : (unsigned)n;
 	jobs = calloc(njobs, sizeof(*jobs));

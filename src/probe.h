@@ -30,7 +30,9 @@ struct probe_opts {
 	bool broadcast;			/* SO_BROADCAST on datagram sockets */
 	bool probe;			/* datagram: send one, await the answer */
 	volatile sig_atomic_t *stop;	/* set non-zero (a signal number) to stop */
-	long wait_ms;			/* --wait: retry until then; 0: once */
+	bool wait;			/* --wait: retry; else once */
+	long wait_ms;			/* --wait: retry until then; 0: no limit */
+	bool invert;			/* --wait: retry while it connects */
 	long retry_cap_ms;		/* --wait: longest pause; 0: 1 s */
 	/* Where trace times count from; {0, 0}: the start of probe_run. */
 	struct timespec epoch;
@@ -49,8 +51,9 @@ struct probe_opts {
  * Run the targets on one event loop; `results` has room for `n` (free each
  * with result_free).  Every name is looked up once, all look-ups started
  * together; each target's deadline starts when its turn comes.  With
- * wait_ms, every target that has not connected is tried again, all in the
- * same loop, until it connects or the wait ends: a local target (an address
+ * wait, every target that has not connected (with invert: that has) is
+ * tried again, all in the same loop, until it does or the wait ends (never,
+ * when wait_ms is 0): a local target (an address
  * of this host, a Unix path) every 10 to 20 ms, a remote one after 50 ms
  * doubling to retry_cap_ms, with jitter; each try's deadline is the smaller
  * of timeout_ms and what is left of the wait, and the last try is made at

@@ -133,7 +133,7 @@ text_failure(const struct target *t, const struct result *r,
 	const char *proto = target_proto_name(t->family, t->type);
 	char addr[ADDR_TEXT], place[512], what[320], buf[1024], *esc = NULL;
 	char lines[DIAG_LINES][DIAG_LINE_MAX], seqtext[32] = "";
-	char fmean[2 * DIAG_LINE_MAX], fcheck[2 * DIAG_LINE_MAX];
+	char fmean[2 * DIAG_LINE_MAX], fcheck[2 * DIAG_LINE_MAX], gave[64] = "";
 	struct explain_ctx ctx;
 	unsigned port = t->port;
 	size_t i, nl;
@@ -185,8 +185,14 @@ text_failure(const struct target *t, const struct result *r,
 		outcome(what, sizeof(what), last, o);
 	else
 		snprintf(what, sizeof(what), "no address was tried");
-	fprintf(o->err, "isock-connect: %s%s (%s): %s\n", seqtext, place, proto,
-	    what);
+	/* --wait: how long it waited, and how often it tried. */
+	if (r->tries > 0 && r->signal == 0 && seq == 0)
+		snprintf(gave, sizeof(gave), "%s after %.2f s, %u attempt%s: ",
+		    o->stopped ? "interrupted" : "gave up", r->waited_ms /
+		    1000.0, r->tries,
+		    r->tries == 1 ? "" : "s");
+	fprintf(o->err, "isock-connect: %s%s (%s): %s%s\n", seqtext, place,
+	    proto, gave, what);
 	if (r->nattempts > 1)
 		for (i = 0; i < r->nattempts; i++) {
 			char one[ADDR_TEXT], *oesc;
@@ -245,6 +251,64 @@ out:
 	free(esc);
 }
 
+/* "; up after 1.21 s, 6 attempts" with `word` "up", or "" without --wait. */
+static void
+waited_text(char *buf, size_t size, const struct result *r, const char *word)
+{
+	buf[0] = '\0';
+	if (r->tries > 0)
+		snprintf(buf, size, "; %s after %.2f s, %u attempt%s", word,
+		    r->waited_ms / 1000.0, r->tries, r->tries == 1 ? "" : "s");
+}
+
+/* What kept `r` from connecting, in words: its last error or its name's. */
+static void
+failure_text(char *buf, size_t size, const struct result *r,
+    const struct report_opts *o)
+{
+	const struct result_attempt *last = result_last(r);
+	const struct explain_entry *e = result_entry(r, last);
+
+	if (last != NULL && r->eai == 0)
+		outcome(buf, size, last, o);
+	else if (e != NULL)
+		snprintf(buf, size, "%s (%s)", e->summary, e->name);
+	else
+		snprintf(buf, size, "no address was tried");
+}
+
+/*
+ * --invert: a target that did not accept is the success, on `out`, with
+ * its cause; one that connected (`ok`) is the failure, on `err`.
+ */
+static void
+text_inverted(const struct target *t, const struct result *r,
+    const struct result_attempt *ok, const char *host,
+    const struct report_opts *o)
+{
+	const struct result_attempt *a = ok != NULL ? ok : result_last(r);
+	const char *proto = target_proto_name(t->family, t->type);
+	char addr[ADDR_TEXT], place[512], what[320], waited[64], *esc = NULL;
+	unsigned port = t->port;
+
+	if (a != NULL) {
+		attempt_addr(a, addr, sizeof(addr), &port);
+		esc = text_escape_dup(addr);
+	}
+	where(place, sizeof(place), t, host, esc, port);
+	free(esc);
+	if (ok != NULL) {
+		waited_text(waited, sizeof(waited), r, "gave up");
+		fprintf(o->err, "isock-connect: %s (%s): still accepting: "
+		    "connected in %.3f ms%s\n", place, proto, ok->ms, waited);
+		return;
+	}
+	waited_text(waited, sizeof(waited), r, "down");
+	failure_text(what, sizeof(what), r, o);
+	fprintf(o->out, "isock-connect: %s (%s): not accepting: %s%s\n", place,
+	    proto, what, waited);
+}
+
 /*
  * "; ::1 refused, 10.0.0.2 timed out first": the addresses of `r` that
  * failed before `ok` connected, or "" when none did.
@@ -291,10 +355,7 @@ text_success(const struct target *t, const struct result *r,
 	where(place, sizeof(place), t, host, esc, port);
 	free(esc);
 	failed_first(before, sizeof(before), r, ok);
-	if (r->tries > 0)
-		snprintf(waited, sizeof(waited), "; up after %.2f s, %u "
-		    "attempt%s", r->waited_ms / 1000.0, r->tries,
-		    r->tries == 1 ? "" : "s");
+	waited_text(waited, sizeof(waited), r, "up");
 	if (seq > 0)
 		fprintf(o->out, "isock-connect: probe %lu: %s %s (%s) in "
 		    "%.3f ms%s\n", seq, ok->probed ? "reply from" :
@@ -482,16 +543,19 @@ report_result(const struct target *t, const struct result *r,
 	const struct result_attempt *ok = result_connected(r);
 	char *host;
 
-	if (o->quiet)
-		return;
 	if (o->json) {
 		json_result(t, r, facts, seq, o);
 		return;
 	}
+	if (o->quiet)
+		return;
 	host = text_escape_dup(t->host);
 	if (host == NULL)
 		return;
-	if (ok != NULL)
+	if (o->invert && (ok != NULL || (r->signal == 0 &&
+	    r->state == RESULT_FINISHED)))
+		text_inverted(t, r, ok, host, o);
+	else if (ok != NULL)
 		text_success(t, r, ok, host, seq, o);
 	else
 		text_failure(t, r, facts, host, seq, o);
@@ -508,7 +572,7 @@ report_summary(const int *codes, size_t n, int exit_code, int signal,
 	size_t i;
 	int c;
 
-	if (o->quiet)
+	if (o->quiet && !o->json)
 		return;
 	for (i = 0; i < n; i++) {
 		c = codes[i];
@@ -579,7 +643,7 @@ report_stats(const struct target *t, const struct result_stats *s,
 	char *host, place[512];
 	struct json j;
 
-	if (o->quiet)
+	if (o->quiet && !o->json)
 		return;
 	if (o->json) {
 		json_head(&j, o->out, "statistics");
@@ -669,6 +733,37 @@ report_trace(void *arg, double ms, const char *line)
 	fprintf((FILE *)arg, "* [%9.3f ms] %s\n", ms, esc != NULL ? esc : line);
 	fflush((FILE *)arg);
 	free(esc);
+}
+
+void
+report_waiting(const struct target *t, const struct result *r,
+    const struct report_opts *o)
+{
+	const struct result_attempt *a = result_connected(r);
+	char addr[ADDR_TEXT], place[512], what[320], *host, *esc = NULL;
+	unsigned port = t->port;
+
+	if (o->quiet || o->json)
+		return;
+	if (a == NULL)
+		a = result_last(r);
+	host = text_escape_dup(t->host);
+	if (a != NULL) {
+		attempt_addr(a, addr, sizeof(addr), &port);
+		esc = text_escape_dup(addr);
+	}
+	where(place, sizeof(place), t, host != NULL ? host : "?",
+	    r->nattempts > 1 ? NULL : esc, port);
+	if (result_connected(r) != NULL)
+		snprintf(what, sizeof(what), "still accepting");
+	else
+		failure_text(what, sizeof(what), r, o);
+	fprintf(o->err, "isock-connect: %s (%s): waiting: %s; %.2f s, %u "
+	    "attempt%s so far\n", place, target_proto_name(t->family,
+	    t->type), what, r->waited_ms / 1000.0, r->tries,
+	    r->tries == 1 ? "" : "s");
+	free(esc);
+	free(host);
 }
 
 void

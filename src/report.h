@@ -5,7 +5,7 @@
  * Everything that came from outside (host names, paths, facts that hold
  * them) is escaped before it is printed: with \xHH in text, and by the JSON
  * writer's rules in JSON.  In text, successes go to `out` and failures to
- * `err`; JSON goes to `out` only.  Quiet prints nothing.
+ * `err`; JSON goes to `out` only.  Quiet prints no text; JSON it leaves on.
  */
 #ifndef ISOCK_REPORT_H
 #define ISOCK_REPORT_H
@@ -25,6 +25,9 @@ struct report_opts {
 	FILE *err;		/* failures and traces */
 	bool quiet;
 	bool json;
+	bool invert;		/* --invert: not accepting is the success */
+	bool stopped;		/* a signal ended the run: --wait did not
+				   give up */
 	long timeout_ms;	/* the deadline asked for, to name it */
 	/*
 	 * With several targets: REPORT_SEEN_MAX flags, one per errno, so the
@@ -73,6 +76,14 @@ void report_list_errors(FILE *f);
 
 /* A probe trace callback: "* [   0.123 ms] line" on the FILE * `arg`. */
 void report_trace(void *arg, double ms, const char *line);
+
+/*
+ * --wait on a log: one line on `err` for the try that just failed (with
+ * invert: connected) and a wait that goes on: its cause, the time waited
+ * and the tries.  Text only.
+ */
+void report_waiting(const struct target *t, const struct result *r,
+    const struct report_opts *o);
 
 /* The --wait progress line on a terminal; `clear` erases it. */
 void report_progress(FILE *tty, double ms, unsigned rounds,

@@ -67,6 +67,44 @@ result_exit_status(const struct result *r)
 	return failure_class(last->error);
 }
 
+/* True when the target whose code is `code` met the policy `p`. */
+static bool
+target_succeeded(int code, const struct result_policy *p)
+{
+	if (p->invert)
+		return code != ISOCK_EXIT_CONNECTED && code < ISOCK_EXIT_SIGNAL;
+	return code == ISOCK_EXIT_CONNECTED;
+}
+
+int
+result_run_status(const int *codes, size_t n, int sig,
+    const struct result_policy *p)
+{
+	int status = ISOCK_EXIT_CONNECTED;
+	bool one_ok = false;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (target_succeeded(codes[i], p))
+			one_ok = true;
+		else if (status == ISOCK_EXIT_CONNECTED)
+			status = codes[i] == ISOCK_EXIT_CONNECTED ?
+			    ISOCK_EXIT_ACCEPTING : codes[i];
+	if (p->any && one_ok)
+		status = ISOCK_EXIT_CONNECTED;
+	if (sig != 0)
+		status = ISOCK_EXIT_SIGNAL + sig;
+	return result_exit_mode(status, p->codes);
+}
+
+int
+result_exit_mode(int status, enum result_codes codes)
+{
+	if (codes == RESULT_CODES_BINARY && status != ISOCK_EXIT_CONNECTED)
+		return ISOCK_EXIT_UNHEALTHY;
+	return status;
+}
+
 int
 result_reserve(struct result *r, size_t n)
 {

@@ -70,6 +70,38 @@ const struct result_attempt *result_last(const struct result *r);
  */
 int result_exit_status(const struct result *r);
 
+/* --exit-codes: the contract's classes, or 0 and 1 alone. */
+enum result_codes {
+	RESULT_CODES_FULL = 0,	/* the table of exitcode.h */
+	RESULT_CODES_BINARY	/* 0 success, 1 any failure (HEALTHCHECK) */
+};
+
+/* What makes a run a success: the options that decide its exit status. */
+struct result_policy {
+	bool any;		/* --any: one target's success is enough */
+	bool invert;		/* --invert: success is a target not accepting */
+	enum result_codes codes; /* --exit-codes */
+};
+
+/*
+ * The exit status of a run whose targets gave `codes` (each the
+ * result_exit_status() of its result, or result_stats_status() of
+ * --count) and that signal `sig` ended (0: none).  A target succeeds when
+ * its code is 0, or with invert when it is a failure that is no signal;
+ * the run succeeds (0) when every target did, or with any when one did;
+ * else the status is the first failing target's in input order (with
+ * invert, ISOCK_EXIT_ACCEPTING for one that connected); 128+`sig` when a
+ * signal ended the run.  The last step is result_exit_mode().
+ */
+int result_run_status(const int *codes, size_t n, int sig,
+    const struct result_policy *p);
+
+/*
+ * `status` as the mode `codes` gives it: unchanged, or with binary 0 for 0
+ * and 1 for every other status (usage errors, signals, 126 and 127 too).
+ */
+int result_exit_mode(int status, enum result_codes codes);
+
 /* Room for `n` attempts in `r` (none made yet); -1 when out of memory. */
 int result_reserve(struct result *r, size_t n);
 

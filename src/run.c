@@ -36,6 +36,7 @@ struct run {
 	struct diag_facts **facts;	/* per target, NULL: none */
 	int *codes;			/* exit status per target */
 	bool *ready;
+	int *wait_class;		/* --wait: 1 + the last class told */
 	size_t next;			/* the next to print */
 	unsigned long seq;		/* --count probe number, or 0 */
 	struct result_stats *stats;	/* --count */
@@ -56,7 +57,8 @@ diagnose_target(struct run *run, size_t i)
 	int nf;
 
 	run->codes[i] = result_exit_status(r);
-	if (run->codes[i] == 0 || r->signal != 0 ||
+	/* --invert: a connect that failed is the success; nothing to find. */
+	if (run->codes[i] == 0 || o->invert || r->signal != 0 ||
 	    r->state != RESULT_FINISHED || (a == NULL && r->eai == 0))
 		return;
 	/*
@@ -64,7 +66,8 @@ diagnose_target(struct run *run, size_t i)
 	 * name's diagnosis asks the name servers, not for each --count probe,
 	 * whose facts are not printed.
 	 */
-	if (o->quiet ? a == NULL || a->error != EINVAL : a == NULL &&
+	if (o->quiet && !o->json ? a == NULL || a->error != EINVAL :
+	    a == NULL &&
 	    run->seq > 0)
 		return;
 	f = malloc(sizeof(*f));
@@ -164,10 +167,15 @@ on_done(void *arg, size_t i)
 
 	diagnose_target(run, i);
 	run->ready[i] = true;
+	run->ro.stopped = *run->po->stop != 0;
 	flush_ready(run);
 }
 
-/* --wait's callback: the progress line, on a terminal only. */
+/*
+ * --wait's callback after a try that did not end the wait: on a terminal,
+ * the progress line; on a log, one line when the target's outcome changes
+ * class (its first failure included), never one a try.
+ */
 static void
 on_retry(void *arg, size_t i, unsigned tries)
 {
@@ -175,10 +183,21 @@ on_retry(void *arg, size_t i, unsigned tries)
 	const struct result_attempt *a = result_last(&run->results[i]);
 	const struct explain_entry *e;
 	struct timespec now;
+	int class;
 
-	if (run->o->quiet || !isatty(STDERR_FILENO))
+	if (run->o->quiet)
 		return;
 	now = clock_now();
+	if (!isatty(STDERR_FILENO)) {
+		class = result_exit_status(&run->results[i]);
+		if (run->wait_class[i] == class + 1)
+			return;
+		run->wait_class[i] = class + 1;
+		report_waiting(&run->o->targets.v[i], &run->results[i],
+		    &run->ro);
+		fflush(stderr);
+		return;
+	}
 	e = a != NULL ? explain_lookup_errno(a->error) :
 	    explain_lookup_eai(run->results[i].eai);
 	report_progress(stderr, clock_ms_between(&run->start, &now), tries,
@@ -205,26 +224,31 @@ run_loop(const struct options *o, struct probe_opts *po)
 {
 	size_t n = o->targets.n, i;
 	struct timespec start = clock_now(), end;
+	struct result_policy policy = { .any = o->any, .invert = o->invert,
+	    .codes = o->codes };
 	struct run run;
 	int status = 0, sig = 0;
-	bool one_ok = false;
 
 	memset(&run, 0, sizeof(run));
 	run.o = o;
 	run.start = start;
 	run.po = po;
 	run.ro = (struct report_opts){ .out = stdout, .err = stderr,
-	    .quiet = o->quiet, .json = o->json, .timeout_ms = o->timeout_ms };
+	    .quiet = o->quiet, .json = o->json, .invert = o->invert,
+	    .timeout_ms = o->timeout_ms };
 	run.results = calloc(n, sizeof(*run.results));
 	run.facts = calloc(n, sizeof(*run.facts));
 	run.codes = calloc(n, sizeof(*run.codes));
 	run.ready = calloc(n, sizeof(*run.ready));
+	if (o->wait)
+		run.wait_class = calloc(n, sizeof(*run.wait_class));
 	if (o->count > 0)
 		run.stats = calloc(n, sizeof(*run.stats));
 	if (n > 1)
 		run.ro.seen = calloc(REPORT_SEEN_MAX, 1);
 	if (run.results == NULL || run.facts == NULL || run.codes == NULL ||
-	    run.ready == NULL || (o->count > 0 && run.stats == NULL)) {
+	    run.ready == NULL || (o->count > 0 && run.stats == NULL) ||
+	    (o->wait && run.wait_class == NULL)) {
 		fprintf(stderr, "isock-connect: out of memory for %zu targets\n",
 		    n);
 		status = ISOCK_EXIT_RESOURCES;
@@ -235,7 +259,7 @@ run_loop(const struct options *o, struct probe_opts *po)
 	po->done_arg = &run;
 	po->retry = on_retry;
 	po->retry_arg = &run;
-	if (o->wait_ms > 0) {
+	if (o->wait) {
 		probe_run(o->targets.v, n, po, run.results);
 		if (!o->quiet && isatty(STDERR_FILENO))
 			report_progress(stderr, 0, 0, "", true);
@@ -255,16 +279,7 @@ run_loop(const struct options *o, struct probe_opts *po)
 	} else
 		probe_run(o->targets.v, n, po, run.results);
 	sig = *po->stop;
-	status = 0;
-	for (i = 0; i < n; i++)
-		if (run.codes[i] == 0)
-			one_ok = true;
-		else if (status == 0)
-			status = run.codes[i];
-	if (o->any && one_ok)
-		status = 0;
-	if (sig != 0)
-		status = ISOCK_EXIT_SIGNAL + sig;
+	status = result_run_status(run.codes, n, sig, &policy);
 	end = clock_now();
 	if (n > 1 || o->json)
 		report_summary(run.codes, n, status, sig,
@@ -284,6 +299,7 @@ out:
 	free(run.facts);
 	free(run.codes);
 	free(run.ready);
+	free(run.wait_class);
 	free(run.stats);
 	free(run.ro.seen);
 	return status;
@@ -303,9 +319,11 @@ run_targets(const struct options *o, volatile sig_atomic_t *stop)
 	po.broadcast = o->broadcast;
 	po.probe = o->probe;
 	po.stop = stop;
+	po.wait = o->wait;
 	po.wait_ms = o->wait_ms;
+	po.invert = o->invert;
 	/* -i with --wait: the longest pause between tries. */
-	if (o->wait_ms > 0 && o->interval_given)
+	if (o->wait && o->interval_given)
 		po.retry_cap_ms = o->interval_ms > 0 ? o->interval_ms : 1;
 	if (o->verbose > 0 && !o->quiet) {
 		po.trace = report_trace;

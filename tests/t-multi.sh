@@ -103,7 +103,7 @@ if command -v script >/dev/null 2>&1; then
 	[ "${secs:-0}" -ge 3 ] || tap_note "last progress line says ${last:-nothing}: under 0.3 s waited"
 	verdict "--wait on a terminal: progress with the time waited"
 	run "$ISOCK" --wait 0.3 127.0.0.1 "$closed"
-	want_not_err "waiting:"
+	want_not_err "attempts?, last:"
 	verdict "--wait without a terminal: no progress line"
 else
 	skip "--wait on a terminal: progress with the time waited" "script(1) is not installed"
