@@ -22,7 +22,7 @@ C=$SRCDIR/contrib
 static_require
 command -v jq >/dev/null 2>&1 || skip_all "jq is not installed"
 ns_setup contrib || skip_all "$ns_why"
-plan 14
+plan 16
 
 # The image's root, built from the final stage of the Dockerfile: each
 # COPY of it, the build stage's /src being the build tree.  The binary is
@@ -83,16 +83,23 @@ cmd=$(sed -n 's/^CMD //p' "$df")
 img_words "$tmp/argv"
 expect "Dockerfile: ENTRYPOINT and CMD (--help)" 0 "^usage: isock-connect"
 
-# 3, 4: HEALTHCHECK, unhealthy while nothing listens on 8080, then healthy.
+# 3, 5: HEALTHCHECK, unhealthy while nothing listens on 8080, then healthy.
 hc=$(sed -n 's/^HEALTHCHECK .*[[:space:]]CMD[[:space:]]*\(\[.*\]\)$/\1/p' "$df")
 words "$hc" >"$tmp/hc"
 img_words "$tmp/hc"
 expect "Dockerfile: HEALTHCHECK fails while 8080 is closed" 1
+
+# 4: systemd's drain (--invert): nothing accepts on 8080 yet, so it passes.
+sed -n 's/^ExecStartPre=\(.*--invert.*\)$/\1/p' "$C/app.service" |
+    tr ' ' '\n' >"$tmp/argv"
+img_words "$tmp/argv"
+expect "app.service: the drain ExecStartPre= (--invert, 8080 closed)" 0 \
+    "not accepting: .*ECONNREFUSED"
 listen 8080
 img_words "$tmp/hc"
 expect "Dockerfile: HEALTHCHECK passes once 8080 listens" 0
 
-# 5, 6: compose: wait-db through the image's entrypoint, app's health test.
+# 6, 7: compose: wait-db through the image's entrypoint, app's health test.
 listen 5432
 listen 6379
 { words "$entry"; words "$(sed -n 's/^ *command: //p' "$C/compose.yaml")"; } \
@@ -103,7 +110,16 @@ words "$(sed -n 's/^ *test: //p' "$C/compose.yaml")" | sed 1d >"$tmp/argv"
 img_words "$tmp/argv"
 expect "compose.yaml: app's healthcheck" 0
 
-# 7, 8: Kubernetes: the initContainer's args, the readiness probe.
+# 8: compose: the worker's entrypoint waits, then becomes the worker (the
+# image's binary with --version stands in for /app/worker).
+words "$(sed -n 's/^ *entrypoint: //p' "$C/compose.yaml")" |
+    sed 's|^/app/worker$|/usr/local/bin/isock-connect|' >"$tmp/argv"
+echo --version >>"$tmp/argv"
+img_words "$tmp/argv"
+expect "compose.yaml: worker's entrypoint waits, then runs -- COMMAND" 0 \
+    "^isock-connect [0-9]"
+
+# 9, 10: Kubernetes: the initContainer's args, the readiness probe.
 { words "$entry"; words "$(sed -n 's/^ *args: //p' "$C/kubernetes.yaml")"; } \
     >"$tmp/argv"
 img_words "$tmp/argv"
@@ -113,7 +129,7 @@ words "$(sed -n 's/^ *command: //p' "$C/kubernetes.yaml")" >"$tmp/argv"
 img_words "$tmp/argv"
 expect "kubernetes.yaml: readinessProbe" 0
 
-# 9, 10: systemd: the unit verifies, and ExecStartPre= connects.
+# 11, 12: systemd: the unit verifies, and ExecStartPre= connects.
 if command -v systemd-analyze >/dev/null 2>&1; then
 	mkdir -p "$tmp/unit/bin"
 	cp "$static" "$tmp/unit/bin/isock-connect"
@@ -126,17 +142,18 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 else
 	skip "app.service: systemd-analyze verify" "systemd-analyze is missing"
 fi
-sed -n 's/^ExecStartPre=//p' "$C/app.service" | tr ' ' '\n' >"$tmp/argv"
+sed -n 's/^ExecStartPre=\(.*db\.internal.*\)$/\1/p' "$C/app.service" |
+    tr ' ' '\n' >"$tmp/argv"
 img_words "$tmp/argv"
 expect "app.service: ExecStartPre= (db.internal:5432 listens)" 0
 
-# 11: GitHub Actions: the wait step, from the build tree, by the shell.
+# 13: GitHub Actions: the wait step, from the build tree, by the shell.
 step=$(sed -n 's/^ *run: \(src\/isock-connect-static .*\)$/\1/p' \
     "$C/github-actions.yml")
 run ip netns exec "$ns" sh -c "cd '$(dirname "$ISOCK")/..' && $step"
 expect "github-actions.yml: the wait step" 0
 
-# 12-14: the fleet: the Ansible command on two hosts (web2's db.internal
+# 14-16: the fleet: the Ansible command on two hosts (web2's db.internal
 # is an address where nothing listens), a third that Ansible could not
 # reach, the files --tree would write, and fleet-table.jq's table.
 acmd=$(sed -n "s/^# *-a '\\(.*\\)'\$/\\1/p" "$C/fleet-table.jq")
