@@ -7,8 +7,11 @@
  * prints each result in input order as soon as it and those before it are
  * final, after diagnosing a failure on a budget of its own (at most 250 ms,
  * after the attempt ended, never taken from -w); and gives the exit status
- * of the run: 0 when every target connected (--any: one), else the first
- * failing target's in input order, 128+N when signal N ended the run.
+ * of the run, from result_run_status(): 0 when every target connected
+ * (--any: one; --invert: did not), else the first failing target's in
+ * input order (11 for one that --invert found accepting), 128+N when
+ * signal N ended the run, every failure 1 with --exit-codes binary.
+ * --wait 0 waits without limit.
  */
 #ifndef ISOCK_RUN_H
 #define ISOCK_RUN_H

@@ -207,6 +207,55 @@ START_TEST(test_stats_interrupted)
 }
 END_TEST
 
+/* The run's status: one table of codes and policies, row by row. */
+static const struct {
+	int codes[3];
+	size_t n;
+	int sig;
+	struct result_policy p;
+	int want;
+} run_cases[] = {
+	{ { 0, 0 }, 2, 0, { 0 }, ISOCK_EXIT_CONNECTED },
+	{ { 0, 3, 1 }, 3, 0, { 0 }, ISOCK_EXIT_TIMEDOUT },
+	{ { 3, 0 }, 2, 0, { .any = true }, ISOCK_EXIT_CONNECTED },
+	{ { 1, 6 }, 2, 0, { .any = true }, ISOCK_EXIT_REFUSED },
+	{ { 1, 6 }, 2, 0, { .invert = true }, ISOCK_EXIT_CONNECTED },
+	{ { 1, 0 }, 2, 0, { .invert = true }, ISOCK_EXIT_ACCEPTING },
+	{ { 0, 1 }, 2, 0, { .invert = true, .any = true },
+	    ISOCK_EXIT_CONNECTED },
+	{ { 0 }, 1, 0, { .invert = true, .codes = RESULT_CODES_BINARY },
+	    ISOCK_EXIT_UNHEALTHY },
+	{ { 6 }, 1, 0, { .codes = RESULT_CODES_BINARY }, ISOCK_EXIT_UNHEALTHY },
+	{ { 0 }, 1, 0, { .codes = RESULT_CODES_BINARY }, ISOCK_EXIT_CONNECTED },
+	{ { 1 }, 1, SIGINT, { .invert = true }, ISOCK_EXIT_SIGNAL + SIGINT },
+	{ { 130 }, 1, SIGINT, { .codes = RESULT_CODES_BINARY },
+	    ISOCK_EXIT_UNHEALTHY },
+	/* A target a signal cut short is no success of --invert. */
+	{ { 130 }, 1, 0, { .invert = true }, ISOCK_EXIT_SIGNAL + SIGINT },
+};
+
+START_TEST(test_run_status)
+{
+	int got = result_run_status(run_cases[_i].codes, run_cases[_i].n,
+	    run_cases[_i].sig, &run_cases[_i].p);
+
+	ck_assert_msg(got == run_cases[_i].want, "case %d: status %d, "
+	    "expected %d", _i, got, run_cases[_i].want);
+}
+END_TEST
+
+START_TEST(test_exit_mode)
+{
+	ck_assert_int_eq(result_exit_mode(ISOCK_EXIT_USAGE,
+	    RESULT_CODES_BINARY), ISOCK_EXIT_UNHEALTHY);
+	ck_assert_int_eq(result_exit_mode(ISOCK_EXIT_NO_COMMAND,
+	    RESULT_CODES_BINARY), ISOCK_EXIT_UNHEALTHY);
+	ck_assert_int_eq(result_exit_mode(ISOCK_EXIT_USAGE,
+	    RESULT_CODES_FULL), ISOCK_EXIT_USAGE);
+	ck_assert_int_eq(result_exit_mode(0, RESULT_CODES_BINARY), 0);
+}
+END_TEST
+
 static Suite *
 result_suite(void)
 {
@@ -224,6 +273,12 @@ result_suite(void)
 	tcase_add_test(tc, test_raced_win);
 	tcase_add_test(tc, test_raced_loss);
 	tcase_add_test(tc, test_blackhole_override);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("run");
+	tcase_add_loop_test(tc, test_run_status, 0,
+	    (int)(sizeof(run_cases) / sizeof(run_cases[0])));
+	tcase_add_test(tc, test_exit_mode);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("stats");
