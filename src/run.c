@@ -166,6 +166,9 @@ on_done(void *arg, size_t i)
 	struct run *run = arg;
 
 	diagnose_target(run, i);
+	/* On a terminal the outcome replaces the progress line of --wait. */
+	if (run->o->wait && !run->o->quiet && isatty(STDERR_FILENO))
+		report_progress(stderr, 0, 0, "", true);
 	run->ready[i] = true;
 	run->ro.stopped = *run->po->stop != 0;
 	flush_ready(run);

@@ -9,7 +9,7 @@
 set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 tap_setup
-plan 17
+plan 18
 
 # keep: the problems noted so far survive the next run (which clears them).
 kept=
@@ -155,9 +155,22 @@ printf '%s\n' "$err" | grep -q 'waiting: .*ECONNREFUSED' || tap_note "no ECONNRE
 want_out "up after [0-9.]+ s, [0-9]+ attempts"
 verdict "--wait on a log: one line per change of class (not found, refused)"
 
+# 15: on a terminal the line that ends the wait replaces the progress line.
+if command -v script >/dev/null 2>&1; then
+	run script -qec "'$ISOCK' --wait 0.3 127.0.0.1 $closed" /dev/null
+	want_rc 1
+	want_out "gave up after 0\\.[3-9][0-9] s, [0-9]+ attempts: connection refused"
+	printf '%s' "$out" | grep -Eq 'attempts?, last: [A-Z]+isock-connect' &&
+		tap_note "the last line is glued to the progress line"
+	verdict "--wait on a terminal: the outcome on a line of its own"
+else
+	skip "--wait on a terminal: the outcome on a line of its own" \
+	    "script(1) is not installed"
+fi
+
 # ---- -q and --json ----------------------------------------------------------
 
-# 15: -q silences the text, not JSON Lines.
+# 16: -q silences the text, not JSON Lines.
 run "$ISOCK" -q --json 127.0.0.1 "$open" 127.0.0.1 "$closed"
 want_rc 1
 want_out '"kind":"result"'
@@ -167,7 +180,7 @@ verdict "-q --json still writes JSON Lines, and no text"
 
 # ---- --exit-codes binary ----------------------------------------------------
 
-# 16: every failure is 1; success 0.
+# 17: every failure is 1; success 0.
 bad=
 for args in "127.0.0.1 $closed" "unix:$tmp/none" "--invert 127.0.0.1 $open"; do
 	# shellcheck disable=SC2086
@@ -180,7 +193,7 @@ rc=0 out= err=
 [ -z "$bad" ] || tap_note "statuses:$bad"
 verdict "--exit-codes binary: 0 or 1 for refused, not found, accepting"
 
-# 17: usage errors are 1 too, wherever the option stands.
+# 18: usage errors are 1 too, wherever the option stands.
 run "$ISOCK" --bogus --exit-codes binary 127.0.0.1 "$open"
 want_rc 1
 want_err "unknown option '--bogus'"
