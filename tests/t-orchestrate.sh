@@ -9,7 +9,7 @@
 set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 tap_setup
-plan 18
+plan 19
 
 # keep: the problems noted so far survive the next run (which clears them).
 kept=
@@ -204,3 +204,16 @@ keep
 run "$ISOCK" --exit-codes nonsense 127.0.0.1 "$open"
 want_rc 2
 kept_verdict "--exit-codes binary: a usage error is 1, a bad mode 2"
+
+# 19: what does not go together is a usage error, said before anything runs.
+run "$ISOCK" --invert -c 2 127.0.0.1 "$open"
+want_rc 2
+want_err "--invert and --count do not go together"
+keep
+run "$ISOCK" --list-errors 127.0.0.1 -- sh -c 'exit 0'
+want_rc 2
+want_err "-- COMMAND runs after a run of targets"
+keep
+run "$ISOCK" -- 127.0.0.1 "$open" -- sh -c 'exit 5'
+want_rc 5
+kept_verdict "usage: --invert with -c, -- after --list-errors; a first -- ends the options"
