@@ -19,6 +19,7 @@
 #include "probe.h"
 #include "report.h"
 #include "run.h"
+#include "summary.h"
 #include "trace.h"
 
 /*
@@ -40,6 +41,10 @@ struct run {
 	unsigned long seq;		/* --count probe number, or 0 */
 	struct result_stats *stats;	/* --count */
 	struct timespec start;		/* when the run began */
+	struct summary *sum;		/* several targets, or --count: the
+					   failures said once; NULL: none */
+	bool compact;			/* a short line a target */
+	struct report_said said;	/* facts the summary said */
 };
 
 /* The facts of a failed attempt and the exit status they give. */
@@ -65,7 +70,11 @@ diagnose_target(struct run *run, size_t i)
 	 * whose facts are not printed.
 	 */
 	if (o->quiet ? a == NULL || a->error != EINVAL : a == NULL &&
-	    run->seq > 0)
+	    run->seq > 0 && run->sum == NULL)
+		return;
+	/* --count asks the name servers once for a failure of a name. */
+	if (!o->quiet && a == NULL && run->seq > 0 &&
+	    !summary_claim(run->sum, i, t, r))
 		return;
 	f = malloc(sizeof(*f));
 	if (f == NULL)
@@ -140,9 +149,13 @@ flush_ready(struct run *run)
 
 	while (run->next < n && run->ready[run->next]) {
 		size_t i = run->next++;
+		const struct target *t = &run->o->targets.v[i];
 
-		report_result(&run->o->targets.v[i], &run->results[i],
-		    run->facts[i], run->seq, &run->ro);
+		if (run->compact)
+			summary_line(t, &run->results[i], &run->ro);
+		else
+			report_result(t, &run->results[i], run->facts[i],
+			    run->seq, &run->ro);
 		if (run->o->trace && !run->o->quiet && run->seq == 0)
 			trace_target(run, i);
 		/* Each result whole, in order across stdout and stderr. */
@@ -150,6 +163,10 @@ flush_ready(struct run *run)
 		fflush(stderr);
 		if (run->stats != NULL)
 			result_stats_add(&run->stats[i], &run->results[i]);
+		/* --count: the failures diagnosed (a name's once). */
+		if (run->sum != NULL && (run->compact || run->facts[i] != NULL))
+			(void)summary_add(run->sum, i, t, &run->results[i],
+			    &run->facts[i]);
 		result_free(&run->results[i]);
 		free(run->facts[i]);
 		run->facts[i] = NULL;
@@ -221,7 +238,17 @@ run_loop(const struct options *o, struct probe_opts *po)
 	run.ready = calloc(n, sizeof(*run.ready));
 	if (o->count > 0)
 		run.stats = calloc(n, sizeof(*run.stats));
-	if (n > 1)
+	/* Several targets in text: a line each, then the groups; -v keeps
+	   the full report of each; --count says its failures once. */
+	run.compact = n > 1 && !o->json && !o->quiet && o->verbose == 0 &&
+	    !o->trace && o->count == 0;
+	if (run.compact || (o->count > 0 && !o->json && !o->quiet)) {
+		run.sum = summary_new();
+		run.ro.said = &run.said;
+		if (run.sum == NULL)
+			run.compact = false;
+	}
+	if (n > 1 && run.sum == NULL)
 		run.ro.seen = calloc(REPORT_SEEN_MAX, 1);
 	if (run.results == NULL || run.facts == NULL || run.codes == NULL ||
 	    run.ready == NULL || (o->count > 0 && run.stats == NULL)) {
@@ -252,6 +279,8 @@ run_loop(const struct options *o, struct probe_opts *po)
 			report_stats(&o->targets.v[i], &run.stats[i], &run.ro);
 			run.codes[i] = result_stats_status(&run.stats[i]);
 		}
+		if (run.sum != NULL)
+			summary_print(run.sum, false, &run.ro);
 	} else
 		probe_run(o->targets.v, n, po, run.results);
 	sig = *po->stop;
@@ -266,6 +295,8 @@ run_loop(const struct options *o, struct probe_opts *po)
 	if (sig != 0)
 		status = ISOCK_EXIT_SIGNAL + sig;
 	end = clock_now();
+	if (run.compact)
+		summary_print(run.sum, true, &run.ro);
 	if (n > 1 || o->json)
 		report_summary(run.codes, n, status, sig,
 		    clock_ms_between(&start, &end), &run.ro);
@@ -286,6 +317,7 @@ out:
 	free(run.ready);
 	free(run.stats);
 	free(run.ro.seen);
+	summary_free(run.sum);
 	return status;
 }
 
