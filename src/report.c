@@ -295,8 +295,9 @@ text_failure(const struct target *t, const struct result *r,
 	where(place, sizeof(place), t, host, r->nattempts > 1 ? NULL : esc,
 	    port);
 	failure_what(what, sizeof(what), r, o);
-	fprintf(o->err, "isock-connect: %s%s (%s): %s\n", seqtext, place, proto,
-	    what);
+	fprintf(o->err, "isock-connect: %s%s (%s): ", seqtext, place, proto);
+	report_word(o->err, what, result_exit_status(r), o);
+	fputc('\n', o->err);
 	failure_tried(r, o);
 	/* --count: one line a probe; the statistics follow. */
 	if (seq == 0)
@@ -355,23 +356,25 @@ text_success(const struct target *t, const struct result *r,
 		    "attempt%s", r->waited_ms / 1000.0, r->tries,
 		    r->tries == 1 ? "" : "s");
 	if (seq > 0)
-		fprintf(o->out, "isock-connect: probe %lu: %s %s (%s) in "
-		    "%.3f ms%s\n", seq, ok->probed ? "reply from" :
-		    t->type == SOCK_DGRAM ? "association set with" :
-		    "connected to", place, proto, ok->ms, before);
-	else if (ok->probed)
-		fprintf(o->out, "isock-connect: reply from %s (%s) in %.3f ms: "
-		    "%s%s%s\n", place, proto, r->ms, ok->answer[0] != '\0' ?
-		    ok->answer : "something answered the datagram", before,
-		    waited);
-	else if (t->type == SOCK_DGRAM)
-		fprintf(o->out, "isock-connect: association set with %s (%s) "
-		    "in %.3f ms; no packet was sent, so nothing is known yet "
-		    "of the other end%s%s\n", place, proto, r->ms, before,
-		    waited);
+		fprintf(o->out, "isock-connect: probe %lu: ", seq);
 	else
-		fprintf(o->out, "isock-connect: connected to %s (%s) in %.3f "
-		    "ms%s%s\n", place, proto, r->ms, before, waited);
+		fputs("isock-connect: ", o->out);
+	report_word(o->out, ok->probed ? "reply from" : t->type == SOCK_DGRAM ?
+	    "association set with" : "connected to", 0, o);
+	if (seq > 0)
+		fprintf(o->out, " %s (%s) in %.3f ms%s\n", place, proto, ok->ms,
+		    before);
+	else if (ok->probed)
+		fprintf(o->out, " %s (%s) in %.3f ms: %s%s%s\n", place, proto,
+		    r->ms, ok->answer[0] != '\0' ? ok->answer :
+		    "something answered the datagram", before, waited);
+	else if (t->type == SOCK_DGRAM)
+		fprintf(o->out, " %s (%s) in %.3f ms; no packet was sent, so "
+		    "nothing is known yet of the other end%s%s\n", place, proto,
+		    r->ms, before, waited);
+	else
+		fprintf(o->out, " %s (%s) in %.3f ms%s%s\n", place, proto,
+		    r->ms, before, waited);
 }
 
 /* Start the JSON object of one line: its schema and its kind. */
@@ -555,6 +558,18 @@ report_result(const struct target *t, const struct result *r,
 	else
 		text_failure(t, r, facts, host, seq, o);
 	free(host);
+}
+
+void
+report_word(FILE *f, const char *word, int code,
+    const struct report_opts *o)
+{
+	if (!(f == o->out ? o->color_out : f == o->err && o->color_err)) {
+		fputs(word, f);
+		return;
+	}
+	fprintf(f, "\033[%sm%s\033[0m", code == ISOCK_EXIT_CONNECTED ? "32" :
+	    code == ISOCK_EXIT_TIMEDOUT ? "33" : "31", word);
 }
 
 void

@@ -25,6 +25,8 @@ struct report_opts {
 	FILE *err;		/* failures and traces */
 	bool quiet;
 	bool json;
+	bool color_out;		/* outcome words on `out` in colour */
+	bool color_err;		/* and on `err` */
 	long timeout_ms;	/* the deadline asked for, to name it */
 	/*
 	 * With several targets: REPORT_SEEN_MAX flags, one per errno, so the
@@ -79,6 +81,15 @@ void report_failure_what(char *buf, size_t size, const struct result *r,
  */
 void report_failure_detail(const struct target *t, const struct result *r,
     const struct diag_facts *facts, const struct report_opts *o);
+
+/*
+ * The word of an outcome ("connected", "refused", "timed out", ...) on
+ * `f` (`out` or `err`), coloured by its exit status `code` when that
+ * stream's colour is on: green for 0,
+ * yellow for a time-out, red for the other failures.
+ */
+void report_word(FILE *f, const char *word, int code,
+    const struct report_opts *o);
 
 /*
  * The closing summary of a run of several targets, or of any JSON run:

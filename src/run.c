@@ -216,6 +216,24 @@ interrupted_done(const struct run *run, size_t n)
 	return done;
 }
 
+/*
+ * Whether the outcomes written on `fd` are coloured: --color always or
+ * never, else on a terminal only, and not when NO_COLOR is set (and not
+ * empty) or TERM is dumb.  JSON never is.
+ */
+static bool
+color_on(const struct options *o, int fd)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (o->json || o->color == CLI_COLOR_NEVER)
+		return false;
+	if (o->color == CLI_COLOR_ALWAYS)
+		return true;
+	return isatty(fd) && (nc == NULL || nc[0] == '\0') &&
+	    (term == NULL || strcmp(term, "dumb") != 0);
+}
+
 /* The run of the targets of `o` with the probe options `po`. */
 static int
 run_loop(const struct options *o, struct probe_opts *po)
@@ -231,7 +249,9 @@ run_loop(const struct options *o, struct probe_opts *po)
 	run.start = start;
 	run.po = po;
 	run.ro = (struct report_opts){ .out = stdout, .err = stderr,
-	    .quiet = o->quiet, .json = o->json, .timeout_ms = o->timeout_ms };
+	    .quiet = o->quiet, .json = o->json, .timeout_ms = o->timeout_ms,
+	    .color_out = color_on(o, STDOUT_FILENO),
+	    .color_err = color_on(o, STDERR_FILENO) };
 	run.results = calloc(n, sizeof(*run.results));
 	run.facts = calloc(n, sizeof(*run.facts));
 	run.codes = calloc(n, sizeof(*run.codes));
