@@ -44,6 +44,9 @@ struct run {
 	struct summary *sum;		/* several targets, or --count: the
 					   failures said once; NULL: none */
 	bool compact;			/* a short line a target */
+	bool shown;			/* and it is on the screen */
+	size_t ndone;			/* targets with their result */
+	unsigned long done_by[ISOCK_EXIT_MAX + 2]; /* per exit status */
 	struct report_said said;	/* facts the summary said */
 };
 
@@ -147,6 +150,10 @@ flush_ready(struct run *run)
 {
 	size_t n = run->o->targets.n;
 
+	if (run->shown && run->next < n && run->ready[run->next]) {
+		report_progress(stderr, 0, 0, "", true);
+		run->shown = false;
+	}
 	while (run->next < n && run->ready[run->next]) {
 		size_t i = run->next++;
 		const struct target *t = &run->o->targets.v[i];
@@ -181,7 +188,25 @@ on_done(void *arg, size_t i)
 
 	diagnose_target(run, i);
 	run->ready[i] = true;
+	run->ndone++;
+	run->done_by[run->codes[i] >= 0 && run->codes[i] <= ISOCK_EXIT_MAX ?
+	    run->codes[i] : ISOCK_EXIT_MAX + 1]++;
 	flush_ready(run);
+}
+
+/* probe's tick: the status line, once the run has lasted a second. */
+static void
+on_tick(void *arg)
+{
+	struct run *run = arg;
+	struct timespec now = clock_now();
+	double ms = clock_ms_between(&run->start, &now);
+
+	if (ms < 1000.0)
+		return;
+	summary_progress(stderr, run->ndone, run->o->targets.n, run->done_by,
+	    ms);
+	run->shown = true;
 }
 
 /* --wait's callback: the progress line, on a terminal only. */
@@ -282,6 +307,14 @@ run_loop(const struct options *o, struct probe_opts *po)
 	po->done_arg = &run;
 	po->retry = on_retry;
 	po->retry_arg = &run;
+	/* A run of several targets that lasts: a status line on a terminal
+	   (--wait has its own; -v's steps and --count's probes scroll). */
+	if (n > 1 && !o->quiet && o->verbose == 0 && o->wait_ms == 0 &&
+	    o->count == 0 && isatty(STDERR_FILENO)) {
+		po->tick = on_tick;
+		po->tick_arg = &run;
+		po->tick_ms = 200;
+	}
 	if (o->wait_ms > 0) {
 		probe_run(o->targets.v, n, po, run.results);
 		if (!o->quiet && isatty(STDERR_FILENO))
@@ -303,6 +336,8 @@ run_loop(const struct options *o, struct probe_opts *po)
 			summary_print(run.sum, false, &run.ro);
 	} else
 		probe_run(o->targets.v, n, po, run.results);
+	if (run.shown)
+		report_progress(stderr, 0, 0, "", true);
 	sig = *po->stop;
 	status = 0;
 	for (i = 0; i < n; i++)

@@ -450,7 +450,29 @@ summary_print(const struct summary *s, bool connected,
 		    0 && strcmp(v[i].k->proto, v[i - 1].k->proto) == 0 ?
 		    v[i - 1].first : v[i].i;
 	qsort(v, n, sizeof(*v), cmp_order);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		print_group(&s->g[v[i].i], connected, o);
+		/* In order across stdout and stderr. */
+		fflush(o->out);
+		fflush(o->err);
+	}
 	free(v);
+}
+
+void
+summary_progress(FILE *tty, size_t done, size_t n,
+    const unsigned long *count, double ms)
+{
+	const char *sep = ": ";
+	int c;
+
+	fprintf(tty, "\r\033[K%zu/%zu done", done, n);
+	for (c = 0; c <= ISOCK_EXIT_MAX + 1; c++)
+		if (count[c] > 0) {
+			fprintf(tty, "%s%lu %s", sep, count[c], c > ISOCK_EXIT_MAX ?
+			    "interrupted" : exitcode_name((enum isock_exit)c));
+			sep = ", ";
+		}
+	fprintf(tty, "; %.1f s elapsed", ms / 1000.0);
+	fflush(tty);
 }
