@@ -1,0 +1,215 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# t-examples.sh: the documents run (issue 16).  Every example of the
+# README and of the man page's EXAMPLES ("$ isock-connect ..." and the
+# lines under it, as tests/examples.awk extracts them) is run in a network
+# namespace (isock-ex-PID) and a mount namespace of its own built for them:
+# a listener on TCP 8080, one on /run/app/app.sock (a tmpfs over /run, in
+# the mount namespace only), TCP 8084 dropped, and on 8090 a listener with
+# a backlog of 2, three connections waiting and its process stopped.  Its
+# output (stdout and stderr as a terminal shows them) must be the text
+# shown, times and process IDs masked; "..." stands for any lines.  The
+# examples that need a setup built elsewhere are listed below with the
+# reason.  Last, a copy of the README with one example made wrong must
+# fail.  Needs root, ip, nft, unshare, nc and jq; exits 77 without.
+set -u
+. "${SRCDIR:-.}/tests/tap.sh"
+
+[ "$(id -u)" = 0 ] || skip_all "needs root (namespaces)"
+for tool in ip nft unshare nc jq awk; do
+	command -v "$tool" >/dev/null 2>&1 || skip_all "needs $tool"
+done
+tap_setup
+ns=isock-ex-$$
+ex_cleanup() {
+	ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+	tap_cleanup
+}
+trap ex_cleanup EXIT
+ip netns add "$ns" 2>/dev/null || skip_all "cannot create a network namespace"
+ip netns exec "$ns" ip link set lo up
+ip netns exec "$ns" nft -f - <<'NFT' || skip_all "nft cannot add a rule"
+table inet isock_examples {
+	chain input {
+		type filter hook input priority 0;
+		tcp dport 8084 drop
+	}
+}
+NFT
+
+# Examples left out, as a pattern of their command and the reason.
+skipped() {
+	case $1 in
+	*fd99:2::7*) echo "a router namespace with a prohibit route: tests/t-evidence.sh builds it" ;;
+	*db.test*) echo "a silent name server behind a route: tests/t-evidence.sh builds it" ;;
+	*10.63.0.2*) echo "two routers, one dropping port 443: tests/t-trace.sh builds it" ;;
+	*) return 1 ;;
+	esac
+}
+
+# examples FILE...: the records of the README and the man page.
+examples() {
+	awk -f "$SRCDIR/tests/examples.awk" "$1"
+	awk -v man=1 -f "$SRCDIR/tests/examples.awk" "$2"
+}
+
+# mask: what differs from run to run, in expected and actual text alike.
+mask() {
+	sed -E -e 's|= [0-9./]+ ms|= # ms|' \
+		-e 's/[0-9]+\.[0-9]+ ms/# ms/g' \
+		-e 's/\[ *# ms\]/[# ms]/' \
+		-e 's/up after [0-9.]+ s/up after # s/' \
+		-e 's/(process|-CONT|isock_trace_) ?[0-9]+/\1 #/g'
+}
+
+# build_runner RECORDS: the script that runs the examples in order, each
+# between "@@BEGIN N" and "@@END" lines, $? carried from one to the next.
+build_runner() {
+	cat <<EOF
+exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-	# descriptors as in a fresh shell
+mount -t tmpfs tmpfs /run && mkdir -p /run/app || exit 99
+PATH=$tmp/bin:\$PATH
+"$LISTEN" -p 8080 -n 10000 -t 120 >$tmp/l8080 2>&1 &
+"$LISTEN" -U /run/app/app.sock -n 10000 -t 120 >$tmp/lunix 2>&1 &
+"$LISTEN" -4 -p 8090 -A -b 2 -t 120 >$tmp/l8090 2>&1 &
+stopme=\$!
+i=0
+while [ \$i -lt 100 ] && ! { [ -s $tmp/l8080 ] && [ -s $tmp/lunix ] && [ -s $tmp/l8090 ]; }; do
+	sleep 0.05; i=\$((i + 1))
+done
+for c in 1 2 3; do nc 127.0.0.1 8090 </dev/null >/dev/null 2>&1 & done
+i=0
+while [ \$i -lt 100 ] && [ "\$(ss -Hltn 'sport = :8090' | awk '{print \$2}')" != 3 ]; do
+	sleep 0.05; i=\$((i + 1))
+done
+kill -STOP \$stopme
+__st=0
+EOF
+	awk '
+	/^@ / { n++; next }
+	/^\$ / {
+		printf "printf \"@@BEGIN %d\\n\"\n(exit $__st)\n", n
+		printf "{ %s\n} 2>&1\n__st=$?\nprintf \"@@END\\n\"\n", substr($0, 3)
+	}' "$1"
+}
+
+# run_examples RECORDS OUT: runs them in the namespaces; their output in OUT.
+run_examples() {
+	build_runner "$1" >"$tmp/runner.sh"
+	timeout -k 2 60 ip netns exec "$ns" unshare -m --propagation private \
+		sh "$tmp/runner.sh" >"$2" 2>"$tmp/runner.err"
+}
+
+# compare EXPECTED ACTUAL: true when the lines of ACTUAL are those of
+# EXPECTED, where a line "..." stands for any lines.
+compare() {
+	awk -v actual="$2" '
+	{ e[ne++] = $0 }
+	END {
+		while ((getline line < actual) > 0)
+			a[na++] = line
+		i = 0; j = 0
+		while (i < ne) {
+			if (e[i] == "...") {
+				i++
+				if (i == ne)
+					exit 0
+				while (j < na && a[j] != e[i])
+					j++
+				if (j == na)
+					exit 1
+				continue
+			}
+			if (j >= na || a[j] != e[i])
+				exit 1
+			i++; j++
+		}
+		exit j == na ? 0 : 1
+	}' "$1"
+}
+
+# check_all RECORDS OUT: one TAP line an example; $bad counts failures.
+check_all() {
+	bad=0
+	awk '/^@ / { n++; print n "\t" substr($0, 3) }' "$1" >"$tmp/where"
+	while IFS='	' read -r n where; do
+		awk -v n="$n" '/^@ / { k++; next } k == n && /^\$ / { print substr($0, 3) }' \
+			"$1" >"$tmp/cmd"
+		cmd=$(cat "$tmp/cmd")
+		awk -v n="$n" '/^@ / { k++; next } k == n && /^> / { print substr($0, 3) }' \
+			"$1" | mask >"$tmp/want"
+		awk -v n="$n" '$0 == "@@BEGIN " n { on = 1; next }
+			on && $0 == "@@END" { exit } on' "$2" | mask >"$tmp/got"
+		if [ "${3-}" = quiet ]; then
+			compare "$tmp/want" "$tmp/got" || bad=$((bad + 1))
+		elif compare "$tmp/want" "$tmp/got"; then
+			pass "$where: $cmd"
+		else
+			bad=$((bad + 1))
+			fail "$where: $cmd" "expected:" "$(cat "$tmp/want")" \
+				"got:" "$(cat "$tmp/got")"
+		fi
+	done <"$tmp/where"
+}
+
+mkdir "$tmp/bin"
+ln -s "$ISOCK" "$tmp/bin/isock-connect"
+
+# The examples run: those of isock-connect, with the "$ echo $?" after
+# them; those of other tools (nc, nmap, traceroute) and the skipped are
+# listed apart.
+examples "$SRCDIR/README" "$SRCDIR/man/isock-connect.1" | awk '
+	/^@ / { head = $0; next }
+	/^\$ / { cmd = substr($0, 3); keep = cmd ~ /^isock-connect / ||
+		(cmd == "echo $?" && last); if (keep) print head }
+	keep { print }
+	/^\$ / { last = keep }' >"$tmp/all"
+: >"$tmp/records"; : >"$tmp/skips"
+# Split into kept and skipped, an example (and an "echo $?" after it) at a time.
+awk -v skips="$tmp/skips" -v keep="$tmp/records" '
+	function flush() {
+		if (buf == "") return
+		if (skip) print buf > skips; else print buf > keep
+		buf = ""
+	}
+	/^@ / { flush(); head = $0; next }
+	/^\$ / {
+		cmd = substr($0, 3)
+		if (cmd != "echo $?")
+			skip = cmd ~ /fd99:2::7|db\.test|10\.63\.0\.2/
+		buf = head "\n" $0
+		next
+	}
+	{ buf = buf "\n" $0 }
+	END { flush() }' "$tmp/all"
+nrun=$(grep -c '^@ ' "$tmp/records")
+nskip=$(grep -c '^\$ isock-connect' "$tmp/skips")
+plan $((nrun + nskip + 1))
+
+run_examples "$tmp/records" "$tmp/out"
+[ -s "$tmp/runner.err" ] && sed 's/^/# runner: /' "$tmp/runner.err"
+check_all "$tmp/records" "$tmp/out"
+grep '^\$ isock-connect' "$tmp/skips" >"$tmp/skiplist"
+while IFS= read -r line; do
+	skip "${line#\$ }" "$(skipped "$line")"
+done <"$tmp/skiplist"
+
+# Last: an example made wrong (a refusal's errno changed) fails.
+sed 's/(ECONNREFUSED, errno 111)/(ECONNREFUSED, errno 112)/' "$SRCDIR/README" \
+	>"$tmp/README.wrong"
+awk -f "$SRCDIR/tests/examples.awk" "$tmp/README.wrong" |
+	awk '/^@ / { head = $0; next }
+	/^\$ / { cmd = substr($0, 3); keep = cmd ~ /^isock-connect / &&
+		cmd !~ /fd99:2::7|db\.test|10\.63\.0\.2/ || (cmd == "echo $?" && last)
+		if (keep) print head }
+	keep { print }
+	/^\$ / { last = keep }' >"$tmp/wrong"
+run_examples "$tmp/wrong" "$tmp/out.wrong"
+check_all "$tmp/wrong" "$tmp/out.wrong" quiet
+if [ "$bad" -gt 0 ]; then
+	pass "an example edited to be wrong fails ($bad of them)"
+else
+	fail "an example edited to be wrong fails" "no example failed"
+fi
+exit 0
