@@ -75,8 +75,9 @@ diagnose_target(struct run *run, size_t i)
 	if (o->quiet ? a == NULL || a->error != EINVAL : a == NULL &&
 	    run->seq > 0 && run->sum == NULL)
 		return;
-	/* --count asks the name servers once for a failure of a name. */
-	if (!o->quiet && a == NULL && run->seq > 0 &&
+	/* A summary asks the name servers once for a failure of a name
+	   (per host and resolver code), not for each port or probe. */
+	if (!o->quiet && a == NULL && run->sum != NULL &&
 	    !summary_claim(run->sum, i, t, r))
 		return;
 	f = malloc(sizeof(*f));
@@ -170,8 +171,9 @@ flush_ready(struct run *run)
 		fflush(stderr);
 		if (run->stats != NULL)
 			result_stats_add(&run->stats[i], &run->results[i]);
-		/* --count: the failures diagnosed (a name's once). */
-		if (run->sum != NULL && (run->compact || run->facts[i] != NULL))
+		/* --count: the failures (not a signal's). */
+		if (run->sum != NULL && (run->compact || (run->codes[i] != 0 &&
+		    run->codes[i] < ISOCK_EXIT_SIGNAL)))
 			(void)summary_add(run->sum, i, t, &run->results[i],
 			    &run->facts[i]);
 		result_free(&run->results[i]);

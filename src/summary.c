@@ -257,7 +257,9 @@ summary_add(struct summary *s, size_t i, const struct target *t,
 	struct summary_group *g;
 	size_t gi;
 
-	if (k.code != 0)
+	/* A name's failure is one per host and code: its facts (the name
+	   servers') are those of its first target, the others not asked. */
+	if (k.code != 0 && result_last(r) != NULL)
 		k.facts = facts_sig(t, *facts);
 	gi = group_of(s, &k, true);
 

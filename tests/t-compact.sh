@@ -15,7 +15,7 @@ ns_setup cp || skip_all "$ns_why"
 for p in 1010 1011 1012 1013 1014 1015; do
 	ns_drop $p || skip_all "$ns_why"
 done
-plan 6
+plan 7
 nsx "$LISTEN" -p 1003 -n 100 -t 60 >"$tmp/l1003" &
 tap_pids="$tap_pids $!"
 i=0
@@ -83,3 +83,11 @@ check=$(printf '%s\n' "$out" | grep -n 'Check:' | head -n 1 | cut -d: -f1)
 [ -n "$stats" ] && [ -n "$check" ] && [ "$check" -gt "$stats" ] ||
 	tap_note "the diagnosis (line ${check:-none}) is not after the statistics (line ${stats:-none})"
 verdict "--count: each failure diagnosed once, after the statistics"
+
+# 7: a name that fails: its ports one group, the name servers asked once.
+run ip netns exec "$ns" "$ISOCK" -w 1 nosuch.test:80-82
+want_rc 3
+want_err "^nosuch\\.test \\(tcp\\): 80-82 timed out: "
+n=$(printf '%s\n' "$err" | grep -c "Check:")
+[ "$n" = 1 ] || tap_note "$n Check lines, expected 1"
+verdict "a name's failure: one group, diagnosed once"
