@@ -25,6 +25,13 @@ enum cli_action {
 	CLI_LIST_ERRORS		/* --list-errors: the whole table */
 };
 
+/* --color: when the outcomes are coloured. */
+enum cli_color {
+	CLI_COLOR_AUTO = 0,	/* on a terminal, unless NO_COLOR is set */
+	CLI_COLOR_ALWAYS,
+	CLI_COLOR_NEVER
+};
+
 struct options {
 	enum cli_action action;
 	int family;		/* AF_UNSPEC, AF_INET, AF_INET6, AF_UNIX */
@@ -41,6 +48,7 @@ struct options {
 	bool json;		/* --json: JSON Lines on stdout */
 	bool any;		/* --any: success when one target connects */
 	bool trace;		/* --trace: after a failure, where the SYN dies */
+	enum cli_color color;	/* --color */
 	unsigned parallel;	/* -P: attempts at once; 0: the default */
 	long wait_ms;		/* --wait: retry until then; 0: no retries */
 	unsigned long count;	/* -c: probes per target; 0: one, no stats */
