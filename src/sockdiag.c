@@ -7,6 +7,17 @@
  * and for the ports in use a range on the local port, the destination port
  * and the destination address (D_COND).  The answers are checked again
  * here, so a kernel that ignored a filter gives the same facts, only later.
+ *
+ * A TCP dump walks the kernel's listening hash (and for other states its
+ * established hash) whole, the sockets of every namespace on the host:
+ * neither is indexed by port alone.  The ports go into the request's id
+ * too (idiag_sport, idiag_dport), which tcp_diag compares before it runs
+ * the bytecode; that is what keeps a namespace with many listeners on
+ * other ports near the cost of an empty one.  A dport also skips the walk
+ * of the listening hash.  The exact request (no NLM_F_DUMP, answered by an
+ * inet_lookup) cannot replace the dump: it names the one socket that would
+ * take a SYN to one address, not every listener on the port, and the
+ * sentences say "nothing on this host listens" and "on X only".
  */
 #include "config.h"
 
@@ -30,6 +41,8 @@
 #define SOCKDIAG_ESTABLISHED	1
 #define SOCKDIAG_CLOSE		7
 #define SOCKDIAG_LISTEN		10
+/* Bound, neither listening nor connected (6.8: a walk of all bound sockets). */
+#define SOCKDIAG_BOUND_INACTIVE	13
 
 /* The room a bytecode program takes here at most. */
 #define SOCKDIAG_BC_MAX 128
@@ -162,11 +175,13 @@ sockdiag_inet_cb(const struct nlmsghdr *nlh, void *data)
 /*
  * Dump the inet sockets of `family` and `protocol` in the states `states`
  * that pass the program `bc` through sockdiag_inet_cb: 0, a kernel errno,
- * or NL_FAIL.
+ * or NL_FAIL.  For TCP the id carries `sport` and `dport` (0: any) as
+ * well, which the kernel tests before the program.
  */
 static int
 sockdiag_inet_dump(struct nl_ctx *nl, int family, int protocol,
-    unsigned states, const struct sockdiag_bc *bc, struct sockdiag_inet *d)
+    unsigned states, unsigned sport, unsigned dport,
+    const struct sockdiag_bc *bc, struct sockdiag_inet *d)
 {
 	union nl_req req;
 	struct inet_diag_req_v2 *r;
@@ -176,6 +191,10 @@ sockdiag_inet_dump(struct nl_ctx *nl, int family, int protocol,
 	r->sdiag_family = (unsigned char)family;
 	r->sdiag_protocol = (unsigned char)protocol;
 	r->idiag_states = states;
+	if (protocol == IPPROTO_TCP) {
+		r->id.idiag_sport = htons((unsigned short)sport);
+		r->id.idiag_dport = htons((unsigned short)dport);
+	}
 	mnl_attr_put(&req.h, INET_DIAG_REQ_BYTECODE, bc->len, bc->code);
 	return nl_talk(nl, NL_SOCK_DIAG, &req.h, sockdiag_inet_cb, d);
 }
@@ -212,8 +231,9 @@ sockdiag_listeners(struct nl_ctx *nl, int type, unsigned port,
 	sockdiag_bc_port(&bc, INET_DIAG_BC_S_GE, port);
 	sockdiag_bc_port(&bc, INET_DIAG_BC_S_LE, port);
 	sockdiag_bc_end(&bc);
-	if (sockdiag_inet_dump(nl, AF_INET, protocol, states, &bc, &d) != 0 ||
-	    sockdiag_inet_dump(nl, AF_INET6, protocol, states, &bc, &d) != 0)
+	if (sockdiag_inet_dump(nl, AF_INET, protocol, states, port, 0, &bc,
+	    &d) != 0 || sockdiag_inet_dump(nl, AF_INET6, protocol, states,
+	    port, 0, &bc, &d) != 0)
 		return 0;
 	lf->protocol = protocol;
 	return DIAG_LISTENERS;
@@ -372,8 +392,10 @@ sockdiag_ports(struct nl_ctx *nl, int type, const struct diag_ip *dst,
 		d.maxinodes = SOCKDIAG_INODES_MAX;
 		d.inodes = malloc(d.maxinodes * sizeof(*d.inodes));
 	}
+	/* Neither listeners nor bound-only sockets have a destination. */
 	if (protocol != 0 && sockdiag_inet_dump(nl, dst->family, protocol,
-	    ~0u, &bc, &d) == 0) {
+	    protocol == IPPROTO_TCP ? ~(1u << SOCKDIAG_LISTEN |
+	    1u << SOCKDIAG_BOUND_INACTIVE) : ~0u, 0, port, &bc, &d) == 0) {
 		pf->in_use_known = true;
 		pf->in_use = d.in_use;
 		memcpy(pf->by_state, d.by_state, sizeof(pf->by_state));
