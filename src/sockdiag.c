@@ -14,7 +14,8 @@
  * too (idiag_sport, idiag_dport), which tcp_diag compares before it runs
  * the bytecode; that is what keeps a namespace with many listeners on
  * other ports near the cost of an empty one.  A dport also skips the walk
- * of the listening hash.  The exact request (no NLM_F_DUMP, answered by an
+ * of the listening hash.  The TCP listeners of both families come from
+ * one walk, not one per family (sockdiag_inet_dump).  The exact request (no NLM_F_DUMP, answered by an
  * inet_lookup) cannot replace the dump: it names the one socket that would
  * take a SYN to one address, not every listener on the port, and the
  * sentences say "nothing on this host listens" and "on X only".
@@ -139,7 +140,8 @@ sockdiag_inet_cb(const struct nlmsghdr *nlh, void *data)
 	struct diag_ip src, dst;
 	unsigned sport, dport;
 
-	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY &&
+	    nlh->nlmsg_type != TCPDIAG_GETSOCK)
 		return MNL_CB_OK;
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*m))
 		return MNL_CB_ERROR;
@@ -176,7 +178,9 @@ sockdiag_inet_cb(const struct nlmsghdr *nlh, void *data)
  * Dump the inet sockets of `family` and `protocol` in the states `states`
  * that pass the program `bc` through sockdiag_inet_cb: 0, a kernel errno,
  * or NL_FAIL.  For TCP the id carries `sport` and `dport` (0: any) as
- * well, which the kernel tests before the program.
+ * well, which the kernel tests before the program.  AF_UNSPEC, for TCP
+ * only, asks for both families in one walk: the request of before
+ * sock_diag (TCPDIAG_GETSOCK) is the one whose dump takes no family.
  */
 static int
 sockdiag_inet_dump(struct nl_ctx *nl, int family, int protocol,
@@ -185,15 +189,25 @@ sockdiag_inet_dump(struct nl_ctx *nl, int family, int protocol,
 {
 	union nl_req req;
 	struct inet_diag_req_v2 *r;
+	struct inet_diag_req *rc;
+	struct inet_diag_sockid *id;
 
-	r = nl_put(&req, SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP,
-	    sizeof(*r));
-	r->sdiag_family = (unsigned char)family;
-	r->sdiag_protocol = (unsigned char)protocol;
-	r->idiag_states = states;
+	if (family == AF_UNSPEC) {
+		rc = nl_put(&req, TCPDIAG_GETSOCK, NLM_F_REQUEST | NLM_F_DUMP,
+		    sizeof(*rc));
+		rc->idiag_states = states;
+		id = &rc->id;
+	} else {
+		r = nl_put(&req, SOCK_DIAG_BY_FAMILY,
+		    NLM_F_REQUEST | NLM_F_DUMP, sizeof(*r));
+		r->sdiag_family = (unsigned char)family;
+		r->sdiag_protocol = (unsigned char)protocol;
+		r->idiag_states = states;
+		id = &r->id;
+	}
 	if (protocol == IPPROTO_TCP) {
-		r->id.idiag_sport = htons((unsigned short)sport);
-		r->id.idiag_dport = htons((unsigned short)dport);
+		id->idiag_sport = htons((unsigned short)sport);
+		id->idiag_dport = htons((unsigned short)dport);
 	}
 	mnl_attr_put(&req.h, INET_DIAG_REQ_BYTECODE, bc->len, bc->code);
 	return nl_talk(nl, NL_SOCK_DIAG, &req.h, sockdiag_inet_cb, d);
@@ -231,8 +245,12 @@ sockdiag_listeners(struct nl_ctx *nl, int type, unsigned port,
 	sockdiag_bc_port(&bc, INET_DIAG_BC_S_GE, port);
 	sockdiag_bc_port(&bc, INET_DIAG_BC_S_LE, port);
 	sockdiag_bc_end(&bc);
-	if (sockdiag_inet_dump(nl, AF_INET, protocol, states, port, 0, &bc,
-	    &d) != 0 || sockdiag_inet_dump(nl, AF_INET6, protocol, states,
+	if (protocol == IPPROTO_TCP) {
+		if (sockdiag_inet_dump(nl, AF_UNSPEC, protocol, states, port,
+		    0, &bc, &d) != 0)
+			return 0;
+	} else if (sockdiag_inet_dump(nl, AF_INET, protocol, states, port, 0,
+	    &bc, &d) != 0 || sockdiag_inet_dump(nl, AF_INET6, protocol, states,
 	    port, 0, &bc, &d) != 0)
 		return 0;
 	lf->protocol = protocol;
