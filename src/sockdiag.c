@@ -15,10 +15,12 @@
  * the bytecode; that is what keeps a namespace with many listeners on
  * other ports near the cost of an empty one.  A dport also skips the walk
  * of the listening hash.  The TCP listeners of both families come from
- * one walk, not one per family (sockdiag_inet_dump).  The exact request (no NLM_F_DUMP, answered by an
- * inet_lookup) cannot replace the dump: it names the one socket that would
- * take a SYN to one address, not every listener on the port, and the
- * sentences say "nothing on this host listens" and "on X only".
+ * one walk, not one per family (sockdiag_inet_dump).
+ *
+ * The exact request (no NLM_F_DUMP, answered by an inet_lookup) cannot
+ * replace the dump: it names the one socket that would take a SYN to one
+ * address, not every listener on the port, and the sentences say "nothing
+ * on this host listens" and "on X only".
  */
 #include "config.h"
 
