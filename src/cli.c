@@ -18,7 +18,8 @@
 /* Long-only options get codes above the characters. */
 enum {
 	OPT_FAMILY = 256, OPT_ANY, OPT_TARGETS, OPT_WAIT, OPT_EXPLAIN,
-	OPT_LIST_ERRORS, OPT_PROBE, OPT_TRACE, OPT_INVERT, OPT_EXIT_CODES
+	OPT_LIST_ERRORS, OPT_PROBE, OPT_TRACE, OPT_INVERT, OPT_EXIT_CODES,
+	OPT_COLOR
 };
 
 const struct cli_option cli_options[] = {
@@ -63,12 +64,32 @@ const struct cli_option cli_options[] = {
 	  "explains, with its exit status, and exit" },
 	{ "quiet", 'q', NULL, "print no text (JSON Lines stay on): the exit status tells" },
 	{ "verbose", 'v', NULL, "show each step with its time" },
+	{ "color", OPT_COLOR, "WHEN", "colour the outcomes: auto (the default: "
+	  "on a terminal, unless NO_COLOR is set), always or never" },
 	{ "help", 'h', NULL, "show this help and exit" },
 	{ "version", 'V', NULL, "show the version and exit" },
 	{ NULL, 0, NULL, NULL }
 };
 
 #define NOPTIONS (sizeof(cli_options) / sizeof(cli_options[0]) - 1)
+
+/* --color's WHEN: auto, always or never. */
+static int
+parse_color(const char *text, enum cli_color *color, char **cause)
+{
+	if (strcmp(text, "auto") == 0)
+		*color = CLI_COLOR_AUTO;
+	else if (strcmp(text, "always") == 0)
+		*color = CLI_COLOR_ALWAYS;
+	else if (strcmp(text, "never") == 0)
+		*color = CLI_COLOR_NEVER;
+	else {
+		*cause = text_quote("unknown --color '%s': expected auto, "
+		    "always or never", text);
+		return -1;
+	}
+	return 0;
+}
 
 /* Seconds to milliseconds; 0 allowed when `zero_ok`. */
 static int
@@ -601,6 +622,10 @@ cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
 			break;
 		case OPT_TRACE:
 			o->trace = true;
+			break;
+		case OPT_COLOR:
+			if (parse_color(optarg, &o->color, cause) < 0)
+				goto usage;
 			break;
 		case 'j':
 			o->json = true;

@@ -26,6 +26,13 @@ enum cli_action {
 	CLI_LIST_ERRORS		/* --list-errors: the whole table */
 };
 
+/* --color: when the outcomes are coloured. */
+enum cli_color {
+	CLI_COLOR_AUTO = 0,	/* on a terminal, unless NO_COLOR is set */
+	CLI_COLOR_ALWAYS,
+	CLI_COLOR_NEVER
+};
+
 struct options {
 	enum cli_action action;
 	int family;		/* AF_UNSPEC, AF_INET, AF_INET6, AF_UNIX */
@@ -45,6 +52,7 @@ struct options {
 	enum result_codes codes; /* --exit-codes */
 	char **command;		/* -- COMMAND [ARG...]: NULL-ended, or NULL */
 	bool trace;		/* --trace: after a failure, where the SYN dies */
+	enum cli_color color;	/* --color */
 	unsigned parallel;	/* -P: attempts at once; 0: the default */
 	bool wait;		/* --wait given: retry */
 	long wait_ms;		/* --wait: retry until then; 0: no limit */

@@ -87,6 +87,7 @@ struct run {
 	struct result *results;
 	size_t n;
 	struct timespec start, end;	/* end: of --wait */
+	struct timespec next_tick;	/* when o->tick is called next */
 	unsigned cap;			/* sockets in flight at most */
 	unsigned sockets;		/* sockets in flight now */
 	struct resolve *rs;
@@ -918,6 +919,32 @@ tell_done(struct run *run)
 	signals_hold(NULL);
 }
 
+/* The poll timeout `timeout` (-1: none), cut to the next tick. */
+static int
+tick_timeout(const struct run *run, int timeout)
+{
+	int ms;
+
+	if (run->o->tick == NULL)
+		return timeout;
+	ms = clock_ms_until(&run->next_tick);
+	if (ms < 0)
+		ms = 0;
+	return timeout < 0 || ms < timeout ? ms : timeout;
+}
+
+/* The tick callback, when its time has come, with the signals let in. */
+static void
+tick(struct run *run)
+{
+	if (run->o->tick == NULL || clock_ms_until(&run->next_tick) > 0)
+		return;
+	pthread_sigmask(SIG_SETMASK, &run->unblocked, NULL);
+	run->o->tick(run->o->tick_arg);
+	signals_hold(NULL);
+	run->next_tick = clock_add_ms(clock_now(), run->o->tick_ms);
+}
+
 /* ppoll() for at most `ms` (-1: no limit) with the signals let in. */
 static int
 wait_for(const struct run *run, struct pollfd *pfd, nfds_t m, int ms)
@@ -1031,6 +1058,7 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 		memset(&results[i], 0, sizeof(results[i]));
 	signals_hold(&run.unblocked);
 	run.end = clock_add_ms(run.start, o->wait_ms);
+	run.next_tick = clock_add_ms(run.start, o->tick_ms);
 	run.cap = parallel_cap(o);
 	run.lookup_cap = run.cap / 4 > 0 ? run.cap / 4 : 1;
 	if (o->wait)	/* only --wait jitters */
@@ -1065,7 +1093,7 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 			break;
 		wake_build(&w, &run, jobs, njobs);
 		rc = wait_for(&run, w.pfd, w.m, stopped(o) ? 0 :
-		    loop_timeout(&run, jobs, njobs));
+		    tick_timeout(&run, loop_timeout(&run, jobs, njobs)));
 		if (rc < 0 && errno != EINTR) {
 			err = errno;
 			break;
@@ -1078,6 +1106,7 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 		for (k = 0; k < njobs; k++)
 			if (jobs[k].active)
 				job_advance(&run, &jobs[k]);
+		tick(&run);
 	}
 	if (err != 0)
 		for (k = 0; k < njobs; k++)

@@ -45,6 +45,11 @@ struct probe_opts {
 	/* --wait: target `index` failed try `tries` and will try again. */
 	void (*retry)(void *arg, size_t index, unsigned tries);
 	void *retry_arg;
+	/* Called every tick_ms while the run goes on, when not NULL (with
+	   the signals let in: it may print). */
+	void (*tick)(void *arg);
+	void *tick_arg;
+	long tick_ms;
 };
 
 /*

@@ -123,20 +123,153 @@ fact_lines(const struct diag_facts *facts, char lines[][DIAG_LINE_MAX])
 	return facts != NULL ? facts_text_lines(facts, lines, DIAG_LINES) : 0;
 }
 
+/*
+ * What failed, as the headline says it after the place: "connection
+ * refused (ECONNREFUSED, errno 111)", a resolver's code, "interrupted".
+ */
+static void
+failure_what(char *what, size_t size, const struct result *r,
+    const struct report_opts *o)
+{
+	const struct result_attempt *last = result_last(r);
+	const struct explain_entry *e = result_entry(r, last);
+
+	if (r->eai == EAI_SYSTEM && r->eai_errno == 0)
+		snprintf(what, size, "resolving failed: the resolver "
+		    "reported a system error (EAI_SYSTEM, %d) and left no errno "
+		    "to say which", r->eai);
+	else if (r->eai == EAI_SYSTEM)
+		snprintf(what, size, "resolving failed: %s (%s, errno "
+		    "%d)", e != NULL ? e->summary : strerror(r->eai_errno),
+		    e != NULL ? e->name : "?", r->eai_errno);
+	else if (r->eai == EAI_CANCELED)
+		snprintf(what, size, "timed out resolving the name: "
+		    "no answer from the name service within the deadline of "
+		    "%.3g s (EAI_CANCELED, %d)", (double)o->timeout_ms / 1000.0,
+		    r->eai);
+	else if (r->eai != 0)
+		snprintf(what, size, "%s (%s, %d)", e != NULL ?
+		    e->summary : gai_strerror(r->eai), e != NULL ? e->name :
+		    "EAI", r->eai);
+	else if (r->signal != 0)
+		snprintf(what, size, "interrupted by %s",
+		    signal_abbrev(r->signal));
+	else if (last != NULL)
+		outcome(what, size, last, o);
+	else
+		snprintf(what, size, "no address was tried");
+}
+
+/* Whether `line` was said before under this run (and note it if not). */
+static bool
+fact_said(const char *line, const struct report_opts *o)
+{
+	struct report_said *s = o->said;
+	size_t i, len;
+
+	if (s == NULL)
+		return false;
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->lines[i], line) == 0)
+			return true;
+	if (s->n < REPORT_SAID_MAX) {
+		len = strnlen(line, DIAG_LINE_MAX - 1);
+		memcpy(s->lines[s->n], line, len);
+		s->lines[s->n++][len] = '\0';
+	}
+	return false;
+}
+
+/* "  tried ::1: connection refused (...)" for each address of `r`, if several. */
+static void
+failure_tried(const struct result *r, const struct report_opts *o)
+{
+	char one[ADDR_TEXT], what[320], *esc;
+	unsigned port;
+	size_t i;
+
+	if (r->nattempts < 2)
+		return;
+	for (i = 0; i < r->nattempts; i++) {
+		attempt_addr(&r->attempts[i], one, sizeof(one), &port);
+		esc = text_escape_dup(one);
+		outcome(what, sizeof(what), &r->attempts[i], o);
+		fprintf(o->err, "  tried %s: %s\n", esc != NULL ? esc : "?",
+		    what);
+		free(esc);
+	}
+}
+
+/*
+ * The lines under a failure's headline and its addresses tried: the facts
+ * found, what the failure means and what to check.  `esc` is the escaped
+ * address of the last attempt (NULL: none), `port` its port.
+ */
+static void
+failure_detail(const struct target *t, const struct result *r,
+    const struct diag_facts *facts, const char *host, const char *esc,
+    unsigned port, const struct report_opts *o)
+{
+	const struct result_attempt *last = result_last(r);
+	const struct explain_entry *e = result_entry(r, last);
+	const char *proto = target_proto_name(t->family, t->type);
+	char buf[1024], lines[DIAG_LINES][DIAG_LINE_MAX];
+	char fmean[2 * DIAG_LINE_MAX], fcheck[2 * DIAG_LINE_MAX];
+	struct explain_ctx ctx;
+	size_t i, nl;
+
+	nl = fact_lines(facts, lines);
+	for (i = 0; i < nl; i++)
+		if (!fact_said(lines[i], o))
+			fprintf(o->err, "  Found: %s\n", lines[i]);
+	/* Where the facts decide, their text replaces the errno's; it is
+	   this target's own, so it is not left out as explained before. */
+	facts_text_advice(facts, fmean, sizeof(fmean), fcheck, sizeof(fcheck));
+	if (fmean[0] == '\0' && fcheck[0] == '\0' && e != NULL &&
+	    o->seen != NULL && e->kind == EXPLAIN_ERRNO &&
+	    e->number >= 0 && e->number < REPORT_SEEN_MAX) {
+		if (o->seen[e->number])
+			return;	/* explained under an earlier target */
+		o->seen[e->number] = 1;
+	}
+	if (last != NULL && last->probed && last->deadline) {
+		fprintf(o->err, "  A datagram was sent and neither a reply "
+		    "nor an ICMP error came back: a service that ignores an "
+		    "empty datagram and a firewall that drops it look the same "
+		    "from here.\n  Check: send the service's own request (dig, "
+		    "ntpdate -q, ...), or look for the socket with `ss -lunp` "
+		    "on that host.\n");
+		return;
+	}
+	if (e != NULL && r->signal == 0) {
+		ctx = (struct explain_ctx){
+			.kind = explain_ctx_kind_of(t->family, t->type),
+			.addr = esc != NULL ? esc : host, .host = host,
+			.path = host, .proto = proto, .port = port,
+		};
+		if (fmean[0] != '\0')
+			fprintf(o->err, "  %s\n", fmean);
+		else if (explain_render(e, EXPLAIN_MEANING, &ctx, buf,
+		    sizeof(buf)) != NULL)
+			fprintf(o->err, "  %s\n", buf);
+		if (fcheck[0] != '\0')
+			fprintf(o->err, "  Check: %s\n", fcheck);
+		else if (explain_render(e, EXPLAIN_CHECK, &ctx, buf,
+		    sizeof(buf)) != NULL)
+			fprintf(o->err, "  Check: %s\n", buf);
+	}
+}
+
 static void
 text_failure(const struct target *t, const struct result *r,
     const struct diag_facts *facts, const char *host, unsigned long seq,
     const struct report_opts *o)
 {
 	const struct result_attempt *last = result_last(r);
-	const struct explain_entry *e = result_entry(r, last);
 	const char *proto = target_proto_name(t->family, t->type);
-	char addr[ADDR_TEXT], place[512], what[320], buf[1024], *esc = NULL;
-	char lines[DIAG_LINES][DIAG_LINE_MAX], seqtext[32] = "";
-	char fmean[2 * DIAG_LINE_MAX], fcheck[2 * DIAG_LINE_MAX], gave[64] = "";
-	struct explain_ctx ctx;
+	char addr[ADDR_TEXT], place[512], what[320], seqtext[32] = "";
+	char gave[64] = "", *esc = NULL;
 	unsigned port = t->port;
-	size_t i, nl;
 
 	if (seq > 0)
 		snprintf(seqtext, sizeof(seqtext), "probe %lu: ", seq);
@@ -161,93 +294,20 @@ text_failure(const struct target *t, const struct result *r,
 	}
 	where(place, sizeof(place), t, host, r->nattempts > 1 ? NULL : esc,
 	    port);
-	if (r->eai == EAI_SYSTEM && r->eai_errno == 0)
-		snprintf(what, sizeof(what), "resolving failed: the resolver "
-		    "reported a system error (EAI_SYSTEM, %d) and left no errno "
-		    "to say which", r->eai);
-	else if (r->eai == EAI_SYSTEM)
-		snprintf(what, sizeof(what), "resolving failed: %s (%s, errno "
-		    "%d)", e != NULL ? e->summary : strerror(r->eai_errno),
-		    e != NULL ? e->name : "?", r->eai_errno);
-	else if (r->eai == EAI_CANCELED)
-		snprintf(what, sizeof(what), "timed out resolving the name: "
-		    "no answer from the name service within the deadline of "
-		    "%.3g s (EAI_CANCELED, %d)", (double)o->timeout_ms / 1000.0,
-		    r->eai);
-	else if (r->eai != 0)
-		snprintf(what, sizeof(what), "%s (%s, %d)", e != NULL ?
-		    e->summary : gai_strerror(r->eai), e != NULL ? e->name :
-		    "EAI", r->eai);
-	else if (r->signal != 0)
-		snprintf(what, sizeof(what), "interrupted by %s",
-		    signal_abbrev(r->signal));
-	else if (last != NULL)
-		outcome(what, sizeof(what), last, o);
-	else
-		snprintf(what, sizeof(what), "no address was tried");
+	failure_what(what, sizeof(what), r, o);
 	/* --wait: how long it waited, and how often it tried. */
 	if (r->tries > 0 && r->signal == 0 && seq == 0)
 		snprintf(gave, sizeof(gave), "%s after %.2f s, %u attempt%s: ",
 		    o->stopped ? "interrupted" : "gave up", r->waited_ms /
-		    1000.0, r->tries,
-		    r->tries == 1 ? "" : "s");
-	fprintf(o->err, "isock-connect: %s%s (%s): %s%s\n", seqtext, place,
-	    proto, gave, what);
-	if (r->nattempts > 1)
-		for (i = 0; i < r->nattempts; i++) {
-			char one[ADDR_TEXT], *oesc;
-			unsigned p;
-
-			attempt_addr(&r->attempts[i], one, sizeof(one), &p);
-			oesc = text_escape_dup(one);
-			outcome(what, sizeof(what), &r->attempts[i], o);
-			fprintf(o->err, "  tried %s: %s\n", oesc != NULL ?
-			    oesc : "?", what);
-			free(oesc);
-		}
+		    1000.0, r->tries, r->tries == 1 ? "" : "s");
+	fprintf(o->err, "isock-connect: %s%s (%s): %s", seqtext, place, proto,
+	    gave);
+	report_word(o->err, what, result_exit_status(r), o);
+	fputc('\n', o->err);
+	failure_tried(r, o);
 	/* --count: one line a probe; the statistics follow. */
-	if (seq > 0)
-		goto out;
-	nl = fact_lines(facts, lines);
-	for (i = 0; i < nl; i++)
-		fprintf(o->err, "  Found: %s\n", lines[i]);
-	/* Where the facts decide, their text replaces the errno's; it is
-	   this target's own, so it is not left out as explained before. */
-	facts_text_advice(facts, fmean, sizeof(fmean), fcheck, sizeof(fcheck));
-	if (fmean[0] == '\0' && fcheck[0] == '\0' && e != NULL &&
-	    o->seen != NULL && e->kind == EXPLAIN_ERRNO &&
-	    e->number >= 0 && e->number < REPORT_SEEN_MAX) {
-		if (o->seen[e->number])
-			goto out;	/* explained under an earlier target */
-		o->seen[e->number] = 1;
-	}
-	if (last != NULL && last->probed && last->deadline) {
-		fprintf(o->err, "  A datagram was sent and neither a reply "
-		    "nor an ICMP error came back: a service that ignores an "
-		    "empty datagram and a firewall that drops it look the same "
-		    "from here.\n  Check: send the service's own request (dig, "
-		    "ntpdate -q, ...), or look for the socket with `ss -lunp` "
-		    "on that host.\n");
-		goto out;
-	}
-	if (e != NULL && r->signal == 0) {
-		ctx = (struct explain_ctx){
-			.kind = explain_ctx_kind_of(t->family, t->type),
-			.addr = esc != NULL ? esc : host, .host = host,
-			.path = host, .proto = proto, .port = port,
-		};
-		if (fmean[0] != '\0')
-			fprintf(o->err, "  %s\n", fmean);
-		else if (explain_render(e, EXPLAIN_MEANING, &ctx, buf,
-		    sizeof(buf)) != NULL)
-			fprintf(o->err, "  %s\n", buf);
-		if (fcheck[0] != '\0')
-			fprintf(o->err, "  Check: %s\n", fcheck);
-		else if (explain_render(e, EXPLAIN_CHECK, &ctx, buf,
-		    sizeof(buf)) != NULL)
-			fprintf(o->err, "  Check: %s\n", buf);
-	}
-out:
+	if (seq == 0)
+		failure_detail(t, r, facts, host, esc, port, o);
 	free(esc);
 }
 
@@ -259,22 +319,6 @@ waited_text(char *buf, size_t size, const struct result *r, const char *word)
 	if (r->tries > 0)
 		snprintf(buf, size, "; %s after %.2f s, %u attempt%s", word,
 		    r->waited_ms / 1000.0, r->tries, r->tries == 1 ? "" : "s");
-}
-
-/* What kept `r` from connecting, in words: its last error or its name's. */
-static void
-failure_text(char *buf, size_t size, const struct result *r,
-    const struct report_opts *o)
-{
-	const struct result_attempt *last = result_last(r);
-	const struct explain_entry *e = result_entry(r, last);
-
-	if (last != NULL && r->eai == 0)
-		outcome(buf, size, last, o);
-	else if (e != NULL)
-		snprintf(buf, size, "%s (%s)", e->summary, e->name);
-	else
-		snprintf(buf, size, "no address was tried");
 }
 
 /*
@@ -304,7 +348,7 @@ text_inverted(const struct target *t, const struct result *r,
 		return;
 	}
 	waited_text(waited, sizeof(waited), r, "down");
-	failure_text(what, sizeof(what), r, o);
+	failure_what(what, sizeof(what), r, o);
 	fprintf(o->out, "isock-connect: %s (%s): not accepting: %s%s\n", place,
 	    proto, what, waited);
 }
@@ -357,23 +401,25 @@ text_success(const struct target *t, const struct result *r,
 	failed_first(before, sizeof(before), r, ok);
 	waited_text(waited, sizeof(waited), r, "up");
 	if (seq > 0)
-		fprintf(o->out, "isock-connect: probe %lu: %s %s (%s) in "
-		    "%.3f ms%s\n", seq, ok->probed ? "reply from" :
-		    t->type == SOCK_DGRAM ? "association set with" :
-		    "connected to", place, proto, ok->ms, before);
-	else if (ok->probed)
-		fprintf(o->out, "isock-connect: reply from %s (%s) in %.3f ms: "
-		    "%s%s%s\n", place, proto, r->ms, ok->answer[0] != '\0' ?
-		    ok->answer : "something answered the datagram", before,
-		    waited);
-	else if (t->type == SOCK_DGRAM)
-		fprintf(o->out, "isock-connect: association set with %s (%s) "
-		    "in %.3f ms; no packet was sent, so nothing is known yet "
-		    "of the other end%s%s\n", place, proto, r->ms, before,
-		    waited);
+		fprintf(o->out, "isock-connect: probe %lu: ", seq);
 	else
-		fprintf(o->out, "isock-connect: connected to %s (%s) in %.3f "
-		    "ms%s%s\n", place, proto, r->ms, before, waited);
+		fputs("isock-connect: ", o->out);
+	report_word(o->out, ok->probed ? "reply from" : t->type == SOCK_DGRAM ?
+	    "association set with" : "connected to", 0, o);
+	if (seq > 0)
+		fprintf(o->out, " %s (%s) in %.3f ms%s\n", place, proto, ok->ms,
+		    before);
+	else if (ok->probed)
+		fprintf(o->out, " %s (%s) in %.3f ms: %s%s%s\n", place, proto,
+		    r->ms, ok->answer[0] != '\0' ? ok->answer :
+		    "something answered the datagram", before, waited);
+	else if (t->type == SOCK_DGRAM)
+		fprintf(o->out, " %s (%s) in %.3f ms; no packet was sent, so "
+		    "nothing is known yet of the other end%s%s\n", place, proto,
+		    r->ms, before, waited);
+	else
+		fprintf(o->out, " %s (%s) in %.3f ms%s%s\n", place, proto,
+		    r->ms, before, waited);
 }
 
 /* Start the JSON object of one line: its schema and its kind. */
@@ -559,6 +605,74 @@ report_result(const struct target *t, const struct result *r,
 		text_success(t, r, ok, host, seq, o);
 	else
 		text_failure(t, r, facts, host, seq, o);
+	free(host);
+}
+
+void
+report_word(FILE *f, const char *word, int code,
+    const struct report_opts *o)
+{
+	if (!(f == o->out ? o->color_out : f == o->err && o->color_err)) {
+		fputs(word, f);
+		return;
+	}
+	fprintf(f, "\033[%sm%s\033[0m", code == ISOCK_EXIT_CONNECTED ? "32" :
+	    code == ISOCK_EXIT_TIMEDOUT ? "33" : "31", word);
+}
+
+void
+report_place(char *buf, size_t size, const struct target *t,
+    const struct result *r)
+{
+	const struct result_attempt *ok = result_connected(r);
+	const struct result_attempt *a = ok != NULL ? ok : result_last(r);
+	char addr[ADDR_TEXT], *host, *esc = NULL;
+	unsigned port = t->port;
+
+	host = text_escape_dup(t->host);
+	if (a != NULL && (ok != NULL || r->nattempts == 1)) {
+		attempt_addr(a, addr, sizeof(addr), &port);
+		esc = text_escape_dup(addr);
+	}
+	where(buf, size, t, host != NULL ? host : "?", esc, port);
+	free(esc);
+	free(host);
+}
+
+void
+report_failure_what(char *buf, size_t size, const struct result *r,
+    const struct report_opts *o)
+{
+	if (r->signal != 0 && result_last(r) == NULL)
+		snprintf(buf, size, "interrupted by %s before a connection "
+		    "was tried", signal_abbrev(r->signal));
+	else if (result_last(r) == NULL && r->eai == 0)
+		snprintf(buf, size, "%s", r->state == RESULT_FINISHED ?
+		    "no address was tried before the deadline" : "not tried");
+	else
+		failure_what(buf, size, r, o);
+}
+
+void
+report_failure_detail(const struct target *t, const struct result *r,
+    const struct diag_facts *facts, const struct report_opts *o)
+{
+	const struct result_attempt *last = result_last(r);
+	char addr[ADDR_TEXT], *host, *esc = NULL;
+	unsigned port = t->port;
+
+	if (last == NULL && r->eai == 0)
+		return;
+	host = text_escape_dup(t->host);
+	if (host == NULL)
+		return;
+	if (last != NULL) {
+		attempt_addr(last, addr, sizeof(addr), &port);
+		esc = text_escape_dup(addr);
+	}
+	failure_tried(r, o);
+	failure_detail(t, r, facts, host, esc, port, o);
+	free(esc);
 	free(host);
 }
 
@@ -757,7 +871,7 @@ report_waiting(const struct target *t, const struct result *r,
 	if (result_connected(r) != NULL)
 		snprintf(what, sizeof(what), "still accepting");
 	else
-		failure_text(what, sizeof(what), r, o);
+		failure_what(what, sizeof(what), r, o);
 	fprintf(o->err, "isock-connect: %s (%s): waiting: %s; %.2f s, %u "
 	    "attempt%s so far\n", place, target_proto_name(t->family,
 	    t->type), what, r->waited_ms / 1000.0, r->tries,

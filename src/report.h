@@ -28,6 +28,8 @@ struct report_opts {
 	bool invert;		/* --invert: not accepting is the success */
 	bool stopped;		/* a signal ended the run: --wait did not
 				   give up */
+	bool color_out;		/* outcome words on `out` in colour */
+	bool color_err;		/* and on `err` */
 	long timeout_ms;	/* the deadline asked for, to name it */
 	/*
 	 * With several targets: REPORT_SEEN_MAX flags, one per errno, so the
@@ -35,9 +37,20 @@ struct report_opts {
 	 * first failure; NULL prints them under every failure.
 	 */
 	unsigned char *seen;
+	struct report_said *said;	/* facts said, or NULL: say all */
 };
 
 #define REPORT_SEEN_MAX 512
+
+/*
+ * The fact lines a run has printed, so that a summary says each once: a
+ * fact already said is left out (at most REPORT_SAID_MAX are kept).
+ */
+#define REPORT_SAID_MAX 32
+struct report_said {
+	char lines[REPORT_SAID_MAX][DIAG_LINE_MAX];
+	size_t n;
+};
 
 /*
  * The outcome of one target: a headline, each address tried, the facts
@@ -47,6 +60,38 @@ struct report_opts {
  */
 void report_result(const struct target *t, const struct result *r,
     const struct diag_facts *facts, unsigned long seq,
+    const struct report_opts *o);
+
+/*
+ * "127.0.0.1 port 80", "localhost (::1) port 80", "/run/x.sock": where `r`
+ * connected or failed, escaped (the address when one address was tried or
+ * one connected).
+ */
+void report_place(char *buf, size_t size, const struct target *t,
+    const struct result *r);
+
+/*
+ * What failed, as the headline of a failure says it after its place:
+ * "connection refused (ECONNREFUSED, errno 111)".
+ */
+void report_failure_what(char *buf, size_t size, const struct result *r,
+    const struct report_opts *o);
+
+/*
+ * The lines under the headline of a failure, on `err`: each address
+ * tried, the facts found (`facts` may be NULL; those said before under
+ * `o->said` are left out), the meaning and what to check.
+ */
+void report_failure_detail(const struct target *t, const struct result *r,
+    const struct diag_facts *facts, const struct report_opts *o);
+
+/*
+ * The word of an outcome ("connected", "refused", "timed out", ...) on
+ * `f` (`out` or `err`), coloured by its exit status `code` when that
+ * stream's colour is on: green for 0,
+ * yellow for a time-out, red for the other failures.
+ */
+void report_word(FILE *f, const char *word, int code,
     const struct report_opts *o);
 
 /*

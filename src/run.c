@@ -19,6 +19,7 @@
 #include "probe.h"
 #include "report.h"
 #include "run.h"
+#include "summary.h"
 #include "trace.h"
 
 /*
@@ -41,6 +42,13 @@ struct run {
 	unsigned long seq;		/* --count probe number, or 0 */
 	struct result_stats *stats;	/* --count */
 	struct timespec start;		/* when the run began */
+	struct summary *sum;		/* several targets, or --count: the
+					   failures said once; NULL: none */
+	bool compact;			/* a short line a target */
+	bool shown;			/* and it is on the screen */
+	size_t ndone;			/* targets with their result */
+	unsigned long done_by[ISOCK_EXIT_MAX + 2]; /* per exit status */
+	struct report_said said;	/* facts the summary said */
 };
 
 /* The facts of a failed attempt and the exit status they give. */
@@ -67,8 +75,12 @@ diagnose_target(struct run *run, size_t i)
 	 * whose facts are not printed.
 	 */
 	if (o->quiet && !o->json ? a == NULL || a->error != EINVAL :
-	    a == NULL &&
-	    run->seq > 0)
+	    a == NULL && run->seq > 0 && run->sum == NULL)
+		return;
+	/* A summary asks the name servers once for a failure of a name
+	   (per host and resolver code), not for each port or probe. */
+	if (!o->quiet && a == NULL && run->sum != NULL &&
+	    !summary_claim(run->sum, i, t, r))
 		return;
 	f = malloc(sizeof(*f));
 	if (f == NULL)
@@ -141,11 +153,19 @@ flush_ready(struct run *run)
 {
 	size_t n = run->o->targets.n;
 
+	if (run->shown && run->next < n && run->ready[run->next]) {
+		report_progress(stderr, 0, 0, "", true);
+		run->shown = false;
+	}
 	while (run->next < n && run->ready[run->next]) {
 		size_t i = run->next++;
+		const struct target *t = &run->o->targets.v[i];
 
-		report_result(&run->o->targets.v[i], &run->results[i],
-		    run->facts[i], run->seq, &run->ro);
+		if (run->compact)
+			summary_line(t, &run->results[i], &run->ro);
+		else
+			report_result(t, &run->results[i], run->facts[i],
+			    run->seq, &run->ro);
 		if (run->o->trace && !run->o->quiet && run->seq == 0)
 			trace_target(run, i);
 		/* Each result whole, in order across stdout and stderr. */
@@ -153,6 +173,11 @@ flush_ready(struct run *run)
 		fflush(stderr);
 		if (run->stats != NULL)
 			result_stats_add(&run->stats[i], &run->results[i]);
+		/* --count: the failures (not a signal's). */
+		if (run->sum != NULL && (run->compact || (run->codes[i] != 0 &&
+		    run->codes[i] < ISOCK_EXIT_SIGNAL)))
+			(void)summary_add(run->sum, i, t, &run->results[i],
+			    &run->facts[i]);
 		result_free(&run->results[i]);
 		free(run->facts[i]);
 		run->facts[i] = NULL;
@@ -171,7 +196,25 @@ on_done(void *arg, size_t i)
 		report_progress(stderr, 0, 0, "", true);
 	run->ready[i] = true;
 	run->ro.stopped = *run->po->stop != 0;
+	run->ndone++;
+	run->done_by[run->codes[i] >= 0 && run->codes[i] <= ISOCK_EXIT_MAX ?
+	    run->codes[i] : ISOCK_EXIT_MAX + 1]++;
 	flush_ready(run);
+}
+
+/* probe's tick: the status line, once the run has lasted a second. */
+static void
+on_tick(void *arg)
+{
+	struct run *run = arg;
+	struct timespec now = clock_now();
+	double ms = clock_ms_between(&run->start, &now);
+
+	if (ms < 1000.0)
+		return;
+	summary_progress(stderr, run->ndone, run->o->targets.n, run->done_by,
+	    ms);
+	run->shown = true;
 }
 
 /*
@@ -221,6 +264,24 @@ interrupted_done(const struct run *run, size_t n)
 	return done;
 }
 
+/*
+ * Whether the outcomes written on `fd` are coloured: --color always or
+ * never, else on a terminal only, and not when NO_COLOR is set (and not
+ * empty) or TERM is dumb.  JSON never is.
+ */
+static bool
+color_on(const struct options *o, int fd)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (o->json || o->color == CLI_COLOR_NEVER)
+		return false;
+	if (o->color == CLI_COLOR_ALWAYS)
+		return true;
+	return isatty(fd) && (nc == NULL || nc[0] == '\0') &&
+	    (term == NULL || strcmp(term, "dumb") != 0);
+}
+
 /* The run of the targets of `o` with the probe options `po`. */
 static int
 run_loop(const struct options *o, struct probe_opts *po)
@@ -238,7 +299,9 @@ run_loop(const struct options *o, struct probe_opts *po)
 	run.po = po;
 	run.ro = (struct report_opts){ .out = stdout, .err = stderr,
 	    .quiet = o->quiet, .json = o->json, .invert = o->invert,
-	    .timeout_ms = o->timeout_ms };
+	    .timeout_ms = o->timeout_ms,
+	    .color_out = color_on(o, STDOUT_FILENO),
+	    .color_err = color_on(o, STDERR_FILENO) };
 	run.results = calloc(n, sizeof(*run.results));
 	run.facts = calloc(n, sizeof(*run.facts));
 	run.codes = calloc(n, sizeof(*run.codes));
@@ -247,7 +310,17 @@ run_loop(const struct options *o, struct probe_opts *po)
 		run.wait_class = calloc(n, sizeof(*run.wait_class));
 	if (o->count > 0)
 		run.stats = calloc(n, sizeof(*run.stats));
-	if (n > 1)
+	/* Several targets in text: a line each, then the groups; -v keeps
+	   the full report of each; --count says its failures once. */
+	run.compact = n > 1 && !o->json && !o->quiet && o->verbose == 0 &&
+	    !o->trace && o->count == 0;
+	if (run.compact || (o->count > 0 && !o->json && !o->quiet)) {
+		run.sum = summary_new();
+		run.ro.said = &run.said;
+		if (run.sum == NULL)
+			run.compact = false;
+	}
+	if (n > 1 && run.sum == NULL)
 		run.ro.seen = calloc(REPORT_SEEN_MAX, 1);
 	if (run.results == NULL || run.facts == NULL || run.codes == NULL ||
 	    run.ready == NULL || (o->count > 0 && run.stats == NULL) ||
@@ -262,6 +335,14 @@ run_loop(const struct options *o, struct probe_opts *po)
 	po->done_arg = &run;
 	po->retry = on_retry;
 	po->retry_arg = &run;
+	/* A run of several targets that lasts: a status line on a terminal
+	   (--wait has its own; -v's steps and --count's probes scroll). */
+	if (n > 1 && !o->quiet && o->verbose == 0 && !o->wait &&
+	    o->count == 0 && isatty(STDERR_FILENO)) {
+		po->tick = on_tick;
+		po->tick_arg = &run;
+		po->tick_ms = 200;
+	}
 	if (o->wait) {
 		probe_run(o->targets.v, n, po, run.results);
 		if (!o->quiet && isatty(STDERR_FILENO))
@@ -279,11 +360,17 @@ run_loop(const struct options *o, struct probe_opts *po)
 			report_stats(&o->targets.v[i], &run.stats[i], &run.ro);
 			run.codes[i] = result_stats_status(&run.stats[i]);
 		}
+		if (run.sum != NULL)
+			summary_print(run.sum, false, &run.ro);
 	} else
 		probe_run(o->targets.v, n, po, run.results);
+	if (run.shown)
+		report_progress(stderr, 0, 0, "", true);
 	sig = *po->stop;
 	status = result_run_status(run.codes, n, sig, &policy);
 	end = clock_now();
+	if (run.compact)
+		summary_print(run.sum, true, &run.ro);
 	if (n > 1 || o->json)
 		report_summary(run.codes, n, status, sig,
 		    clock_ms_between(&start, &end), &run.ro);
@@ -305,6 +392,7 @@ out:
 	free(run.wait_class);
 	free(run.stats);
 	free(run.ro.seen);
+	summary_free(run.sum);
 	return status;
 }
 

@@ -7,6 +7,20 @@
  * and for the ports in use a range on the local port, the destination port
  * and the destination address (D_COND).  The answers are checked again
  * here, so a kernel that ignored a filter gives the same facts, only later.
+ *
+ * A TCP dump walks the kernel's listening hash (and for other states its
+ * established hash) whole, the sockets of every namespace on the host:
+ * neither is indexed by port alone.  The ports go into the request's id
+ * too (idiag_sport, idiag_dport), which tcp_diag compares before it runs
+ * the bytecode; that is what keeps a namespace with many listeners on
+ * other ports near the cost of an empty one.  A dport also skips the walk
+ * of the listening hash.  The TCP listeners of both families come from
+ * one walk, not one per family (sockdiag_inet_dump).
+ *
+ * The exact request (no NLM_F_DUMP, answered by an inet_lookup) cannot
+ * replace the dump: it names the one socket that would take a SYN to one
+ * address, not every listener on the port, and the sentences say "nothing
+ * on this host listens" and "on X only".
  */
 #include "config.h"
 
@@ -30,6 +44,8 @@
 #define SOCKDIAG_ESTABLISHED	1
 #define SOCKDIAG_CLOSE		7
 #define SOCKDIAG_LISTEN		10
+/* Bound, neither listening nor connected (6.8: a walk of all bound sockets). */
+#define SOCKDIAG_BOUND_INACTIVE	13
 
 /* The room a bytecode program takes here at most. */
 #define SOCKDIAG_BC_MAX 128
@@ -126,7 +142,8 @@ sockdiag_inet_cb(const struct nlmsghdr *nlh, void *data)
 	struct diag_ip src, dst;
 	unsigned sport, dport;
 
-	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY &&
+	    nlh->nlmsg_type != TCPDIAG_GETSOCK)
 		return MNL_CB_OK;
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*m))
 		return MNL_CB_ERROR;
@@ -162,20 +179,38 @@ sockdiag_inet_cb(const struct nlmsghdr *nlh, void *data)
 /*
  * Dump the inet sockets of `family` and `protocol` in the states `states`
  * that pass the program `bc` through sockdiag_inet_cb: 0, a kernel errno,
- * or NL_FAIL.
+ * or NL_FAIL.  For TCP the id carries `sport` and `dport` (0: any) as
+ * well, which the kernel tests before the program.  AF_UNSPEC, for TCP
+ * only, asks for both families in one walk: the request of before
+ * sock_diag (TCPDIAG_GETSOCK) is the one whose dump takes no family.
  */
 static int
 sockdiag_inet_dump(struct nl_ctx *nl, int family, int protocol,
-    unsigned states, const struct sockdiag_bc *bc, struct sockdiag_inet *d)
+    unsigned states, unsigned sport, unsigned dport,
+    const struct sockdiag_bc *bc, struct sockdiag_inet *d)
 {
 	union nl_req req;
 	struct inet_diag_req_v2 *r;
+	struct inet_diag_req *rc;
+	struct inet_diag_sockid *id;
 
-	r = nl_put(&req, SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP,
-	    sizeof(*r));
-	r->sdiag_family = (unsigned char)family;
-	r->sdiag_protocol = (unsigned char)protocol;
-	r->idiag_states = states;
+	if (family == AF_UNSPEC) {
+		rc = nl_put(&req, TCPDIAG_GETSOCK, NLM_F_REQUEST | NLM_F_DUMP,
+		    sizeof(*rc));
+		rc->idiag_states = states;
+		id = &rc->id;
+	} else {
+		r = nl_put(&req, SOCK_DIAG_BY_FAMILY,
+		    NLM_F_REQUEST | NLM_F_DUMP, sizeof(*r));
+		r->sdiag_family = (unsigned char)family;
+		r->sdiag_protocol = (unsigned char)protocol;
+		r->idiag_states = states;
+		id = &r->id;
+	}
+	if (protocol == IPPROTO_TCP) {
+		id->idiag_sport = htons((unsigned short)sport);
+		id->idiag_dport = htons((unsigned short)dport);
+	}
 	mnl_attr_put(&req.h, INET_DIAG_REQ_BYTECODE, bc->len, bc->code);
 	return nl_talk(nl, NL_SOCK_DIAG, &req.h, sockdiag_inet_cb, d);
 }
@@ -212,8 +247,13 @@ sockdiag_listeners(struct nl_ctx *nl, int type, unsigned port,
 	sockdiag_bc_port(&bc, INET_DIAG_BC_S_GE, port);
 	sockdiag_bc_port(&bc, INET_DIAG_BC_S_LE, port);
 	sockdiag_bc_end(&bc);
-	if (sockdiag_inet_dump(nl, AF_INET, protocol, states, &bc, &d) != 0 ||
-	    sockdiag_inet_dump(nl, AF_INET6, protocol, states, &bc, &d) != 0)
+	if (protocol == IPPROTO_TCP) {
+		if (sockdiag_inet_dump(nl, AF_UNSPEC, protocol, states, port,
+		    0, &bc, &d) != 0)
+			return 0;
+	} else if (sockdiag_inet_dump(nl, AF_INET, protocol, states, port, 0,
+	    &bc, &d) != 0 || sockdiag_inet_dump(nl, AF_INET6, protocol, states,
+	    port, 0, &bc, &d) != 0)
 		return 0;
 	lf->protocol = protocol;
 	return DIAG_LISTENERS;
@@ -372,8 +412,10 @@ sockdiag_ports(struct nl_ctx *nl, int type, const struct diag_ip *dst,
 		d.maxinodes = SOCKDIAG_INODES_MAX;
 		d.inodes = malloc(d.maxinodes * sizeof(*d.inodes));
 	}
+	/* Neither listeners nor bound-only sockets have a destination. */
 	if (protocol != 0 && sockdiag_inet_dump(nl, dst->family, protocol,
-	    ~0u, &bc, &d) == 0) {
+	    protocol == IPPROTO_TCP ? ~(1u << SOCKDIAG_LISTEN |
+	    1u << SOCKDIAG_BOUND_INACTIVE) : ~0u, 0, port, &bc, &d) == 0) {
 		pf->in_use_known = true;
 		pf->in_use = d.in_use;
 		memcpy(pf->by_state, d.by_state, sizeof(pf->by_state));

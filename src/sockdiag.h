@@ -4,8 +4,10 @@
  * files of /proc: who listens on a port, the local port range and how much
  * of it is in use, the socket bound at a Unix path.
  *
- * The inet requests carry INET_DIAG_REQ_BYTECODE, so the kernel sends only
- * the sockets on the port asked about, whatever the number of sockets.
+ * The inet requests carry INET_DIAG_REQ_BYTECODE (and for TCP the ports in
+ * their id), so the kernel sends only the sockets on the port asked about.
+ * It still walks its listening hash whole, over every namespace: what a
+ * TCP socket costs there is a comparison of its port (see sockdiag.c).
  */
 #ifndef ISOCK_SOCKDIAG_H
 #define ISOCK_SOCKDIAG_H

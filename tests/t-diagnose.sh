@@ -154,7 +154,10 @@ if start_listener port6 -6 -p 8080 -t 60; then
 	want_rc 1
 	want_err ECONNREFUSED
 	found_nl "$(ere "TCP port 8080 has a listener on ::1 only, not on 127.0.0.1")"
-	want_not_err "not running|is down or on another port"
+	# Without netlink facts the listener is unknown, and the Check may
+	# name both cases.
+	[ "$netlink" = no ] ||
+		want_not_err "not running|is down or on another port"
 	checked "refused on 127.0.0.1, listener on ::1 only: exit 1"
 else
 	skip "refused on 127.0.0.1, listener on ::1 only: exit 1" \

@@ -58,15 +58,7 @@ printf 'nameserver 127.0.0.1\nsearch lab.test\noptions timeout:1 attempts:1\n' \
 # The client: c0 10.98.0.1/24 and fd98::1/64, default routes via the
 # router's r0 (10.98.0.2, fd98::2).  The router forwards, and answers with
 # ICMP: unreachable and prohibit routes, a reject rule, a drop rule.
-if ! { ip -n "$ns" link set lo up &&
-	ip -n "$ns" link add c0 type veth peer name r0 netns "$rt" &&
-	ip -n "$ns" addr add 10.98.0.1/24 dev c0 &&
-	ip -n "$ns" addr add fd98::1/64 dev c0 nodad &&
-	ip -n "$ns" link set c0 up &&
-	ip -n "$rt" link set lo up &&
-	ip -n "$rt" addr add 10.98.0.2/24 dev r0 &&
-	ip -n "$rt" addr add fd98::2/64 dev r0 nodad &&
-	ip -n "$rt" link set r0 up &&
+if ! { veth_pair "$ns" "$rt" &&
 	ip -n "$ns" route add default via 10.98.0.2 &&
 	ip -n "$ns" -6 route add default via fd98::2 &&
 	in_rt sysctl -q -w net.ipv4.ip_forward=1 &&

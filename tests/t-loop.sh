@@ -53,7 +53,7 @@ run sh -c '"$1" 127.0.0.1 "$2" 127.0.0.1 "$3" 2>&1 | cat' sh "$ISOCK" "$open" \
 want_rc 0
 first=$(printf '%s\n' "$out" | head -n 1)
 case $first in
-*"connected to 127.0.0.1 port $open"*) ;;
+*"127.0.0.1 port $open (tcp): connected in "*) ;;
 *) tap_note "first line is not the first target's: $first" ;;
 esac
 verdict "stdout and stderr in input order through one pipe"

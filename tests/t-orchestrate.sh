@@ -157,7 +157,7 @@ verdict "--wait on a log: one line per change of class (not found, refused)"
 
 # 15: on a terminal the line that ends the wait replaces the progress line.
 if command -v script >/dev/null 2>&1; then
-	run script -qec "'$ISOCK' --wait 0.3 127.0.0.1 $closed" /dev/null
+	run script -qec "'$ISOCK' --color never --wait 0.3 127.0.0.1 $closed" /dev/null
 	want_rc 1
 	want_out "gave up after 0\\.[3-9][0-9] s, [0-9]+ attempts: connection refused"
 	printf '%s' "$out" | grep -Eq 'attempts?, last: [A-Z]+isock-connect' &&

@@ -22,7 +22,7 @@ fi
 if LC_ALL=C grep -q __asan_init "$ISOCK"; then
 	skip_all "an ASan build (--enable-sanitizers): valgrind cannot run it"
 fi
-plan 16
+plan 18
 
 # vg_run CMD...: CMD under memcheck, in the namespace $vg_ns when it is
 # set; sets rc, out, err; the report goes to $tmp/vg.  glibc's own clean-up
@@ -74,6 +74,11 @@ vg_case "--json, several targets" 1 "$ISOCK" --json "127.0.0.1:$open,$closed" \
 	"unix:$tmp/d/none" "[::1]:$open" localhost:"$open"
 vg_case "several targets in text" 1 "$ISOCK" -P 2 "127.0.0.1:$open,$closed,$open"
 vg_case "--count 3" 0 "$ISOCK" --count 3 -i 0 127.0.0.1 "$open"
+vg_case "several targets: ranges and failures said once, in colour" 1 \
+	"$ISOCK" --color=always "127.0.0.1:$closed,$open,$closed" "unix:$tmp/d/none" \
+	"[::1]:$closed"
+vg_case "--count: each failure diagnosed once" 1 "$ISOCK" -c 2 -i 0 \
+	"127.0.0.1:$closed,$open" "unix:$tmp/d/none"
 vg_case "UDP --probe to a closed port" 1 "$ISOCK" -u --probe 127.0.0.1 "$closed"
 vg_case "usage error with hostile text" 2 "$ISOCK" "$(printf 'a\033[31m\377')" 80
 vg_case "--explain and --list-errors" 0 "$ISOCK" --explain ECONNREFUSED

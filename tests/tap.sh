@@ -232,3 +232,18 @@ found_nl() {
 
 # ere TEXT: TEXT as an extended regular expression that matches it alone.
 ere() { printf '%s\n' "$1" | sed 's/[][\\.*^$+?(){}|]/\\&/g'; }
+
+# veth_pair CLIENT ROUTER: the link of a client namespace to a router
+# namespace: c0 (10.98.0.1/24, fd98::1/64) in CLIENT, r0 (10.98.0.2/24,
+# fd98::2/64) in ROUTER, both up with their lo; no routes.
+veth_pair() {
+	ip -n "$1" link set lo up &&
+	ip -n "$1" link add c0 type veth peer name r0 netns "$2" &&
+	ip -n "$1" addr add 10.98.0.1/24 dev c0 &&
+	ip -n "$1" addr add fd98::1/64 dev c0 nodad &&
+	ip -n "$1" link set c0 up &&
+	ip -n "$2" link set lo up &&
+	ip -n "$2" addr add 10.98.0.2/24 dev r0 &&
+	ip -n "$2" addr add fd98::2/64 dev r0 nodad &&
+	ip -n "$2" link set r0 up
+}

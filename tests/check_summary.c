@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * check_summary.c: the summary of many targets, on fabricated results:
+ * ports folded into sorted ranges without repeats, groups by host and
+ * outcome in the order first seen with the connected first, the result
+ * of a failing group taken over once, the one line of a target, colour,
+ * and the status line of a long run.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fake_result.h"
+#include "summary.h"
+
+#define NT 8
+
+static struct target targets[NT];
+
+/* Make target `i` as `host` port `port`. */
+static void
+make(size_t i, const char *host, const char *port)
+{
+	char *cause = NULL;
+
+	ck_assert_int_eq(target_make(&targets[i], host, port, AF_UNSPEC,
+	    SOCK_STREAM, &cause), 0);
+}
+
+static void
+teardown(void)
+{
+	size_t i;
+
+	for (i = 0; i < NT; i++)
+		target_free(&targets[i]);
+	memset(targets, 0, sizeof(targets));
+}
+
+/* A finished result of one attempt ending with `error` (0: connected). */
+static void
+fake(struct result *r, int error)
+{
+	memset(r, 0, sizeof(*r));
+	ck_assert_int_eq(result_reserve(r, 1), 0);
+	fake_attempt(&r->attempts[0], AF_INET, error, 0.25);
+	r->nattempts = 1;
+	r->ms = 0.25;
+	r->state = RESULT_FINISHED;
+}
+
+/* Streams in memory for the report options. */
+struct mem {
+	char *out, *err;
+	size_t outlen, errlen;
+	FILE *fo, *fe;
+};
+
+static void
+mem_open(struct mem *m, struct report_opts *o)
+{
+	memset(m, 0, sizeof(*m));
+	m->fo = open_memstream(&m->out, &m->outlen);
+	m->fe = open_memstream(&m->err, &m->errlen);
+	ck_assert_ptr_nonnull(m->fo);
+	ck_assert_ptr_nonnull(m->fe);
+	memset(o, 0, sizeof(*o));
+	o->out = m->fo;
+	o->err = m->fe;
+	o->timeout_ms = 1000;
+}
+
+static void
+mem_close(struct mem *m)
+{
+	fclose(m->fo);
+	fclose(m->fe);
+}
+
+static void
+mem_free(struct mem *m)
+{
+	free(m->out);
+	free(m->err);
+}
+
+/* What summary_print(s, connected) writes, in `m`. */
+static void
+printed(const struct summary *s, bool connected, struct mem *m)
+{
+	struct report_opts o;
+
+	mem_open(m, &o);
+	summary_print(s, connected, &o);
+	mem_close(m);
+}
+
+/* Add target `i` with a result ending in `error` to `s`. */
+static void
+add(struct summary *s, size_t i, int error)
+{
+	struct diag_facts *facts = NULL;
+	struct result r;
+
+	fake(&r, error);
+	ck_assert_int_eq(summary_add(s, i, &targets[i], &r, &facts), 0);
+	result_free(&r);
+}
+
+START_TEST(test_ranges)
+{
+	static const char *const ports[NT] = {
+		"5", "1", "2", "3", "3", "8", "7", "4"
+	};
+	struct summary *s = summary_new();
+	struct mem m;
+	size_t i;
+
+	ck_assert_ptr_nonnull(s);
+	for (i = 0; i < NT; i++) {
+		make(i, "127.0.0.1", ports[i]);
+		add(s, i, i + 1 == NT ? 0 : ECONNREFUSED);
+	}
+	printed(s, true, &m);
+	ck_assert_str_eq(m.out, "127.0.0.1 (tcp): 4 connected\n");
+	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 1-3,5,7-8 "
+	    "refused: connection refused (ECONNREFUSED, errno 111)\n"));
+	/* The connected ports are left out for --count. */
+	mem_free(&m);
+	printed(s, false, &m);
+	ck_assert_str_eq(m.out, "");
+	mem_free(&m);
+	summary_free(s);
+}
+END_TEST
+
+START_TEST(test_groups_in_order)
+{
+	struct summary *s = summary_new();
+	struct mem m;
+	char *a, *b, *c;
+
+	make(0, "127.0.0.2", "80");
+	make(1, "127.0.0.1", "80");
+	make(2, "127.0.0.2", "81");
+	make(3, "127.0.0.1", "81");
+	add(s, 0, ECONNREFUSED);
+	add(s, 1, ECONNREFUSED);
+	add(s, 2, ETIMEDOUT);
+	add(s, 3, 0);
+	printed(s, true, &m);
+	/* 127.0.0.2 first, as seen first; its two failures in order. */
+	a = strstr(m.err, "127.0.0.2 (tcp): 80 refused");
+	b = strstr(m.err, "127.0.0.2 (tcp): 81 timed out");
+	c = strstr(m.err, "127.0.0.1 (tcp): 80 refused");
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_nonnull(c);
+	ck_assert(a < b && b < c);
+	ck_assert_str_eq(m.out, "127.0.0.1 (tcp): 81 connected\n");
+	mem_free(&m);
+	summary_free(s);
+}
+END_TEST
+
+START_TEST(test_takes_first_only)
+{
+	struct summary *s = summary_new();
+	struct diag_facts *facts = NULL;
+	struct result r;
+
+	make(0, "127.0.0.1", "80");
+	make(1, "127.0.0.1", "81");
+	fake(&r, ECONNREFUSED);
+	ck_assert_int_eq(summary_add(s, 0, &targets[0], &r, &facts), 0);
+	ck_assert_uint_eq(r.nattempts, 0);	/* taken over */
+	ck_assert_ptr_null(r.attempts);
+	fake(&r, ECONNREFUSED);
+	ck_assert_int_eq(summary_add(s, 1, &targets[1], &r, &facts), 0);
+	ck_assert_uint_eq(r.nattempts, 1);	/* left to the caller */
+	result_free(&r);
+	fake(&r, 0);
+	ck_assert_int_eq(summary_add(s, 1, &targets[1], &r, &facts), 0);
+	ck_assert_uint_eq(r.nattempts, 1);	/* a success is not kept */
+	result_free(&r);
+	summary_free(s);
+}
+END_TEST
+
+START_TEST(test_line_and_colour)
+{
+	struct report_opts o;
+	struct result r;
+	struct mem m;
+
+	make(0, "127.0.0.1", "80");
+	fake(&r, 0);
+	mem_open(&m, &o);
+	summary_line(&targets[0], &r, &o);
+	result_free(&r);
+	fake(&r, ETIMEDOUT);
+	o.color_err = true;
+	summary_line(&targets[0], &r, &o);
+	mem_close(&m);
+	ck_assert_str_eq(m.out, "127.0.0.1 port 80 (tcp): connected in "
+	    "0.250 ms\n");
+	ck_assert_str_eq(m.err, "127.0.0.1 port 80 (tcp): \033[33mtimed "
+	    "out\033[0m\n");
+	result_free(&r);
+	mem_free(&m);
+}
+END_TEST
+
+START_TEST(test_progress)
+{
+	unsigned long count[ISOCK_EXIT_MAX + 2] = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	count[ISOCK_EXIT_CONNECTED] = 12;
+	count[ISOCK_EXIT_REFUSED] = 250;
+	count[ISOCK_EXIT_TIMEDOUT] = 50;
+	summary_progress(f, 312, 1000, count, 4100.0);
+	fclose(f);
+	ck_assert_str_eq(buf, "\r\033[K312/1000 done: 12 connected, 250 "
+	    "refused, 50 timed out; 4.1 s elapsed");
+	free(buf);
+}
+END_TEST
+
+static Suite *
+summary_suite(void)
+{
+	Suite *s = suite_create("summary");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, test_ranges);
+	tcase_add_test(tc, test_groups_in_order);
+	tcase_add_test(tc, test_takes_first_only);
+	tcase_add_test(tc, test_line_and_colour);
+	tcase_add_test(tc, test_progress);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(summary_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
