@@ -148,11 +148,7 @@ main(int argc, char **argv)
 	if (!hold_std_fds())
 		return ISOCK_EXIT_RESOURCES;
 	install_signals(&cs);
-	/*
-	 * A pipe gets each line at once, not a block at the end; the lines
-	 * of one result go to stderr together (flushed after each result).
-	 */
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* The lines of one result go to stderr together (run.c flushes). */
 	setvbuf(stderr, NULL, _IOFBF, BUFSIZ);
 	if ((status = cli_parse(argc, argv, &stop_signal, &o, &cause)) < 0) {
 		status = cli_fail(status, cause, stop_signal, o.quiet, stderr);
@@ -194,6 +190,13 @@ main(int argc, char **argv)
 		break;
 	}
 
+	/*
+	 * A run's pipe gets each line at once, not a block at the end.  The
+	 * texts above (--help, --explain) stay one block, written at exit:
+	 * `--explain E | head -2` then reads them whole, not a line, while
+	 * the rest meets a closed pipe.
+	 */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	status = close_stdout(run_targets(&o, &stop_signal));
 	if (status == 0 && o.command != NULL)
 		status = exec_command(o.command, &cs);

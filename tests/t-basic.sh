@@ -6,7 +6,7 @@
 set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 tap_setup
-plan 27
+plan 28
 
 # The listeners: one that accepts, one that holds a port and refuses.
 if ! start_listener open_port -t 120; then
@@ -244,5 +244,18 @@ case $rc in
 *) tap_note "exit status $rc, expected 0 or 1" ;;
 esac
 verdict "port 65535 is accepted"
+
+# --explain into a pipe is one write: `--explain E | head -2` reads it
+# whole, instead of meeting a closed pipe after the first lines.
+if command -v strace >/dev/null 2>&1; then
+	run strace -qq -e trace=write -o "$tmp/writes" "$ISOCK" \
+		--explain EHOSTUNREACH
+	want_rc 0
+	n=$(grep -c '^write(1,' "$tmp/writes")
+	[ "$n" = 1 ] || tap_note "$n writes to standard output, expected 1"
+	verdict "--explain into a pipe: one write"
+else
+	skip "--explain into a pipe: one write" "strace is not installed"
+fi
 
 exit 0
