@@ -181,9 +181,12 @@ static mnl_cb_t nl_ctl_cb[NLMSG_MIN_TYPE] = {
 
 /*
  * True when the `len` bytes at `buf` are whole netlink messages, each
- * length at least a header and within what is left.  mnl_nlmsg_ok takes a
- * length of 2 GiB or more for a negative int that fits, and would step
- * outside the buffer: this is checked before mnl_cb_run sees the buffer.
+ * length at least a header and, aligned, within what is left.  mnl_nlmsg_ok
+ * takes a length of 2 GiB or more for a negative int that fits, and would
+ * step outside the buffer; and libmnl walks a message's attributes up to
+ * its aligned end, so an unaligned last message would let an attribute
+ * reach past the buffer (the kernel pads every message and attribute to 4
+ * bytes).  This is checked before mnl_cb_run sees the buffer.
  */
 static bool
 nl_buf_ok(const void *buf, size_t len)
@@ -199,6 +202,8 @@ nl_buf_ok(const void *buf, size_t len)
 		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > len)
 			return false;
 		step = MNL_ALIGN(h.nlmsg_len);
+		if (step > len)
+			return false;
 		if (step >= len)
 			return true;
 		p += step;
