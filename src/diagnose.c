@@ -25,6 +25,7 @@
 #include <linux/errqueue.h>
 #include <linux/rtnetlink.h>
 
+#include "clock.h"
 #include "diagnose.h"
 #include "explain.h"
 #include "exitcode.h"
@@ -303,19 +304,13 @@ diag_resolver(struct diag_ctx *c)
 	    EAI_AGAIN, EAI_FAIL) || q->target == NULL || q->target->literal)
 		return;
 	facts_strlcpy(f->host, q->target->host, sizeof(f->host));
-	clock_gettime(CLOCK_MONOTONIC, &dl);
 	ms = q->budget_ms - DIAG_RESOLVER_ROUTES_MS;
 	if (ms > DIAG_RESOLVER_MS)
 		ms = DIAG_RESOLVER_MS;
 	if (ms < DIAG_RESOLVER_MIN_MS)
 		ms = DIAG_RESOLVER_MIN_MS;
 	f->ns_wait_ms = ms;
-	dl.tv_sec += ms / 1000;
-	dl.tv_nsec += (ms % 1000) * 1000000L;
-	if (dl.tv_nsec >= 1000000000L) {
-		dl.tv_sec++;
-		dl.tv_nsec -= 1000000000L;
-	}
+	dl = clock_add_ms(clock_now(), ms);
 	resolver_diagnose(q->target, q->eai, &dl, q->resolv_conf, rf);
 	f->have |= DIAG_RESOLVER;
 	/* A look-up cut short by the budget says nothing of the route. */
