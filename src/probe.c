@@ -10,7 +10,6 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -24,6 +23,7 @@
 #include "clock.h"
 #include "explain.h"
 #include "isocket.h"
+#include "loop.h"
 #include "payload.h"
 #include "probe.h"
 #include "resolve.h"
@@ -33,9 +33,13 @@
 /* Attempts of one target in flight at once. */
 #define HE_MAX 4
 
+struct job;
+
 /* One attempt in flight. */
 struct flight {
 	ISocket s;			/* fd -1: this place is free */
+	struct job *job;		/* the job it belongs to */
+	int waiter;			/* its waiter in the loop, or -1 */
 	size_t attempt;			/* its index in r->attempts */
 	short events;			/* POLLOUT: connecting; POLLIN: probing */
 	const struct payload *pl;	/* --probe: the protocol spoken, or NULL */
@@ -46,6 +50,7 @@ struct flight {
 
 /* One target's attempt on its way through the loop. */
 struct job {
+	struct run *run;
 	bool active;
 	bool won;			/* an attempt connected */
 	bool naming;			/* waiting for its name's look-up */
@@ -100,7 +105,8 @@ struct run {
 	size_t ndone;			/* targets whose result is final */
 	size_t *queue, nqueue;		/* final, not yet told to the caller */
 	uint64_t rng;			/* jitter, seeded per process */
-	sigset_t unblocked;		/* the mask to wait with */
+	struct loop *loop;		/* where every wait of the run is */
+	int rswaiter;			/* the resolver's waiter, or -1 */
 	struct ifaddrs *ifa;		/* this host's addresses, once read */
 	bool ifa_read;
 };
@@ -236,6 +242,8 @@ attempt_end(struct run *run, struct job *j, struct flight *f, int err,
 	a->deadline = deadline;
 	a->ms = clock_ms_between(&f->start, &now);
 	a->icmp = *isocket_icmp(&f->s);		/* the socket's, before it goes */
+	loop_del(run->loop, f->waiter);
+	f->waiter = -1;
 	isocket_close(&f->s);
 	j->inflight--;
 	run->sockets--;
@@ -275,6 +283,35 @@ defer_out_of_descriptors(struct run *run, struct job *j,
 	    "close, at most %u at once from now on", errname(err),
 	    run->sockets, run->cap);
 	return true;
+}
+
+/* The loop found flight `arg` ready: its attempt's outcome, measured now. */
+static void
+flight_ready(void *arg, short revents)
+{
+	struct flight *fl = arg;
+	struct job *j = fl->job;
+
+	(void)revents;
+	if (fl->events == POLLIN)
+		attempt_end(j->run, j, fl, probe_answer(fl,
+		    &j->r->attempts[fl->attempt]), "recv", false);
+	else {
+		isocket_finish(&fl->s);
+		attempt_end(j->run, j, fl, fl->s.failure, "connect", false);
+	}
+}
+
+/* Flight `f` waits on the loop for its socket; false when out of memory. */
+static bool
+flight_watch(struct run *run, struct flight *f)
+{
+	f->waiter = loop_add(run->loop, f->s.fd, f->events,
+	    (struct timespec){ 0, 0 }, flight_ready, f);
+	if (f->waiter >= 0)
+		return true;
+	f->s.failure = ENOMEM;
+	return false;
 }
 
 /*
@@ -344,13 +381,15 @@ attempt_start(struct run *run, struct job *j)
 		}
 		a->probed = true;
 		f->events = POLLIN;
+		if (!flight_watch(run, f))
+			goto ended;
 		trace(run, "%s: association set; sent %s%s, waiting up to %d "
 		    "ms for a reply", addr, f->pl != NULL ? "a request in " :
 		    "an empty datagram", f->pl != NULL ? f->pl->name : "",
 		    clock_ms_until(&j->deadline));
 		return 1;
 	}
-	if (f->s.failure != EINPROGRESS)
+	if (f->s.failure != EINPROGRESS || !flight_watch(run, f))
 		goto ended;
 	trace(run, "%s: connect: EINPROGRESS, waiting up to %d ms", addr,
 	    clock_ms_until(&j->deadline));
@@ -418,6 +457,17 @@ names_build(struct run *run)
 	return true;
 }
 
+/* names_collect, below */
+static void names_collect(struct run *run);
+
+/* The resolver's descriptor is readable: take the look-ups that ended. */
+static void
+names_ready(void *arg, short revents)
+{
+	(void)revents;
+	names_collect(arg);
+}
+
 /* Start the look-up of name `k`; its outcome may be there at once. */
 static void
 name_start(struct run *run, size_t k)
@@ -431,6 +481,14 @@ name_start(struct run *run, size_t k)
 	nm->round++;
 	nm->ended = nm->id < 0 ||
 	    resolve_result(run->rs, nm->id, &a, &n, &err) != EAI_INPROGRESS;
+	/* The resolver's descriptor exists from its first look-up on. */
+	if (!nm->ended && run->rswaiter < 0 && (run->rswaiter = loop_add(
+	    run->loop, resolve_fd(run->rs), POLLIN, (struct timespec){ 0, 0 },
+	    names_ready, run)) < 0) {
+		resolve_cancel(run->rs, nm->id);
+		nm->id = -1;
+		nm->ended = true;
+	}
 	if (!nm->ended) {
 		run->lookups++;
 		trace(run, "resolving %s", nm->t->host);
@@ -771,8 +829,12 @@ job_begin(struct run *run, struct job *j, size_t i)
 	unsigned k;
 
 	memset(j, 0, sizeof(*j));
-	for (k = 0; k < HE_MAX; k++)
+	for (k = 0; k < HE_MAX; k++) {
 		isocket_init(&j->fl[k].s);
+		j->fl[k].job = j;
+		j->fl[k].waiter = -1;
+	}
+	j->run = run;
 	j->active = true;
 	j->index = i;
 	j->t = &run->targets[i];
@@ -884,23 +946,6 @@ loop_timeout(const struct run *run, const struct job *jobs, unsigned njobs)
 }
 
 /*
- * Block the signals that stop a run, keeping the mask to wait with in
- * `unblocked`: between a check of the stop flag and ppoll() no signal can
- * slip by, since ppoll() is where they are let in.
- */
-static void
-signals_hold(sigset_t *unblocked)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &set, unblocked);
-}
-
-/*
  * Tell the caller of each result made final, in the order they were, with
  * the signals let in: printing may block, and a signal then still stops.
  */
@@ -911,12 +956,12 @@ tell_done(struct run *run)
 
 	if (run->nqueue == 0)
 		return;
-	pthread_sigmask(SIG_SETMASK, &run->unblocked, NULL);
+	loop_signals_let(run->loop);
 	for (k = 0; k < run->nqueue; k++)
 		if (run->o->done != NULL)
 			run->o->done(run->o->done_arg, run->queue[k]);
 	run->nqueue = 0;
-	signals_hold(NULL);
+	loop_signals_hold(run->loop);
 }
 
 /* The poll timeout `timeout` (-1: none), cut to the next tick. */
@@ -939,19 +984,10 @@ tick(struct run *run)
 {
 	if (run->o->tick == NULL || clock_ms_until(&run->next_tick) > 0)
 		return;
-	pthread_sigmask(SIG_SETMASK, &run->unblocked, NULL);
+	loop_signals_let(run->loop);
 	run->o->tick(run->o->tick_arg);
-	signals_hold(NULL);
+	loop_signals_hold(run->loop);
 	run->next_tick = clock_add_ms(clock_now(), run->o->tick_ms);
-}
-
-/* ppoll() for at most `ms` (-1: no limit) with the signals let in. */
-static int
-wait_for(const struct run *run, struct pollfd *pfd, nfds_t m, int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	return ppoll(pfd, m, ms >= 0 ? &ts : NULL, &run->unblocked);
 }
 
 /*
@@ -982,70 +1018,12 @@ targets_end(struct run *run, int err)
 	}
 }
 
-/* One poll of the loop: what it waits on, and who owns each entry. */
-struct wake {
-	struct pollfd *pfd;
-	struct flight **owner;
-	struct job **jof;
-	nfds_t m, flights;
-	int rsfd;			/* the resolver's place in pfd, or -1 */
-};
-
-/* What the next poll waits on: every flight, and the resolver's descriptor. */
-static void
-wake_build(struct wake *w, const struct run *run, struct job *jobs,
-    unsigned njobs)
-{
-	unsigned k, f;
-
-	w->m = 0;
-	for (k = 0; k < njobs; k++)
-		for (f = 0; jobs[k].active && f < HE_MAX; f++)
-			if (jobs[k].fl[f].s.fd >= 0) {
-				w->pfd[w->m].fd = jobs[k].fl[f].s.fd;
-				w->pfd[w->m].events = jobs[k].fl[f].events;
-				w->owner[w->m] = &jobs[k].fl[f];
-				w->jof[w->m++] = &jobs[k];
-			}
-	w->flights = w->m;
-	w->rsfd = -1;
-	if (run->lookups > 0 && resolve_fd(run->rs) >= 0) {
-		w->rsfd = (int)w->m;
-		w->pfd[w->m].fd = resolve_fd(run->rs);
-		w->pfd[w->m++].events = POLLIN;
-	}
-}
-
-/* The sockets poll found ready: each attempt's outcome, measured now. */
-static void
-wake_flights(struct run *run, const struct wake *w)
-{
-	nfds_t k;
-
-	for (k = 0; k < w->flights; k++) {
-		struct flight *fl = w->owner[k];
-		struct job *j = w->jof[k];
-
-		if (fl->s.fd < 0 || w->pfd[k].revents == 0)
-			continue;	/* ended by its job's winner, or idle */
-		if (fl->events == POLLIN)
-			attempt_end(run, j, fl, probe_answer(fl,
-			    &j->r->attempts[fl->attempt]), "recv", false);
-		else {
-			isocket_finish(&fl->s);
-			attempt_end(run, j, fl, fl->s.failure, "connect",
-			    false);
-		}
-	}
-}
-
 void
 probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
     struct result *results)
 {
 	struct run run = { .o = o, .targets = targets, .results = results,
 	    .n = n, .start = clock_now() };
-	struct wake w = { 0 };
 	struct job *jobs = NULL;
 	unsigned njobs, k;
 	char *cause = NULL;
@@ -1056,7 +1034,8 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 		return;
 	for (i = 0; i < n; i++)
 		memset(&results[i], 0, sizeof(results[i]));
-	signals_hold(&run.unblocked);
+	run.loop = loop_new();
+	run.rswaiter = -1;
 	run.end = clock_add_ms(run.start, o->wait_ms);
 	run.next_tick = clock_add_ms(run.start, o->tick_ms);
 	run.cap = parallel_cap(o);
@@ -1065,16 +1044,12 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 		rng_seed(&run);
 	njobs = run.cap < n ? run.cap : (unsigned)n;
 	jobs = calloc(njobs, sizeof(*jobs));
-	w.pfd = calloc((size_t)njobs * HE_MAX + 1, sizeof(*w.pfd));
-	w.owner = calloc((size_t)njobs * HE_MAX, sizeof(*w.owner));
-	w.jof = calloc((size_t)njobs * HE_MAX, sizeof(*w.jof));
 	run.slots = calloc(n, sizeof(*run.slots));
 	run.queue = calloc(n, sizeof(*run.queue));
 	run.rs = resolve_new(&cause);
 	free(cause);
-	if (jobs == NULL || w.pfd == NULL || w.owner == NULL || w.jof == NULL ||
-	    run.slots == NULL || run.queue == NULL || run.rs == NULL ||
-	    !names_build(&run)) {
+	if (run.loop == NULL || jobs == NULL || run.slots == NULL ||
+	    run.queue == NULL || run.rs == NULL || !names_build(&run)) {
 		for (i = 0; i < n; i++) {
 			results[i].eai = EAI_MEMORY;
 			results[i].state = RESULT_FINISHED;
@@ -1091,18 +1066,13 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 			break;
 		if (stopped(o) && jobs_active(jobs, njobs) == 0)
 			break;
-		wake_build(&w, &run, jobs, njobs);
-		rc = wait_for(&run, w.pfd, w.m, stopped(o) ? 0 :
+		/* What is ready first (its callbacks), then the deadlines. */
+		rc = loop_once(run.loop, stopped(o) ? 0 :
 		    tick_timeout(&run, loop_timeout(&run, jobs, njobs)));
-		if (rc < 0 && errno != EINTR) {
+		if (rc < 0) {
 			err = errno;
 			break;
 		}
-		/* What is ready first, then the deadlines. */
-		if (rc > 0 && w.rsfd >= 0 && w.pfd[w.rsfd].revents != 0)
-			names_collect(&run);
-		if (rc > 0)
-			wake_flights(&run, &w);
 		for (k = 0; k < njobs; k++)
 			if (jobs[k].active)
 				job_advance(&run, &jobs[k]);
@@ -1126,25 +1096,11 @@ out:
 	free(run.slots);
 	free(run.queue);
 	free(jobs);
-	free(w.pfd);
-	free(w.owner);
-	free(w.jof);
-	pthread_sigmask(SIG_SETMASK, &run.unblocked, NULL);
+	loop_free(run.loop);
 }
 
 bool
 probe_sleep(const struct probe_opts *o, long ms)
 {
-	struct timespec until = clock_add_ms(clock_now(), ms), ts;
-	sigset_t unblocked;
-	int left;
-
-	signals_hold(&unblocked);
-	while (!stopped(o) && (left = clock_ms_until(&until)) > 0) {
-		ts.tv_sec = left / 1000;
-		ts.tv_nsec = (long)(left % 1000) * 1000000L;
-		ppoll(NULL, 0, &ts, &unblocked);
-	}
-	pthread_sigmask(SIG_SETMASK, &unblocked, NULL);
-	return !stopped(o);
+	return loop_sleep(o->stop, ms);
 }

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * loop.c: the reactor: waiters, timers, the signal mask and ppoll.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "loop.h"
+
+struct waiter {
+	int fd;				/* -1: a timer */
+	short events;
+	bool used;
+	unsigned gen;			/* changes each time the place is reused */
+	struct timespec deadline;	/* {0, 0}: none */
+	loop_fn *fn;
+	void *arg;
+};
+
+struct loop {
+	struct waiter *w;
+	size_t nw, cap;			/* places used so far, allocated */
+	unsigned gen;
+	sigset_t unblocked;		/* the mask to wait with */
+	struct loop *outer;		/* the loop current before this one */
+};
+
+/* One wait's descriptors: the caller's first, then the waiters'. */
+struct round {
+	struct pollfd *pfd;
+	int *id;			/* waiter of each entry after the caller's */
+	unsigned *gen;
+	nfds_t nextra, m;
+};
+
+static struct loop *current;
+
+/*
+ * Block the signals that stop a run, keeping the mask found in `unblocked`
+ * when it is not NULL.
+ */
+static void
+signals_block(sigset_t *unblocked)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, unblocked);
+}
+
+struct loop *
+loop_new(void)
+{
+	struct loop *l = calloc(1, sizeof(*l));
+
+	if (l == NULL)
+		return NULL;
+	signals_block(&l->unblocked);
+	l->outer = current;
+	current = l;
+	return l;
+}
+
+void
+loop_free(struct loop *l)
+{
+	if (l == NULL)
+		return;
+	if (current == l)
+		current = l->outer;
+	pthread_sigmask(SIG_SETMASK, &l->unblocked, NULL);
+	free(l->w);
+	free(l);
+}
+
+int
+loop_add(struct loop *l, int fd, short events, struct timespec deadline,
+    loop_fn *fn, void *arg)
+{
+	struct waiter *w;
+	size_t k;
+
+	for (k = 0; k < l->nw && l->w[k].used; k++)
+		;
+	if (k == l->cap) {
+		size_t cap = l->cap > 0 ? l->cap * 2 : 16;
+
+		w = realloc(l->w, cap * sizeof(*w));
+		if (w == NULL)
+			return -1;
+		l->w = w;
+		l->cap = cap;
+	}
+	if (k == l->nw)
+		l->nw++;
+	w = &l->w[k];
+	*w = (struct waiter){ .fd = fd, .events = events, .used = true,
+	    .gen = ++l->gen, .deadline = deadline, .fn = fn, .arg = arg };
+	return (int)k;
+}
+
+void
+loop_del(struct loop *l, int id)
+{
+	if (id < 0 || (size_t)id >= l->nw)
+		return;
+	l->w[id].used = false;
+	while (l->nw > 0 && !l->w[l->nw - 1].used)
+		l->nw--;
+}
+
+/* Room in `r` for the caller's `nextra` entries and every waiter of `l`. */
+static bool
+round_alloc(struct round *r, const struct loop *l, nfds_t nextra)
+{
+	size_t m = (size_t)nextra + l->nw;
+
+	r->pfd = calloc(m + 1, sizeof(*r->pfd));
+	r->id = calloc(l->nw + 1, sizeof(*r->id));
+	r->gen = calloc(l->nw + 1, sizeof(*r->gen));
+	r->nextra = nextra;
+	return r->pfd != NULL && r->id != NULL && r->gen != NULL;
+}
+
+static void
+round_free(struct round *r)
+{
+	free(r->pfd);
+	free(r->id);
+	free(r->gen);
+}
+
+/*
+ * One wait of `l` with the caller's `extra` descriptors: ppoll() for at
+ * most `ms` (cut to the nearest deadline) with `mask`, then the callbacks
+ * of the ready waiters, then of those out of time.  Returns what ppoll()
+ * returned; the caller's entries get their revents.
+ */
+static int
+round_run(struct loop *l, struct round *r, struct pollfd *extra, int ms,
+    const sigset_t *mask)
+{
+	struct timespec ts;
+	size_t k, nw;
+	nfds_t e;
+	int rc, until;
+
+	r->m = 0;
+	for (e = 0; e < r->nextra; e++)
+		r->pfd[r->m++] = extra[e];
+	for (k = 0; k < l->nw; k++) {
+		if (!l->w[k].used)
+			continue;
+		if (!clock_is_unset(&l->w[k].deadline)) {
+			until = clock_ms_until(&l->w[k].deadline);
+			if (ms < 0 || until < ms)
+				ms = until;
+		}
+		if (l->w[k].fd < 0)
+			continue;
+		r->id[r->m - r->nextra] = (int)k;
+		r->gen[r->m - r->nextra] = l->w[k].gen;
+		r->pfd[r->m].fd = l->w[k].fd;
+		r->pfd[r->m].events = l->w[k].events;
+		r->pfd[r->m++].revents = 0;
+	}
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	rc = ppoll(r->pfd, r->m, ms >= 0 ? &ts : NULL, mask);
+	if (rc < 0)
+		return rc;
+	for (e = 0; e < r->nextra; e++)
+		extra[e].revents = r->pfd[e].revents;
+	for (e = r->nextra; rc > 0 && e < r->m; e++) {
+		struct waiter *w = &l->w[r->id[e - r->nextra]];
+
+		/* Gone or replaced by a callback before this one. */
+		if (r->pfd[e].revents == 0 || !w->used ||
+		    w->gen != r->gen[e - r->nextra])
+			continue;
+		w->fn(w->arg, r->pfd[e].revents);
+	}
+	nw = l->nw;
+	for (k = 0; k < nw && k < l->nw; k++) {
+		struct waiter *w = &l->w[k];
+
+		if (!w->used || clock_is_unset(&w->deadline) ||
+		    clock_ms_until(&w->deadline) > 0)
+			continue;
+		loop_del(l, (int)k);
+		w->fn(w->arg, 0);
+	}
+	return rc;
+}
+
+int
+loop_once(struct loop *l, int ms)
+{
+	struct round r;
+	int rc;
+
+	if (!round_alloc(&r, l, 0)) {
+		round_free(&r);
+		errno = ENOMEM;
+		return -1;
+	}
+	rc = round_run(l, &r, NULL, ms, &l->unblocked);
+	round_free(&r);
+	if (rc < 0 && errno == EINTR)
+		rc = 0;
+	return rc;
+}
+
+void
+loop_signals_let(struct loop *l)
+{
+	pthread_sigmask(SIG_SETMASK, &l->unblocked, NULL);
+}
+
+void
+loop_signals_hold(struct loop *l)
+{
+	(void)l;
+	signals_block(NULL);
+}
+
+int
+loop_poll(struct pollfd *pfd, nfds_t n, int ms)
+{
+	struct timespec end = clock_add_ms(clock_now(), ms);
+	struct round r;
+	nfds_t e;
+	int rc, left = ms;
+
+	if (current == NULL)
+		return poll(pfd, n, ms);
+	for (;;) {
+		if (!round_alloc(&r, current, n)) {
+			round_free(&r);
+			errno = ENOMEM;
+			return -1;
+		}
+		rc = round_run(current, &r, pfd, left, NULL);
+		round_free(&r);
+		if (rc < 0)
+			return rc;
+		for (rc = 0, e = 0; e < n; e++)
+			rc += pfd[e].revents != 0;
+		if (rc > 0)
+			return rc;
+		if (ms >= 0 && (left = clock_ms_until(&end)) == 0)
+			return 0;
+	}
+}
+
+bool
+loop_sleep(volatile sig_atomic_t *stop, long ms)
+{
+	struct timespec until = clock_add_ms(clock_now(), ms), ts;
+	sigset_t unblocked;
+	int left;
+
+	signals_block(&unblocked);
+	while (!(stop != NULL && *stop != 0) &&
+	    (left = clock_ms_until(&until)) > 0) {
+		ts.tv_sec = left / 1000;
+		ts.tv_nsec = (long)(left % 1000) * 1000000L;
+		ppoll(NULL, 0, &ts, &unblocked);
+	}
+	pthread_sigmask(SIG_SETMASK, &unblocked, NULL);
+	return !(stop != NULL && *stop != 0);
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * loop.h: the reactor: every wait of a run goes through it.
+ *
+ * A loop holds waiters {descriptor, events, deadline, callback}; a waiter
+ * without a descriptor is a timer.  loop_once() waits in ppoll() on all of
+ * them, with the signals that stop a run (SIGINT, SIGTERM, SIGHUP) blocked
+ * everywhere but inside that wait, so that a signal coming between a check
+ * of the stop flag and the wait still ends the wait.  Then it calls the
+ * callback of each waiter found ready (events measured now), and after
+ * them, of each whose deadline passed.
+ *
+ * The loop made last is the current one.  Code that must wait for a reply
+ * in the middle of other work (a netlink answer, a name server's datagram,
+ * a hop's probe) waits through loop_poll(), which keeps serving the
+ * current loop's waiters meanwhile: an attempt in flight has its outcome
+ * taken when it comes, whatever else is being waited for.
+ */
+#ifndef ISOCK_LOOP_H
+#define ISOCK_LOOP_H
+
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <time.h>
+
+struct loop;
+
+/* A waiter's callback: `revents` as poll() gives them; 0: its deadline. */
+typedef void loop_fn(void *arg, short revents);
+
+/*
+ * A new loop, made current (until loop_free); blocks the stop signals,
+ * remembering the mask to wait with.  NULL when out of memory.
+ */
+struct loop *loop_new(void);
+
+/* Free `l`, restore the signal mask it found and the loop current before. */
+void loop_free(struct loop *l);
+
+/*
+ * Wait for `events` on `fd` (fd -1: a timer), until `deadline` ({0, 0}:
+ * none).  Returns the waiter's id, or -1 when out of memory.  The waiter
+ * stays until loop_del(), or its deadline: a waiter whose deadline passes
+ * is removed before its callback is called with 0.
+ */
+int loop_add(struct loop *l, int fd, short events, struct timespec deadline,
+    loop_fn *fn, void *arg);
+
+/* Remove waiter `id` (nothing when -1 or already gone). */
+void loop_del(struct loop *l, int id);
+
+/*
+ * One wait: ppoll() for at most `ms` (-1: no limit other than the
+ * waiters' deadlines) with the stop signals let in, then the callbacks of
+ * the ready waiters, then of those whose deadline passed.  Returns the
+ * number of waiters found ready, or -1 with errno set when ppoll() failed
+ * other than by a signal.
+ */
+int loop_once(struct loop *l, int ms);
+
+/* Let the stop signals in (around work that may block, e.g. printing). */
+void loop_signals_let(struct loop *l);
+
+/* Hold the stop signals blocked again, for the next loop_once(). */
+void loop_signals_hold(struct loop *l);
+
+/*
+ * poll(2) for the caller's `pfd` (at most `ms`, -1: no limit) while the
+ * current loop's waiters are served: their callbacks run as they become
+ * ready or their deadlines pass.  Returns as poll() does for `pfd` only.
+ * Without a current loop it is poll().
+ */
+int loop_poll(struct pollfd *pfd, nfds_t n, int ms);
+
+/*
+ * Sleep `ms`, or less when `*stop` becomes non-zero; false when stopped.
+ * Like loop_once(), it holds the stop signals blocked but inside the wait.
+ */
+bool loop_sleep(volatile sig_atomic_t *stop, long ms);
+
+#endif /* ISOCK_LOOP_H */
