@@ -146,6 +146,13 @@ stopped(const struct probe_opts *o)
 	return o->stop != NULL && *o->stop != 0;
 }
 
+/* True once the caller needs no more of the run. */
+static bool
+halted(const struct probe_opts *o)
+{
+	return o->halt != NULL && *o->halt;
+}
+
 /* The sockets allowed at once: the option, within the descriptor limit. */
 static unsigned
 parallel_cap(const struct probe_opts *o)
@@ -498,13 +505,27 @@ name_start(struct run *run, size_t k)
 		    "a numeric address");
 }
 
-/* Start the look-ups not yet started, as many as may run at once. */
+/*
+ * Start the look-ups not yet started, as many as may run at once.  The
+ * first call answers every name that needs no look-up (an address, a Unix
+ * path), so that none waits behind names over the cap.
+ */
 static void
 names_start(struct run *run)
 {
+	size_t k;
+
+	if (run->next_name == 0 && !stopped(run->o))
+		for (k = 0; k < run->nnames; k++)
+			if (!target_needs_lookup(run->names[k].t))
+				name_start(run, k);
 	while (run->next_name < run->nnames && !stopped(run->o)) {
 		const struct target *t = run->names[run->next_name].t;
 
+		if (run->names[run->next_name].round > 0) {
+			run->next_name++;	/* answered above */
+			continue;
+		}
 		if (target_needs_lookup(t) && run->lookups >= run->lookup_cap)
 			break;
 		name_start(run, run->next_name++);
@@ -735,7 +756,7 @@ job_finish(struct run *run, struct job *j)
 		r->waited_ms = clock_ms_between(&run->start, &now);
 	}
 	if (run->o->wait && (result_connected(r) == NULL) != run->o->invert &&
-	    !stopped(run->o) && wait_left(run) > 0) {
+	    !stopped(run->o) && !halted(run->o) && wait_left(run) > 0) {
 		long pause = retry_pause(run, j->index);
 		int left = wait_left(run);
 
@@ -893,7 +914,7 @@ targets_begin(struct run *run, struct job *jobs, unsigned njobs)
 	struct job *j;
 	size_t i;
 
-	if (stopped(run->o))
+	if (stopped(run->o) || halted(run->o))
 		return;
 	if (run->o->wait)	/* retries that are due, first */
 		for (i = 0; i < run->next_new; i++) {
@@ -991,6 +1012,35 @@ tick(struct run *run)
 }
 
 /*
+ * The caller needs no more (*halt): every attempt in flight ends cancelled,
+ * and each target without a final result ends with what it has: its last
+ * try's outcome, or none ("not tried").
+ */
+static void
+targets_halt(struct run *run, struct job *jobs, unsigned njobs)
+{
+	unsigned k;
+	size_t i;
+
+	for (k = 0; k < njobs; k++) {
+		struct job *j = &jobs[k];
+		bool naming = j->naming;
+
+		if (!j->active)
+			continue;
+		end_flights(run, j, ECANCELED, "race", false);
+		j->next = j->naddrs;
+		j->naming = false;
+		job_finish(run, j);
+		if (naming)	/* this try never had an address */
+			j->r->state = RESULT_NOT_STARTED;
+	}
+	for (i = 0; i < run->n; i++)
+		if (!run->slots[i].done)
+			slot_done(run, i);
+}
+
+/*
  * A stop or a failed poll ends the run: each target without a final result
  * gets one: failed with `err`, or when stopped, interrupted by the signal
  * (a --wait target between tries keeps its last try's outcome).
@@ -1062,6 +1112,10 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 		names_start(&run);
 		targets_begin(&run, jobs, njobs);
 		tell_done(&run);
+		if (halted(o) && run.ndone < n) {
+			targets_halt(&run, jobs, njobs);
+			tell_done(&run);
+		}
 		if (run.ndone == n)
 			break;
 		if (stopped(o) && jobs_active(jobs, njobs) == 0)

@@ -30,6 +30,9 @@ struct probe_opts {
 	bool broadcast;			/* SO_BROADCAST on datagram sockets */
 	bool probe;			/* datagram: send one, await the answer */
 	volatile sig_atomic_t *stop;	/* set non-zero (a signal number) to stop */
+	/* Set true (from a callback) when the run needs no more: each
+	   target not final ends now (see probe_run). */
+	const bool *halt;
 	bool wait;			/* --wait: retry; else once */
 	long wait_ms;			/* --wait: retry until then; 0: no limit */
 	bool invert;			/* --wait: retry while it connects */
@@ -62,6 +65,10 @@ struct probe_opts {
  * of this host, a Unix path) every 10 to 20 ms, a remote one after 50 ms
  * doubling to retry_cap_ms, with jitter; each try's deadline is the smaller
  * of timeout_ms and what is left of the wait, and the last try is made at
+ * its end.  Once *halt is true no target begins: an attempt in flight ends
+ * cancelled (ECANCELED), a --wait target between tries keeps its last try's
+ * outcome and one never begun stays "not tried".  A target that needs no
+ * look-up (an address, a Unix path) never waits behind names that do.
  * its end.  Ready sockets are handled before deadlines are checked, and the
  * done callback (which may print) runs between polls, never between a
  * socket becoming ready and its outcome being taken.

@@ -49,6 +49,8 @@ struct run {
 	size_t ndone;			/* targets with their result */
 	unsigned long done_by[ISOCK_EXIT_MAX + 2]; /* per exit status */
 	struct report_said said;	/* facts the summary said */
+	struct result_policy policy;
+	bool halt;			/* the run needs no more (probe's) */
 };
 
 /* The facts of a failed attempt and the exit status they give. */
@@ -133,7 +135,9 @@ trace_target(const struct run *run, size_t i)
 	const struct target *t = &run->o->targets.v[i];
 	const struct result *r = &run->results[i];
 	const struct result_attempt *a = result_last(r);
+	long deadline_ms = run->o->timeout_ms;
 	struct trace_query q;
+	int left;
 
 	if (run->codes[i] == 0 || run->codes[i] >= ISOCK_EXIT_SIGNAL ||
 	    *run->po->stop != 0 || a == NULL || t->type != SOCK_STREAM ||
@@ -141,8 +145,18 @@ trace_target(const struct run *run, size_t i)
 		return;
 	if (a->addr.ss.ss_family != AF_INET && a->addr.ss.ss_family != AF_INET6)
 		return;
+	/* --wait is a ceiling over the traces too. */
+	if (run->o->wait && run->o->wait_ms > 0) {
+		struct timespec end = clock_add_ms(run->start, run->o->wait_ms);
+
+		left = clock_ms_until(&end);
+		if (left < run->o->timeout_ms)
+			deadline_ms = left;
+	}
+	if (deadline_ms <= 0)
+		return;
 	q = (struct trace_query){ .dst = (const struct sockaddr *)&a->addr.ss,
-	    .dstlen = a->addr.len, .deadline_ms = run->o->timeout_ms,
+	    .dstlen = a->addr.len, .deadline_ms = deadline_ms,
 	    .nft = true, .stop = run->po->stop };
 	trace_report(&q, t->host, run->o->json, stdout, stderr);
 }
@@ -168,8 +182,10 @@ flush_ready(struct run *run)
 			    run->seq, &run->ro);
 		if (run->o->trace && !run->o->quiet && run->seq == 0)
 			trace_target(run, i);
-		/* Each result whole, in order across stdout and stderr. */
-		fflush(stdout);
+		/* Each result whole, in order across stdout and stderr; a
+		   reader that has gone ends the run (a write error, 10). */
+		if (fflush(stdout) != 0 || ferror(stdout))
+			run->halt = true;
 		fflush(stderr);
 		if (run->stats != NULL)
 			result_stats_add(&run->stats[i], &run->results[i]);
@@ -199,6 +215,10 @@ on_done(void *arg, size_t i)
 	run->ndone++;
 	run->done_by[run->codes[i] >= 0 && run->codes[i] <= ISOCK_EXIT_MAX ?
 	    run->codes[i] : ISOCK_EXIT_MAX + 1]++;
+	/* --any under --wait: one success decides the run. */
+	if (run->o->any && run->o->wait &&
+	    result_run_status(&run->codes[i], 1, 0, &run->policy) == 0)
+		run->halt = true;
 	flush_ready(run);
 }
 
@@ -288,13 +308,13 @@ run_loop(const struct options *o, struct probe_opts *po)
 {
 	size_t n = o->targets.n, i;
 	struct timespec start = clock_now(), end;
-	struct result_policy policy = { .any = o->any, .invert = o->invert,
-	    .codes = o->codes };
 	struct run run;
 	int status = 0, sig = 0;
 
 	memset(&run, 0, sizeof(run));
 	run.o = o;
+	run.policy = (struct result_policy){ .any = o->any,
+	    .invert = o->invert, .codes = o->codes };
 	run.start = start;
 	run.po = po;
 	run.ro = (struct report_opts){ .out = stdout, .err = stderr,
@@ -335,6 +355,7 @@ run_loop(const struct options *o, struct probe_opts *po)
 	po->done_arg = &run;
 	po->retry = on_retry;
 	po->retry_arg = &run;
+	po->halt = &run.halt;
 	/* A run of several targets that lasts: a status line on a terminal
 	   (--wait has its own; -v's steps and --count's probes scroll). */
 	if (n > 1 && !o->quiet && o->verbose == 0 && !o->wait &&
@@ -352,7 +373,7 @@ run_loop(const struct options *o, struct probe_opts *po)
 			memset(run.ready, 0, n * sizeof(*run.ready));
 			run.next = 0;
 			probe_run(o->targets.v, n, po, run.results);
-			if (*po->stop != 0 || run.seq == o->count ||
+			if (*po->stop != 0 || run.halt || run.seq == o->count ||
 			    !probe_sleep(po, o->interval_ms))
 				break;
 		}
@@ -367,7 +388,7 @@ run_loop(const struct options *o, struct probe_opts *po)
 	if (run.shown)
 		report_progress(stderr, 0, 0, "", true);
 	sig = *po->stop;
-	status = result_run_status(run.codes, n, sig, &policy);
+	status = result_run_status(run.codes, n, sig, &run.policy);
 	end = clock_now();
 	if (run.compact)
 		summary_print(run.sum, true, &run.ro);
