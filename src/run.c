@@ -18,6 +18,7 @@
 #include "explain.h"
 #include "probe.h"
 #include "report.h"
+#include "rtget.h"
 #include "run.h"
 #include "summary.h"
 #include "trace.h"
@@ -72,11 +73,19 @@ diagnose_target(struct run *run, size_t i)
 	    r->state != RESULT_FINISHED || (a == NULL && r->eai == 0))
 		return;
 	/*
-	 * Quiet runs look only where the facts change the exit status; a
-	 * name's diagnosis asks the name servers, not for each --count probe,
-	 * whose facts are not printed.
+	 * The class of EINVAL from the one route look-up: a blackhole's is
+	 * unreachable, in every build, whatever the diagnosis finds in time.
 	 */
-	if (o->quiet && !o->json ? a == NULL || a->error != EINVAL :
+	if (a != NULL && a->error == EINVAL && rtget_errno((const struct
+	    sockaddr *)&a->addr.ss, DIAG_BUDGET_MS) == EINVAL) {
+		r->diag_status = ISOCK_EXIT_UNREACHABLE;
+		run->codes[i] = result_exit_status(r);
+	}
+	/*
+	 * Quiet runs print no facts; a name's diagnosis asks the name
+	 * servers, not for each --count probe, whose facts are not printed.
+	 */
+	if (o->quiet && !o->json ? true :
 	    a == NULL && run->seq > 0 && run->sum == NULL)
 		return;
 	/* A summary asks the name servers once for a failure of a name
@@ -120,8 +129,6 @@ diagnose_target(struct run *run, size_t i)
 		run->po->trace(run->po->trace_arg,
 		    clock_ms_between(&run->start, &t1), line);
 	}
-	r->diag_status = diagnose_exit_class(f, a->error);
-	run->codes[i] = result_exit_status(r);
 	run->facts[i] = f;
 }
 

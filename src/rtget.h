@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * rtget.h: the kernel's answer to one route look-up (RTM_GETROUTE), in
+ * every build, libmnl or not.
+ *
+ * A connect that fails with EINVAL may have met a blackhole route; the
+ * kernel's route look-up for the destination then answers EINVAL too (an
+ * unreachable route EHOSTUNREACH, a prohibit route EACCES).  The exit
+ * status takes its class from this one answer, never from a dump that a
+ * budget may cut short.
+ */
+#ifndef ISOCK_RTGET_H
+#define ISOCK_RTGET_H
+
+#include <sys/socket.h>
+
+/*
+ * Ask the kernel for its route to `dst` (AF_INET or AF_INET6), waiting at
+ * most `ms` through the loop.  Returns 0 when it has one, the errno it
+ * answers (EINVAL for a blackhole, EHOSTUNREACH, ENETUNREACH, EACCES), or
+ * -1 when it could not be asked or did not answer in time.
+ */
+int rtget_errno(const struct sockaddr *dst, int ms);
+
+#endif /* ISOCK_RTGET_H */
