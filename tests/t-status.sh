@@ -36,24 +36,24 @@ nsx ip route add blackhole 198.51.102.0/24
 # -q and the full report: each exits STATUS (and says ERRNO).
 table() {
 	tb_name=$1 tb_errno=$2 tb_want=$3; shift 3
-	run ip netns exec "$ns" "$ISOCK" -q -w 0.5 "$@"
-	tb_q=$rc
-	run ip netns exec "$ns" "$ISOCK" -w 0.5 "$@"
-	want_rc "$tb_want"
-	want_err "$tb_errno"
-	[ "$tb_q" = "$tb_want" ] || tap_note "with -q: exit $tb_q"
-	verdict "$tb_name ($tb_errno): exit $tb_want from the libmnl build"
-	if [ -n "$st_why" ]; then
-		skip "$tb_name: exit $tb_want from the static build" "$st_why"
-		return
-	fi
-	run ip netns exec "$ns" "$static" -q -w 0.5 "$@"
-	tb_q=$rc
-	run ip netns exec "$ns" "$static" -w 0.5 "$@"
-	want_rc "$tb_want"
-	want_err "$tb_errno"
-	[ "$tb_q" = "$tb_want" ] || tap_note "with -q: exit $tb_q"
-	verdict "$tb_name ($tb_errno): exit $tb_want from the static build"
+	for tb_build in libmnl static; do
+		tb_bin=$ISOCK
+		if [ $tb_build = static ]; then
+			tb_bin=$static
+			if [ -n "$st_why" ]; then
+				skip "$tb_name: exit $tb_want from the static build" \
+				    "$st_why"
+				continue
+			fi
+		fi
+		run ip netns exec "$ns" "$tb_bin" -q -w 0.5 "$@"
+		tb_q=$rc
+		run ip netns exec "$ns" "$tb_bin" -w 0.5 "$@"
+		want_rc "$tb_want"
+		want_err "$tb_errno"
+		[ "$tb_q" = "$tb_want" ] || tap_note "with -q: exit $tb_q"
+		verdict "$tb_name ($tb_errno): exit $tb_want from the $tb_build build"
+	done
 }
 
 table "nothing listens" ECONNREFUSED 1 127.0.0.1 9
