@@ -2,8 +2,9 @@
 /*
  * nl.c: the netlink transport of a diagnosis over libmnl (see nl.h).
  *
- * A reply is read with poll() on the socket for what remains of the budget
- * and mnl_socket_recvfrom() into one buffer as large as the kernel sends
+ * A reply is waited for through the loop (loop_poll(): the run's other
+ * waiters are served meanwhile) for what remains of the budget, and read
+ * with mnl_socket_recvfrom() into one buffer as large as the kernel sends
  * (32 KiB); libmnl reports MSG_TRUNC as ENOSPC.  Control messages are taken
  * here: NLMSG_ERROR is checked for its length and gives the kernel's errno,
  * NLMSG_DONE ends a dump.  A socket whose conversation was cut short is
@@ -18,6 +19,7 @@
 #include <linux/netlink.h>
 
 #include "clock.h"
+#include "loop.h"
 #include "nl.h"
 
 #ifndef NETLINK_GET_STRICT_CHK
@@ -251,7 +253,7 @@ nl_talk(struct nl_ctx *nl, enum nl_bus bus, struct nlmsghdr *req,
 		if (ms <= 0)
 			break;
 		pfd.revents = 0;
-		if (poll(&pfd, 1, ms) < 0 && errno != EINTR)
+		if (loop_poll(&pfd, 1, ms) < 0 && errno != EINTR)
 			break;
 		if ((pfd.revents & POLLIN) == 0)
 			continue;

@@ -292,14 +292,26 @@ defer_out_of_descriptors(struct run *run, struct job *j,
 	return true;
 }
 
-/* The loop found flight `arg` ready: its attempt's outcome, measured now. */
+static bool job_advance(struct run *run, struct job *j);
+
+/*
+ * The loop found flight `arg` ready, or its deadline passed (`revents` 0):
+ * its attempt's outcome is measured now, and its job moves on (a winner
+ * ends the others; with none left in flight the job's result is final, or
+ * its next address starts).  This may run inside another module's wait
+ * (loop_poll), so that no outcome waits for a diagnosis or a trace.
+ */
 static void
 flight_ready(void *arg, short revents)
 {
 	struct flight *fl = arg;
 	struct job *j = fl->job;
 
-	(void)revents;
+	if (revents == 0) {	/* the loop removed the waiter */
+		fl->waiter = -1;
+		job_advance(j->run, j);
+		return;
+	}
 	if (fl->events == POLLIN)
 		attempt_end(j->run, j, fl, probe_answer(fl,
 		    &j->r->attempts[fl->attempt]), "recv", false);
@@ -307,14 +319,19 @@ flight_ready(void *arg, short revents)
 		isocket_finish(&fl->s);
 		attempt_end(j->run, j, fl, fl->s.failure, "connect", false);
 	}
+	if (j->won || j->inflight == 0)
+		job_advance(j->run, j);
 }
 
-/* Flight `f` waits on the loop for its socket; false when out of memory. */
+/*
+ * Flight `f` of `j` waits on the loop for its socket, until the job's
+ * deadline; false when out of memory.
+ */
 static bool
-flight_watch(struct run *run, struct flight *f)
+flight_watch(struct run *run, struct job *j, struct flight *f)
 {
-	f->waiter = loop_add(run->loop, f->s.fd, f->events,
-	    (struct timespec){ 0, 0 }, flight_ready, f);
+	f->waiter = loop_add(run->loop, f->s.fd, f->events, j->deadline,
+	    flight_ready, f);
 	if (f->waiter >= 0)
 		return true;
 	f->s.failure = ENOMEM;
@@ -388,7 +405,7 @@ attempt_start(struct run *run, struct job *j)
 		}
 		a->probed = true;
 		f->events = POLLIN;
-		if (!flight_watch(run, f))
+		if (!flight_watch(run, j, f))
 			goto ended;
 		trace(run, "%s: association set; sent %s%s, waiting up to %d "
 		    "ms for a reply", addr, f->pl != NULL ? "a request in " :
@@ -396,7 +413,7 @@ attempt_start(struct run *run, struct job *j)
 		    clock_ms_until(&j->deadline));
 		return 1;
 	}
-	if (f->s.failure != EINPROGRESS || !flight_watch(run, f))
+	if (f->s.failure != EINPROGRESS || !flight_watch(run, j, f))
 		goto ended;
 	trace(run, "%s: connect: EINPROGRESS, waiting up to %d ms", addr,
 	    clock_ms_until(&j->deadline));
@@ -969,20 +986,23 @@ loop_timeout(const struct run *run, const struct job *jobs, unsigned njobs)
 /*
  * Tell the caller of each result made final, in the order they were, with
  * the signals let in: printing may block, and a signal then still stops.
+ * Results made final meanwhile (the caller's waits serve the loop) are
+ * told too.  Returns false when there was none.
  */
-static void
+static bool
 tell_done(struct run *run)
 {
 	size_t k;
 
 	if (run->nqueue == 0)
-		return;
+		return false;
 	loop_signals_let(run->loop);
 	for (k = 0; k < run->nqueue; k++)
 		if (run->o->done != NULL)
 			run->o->done(run->o->done_arg, run->queue[k]);
 	run->nqueue = 0;
 	loop_signals_hold(run->loop);
+	return true;
 }
 
 /* The poll timeout `timeout` (-1: none), cut to the next tick. */
@@ -1109,9 +1129,11 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 		goto out;
 	}
 	for (;;) {
-		names_start(&run);
-		targets_begin(&run, jobs, njobs);
-		tell_done(&run);
+		/* Jobs that ended while the caller was told begin anew. */
+		do {
+			names_start(&run);
+			targets_begin(&run, jobs, njobs);
+		} while (tell_done(&run));
 		if (halted(o) && run.ndone < n) {
 			targets_halt(&run, jobs, njobs);
 			tell_done(&run);

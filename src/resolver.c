@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "explain.h"
 #include "isocket.h"
+#include "loop.h"
 #include "payload.h"
 #include "resolve.h"
 #include "resolver.h"
@@ -243,7 +244,7 @@ other_family(const struct target *t, const struct timespec *deadline)
 	while (rc == EAI_INPROGRESS && (ms = clock_ms_until(deadline)) != 0) {
 		pfd.fd = resolve_fd(rs);
 		pfd.events = POLLIN;
-		if (poll(&pfd, 1, ms) > 0)
+		if (loop_poll(&pfd, 1, ms) > 0)
 			resolve_collect(rs);
 		rc = resolve_result(rs, id, &addrs, &n, &sys);
 	}
@@ -342,7 +343,7 @@ query_servers(struct resolver_facts *f, const char *name, uint16_t qtype,
 	}
 	/* Bounded: each round ends a server, a stray datagram or the wait. */
 	for (round = 0; pending > 0 && round < 64; round++) {
-		n = poll(pfd, f->nasked, clock_ms_until(&end));
+		n = loop_poll(pfd, f->nasked, clock_ms_until(&end));
 		if (n == 0 || (n < 0 && errno != EINTR))
 			break;
 		for (i = 0; i < f->nasked && n > 0; i++) {

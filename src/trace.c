@@ -30,6 +30,7 @@
 #include <libnftnl/udata.h>
 
 #include "clock.h"
+#include "loop.h"
 #include "text.h"
 #include "trace.h"
 
@@ -230,7 +231,7 @@ nft_wait_acks(struct nft *n, unsigned seq0, unsigned nacks,
 			errno = ETIMEDOUT;
 			return -1;
 		}
-		k = poll(&pfd, 1, (int)ms);
+		k = loop_poll(&pfd, 1, (int)ms);
 		if (k < 0 && errno == EINTR)
 			continue;	/* the deadline is checked again */
 		if (k <= 0) {
@@ -1022,7 +1023,7 @@ trace_run(const struct trace_query *q, struct trace_result *r, char **cause)
 		}
 		if (nfds == 0)
 			break;
-		k = poll(pfd, (nfds_t)nfds, (int)ms);
+		k = loop_poll(pfd, (nfds_t)nfds, (int)ms);
 		if (k < 0 && errno != EINTR)
 			break;
 		if (k <= 0)
