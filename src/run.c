@@ -84,7 +84,10 @@ diagnose_target(struct run *run, size_t i)
 	/*
 	 * Quiet runs print no facts; a name's diagnosis asks the name
 	 * servers, not for each --count probe, whose facts are not printed.
+	 * ISOCK_NO_DIAGNOSIS: none at all (make bench's baseline).
 	 */
+	if (getenv("ISOCK_NO_DIAGNOSIS") != NULL)
+		return;
 	if (o->quiet && !o->json ? true :
 	    a == NULL && run->seq > 0 && run->sum == NULL)
 		return;
@@ -143,7 +146,9 @@ trace_target(const struct run *run, size_t i)
 	const struct result *r = &run->results[i];
 	const struct result_attempt *a = result_last(r);
 	long deadline_ms = run->o->timeout_ms;
+	struct trace_result *tr;
 	struct trace_query q;
+	char *cause = NULL;
 	int left;
 
 	if (run->codes[i] == 0 || run->codes[i] >= ISOCK_EXIT_SIGNAL ||
@@ -165,7 +170,14 @@ trace_target(const struct run *run, size_t i)
 	q = (struct trace_query){ .dst = (const struct sockaddr *)&a->addr.ss,
 	    .dstlen = a->addr.len, .deadline_ms = deadline_ms,
 	    .nft = true, .stop = run->po->stop };
-	trace_report(&q, t->host, run->o->json, stdout, stderr);
+	tr = malloc(sizeof(*tr));
+	if (tr != NULL && trace_run(&q, tr, &cause) < 0) {
+		free(tr);
+		tr = NULL;
+	}
+	trace_report(tr, cause, t->host, run->o->json, stdout, stderr);
+	free(cause);
+	free(tr);
 }
 
 /* Print every result that is ready and whose turn has come. */
