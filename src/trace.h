@@ -170,10 +170,12 @@ void trace_text(const struct trace_result *r, FILE *f);
 void trace_json(const struct trace_result *r, struct json *j);
 
 /*
- * Run trace_run(q) and print its facts: as text on `err` under the
- * failure of `host`, or as a JSON line of kind "trace" on `out`.
+ * Word the trace `r` of `host` (trace_run's): as text on `err` under its
+ * failure, or as a JSON line of kind "trace" on `out`.  `r` NULL: the
+ * trace could not run, for the reason `cause` (NULL: out of memory), said
+ * in text only.  Words only: it runs nothing.
  */
-void trace_report(const struct trace_query *q, const char *host, bool json,
-    FILE *out, FILE *err);
+void trace_report(const struct trace_result *r, const char *cause,
+    const char *host, bool json, FILE *out, FILE *err);
 
 #endif /* ISOCK_TRACE_H */

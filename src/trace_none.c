@@ -14,12 +14,23 @@ trace_cleanup(void)
 {
 }
 
-/* Say on `err` that this build does not trace; `out` gets nothing. */
-void
-trace_report(const struct trace_query *q, const char *host, bool json,
-    FILE *out, FILE *err)
+/* This build does not trace: -1, with no cause of the system's. */
+int
+trace_run(const struct trace_query *q, struct trace_result *r, char **cause)
 {
 	(void)q;
+	(void)r;
+	*cause = NULL;
+	return -1;
+}
+
+/* Say on `err` that this build does not trace; `out` gets nothing. */
+void
+trace_report(const struct trace_result *r, const char *cause,
+    const char *host, bool json, FILE *out, FILE *err)
+{
+	(void)r;
+	(void)cause;
 	(void)host;
 	(void)json;
 	(void)out;

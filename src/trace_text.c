@@ -386,21 +386,15 @@ trace_json(const struct trace_result *r, struct json *j)
 }
 
 void
-trace_report(const struct trace_query *q, const char *host, bool json,
-    FILE *out, FILE *err)
+trace_report(const struct trace_result *r, const char *cause,
+    const char *host, bool json, FILE *out, FILE *err)
 {
-	struct trace_result *r = malloc(sizeof(*r));
 	struct json j;
-	char *cause = NULL;
 
-	if (r == NULL)
-		return;
-	if (trace_run(q, r, &cause) < 0) {
+	if (r == NULL) {
 		if (!json)
 			fprintf(err, "  trace: %s\n", cause != NULL ? cause :
 			    "out of memory");
-		free(cause);
-		free(r);
 		return;
 	}
 	if (json) {
@@ -420,5 +414,4 @@ trace_report(const struct trace_query *q, const char *host, bool json,
 		json_line_end(&j);
 	} else
 		trace_text(r, err);
-	free(r);
 }
