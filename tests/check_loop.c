@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * check_loop.c: the reactor: a ready waiter's callback with its events, a
+ * timer at its deadline and not before, a waiter removed by an earlier
+ * callback of the same wait never called, and loop_poll() serving the
+ * loop's waiters while the caller waits for its own descriptor.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "loop.h"
+
+/* What a callback saw: how many calls, the last events, and when the
+   first came. */
+struct seen {
+	int calls;
+	short revents;
+	struct timespec at;
+	struct loop *l;
+	int del;			/* a waiter to remove when called, or -1 */
+};
+
+static void
+on_event(void *arg, short revents)
+{
+	struct seen *s = arg;
+
+	if (s->calls++ == 0)
+		s->at = clock_now();
+	s->revents = revents;
+	if (s->del >= 0)
+		loop_del(s->l, s->del);
+}
+
+START_TEST(test_ready)
+{
+	struct loop *l = loop_new();
+	struct seen s = { .del = -1 };
+	int sv[2];
+
+	ck_assert_ptr_nonnull(l);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ck_assert_int_ge(loop_add(l, sv[0], POLLIN, (struct timespec){ 0, 0 },
+	    on_event, &s), 0);
+	ck_assert_int_eq(loop_once(l, 0), 0);
+	ck_assert_int_eq(s.calls, 0);
+	ck_assert_int_eq(write(sv[1], "x", 1), 1);
+	ck_assert_int_eq(loop_once(l, 1000), 1);
+	ck_assert_int_eq(s.calls, 1);
+	ck_assert(s.revents & POLLIN);
+	close(sv[0]);
+	close(sv[1]);
+	loop_free(l);
+}
+END_TEST
+
+START_TEST(test_timer)
+{
+	struct loop *l = loop_new();
+	struct seen s = { .del = -1 };
+	struct timespec t0 = clock_now();
+	int k;
+
+	ck_assert_int_ge(loop_add(l, -1, 0, clock_add_ms(t0, 50), on_event,
+	    &s), 0);
+	/* Bounded: the timer is due within 50 ms, each wait up to 1 s. */
+	for (k = 0; k < 10 && s.calls == 0; k++)
+		ck_assert_int_ge(loop_once(l, 1000), 0);
+	ck_assert_int_eq(s.calls, 1);
+	ck_assert_int_eq(s.revents, 0);
+	ck_assert(clock_ms_between(&t0, &s.at) >= 50.0);
+	/* Removed before its call: never called again. */
+	ck_assert_int_eq(loop_once(l, 10), 0);
+	ck_assert_int_eq(s.calls, 1);
+	loop_free(l);
+}
+END_TEST
+
+START_TEST(test_removed_by_earlier)
+{
+	struct loop *l = loop_new();
+	struct seen a = { .del = -1 }, b = { .del = -1 };
+	int sv[2], tv[2], ida, idb;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, tv), 0);
+	ida = loop_add(l, sv[0], POLLIN, (struct timespec){ 0, 0 }, on_event,
+	    &a);
+	idb = loop_add(l, tv[0], POLLIN, (struct timespec){ 0, 0 }, on_event,
+	    &b);
+	ck_assert_int_lt(ida, idb);
+	a.l = l;
+	a.del = idb;		/* a, called first, removes b */
+	ck_assert_int_eq(write(sv[1], "x", 1), 1);
+	ck_assert_int_eq(write(tv[1], "x", 1), 1);
+	ck_assert_int_ge(loop_once(l, 1000), 1);
+	ck_assert_int_eq(a.calls, 1);
+	ck_assert_int_eq(b.calls, 0);
+	close(sv[0]);
+	close(sv[1]);
+	close(tv[0]);
+	close(tv[1]);
+	loop_free(l);
+}
+END_TEST
+
+START_TEST(test_poll_serves_loop)
+{
+	struct loop *l = loop_new();
+	struct seen s = { .del = -1 };
+	struct pollfd pfd;
+	struct timespec t0 = clock_now();
+	int sv[2], mine[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, mine), 0);
+	ck_assert_int_ge(loop_add(l, sv[0], POLLIN, (struct timespec){ 0, 0 },
+	    on_event, &s), 0);
+	ck_assert_int_eq(write(sv[1], "x", 1), 1);
+	/* The caller's descriptor stays silent: the wait lasts its 100 ms,
+	   and the loop's ready waiter is served meanwhile. */
+	pfd.fd = mine[0];
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	ck_assert_int_eq(loop_poll(&pfd, 1, 100), 0);
+	ck_assert_int_ge(s.calls, 1);
+	ck_assert(clock_ms_between(&t0, &s.at) < 100.0);
+	/* Once it is readable, loop_poll says so as poll() would. */
+	ck_assert_int_eq(write(mine[1], "y", 1), 1);
+	ck_assert_int_eq(loop_poll(&pfd, 1, 1000), 1);
+	ck_assert(pfd.revents & POLLIN);
+	close(sv[0]);
+	close(sv[1]);
+	close(mine[0]);
+	close(mine[1]);
+	loop_free(l);
+}
+END_TEST
+
+static Suite *
+loop_suite(void)
+{
+	Suite *s = suite_create("loop");
+	TCase *tc = tcase_create("waiters");
+
+	tcase_add_test(tc, test_ready);
+	tcase_add_test(tc, test_timer);
+	tcase_add_test(tc, test_removed_by_earlier);
+	tcase_add_test(tc, test_poll_serves_loop);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(loop_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
