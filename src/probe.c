@@ -104,6 +104,8 @@ struct run {
 	size_t next_new;		/* the first target never begun */
 	size_t ndone;			/* targets whose result is final */
 	size_t *queue, nqueue;		/* final, not yet told to the caller */
+	size_t *retried, nretried;	/* retries not yet told to the caller */
+	bool telling;			/* the caller is being told (it prints) */
 	uint64_t rng;			/* jitter, seeded per process */
 	struct loop *loop;		/* where every wait of the run is */
 	int rswaiter;			/* the resolver's waiter, or -1 */
@@ -781,7 +783,11 @@ job_finish(struct run *run, struct job *j)
 		sl->retry = clock_add_ms(now, pause < left ? pause : left);
 		trace(run, "%s: attempt %u failed; again in %ld ms",
 		    j->t->host, sl->tries, pause < left ? pause : (long)left);
-		if (run->o->retry != NULL)
+		/* Told between the caller's results, never inside one (a
+		   try may end while the caller waits for a diagnosis). */
+		if (run->o->retry != NULL && run->telling)
+			run->retried[run->nretried++] = j->index;
+		else if (run->o->retry != NULL)
 			run->o->retry(run->o->retry_arg, j->index, sl->tries);
 		return;
 	}
@@ -997,10 +1003,16 @@ tell_done(struct run *run)
 	if (run->nqueue == 0)
 		return false;
 	loop_signals_let(run->loop);
+	run->telling = true;
 	for (k = 0; k < run->nqueue; k++)
 		if (run->o->done != NULL)
 			run->o->done(run->o->done_arg, run->queue[k]);
+	run->telling = false;
 	run->nqueue = 0;
+	for (k = 0; k < run->nretried; k++)
+		run->o->retry(run->o->retry_arg, run->retried[k],
+		    run->slots[run->retried[k]].tries);
+	run->nretried = 0;
 	loop_signals_hold(run->loop);
 	return true;
 }
@@ -1116,10 +1128,12 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 	jobs = calloc(njobs, sizeof(*jobs));
 	run.slots = calloc(n, sizeof(*run.slots));
 	run.queue = calloc(n, sizeof(*run.queue));
+	run.retried = calloc(n, sizeof(*run.retried));
 	run.rs = resolve_new(&cause);
 	free(cause);
 	if (run.loop == NULL || jobs == NULL || run.slots == NULL ||
-	    run.queue == NULL || run.rs == NULL || !names_build(&run)) {
+	    run.queue == NULL || run.retried == NULL || run.rs == NULL ||
+	    !names_build(&run)) {
 		for (i = 0; i < n; i++) {
 			results[i].eai = EAI_MEMORY;
 			results[i].state = RESULT_FINISHED;
@@ -1171,6 +1185,7 @@ out:
 	free(run.buckets);
 	free(run.slots);
 	free(run.queue);
+	free(run.retried);
 	free(jobs);
 	loop_free(run.loop);
 }
