@@ -106,6 +106,8 @@ struct run {
 	size_t *queue, nqueue;		/* final, not yet told to the caller */
 	size_t *retried, nretried;	/* retries not yet told to the caller */
 	bool telling;			/* the caller is being told (it prints) */
+	struct job *jobs;		/* the places of attempts in flight */
+	unsigned njobs;
 	uint64_t rng;			/* jitter, seeded per process */
 	struct loop *loop;		/* where every wait of the run is */
 	int rswaiter;			/* the resolver's waiter, or -1 */
@@ -295,6 +297,8 @@ defer_out_of_descriptors(struct run *run, struct job *j,
 }
 
 static bool job_advance(struct run *run, struct job *j);
+static void names_start(struct run *run);
+static void targets_begin(struct run *run, struct job *jobs, unsigned njobs);
 
 /*
  * The loop found flight `arg` ready, or its deadline passed (`revents` 0):
@@ -309,20 +313,22 @@ flight_ready(void *arg, short revents)
 	struct flight *fl = arg;
 	struct job *j = fl->job;
 
-	if (revents == 0) {	/* the loop removed the waiter */
+	if (revents == 0)	/* the loop removed the waiter */
 		fl->waiter = -1;
-		job_advance(j->run, j);
-		return;
-	}
-	if (fl->events == POLLIN)
+	else if (fl->events == POLLIN)
 		attempt_end(j->run, j, fl, probe_answer(fl,
 		    &j->r->attempts[fl->attempt]), "recv", false);
 	else {
 		isocket_finish(&fl->s);
 		attempt_end(j->run, j, fl, fl->s.failure, "connect", false);
 	}
-	if (j->won || j->inflight == 0)
-		job_advance(j->run, j);
+	if ((revents == 0 || j->won || j->inflight == 0) &&
+	    !job_advance(j->run, j) && j->run->telling) {
+		/* The caller waits (a diagnosis, a trace): the next targets
+		   take the place, as the loop would. */
+		names_start(j->run);
+		targets_begin(j->run, j->run->jobs, j->run->njobs);
+	}
 }
 
 /*
@@ -1126,6 +1132,8 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 		rng_seed(&run);
 	njobs = run.cap < n ? run.cap : (unsigned)n;
 	jobs = calloc(njobs, sizeof(*jobs));
+	run.jobs = jobs;
+	run.njobs = njobs;
 	run.slots = calloc(n, sizeof(*run.slots));
 	run.queue = calloc(n, sizeof(*run.queue));
 	run.retried = calloc(n, sizeof(*run.retried));
