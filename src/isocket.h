@@ -41,6 +41,7 @@ typedef struct isocket {
 	int failure;		/* errno of the last failed call, 0 if none */
 	struct timespec deadline; /* CLOCK_MONOTONIC; {0, 0}: none */
 	struct isocket_icmp icmp; /* the last error queued, see isocket_icmp() */
+	bool self;		/* the connect met its own socket: refused */
 } ISocket;
 
 /* Make `s` a closed ISocket: fd -1, failure 0, no deadline. */
@@ -91,6 +92,11 @@ void isocket_set_timeout(ISocket *s, long timeout_ms);
  * bound): the call waits for the outcome instead, up to the deadline of
  * isocket_set_timeout() (ETIMEDOUT when it passes), and never returns EINTR.  A Unix connect interrupted while it waited for room in
  * the listener's backlog left nothing pending, so it is simply made again.
+ *
+ * An IP socket whose connection ends with the peer's address and port as
+ * its own (the kernel joined it to itself: a port of the ephemeral range
+ * that nothing holds) fails with ECONNREFUSED and `self` set, here and in
+ * isocket_finish() and isocket_wait(): nothing answered.
  */
 int isocket_connect(ISocket *s, const struct sockaddr *remote_address);
 

@@ -236,6 +236,7 @@ attempt_end(struct run *run, struct job *j, struct flight *f, int err,
 	a->deadline = deadline;
 	a->ms = clock_ms_between(&f->start, &now);
 	a->icmp = *isocket_icmp(&f->s);		/* the socket's, before it goes */
+	a->self = f->s.self;
 	isocket_close(&f->s);
 	j->inflight--;
 	run->sockets--;

@@ -88,6 +88,22 @@ result_entry(const struct result *r, const struct result_attempt *last)
 	return last != NULL ? explain_lookup_errno(last->error) : NULL;
 }
 
+/*
+ * The outcome of an attempt whose socket the kernel joined to itself: the
+ * port asked for is in the ephemeral range and nothing held it.
+ */
+static void
+self_outcome(char *buf, size_t size, const struct result_attempt *a)
+{
+	char addr[ADDR_TEXT];
+	unsigned port;
+
+	attempt_addr(a, addr, sizeof(addr), &port);
+	snprintf(buf, size, "connection refused: nothing listens, and the "
+	    "socket was given port %u itself and joined to itself, which is "
+	    "no service (ECONNREFUSED, errno %d)", port, ECONNREFUSED);
+}
+
 /* "connection refused (ECONNREFUSED, errno 111)" for an attempt. */
 static void
 outcome(char *buf, size_t size, const struct result_attempt *a,
@@ -109,6 +125,8 @@ outcome(char *buf, size_t size, const struct result_attempt *a,
 		    ETIMEDOUT);
 	else if (a->error == EINTR)
 		snprintf(buf, size, "interrupted");
+	else if (a->self)
+		self_outcome(buf, size, a);
 	else
 		snprintf(buf, size, "%s%s%s (%s, errno %d)", step ? step : "",
 		    step ? "() failed: " : "", e != NULL ? e->summary :
@@ -231,6 +249,15 @@ failure_detail(const struct target *t, const struct result *r,
 		if (o->seen[e->number])
 			return;	/* explained under an earlier target */
 		o->seen[e->number] = 1;
+	}
+	if (last != NULL && last->self && r->signal == 0) {
+		fprintf(o->err, "  Port %u is in this host's ephemeral range "
+		    "(net.ipv4.ip_local_port_range): a connect from this host "
+		    "may be given that very port while no program holds it, and "
+		    "the kernel then joins the socket to itself.\n  Check: start "
+		    "the service; keep its port out of the ephemeral range, or "
+		    "reserve it (net.ipv4.ip_local_reserved_ports).\n", port);
+		return;
 	}
 	if (last != NULL && last->probed && last->deadline) {
 		fprintf(o->err, "  A datagram was sent and neither a reply "
@@ -463,6 +490,8 @@ json_attempt(struct json *j, const struct result_attempt *a, int status)
 	json_string(j, a->step);
 	json_key(j, "deadline");
 	json_bool(j, a->deadline);
+	json_key(j, "self_connect");
+	json_bool(j, a->self);
 	json_key(j, "elapsed_ms");
 	json_double(j, a->ms, 3);
 	json_object_end(j);

@@ -34,6 +34,7 @@ struct result_attempt {
 	const char *step;	/* the call that failed: "socket", "bind", ... */
 	bool deadline;		/* the error is our deadline, not the kernel's */
 	bool probed;		/* --probe: a datagram was sent */
+	bool self;		/* refused: the socket was joined to itself */
 	char answer[PAYLOAD_TEXT_MAX]; /* --probe: what answered, or "" */
 	struct isocket_icmp icmp; /* the ICMP error that ended it, if any */
 	double ms;		/* time spent on this address */

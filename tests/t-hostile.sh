@@ -1,0 +1,58 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# t-hostile.sh: hostile conditions, second round (issue 21).  A socket that
+# connects to itself is no service; a shortage of descriptors is a wait or
+# EMFILE, never a crash or "not found"; the tool's own sockets are never
+# blamed on another program.  Everything runs in namespaces of its own.
+set -u
+. "${SRCDIR:-.}/tests/tap.sh"
+. "${SRCDIR:-.}/tests/ns.sh"
+tap_setup
+need_root ip sysctl
+ns_setup hostile || skip_all "$ns_why"
+plan 3
+
+# 1: TCP.  Two ephemeral ports, 40000 and 40001: a connect to 40000 with
+# nothing listening now and then gets 40000 as its own port, and the
+# simultaneous open with itself succeeds.  Each --wait run retries some
+# fifty times; none may exit 0.
+nsx sysctl -qw net.ipv4.ip_local_port_range="40000 40001" ||
+	skip_all "cannot narrow ip_local_port_range in the namespace"
+bad= i=0
+while [ $i -lt 5 ]; do
+	run ip netns exec "$ns" "$ISOCK" -q --wait 1 127.0.0.1 40000
+	[ "$rc" = 0 ] && bad="run $i exited 0"
+	i=$((i + 1))
+done
+run ip netns exec "$ns" "$ISOCK" --wait 1 127.0.0.1 40000
+[ -n "$bad" ] && tap_note "$bad"
+want_rc 1
+want_not_err "connected"
+verdict "TCP self-connect under --wait is a refusal, never exit 0"
+
+# 2: without --wait a run meets itself now and then: the line says so, and
+# no reset from a peer is claimed.
+seen= i=0
+while [ $i -lt 12 ] && [ -z "$seen" ]; do
+	run ip netns exec "$ns" "$ISOCK" 127.0.0.1 40000
+	want_rc 1
+	if printf '%s\n' "$err" | grep -q "joined to itself"; then
+		seen=1
+		want_not_err "answered the SYN"
+		want_err "ip_local_port_range"
+	fi
+	i=$((i + 1))
+done
+[ -n "$seen" ] || tap_note "no run of 12 met itself (2 ephemeral ports)"
+verdict "a self-connect is said, and no peer's refusal is claimed"
+
+# 3: UDP --probe: a datagram sent from 40000 to 40000 comes back to its
+# sender; it is no answer.
+bad= i=0
+while [ $i -lt 20 ]; do
+	run ip netns exec "$ns" "$ISOCK" -q -u --probe -w 0.2 127.0.0.1 40000
+	[ "$rc" = 0 ] && bad="run $i exited 0"
+	i=$((i + 1))
+done
+[ -n "$bad" ] && tap_note "$bad"
+verdict "UDP --probe never takes its own datagram for an answer"
