@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "facts_text.h"
 #include "json.h"
@@ -141,6 +142,18 @@ fact_lines(const struct diag_facts *facts, char lines[][DIAG_LINE_MAX])
 	return facts != NULL ? facts_text_lines(facts, lines, DIAG_LINES) : 0;
 }
 
+/* Append the descriptor limit (RLIMIT_NOFILE) that EMFILE met to `what`. */
+static void
+nofile_limit(char *what, size_t size)
+{
+	struct rlimit rl;
+	size_t len = strlen(what);
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		snprintf(what + len, size - len, "; the limit is %llu "
+		    "descriptors (ulimit -n)", (unsigned long long)rl.rlim_cur);
+}
+
 /*
  * What failed, as the headline says it after the place: "connection
  * refused (ECONNREFUSED, errno 111)", a resolver's code, "interrupted".
@@ -176,6 +189,9 @@ failure_what(char *what, size_t size, const struct result *r,
 		outcome(what, size, last, o);
 	else
 		snprintf(what, size, "no address was tried");
+	if ((r->eai == EAI_SYSTEM ? r->eai_errno : r->eai == 0 &&
+	    last != NULL ? last->error : 0) == EMFILE)
+		nofile_limit(what, size);
 }
 
 /* Whether `line` was said before under this run (and note it if not). */

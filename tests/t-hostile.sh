@@ -10,7 +10,7 @@ set -u
 tap_setup
 need_root ip sysctl
 ns_setup hostile || skip_all "$ns_why"
-plan 3
+plan 6
 
 # 1: TCP.  Two ephemeral ports, 40000 and 40001: a connect to 40000 with
 # nothing listening now and then gets 40000 as its own port, and the
@@ -56,3 +56,40 @@ while [ $i -lt 20 ]; do
 done
 [ -n "$bad" ] && tap_note "$bad"
 verdict "UDP --probe never takes its own datagram for an answer"
+
+# limited N SPARE CMD...: CMD in the namespace with a soft limit of N
+# descriptors, all but SPARE of them inherited open on /dev/null (as from
+# a careless parent).  bash, for descriptors above 9.
+limited() {
+	lim_n=$1 lim_s=$2; shift 2
+	run ip netns exec "$ns" bash -c '
+		ulimit -S -n "$1" || exit 99
+		for ((fd = 3; fd < $1 - $2; fd++)); do
+			eval "exec $fd</dev/null" || exit 99
+		done
+		shift 2; exec "$@"' bash "$lim_n" "$lim_s" "$@"
+}
+
+# 4: one descriptor free, a silent name server: glibc's look-up thread
+# could not load libgcc_s when it ended and aborted the process (134).
+limited 20 1 "$ISOCK" -w 1 --wait 2 db.example 80
+want_rc 7
+want_err "EMFILE"
+want_err "the limit is 20 descriptors"
+want_not_err "libgcc_s|not known|did not answer"
+verdict "one descriptor free under --wait: EMFILE with the limit, no abort"
+
+# 5: localhost from /etc/hosts, which could not be opened: never "not
+# found", never a name server that was never asked.
+limited 20 1 "$ISOCK" localhost 8080
+want_rc 7
+want_err "EMFILE"
+want_not_err "not known|name server"
+verdict "one descriptor free: a look-up is EMFILE, not 'not found'"
+
+# 6: with descriptors enough the same look-up runs (the reserve is no
+# more than a look-up needs).
+limited 20 6 "$ISOCK" localhost 8080
+want_rc 1
+want_not_err "EMFILE"
+verdict "six descriptors free: the look-up runs"
