@@ -534,8 +534,10 @@ static const struct explain_entry table[] = {
 	  "name cannot be encoded for DNS",
 	  { ANY = "{host} has characters that do not convert to an ASCII "
 		  "(IDNA) name for DNS." },
-	  { ANY = "`idn2 {host}` prints the ASCII form (xn--...) when there is "
-		  "one; give that instead." } },
+	  { ANY = "the name is read in the character set of the locale "
+		  "(LC_ALL, LC_CTYPE, LANG): under C it is bytes, so run with "
+		  "a UTF-8 locale (LC_ALL=C.UTF-8), or give the ASCII form "
+		  "that `idn2 {host}` prints (xn--...)." } },
 #endif
 };
 

@@ -10,7 +10,7 @@ set -u
 tap_setup
 need_root ip sysctl
 ns_setup hostile || skip_all "$ns_why"
-plan 6
+plan 8
 
 # 1: TCP.  Two ephemeral ports, 40000 and 40001: a connect to 40000 with
 # nothing listening now and then gets 40000 as its own port, and the
@@ -93,3 +93,30 @@ limited 20 6 "$ISOCK" localhost 8080
 want_rc 1
 want_not_err "EMFILE"
 verdict "six descriptors free: the look-up runs"
+
+# 7: an internationalised name under a UTF-8 locale: AI_IDN converts it
+# (xn--t-9fab.example in the namespace's /etc/hosts); it was never
+# converted, for the tool never set its locale.
+utf8=$(locale -a 2>/dev/null | grep -Eix 'c\.utf-?8' | head -n 1)
+if [ -z "$utf8" ]; then
+	skip "an IDN name resolves under a UTF-8 locale" "no C.UTF-8 locale"
+else
+	printf '127.0.0.1 xn--t-9fab.example\n' >>"/etc/netns/$ns/hosts"
+	LC_ALL=$utf8 run ip netns exec "$ns" "$ISOCK" \
+	    "$(printf '\303\251t\303\251.example')" 8080
+	want_rc 1
+	want_err "\(127\.0\.0\.1\) port 8080"
+	want_not_err "EAI_IDN_ENCODE"
+	verdict "an IDN name resolves under a UTF-8 locale"
+fi
+
+# 8: the locale is for look-ups alone: what reaches the terminal is
+# escaped the same under C and under UTF-8.
+printf 'bad\033[31m\302\233x.example:1\n' >"$tmp/targets-esc"
+LC_ALL=C run ip netns exec "$ns" "$ISOCK" -w 0.2 --targets "$tmp/targets-esc"
+c_err=$err c_rc=$rc
+LC_ALL=${utf8:-C} run ip netns exec "$ns" "$ISOCK" -w 0.2 --targets "$tmp/targets-esc"
+[ "$c_err" = "$err" ] || tap_note "stderr differs: C: $c_err"
+[ "$c_rc" = "$rc" ] || tap_note "exit status differs: C: $c_rc"
+want_no_ctrl
+verdict "output escaping does not change with the locale"
