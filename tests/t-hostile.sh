@@ -10,7 +10,7 @@ set -u
 tap_setup
 need_root ip sysctl
 ns_setup hostile || skip_all "$ns_why"
-plan 8
+plan 9
 
 # 1: TCP.  Two ephemeral ports, 40000 and 40001: a connect to 40000 with
 # nothing listening now and then gets 40000 as its own port, and the
@@ -120,3 +120,27 @@ LC_ALL=${utf8:-C} run ip netns exec "$ns" "$ISOCK" -w 0.2 --targets "$tmp/target
 [ "$c_rc" = "$rc" ] || tap_note "exit status differs: C: $c_rc"
 want_no_ctrl
 verdict "output escaping does not change with the locale"
+
+# 9: a FIFO at /proc/net/ip_tables_names (a tmpfs over /proc in a mount
+# namespace of the test's own): --trace read it with a plain fopen and
+# waited forever for a writer.  Every /proc read is a non-blocking regular
+# file.
+if ! command -v nft >/dev/null 2>&1 || ! command -v unshare >/dev/null 2>&1; then
+	skip "--trace never blocks on a FIFO in /proc" "needs nft and unshare"
+elif ! ns_drop 5999; then
+	skip "--trace never blocks on a FIFO in /proc" "$ns_why"
+else
+	run timeout -k 1 10 ip netns exec "$ns" unshare -m sh -c '
+		mount -t tmpfs none /proc && mkdir /proc/net &&
+		mkfifo /proc/net/ip_tables_names || exit 77
+		exec "$@"' sh "$ISOCK" -w 0.5 --trace 127.0.0.1 5999
+	if [ "$rc" = 77 ]; then
+		skip "--trace never blocks on a FIFO in /proc" \
+			"cannot make a FIFO at /proc/net/ip_tables_names"
+	else
+		want_rc 3
+		want_err "trace: hop"
+		want_not_err "interrupted"
+		verdict "--trace never blocks on a FIFO in /proc"
+	fi
+fi
