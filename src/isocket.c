@@ -163,6 +163,21 @@ is_self(const ISocket *s)
 }
 
 /*
+ * Make the close of an IP stream socket a reset (SO_LINGER 0): the port is
+ * free at once, with no TIME-WAIT.  Other sockets are left as they are.
+ */
+static void
+set_reset(const ISocket *s)
+{
+	struct linger off = { 1, 0 };
+
+	if (s->fd >= 0 && s->type == SOCK_STREAM &&
+	    (s->family == AF_INET || s->family == AF_INET6))
+		(void)setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &off,
+		    sizeof(off));
+}
+
+/*
  * A connect that completed: 0, or when the socket met itself, the refusal
  * (ECONNREFUSED with `self` set).  A stream socket is then reset on close
  * (SO_LINGER 0), so no TIME-WAIT keeps the port from its real owner.
@@ -170,14 +185,10 @@ is_self(const ISocket *s)
 static int
 connected(ISocket *s)
 {
-	struct linger off = { 1, 0 };
-
 	if (!is_self(s))
 		return succeed(s);
 	s->self = true;
-	if (s->type == SOCK_STREAM)
-		(void)setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &off,
-		    sizeof(off));
+	set_reset(s);
 	return fail(s, ECONNREFUSED);
 }
 
@@ -239,6 +250,13 @@ isocket_close(ISocket *s)
 	if (close(fd) < 0 && errno != EINTR)
 		return fail(s, errno);
 	return succeed(s);
+}
+
+int
+isocket_abort(ISocket *s)
+{
+	set_reset(s);
+	return isocket_close(s);
 }
 
 int

@@ -66,6 +66,14 @@ int isocket_open(ISocket *s, int family, int type, int protocol);
 /* Close the descriptor if open; the ISocket can be opened again. */
 int isocket_close(ISocket *s);
 
+/*
+ * Close as isocket_close() does, an IP stream socket with a reset
+ * (SO_LINGER 0) rather than a FIN: its port does not wait in TIME-WAIT for
+ * a minute, so thousands of probes do not fill the ephemeral range.  The
+ * peer's next read fails with ECONNRESET instead of seeing end of file.
+ */
+int isocket_abort(ISocket *s);
+
 /* Turn O_NONBLOCK on or off. */
 int isocket_set_nonblocking(ISocket *s, bool on);
 

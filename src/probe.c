@@ -237,7 +237,7 @@ attempt_end(struct run *run, struct job *j, struct flight *f, int err,
 	a->ms = clock_ms_between(&f->start, &now);
 	a->icmp = *isocket_icmp(&f->s);		/* the socket's, before it goes */
 	a->self = f->s.self;
-	isocket_close(&f->s);
+	isocket_abort(&f->s);	/* a probe leaves no TIME-WAIT behind */
 	j->inflight--;
 	run->sockets--;
 	if (err == 0) {

@@ -834,6 +834,38 @@ START_TEST(test_self_connect_refused)
 }
 END_TEST
 
+/*
+ * isocket_abort: the peer sees a reset (ECONNRESET on its read, not end
+ * of file), and the port is free at once (bound again without
+ * SO_REUSEADDR: no TIME-WAIT holds it).
+ */
+START_TEST(test_abort_resets)
+{
+	struct sockaddr_in a, me;
+	socklen_t mlen = sizeof(me);
+	ISocket s;
+	char c;
+	int lfd = tcp_listener(4, &a), afd, fd;
+
+	open_tcp4(&s, false);
+	assert_ok(isocket_connect_in(&s, &a), s);
+	ck_assert_int_eq(getsockname(s.fd, (struct sockaddr *)&me, &mlen), 0);
+	afd = accept(lfd, NULL, NULL);
+	ck_assert_int_ge(afd, 0);
+	/* The client closes first: its port would wait in TIME-WAIT. */
+	assert_ok(isocket_abort(&s), s);
+	ck_assert_int_eq(s.fd, -1);
+	ck_assert_int_eq(read(afd, &c, 1), -1);
+	ck_assert_int_eq(errno, ECONNRESET);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_msg(bind(fd, (struct sockaddr *)&me, sizeof(me)) == 0,
+	    "bind to the aborted port: %s", strerror(errno));
+	close(fd);
+	close(afd);
+	close(lfd);
+}
+END_TEST
+
 START_TEST(test_tcp_inprogress_then_wait)
 {
 	ISocket s;
@@ -1484,6 +1516,7 @@ isocket_suite(void)
 	tcase_add_test(tc, test_tcp_refused);
 	tcase_add_test(tc, test_tcp_refused_nonblocking);
 	tcase_add_test(tc, test_self_connect_refused);
+	tcase_add_test(tc, test_abort_resets);
 	tcase_add_test(tc, test_tcp_inprogress_then_wait);
 	tcase_add_test(tc, test_tcp_eisconn);
 	tcase_add_test(tc, test_tcp_ealready_then_wait_deadline);

@@ -10,7 +10,7 @@ set -u
 tap_setup
 need_root ip sysctl
 ns_setup hostile || skip_all "$ns_why"
-plan 9
+plan 10
 
 # 1: TCP.  Two ephemeral ports, 40000 and 40001: a connect to 40000 with
 # nothing listening now and then gets 40000 as its own port, and the
@@ -144,3 +144,25 @@ else
 		verdict "--trace never blocks on a FIFO in /proc"
 	fi
 fi
+
+# 10: --count against a healthy listener with 100 ephemeral ports: each
+# probe closed normally left its port in TIME-WAIT for a minute, so the
+# 101st connect failed with EADDRNOTAVAIL (exit 7, counted as loss) and
+# every other program's connect to the service with it.  Closed with a
+# reset (SO_LINGER 0), as health checkers do, no TIME-WAIT is left.
+nsx sysctl -qw net.ipv4.ip_local_port_range="41000 41099"
+nsx sysctl -qw net.ipv4.tcp_tw_reuse=0
+ip netns exec "$ns" "$LISTEN" -p 6000 -b 1024 -t 60 >"$tmp/l6000" 2>&1 &
+tap_pids="$tap_pids $!"
+i=0
+while [ ! -s "$tmp/l6000" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+tw() { nsx ss -Htan state time-wait | wc -l; }
+before=$(tw)
+run ip netns exec "$ns" "$ISOCK" -c 300 -i 0 127.0.0.1 6000
+after=$(tw)
+want_rc 0
+want_out "300 probes, 300 connected, 0 failed"
+[ $((after - before)) -le 5 ] ||
+	tap_note "TIME-WAIT sockets: $before before, $after after"
+verdict "-c 300 -i 0 leaves no TIME-WAIT behind ($before before, $after after)"
+nsx sysctl -qw net.ipv4.ip_local_port_range="40000 40001"
