@@ -10,7 +10,7 @@ set -u
 tap_setup
 need_root ip sysctl
 ns_setup hostile || skip_all "$ns_why"
-plan 10
+plan 12
 
 # 1: TCP.  Two ephemeral ports, 40000 and 40001: a connect to 40000 with
 # nothing listening now and then gets 40000 as its own port, and the
@@ -166,3 +166,26 @@ want_out "300 probes, 300 connected, 0 failed"
 	tap_note "TIME-WAIT sockets: $before before, $after after"
 verdict "-c 300 -i 0 leaves no TIME-WAIT behind ($before before, $after after)"
 nsx sysctl -qw net.ipv4.ip_local_port_range="40000 40001"
+
+# 11: -p twice within a minute: the first run's socket was in TIME-WAIT
+# and the second said "already bound by another socket".
+ip netns exec "$ns" "$LISTEN" -p 6001 -b 64 -t 60 >"$tmp/l6001" 2>&1 &
+tap_pids="$tap_pids $!"
+i=0
+while [ ! -s "$tmp/l6001" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+run ip netns exec "$ns" "$ISOCK" -p 5100 127.0.0.1 6000
+first=$rc
+run ip netns exec "$ns" "$ISOCK" -p 5100 127.0.0.1 6000
+[ "$first" = 0 ] || tap_note "the first run exited $first"
+want_rc 0
+want_not_err "another socket"
+verdict "-p 5100 twice in a row: both connect"
+
+# 12: -p over several targets: the attempts share the source port, each
+# to another peer, which TCP allows (SO_REUSEADDR: bound, not listening);
+# two to the same peer take turns, never blaming the run's own socket.
+run ip netns exec "$ns" "$ISOCK" -p 5101 127.0.0.1:6000,6001 127.0.0.1:6000
+want_rc 0
+want_out "3 targets: 3 connected"
+want_not_err "another socket|EADDRINUSE|EADDRNOTAVAIL"
+verdict "-p 5101 over three targets, two the same: all connect from it"
