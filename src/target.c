@@ -793,6 +793,12 @@ target_list_read(struct target_list *l, FILE *f, const char *name,
 			break;	/* the end of the file */
 		lineno++;
 		used = nl != NULL ? (size_t)(nl - (buf + start)) : len - start;
+		/* A UTF-8 byte order mark opens the file; it is no name. */
+		if (lineno == 1 && used >= 3 &&
+		    memcmp(buf + start, "\xef\xbb\xbf", 3) == 0) {
+			start += 3;
+			used -= 3;
+		}
 		if (memchr(buf + start, '\0', used) != NULL) {
 			why = text_printf("a NUL byte in the line: a targets "
 			    "file is text");

@@ -10,7 +10,7 @@ set -u
 tap_setup
 need_root ip sysctl
 ns_setup hostile || skip_all "$ns_why"
-plan 12
+plan 13
 
 # 1: TCP.  Two ephemeral ports, 40000 and 40001: a connect to 40000 with
 # nothing listening now and then gets 40000 as its own port, and the
@@ -189,3 +189,21 @@ want_rc 0
 want_out "3 targets: 3 connected"
 want_not_err "another socket|EADDRINUSE|EADDRNOTAVAIL"
 verdict "-p 5101 over three targets, two the same: all connect from it"
+
+# 13: a targets file with a UTF-8 byte order mark, U+200B in a name and
+# U+202E after a port: the mark is no part of the first name, and the
+# characters that hide or reorder text reach the terminal as \uXXXX.
+printf '\357\273\277127.0.0.1:1\nloc\342\200\213alhost:1\n127.0.0.1:1\342\200\256\n' \
+	>"$tmp/targets-bidi"
+run ip netns exec "$ns" "$ISOCK" -w 0.3 --targets "$tmp/targets-bidi"
+want_rc 2
+want_err_fixed "port '1\\u202e'"
+printf '%s%s' "$out" "$err" | LC_ALL=C grep -q "$(printf '\342\200[\213\256]\|\357\273\277')" &&
+	tap_note "a bidirectional or invisible character reached the output raw"
+head -n 2 "$tmp/targets-bidi" >"$tmp/targets-bom"
+run ip netns exec "$ns" "$ISOCK" -w 0.3 --targets "$tmp/targets-bom"
+want_err "^127\.0\.0\.1 port 1 \(tcp\): refused"
+want_err_fixed "loc\\u200balhost"
+printf '%s%s' "$out" "$err" | LC_ALL=C grep -q "$(printf '\342\200\213\|\357\273\277')" &&
+	tap_note "an invisible character reached the output raw"
+verdict "BOM skipped; U+200B and U+202E escaped as \\uXXXX"
