@@ -9,10 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 #include "explain.h"
+#include "text.h"
 
 /* Name and number come from one token, so they cannot disagree. */
 #define ERR(e)	#e, e, EXPLAIN_ERRNO
@@ -534,10 +535,10 @@ static const struct explain_entry table[] = {
 	  "name cannot be encoded for DNS",
 	  { ANY = "{host} has characters that do not convert to an ASCII "
 		  "(IDNA) name for DNS." },
-	  { ANY = "the name is read in the character set of the locale "
-		  "(LC_ALL, LC_CTYPE, LANG): under C it is bytes, so run with "
-		  "a UTF-8 locale (LC_ALL=C.UTF-8), or give the ASCII form "
-		  "that `idn2 {host}` prints (xn--...)." } },
+	  { ANY = "Run with a UTF-8 locale (LC_ALL=C.UTF-8): the name is read "
+		  "in the locale's character set, which under C is bytes. "
+		  "`idn2 {host}` prints the ASCII form (xn--...) to give "
+		  "instead." } },
 #endif
 };
 
@@ -586,7 +587,7 @@ explain_lookup(const char *text)
 		return explain_lookup_errno((int)v);
 	}
 	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		if (strcasecmp(table[i].name, text) == 0)
+		if (text_ascii_ncasecmp(table[i].name, text, SIZE_MAX) == 0)
 			return &table[i];
 	return NULL;
 }

@@ -66,6 +66,28 @@ text_invisible(const unsigned char *s, size_t len)
 	return 0;
 }
 
+/* `c` in lower case when it is an ASCII capital letter. */
+static int
+ascii_lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+int
+text_ascii_ncasecmp(const char *a, const char *b, size_t n)
+{
+	int ca, cb;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		ca = ascii_lower((unsigned char)a[i]);
+		cb = ascii_lower((unsigned char)b[i]);
+		if (ca != cb || ca == '\0')
+			return ca - cb;
+	}
+	return 0;
+}
+
 /* Append `n` bytes of `p` to dst at *used if they fit whole. */
 static void
 put(char *dst, size_t size, size_t *used, size_t *need, const char *p,

@@ -38,6 +38,14 @@ size_t text_utf8_len(const unsigned char *s, size_t n);
  */
 unsigned text_invisible(const unsigned char *s, size_t len);
 
+/*
+ * strncasecmp(3) of the C locale whatever the process's locale: ASCII
+ * letters alone fold (under a Turkish locale 'I' is not 'i' to the C
+ * library).  For names that are ASCII by definition: URL schemes, errno
+ * and EAI_* names.
+ */
+int text_ascii_ncasecmp(const char *a, const char *b, size_t n);
+
 /* At most this many bytes of outside text are quoted in a message. */
 #define TEXT_EXCERPT_MAX 128
 

@@ -10,7 +10,7 @@ set -u
 tap_setup
 need_root ip sysctl
 ns_setup hostile || skip_all "$ns_why"
-plan 13
+plan 16
 
 # 1: TCP.  Two ephemeral ports, 40000 and 40001: a connect to 40000 with
 # nothing listening now and then gets 40000 as its own port, and the
@@ -207,3 +207,32 @@ want_err_fixed "loc\\u200balhost"
 printf '%s%s' "$out" "$err" | LC_ALL=C grep -q "$(printf '\342\200\213\|\357\273\277')" &&
 	tap_note "an invisible character reached the output raw"
 verdict "BOM skipped; U+200B and U+202E escaped as \\uXXXX"
+
+# 14: an interface named v+1 exists: it is a zone like any other (Linux
+# names take any bytes but '/', ':' and blanks).
+if nsx ip link add 'v+1' type veth peer name "vp$$" 2>/dev/null; then
+	nsx ip link set 'v+1' up
+	run ip netns exec "$ns" "$ISOCK" -w 0.3 'fe80::1%v+1' 1
+	[ "$rc" = 2 ] && tap_note "refused as a usage error"
+	want_not_err "invalid zone"
+	verdict "a zone naming the interface v+1 is taken"
+else
+	skip "a zone naming the interface v+1 is taken" "no veth here"
+fi
+
+# 15: URL schemes are case-insensitive (RFC 3986 section 3.1).
+run ip netns exec "$ns" "$ISOCK" -w 0.3 TCP://127.0.0.1:1 Udp4://127.0.0.1:1
+want_rc 1
+want_out "127\.0\.0\.1 port 1 \(udp\): (association set|connected)"
+want_not_err "unsupported URL scheme"
+verdict "TCP:// and Udp4:// are tcp:// and udp4://"
+
+# 16: '#' inside a Unix path is the path's, on the command line and in a
+# targets file, where a '#' elsewhere still starts a comment.
+start_listener ready -U "$tmp/app#1" -t 60 ||
+	{ echo "Bail out! $listener_err"; exit 99; }
+printf 'unix:%s # the app\n# none\n' "$tmp/app#1" >"$tmp/targets-hash"
+run "$ISOCK" -w 1 "unix:$tmp/app#1" --targets "$tmp/targets-hash"
+want_rc 0
+want_out "2 targets: 2 connected"
+verdict "'#' inside a unix: path is kept"
