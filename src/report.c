@@ -235,6 +235,21 @@ failure_tried(const struct result *r, const struct report_opts *o)
 }
 
 /*
+ * The meaning of a refusal on the abstract name `name` ("@...", escaped):
+ * Linux refuses a name nothing is bound to as it refuses one bound without
+ * listen(), and such a name has no file that could be left behind.
+ */
+static void
+abstract_refused(const char *name, const struct report_opts *o)
+{
+	fprintf(o->err, "  No socket listens on the abstract name %s: none is "
+	    "bound to it, or the one bound has not called listen() (both are "
+	    "ECONNREFUSED; an abstract name has no file).\n  Check: `ss -xap "
+	    "src %s` lists a socket bound to it; nothing listed means no "
+	    "server holds the name in this network namespace.\n", name, name);
+}
+
+/*
  * The lines under a failure's headline and its addresses tried: the facts
  * found, what the failure means and what to check.  `esc` is the escaped
  * address of the last attempt (NULL: none), `port` its port.
@@ -265,6 +280,11 @@ failure_detail(const struct target *t, const struct result *r,
 		if (o->seen[e->number])
 			return;	/* explained under an earlier target */
 		o->seen[e->number] = 1;
+	}
+	if (last != NULL && last->error == ECONNREFUSED &&
+	    t->family == AF_UNIX && host[0] == '@' && r->signal == 0) {
+		abstract_refused(host, o);
+		return;
 	}
 	if (last != NULL && last->self && r->signal == 0) {
 		fprintf(o->err, "  Port %u is in this host's ephemeral range "

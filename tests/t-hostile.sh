@@ -10,7 +10,7 @@ set -u
 tap_setup
 need_root ip sysctl
 ns_setup hostile || skip_all "$ns_why"
-plan 16
+plan 17
 
 # 1: TCP.  Two ephemeral ports, 40000 and 40001: a connect to 40000 with
 # nothing listening now and then gets 40000 as its own port, and the
@@ -236,3 +236,11 @@ run "$ISOCK" -w 1 "unix:$tmp/app#1" --targets "$tmp/targets-hash"
 want_rc 0
 want_out "2 targets: 2 connected"
 verdict "'#' inside a unix: path is kept"
+
+# 17: an abstract name nothing is bound to: no file exists or is left
+# behind, so neither may be said.
+run ip netns exec "$ns" "$ISOCK" -U "@isock-none-$$"
+want_rc 1
+want_err "abstract name"
+want_not_err "exists|left the file"
+verdict "a missing abstract name is not said to exist"
