@@ -250,6 +250,7 @@ attempt_end(struct run *run, struct job *j, struct flight *f, int err,
 	a->step = err != 0 ? step : NULL;
 	a->deadline = deadline;
 	a->ms = clock_ms_between(&f->start, &now);
+	a->limit_ms = clock_ms_between(&j->start, &j->deadline);
 	a->icmp = *isocket_icmp(&f->s);		/* the socket's, before it goes */
 	a->self = f->s.self;
 	isocket_abort(&f->s);	/* a probe leaves no TIME-WAIT behind */

@@ -105,6 +105,22 @@ self_outcome(char *buf, size_t size, const struct result_attempt *a)
 	    "no service (ECONNREFUSED, errno %d)", port, ECONNREFUSED);
 }
 
+/*
+ * The deadline that ended attempt `a`: "the deadline of 5 s" (-w), or when
+ * --wait had less left for its try, "the 1 s left of --wait".
+ */
+static void
+deadline_text(char *buf, size_t size, const struct result_attempt *a,
+    const struct report_opts *o)
+{
+	if (a->limit_ms > 0 && a->limit_ms + 0.5 < (double)o->timeout_ms)
+		snprintf(buf, size, "the %.3g s left of --wait",
+		    a->limit_ms / 1000.0);
+	else
+		snprintf(buf, size, "the deadline of %.3g s",
+		    (double)o->timeout_ms / 1000.0);
+}
+
 /* "connection refused (ECONNREFUSED, errno 111)" for an attempt. */
 static void
 outcome(char *buf, size_t size, const struct result_attempt *a,
@@ -116,14 +132,15 @@ outcome(char *buf, size_t size, const struct result_attempt *a,
 	    strcmp(a->step, "poll") != 0 && strcmp(a->step, "recv") != 0 ?
 	    a->step : NULL;
 
+	char limit[64];
+
+	deadline_text(limit, sizeof(limit), a, o);
 	if (a->deadline && a->probed)
-		snprintf(buf, size, "no answer to the datagram within the "
-		    "deadline of %.3g s (open or filtered)",
-		    (double)o->timeout_ms / 1000.0);
+		snprintf(buf, size, "no answer to the datagram within %s "
+		    "(open or filtered)", limit);
 	else if (a->deadline)
-		snprintf(buf, size, "no answer within the deadline of %.3g s "
-		    "(ETIMEDOUT, errno %d)", (double)o->timeout_ms / 1000.0,
-		    ETIMEDOUT);
+		snprintf(buf, size, "no answer within %s (ETIMEDOUT, errno %d)",
+		    limit, ETIMEDOUT);
 	else if (a->error == EINTR)
 		snprintf(buf, size, "interrupted");
 	else if (a->self)

@@ -38,6 +38,8 @@ struct result_attempt {
 	char answer[PAYLOAD_TEXT_MAX]; /* --probe: what answered, or "" */
 	struct isocket_icmp icmp; /* the ICMP error that ended it, if any */
 	double ms;		/* time spent on this address */
+	double limit_ms;	/* its target's deadline (-w, or less when
+				   --wait had less left), 0: not known */
 };
 
 struct result {

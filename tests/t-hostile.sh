@@ -10,7 +10,7 @@ set -u
 tap_setup
 need_root ip sysctl
 ns_setup hostile || skip_all "$ns_why"
-plan 17
+plan 18
 
 # 1: TCP.  Two ephemeral ports, 40000 and 40001: a connect to 40000 with
 # nothing listening now and then gets 40000 as its own port, and the
@@ -244,3 +244,16 @@ want_rc 1
 want_err "abstract name"
 want_not_err "exists|left the file"
 verdict "a missing abstract name is not said to exist"
+
+# 18: --wait 1 -w 5 against a dropped port gives up after 1 s: it never
+# waited 5 s, so the 5 s deadline is not what it names.
+if ! command -v nft >/dev/null 2>&1 || ! ns_drop 5999; then
+	skip "--wait 1 -w 5: the deadline named is the 1 s --wait had left" \
+		"needs nft"
+else
+	run ip netns exec "$ns" "$ISOCK" --wait 1 -w 5 127.0.0.1 5999
+	want_rc 3
+	want_err "gave up after 1\.[0-9]+ s, 1 attempt: no answer within the 1 s left of --wait"
+	want_not_err "deadline of 5 s"
+	verdict "--wait 1 -w 5: the deadline named is the 1 s --wait had left"
+fi
