@@ -101,6 +101,7 @@ struct run {
 	size_t *queue, nqueue;		/* final, not yet told to the caller */
 	uint64_t rng;			/* jitter, seeded per process */
 	sigset_t unblocked;		/* the mask to wait with */
+	bool fds_short;			/* socket() met EMFILE or ENFILE */
 	struct ifaddrs *ifa;		/* this host's addresses, once read */
 	bool ifa_read;
 };
@@ -302,6 +303,7 @@ defer_out_of_descriptors(struct run *run, struct job *j, struct flight *f)
 
 	if ((err != EMFILE && err != ENFILE) || run->sockets <= 1)
 		return false;
+	run->fds_short = true;
 	defer_attempt(run, j, f, err, "socket");
 	return true;
 }
@@ -755,6 +757,19 @@ end_flights(struct run *run, struct job *j, int err, const char *step,
 }
 
 /*
+ * Whether `j` may open a socket now: while the run is under its cap, and
+ * for the Happy Eyeballs fallback of a target that has one in flight, one
+ * socket beyond it (out of the descriptors parallel_cap keeps), so that
+ * -P 1 does not leave a silent first address alone until the deadline.
+ * Once descriptors have run out, the cap is all there is.
+ */
+static bool
+socket_room(const struct run *run, const struct job *j)
+{
+	return run->sockets < run->cap + (j->inflight > 0 && !run->fds_short);
+}
+
+/*
  * Move `j` on: end it when it is won, stopped or out of time; take its
  * addresses once its name is resolved; start its next address when none
  * is in flight, or when the last one started has been pending for
@@ -792,7 +807,7 @@ job_advance(struct run *run, struct job *j)
 				break;
 			return true;
 		}
-		if (j->inflight >= HE_MAX || run->sockets >= run->cap ||
+		if (j->inflight >= HE_MAX || !socket_room(run, j) ||
 		    (j->inflight > 0 && clock_ms_until(&j->next_start) > 0))
 			return true;
 		if (j->inflight > 0)

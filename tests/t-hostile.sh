@@ -10,7 +10,7 @@ set -u
 tap_setup
 need_root ip sysctl
 ns_setup hostile || skip_all "$ns_why"
-plan 18
+plan 19
 
 # 1: TCP.  Two ephemeral ports, 40000 and 40001: a connect to 40000 with
 # nothing listening now and then gets 40000 as its own port, and the
@@ -256,4 +256,25 @@ else
 	want_err "gave up after 1\.[0-9]+ s, 1 attempt: no answer within the 1 s left of --wait"
 	want_not_err "deadline of 5 s"
 	verdict "--wait 1 -w 5: the deadline named is the 1 s --wait had left"
+fi
+
+# 19: -P 1 (and a descriptor limit of 12 or less, which gives the same cap)
+# with ::1 silent and 127.0.0.1 listening: the cap held the IPv4 attempt
+# back behind the silent one until the deadline (exit 3).  A target's
+# Happy Eyeballs fallback may take one socket beyond the cap.
+ip netns exec "$ns" "$LISTEN" -4 -p 6002 -t 60 >"$tmp/l6002" 2>&1 &
+tap_pids="$tap_pids $!"
+i=0
+while [ ! -s "$tmp/l6002" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+if ! command -v nft >/dev/null 2>&1 ||
+    ! printf 'table ip6 isock_drop6 { chain input { type filter hook input priority 0; tcp dport 6002 drop; }; }\n' |
+    nsx nft -f -; then
+	skip "-P 1 keeps the Happy Eyeballs fallback" "needs nft"
+else
+	run ip netns exec "$ns" "$ISOCK" -P 1 -w 2 localhost 6002
+	want_rc 0
+	want_out "connected to localhost \(127\.0\.0\.1\) port 6002"
+	limited 12 9 "$ISOCK" -w 2 localhost 6002
+	want_rc 0
+	verdict "-P 1 and ulimit -n 12 keep the Happy Eyeballs fallback"
 fi
