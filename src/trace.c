@@ -58,9 +58,9 @@ struct nft {
 };
 
 void
-trace_table_name(char *buf, size_t size)
+trace_table_name(char *buf, size_t size, unsigned portid)
 {
-	snprintf(buf, size, "isock_trace_%ld", (long)getpid());
+	snprintf(buf, size, "isock_trace_%u", portid);
 }
 
 void
@@ -443,7 +443,7 @@ nft_open(struct nft *n, const struct sockaddr *dst, struct trace_rule *rule,
 		goto fail;
 	n->portid = mnl_socket_get_portid(n->nl);
 	n->seq = (unsigned)time(NULL);
-	trace_table_name(n->table, sizeof(n->table));
+	trace_table_name(n->table, sizeof(n->table), n->portid);
 	n->match.own_table = n->table;
 	n->match.sport = ntohs(n->sport);
 	n->match.dport = ntohs(n->dport);

@@ -10,7 +10,7 @@ set -u
 tap_setup
 need_root ip sysctl
 ns_setup hostile || skip_all "$ns_why"
-plan 19
+plan 20
 
 # 1: TCP.  Two ephemeral ports, 40000 and 40001: a connect to 40000 with
 # nothing listening now and then gets 40000 as its own port, and the
@@ -277,4 +277,28 @@ else
 	limited 12 9 "$ISOCK" -w 2 localhost 6002
 	want_rc 0
 	verdict "-P 1 and ulimit -n 12 keep the Happy Eyeballs fallback"
+fi
+
+# 20: two --trace runs as root with the same PID (1, each in a PID
+# namespace of its own) in one network namespace: the table named after
+# the PID was the other's, and one run said that tracing is not permitted
+# to root.  Both find the rule that drops the SYN.
+if ! command -v nft >/dev/null 2>&1 || ! ns_drop 5999 ||
+    ! nsx unshare -pf --mount-proc true 2>/dev/null; then
+	skip "two --trace runs of PID 1 in one network namespace" \
+		"needs nft and unshare --pid"
+else
+	timeout -k 2 20 ip netns exec "$ns" unshare -pf --mount-proc "$ISOCK" \
+		-w 1 --trace 127.0.0.1 5999 >/dev/null 2>"$tmp/trace-a" &
+	tr_a=$!
+	run ip netns exec "$ns" unshare -pf --mount-proc "$ISOCK" -w 1 \
+		--trace 127.0.0.1 5999
+	wait "$tr_a"
+	err="$err
+$(cat "$tmp/trace-a")"
+	want_rc 3
+	want_not_err "not permitted"
+	[ "$(printf '%s\n' "$err" | grep -c 'dropped on this host by table inet isock_drop_5999')" = 2 ] ||
+		tap_note "not both runs found the drop rule"
+	verdict "two --trace runs of PID 1 in one network namespace"
 fi
