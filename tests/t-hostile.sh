@@ -10,7 +10,7 @@ set -u
 tap_setup
 need_root ip sysctl
 ns_setup hostile || skip_all "$ns_why"
-plan 20
+plan 21
 
 # 1: TCP.  Two ephemeral ports, 40000 and 40001: a connect to 40000 with
 # nothing listening now and then gets 40000 as its own port, and the
@@ -301,4 +301,21 @@ $(cat "$tmp/trace-a")"
 	[ "$(printf '%s\n' "$err" | grep -c 'dropped on this host by table inet isock_drop_5999')" = 2 ] ||
 		tap_note "not both runs found the drop rule"
 	verdict "two --trace runs of PID 1 in one network namespace"
+fi
+
+# 21: the static (musl) build short of descriptors: its look-up thread
+# left EAI_SYSTEM without errno (exit 10); it is EMFILE, exit 7, as in
+# the glibc build.
+static=$(dirname "$ISOCK")/isock-connect-static
+if [ ! -x "$static" ]; then
+	skip "static build, one descriptor free: EMFILE" "no $static (make static)"
+else
+	limited 20 1 "$static" localhost 8080
+	want_rc 7
+	want_err "EMFILE"
+	want_not_err "left no errno|not known|name server"
+	limited 20 1 "$static" -w 1 --wait 2 db.example 80
+	want_rc 7
+	want_err "EMFILE"
+	verdict "static build, one descriptor free: EMFILE"
 fi
