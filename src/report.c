@@ -100,9 +100,9 @@ self_outcome(char *buf, size_t size, const struct result_attempt *a)
 	unsigned port;
 
 	attempt_addr(a, addr, sizeof(addr), &port);
-	snprintf(buf, size, "connection refused: nothing listens, and the "
-	    "socket was given port %u itself and joined to itself, which is "
-	    "no service (ECONNREFUSED, errno %d)", port, ECONNREFUSED);
+	snprintf(buf, size, "connection refused: the socket was joined to "
+	    "itself (its own port was %u, the one asked for), which is no "
+	    "service (ECONNREFUSED, errno %d)", port, ECONNREFUSED);
 }
 
 /*
@@ -304,12 +304,13 @@ failure_detail(const struct target *t, const struct result *r,
 		return;
 	}
 	if (last != NULL && last->self && r->signal == 0) {
-		fprintf(o->err, "  Port %u is in this host's ephemeral range "
-		    "(net.ipv4.ip_local_port_range): a connect from this host "
-		    "may be given that very port while no program holds it, and "
-		    "the kernel then joins the socket to itself.\n  Check: start "
-		    "the service; keep its port out of the ephemeral range, or "
-		    "reserve it (net.ipv4.ip_local_reserved_ports).\n", port);
+		fprintf(o->err, "  The socket's own port was %u, the one asked "
+		    "for: a connect from this host takes a free port of the "
+		    "ephemeral range (net.ipv4.ip_local_port_range) unless -p "
+		    "names one, and with no program holding it the kernel joined "
+		    "the socket to itself.\n  Check: start the service; keep its "
+		    "port out of the ephemeral range, or reserve it "
+		    "(net.ipv4.ip_local_reserved_ports).\n", port);
 		return;
 	}
 	if (last != NULL && last->probed && last->deadline) {
