@@ -9,10 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 #include "explain.h"
+#include "text.h"
 
 /* Name and number come from one token, so they cannot disagree. */
 #define ERR(e)	#e, e, EXPLAIN_ERRNO
@@ -534,8 +535,10 @@ static const struct explain_entry table[] = {
 	  "name cannot be encoded for DNS",
 	  { ANY = "{host} has characters that do not convert to an ASCII "
 		  "(IDNA) name for DNS." },
-	  { ANY = "`idn2 {host}` prints the ASCII form (xn--...) when there is "
-		  "one; give that instead." } },
+	  { ANY = "Run with a UTF-8 locale (LC_ALL=C.UTF-8): the name is read "
+		  "in the locale's character set, which under C is bytes. "
+		  "`idn2 {host}` prints the ASCII form (xn--...) to give "
+		  "instead." } },
 #endif
 };
 
@@ -584,7 +587,7 @@ explain_lookup(const char *text)
 		return explain_lookup_errno((int)v);
 	}
 	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		if (strcasecmp(table[i].name, text) == 0)
+		if (text_ascii_ncasecmp(table[i].name, text, SIZE_MAX) == 0)
 			return &table[i];
 	return NULL;
 }

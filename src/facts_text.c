@@ -577,6 +577,17 @@ facts_text_who(const struct diag_facts *f,
 	}
 }
 
+/*
+ * True for an errno that says this process could not even try (out of
+ * descriptors or memory), so that nothing may be said of what it asked.
+ */
+static bool
+local_error(int err)
+{
+	return err == EMFILE || err == ENFILE || err == ENOMEM ||
+	    err == ENOBUFS;
+}
+
 /* The name server facts, as sentences. */
 static void
 facts_text_resolver(const struct diag_facts *f,
@@ -592,7 +603,8 @@ facts_text_resolver(const struct diag_facts *f,
 
 	if (r->conf.error != 0)
 		facts_line(lines, n, max, "/etc/resolv.conf cannot be read "
-		    "(%s): glibc asks 127.0.0.1", strerror(r->conf.error));
+		    "(%s)%s", strerror(r->conf.error), local_error(
+		    r->conf.error) ? "" : ": glibc asks 127.0.0.1");
 	for (i = 0; i < r->conf.nsearch; i++) {
 		len = strlen(list);
 		text_escape(name, sizeof(name), r->conf.search[i]);
@@ -620,6 +632,11 @@ facts_text_resolver(const struct diag_facts *f,
 			    " (the default: resolv.conf names none)" : "",
 			    rc != NULL ? rc : "an unknown RCODE", s->answers,
 			    s->answers == 1 ? "" : "s");
+			continue;
+		}
+		if (local_error(s->error)) {	/* no query left this host */
+			facts_line(lines, n, max, "name server %s was not asked: "
+			    "%s", a, strerror(s->error));
 			continue;
 		}
 		if (!f->ns_route_known[i]) {

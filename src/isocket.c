@@ -124,6 +124,74 @@ fail_connect(ISocket *s, int err)
 	return fail(s, err);
 }
 
+/*
+ * True when the IP socket `s`, connected, has the peer's address and port
+ * as its own: with nothing bound to a port of the ephemeral range, a
+ * connect to it may be given that very port, and the kernel joins the
+ * socket to itself (a TCP simultaneous open; a UDP socket that receives
+ * what it sends).  No program answered: it is the refusal it hides.
+ */
+static bool
+is_self(const ISocket *s)
+{
+	struct sockaddr_storage me, peer;
+	socklen_t mlen = sizeof(me), plen = sizeof(peer);
+
+	if (s->family != AF_INET && s->family != AF_INET6)
+		return false;
+	if (getsockname(s->fd, (struct sockaddr *)&me, &mlen) < 0 ||
+	    getpeername(s->fd, (struct sockaddr *)&peer, &plen) < 0)
+		return false;
+	if (me.ss_family != peer.ss_family || mlen != plen)
+		return false;
+	if (me.ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const void *)&me;
+		const struct sockaddr_in *b = (const void *)&peer;
+
+		return a->sin_port == b->sin_port &&
+		    a->sin_addr.s_addr == b->sin_addr.s_addr;
+	}
+	if (me.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const void *)&me;
+		const struct sockaddr_in6 *b = (const void *)&peer;
+
+		return a->sin6_port == b->sin6_port &&
+		    memcmp(&a->sin6_addr, &b->sin6_addr,
+		    sizeof(a->sin6_addr)) == 0;
+	}
+	return false;
+}
+
+/*
+ * Make the close of an IP stream socket a reset (SO_LINGER 0): the port is
+ * free at once, with no TIME-WAIT.  Other sockets are left as they are.
+ */
+static void
+set_reset(const ISocket *s)
+{
+	struct linger off = { 1, 0 };
+
+	if (s->fd >= 0 && s->type == SOCK_STREAM &&
+	    (s->family == AF_INET || s->family == AF_INET6))
+		(void)setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &off,
+		    sizeof(off));
+}
+
+/*
+ * A connect that completed: 0, or when the socket met itself, the refusal
+ * (ECONNREFUSED with `self` set).  A stream socket is then reset on close
+ * (SO_LINGER 0), so no TIME-WAIT keeps the port from its real owner.
+ */
+static int
+connected(ISocket *s)
+{
+	if (!is_self(s))
+		return succeed(s);
+	s->self = true;
+	set_reset(s);
+	return fail(s, ECONNREFUSED);
+}
+
 void
 isocket_init(ISocket *s)
 {
@@ -155,6 +223,7 @@ isocket_open(ISocket *s, int family, int type, int protocol)
 	if (s->fd >= 0)
 		return fail(s, EINVAL);
 	memset(&s->icmp, 0, sizeof(s->icmp));	/* none from an earlier one */
+	s->self = false;
 	fd = socket(family, type | SOCK_CLOEXEC, protocol);
 	if (fd < 0)
 		return fail(s, errno);
@@ -181,6 +250,13 @@ isocket_close(ISocket *s)
 	if (close(fd) < 0 && errno != EINTR)
 		return fail(s, errno);
 	return succeed(s);
+}
+
+int
+isocket_abort(ISocket *s)
+{
+	set_reset(s);
+	return isocket_close(s);
 }
 
 int
@@ -259,7 +335,8 @@ connect_len(ISocket *s, const struct sockaddr *addr, socklen_t len)
 	s->icmp.present = false;
 	for (;;) {
 		if (connect(s->fd, addr, len) == 0)
-			return succeed(s);
+			return addr->sa_family == AF_UNSPEC ? succeed(s) :
+			    connected(s);
 		err = errno;
 		if (err != EINTR || is_nonblocking(s->fd))
 			return fail_connect(s, err);
@@ -354,7 +431,7 @@ isocket_finish(ISocket *s)
 	 */
 	if (getpeername(s->fd, (struct sockaddr *)&peer, &plen) < 0)
 		return fail(s, errno);
-	return succeed(s);
+	return connected(s);
 }
 
 int

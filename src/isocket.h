@@ -41,6 +41,7 @@ typedef struct isocket {
 	int failure;		/* errno of the last failed call, 0 if none */
 	struct timespec deadline; /* CLOCK_MONOTONIC; {0, 0}: none */
 	struct isocket_icmp icmp; /* the last error queued, see isocket_icmp() */
+	bool self;		/* the connect met its own socket: refused */
 } ISocket;
 
 /* Make `s` a closed ISocket: fd -1, failure 0, no deadline. */
@@ -64,6 +65,14 @@ int isocket_open(ISocket *s, int family, int type, int protocol);
 
 /* Close the descriptor if open; the ISocket can be opened again. */
 int isocket_close(ISocket *s);
+
+/*
+ * Close as isocket_close() does, an IP stream socket with a reset
+ * (SO_LINGER 0) rather than a FIN: its port does not wait in TIME-WAIT for
+ * a minute, so thousands of probes do not fill the ephemeral range.  The
+ * peer's next read fails with ECONNRESET instead of seeing end of file.
+ */
+int isocket_abort(ISocket *s);
 
 /* Turn O_NONBLOCK on or off. */
 int isocket_set_nonblocking(ISocket *s, bool on);
@@ -91,6 +100,11 @@ void isocket_set_timeout(ISocket *s, long timeout_ms);
  * bound): the call waits for the outcome instead, up to the deadline of
  * isocket_set_timeout() (ETIMEDOUT when it passes), and never returns EINTR.  A Unix connect interrupted while it waited for room in
  * the listener's backlog left nothing pending, so it is simply made again.
+ *
+ * An IP socket whose connection ends with the peer's address and port as
+ * its own (the kernel joined it to itself: a port of the ephemeral range
+ * that nothing holds) fails with ECONNREFUSED and `self` set, here and in
+ * isocket_finish() and isocket_wait(): nothing answered.
  */
 int isocket_connect(ISocket *s, const struct sockaddr *remote_address);
 

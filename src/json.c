@@ -65,6 +65,7 @@ json_escape_short(unsigned char c)
 static size_t
 json_escape_next(const unsigned char *s, size_t n, char *esc, size_t *len)
 {
+	unsigned cp;
 	char c;
 
 	*len = text_utf8_len(s, n);
@@ -86,10 +87,10 @@ json_escape_next(const unsigned char *s, size_t n, char *esc, size_t *len)
 	/* C2 80..C2 9F: the C1 controls U+0080..U+009F. */
 	if (*len == 2 && s[0] == 0xc2 && s[1] < 0xa0)
 		return json_escape_u(esc, s[1]);
-	/* E2 80 A8, E2 80 A9: U+2028 LINE and U+2029 PARAGRAPH SEPARATOR. */
-	if (*len == 3 && s[0] == 0xe2 && s[1] == 0x80 &&
-	    (s[2] == 0xa8 || s[2] == 0xa9))
-		return json_escape_u(esc, 0x2028u + (s[2] - 0xa8u));
+	/* U+2028, U+2029 (which JavaScript takes for line ends), and the
+	   bidirectional and zero-width characters that hide text. */
+	if ((cp = text_invisible(s, *len)) != 0)
+		return json_escape_u(esc, cp);
 	return 0;
 }
 

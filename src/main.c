@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,6 +149,12 @@ main(int argc, char **argv)
 	if (!hold_std_fds())
 		return ISOCK_EXIT_RESOURCES;
 	install_signals(&cs);
+	/*
+	 * The character set of the user's locale, for AI_IDN to convert a
+	 * name beyond ASCII; nothing else: messages, numbers and collation
+	 * stay the C locale's, and text.c escapes by bytes, not by locale.
+	 */
+	(void)setlocale(LC_CTYPE, "");
 	/* The lines of one result go to stderr together (run.c flushes). */
 	setvbuf(stderr, NULL, _IOFBF, BUFSIZ);
 	if ((status = cli_parse(argc, argv, &stop_signal, &o, &cause)) < 0) {

@@ -111,6 +111,7 @@ struct run {
 	uint64_t rng;			/* jitter, seeded per process */
 	struct loop *loop;		/* where every wait of the run is */
 	int rswaiter;			/* the resolver's waiter, or -1 */
+	bool fds_short;			/* socket() met EMFILE or ENFILE */
 	struct ifaddrs *ifa;		/* this host's addresses, once read */
 	bool ifa_read;
 };
@@ -174,6 +175,20 @@ parallel_cap(const struct probe_opts *o)
 	return p > 0 ? p : 1;
 }
 
+/*
+ * SO_REUSEADDR before a bind to a chosen port: the run's own attempts from
+ * it (several targets, a probe closed a moment ago) share it, each with
+ * its own peer, as TCP allows for sockets that do not listen; a listener
+ * of another program still holds it (EADDRINUSE).
+ */
+static void
+reuse_source(const ISocket *s)
+{
+	int one = 1;
+
+	(void)setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+}
+
 /* Bind `s` to the source address or port, when one was asked for. */
 static int
 bind_source(ISocket *s, const struct probe_opts *o)
@@ -198,6 +213,7 @@ bind_source(ISocket *s, const struct probe_opts *o)
 		}
 	} else
 		return 0;
+	reuse_source(s);
 	if (bind(s->fd, (struct sockaddr *)&ss, len) < 0) {
 		s->failure = errno;
 		return -1;
@@ -252,10 +268,12 @@ attempt_end(struct run *run, struct job *j, struct flight *f, int err,
 	a->step = err != 0 ? step : NULL;
 	a->deadline = deadline;
 	a->ms = clock_ms_between(&f->start, &now);
+	a->limit_ms = clock_ms_between(&j->start, &j->deadline);
 	a->icmp = *isocket_icmp(&f->s);		/* the socket's, before it goes */
+	a->self = f->s.self;
 	loop_del(run->loop, f->waiter);
 	f->waiter = -1;
-	isocket_close(&f->s);
+	isocket_abort(&f->s);	/* a probe leaves no TIME-WAIT behind */
 	j->inflight--;
 	run->sockets--;
 	if (err == 0) {
@@ -272,27 +290,59 @@ attempt_end(struct run *run, struct job *j, struct flight *f, int err,
 }
 
 /*
- * socket() of flight `f` of `j` failed with EMFILE or ENFILE while other
- * sockets of the run are in flight: undo the attempt and lower the cap to
- * the sockets open now, so that it starts again once one of them closes.
- * Returns false when none is in flight: then the error is its outcome.
+ * Undo the attempt of flight `f` of `j`, which `err` kept from starting
+ * while other sockets of the run are in flight, and lower the cap to the
+ * sockets open now, so that it starts again once one of them closes.
  */
-static bool
-defer_out_of_descriptors(struct run *run, struct job *j,
-    const struct flight *f)
+static void
+defer_attempt(struct run *run, struct job *j, struct flight *f, int err,
+    const char *why)
 {
-	int err = f->s.failure;
-
-	if ((err != EMFILE && err != ENFILE) || run->sockets <= 1)
-		return false;
+	isocket_close(&f->s);
 	j->r->nattempts--;
 	j->next--;
 	j->inflight--;
 	run->sockets--;
 	run->cap = run->sockets;
-	trace(run, "socket: %s with %u sockets in flight: waiting for one to "
-	    "close, at most %u at once from now on", errname(err),
-	    run->sockets, run->cap);
+	trace(run, "%s: %s with %u sockets in flight: %s, at most %u at once "
+	    "from now on", why, errname(err), run->sockets, why[0] == 's' ?
+	    "waiting for one to close" : "the pair may be the run's own: "
+	    "waiting for its sockets to close", run->cap);
+}
+
+/*
+ * socket() of flight `f` of `j` failed with EMFILE or ENFILE while other
+ * sockets of the run are in flight: defer the attempt.  Returns false when
+ * none is in flight: then the error is its outcome.
+ */
+static bool
+defer_out_of_descriptors(struct run *run, struct job *j, struct flight *f)
+{
+	int err = f->s.failure;
+
+	if ((err != EMFILE && err != ENFILE) || run->sockets <= 1)
+		return false;
+	run->fds_short = true;
+	defer_attempt(run, j, f, err, "socket");
+	return true;
+}
+
+/*
+ * With -p, a bind or connect of flight `f` refused for its address and
+ * port (EADDRINUSE, EADDRNOTAVAIL) while other sockets of the run are in
+ * flight: the holder may be the run's own attempt from that port to the
+ * same peer, never another program's to blame; defer it until they
+ * close.  Returns false when none is in flight.
+ */
+static bool
+defer_own_port(struct run *run, struct job *j, struct flight *f)
+{
+	int err = f->s.failure;
+
+	if (run->o->source_port == 0 || run->sockets <= 1 ||
+	    (err != EADDRINUSE && err != EADDRNOTAVAIL))
+		return false;
+	defer_attempt(run, j, f, err, "source port");
 	return true;
 }
 
@@ -427,6 +477,8 @@ attempt_start(struct run *run, struct job *j)
 	    clock_ms_until(&j->deadline));
 	return 1;
 ended:
+	if (defer_own_port(run, j, f))
+		return 0;
 	attempt_end(run, j, f, f->s.failure, step, false);
 	return 0;
 }
@@ -813,6 +865,19 @@ end_flights(struct run *run, struct job *j, int err, const char *step,
 }
 
 /*
+ * Whether `j` may open a socket now: while the run is under its cap, and
+ * for the Happy Eyeballs fallback of a target that has one in flight, one
+ * socket beyond it (out of the descriptors parallel_cap keeps), so that
+ * -P 1 does not leave a silent first address alone until the deadline.
+ * Once descriptors have run out, the cap is all there is.
+ */
+static bool
+socket_room(const struct run *run, const struct job *j)
+{
+	return run->sockets < run->cap + (j->inflight > 0 && !run->fds_short);
+}
+
+/*
  * Move `j` on: end it when it is won, stopped or out of time; take its
  * addresses once its name is resolved; start its next address when none
  * is in flight, or when the last one started has been pending for
@@ -850,7 +915,7 @@ job_advance(struct run *run, struct job *j)
 				break;
 			return true;
 		}
-		if (j->inflight >= HE_MAX || run->sockets >= run->cap ||
+		if (j->inflight >= HE_MAX || !socket_room(run, j) ||
 		    (j->inflight > 0 && clock_ms_until(&j->next_start) > 0))
 			return true;
 		if (j->inflight > 0)

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "facts_text.h"
 #include "json.h"
@@ -88,6 +89,38 @@ result_entry(const struct result *r, const struct result_attempt *last)
 	return last != NULL ? explain_lookup_errno(last->error) : NULL;
 }
 
+/*
+ * The outcome of an attempt whose socket the kernel joined to itself: the
+ * port asked for is in the ephemeral range and nothing held it.
+ */
+static void
+self_outcome(char *buf, size_t size, const struct result_attempt *a)
+{
+	char addr[ADDR_TEXT];
+	unsigned port;
+
+	attempt_addr(a, addr, sizeof(addr), &port);
+	snprintf(buf, size, "connection refused: the socket was joined to "
+	    "itself (its own port was %u, the one asked for), which is no "
+	    "service (ECONNREFUSED, errno %d)", port, ECONNREFUSED);
+}
+
+/*
+ * The deadline that ended attempt `a`: "the deadline of 5 s" (-w), or when
+ * --wait had less left for its try, "the 1 s left of --wait".
+ */
+static void
+deadline_text(char *buf, size_t size, const struct result_attempt *a,
+    const struct report_opts *o)
+{
+	if (a->limit_ms > 0 && a->limit_ms + 0.5 < (double)o->timeout_ms)
+		snprintf(buf, size, "the %.3g s left of --wait",
+		    a->limit_ms / 1000.0);
+	else
+		snprintf(buf, size, "the deadline of %.3g s",
+		    (double)o->timeout_ms / 1000.0);
+}
+
 /* "connection refused (ECONNREFUSED, errno 111)" for an attempt. */
 static void
 outcome(char *buf, size_t size, const struct result_attempt *a,
@@ -99,16 +132,19 @@ outcome(char *buf, size_t size, const struct result_attempt *a,
 	    strcmp(a->step, "poll") != 0 && strcmp(a->step, "recv") != 0 ?
 	    a->step : NULL;
 
+	char limit[64];
+
+	deadline_text(limit, sizeof(limit), a, o);
 	if (a->deadline && a->probed)
-		snprintf(buf, size, "no answer to the datagram within the "
-		    "deadline of %.3g s (open or filtered)",
-		    (double)o->timeout_ms / 1000.0);
+		snprintf(buf, size, "no answer to the datagram within %s "
+		    "(open or filtered)", limit);
 	else if (a->deadline)
-		snprintf(buf, size, "no answer within the deadline of %.3g s "
-		    "(ETIMEDOUT, errno %d)", (double)o->timeout_ms / 1000.0,
-		    ETIMEDOUT);
+		snprintf(buf, size, "no answer within %s (ETIMEDOUT, errno %d)",
+		    limit, ETIMEDOUT);
 	else if (a->error == EINTR)
 		snprintf(buf, size, "interrupted");
+	else if (a->self)
+		self_outcome(buf, size, a);
 	else
 		snprintf(buf, size, "%s%s%s (%s, errno %d)", step ? step : "",
 		    step ? "() failed: " : "", e != NULL ? e->summary :
@@ -121,6 +157,18 @@ static size_t
 fact_lines(const struct diag_facts *facts, char lines[][DIAG_LINE_MAX])
 {
 	return facts != NULL ? facts_text_lines(facts, lines, DIAG_LINES) : 0;
+}
+
+/* Append the descriptor limit (RLIMIT_NOFILE) that EMFILE met to `what`. */
+static void
+nofile_limit(char *what, size_t size)
+{
+	struct rlimit rl;
+	size_t len = strlen(what);
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		snprintf(what + len, size - len, "; the limit is %llu "
+		    "descriptors (ulimit -n)", (unsigned long long)rl.rlim_cur);
 }
 
 /*
@@ -158,6 +206,9 @@ failure_what(char *what, size_t size, const struct result *r,
 		outcome(what, size, last, o);
 	else
 		snprintf(what, size, "no address was tried");
+	if ((r->eai == EAI_SYSTEM ? r->eai_errno : r->eai == 0 &&
+	    last != NULL ? last->error : 0) == EMFILE)
+		nofile_limit(what, size);
 }
 
 /* Whether `line` was said before under this run (and note it if not). */
@@ -201,6 +252,21 @@ failure_tried(const struct result *r, const struct report_opts *o)
 }
 
 /*
+ * The meaning of a refusal on the abstract name `name` ("@...", escaped):
+ * Linux refuses a name nothing is bound to as it refuses one bound without
+ * listen(), and such a name has no file that could be left behind.
+ */
+static void
+abstract_refused(const char *name, const struct report_opts *o)
+{
+	fprintf(o->err, "  No socket listens on the abstract name %s: none is "
+	    "bound to it, or the one bound has not called listen() (both are "
+	    "ECONNREFUSED; an abstract name has no file).\n  Check: `ss -xap "
+	    "src %s` lists a socket bound to it; nothing listed means no "
+	    "server holds the name in this network namespace.\n", name, name);
+}
+
+/*
  * The lines under a failure's headline and its addresses tried: the facts
  * found, what the failure means and what to check.  `esc` is the escaped
  * address of the last attempt (NULL: none), `port` its port.
@@ -231,6 +297,21 @@ failure_detail(const struct target *t, const struct result *r,
 		if (o->seen[e->number])
 			return;	/* explained under an earlier target */
 		o->seen[e->number] = 1;
+	}
+	if (last != NULL && last->error == ECONNREFUSED &&
+	    t->family == AF_UNIX && host[0] == '@' && r->signal == 0) {
+		abstract_refused(host, o);
+		return;
+	}
+	if (last != NULL && last->self && r->signal == 0) {
+		fprintf(o->err, "  The socket's own port was %u, the one asked "
+		    "for: a connect from this host takes a free port of the "
+		    "ephemeral range (net.ipv4.ip_local_port_range) unless -p "
+		    "names one, and with no program holding it the kernel joined "
+		    "the socket to itself.\n  Check: start the service; keep its "
+		    "port out of the ephemeral range, or reserve it "
+		    "(net.ipv4.ip_local_reserved_ports).\n", port);
+		return;
 	}
 	if (last != NULL && last->probed && last->deadline) {
 		fprintf(o->err, "  A datagram was sent and neither a reply "
@@ -463,6 +544,8 @@ json_attempt(struct json *j, const struct result_attempt *a, int status)
 	json_string(j, a->step);
 	json_key(j, "deadline");
 	json_bool(j, a->deadline);
+	json_key(j, "self_connect");
+	json_bool(j, a->self);
 	json_key(j, "elapsed_ms");
 	json_double(j, a->ms, 3);
 	json_object_end(j);

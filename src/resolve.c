@@ -13,10 +13,13 @@
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +45,7 @@ struct gaicb {
 	struct addrinfo *ar_result;
 	pthread_mutex_t lock;
 	int rc;				/* EAI_INPROGRESS while it runs */
+	int sys_errno;			/* the errno of EAI_SYSTEM */
 	bool abandoned;			/* the thread frees the request */
 	struct sigevent sev;
 };
@@ -54,11 +58,13 @@ gai_thread(void *arg)
 	struct addrinfo *res = NULL;
 	struct sigevent sev = cb->sev;
 	int rc = getaddrinfo(cb->ar_name, NULL, cb->ar_request, &res);
+	int err = errno;	/* EAI_SYSTEM's cause, before anything else */
 	bool gone;
 
 	pthread_mutex_lock(&cb->lock);
 	cb->ar_result = res;
 	cb->rc = rc;
+	cb->sys_errno = rc == EAI_SYSTEM ? err : 0;
 	gone = cb->abandoned;
 	pthread_mutex_unlock(&cb->lock);
 	if (gone) {
@@ -129,6 +135,13 @@ gai_cancel(struct gaicb *cb)
 }
 #endif /* !HAVE_GETADDRINFO_A */
 
+/*
+ * Descriptors a look-up may hold at once: a file of the name service
+ * (nsswitch.conf, hosts, resolv.conf), a DNS socket, a netlink socket for
+ * AI_ADDRCONFIG, and one for the unwinder a C library thread may load.
+ */
+#define RESOLVE_FDS 4
+
 /* A request handed to getaddrinfo_a, with what it points to. */
 struct request {
 	struct gaicb cb;
@@ -189,6 +202,48 @@ notify(union sigval sv)
 	}
 	pthread_mutex_unlock(&nf->lock);
 	notifier_put(nf);
+}
+
+/*
+ * 0 when `need` more descriptors can be opened now, else the errno that
+ * says why not (EMFILE: the process's limit, ENFILE: the system's).  It
+ * duplicates `fd` that often and closes the copies again.
+ */
+static int
+fd_room(int fd, int need)
+{
+	int held[RESOLVE_FDS], k, n, err = 0;
+
+	for (n = 0; n < need && n < RESOLVE_FDS; n++) {
+		held[n] = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+		if (held[n] < 0) {
+			err = errno;
+			break;
+		}
+	}
+	for (k = 0; k < n; k++)
+		close(held[k]);
+	return err;
+}
+
+/*
+ * glibc's look-up threads load libgcc_s when they end (pthread_exit
+ * unwinds the thread); with no descriptor free at that moment the load
+ * fails and glibc aborts the process.  Loaded once here, at the first
+ * look-up, it is found in memory from then on.  A failure changes
+ * nothing (musl needs no unwinder; a static build has no dlopen).
+ */
+static void
+preload_unwinder(void)
+{
+#ifdef __GLIBC__
+	static bool done;
+
+	if (!done) {
+		done = true;
+		(void)dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_NODELETE);
+	}
+#endif
 }
 
 struct resolve *
@@ -269,7 +324,11 @@ resolve_start(struct resolve *rs, const struct target *t)
 		e->rc = target_resolve(t, &e->addrs, &e->n, &e->sys_errno);
 		return id;
 	}
-	if ((e->sys_errno = notifier_get(rs)) != 0) {
+	preload_unwinder();
+	/* Short of descriptors, the look-up would fail as "not found" or
+	   blame a name server it never asked: say EMFILE instead. */
+	if ((e->sys_errno = notifier_get(rs)) != 0 ||
+	    (e->sys_errno = fd_room(rs->nf->fd, RESOLVE_FDS)) != 0) {
 		e->rc = EAI_SYSTEM;
 		return id;
 	}
@@ -303,9 +362,12 @@ resolve_start(struct resolve *rs, const struct target *t)
 	return id;
 }
 
-/* Take the outcome of `e` from its request, when it has ended. */
+/*
+ * Take the outcome of `e` from its request, when it has ended; `fd`, the
+ * notifier's, tells whether descriptors are short.
+ */
 static void
-take(struct entry *e)
+take(struct entry *e, int fd)
 {
 	struct addrinfo *res;
 	int rc = gai_error(&e->req->cb);
@@ -313,6 +375,10 @@ take(struct entry *e)
 	if (rc == EAI_INPROGRESS)
 		return;
 	res = e->req->cb.ar_result;
+#ifndef HAVE_GETADDRINFO_A
+	if (rc == EAI_SYSTEM)	/* our thread kept it */
+		e->sys_errno = e->req->cb.sys_errno;
+#endif
 	free(e->req);
 	e->req = NULL;
 	if (rc == 0) {
@@ -320,7 +386,10 @@ take(struct entry *e)
 		    &e->sys_errno);
 		freeaddrinfo(res);
 	}
-	/* glibc's thread kept the errno of EAI_SYSTEM: it is unknown here. */
+	/* glibc's thread kept the errno of EAI_SYSTEM: unknown here, unless
+	   the descriptors have run out. */
+	if (rc == EAI_SYSTEM && e->sys_errno == 0)
+		e->sys_errno = fd_room(fd, 1) == EMFILE ? EMFILE : 0;
 	e->rc = rc;
 }
 
@@ -334,7 +403,7 @@ resolve_collect(struct resolve *rs)
 		;
 	for (i = 0; i < rs->n; i++)
 		if (rs->v[i].req != NULL)
-			take(&rs->v[i]);
+			take(&rs->v[i], rs->nf->fd);
 }
 
 int

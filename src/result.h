@@ -34,9 +34,12 @@ struct result_attempt {
 	const char *step;	/* the call that failed: "socket", "bind", ... */
 	bool deadline;		/* the error is our deadline, not the kernel's */
 	bool probed;		/* --probe: a datagram was sent */
+	bool self;		/* refused: the socket was joined to itself */
 	char answer[PAYLOAD_TEXT_MAX]; /* --probe: what answered, or "" */
 	struct isocket_icmp icmp; /* the ICMP error that ended it, if any */
 	double ms;		/* time spent on this address */
+	double limit_ms;	/* its target's deadline (-w, or less when
+				   --wait had less left), 0: not known */
 };
 
 struct result {

@@ -150,9 +150,12 @@ check_ipv6(const char *host, char **cause)
 		if (inet_pton(AF_INET6, buf, &a) == 1) {
 			if (pct == NULL)
 				return 0;
+			/* Linux takes any bytes for an interface name but
+			   '/', ':', blanks and controls. */
 			for (z = pct + 1; *z != '\0'; z++)
-				if (!is_name_char((unsigned char)*z) &&
-				    *z != '.')
+				if (*z == '/' || *z == ':' || *z == '%' ||
+				    (unsigned char)*z <= ' ' ||
+				    (unsigned char)*z == 0x7f)
 					break;
 			if (pct[1] != '\0' && *z == '\0' &&
 			    strlen(pct + 1) < 16)
@@ -584,8 +587,8 @@ is_whole(const char *w)
 	size_t hl;
 	const char *p;
 
-	return strncmp(w, "unix:", 5) == 0 || url_scheme_len(w) > 0 ||
-	    split_host_port(w, &hl, &p);
+	return text_ascii_ncasecmp(w, "unix:", 5) == 0 ||
+	    url_scheme_len(w) > 0 || split_host_port(w, &hl, &p);
 }
 
 /*
@@ -624,10 +627,12 @@ add_url(struct target_list *l, const char *w, size_t slen,
 	size_t n;
 	int family = want->family, rc;
 
-	if (slen == 4 && strncmp(w, "unix", 4) == 0)
+	/* Schemes are case-insensitive (RFC 3986 section 3.1). */
+	if (slen == 4 && text_ascii_ncasecmp(w, "unix", 4) == 0)
 		return add_unix(l, rest, w, want->type, cause);
 	for (sc = schemes; sc->name != NULL; sc++)
-		if (strlen(sc->name) == slen && strncmp(w, sc->name, slen) == 0)
+		if (strlen(sc->name) == slen &&
+		    text_ascii_ncasecmp(w, sc->name, slen) == 0)
 			break;
 	if (sc->name == NULL) {
 		*cause = text_quote("unsupported URL scheme in '%s': expected "
@@ -683,7 +688,7 @@ target_list_parse(struct target_list *l, char **words, size_t n,
 			rc = add_unix(l, w, w, want->type, cause);
 		else if ((slen = url_scheme_len(w)) > 0)
 			rc = add_url(l, w, slen, want, cause);
-		else if (strncmp(w, "unix:", 5) == 0)
+		else if (text_ascii_ncasecmp(w, "unix:", 5) == 0)
 			rc = add_unix(l, w + 5, w, want->type, cause);
 		else if (is_whole(w))
 			rc = add_split(l, w, w, want->family, want->family_opt,
@@ -708,6 +713,27 @@ target_list_parse(struct target_list *l, char **words, size_t n,
 	return 0;
 }
 
+/*
+ * End `line` where its comment starts: at a '#', but for one inside a Unix
+ * path (a word that starts with unix:, or any word when `paths`), which is
+ * the path's own.
+ */
+static void
+comment_cut(char *line, bool paths)
+{
+	char *p, *w;
+
+	for (p = line; (p = strchr(p, '#')) != NULL; p++) {
+		for (w = p; w > line && w[-1] != ' ' && w[-1] != '\t'; w--)
+			;
+		if (w == p || !(paths || text_ascii_ncasecmp(w, "unix:", 5) ==
+		    0)) {
+			*p = '\0';
+			return;
+		}
+	}
+}
+
 /* Parse one line of a targets file (NUL-terminated, without newline). */
 static int
 read_line(struct target_list *l, char *line, const struct target_want *want,
@@ -716,8 +742,7 @@ read_line(struct target_list *l, char *line, const struct target_want *want,
 	char *p, *words[3], *save = NULL;
 	size_t n = 0;
 
-	if ((p = strchr(line, '#')) != NULL)
-		*p = '\0';
+	comment_cut(line, want->family == AF_UNIX);
 	for (p = strtok_r(line, " \t\r\n", &save); p != NULL && n < 3;
 	    p = strtok_r(NULL, " \t\r\n", &save))
 		words[n++] = p;
@@ -793,6 +818,12 @@ target_list_read(struct target_list *l, FILE *f, const char *name,
 			break;	/* the end of the file */
 		lineno++;
 		used = nl != NULL ? (size_t)(nl - (buf + start)) : len - start;
+		/* A UTF-8 byte order mark opens the file; it is no name. */
+		if (lineno == 1 && used >= 3 &&
+		    memcmp(buf + start, "\xef\xbb\xbf", 3) == 0) {
+			start += 3;
+			used -= 3;
+		}
 		if (memchr(buf + start, '\0', used) != NULL) {
 			why = text_printf("a NUL byte in the line: a targets "
 			    "file is text");

@@ -46,6 +46,48 @@ text_utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+unsigned
+text_invisible(const unsigned char *s, size_t len)
+{
+	unsigned cp;
+
+	if (len == 2)
+		cp = (unsigned)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
+	else if (len == 3)
+		cp = (unsigned)(s[0] & 0x0f) << 12 |
+		    (unsigned)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+	else
+		return 0;
+	if (cp == 0x00ad || cp == 0x061c || cp == 0x180e ||
+	    (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+	    (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x206f) ||
+	    cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb))
+		return cp;
+	return 0;
+}
+
+/* `c` in lower case when it is an ASCII capital letter. */
+static int
+ascii_lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+int
+text_ascii_ncasecmp(const char *a, const char *b, size_t n)
+{
+	int ca, cb;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		ca = ascii_lower((unsigned char)a[i]);
+		cb = ascii_lower((unsigned char)b[i]);
+		if (ca != cb || ca == '\0')
+			return ca - cb;
+	}
+	return 0;
+}
+
 /* Append `n` bytes of `p` to dst at *used if they fit whole. */
 static void
 put(char *dst, size_t size, size_t *used, size_t *need, const char *p,
@@ -64,7 +106,8 @@ text_escape(char *dst, size_t size, const char *src)
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)src;
 	size_t n = strlen(src), used = 0, need = 0, len;
-	char esc[4];
+	char esc[6];
+	unsigned cp;
 
 	while (n > 0) {
 		len = text_utf8_len(s, n);
@@ -75,6 +118,14 @@ text_escape(char *dst, size_t size, const char *src)
 			len = 0;
 		if (len == 1 && s[0] == '\\') {
 			put(dst, size, &used, &need, "\\\\", 2);
+		} else if ((cp = text_invisible(s, len)) != 0) {
+			esc[0] = '\\';
+			esc[1] = 'u';
+			esc[2] = hex[cp >> 12 & 0xf];
+			esc[3] = hex[cp >> 8 & 0xf];
+			esc[4] = hex[cp >> 4 & 0xf];
+			esc[5] = hex[cp & 0xf];
+			put(dst, size, &used, &need, esc, 6);
 		} else if (len > 0) {
 			put(dst, size, &used, &need, (const char *)s, len);
 		} else {

@@ -10,8 +10,9 @@
 /*
  * Copy `src` into `dst` (at most `size` bytes with the NUL) so that it cannot
  * drive a terminal: C0 and C1 control characters, DEL and bytes that are not
- * valid UTF-8 become \xHH, and a backslash becomes \\ (so the escaping is
- * unambiguous); valid printable UTF-8 is kept as it is.  Returns the length
+ * valid UTF-8 become \xHH, the invisible characters of text_invisible()
+ * \uXXXX, and a backslash becomes \\ (so the escaping is unambiguous);
+ * valid printable UTF-8 is kept as it is.  Returns the length
  * the whole escaped text needs, like snprintf: a result >= `size` means it was
  * cut (never in the middle of an escape).
  */
@@ -26,6 +27,24 @@ char *text_escape_dup(const char *src);
  * U+10FFFF are not valid).  `n` is how many bytes may be read.
  */
 size_t text_utf8_len(const unsigned char *s, size_t n);
+
+/*
+ * The code point of the `len`-byte valid UTF-8 sequence at `s` when it is
+ * one that prints nothing or reorders what follows (bidirectional
+ * controls such as U+202E, zero-width characters such as U+200B, U+FEFF,
+ * the soft hyphen, the line and paragraph separators), else 0.  Such a
+ * character in outside text can hide or disguise a name on a terminal, so
+ * text_escape writes it as \uXXXX (JSON, likewise).
+ */
+unsigned text_invisible(const unsigned char *s, size_t len);
+
+/*
+ * strncasecmp(3) of the C locale whatever the process's locale: ASCII
+ * letters alone fold (under a Turkish locale 'I' is not 'i' to the C
+ * library).  For names that are ASCII by definition: URL schemes, errno
+ * and EAI_* names.
+ */
+int text_ascii_ncasecmp(const char *a, const char *b, size_t n);
 
 /* At most this many bytes of outside text are quoted in a message. */
 #define TEXT_EXCERPT_MAX 128

@@ -30,6 +30,7 @@
 #include <libnftnl/udata.h>
 
 #include "clock.h"
+#include "facts.h"
 #include "loop.h"
 #include "text.h"
 #include "trace.h"
@@ -58,9 +59,9 @@ struct nft {
 };
 
 void
-trace_table_name(char *buf, size_t size)
+trace_table_name(char *buf, size_t size, unsigned portid)
 {
-	snprintf(buf, size, "isock_trace_%ld", (long)getpid());
+	snprintf(buf, size, "isock_trace_%u", portid);
 }
 
 void
@@ -443,7 +444,7 @@ nft_open(struct nft *n, const struct sockaddr *dst, struct trace_rule *rule,
 		goto fail;
 	n->portid = mnl_socket_get_portid(n->nl);
 	n->seq = (unsigned)time(NULL);
-	trace_table_name(n->table, sizeof(n->table));
+	trace_table_name(n->table, sizeof(n->table), n->portid);
 	n->match.own_table = n->table;
 	n->match.sport = ntohs(n->sport);
 	n->match.dport = ntohs(n->dport);
@@ -718,30 +719,29 @@ out:
 
 /*
  * The legacy iptables tables of family `family` (/proc/net/ip_tables_names
- * or ip6_tables_names, one a line) into `buf`, space-separated.
+ * or ip6_tables_names, one a line) into `buf`, space-separated.  Read as
+ * every /proc file is, never blocking (a FIFO there is not read).
  */
 static void
 legacy_tables(int family, char *buf, size_t size)
 {
-	char line[64];
+	char text[1024], *line, *save = NULL;
 	size_t len = 0, n;
-	FILE *f = fopen(family == AF_INET6 ? "/proc/net/ip6_tables_names" :
-	    "/proc/net/ip_tables_names", "re");
 
 	buf[0] = '\0';
-	if (f == NULL)
+	if (facts_read_file(family == AF_INET6 ? "/proc/net/ip6_tables_names" :
+	    "/proc/net/ip_tables_names", text, sizeof(text)) <= 0)
 		return;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		line[strcspn(line, "\n")] = '\0';
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
 		n = strlen(line);
-		if (n == 0 || len + n + 2 > size)
+		if (len + n + 2 > size)
 			continue;
 		if (len > 0)
 			buf[len++] = ' ';
 		memcpy(buf + len, line, n + 1);
 		len += n;
 	}
-	fclose(f);
 }
 
 /* ---- the hops ------------------------------------------------------------ */

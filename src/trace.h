@@ -132,8 +132,13 @@ int trace_run(const struct trace_query *q, struct trace_result *r,
  */
 void trace_cleanup(void);
 
-/* The trace table's name for this process: "isock_trace_PID". */
-void trace_table_name(char *buf, size_t size);
+/*
+ * The trace table's name: "isock_trace_ID", ID the netlink port id of the
+ * tracing socket, which the kernel keeps unique in the network namespace.
+ * It is the PID, unless that port id is taken (by a process of the same
+ * PID in another PID namespace, which the PID alone would collide with).
+ */
+void trace_table_name(char *buf, size_t size, unsigned portid);
 
 #define TRACE_IDS_MAX 32		/* packets followed at once */
 

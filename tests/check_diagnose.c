@@ -855,6 +855,39 @@ START_TEST(test_icmp_text)
 }
 END_TEST
 
+/*
+ * A look-up that failed while the process was out of descriptors: the
+ * name server was never asked, so it is not said to be silent, nor is
+ * glibc said to ask 127.0.0.1 for want of a resolv.conf it could not open.
+ */
+START_TEST(test_resolver_not_asked)
+{
+	struct sockaddr_in *sin;
+	struct outcome o;
+	size_t i;
+
+	memset(&o, 0, sizeof(o));
+	o.f.have = DIAG_RESOLVER;
+	o.f.family = AF_UNSPEC;
+	o.f.type = SOCK_STREAM;
+	o.f.eai = EAI_AGAIN;
+	o.f.resolver.conf.error = EMFILE;
+	o.f.resolver.cause = RESOLVER_NO_ANSWER;
+	o.f.resolver.nasked = 1;
+	sin = (struct sockaddr_in *)&o.f.resolver.asked[0].addr;
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	o.f.resolver.asked[0].error = EMFILE;
+	o.n = diagnose_lines(&o.f, o.lines, LINES_MAX);
+	assert_line(&o, "name server 127.0.0.1 was not asked: Too many open "
+	    "files");
+	for (i = 0; i < o.n; i++)
+		ck_assert_msg(strstr(o.lines[i], "did not answer") == NULL &&
+		    strstr(o.lines[i], "glibc asks") == NULL, "%s",
+		    o.lines[i]);
+}
+END_TEST
+
 /* ---- the suite -------------------------------------------------------- */
 
 static Suite *diagnose_suite(void)
@@ -904,6 +937,7 @@ static Suite *diagnose_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("icmp");
+	tcase_add_test(tc, test_resolver_not_asked);
 	tcase_add_loop_test(tc, test_icmp_text, 0,
 	    sizeof(icmp_cases) / sizeof(icmp_cases[0]));
 	suite_add_tcase(s, tc);

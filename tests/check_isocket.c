@@ -780,6 +780,92 @@ START_TEST(test_tcp_refused_nonblocking)
 }
 END_TEST
 
+/*
+ * A socket bound to a port and connected to that very address is joined
+ * to itself (TCP simultaneous open; UDP receives what it sends): refused,
+ * with `self` set, blocking or not; and the reset leaves no TIME-WAIT.
+ */
+START_TEST(test_self_connect_refused)
+{
+	ISocket s;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	struct timespec dl;
+	int types[2] = { SOCK_STREAM, SOCK_DGRAM };
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		isocket_init(&s);
+		ck_assert_int_eq(isocket_open(&s, AF_INET, types[k], 0), 0);
+		memset(&ss, 0, sizeof(ss));
+		((struct sockaddr_in *)&ss)->sin_family = AF_INET;
+		((struct sockaddr_in *)&ss)->sin_addr.s_addr =
+		    htonl(INADDR_LOOPBACK);
+		len = sizeof(struct sockaddr_in);
+		ck_assert_int_eq(bind(s.fd, (struct sockaddr *)&ss, len), 0);
+		ck_assert_int_eq(getsockname(s.fd, (struct sockaddr *)&ss,
+		    &len), 0);
+		assert_fails(isocket_connect(&s, (struct sockaddr *)&ss), s,
+		    ECONNREFUSED);
+		ck_assert(s.self);
+		close_ok(&s);
+	}
+	/* Non-blocking, through isocket_wait. */
+	open_tcp4(&s, true);
+	ck_assert_int_eq(bind(s.fd, (struct sockaddr *)&ss, len), 0);
+	if (isocket_connect(&s, (struct sockaddr *)&ss) < 0) {
+		ck_assert_int_eq(s.failure, EINPROGRESS);
+		dl = clock_add_ms(clock_now(), 1000);
+		assert_fails(isocket_wait(&s, &dl), s, ECONNREFUSED);
+	}
+	ck_assert(s.self);
+	close_ok(&s);
+	/* A connection to another socket is not the socket's own. */
+	{
+		struct sockaddr_in a;
+		int lfd = tcp_listener(4, &a);
+
+		open_tcp4(&s, false);
+		assert_ok(isocket_connect_in(&s, &a), s);
+		ck_assert(!s.self);
+		close_ok(&s);
+		close(lfd);
+	}
+}
+END_TEST
+
+/*
+ * isocket_abort: the peer sees a reset (ECONNRESET on its read, not end
+ * of file), and the port is free at once (bound again without
+ * SO_REUSEADDR: no TIME-WAIT holds it).
+ */
+START_TEST(test_abort_resets)
+{
+	struct sockaddr_in a, me;
+	socklen_t mlen = sizeof(me);
+	ISocket s;
+	char c;
+	int lfd = tcp_listener(4, &a), afd, fd;
+
+	open_tcp4(&s, false);
+	assert_ok(isocket_connect_in(&s, &a), s);
+	ck_assert_int_eq(getsockname(s.fd, (struct sockaddr *)&me, &mlen), 0);
+	afd = accept(lfd, NULL, NULL);
+	ck_assert_int_ge(afd, 0);
+	/* The client closes first: its port would wait in TIME-WAIT. */
+	assert_ok(isocket_abort(&s), s);
+	ck_assert_int_eq(s.fd, -1);
+	ck_assert_int_eq(read(afd, &c, 1), -1);
+	ck_assert_int_eq(errno, ECONNRESET);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_msg(bind(fd, (struct sockaddr *)&me, sizeof(me)) == 0,
+	    "bind to the aborted port: %s", strerror(errno));
+	close(fd);
+	close(afd);
+	close(lfd);
+}
+END_TEST
+
 START_TEST(test_tcp_inprogress_then_wait)
 {
 	ISocket s;
@@ -1429,6 +1515,8 @@ isocket_suite(void)
 	tcase_set_timeout(tc, 5);
 	tcase_add_test(tc, test_tcp_refused);
 	tcase_add_test(tc, test_tcp_refused_nonblocking);
+	tcase_add_test(tc, test_self_connect_refused);
+	tcase_add_test(tc, test_abort_resets);
 	tcase_add_test(tc, test_tcp_inprogress_then_wait);
 	tcase_add_test(tc, test_tcp_eisconn);
 	tcase_add_test(tc, test_tcp_ealready_then_wait_deadline);

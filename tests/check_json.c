@@ -132,13 +132,19 @@ static const struct {
 	{ BYTES("\xee\x80\x80"), "\xee\x80\x80" },
 	{ BYTES("\xef\xbf\xbd"), "\xef\xbf\xbd" },
 	{ BYTES("\xef\xbf\xbf"), "\xef\xbf\xbf" },
-	{ BYTES("\xe2\x80\xa7\xe2\x80\xaa"), "\xe2\x80\xa7\xe2\x80\xaa" },
+	{ BYTES("\xe2\x80\xa7\xe2\x80\xaf"), "\xe2\x80\xa7\xe2\x80\xaf" },
+	/* U+202A is a bidirectional control (issue 21): escaped */
+	{ BYTES("\xe2\x80\xaa"), "\\u202a" },
 	/* 4-byte UTF-8 kept */
 	{ BYTES("\xf0\x90\x80\x80"), "\xf0\x90\x80\x80" },
 	{ BYTES("\xf0\x9f\x98\x80!"), "\xf0\x9f\x98\x80!" },
 	{ BYTES("\xf4\x8f\xbf\xbf"), "\xf4\x8f\xbf\xbf" },
 	/* U+2028 and U+2029 escaped for JavaScript */
 	{ BYTES("\xe2\x80\xa8"), "\\u2028" },
+	/* bidirectional and zero-width characters, and U+FEFF (issue 21) */
+	{ BYTES("\xe2\x80\xae"), "\\u202e" },
+	{ BYTES("\xe2\x80\x8b"), "\\u200b" },
+	{ BYTES("\xef\xbb\xbf"), "\\ufeff" },
 	{ BYTES("a\xe2\x80\xa9" "b"), "a\\u2029b" },
 	/* overlong forms: one \ufffd per byte */
 	{ BYTES("\xc0\xaf"), "\\ufffd\\ufffd" },
