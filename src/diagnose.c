@@ -187,6 +187,32 @@ diag_local_listener(struct diag_ctx *c)
 	}
 }
 
+/*
+ * The facts a conclusion about this host's own firewall needs, and where
+ * the address came from: the nftables chains of the destination's family
+ * that drop or reject (ruleset.c), and the /etc/hosts line that gave the
+ * target's name this address (hostsfile.c).
+ */
+static void
+diag_local_facts(struct diag_ctx *c)
+{
+	const struct diag_query *q = c->q;
+	struct diag_facts *f = c->f;
+	struct timespec dl;
+	int err = q->error;
+
+	if (c->nl.enabled && FACTS_ERR_IN(err, ECONNREFUSED, ETIMEDOUT,
+	    EHOSTUNREACH, EACCES, EPERM)) {
+		dl = diag_deadline(c);
+		f->have |= ruleset_read(f->dst.family, &dl, &f->ruleset) ?
+		    DIAG_RULESET : DIAG_NORULESET;
+	}
+	if (FACTS_ERR_IN(err, EHOSTUNREACH, ENETUNREACH, ETIMEDOUT) &&
+	    q->target != NULL && !q->target->literal &&
+	    hostsfile_find(q->hosts_file, q->target->host, &f->dst, &f->hosts))
+		f->have |= DIAG_HOSTS;
+}
+
 /* The facts for a failure towards an IPv4 or IPv6 destination. */
 static void
 diag_ip(struct diag_ctx *c)
@@ -231,6 +257,7 @@ diag_ip(struct diag_ctx *c)
 	if (q->type == SOCK_SEQPACKET &&
 	    FACTS_ERR_IN(err, ESOCKTNOSUPPORT, EPROTONOSUPPORT))
 		f->have |= procfacts_sctp(&f->sctp);
+	diag_local_facts(c);
 }
 
 /*

@@ -29,9 +29,11 @@
 #include <sys/socket.h>
 
 #include "facts.h"
+#include "hostsfile.h"
 #include "isocket.h"
 #include "resolver.h"
 #include "route.h"
+#include "ruleset.h"
 #include "sockdiag.h"
 #include "unixpath.h"
 
@@ -52,10 +54,12 @@ struct diag_query {
 					   out, or an ICMP error came) */
 	const struct isocket_icmp *icmp; /* the ICMP error queued on the
 					   attempt's socket, or NULL */
-	const struct target *target;	/* the target of a failed name
-					   look-up (dst NULL), or NULL */
+	const struct target *target;	/* the target: of a failed name
+					   look-up (dst NULL), or whose name
+					   gave dst; or NULL */
 	int eai;			/* its EAI_* code, 0: none */
 	const char *resolv_conf;	/* NULL: /etc/resolv.conf */
+	const char *hosts_file;		/* NULL: /etc/hosts */
 	long budget_ms;			/* time all look-ups may take together;
 					   <= 0: only /proc and stat look-ups */
 };
@@ -114,6 +118,8 @@ struct diag_facts {
 	bool deadline;			/* copied from the query */
 	int eai;			/* copied from the query */
 	char host[RESOLVER_NAME_MAX];	/* the name looked up (raw) */
+	struct ruleset_fact ruleset;	/* DIAG_RULESET */
+	struct hosts_fact hosts;	/* DIAG_HOSTS */
 };
 
 /*

@@ -94,6 +94,7 @@ diagnose_target(struct run *run, size_t i)
 		run->facts[i] = f;
 		return;
 	}
+	q.target = t;
 	q.deadline = a->deadline;
 	q.icmp = &a->icmp;
 	q.dst = (const struct sockaddr *)&a->addr.ss;

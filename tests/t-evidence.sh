@@ -119,9 +119,10 @@ run ip netns exec "$ns" "$ISOCK" -w 2 10.99.1.7 80
 want_rc 4
 want_err EHOSTUNREACH
 found "10.98.0.2 answered with ICMP host unreachable"
-want_err_fixed "10.98.0.2 is a router on the way to 10.99.1.7"
+want_err_fixed "a route of type unreachable on 10.98.0.2 covers 10.99.1.7"
+want_not_err "refus"
 not_local
-ev_verdict "router's unreachable route: the ICMP and its sender named"
+ev_verdict "router's unreachable route: the ICMP and its sender named, not a refusal"
 
 run ip netns exec "$ns" "$ISOCK" -w 2 10.99.2.7 80
 want_rc 4
