@@ -113,7 +113,9 @@ static const struct cause_row cause_rows[] = {
 	{ "ruleset-unread", CF_SILENT_SYN | CF_RULES_UNREAD, 0,
 	  CF_ROUTE_LOCAL | CF_NEIGH_FAILED,
 	  "a drop rule of this host (its ruleset was not read)",
-	  NULL, NULL,
+	  NULL,
+	  "`nft list ruleset` (as root) shows whether this host drops it; "
+	  "`--trace` shows where the SYN dies.",
 	  "`nft list ruleset` (as root) shows whether this host drops it; "
 	  "`--trace` shows where the SYN dies." },
 	{ "lost-at-neighbour", CF_SILENT_SYN | CF_NEIGH_OK, 0,
