@@ -21,6 +21,12 @@
 #define CF_SILENT_SYN (CF_TIMEDOUT | CF_TCP)
 
 static const struct cause_row cause_rows[] = {
+	{ "descriptor-limit", CF_FD_LIMIT, 0, 0,
+	  "this process's descriptor limit",
+	  "This process had no descriptor free ({fderr}, limit {fdlimit}): "
+	  "what needed one could not be opened, so nothing was sent for it.",
+	  "`ulimit -n` shows the limit: raise it, or close the descriptors "
+	  "the calling program leaves open.", NULL },
 	{ "no-route", CF_NOROUTE, 0, 0,
 	  "this host has no route to {dst}",
 	  "This host has no route to {dst}: the kernel refused before any "
@@ -389,6 +395,8 @@ cause_facts(const struct diag_facts *f)
 	}
 	if (f->have & DIAG_BROADCAST)
 		b |= CF_BROADCAST;
+	if ((f->have & DIAG_FDS) != 0 && f->fds.error != 0)
+		b |= CF_FD_LIMIT;
 	return b;
 }
 

@@ -64,8 +64,10 @@ enum cause_fact {
 	CF_PATH_NOPERM = 1ull << 32,	/* a Unix path component denies */
 	CF_GROUP_GRANTS = 1ull << 33,	/* ... and its group's bits would
 					   grant the right (not the owner) */
-	CF_LISTED_NOT_HELD = 1ull << 34	/* /etc/group lists the user in that
-					   group, the process lacks it */
+	CF_LISTED_NOT_HELD = 1ull << 34,	/* /etc/group lists the user in
+					   that group, the process lacks it */
+	CF_FD_LIMIT = 1ull << 35	/* a read failed for want of a free
+					   descriptor (EMFILE, ENFILE) */
 };
 
 /* One row of the table. */

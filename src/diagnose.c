@@ -384,6 +384,41 @@ diag_unix(struct diag_ctx *c)
 	}
 }
 
+/* True when `err` says a descriptor could not be had. */
+static bool
+diag_no_fd(int err)
+{
+	return err == EMFILE || err == ENFILE;
+}
+
+/*
+ * The descriptor limit, after a failure that may be its doing: a failed
+ * name look-up (the resolver's reads name EMFILE when they failed for
+ * want of a descriptor) or EMFILE/ENFILE itself.
+ */
+static void
+diag_fds(struct diag_ctx *c)
+{
+	const struct resolver_facts *rf = &c->f->resolver;
+	struct diag_facts *f = c->f;
+	size_t i;
+
+	if (c->q->eai == 0 && !diag_no_fd(c->q->error))
+		return;
+	if (!fdfacts_read(&f->fds))
+		return;
+	f->have |= DIAG_FDS;
+	if (diag_no_fd(c->q->error))
+		f->fds.error = c->q->error;
+	if ((f->have & DIAG_RESOLVER) == 0)
+		return;
+	if (diag_no_fd(rf->conf.error))
+		f->fds.error = rf->conf.error;
+	for (i = 0; i < rf->nasked && i < RESOLVER_MAX_SERVERS; i++)
+		if (diag_no_fd(rf->asked[i].error))
+			f->fds.error = rf->asked[i].error;
+}
+
 /* Count the bits set in `v`. */
 static int
 diag_popcount(unsigned v)
@@ -427,10 +462,18 @@ diagnose_run(const struct diag_query *q, struct diag_facts *f)
 	} else {
 		diag_ip(&c);
 	}
+	diag_fds(&c);
 	if (c.nl.unread)
 		f->have |= DIAG_NONETLINK;
 	nl_close(&c.nl);
 	return diag_popcount(f->have);
+}
+
+int
+diagnose_name_exit_class(const struct diag_facts *f)
+{
+	return (f->have & DIAG_FDS) != 0 && f->fds.error != 0 ?
+	    ISOCK_EXIT_RESOURCES : 0;
 }
 
 /*

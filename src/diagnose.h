@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 
 #include "facts.h"
+#include "fdfacts.h"
 #include "hostsfile.h"
 #include "isocket.h"
 #include "resolver.h"
@@ -120,6 +121,7 @@ struct diag_facts {
 	char host[RESOLVER_NAME_MAX];	/* the name looked up (raw) */
 	struct ruleset_fact ruleset;	/* DIAG_RULESET */
 	struct hosts_fact hosts;	/* DIAG_HOSTS */
+	struct fd_fact fds;		/* DIAG_FDS */
 };
 
 /*
@@ -136,6 +138,13 @@ int diagnose_run(const struct diag_query *q, struct diag_facts *f);
  */
 size_t diagnose_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
     size_t max);
+
+/*
+ * The exit status the facts of a failed name look-up show, in place of the
+ * resolver code's: ISOCK_EXIT_RESOURCES when the look-up could open no
+ * descriptor (the limit, not the name); 0: the code's own stands.
+ */
+int diagnose_name_exit_class(const struct diag_facts *f);
 
 /*
  * The exit class for `error` given the facts: explain_exit_class(error),

@@ -49,8 +49,9 @@ enum diag_fact {
 	DIAG_RULESET = 1u << 16,	/* ruleset: the chains that drop */
 	DIAG_NORULESET = 1u << 17,	/* the ruleset was asked for and
 					   could not be read whole */
-	DIAG_HOSTS = 1u << 18		/* hosts: the /etc/hosts line of the
+	DIAG_HOSTS = 1u << 18,		/* hosts: the /etc/hosts line of the
 					   address */
+	DIAG_FDS = 1u << 19		/* fds: the descriptor limit */
 };
 
 /* An IPv4 or IPv6 address. */

@@ -620,6 +620,23 @@ facts_text_resolver(const struct diag_facts *f,
 			    s->answers == 1 ? "" : "s");
 			continue;
 		}
+		if (s->error == EMFILE || s->error == ENFILE) {
+			facts_line(lines, n, max, "no query was sent to name "
+			    "server %s: no descriptor was free for its socket "
+			    "(%s)", a, s->error == EMFILE ? "EMFILE" : "ENFILE");
+			continue;
+		}
+		if (s->error == ECONNREFUSED) {
+			facts_line(lines, n, max, "name server %s answered with "
+			    "ICMP port unreachable: nothing listens on its UDP "
+			    "port 53", a);
+			continue;
+		}
+		if (s->error != ETIMEDOUT && s->error != 0) {
+			facts_line(lines, n, max, "the query to name server %s "
+			    "failed: %s", a, strerror(s->error));
+			continue;
+		}
 		if (!f->ns_route_known[i]) {
 			facts_line(lines, n, max, "name server %s did not "
 			    "answer within %ld ms", a, f->ns_wait_ms);
@@ -711,6 +728,27 @@ facts_chain_ref(const struct ruleset_chain *k, char *buf, size_t size)
 	return buf;
 }
 
+/* The descriptor limit, as sentences. */
+static void
+facts_text_fds(const struct diag_facts *f,
+    char lines[][DIAG_LINE_MAX], size_t *n, size_t max)
+{
+	if (f->fds.error == 0 && (f->fds.open < 0 ||
+	    (unsigned long)f->fds.open < f->fds.limit))
+		return;		/* room left: nothing to say */
+	if (f->fds.open >= 0)
+		facts_line(lines, n, max, "this process holds %ld open "
+		    "descriptor%s; its limit is %lu (ulimit -n)", f->fds.open,
+		    f->fds.open == 1 ? "" : "s", f->fds.limit);
+	else
+		facts_line(lines, n, max, "this process's descriptor limit is "
+		    "%lu (ulimit -n)", f->fds.limit);
+	if (f->fds.error != 0)
+		facts_line(lines, n, max, "a read of this diagnosis found no "
+		    "descriptor free (%s)", f->fds.error == ENFILE ? "ENFILE" :
+		    "EMFILE");
+}
+
 /* The chains of this host's ruleset that drop or reject, as sentences. */
 static void
 facts_text_ruleset(const struct diag_facts *f,
@@ -793,6 +831,8 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 		    "address %s", f->hosts.line, name,
 		    diag_ip_str(&f->dst, a, sizeof(a)));
 	}
+	if (f->have & DIAG_FDS)
+		facts_text_fds(f, lines, &n, max);
 	if (f->have & DIAG_BROADCAST)
 		facts_line(lines, &n, max, "%s is a broadcast address and "
 		    "SO_BROADCAST is off: add -b",
@@ -932,7 +972,7 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 		"dst", "port", "proto", "sender", "icmp", "hop", "how", "dhow",
 		"syn", "rtype", "table", "prefix", "v6", "listener", "chain",
 		"chainref", "pid", "comm", "group", "user", "path", "owner",
-		"right", "bit", "mode", "grant", "ipf"
+		"right", "bit", "mode", "grant", "ipf", "fdlimit", "fderr"
 	};
 	const struct ruleset_chain *k;
 	char ref[6 * RULESET_NAME_MAX];
@@ -1019,6 +1059,12 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 		return buf;
 	case 26:
 		return f->dst.family == AF_INET6 ? "-6" : "-4";
+	case 27:
+		facts_set(buf, size, "%lu", f->fds.limit);
+		return buf;
+	case 28:
+		return f->fds.error == ENFILE ? "ENFILE, the system's table" :
+		    "EMFILE";
 	default:
 		return NULL;
 	}
@@ -1189,6 +1235,18 @@ facts_advice_silent(const struct diag_facts *f, const char *host, char *c,
 		    "port 53 on the way.", a, host);
 }
 
+/* True when every name server asked answered ICMP port unreachable. */
+static bool
+facts_servers_refused(const struct resolver_facts *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nasked && i < RESOLVER_MAX_SERVERS; i++)
+		if (r->asked[i].answered || r->asked[i].error != ECONNREFUSED)
+			return false;
+	return r->nasked > 0;
+}
+
 /* The advice after a failed name look-up. */
 static bool
 facts_advice_resolver(const struct diag_facts *f, char *m, size_t ms,
@@ -1220,6 +1278,15 @@ facts_advice_resolver(const struct diag_facts *f, char *m, size_t ms,
 		facts_set(c, cs, "`dig %s ANY` shows the records it has.", host);
 		return true;
 	case RESOLVER_NO_ANSWER:
+		if (facts_servers_refused(&f->resolver)) {
+			facts_set(m, ms, "No name server runs where "
+			    "/etc/resolv.conf points: each answered that nothing "
+			    "listens on its UDP port 53, so nothing is known of "
+			    "%s.", host);
+			facts_set(c, cs, "Start the name server, or name one "
+			    "that runs in /etc/resolv.conf.");
+			return true;
+		}
 		facts_set(m, ms, "DNS did not answer: no name server replied, "
 		    "so nothing is known of %s.", host);
 		facts_advice_silent(f, host, c, cs);
@@ -1246,11 +1313,13 @@ facts_text_advice(const struct diag_facts *f, char *meaning, size_t msize,
 	check[0] = '\0';
 	if (f == NULL)
 		return;
+	cause_decide(f, &fd);
 	if (f->eai != 0) {
-		(void)facts_advice_resolver(f, meaning, msize, check, csize);
+		if (!facts_advice_finding(f, &fd, meaning, msize, check, csize))
+			(void)facts_advice_resolver(f, meaning, msize, check,
+			    csize);
 		return;
 	}
-	cause_decide(f, &fd);
 	if (f->family == AF_UNIX || (f->have & DIAG_PATH) != 0) {
 		if (!facts_advice_finding(f, &fd, meaning, msize, check, csize))
 			(void)facts_advice_unix(f, meaning, msize, check,

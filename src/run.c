@@ -91,6 +91,8 @@ diagnose_target(struct run *run, size_t i)
 		q.target = t;
 		q.eai = r->eai;
 		(void)diagnose_run(&q, f);
+		r->diag_status = diagnose_name_exit_class(f);
+		run->codes[i] = result_exit_status(r);
 		run->facts[i] = f;
 		return;
 	}

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netdb.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <linux/neighbour.h>
@@ -403,6 +404,33 @@ START_TEST(test_unix_modes)
 }
 END_TEST
 
+/* A name look-up that found no descriptor free: the limit, exit 7. */
+START_TEST(test_descriptor_limit)
+{
+	struct diag_facts f;
+	struct cause_finding fd;
+	char text[4 * DIAG_LINE_MAX];
+
+	memset(&f, 0, sizeof(f));
+	f.type = SOCK_STREAM;
+	f.eai = EAI_NONAME;
+	f.have = DIAG_FDS;
+	f.fds.limit = 4;
+	f.fds.open = 4;
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_UNKNOWN);
+	ck_assert_int_eq(diagnose_name_exit_class(&f), 0);
+	f.fds.error = EMFILE;
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_PROVEN);
+	ck_assert_str_eq(fd.row[0]->name, "descriptor-limit");
+	ck_assert_int_eq(diagnose_name_exit_class(&f), 7);
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "limit 4") != NULL &&
+	    strstr(text, "did not answer") == NULL, "%s", text);
+}
+END_TEST
+
 /* The man page's DIAGNOSTICS names every row of the table. */
 START_TEST(test_man_lists_rows)
 {
@@ -458,6 +486,7 @@ cause_suite(void)
 	tcase_add_test(tc, test_silent_syn);
 	tcase_add_test(tc, test_router_host_unreachable);
 	tcase_add_test(tc, test_listener_other_family);
+	tcase_add_test(tc, test_descriptor_limit);
 	tcase_add_loop_test(tc, test_unix_modes, 0,
 	    (int)(sizeof(unix_cases) / sizeof(unix_cases[0])));
 	suite_add_tcase(s, tc);

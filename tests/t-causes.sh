@@ -52,7 +52,7 @@ in_sv() { ip netns exec "$sv" "$@"; }
 mkdir -p "/etc/netns/$cl"
 printf '127.0.0.1 localhost\n::1 localhost\n10.97.0.9 db.cz.test\n' \
 	>"/etc/netns/$cl/hosts"
-printf 'hosts: files\n' >"/etc/netns/$cl/nsswitch.conf"
+printf 'hosts: files dns\n' >"/etc/netns/$cl/nsswitch.conf"
 printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' \
 	>"/etc/netns/$cl/resolv.conf"
 
@@ -88,7 +88,7 @@ in_rt sysctl -q -w net.ipv6.neigh.r1.retrans_time_ms=300 >/dev/null
 # Both links known before the cases run.
 in_cl ping -c 1 -W 2 10.97.0.2 >/dev/null 2>&1
 
-plan 14
+plan 16
 
 # cz_verdict NAME: verdict, Checks judged (brief, nothing repeated).
 cz_verdict() {
@@ -261,6 +261,19 @@ if start_listener ready -U "$tmp/grp/sock" -m 770 -t 60; then
 else
 	fail "socket 770 of a group: the group is named, its bits grant write" "$listener_err"
 fi
+
+# ---- a name look-up that never asked, or was answered by ICMP ------------------
+
+run ip netns exec "$cl" sh -c 'ulimit -n 4; exec "$1" localhost 9' sh "$ISOCK"
+want_rc 7
+want_err_fixed "its limit is 4 (ulimit -n)"
+want_not_err "did not answer"
+cz_verdict "ulimit -n 4: the descriptor limit, exit 7, never a silent name server"
+
+run ip netns exec "$cl" "$ISOCK" -w 3 nosuch.cz.test 80
+found "name server 127.0.0.1 answered with ICMP port unreachable: nothing listens on its UDP port 53"
+want_not_err "did not answer"
+cz_verdict "no name server on 127.0.0.1: its ICMP answer, not 'did not answer'"
 
 # ---- wrong advice after a right finding --------------------------------------
 
