@@ -159,9 +159,9 @@ diag_icmp(struct diag_ctx *c)
 }
 
 /*
- * A local TCP destination that did not answer: who listens on the port,
- * with the accept queue, and the process that holds the listener covering
- * the destination.
+ * A local TCP destination that did not answer, or a UDP one that ignored a
+ * probe: who listens on the port (TCP: with the accept queue), and the
+ * process that holds the socket covering the destination.
  */
 static void
 diag_local_listener(struct diag_ctx *c)
@@ -238,8 +238,9 @@ diag_ip(struct diag_ctx *c)
 	    f->route.type == RTN_LOCAL)
 		f->have |= sockdiag_listeners(&c->nl, q->type, f->port,
 		    &f->listen);
-	if (err == ETIMEDOUT && q->type == SOCK_STREAM &&
-	    (f->have & DIAG_ROUTE) != 0 && f->route.type == RTN_LOCAL)
+	if (err == ETIMEDOUT && (q->type == SOCK_STREAM ||
+	    q->type == SOCK_DGRAM) && (f->have & DIAG_ROUTE) != 0 &&
+	    f->route.type == RTN_LOCAL)
 		diag_local_listener(c);
 	if (diag_broadcast(q, f))
 		f->have |= DIAG_BROADCAST;

@@ -1329,6 +1329,50 @@ facts_text_advice(const struct diag_facts *f, char *meaning, size_t msize,
 	(void)facts_advice_finding(f, &fd, meaning, msize, check, csize);
 }
 
+void
+facts_text_silent_probe(const struct diag_facts *f, unsigned port,
+    char *meaning, size_t msize, char *check, size_t csize)
+{
+	const struct payload *pl = payload_for_port((uint16_t)port);
+	uint64_t b = f != NULL ? cause_facts(f) : 0;
+	char comm[2 * DIAG_NAME_MAX];
+
+	if ((b & CF_ROUTE_LOCAL) != 0 && (b & CF_NO_DROP) != 0 &&
+	    (b & CF_LISTEN_COVERS) != 0) {
+		facts_set(meaning, msize, "The %s%s sent to port %u reached "
+		    "this host, where nothing drops it and a socket is bound to "
+		    "the port: the server there did not answer it.",
+		    pl != NULL ? pl->name : "datagram", pl != NULL ? " request" :
+		    "", port);
+		if ((f->have & DIAG_OWNER) != 0 && f->owner.pid > 0) {
+			text_escape(comm, sizeof(comm), f->owner.comm);
+			facts_set(check, csize, "The log of %s (process %ld) "
+			    "says why it did not answer.", comm, f->owner.pid);
+		} else {
+			facts_set(check, csize, "The log of the server bound "
+			    "to port %u says why it did not answer.", port);
+		}
+		return;
+	}
+	if (pl == NULL) {
+		facts_set(meaning, msize, "A datagram was sent and neither a "
+		    "reply nor an ICMP error came back: a service that ignores "
+		    "an empty datagram and a firewall that drops it look the "
+		    "same from here.");
+		facts_set(check, csize, "send the service's own request (dig, "
+		    "ntpdate -q, ...), or look for the socket with `ss -lunp` "
+		    "on that host.");
+		return;
+	}
+	facts_set(meaning, msize, "A %s request was sent to port %u and "
+	    "neither a reply nor an ICMP error came back: a server that ignores "
+	    "it and a firewall that drops it look the same from here.",
+	    pl->name, port);
+	facts_set(check, csize, "`ss -lunp` on that host shows whether "
+	    "anything listens on UDP port %u; if something does, its log "
+	    "says why it did not answer the %s request.", port, pl->name);
+}
+
 /* The old name of facts_text_lines, kept for its callers (diagnose.h). */
 size_t
 diagnose_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],

@@ -431,6 +431,23 @@ START_TEST(test_descriptor_limit)
 }
 END_TEST
 
+/* A silent --probe: the request really sent is named, and not asked for
+   again; an empty datagram only where no protocol is spoken. */
+START_TEST(test_silent_probe)
+{
+	char m[2 * DIAG_LINE_MAX], c[2 * DIAG_LINE_MAX];
+
+	facts_text_silent_probe(NULL, 53, m, sizeof(m), c, sizeof(c));
+	ck_assert_msg(strstr(m, "A DNS request was sent to port 53") != NULL &&
+	    strstr(m, "empty datagram") == NULL, "%s", m);
+	ck_assert_msg(strstr(c, "own request") == NULL, "%s", c);
+	facts_text_silent_probe(NULL, 123, m, sizeof(m), c, sizeof(c));
+	ck_assert_msg(strstr(m, "NTP request") != NULL, "%s", m);
+	facts_text_silent_probe(NULL, 9, m, sizeof(m), c, sizeof(c));
+	ck_assert_msg(strstr(m, "empty datagram") != NULL, "%s", m);
+}
+END_TEST
+
 /* The man page's DIAGNOSTICS names every row of the table. */
 START_TEST(test_man_lists_rows)
 {
@@ -487,6 +504,7 @@ cause_suite(void)
 	tcase_add_test(tc, test_router_host_unreachable);
 	tcase_add_test(tc, test_listener_other_family);
 	tcase_add_test(tc, test_descriptor_limit);
+	tcase_add_test(tc, test_silent_probe);
 	tcase_add_loop_test(tc, test_unix_modes, 0,
 	    (int)(sizeof(unix_cases) / sizeof(unix_cases[0])));
 	suite_add_tcase(s, tc);

@@ -88,7 +88,7 @@ in_rt sysctl -q -w net.ipv6.neigh.r1.retrans_time_ms=300 >/dev/null
 # Both links known before the cases run.
 in_cl ping -c 1 -W 2 10.97.0.2 >/dev/null 2>&1
 
-plan 16
+plan 17
 
 # cz_verdict NAME: verdict, Checks judged (brief, nothing repeated).
 cz_verdict() {
@@ -291,6 +291,18 @@ found "TCP port 6543 has a listener on 0.0.0.0 only, not on ::1"
 want_not_err "Connect to 0\.0\.0\.0"
 want_err_fixed "127.0.0.1"
 cz_verdict "listener on 0.0.0.0, client on ::1: never 'connect to 0.0.0.0'"
+
+# ---- the probe that was sent -------------------------------------------------
+
+if start_listener silent -u -4 -p 53 -t 60; then
+	run ip netns exec "$cl" "$ISOCK" -u --probe -w 1 127.0.0.1 53
+	want_rc 3
+	want_err_fixed "The DNS request sent to port 53 reached this host"
+	want_not_err "empty datagram|send the service's own request|firewall"
+	cz_verdict "a silent DNS probe: the DNS request named, never 'an empty datagram'"
+else
+	fail "a silent DNS probe: the DNS request named, never 'an empty datagram'" "$listener_err"
+fi
 LISTEN=$real_listen
 
 exit 0
