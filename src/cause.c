@@ -43,7 +43,22 @@ static const struct cause_row cause_rows[] = {
 	  "a broadcast destination without -b", NULL,
 	  "Run again with -b if a datagram to every host of that link is what "
 	  "you mean.", NULL },
-	{ "no-neighbour", CF_NEIGH_FAILED, 0, CF_ICMP_ROUTER | CF_ICMP_FROM_DST,
+	{ "link-down", CF_LINK_DOWN, 0, CF_ICMP_ROUTER | CF_ICMP_FROM_DST,
+	  "{dev} is down",
+	  "The device {dev} of the route is down (not IFF_UP): the {syn} "
+	  "never left.",
+	  "`ip link set {dev} up` brings it up, if it was taken down by "
+	  "mistake.", NULL },
+	{ "link-no-carrier", CF_NO_CARRIER, 0,
+	  CF_LINK_DOWN | CF_ICMP_ROUTER | CF_ICMP_FROM_DST,
+	  "{dev} has no carrier",
+	  "The device {dev} of the route is up but has no carrier (no "
+	  "IFF_LOWER_UP): its cable, switch port or peer is down, so the {syn} "
+	  "never left.",
+	  "Look at the cable and the far end of {dev}: `ip link show {dev}` "
+	  "says NO-CARRIER until they are back.", NULL },
+	{ "no-neighbour", CF_NEIGH_FAILED, 0, CF_ICMP_ROUTER | CF_ICMP_FROM_DST |
+	  CF_LINK_DOWN | CF_NO_CARRIER,
 	  "the next hop {hop} did not answer {how}",
 	  "The {syn} never left: the next hop {hop} did not answer {how}, so "
 	  "there was no link-layer address to send it to.",
@@ -108,7 +123,7 @@ static const struct cause_row cause_rows[] = {
 	  "`nft list ruleset` shows the drop rule that matches port {port}.",
 	  NULL },
 	{ "drop-here", CF_SILENT_SYN | CF_DROP_HERE, 0,
-	  CF_ROUTE_LOCAL | CF_NEIGH_FAILED,
+	  CF_ROUTE_LOCAL | CF_NEIGH_FAILED | CF_LINK_DOWN | CF_NO_CARRIER,
 	  "a drop in this host's {chain}",
 	  "This host's {chain} drops packets: it can take the SYN or its "
 	  "answer before anything beyond this host.",
@@ -117,7 +132,7 @@ static const struct cause_row cause_rows[] = {
 	  "`isock-connect --trace {dst} {port}` shows which rule takes the "
 	  "SYN, here or beyond." },
 	{ "ruleset-unread", CF_SILENT_SYN | CF_RULES_UNREAD, 0,
-	  CF_ROUTE_LOCAL | CF_NEIGH_FAILED,
+	  CF_ROUTE_LOCAL | CF_NEIGH_FAILED | CF_LINK_DOWN | CF_NO_CARRIER,
 	  "a drop rule of this host (its ruleset was not read)",
 	  NULL,
 	  "`nft list ruleset` (as root) shows whether this host drops it; "
@@ -125,7 +140,7 @@ static const struct cause_row cause_rows[] = {
 	  "`nft list ruleset` (as root) shows whether this host drops it; "
 	  "`--trace` shows where the SYN dies." },
 	{ "lost-at-neighbour", CF_SILENT_SYN | CF_NEIGH_OK, 0,
-	  CF_NEIGH_GW | CF_ROUTE_LOCAL | CF_NEIGH_FAILED,
+	  CF_NEIGH_GW | CF_ROUTE_LOCAL | CF_NEIGH_FAILED | CF_LINK_DOWN | CF_NO_CARRIER,
 	  "a firewall at {hop}, or its listener's full queue",
 	  "{hop} answered {how}, so it is up and the SYN reached its link: a "
 	  "firewall there dropped the SYN or its answer, or its listener's "
@@ -133,7 +148,7 @@ static const struct cause_row cause_rows[] = {
 	  "`nft list ruleset` on {hop} shows the drop rule for port {port}.",
 	  "`nft list ruleset` on {hop} shows a drop rule for port {port}." },
 	{ "lost-beyond", CF_SILENT_SYN | CF_NEIGH_OK | CF_NEIGH_GW, 0,
-	  CF_ROUTE_LOCAL | CF_NEIGH_FAILED,
+	  CF_ROUTE_LOCAL | CF_NEIGH_FAILED | CF_LINK_DOWN | CF_NO_CARRIER,
 	  "the SYN or its answer lost beyond the gateway {hop}",
 	  "No chain of this host drops and the gateway {hop} resolved: the SYN "
 	  "left this host and it or its answer was lost beyond: a firewall on "
@@ -397,6 +412,9 @@ cause_facts(const struct diag_facts *f)
 		b |= CF_BROADCAST;
 	if ((f->have & DIAG_FDS) != 0 && f->fds.error != 0)
 		b |= CF_FD_LIMIT;
+	if ((f->have & DIAG_LINK) != 0)
+		b |= !f->link.up ? CF_LINK_DOWN : !f->link.lower_up ?
+		    CF_NO_CARRIER : 0;
 	return b;
 }
 

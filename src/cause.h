@@ -66,8 +66,10 @@ enum cause_fact {
 					   grant the right (not the owner) */
 	CF_LISTED_NOT_HELD = 1ull << 34,	/* /etc/group lists the user in
 					   that group, the process lacks it */
-	CF_FD_LIMIT = 1ull << 35	/* a read failed for want of a free
+	CF_FD_LIMIT = 1ull << 35,	/* a read failed for want of a free
 					   descriptor (EMFILE, ENFILE) */
+	CF_LINK_DOWN = 1ull << 36,	/* the route's device is not IFF_UP */
+	CF_NO_CARRIER = 1ull << 37	/* ... up, without IFF_LOWER_UP */
 };
 
 /* One row of the table. */

@@ -188,9 +188,10 @@ diag_local_listener(struct diag_ctx *c)
 }
 
 /*
- * The facts a conclusion about this host's own firewall needs, and where
- * the address came from: the nftables chains of the destination's family
- * that drop or reject (ruleset.c), and the /etc/hosts line that gave the
+ * The facts a conclusion about this host's own firewall and link needs,
+ * and where the address came from: the nftables chains of the
+ * destination's family that drop or reject (ruleset.c), the route's device
+ * up and with carrier (linkfacts.c), and the /etc/hosts line that gave the
  * target's name this address (hostsfile.c).
  */
 static void
@@ -207,6 +208,10 @@ diag_local_facts(struct diag_ctx *c)
 		f->have |= ruleset_read(f->dst.family, &dl, &f->ruleset) ?
 		    DIAG_RULESET : DIAG_NORULESET;
 	}
+	if (FACTS_ERR_IN(err, EHOSTUNREACH, ENETUNREACH, ETIMEDOUT) &&
+	    (f->have & DIAG_ROUTE) != 0 && f->route.type == RTN_UNICAST &&
+	    linkfacts_read(NULL, f->route.dev, f->route.ifindex, &f->link))
+		f->have |= DIAG_LINK;
 	if (FACTS_ERR_IN(err, EHOSTUNREACH, ENETUNREACH, ETIMEDOUT) &&
 	    q->target != NULL && !q->target->literal &&
 	    hostsfile_find(q->hosts_file, q->target->host, &f->dst, &f->hosts))

@@ -31,6 +31,7 @@
 #include "facts.h"
 #include "fdfacts.h"
 #include "hostsfile.h"
+#include "linkfacts.h"
 #include "isocket.h"
 #include "resolver.h"
 #include "route.h"
@@ -122,6 +123,7 @@ struct diag_facts {
 	struct ruleset_fact ruleset;	/* DIAG_RULESET */
 	struct hosts_fact hosts;	/* DIAG_HOSTS */
 	struct fd_fact fds;		/* DIAG_FDS */
+	struct link_fact link;		/* DIAG_LINK */
 };
 
 /*

@@ -51,7 +51,8 @@ enum diag_fact {
 					   could not be read whole */
 	DIAG_HOSTS = 1u << 18,		/* hosts: the /etc/hosts line of the
 					   address */
-	DIAG_FDS = 1u << 19		/* fds: the descriptor limit */
+	DIAG_FDS = 1u << 19,		/* fds: the descriptor limit */
+	DIAG_LINK = 1u << 20		/* link: the route's device state */
 };
 
 /* An IPv4 or IPv6 address. */

@@ -833,6 +833,13 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 	}
 	if (f->have & DIAG_FDS)
 		facts_text_fds(f, lines, &n, max);
+	if ((f->have & DIAG_LINK) != 0 && !f->link.up)
+		facts_line(lines, &n, max, "%s, the route's device, is down "
+		    "(IFF_UP off)", facts_dev(dev, sizeof(dev), f->link.dev));
+	else if ((f->have & DIAG_LINK) != 0 && !f->link.lower_up)
+		facts_line(lines, &n, max, "%s, the route's device, is up "
+		    "without carrier (IFF_LOWER_UP off)", facts_dev(dev,
+		    sizeof(dev), f->link.dev));
 	if (f->have & DIAG_BROADCAST)
 		facts_line(lines, &n, max, "%s is a broadcast address and "
 		    "SO_BROADCAST is off: add -b",
@@ -972,7 +979,8 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 		"dst", "port", "proto", "sender", "icmp", "hop", "how", "dhow",
 		"syn", "rtype", "table", "prefix", "v6", "listener", "chain",
 		"chainref", "pid", "comm", "group", "user", "path", "owner",
-		"right", "bit", "mode", "grant", "ipf", "fdlimit", "fderr"
+		"right", "bit", "mode", "grant", "ipf", "fdlimit", "fderr",
+		"dev"
 	};
 	const struct ruleset_chain *k;
 	char ref[6 * RULESET_NAME_MAX];
@@ -1065,6 +1073,10 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 	case 28:
 		return f->fds.error == ENFILE ? "ENFILE, the system's table" :
 		    "EMFILE";
+	case 29:
+		if ((f->have & DIAG_LINK) == 0)
+			return NULL;
+		return facts_dev(buf, size, f->link.dev);
 	default:
 		return NULL;
 	}

@@ -88,7 +88,7 @@ in_rt sysctl -q -w net.ipv6.neigh.r1.retrans_time_ms=300 >/dev/null
 # Both links known before the cases run.
 in_cl ping -c 1 -W 2 10.97.0.2 >/dev/null 2>&1
 
-plan 17
+plan 18
 
 # cz_verdict NAME: verdict, Checks judged (brief, nothing repeated).
 cz_verdict() {
@@ -229,6 +229,17 @@ want_rc 4
 found "/etc/hosts line 3 gives db.cz.test the address 10.97.0.9"
 want_not_err "refus"
 cz_verdict "an /etc/hosts address that belongs to no one: the hosts line named"
+
+# ---- the link: no carrier ------------------------------------------------------
+
+ip -n "$rt" link set r0 down
+run ip netns exec "$cl" "$ISOCK" -w 2 10.97.0.2 5432
+want_err_fixed "c0, the route's device, is up without carrier (IFF_LOWER_UP off)"
+want_err_fixed "has no carrier"
+want_not_err "left this host|did not answer ARP"
+cz_verdict "the router's end of the link down: no carrier on c0, not the next hop"
+ip -n "$rt" link set r0 up
+in_cl ping -c 1 -W 2 10.97.0.2 >/dev/null 2>&1
 
 # ---- Unix permissions from the modes ------------------------------------------
 
