@@ -72,8 +72,17 @@ static const struct cause_row cause_rows[] = {
 	  "sent it.",
 	  "`nft list ruleset` here shows the reject rule that matches {dst} "
 	  "port {port} (an output or input chain).", NULL },
-	{ "nothing-listens-here", CF_REFUSED | CF_LISTEN_NONE, 0,
+	{ "listener-nearby", CF_REFUSED | CF_LISTEN_NONE | CF_NEARBY, 0,
 	  CF_ICMP_RULE,
+	  "nothing listens on port {port}, and port {nearport} has a listener",
+	  "Nothing listens on {proto} port {port} here, but port {nearport} "
+	  "has a listener: a port given wrong, or a service set to another "
+	  "port.",
+	  "Is {nearport} the port meant? `isock-connect {dst} {nearport}` "
+	  "tries it; otherwise the service's configuration names its port.",
+	  NULL },
+	{ "nothing-listens-here", CF_REFUSED | CF_LISTEN_NONE, 0,
+	  CF_ICMP_RULE | CF_NEARBY,
 	  "nothing listens on {proto} port {port} here",
 	  "This host's kernel refused the attempt itself: nothing listens on "
 	  "{proto} port {port} here.",
@@ -412,6 +421,8 @@ cause_facts(const struct diag_facts *f)
 		b |= CF_BROADCAST;
 	if ((f->have & DIAG_FDS) != 0 && f->fds.error != 0)
 		b |= CF_FD_LIMIT;
+	if ((f->have & DIAG_NEARBY) != 0 && f->nearby.n > 0)
+		b |= CF_NEARBY;
 	if ((f->have & DIAG_LINK) != 0)
 		b |= !f->link.up ? CF_LINK_DOWN : !f->link.lower_up ?
 		    CF_NO_CARRIER : 0;

@@ -69,7 +69,8 @@ enum cause_fact {
 	CF_FD_LIMIT = 1ull << 35,	/* a read failed for want of a free
 					   descriptor (EMFILE, ENFILE) */
 	CF_LINK_DOWN = 1ull << 36,	/* the route's device is not IFF_UP */
-	CF_NO_CARRIER = 1ull << 37	/* ... up, without IFF_LOWER_UP */
+	CF_NO_CARRIER = 1ull << 37,	/* ... up, without IFF_LOWER_UP */
+	CF_NEARBY = 1ull << 38		/* a listener on a port near it */
 };
 
 /* One row of the table. */

@@ -190,9 +190,10 @@ diag_local_listener(struct diag_ctx *c)
 /*
  * The facts a conclusion about this host's own firewall and link needs,
  * and where the address came from: the nftables chains of the
- * destination's family that drop or reject (ruleset.c), the route's device
- * up and with carrier (linkfacts.c), and the /etc/hosts line that gave the
- * target's name this address (hostsfile.c).
+ * destination's family that drop or reject (ruleset.c), listeners on the
+ * ports near a refused one (nearby.c), the route's device up and with
+ * carrier (linkfacts.c), and the /etc/hosts line that gave the target's
+ * name this address (hostsfile.c).
  */
 static void
 diag_local_facts(struct diag_ctx *c)
@@ -208,6 +209,10 @@ diag_local_facts(struct diag_ctx *c)
 		f->have |= ruleset_read(f->dst.family, &dl, &f->ruleset) ?
 		    DIAG_RULESET : DIAG_NORULESET;
 	}
+	if (err == ECONNREFUSED && (f->have & DIAG_LISTENERS) != 0 &&
+	    f->listen.count == 0)
+		f->have |= nearby_listeners(&c->nl, q->type, f->port, &f->dst,
+		    &f->nearby);
 	if (FACTS_ERR_IN(err, EHOSTUNREACH, ENETUNREACH, ETIMEDOUT) &&
 	    (f->have & DIAG_ROUTE) != 0 && f->route.type == RTN_UNICAST &&
 	    linkfacts_read(NULL, f->route.dev, f->route.ifindex, &f->link))

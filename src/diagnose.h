@@ -32,6 +32,7 @@
 #include "fdfacts.h"
 #include "hostsfile.h"
 #include "linkfacts.h"
+#include "nearby.h"
 #include "isocket.h"
 #include "resolver.h"
 #include "route.h"
@@ -124,6 +125,7 @@ struct diag_facts {
 	struct hosts_fact hosts;	/* DIAG_HOSTS */
 	struct fd_fact fds;		/* DIAG_FDS */
 	struct link_fact link;		/* DIAG_LINK */
+	struct nearby_fact nearby;	/* DIAG_NEARBY */
 };
 
 /*

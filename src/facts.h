@@ -52,7 +52,8 @@ enum diag_fact {
 	DIAG_HOSTS = 1u << 18,		/* hosts: the /etc/hosts line of the
 					   address */
 	DIAG_FDS = 1u << 19,		/* fds: the descriptor limit */
-	DIAG_LINK = 1u << 20		/* link: the route's device state */
+	DIAG_LINK = 1u << 20,		/* link: the route's device state */
+	DIAG_NEARBY = 1u << 21		/* nearby: listeners on near ports */
 };
 
 /* An IPv4 or IPv6 address. */

@@ -802,7 +802,7 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 {
 	char a[INET6_ADDRSTRLEN], dev[FACTS_DEV_MAX];
 	char name[2 * DIAG_NAME_MAX];
-	size_t n = 0;
+	size_t n = 0, i;
 
 	if (f->have & DIAG_ROUTE)
 		facts_text_route(f, lines, &n, max);
@@ -833,6 +833,12 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 	}
 	if (f->have & DIAG_FDS)
 		facts_text_fds(f, lines, &n, max);
+	for (i = 0; (f->have & DIAG_NEARBY) != 0 && i < f->nearby.n &&
+	    i < NEARBY_MAX; i++)
+		facts_line(lines, &n, max, "%s port %u, near it, has a listener "
+		    "on %s", f->type == SOCK_DGRAM ? "UDP" : "TCP",
+		    f->nearby.port[i], diag_ip_str(&f->nearby.addr[i], a,
+		    sizeof(a)));
 	if ((f->have & DIAG_LINK) != 0 && !f->link.up)
 		facts_line(lines, &n, max, "%s, the route's device, is down "
 		    "(IFF_UP off)", facts_dev(dev, sizeof(dev), f->link.dev));
@@ -980,7 +986,7 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 		"syn", "rtype", "table", "prefix", "v6", "listener", "chain",
 		"chainref", "pid", "comm", "group", "user", "path", "owner",
 		"right", "bit", "mode", "grant", "ipf", "fdlimit", "fderr",
-		"dev"
+		"dev", "nearport"
 	};
 	const struct ruleset_chain *k;
 	char ref[6 * RULESET_NAME_MAX];
@@ -1077,6 +1083,11 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 		if ((f->have & DIAG_LINK) == 0)
 			return NULL;
 		return facts_dev(buf, size, f->link.dev);
+	case 30:
+		if ((f->have & DIAG_NEARBY) == 0 || f->nearby.n == 0)
+			return NULL;
+		facts_set(buf, size, "%u", f->nearby.port[0]);
+		return buf;
 	default:
 		return NULL;
 	}

@@ -88,7 +88,7 @@ in_rt sysctl -q -w net.ipv6.neigh.r1.retrans_time_ms=300 >/dev/null
 # Both links known before the cases run.
 in_cl ping -c 1 -W 2 10.97.0.2 >/dev/null 2>&1
 
-plan 18
+plan 20
 
 # cz_verdict NAME: verdict, Checks judged (brief, nothing repeated).
 cz_verdict() {
@@ -302,6 +302,23 @@ found "TCP port 6543 has a listener on 0.0.0.0 only, not on ::1"
 want_not_err "Connect to 0\.0\.0\.0"
 want_err_fixed "127.0.0.1"
 cz_verdict "listener on 0.0.0.0, client on ::1: never 'connect to 0.0.0.0'"
+
+# ---- a listener on the port next to it -----------------------------------------
+
+if start_listener near -4 -p 5433 -t 60; then
+	run ip netns exec "$cl" "$ISOCK" -w 2 127.0.0.1 5432
+	want_rc 1
+	found "TCP port 5433, near it, has a listener on 127.0.0.1"
+	want_err_fixed "Is 5433 the port meant?"
+	cz_verdict "nothing on 5432, a listener on 5433: the port next to it named"
+	run ip netns exec "$cl" "$ISOCK" -w 2 127.0.0.1 5439
+	want_rc 1
+	want_not_err "5433|near it"
+	cz_verdict "nothing on 5439 nor near it: no nearby port claimed"
+else
+	fail "nothing on 5432, a listener on 5433: the port next to it named" "$listener_err"
+	fail "nothing on 5439 nor near it: no nearby port claimed" "$listener_err"
+fi
 
 # ---- the probe that was sent -------------------------------------------------
 

@@ -195,7 +195,7 @@ fi
 # Two refusals of one errno with different facts: each gets its own Check
 # (the errno's general text is given once; the facts' are per target).
 if start_listener port -6 -p 8087 -t 60; then
-	run ip netns exec "$ns" "$ISOCK" -w 2 127.0.0.1:8085 127.0.0.1:8087
+	run ip netns exec "$ns" "$ISOCK" -w 2 127.0.0.1:8095 127.0.0.1:8087
 	want_rc 1
 	want_err_fixed "Check: Start the service, or find the port it uses"
 	want_err_fixed "Check: Connect to ::1 instead"
