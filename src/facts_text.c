@@ -1258,6 +1258,35 @@ facts_advice_silent(const struct diag_facts *f, const char *host, char *c,
 		    "port 53 on the way.", a, host);
 }
 
+/*
+ * True when the name looked up was also tried with the search list's
+ * suffixes (fewer dots than ndots, no final dot, a list there): the list,
+ * escaped, into `buf`.
+ */
+static bool
+facts_searched(const struct diag_facts *f, char *buf, size_t size)
+{
+	const struct resolver_conf *c = &f->resolver.conf;
+	char one[2 * RESOLVER_NAME_MAX];
+	size_t i, len, dots = 0;
+	const char *p;
+
+	len = strlen(f->host);
+	if (c->nsearch == 0 || len == 0 || f->host[len - 1] == '.')
+		return false;
+	for (p = f->host; *p != '\0'; p++)
+		dots += *p == '.';
+	if ((int)dots >= c->ndots)
+		return false;
+	buf[0] = '\0';
+	for (i = 0; i < c->nsearch && i < RESOLVER_MAX_SEARCH; i++) {
+		text_escape(one, sizeof(one), c->search[i]);
+		len = strlen(buf);
+		facts_set(buf + len, size - len, "%s%s", i > 0 ? ", " : "", one);
+	}
+	return true;
+}
+
 /* True when every name server asked answered ICMP port unreachable. */
 static bool
 facts_servers_refused(const struct resolver_facts *r)
@@ -1275,13 +1304,22 @@ static bool
 facts_advice_resolver(const struct diag_facts *f, char *m, size_t ms,
     char *c, size_t cs)
 {
-	char host[2 * RESOLVER_NAME_MAX];
+	char host[2 * RESOLVER_NAME_MAX], sfx[DIAG_LINE_MAX];
 
 	if ((f->have & DIAG_RESOLVER) == 0)
 		return false;
 	text_escape(host, sizeof(host), f->host);
 	switch (f->resolver.cause) {
 	case RESOLVER_NXDOMAIN:
+		if (facts_searched(f, sfx, sizeof(sfx))) {
+			facts_set(m, ms, "No name tried exists: %s was tried "
+			    "with each suffix of the search list and alone, so "
+			    "the name or a suffix (%s) is wrong.", host, sfx);
+			facts_set(c, cs, "Compare the search list in "
+			    "/etc/resolv.conf with the domain the server is in, "
+			    "or give the full name with a final dot.");
+			return true;
+		}
 		facts_set(m, ms, "The name %s does not exist in DNS.", host);
 		facts_set(c, cs, "Look at the spelling, or give the full name: "
 		    "a name without a final dot is also tried with each suffix "

@@ -88,7 +88,7 @@ in_rt sysctl -q -w net.ipv6.neigh.r1.retrans_time_ms=300 >/dev/null
 # Both links known before the cases run.
 in_cl ping -c 1 -W 2 10.97.0.2 >/dev/null 2>&1
 
-plan 20
+plan 22
 
 # cz_verdict NAME: verdict, Checks judged (brief, nothing repeated).
 cz_verdict() {
@@ -285,6 +285,29 @@ run ip netns exec "$cl" "$ISOCK" -w 3 nosuch.cz.test 80
 found "name server 127.0.0.1 answered with ICMP port unreachable: nothing listens on its UDP port 53"
 want_not_err "did not answer"
 cz_verdict "no name server on 127.0.0.1: its ICMP answer, not 'did not answer'"
+
+# dnsmasq on the server knows db.lab.test; the client's search list has
+# lab.tset, misspelt.
+ip netns exec "$sv" dnsmasq -k -p 53 --listen-address=10.97.0.2 --bind-interfaces \
+	--no-resolv --no-hosts --pid-file= --local=/#/ \
+	--address=/db.lab.test/10.97.0.2 >"$tmp/dnsmasq2.log" 2>&1 &
+dnsmasq_pid=$!
+tap_pids="$tap_pids $dnsmasq_pid"
+wait_ss "$sv" -lun 10.97.0.2:53
+printf 'nameserver 10.97.0.2\nsearch lab.tset\noptions timeout:1 attempts:1\n' \
+	>"/etc/netns/$cl/resolv.conf"
+run ip netns exec "$cl" "$ISOCK" -w 3 db 5432
+want_rc 6
+want_err_fixed "the name or a suffix (lab.tset) is wrong"
+want_not_err "Look at the spelling"
+cz_verdict "a misspelt search domain: the suffix is named with the name"
+run ip netns exec "$cl" "$ISOCK" -w 3 db.lab.test. 5432
+want_rc 1
+verdict "the full name resolves through dnsmasq (control)"
+kill "$dnsmasq_pid" 2>/dev/null
+wait "$dnsmasq_pid" 2>/dev/null
+printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' \
+	>"/etc/netns/$cl/resolv.conf"
 
 # ---- wrong advice after a right finding --------------------------------------
 
