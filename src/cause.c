@@ -219,6 +219,11 @@ static const struct cause_row cause_rows[] = {
 	  "`journalctl -k` names the security module rule that refused it "
 	  "(apparmor=, avc:), and `bpftool cgroup tree` the cgroup programs on "
 	  "connect6.", NULL },
+	{ "unix-nearby", CF_UNIX_NEAR, 0, CF_PATH_NOPERM,
+	  "a socket near the path",
+	  NULL,
+	  "Is {near} the socket meant? `isock-connect -U {near}` tries it; the "
+	  "server's configuration names the path it binds.", NULL },
 	{ "unix-newgrp", CF_PATH_NOPERM | CF_GROUP_GRANTS | CF_LISTED_NOT_HELD,
 	  0, 0,
 	  "this process lacks group {group}",
@@ -423,6 +428,8 @@ cause_facts(const struct diag_facts *f)
 		b |= CF_FD_LIMIT;
 	if ((f->have & DIAG_NEARBY) != 0 && f->nearby.n > 0)
 		b |= CF_NEARBY;
+	if ((f->have & DIAG_UNIXNEAR) != 0 && f->unixnear.n > 0)
+		b |= CF_UNIX_NEAR;
 	if ((f->have & DIAG_LINK) != 0)
 		b |= !f->link.up ? CF_LINK_DOWN : !f->link.lower_up ?
 		    CF_NO_CARRIER : 0;

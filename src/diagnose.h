@@ -38,6 +38,7 @@
 #include "route.h"
 #include "ruleset.h"
 #include "sockdiag.h"
+#include "unixnear.h"
 #include "unixpath.h"
 
 /* What was tried: the failed attempt. */
@@ -126,6 +127,7 @@ struct diag_facts {
 	struct fd_fact fds;		/* DIAG_FDS */
 	struct link_fact link;		/* DIAG_LINK */
 	struct nearby_fact nearby;	/* DIAG_NEARBY */
+	struct unixnear_fact unixnear;	/* DIAG_UNIXNEAR */
 };
 
 /*

@@ -53,7 +53,8 @@ enum diag_fact {
 					   address */
 	DIAG_FDS = 1u << 19,		/* fds: the descriptor limit */
 	DIAG_LINK = 1u << 20,		/* link: the route's device state */
-	DIAG_NEARBY = 1u << 21		/* nearby: listeners on near ports */
+	DIAG_NEARBY = 1u << 21,		/* nearby: listeners on near ports */
+	DIAG_UNIXNEAR = 1u << 22	/* unixnear: sockets near the path */
 };
 
 /* An IPv4 or IPv6 address. */

@@ -802,6 +802,7 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 {
 	char a[INET6_ADDRSTRLEN], dev[FACTS_DEV_MAX];
 	char name[2 * DIAG_NAME_MAX];
+	char path[FACTS_TEXT_PATH_MAX + sizeof(FACTS_TEXT_CUT)];
 	size_t n = 0, i;
 
 	if (f->have & DIAG_ROUTE)
@@ -882,6 +883,10 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 		facts_text_path(f, lines, &n, max);
 	if (f->have & DIAG_UNIXPEER)
 		facts_text_unixpeer(f, lines, &n, max);
+	for (i = 0; (f->have & DIAG_UNIXNEAR) != 0 && i < f->unixnear.n &&
+	    i < UNIXNEAR_MAX; i++)
+		facts_line(lines, &n, max, "a socket is at %s, near it",
+		    facts_path(path, sizeof(path), f->unixnear.path[i]));
 	if (f->have & DIAG_OWNER)
 		facts_text_owner(f, lines, &n, max);
 	if (f->have & DIAG_WHO)
@@ -986,7 +991,7 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 		"syn", "rtype", "table", "prefix", "v6", "listener", "chain",
 		"chainref", "pid", "comm", "group", "user", "path", "owner",
 		"right", "bit", "mode", "grant", "ipf", "fdlimit", "fderr",
-		"dev", "nearport"
+		"dev", "nearport", "near"
 	};
 	const struct ruleset_chain *k;
 	char ref[6 * RULESET_NAME_MAX];
@@ -1088,6 +1093,10 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 			return NULL;
 		facts_set(buf, size, "%u", f->nearby.port[0]);
 		return buf;
+	case 31:
+		if ((f->have & DIAG_UNIXNEAR) == 0 || f->unixnear.n == 0)
+			return NULL;
+		return facts_path(buf, size, f->unixnear.path[0]);
 	default:
 		return NULL;
 	}

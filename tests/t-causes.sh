@@ -88,7 +88,7 @@ in_rt sysctl -q -w net.ipv6.neigh.r1.retrans_time_ms=300 >/dev/null
 # Both links known before the cases run.
 in_cl ping -c 1 -W 2 10.97.0.2 >/dev/null 2>&1
 
-plan 22
+plan 24
 
 # cz_verdict NAME: verdict, Checks judged (brief, nothing repeated).
 cz_verdict() {
@@ -271,6 +271,24 @@ if start_listener ready -U "$tmp/grp/sock" -m 770 -t 60; then
 	cz_verdict "socket 770 of a group: the group is named, its bits grant write"
 else
 	fail "socket 770 of a group: the group is named, its bits grant write" "$listener_err"
+fi
+
+# ---- a Unix socket in the next directory ------------------------------------
+
+mkdir -p "$tmp/run/pgsql" "$tmp/run/postgresql"
+if start_listener ready -U "$tmp/run/postgresql/.s.PGSQL.5432" -t 60; then
+	run "$ISOCK" -U "$tmp/run/pgsql/.s.PGSQL.5432"
+	want_rc 6
+	found "a socket is at $tmp/run/postgresql/.s.PGSQL.5432, near it"
+	want_err_fixed "isock-connect -U $tmp/run/postgresql/.s.PGSQL.5432"
+	cz_verdict "the socket in the neighbouring directory named"
+	run "$ISOCK" -U "$tmp/run/pgsql/.s.PGSQL.5433"
+	want_rc 6
+	want_not_err "near it"
+	cz_verdict "no socket of that name near: none claimed"
+else
+	fail "the socket in the neighbouring directory named" "$listener_err"
+	fail "no socket of that name near: none claimed" "$listener_err"
 fi
 
 # ---- a name look-up that never asked, or was answered by ICMP ------------------
