@@ -84,8 +84,7 @@ static const struct cause_row cause_rows[] = {
 	{ "nothing-listens-here", CF_REFUSED | CF_LISTEN_NONE, 0,
 	  CF_ICMP_RULE | CF_NEARBY,
 	  "nothing listens on {proto} port {port} here",
-	  "This host's kernel refused the attempt itself: nothing listens on "
-	  "{proto} port {port} here.",
+	  NULL,
 	  "Start the service, or find the port it uses in its configuration.",
 	  NULL },
 	{ "reject-rule-here", CF_REFUSED | CF_REJECT_HERE, 0,

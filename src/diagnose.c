@@ -209,8 +209,8 @@ diag_local_facts(struct diag_ctx *c)
 		f->have |= ruleset_read(f->dst.family, &dl, &f->ruleset) ?
 		    DIAG_RULESET : DIAG_NORULESET;
 	}
-	if (err == ECONNREFUSED && (f->have & DIAG_LISTENERS) != 0 &&
-	    f->listen.count == 0)
+	if (err == ECONNREFUSED && !q->several &&
+	    (f->have & DIAG_LISTENERS) != 0 && f->listen.count == 0)
 		f->have |= nearby_listeners(&c->nl, q->type, f->port, &f->dst,
 		    &f->nearby);
 	if (FACTS_ERR_IN(err, EHOSTUNREACH, ENETUNREACH, ETIMEDOUT) &&

@@ -64,6 +64,9 @@ struct diag_query {
 	int eai;			/* its EAI_* code, 0: none */
 	const char *resolv_conf;	/* NULL: /etc/resolv.conf */
 	const char *hosts_file;		/* NULL: /etc/hosts */
+	bool several;			/* one of several targets (or --count):
+					   no look for a listener on another
+					   port, which may be one of them */
 	long budget_ms;			/* time all look-ups may take together;
 					   <= 0: only /proc and stat look-ups */
 };

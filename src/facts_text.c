@@ -749,23 +749,30 @@ facts_text_fds(const struct diag_facts *f,
 		    "EMFILE");
 }
 
-/* The chains of this host's ruleset that drop or reject, as sentences. */
+/*
+ * The chains of this host's ruleset that bear on the error, as sentences:
+ * those that drop for a time-out (and that none does), those that reject
+ * otherwise.
+ */
 static void
 facts_text_ruleset(const struct diag_facts *f,
     char lines[][DIAG_LINE_MAX], size_t *n, size_t max)
 {
 	const struct ruleset_fact *rs = &f->ruleset;
 	char ref[6 * RULESET_NAME_MAX], what[DIAG_LINE_MAX];
+	bool drop = f->error == ETIMEDOUT;	/* else: who rejects */
 	size_t i, len, kept = rs->nchains < RULESET_CHAINS_MAX ? rs->nchains :
 	    RULESET_CHAINS_MAX;
 
-	if (rs->nchains == 0)
+	if (rs->nchains == 0 && drop)
 		facts_line(lines, n, max, "no chain of this host's nftables "
 		    "ruleset drops or rejects (%s)", f->dst.family == AF_INET6 ?
 		    "ip6, inet and netdev tables" : "ip, inet and netdev tables");
 	for (i = 0; i < kept; i++) {
 		const struct ruleset_chain *k = &rs->chain[i];
 
+		if (drop ? k->drops == 0 && !k->policy_drop : k->rejects == 0)
+			continue;	/* no bearing on this error */
 		what[0] = '\0';
 		if (k->policy_drop)
 			facts_set(what, sizeof(what), "has policy drop");

@@ -116,7 +116,7 @@ wait_ss() {
 run ip netns exec "$cl" "$ISOCK" -u --probe -w 2 127.0.0.1 53
 want_rc 1
 found "nothing on this host listens on UDP port 53"
-want_err_fixed "nothing listens on UDP port 53"
+want_err_fixed "Check: Start the service"
 want_not_err "reject rule|firewall|nft list ruleset"
 cz_verdict "UDP probe, nothing listens here, no rule: nothing listens, not a firewall"
 
