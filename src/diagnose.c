@@ -218,6 +218,7 @@ diag_local_facts(struct diag_ctx *c)
 	    linkfacts_read(NULL, f->route.dev, f->route.ifindex, &f->link))
 		f->have |= DIAG_LINK;
 	if (FACTS_ERR_IN(err, EHOSTUNREACH, ENETUNREACH, ETIMEDOUT) &&
+	    ((f->have & DIAG_ROUTE) == 0 || f->route.type != RTN_LOCAL) &&
 	    q->target != NULL && !q->target->literal &&
 	    hostsfile_find(q->hosts_file, q->target->host, &f->dst, &f->hosts))
 		f->have |= DIAG_HOSTS;

@@ -791,8 +791,9 @@ facts_text_ruleset(const struct diag_facts *f,
 		if (k->counted) {
 			len = strlen(what);
 			facts_set(what + len, sizeof(what) - len, " (their "
-			    "counters: %llu packets)",
-			    (unsigned long long)k->packets);
+			    "counters: %llu packet%s)",
+			    (unsigned long long)k->packets, k->packets == 1 ?
+			    "" : "s");
 		}
 		facts_line(lines, n, max, "this host's chain %s (hook %s) %s",
 		    facts_chain_ref(k, ref, sizeof(ref)),
@@ -831,8 +832,8 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 		facts_text_ruleset(f, lines, &n, max);
 	if ((f->have & DIAG_NORULESET) != 0 && f->error == ETIMEDOUT)
 		facts_line(lines, &n, max, "this host's nftables ruleset could "
-		    "not be read (that needs root): no drop rule of it is ruled "
-		    "out");
+		    "not be read whole (it needs root, and the diagnosis's "
+		    "budget): no drop rule of it is ruled out");
 	if (f->have & DIAG_HOSTS) {
 		text_escape(name, sizeof(name), f->hosts.name);
 		facts_line(lines, &n, max, "/etc/hosts line %u gives %s the "

@@ -262,6 +262,7 @@ ruleset_read(int family, const struct timespec *deadline,
 	static struct ruleset_read rd;	/* 256 chains: kept off the stack */
 	struct mnl_socket *nl;
 	size_t i;
+	int pass;
 	bool ok;
 
 	memset(rs, 0, sizeof(*rs));
@@ -278,15 +279,18 @@ ruleset_read(int family, const struct timespec *deadline,
 	mnl_socket_close(nl);
 	if (!ok)
 		return false;
-	for (i = 0; i < rd.n; i++) {
-		const struct ruleset_chain *k = &rd.all[i];
+	/* Those whose counters saw packets first: they are the telling ones. */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < rd.n; i++) {
+			const struct ruleset_chain *k = &rd.all[i];
 
-		if (!k->policy_drop && k->drops == 0 && k->rejects == 0)
-			continue;
-		if (rs->nchains < RULESET_CHAINS_MAX)
-			rs->chain[rs->nchains] = *k;
-		rs->nchains++;
-	}
+			if ((!k->policy_drop && k->drops == 0 &&
+			    k->rejects == 0) || (pass == 0) != (k->packets > 0))
+				continue;
+			if (rs->nchains < RULESET_CHAINS_MAX)
+				rs->chain[rs->nchains] = *k;
+			rs->nchains++;
+		}
 	return true;
 }
 #else /* !HAVE_NFTNL */

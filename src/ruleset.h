@@ -39,7 +39,10 @@ struct ruleset_chain {
 	uint64_t packets;		/* ... and their counters' packets */
 };
 
-/* DIAG_RULESET: the chains of the address family asked that drop. */
+/*
+ * DIAG_RULESET: the chains of the address family asked that drop, those
+ * whose counters saw packets first.
+ */
 struct ruleset_fact {
 	unsigned nchains;		/* all such chains, kept or not */
 	struct ruleset_chain chain[RULESET_CHAINS_MAX];
