@@ -255,6 +255,31 @@ ruleset_dump(struct mnl_socket *nl, uint16_t type, uint32_t seq,
 	}
 }
 
+/* How long a reading answers for the same family again (ms). */
+#define RULESET_CACHE_MS 1000
+
+/* The last whole reading of each family, for the targets of one run. */
+static struct {
+	bool valid;
+	int family;
+	struct timespec at;
+	struct ruleset_fact rs;
+} ruleset_cache[2];
+
+/* A reading of `family` younger than RULESET_CACHE_MS into `rs`, if any. */
+static bool
+ruleset_cached(int family, struct ruleset_fact *rs)
+{
+	struct timespec now = clock_now();
+	size_t i = family == AF_INET6;
+
+	if (!ruleset_cache[i].valid || ruleset_cache[i].family != family ||
+	    clock_ms_between(&ruleset_cache[i].at, &now) >= RULESET_CACHE_MS)
+		return false;
+	*rs = ruleset_cache[i].rs;
+	return true;
+}
+
 bool
 ruleset_read(int family, const struct timespec *deadline,
     struct ruleset_fact *rs)
@@ -265,6 +290,8 @@ ruleset_read(int family, const struct timespec *deadline,
 	int pass;
 	bool ok;
 
+	if (ruleset_cached(family, rs))
+		return true;
 	memset(rs, 0, sizeof(*rs));
 	memset(&rd, 0, sizeof(rd));
 	rd.family = family;
@@ -291,6 +318,11 @@ ruleset_read(int family, const struct timespec *deadline,
 				rs->chain[rs->nchains] = *k;
 			rs->nchains++;
 		}
+	i = family == AF_INET6;
+	ruleset_cache[i].valid = true;
+	ruleset_cache[i].family = family;
+	ruleset_cache[i].at = clock_now();
+	ruleset_cache[i].rs = *rs;
 	return true;
 }
 #else /* !HAVE_NFTNL */

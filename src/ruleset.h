@@ -54,7 +54,8 @@ struct ruleset_fact {
  * hold a drop or reject rule or a drop policy, into `rs`, waiting at most
  * until `deadline` (CLOCK_MONOTONIC).  Returns true when the whole ruleset
  * was read (nchains 0 then says no chain drops or rejects), false when
- * nothing may be said of it.
+ * nothing may be said of it.  A whole reading answers again for a second
+ * (the many targets of one run), counters included.
  */
 bool ruleset_read(int family, const struct timespec *deadline,
     struct ruleset_fact *rs);

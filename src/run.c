@@ -97,7 +97,7 @@ diagnose_target(struct run *run, size_t i)
 		return;
 	}
 	q.target = t;
-	q.several = run->sum != NULL;
+	q.several = o->targets.n > 1 || o->count > 0;
 	q.deadline = a->deadline;
 	q.icmp = &a->icmp;
 	q.dst = (const struct sockaddr *)&a->addr.ss;
