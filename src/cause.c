@@ -158,7 +158,8 @@ static const struct cause_row cause_rows[] = {
 	{ "lost-beyond", CF_SILENT_SYN | CF_NEIGH_OK | CF_NEIGH_GW, 0,
 	  CF_ROUTE_LOCAL | CF_NEIGH_FAILED | CF_LINK_DOWN | CF_NO_CARRIER,
 	  "the SYN or its answer lost beyond the gateway {hop}",
-	  "No chain of this host drops and the gateway {hop} resolved: the SYN "
+	  "No input or output chain of this host drops and the gateway {hop} "
+	  "resolved: the SYN "
 	  "left this host and it or its answer was lost beyond: a firewall on "
 	  "the way or at {dst}, {dst} down, or a listener there with a full "
 	  "queue.",

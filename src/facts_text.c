@@ -765,8 +765,9 @@ facts_text_ruleset(const struct diag_facts *f,
 	    RULESET_CHAINS_MAX;
 
 	if (rs->nchains == 0 && drop)
-		facts_line(lines, n, max, "no chain of this host's nftables "
-		    "ruleset drops or rejects (%s)", f->dst.family == AF_INET6 ?
+		facts_line(lines, n, max, "no input or output chain of this "
+		    "host's nftables ruleset drops or rejects (%s)",
+		    f->dst.family == AF_INET6 ?
 		    "ip6, inet and netdev tables" : "ip, inet and netdev tables");
 	for (i = 0; i < kept; i++) {
 		const struct ruleset_chain *k = &rs->chain[i];

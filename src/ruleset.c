@@ -312,8 +312,9 @@ ruleset_read(int family, const struct timespec *deadline,
 			const struct ruleset_chain *k = &rd.all[i];
 
 			if ((!k->policy_drop && k->drops == 0 &&
-			    k->rejects == 0) || (pass == 0) != (k->packets > 0))
-				continue;
+			    k->rejects == 0) || (pass == 0) != (k->packets > 0) ||
+			    (!ruleset_chain_in(k) && !ruleset_chain_out(k)))
+				continue;	/* forward: not this host's own */
 			if (rs->nchains < RULESET_CHAINS_MAX)
 				rs->chain[rs->nchains] = *k;
 			rs->nchains++;

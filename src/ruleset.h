@@ -50,8 +50,9 @@ struct ruleset_fact {
 
 /*
  * Read the ruleset's chains of address family `family` (AF_INET or
- * AF_INET6: the ip or ip6 tables, inet tables and netdev ingress) that
- * hold a drop or reject rule or a drop policy, into `rs`, waiting at most
+ * AF_INET6: the ip or ip6 tables, inet tables and netdev ingress) that a
+ * packet this host sends or receives passes (forward chains are left out)
+ * and that hold a drop or reject rule or a drop policy, into `rs`, waiting at most
  * until `deadline` (CLOCK_MONOTONIC).  Returns true when the whole ruleset
  * was read (nchains 0 then says no chain drops or rejects), false when
  * nothing may be said of it.  A whole reading answers again for a second

@@ -201,11 +201,22 @@ table inet isock_cz_fwd {
 	}
 }
 EOF
+# The client's own forward chain drops too: no packet of its own passes it.
+in_cl nft -f - <<EOF
+table inet isock_cz_cfw {
+	chain fw {
+		type filter hook forward priority 0;
+		tcp dport 5434 drop
+	}
+}
+EOF
 run ip netns exec "$cl" "$ISOCK" -w 1 10.97.0.2 5434
 want_rc 3
-want_not_err "traceroute -T"
+want_not_err "traceroute -T|isock_cz_cfw"
 want_err_fixed "--trace"
-cz_verdict "SYN dropped on the router: the Check is this tool's --trace, not traceroute -T"
+want_err_fixed "the SYN left this host"
+cz_verdict "SYN dropped on the router: --trace, not traceroute -T; this host's forward chain not counted"
+in_cl nft delete table inet isock_cz_cfw
 in_rt nft delete table inet isock_cz_fwd
 
 # ---- host unreachable from the last router: its neighbour resolution ---------
