@@ -159,9 +159,9 @@ diag_icmp(struct diag_ctx *c)
 }
 
 /*
- * A local TCP destination that did not answer: who listens on the port,
- * with the accept queue, and the process that holds the listener covering
- * the destination.
+ * A local TCP destination that did not answer, or a UDP one that ignored a
+ * probe: who listens on the port (TCP: with the accept queue), and the
+ * process that holds the socket covering the destination.
  */
 static void
 diag_local_listener(struct diag_ctx *c)
@@ -185,6 +185,43 @@ diag_local_listener(struct diag_ctx *c)
 			return;
 		}
 	}
+}
+
+/*
+ * The facts a conclusion about this host's own firewall and link needs,
+ * and where the address came from: the nftables chains of the
+ * destination's family that drop or reject (ruleset.c), listeners on the
+ * ports near a refused one (nearby.c), the route's device up and with
+ * carrier (linkfacts.c), and the /etc/hosts line that gave the target's
+ * name this address (hostsfile.c).
+ */
+static void
+diag_local_facts(struct diag_ctx *c)
+{
+	const struct diag_query *q = c->q;
+	struct diag_facts *f = c->f;
+	struct timespec dl;
+	int err = q->error;
+
+	if (c->nl.enabled && FACTS_ERR_IN(err, ECONNREFUSED, ETIMEDOUT,
+	    EHOSTUNREACH, EACCES, EPERM)) {
+		dl = diag_deadline(c);
+		f->have |= ruleset_read(f->dst.family, &dl, &f->ruleset) ?
+		    DIAG_RULESET : DIAG_NORULESET;
+	}
+	if (err == ECONNREFUSED && !q->several &&
+	    (f->have & DIAG_LISTENERS) != 0 && f->listen.count == 0)
+		f->have |= nearby_listeners(&c->nl, q->type, f->port, &f->dst,
+		    &f->nearby);
+	if (FACTS_ERR_IN(err, EHOSTUNREACH, ENETUNREACH, ETIMEDOUT) &&
+	    (f->have & DIAG_ROUTE) != 0 && f->route.type == RTN_UNICAST &&
+	    linkfacts_read(NULL, f->route.dev, f->route.ifindex, &f->link))
+		f->have |= DIAG_LINK;
+	if (FACTS_ERR_IN(err, EHOSTUNREACH, ENETUNREACH, ETIMEDOUT) &&
+	    ((f->have & DIAG_ROUTE) == 0 || f->route.type != RTN_LOCAL) &&
+	    q->target != NULL && !q->target->literal &&
+	    hostsfile_find(q->hosts_file, q->target->host, &f->dst, &f->hosts))
+		f->have |= DIAG_HOSTS;
 }
 
 /* The facts for a failure towards an IPv4 or IPv6 destination. */
@@ -212,8 +249,9 @@ diag_ip(struct diag_ctx *c)
 	    f->route.type == RTN_LOCAL)
 		f->have |= sockdiag_listeners(&c->nl, q->type, f->port,
 		    &f->listen);
-	if (err == ETIMEDOUT && q->type == SOCK_STREAM &&
-	    (f->have & DIAG_ROUTE) != 0 && f->route.type == RTN_LOCAL)
+	if (err == ETIMEDOUT && (q->type == SOCK_STREAM ||
+	    q->type == SOCK_DGRAM) && (f->have & DIAG_ROUTE) != 0 &&
+	    f->route.type == RTN_LOCAL)
 		diag_local_listener(c);
 	if (diag_broadcast(q, f))
 		f->have |= DIAG_BROADCAST;
@@ -231,6 +269,7 @@ diag_ip(struct diag_ctx *c)
 	if (q->type == SOCK_SEQPACKET &&
 	    FACTS_ERR_IN(err, ESOCKTNOSUPPORT, EPROTONOSUPPORT))
 		f->have |= procfacts_sctp(&f->sctp);
+	diag_local_facts(c);
 }
 
 /*
@@ -337,6 +376,10 @@ diag_unix(struct diag_ctx *c)
 	if (!unixpath_of(q->dst, q->dstlen, path, sizeof(path)))
 		return;
 	f->have |= unixpath_walk(path, &f->path, &st);
+	if (FACTS_ERR_IN(q->error, ENOENT, ENOTDIR) &&
+	    (f->have & DIAG_PATH) != 0 && f->path.kind == DIAG_PATH_MISSING &&
+	    unixnear_find(path, &f->unixnear))
+		f->have |= DIAG_UNIXNEAR;
 	if (q->error == EACCES && (f->have & DIAG_PATH) != 0 &&
 	    (f->path.kind == DIAG_PATH_NOSEARCH ||
 	    f->path.kind == DIAG_PATH_NOWRITE))
@@ -355,6 +398,41 @@ diag_unix(struct diag_ctx *c)
 		f->have |= sockdiag_owner(f->unixpeer.inode, &dl,
 		    DIAG_OWNER_FDS, &f->owner);
 	}
+}
+
+/* True when `err` says a descriptor could not be had. */
+static bool
+diag_no_fd(int err)
+{
+	return err == EMFILE || err == ENFILE;
+}
+
+/*
+ * The descriptor limit, after a failure that may be its doing: a failed
+ * name look-up (the resolver's reads name EMFILE when they failed for
+ * want of a descriptor) or EMFILE/ENFILE itself.
+ */
+static void
+diag_fds(struct diag_ctx *c)
+{
+	const struct resolver_facts *rf = &c->f->resolver;
+	struct diag_facts *f = c->f;
+	size_t i;
+
+	if (c->q->eai == 0 && !diag_no_fd(c->q->error))
+		return;
+	if (!fdfacts_read(&f->fds))
+		return;
+	f->have |= DIAG_FDS;
+	if (diag_no_fd(c->q->error))
+		f->fds.error = c->q->error;
+	if ((f->have & DIAG_RESOLVER) == 0)
+		return;
+	if (diag_no_fd(rf->conf.error))
+		f->fds.error = rf->conf.error;
+	for (i = 0; i < rf->nasked && i < RESOLVER_MAX_SERVERS; i++)
+		if (diag_no_fd(rf->asked[i].error))
+			f->fds.error = rf->asked[i].error;
 }
 
 /* Count the bits set in `v`. */
@@ -400,10 +478,18 @@ diagnose_run(const struct diag_query *q, struct diag_facts *f)
 	} else {
 		diag_ip(&c);
 	}
+	diag_fds(&c);
 	if (c.nl.unread)
 		f->have |= DIAG_NONETLINK;
 	nl_close(&c.nl);
 	return diag_popcount(f->have);
+}
+
+int
+diagnose_name_exit_class(const struct diag_facts *f)
+{
+	return (f->have & DIAG_FDS) != 0 && f->fds.error != 0 ?
+	    ISOCK_EXIT_RESOURCES : 0;
 }
 
 /*

@@ -29,10 +29,16 @@
 #include <sys/socket.h>
 
 #include "facts.h"
+#include "fdfacts.h"
+#include "hostsfile.h"
+#include "linkfacts.h"
+#include "nearby.h"
 #include "isocket.h"
 #include "resolver.h"
 #include "route.h"
+#include "ruleset.h"
 #include "sockdiag.h"
+#include "unixnear.h"
 #include "unixpath.h"
 
 /* What was tried: the failed attempt. */
@@ -52,10 +58,15 @@ struct diag_query {
 					   out, or an ICMP error came) */
 	const struct isocket_icmp *icmp; /* the ICMP error queued on the
 					   attempt's socket, or NULL */
-	const struct target *target;	/* the target of a failed name
-					   look-up (dst NULL), or NULL */
+	const struct target *target;	/* the target: of a failed name
+					   look-up (dst NULL), or whose name
+					   gave dst; or NULL */
 	int eai;			/* its EAI_* code, 0: none */
 	const char *resolv_conf;	/* NULL: /etc/resolv.conf */
+	const char *hosts_file;		/* NULL: /etc/hosts */
+	bool several;			/* one of several targets (or --count):
+					   no look for a listener on another
+					   port, which may be one of them */
 	long budget_ms;			/* time all look-ups may take together;
 					   <= 0: only /proc and stat look-ups */
 };
@@ -114,6 +125,12 @@ struct diag_facts {
 	bool deadline;			/* copied from the query */
 	int eai;			/* copied from the query */
 	char host[RESOLVER_NAME_MAX];	/* the name looked up (raw) */
+	struct ruleset_fact ruleset;	/* DIAG_RULESET */
+	struct hosts_fact hosts;	/* DIAG_HOSTS */
+	struct fd_fact fds;		/* DIAG_FDS */
+	struct link_fact link;		/* DIAG_LINK */
+	struct nearby_fact nearby;	/* DIAG_NEARBY */
+	struct unixnear_fact unixnear;	/* DIAG_UNIXNEAR */
 };
 
 /*
@@ -130,6 +147,13 @@ int diagnose_run(const struct diag_query *q, struct diag_facts *f);
  */
 size_t diagnose_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
     size_t max);
+
+/*
+ * The exit status the facts of a failed name look-up show, in place of the
+ * resolver code's: ISOCK_EXIT_RESOURCES when the look-up could open no
+ * descriptor (the limit, not the name); 0: the code's own stands.
+ */
+int diagnose_name_exit_class(const struct diag_facts *f);
 
 /*
  * The exit class for `error` given the facts: explain_exit_class(error),

@@ -44,8 +44,17 @@ enum diag_fact {
 	DIAG_OWNER = 1u << 12,		/* owner: the listener's process */
 	DIAG_WHO = 1u << 13,		/* who: this process's user, groups */
 	DIAG_RESOLVER = 1u << 14,	/* resolver: servers, search, cause */
-	DIAG_NONETLINK = 1u << 15	/* a look-up needed netlink and this
+	DIAG_NONETLINK = 1u << 15,	/* a look-up needed netlink and this
 					   build reads none (no libmnl) */
+	DIAG_RULESET = 1u << 16,	/* ruleset: the chains that drop */
+	DIAG_NORULESET = 1u << 17,	/* the ruleset was asked for and
+					   could not be read whole */
+	DIAG_HOSTS = 1u << 18,		/* hosts: the /etc/hosts line of the
+					   address */
+	DIAG_FDS = 1u << 19,		/* fds: the descriptor limit */
+	DIAG_LINK = 1u << 20,		/* link: the route's device state */
+	DIAG_NEARBY = 1u << 21,		/* nearby: listeners on near ports */
+	DIAG_UNIXNEAR = 1u << 22	/* unixnear: sockets near the path */
 };
 
 /* An IPv4 or IPv6 address. */

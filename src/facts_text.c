@@ -11,12 +11,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <net/if.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 
+#include "cause.h"
 #include "facts_text.h"
 #include "payload.h"
 #include "resolver.h"
@@ -36,6 +38,18 @@ facts_line(char lines[][DIAG_LINE_MAX], size_t *n, size_t max,
 	vsnprintf(lines[*n], DIAG_LINE_MAX, fmt, ap);
 	va_end(ap);
 	(*n)++;
+}
+
+/* Set `buf` (`size` bytes) to what printf makes of `fmt`. */
+__attribute__((format(printf, 3, 4)))
+static void
+facts_set(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
 }
 
 /* The name of route type `type` as ip-route(8) prints it. */
@@ -499,22 +513,6 @@ facts_text_owner(const struct diag_facts *f,
 	    facts_proc_state(f->owner.state), f->owner.state);
 }
 
-/* The listener covering the destination, or -1. */
-static int
-facts_listener_of(const struct diag_facts *f)
-{
-	size_t i, kept = f->listen.count < DIAG_LISTEN_MAX ? f->listen.count :
-	    DIAG_LISTEN_MAX;
-
-	for (i = 0; i < kept; i++)
-		if (diag_ip_eq(&f->listen.addr[i], &f->dst) ||
-		    (diag_ip_any(&f->listen.addr[i]) &&
-		    (f->listen.addr[i].family == f->dst.family ||
-		    f->listen.addr[i].family == AF_INET6)))
-			return (int)i;
-	return -1;
-}
-
 /* True when the TCP listener covering the destination has a full queue. */
 static bool
 facts_queue_full(const struct diag_facts *f)
@@ -522,7 +520,7 @@ facts_queue_full(const struct diag_facts *f)
 	int i;
 
 	if ((f->have & DIAG_LISTENERS) == 0 || f->error != ETIMEDOUT ||
-	    (i = facts_listener_of(f)) < 0)
+	    (i = cause_listener(f)) < 0)
 		return false;
 	return f->listen.queued[i] > f->listen.backlog[i];
 }
@@ -533,7 +531,7 @@ facts_text_queue(const struct diag_facts *f,
     char lines[][DIAG_LINE_MAX], size_t *n, size_t max)
 {
 	char a[INET6_ADDRSTRLEN];
-	int i = facts_listener_of(f);
+	int i = cause_listener(f);
 
 	if (i < 0)
 		return;
@@ -639,6 +637,17 @@ facts_text_resolver(const struct diag_facts *f,
 			    "%s", a, strerror(s->error));
 			continue;
 		}
+		if (s->error == ECONNREFUSED) {
+			facts_line(lines, n, max, "name server %s answered with "
+			    "ICMP port unreachable: nothing listens on its UDP "
+			    "port 53", a);
+			continue;
+		}
+		if (s->error != ETIMEDOUT && s->error != 0) {
+			facts_line(lines, n, max, "the query to name server %s "
+			    "failed: %s", a, strerror(s->error));
+			continue;
+		}
 		if (!f->ns_route_known[i]) {
 			facts_line(lines, n, max, "name server %s did not "
 			    "answer within %ld ms", a, f->ns_wait_ms);
@@ -718,12 +727,103 @@ facts_text_port_use(const struct diag_facts *f,
 		facts_line(lines, n, max, "%s", list);
 }
 
+/* "inet filter input" of chain `k`, escaped, into `buf`. */
+static const char *
+facts_chain_ref(const struct ruleset_chain *k, char *buf, size_t size)
+{
+	char t[2 * RULESET_NAME_MAX], c[2 * RULESET_NAME_MAX];
+
+	text_escape(t, sizeof(t), k->table);
+	text_escape(c, sizeof(c), k->chain);
+	facts_set(buf, size, "%s %s %s", k->family, t, c);
+	return buf;
+}
+
+/* The descriptor limit, as sentences. */
+static void
+facts_text_fds(const struct diag_facts *f,
+    char lines[][DIAG_LINE_MAX], size_t *n, size_t max)
+{
+	if (f->fds.error == 0 && (f->fds.open < 0 ||
+	    (unsigned long)f->fds.open < f->fds.limit))
+		return;		/* room left: nothing to say */
+	if (f->fds.open >= 0)
+		facts_line(lines, n, max, "this process holds %ld open "
+		    "descriptor%s; its limit is %lu (ulimit -n)", f->fds.open,
+		    f->fds.open == 1 ? "" : "s", f->fds.limit);
+	else
+		facts_line(lines, n, max, "this process's descriptor limit is "
+		    "%lu (ulimit -n)", f->fds.limit);
+	if (f->fds.error != 0)
+		facts_line(lines, n, max, "a read of this diagnosis found no "
+		    "descriptor free (%s)", f->fds.error == ENFILE ? "ENFILE" :
+		    "EMFILE");
+}
+
+/*
+ * The chains of this host's ruleset that bear on the error, as sentences:
+ * those that drop for a time-out (and that none does), those that reject
+ * otherwise.
+ */
+static void
+facts_text_ruleset(const struct diag_facts *f,
+    char lines[][DIAG_LINE_MAX], size_t *n, size_t max)
+{
+	const struct ruleset_fact *rs = &f->ruleset;
+	char ref[6 * RULESET_NAME_MAX], what[DIAG_LINE_MAX];
+	bool drop = f->error == ETIMEDOUT;	/* else: who rejects */
+	size_t i, len, kept = rs->nchains < RULESET_CHAINS_MAX ? rs->nchains :
+	    RULESET_CHAINS_MAX;
+
+	if (rs->nchains == 0 && drop)
+		facts_line(lines, n, max, "no input or output chain of this "
+		    "host's nftables ruleset drops or rejects (%s)",
+		    f->dst.family == AF_INET6 ?
+		    "ip6, inet and netdev tables" : "ip, inet and netdev tables");
+	for (i = 0; i < kept; i++) {
+		const struct ruleset_chain *k = &rs->chain[i];
+
+		if (drop ? k->drops == 0 && !k->policy_drop : k->rejects == 0)
+			continue;	/* no bearing on this error */
+		what[0] = '\0';
+		if (k->policy_drop)
+			facts_set(what, sizeof(what), "has policy drop");
+		if (k->drops > 0) {
+			len = strlen(what);
+			facts_set(what + len, sizeof(what) - len, "%sholds %u "
+			    "drop rule%s", len > 0 ? " and " : "", k->drops,
+			    k->drops == 1 ? "" : "s");
+		}
+		if (k->rejects > 0) {
+			len = strlen(what);
+			facts_set(what + len, sizeof(what) - len, "%sholds %u "
+			    "reject rule%s", len > 0 ? " and " : "", k->rejects,
+			    k->rejects == 1 ? "" : "s");
+		}
+		if (k->counted) {
+			len = strlen(what);
+			facts_set(what + len, sizeof(what) - len, " (their "
+			    "counters: %llu packet%s)",
+			    (unsigned long long)k->packets, k->packets == 1 ?
+			    "" : "s");
+		}
+		facts_line(lines, n, max, "this host's chain %s (hook %s) %s",
+		    facts_chain_ref(k, ref, sizeof(ref)),
+		    ruleset_hook_name(k->family, k->hook), what);
+	}
+	if (kept < rs->nchains)
+		facts_line(lines, n, max, "%u more chains of this host drop or "
+		    "reject", rs->nchains - (unsigned)kept);
+}
+
 size_t
 facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
     size_t max)
 {
 	char a[INET6_ADDRSTRLEN], dev[FACTS_DEV_MAX];
-	size_t n = 0;
+	char name[2 * DIAG_NAME_MAX];
+	char path[FACTS_TEXT_PATH_MAX + sizeof(FACTS_TEXT_CUT)];
+	size_t n = 0, i;
 
 	if (f->have & DIAG_ROUTE)
 		facts_text_route(f, lines, &n, max);
@@ -740,6 +840,33 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 		if (f->error == ETIMEDOUT && f->listen.protocol == IPPROTO_TCP)
 			facts_text_queue(f, lines, &n, max);
 	}
+	if (f->have & DIAG_RULESET)
+		facts_text_ruleset(f, lines, &n, max);
+	if ((f->have & DIAG_NORULESET) != 0 && f->error == ETIMEDOUT)
+		facts_line(lines, &n, max, "this host's nftables ruleset could "
+		    "not be read whole (it needs root, and the diagnosis's "
+		    "budget): no drop rule of it is ruled out");
+	if (f->have & DIAG_HOSTS) {
+		text_escape(name, sizeof(name), f->hosts.name);
+		facts_line(lines, &n, max, "/etc/hosts line %u gives %s the "
+		    "address %s", f->hosts.line, name,
+		    diag_ip_str(&f->dst, a, sizeof(a)));
+	}
+	if (f->have & DIAG_FDS)
+		facts_text_fds(f, lines, &n, max);
+	for (i = 0; (f->have & DIAG_NEARBY) != 0 && i < f->nearby.n &&
+	    i < NEARBY_MAX; i++)
+		facts_line(lines, &n, max, "%s port %u, near it, has a listener "
+		    "on %s", f->type == SOCK_DGRAM ? "UDP" : "TCP",
+		    f->nearby.port[i], diag_ip_str(&f->nearby.addr[i], a,
+		    sizeof(a)));
+	if ((f->have & DIAG_LINK) != 0 && !f->link.up)
+		facts_line(lines, &n, max, "%s, the route's device, is down "
+		    "(IFF_UP off)", facts_dev(dev, sizeof(dev), f->link.dev));
+	else if ((f->have & DIAG_LINK) != 0 && !f->link.lower_up)
+		facts_line(lines, &n, max, "%s, the route's device, is up "
+		    "without carrier (IFF_LOWER_UP off)", facts_dev(dev,
+		    sizeof(dev), f->link.dev));
 	if (f->have & DIAG_BROADCAST)
 		facts_line(lines, &n, max, "%s is a broadcast address and "
 		    "SO_BROADCAST is off: add -b",
@@ -776,6 +903,10 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 		facts_text_path(f, lines, &n, max);
 	if (f->have & DIAG_UNIXPEER)
 		facts_text_unixpeer(f, lines, &n, max);
+	for (i = 0; (f->have & DIAG_UNIXNEAR) != 0 && i < f->unixnear.n &&
+	    i < UNIXNEAR_MAX; i++)
+		facts_line(lines, &n, max, "a socket is at %s, near it",
+		    facts_path(path, sizeof(path), f->unixnear.path[i]));
 	if (f->have & DIAG_OWNER)
 		facts_text_owner(f, lines, &n, max);
 	if (f->have & DIAG_WHO)
@@ -795,192 +926,274 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 }
 
 
-/* Set `buf` (`size` bytes) to what printf makes of `fmt`. */
-__attribute__((format(printf, 3, 4)))
+/* The right a Unix path component lacks: "search" or "write". */
+static const char *
+facts_right(const struct diag_facts *f)
+{
+	return f->path.kind == DIAG_PATH_NOSEARCH ? "search" : "write";
+}
+
+/* Who the mode of a Unix path component lets in, as a clause. */
 static void
-facts_set(char *buf, size_t size, const char *fmt, ...)
+facts_grant(const struct diag_facts *f, char *buf, size_t size)
 {
-	va_list ap;
+	char who[2 * DIAG_NAME_MAX];
+	bool search = f->path.kind == DIAG_PATH_NOSEARCH;
+	mode_t other = search ? S_IXOTH : S_IWOTH;
 
-	va_start(ap, fmt);
-	vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-}
-
-/* The advice after an ICMP error: who refused, where to look. */
-static bool
-facts_advice_icmp(const struct diag_facts *f, char *m, size_t ms, char *c,
-    size_t cs)
-{
-	char who[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], what[80];
-
-	if ((f->have & DIAG_ICMP) == 0 || f->icmp.family == 0 ||
-	    f->icmp.sender.family == 0)
-		return false;
-	diag_ip_str(&f->icmp.sender, who, sizeof(who));
-	diag_ip_str(&f->dst, dst, sizeof(dst));
-	facts_icmp_name(&f->icmp, what, sizeof(what));
-	if (f->icmp.local) {
-		facts_set(m, ms, "This host refused the packet itself: the %s "
-		    "came from %s, one of its own addresses, so a reject rule "
-		    "of this host's firewall sent it.", what, who);
-		facts_set(c, cs, "`nft list ruleset` here shows the reject "
-		    "rule that matches %s port %u (an output or input chain).",
-		    dst, f->port);
-		return true;
+	if (f->path.uid == f->path.my_uid) {
+		facts_set(buf, size, "its owner's bits, this user's, lack %s",
+		    facts_right(f));
+		return;
 	}
-	if (diag_ip_eq(&f->icmp.sender, &f->dst))
-		facts_set(m, ms, "%s itself refused the attempt, not this "
-		    "host.", who);
+	text_escape(who, sizeof(who), f->path.owner);
+	if (f->path.mode & other)
+		facts_set(buf, size, "its group's bits lack %s, and they are "
+		    "the ones that apply to this user", facts_right(f));
 	else
-		facts_set(m, ms, "The network refused the attempt, not this "
-		    "host: %s is a router on the way to %s.", who, dst);
-	facts_set(c, cs, "On %s, `ip route` and `nft list ruleset` show the "
-	    "route or the reject rule that refuses %s.", who, dst);
-	return true;
+		facts_set(buf, size, "only its owner %s may %s it", who,
+		    search ? "search" : "write to");
 }
 
-/* The advice after a reject route of this host. */
-static bool
-facts_advice_route(const struct diag_facts *f, char *m, size_t ms, char *c,
-    size_t cs)
+/*
+ * The address to connect to instead, for a listener on `l` only: a
+ * wildcard of the other family is its loopback address when the
+ * destination is a loopback one, otherwise any address of that family.
+ */
+static void
+facts_listener_addr(const struct diag_facts *f, const struct diag_ip *l,
+    char *buf, size_t size)
 {
-	char dst[INET6_ADDRSTRLEN], pfx[INET6_ADDRSTRLEN], tbl[16];
-	int t = f->route.type;
+	bool loop = (f->dst.family == AF_INET &&
+	    (ntohl(f->dst.u.v4.s_addr) >> 24) == 127) ||
+	    (f->dst.family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(&f->dst.u.v6));
 
-	diag_ip_str(&f->dst, dst, sizeof(dst));
-	if ((f->have & DIAG_NOROUTE) != 0 || ((f->have & DIAG_ROUTE) != 0 &&
-	    t == RTN_THROW)) {
-		facts_set(m, ms, "This host has no route to %s: the kernel "
-		    "refused before any packet left.", dst);
-		facts_set(c, cs, "Add a route that covers %s (`ip route add`), "
-		    "or a default route towards a gateway.", dst);
-		return true;
+	if (!diag_ip_any(l))
+		diag_ip_str(l, buf, size);
+	else if (loop)
+		facts_strlcpy(buf, l->family == AF_INET ? "127.0.0.1" : "::1",
+		    size);
+	else
+		facts_set(buf, size, "an %s address of this host",
+		    l->family == AF_INET ? "IPv4" : "IPv6");
+}
+
+/*
+ * The chain of the ruleset a cause names: for a silent SYN the first that
+ * drops on the way out or in, otherwise the first that rejects; NULL: none.
+ */
+static const struct ruleset_chain *
+facts_chain(const struct diag_facts *f)
+{
+	const struct ruleset_fact *rs = &f->ruleset;
+	size_t i, n = rs->nchains < RULESET_CHAINS_MAX ? rs->nchains :
+	    RULESET_CHAINS_MAX;
+	bool drop = f->error == ETIMEDOUT;
+
+	if ((f->have & DIAG_RULESET) == 0)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		const struct ruleset_chain *k = &rs->chain[i];
+
+		if (drop ? k->drops > 0 || k->policy_drop : k->rejects > 0)
+			return k;
 	}
-	if ((f->have & DIAG_ROUTE) == 0 || (t != RTN_PROHIBIT &&
-	    t != RTN_UNREACHABLE && t != RTN_BLACKHOLE))
-		return false;
-	diag_ip_str(&f->route.prefix, pfx, sizeof(pfx));
-	facts_set(m, ms, "A route of type %s on this host covers %s: the "
-	    "kernel refused before any packet left.", facts_rtn_name(t), dst);
-	facts_set(c, cs, "`ip %sroute show table %s %s/%u` shows it: remove "
-	    "it, or add a more specific route to %s.",
-	    f->dst.family == AF_INET6 ? "-6 " : "",
-	    facts_table_name(f->route.table, tbl, sizeof(tbl)), pfx,
-	    f->route.prefixlen, dst);
-	return true;
+	return n > 0 ? &rs->chain[0] : NULL;
 }
 
-/* The advice when the next hop never answered ARP or ND. */
-static bool
-facts_advice_noarp(const struct diag_facts *f, char *m, size_t ms, char *c,
-    size_t cs)
+/* The value of placeholder `name` (`len` bytes) of a template, or NULL. */
+static const char *
+facts_value(const struct diag_facts *f, const char *name, size_t len,
+    char *buf, size_t size)
 {
-	char hop[INET6_ADDRSTRLEN];
+	static const char *const names[] = {
+		"dst", "port", "proto", "sender", "icmp", "hop", "how", "dhow",
+		"syn", "rtype", "table", "prefix", "v6", "listener", "chain",
+		"chainref", "pid", "comm", "group", "user", "path", "owner",
+		"right", "bit", "mode", "grant", "ipf", "fdlimit", "fderr",
+		"dev", "nearport", "near"
+	};
+	const struct ruleset_chain *k;
+	char ref[6 * RULESET_NAME_MAX];
+	size_t i;
 
-	if ((f->have & DIAG_NEIGH) == 0 ||
-	    (f->neigh.state & (NUD_FAILED | NUD_INCOMPLETE)) == 0)
-		return false;
-	diag_ip_str(&f->neigh.addr, hop, sizeof(hop));
-	facts_set(m, ms, "The %s never left: the next hop %s did not answer "
-	    "%s, so there was no link-layer address to send it to.",
-	    f->type == SOCK_STREAM ? "SYN" : "packet", hop,
-	    f->neigh.addr.family == AF_INET ? "ARP" : "neighbour discovery");
-	facts_set(c, cs, "%s is down or not on that link: `ip link` shows "
-	    "the device's state, the host's own console whether it is up.",
-	    hop);
-	return true;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == len && memcmp(names[i], name, len) == 0)
+			break;
+	switch (i) {
+	case 0:
+		return diag_ip_str(&f->dst, buf, size);
+	case 1:
+		facts_set(buf, size, "%u", f->port);
+		return buf;
+	case 2:
+		return f->type == SOCK_DGRAM ? "UDP" :
+		    f->type == SOCK_SEQPACKET ? "SCTP" : "TCP";
+	case 3:
+		return diag_ip_str(&f->icmp.sender, buf, size);
+	case 4:
+		return facts_icmp_name(&f->icmp, buf, size);
+	case 5:
+		return diag_ip_str(&f->neigh.addr, buf, size);
+	case 6:
+		return f->neigh.addr.family == AF_INET ? "ARP" :
+		    "neighbour discovery";
+	case 7:
+		return f->dst.family == AF_INET ? "ARP" : "neighbour discovery";
+	case 8:
+		return f->type == SOCK_STREAM ? "SYN" : "packet";
+	case 9:
+		return facts_rtn_name(f->route.type);
+	case 10:
+		return facts_table_name(f->route.table, buf, size);
+	case 11:
+		diag_ip_str(&f->route.prefix, ref, sizeof(ref));
+		facts_set(buf, size, "%s/%u", ref, f->route.prefixlen);
+		return buf;
+	case 12:
+		return f->dst.family == AF_INET6 ? "-6 " : "";
+	case 13:
+		if (f->listen.count == 0)
+			return NULL;
+		facts_listener_addr(f, &f->listen.addr[0], buf, size);
+		return buf;
+	case 14:
+	case 15:
+		if ((k = facts_chain(f)) == NULL)
+			return NULL;
+		facts_chain_ref(k, ref, sizeof(ref));
+		if (i == 15)
+			facts_strlcpy(buf, ref, size);
+		else
+			facts_set(buf, size, "chain %s (hook %s)", ref,
+			    ruleset_hook_name(k->family, k->hook));
+		return buf;
+	case 16:
+		facts_set(buf, size, "%ld", f->owner.pid);
+		return buf;
+	case 17:
+		text_escape(buf, size, f->owner.comm);
+		return buf;
+	case 18:
+		text_escape(buf, size, f->path.group);
+		return buf;
+	case 19:
+		text_escape(buf, size, (f->have & DIAG_WHO) != 0 ?
+		    f->who.user : "this user");
+		return buf;
+	case 20:
+		return facts_path(buf, size, f->path.at);
+	case 21:
+		text_escape(buf, size, f->path.owner);
+		return buf;
+	case 22:
+		return facts_right(f);
+	case 23:
+		return f->path.kind == DIAG_PATH_NOSEARCH ? "x" : "w";
+	case 24:
+		facts_set(buf, size, "%o", (unsigned)(f->path.mode & 07777));
+		return buf;
+	case 25:
+		facts_grant(f, buf, size);
+		return buf;
+	case 26:
+		return f->dst.family == AF_INET6 ? "-6" : "-4";
+	case 27:
+		facts_set(buf, size, "%lu", f->fds.limit);
+		return buf;
+	case 28:
+		return f->fds.error == ENFILE ? "ENFILE, the system's table" :
+		    "EMFILE";
+	case 29:
+		if ((f->have & DIAG_LINK) == 0)
+			return NULL;
+		return facts_dev(buf, size, f->link.dev);
+	case 30:
+		if ((f->have & DIAG_NEARBY) == 0 || f->nearby.n == 0)
+			return NULL;
+		facts_set(buf, size, "%u", f->nearby.port[0]);
+		return buf;
+	case 31:
+		if ((f->have & DIAG_UNIXNEAR) == 0 || f->unixnear.n == 0)
+			return NULL;
+		return facts_path(buf, size, f->unixnear.path[0]);
+	default:
+		return NULL;
+	}
 }
 
-/* The advice after a TCP time-out. */
+/*
+ * Fill the template `tpl` from the facts `f` into `out` (`size` bytes):
+ * each {name} becomes its value.  False when a placeholder has no value
+ * in these facts: then nothing may be said from the template.
+ */
 static bool
-facts_advice_timeout(const struct diag_facts *f, char *m, size_t ms,
-    char *c, size_t cs)
+facts_expand(const struct diag_facts *f, const char *tpl, char *out,
+    size_t size)
 {
-	char dst[INET6_ADDRSTRLEN], hop[INET6_ADDRSTRLEN], comm[2 * DIAG_NAME_MAX];
-	const char *how;
+	char val[FACTS_TEXT_PATH_MAX + sizeof(FACTS_TEXT_CUT) + 64];
+	const char *p, *end, *v;
+	size_t n = 0, len;
 
-	diag_ip_str(&f->dst, dst, sizeof(dst));
-	if (facts_queue_full(f)) {
-		if (facts_owner_stopped(f)) {
-			text_escape(comm, sizeof(comm), f->owner.comm);
-			facts_set(m, ms, "The listener's accept queue is full "
-			    "and its process is stopped, so it accepts nothing: "
-			    "the kernel drops new SYNs.");
-			facts_set(c, cs, "`kill -CONT %ld` resumes %s, if it was "
-			    "stopped by mistake (a debugger, Ctrl-Z).",
-			    f->owner.pid, comm);
-		} else {
-			facts_set(m, ms, "The listener's accept queue is full: "
-			    "its server does not call accept() as fast as "
-			    "connections arrive, so the kernel drops new SYNs.");
-			facts_set(c, cs, "The server's log shows why it stalls; "
-			    "`nstat -az TcpExtListenOverflows` counts the drops, "
-			    "and a larger listen() backlog gives room.");
+	for (p = tpl; *p != '\0' && n + 1 < size; p++) {
+		if (*p != '{' || (end = strchr(p, '}')) == NULL) {
+			out[n++] = *p;
+			continue;
 		}
-		return true;
+		v = facts_value(f, p + 1, (size_t)(end - p - 1), val,
+		    sizeof(val));
+		if (v == NULL)
+			return false;
+		len = strlen(v);
+		if (len > size - n - 1)
+			len = size - n - 1;
+		memcpy(out + n, v, len);
+		n += len;
+		p = end;
 	}
-	if ((f->have & DIAG_ROUTE) != 0 && f->route.type == RTN_LOCAL) {
-		facts_set(m, ms, "%s is an address of this host and nothing "
-		    "here refused the SYN: a drop rule of this host's firewall "
-		    "took it.", dst);
-		facts_set(c, cs, "`nft list ruleset` shows the drop rule that "
-		    "matches port %u.", f->port);
-		return true;
-	}
-	if (facts_advice_noarp(f, m, ms, c, cs))
-		return true;
-	if ((f->have & DIAG_NEIGH) == 0)
-		return false;
-	diag_ip_str(&f->neigh.addr, hop, sizeof(hop));
-	if ((f->neigh.state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY |
-	    NUD_PROBE | NUD_PERMANENT | NUD_NOARP)) == 0)
-		return false;
-	how = f->neigh.addr.family == AF_INET ? "ARP" : "neighbour discovery";
-	if (!f->neigh.is_gateway) {
-		facts_set(m, ms, "%s answered %s, so it is up and the SYN "
-		    "reached its link: a firewall there dropped the SYN or its "
-		    "answer.", hop, how);
-		facts_set(c, cs, "`nft list ruleset` on %s shows the drop "
-		    "rule for port %u.", hop, f->port);
-		return true;
-	}
-	facts_set(m, ms, "The gateway %s answered %s, so the SYN left this "
-	    "host; it or its answer was lost after that: a firewall on the "
-	    "way or at %s dropped it, or %s is down.", hop, how, dst, dst);
-	facts_set(c, cs, "`traceroute -T -p %u %s` shows how far SYNs get; "
-	    "the drop rules are on the first hop that does not answer.",
-	    f->port, dst);
+	out[n] = '\0';
 	return true;
 }
 
-/* The advice after a refusal with the local listeners known. */
+/*
+ * The meaning and Check of a finding of the cause table: the row's own
+ * sentences when it alone fits; the candidates and the read that tells
+ * them apart when several do; nothing when none does.  True when it said
+ * something.
+ */
 static bool
-facts_advice_refused(const struct diag_facts *f, char *m, size_t ms,
-    char *c, size_t cs)
+facts_advice_finding(const struct diag_facts *f,
+    const struct cause_finding *fd, char *m, size_t ms, char *c, size_t cs)
 {
-	char dst[INET6_ADDRSTRLEN], a[INET6_ADDRSTRLEN];
-	const char *proto = f->listen.protocol == IPPROTO_UDP ? "UDP" : "TCP";
+	char clause[DIAG_LINE_MAX];
+	const char *tell = NULL;
+	size_t i, len;
 
-	if ((f->have & DIAG_LISTENERS) == 0)
+	if (fd->strength == CAUSE_PROVEN) {
+		if (fd->row[0]->meaning != NULL &&
+		    !facts_expand(f, fd->row[0]->meaning, m, ms))
+			m[0] = '\0';
+		if (fd->row[0]->check != NULL &&
+		    !facts_expand(f, fd->row[0]->check, c, cs))
+			c[0] = '\0';
+		return m[0] != '\0' || c[0] != '\0';
+	}
+	if (fd->strength != CAUSE_CANDIDATES)
 		return false;
-	diag_ip_str(&f->dst, dst, sizeof(dst));
-	if (f->listen.count == 0) {
-		facts_set(c, cs, "Start the service, or find the port it uses "
-		    "in its configuration.");
-		return true;
+	facts_set(m, ms, "No one cause is proven; the facts fit each of: ");
+	for (i = 0; i < fd->n; i++) {
+		if (!facts_expand(f, fd->row[i]->clause, clause, sizeof(clause)))
+			facts_strlcpy(clause, fd->row[i]->name, sizeof(clause));
+		len = strlen(m);
+		facts_set(m + len, ms - len, "%s(%zu) %s", i > 0 ? "; " : "",
+		    i + 1, clause);
+		if (tell == NULL)
+			tell = fd->row[i]->tell;
 	}
-	if (facts_listener_of(f) >= 0) {
-		facts_set(m, ms, "A %s listener covers %s port %u, yet the "
-		    "attempt was refused: a reject rule of this host's "
-		    "firewall refused it.", proto, dst, f->port);
-		facts_set(c, cs, "`nft list ruleset` shows the reject rule "
-		    "that matches port %u.", f->port);
-		return true;
-	}
-	diag_ip_str(&f->listen.addr[0], a, sizeof(a));
-	facts_set(c, cs, "Connect to %s instead, or make the service listen "
-	    "on %s too (or on a wildcard address).", a, dst);
+	len = strlen(m);
+	facts_set(m + len, ms - len, ".");
+	if (tell != NULL && !facts_expand(f, tell, c, cs))
+		c[0] = '\0';
 	return true;
 }
 
@@ -990,24 +1203,11 @@ facts_advice_unix(const struct diag_facts *f, char *m, size_t ms, char *c,
     size_t cs)
 {
 	char at[FACTS_TEXT_PATH_MAX + sizeof(FACTS_TEXT_CUT)];
-	char comm[2 * DIAG_NAME_MAX], user[2 * DIAG_NAME_MAX];
-	char group[2 * DIAG_NAME_MAX];
+	char comm[2 * DIAG_NAME_MAX];
 
 	if ((f->have & DIAG_PATH) == 0)
 		return false;
 	facts_path(at, sizeof(at), f->path.at);
-	text_escape(group, sizeof(group), f->path.group);
-	if ((f->have & DIAG_WHO) != 0) {
-		text_escape(user, sizeof(user), f->who.user);
-		if (f->who.listed_not_held)
-			facts_set(c, cs, "A new login, or `newgrp %s`, starts "
-			    "a process that has the group.", group);
-		else
-			facts_set(c, cs, "The owner of %s decides: add %s to "
-			    "group %s, or change the mode of %s.", at, user,
-			    group, at);
-		return true;
-	}
 	if (f->path.kind == DIAG_PATH_MISSING ||
 	    f->path.kind == DIAG_PATH_NOTDIR) {
 		facts_set(c, cs, "The server's configuration names the path it "
@@ -1087,18 +1287,68 @@ facts_advice_silent(const struct diag_facts *f, const char *host, char *c,
 		    "port 53 on the way.", a, host);
 }
 
+/*
+ * True when the name looked up was also tried with the search list's
+ * suffixes (fewer dots than ndots, no final dot, a list there): the list,
+ * escaped, into `buf`.
+ */
+static bool
+facts_searched(const struct diag_facts *f, char *buf, size_t size)
+{
+	const struct resolver_conf *c = &f->resolver.conf;
+	char one[2 * RESOLVER_NAME_MAX];
+	size_t i, len, dots = 0;
+	const char *p;
+
+	len = strlen(f->host);
+	if (c->nsearch == 0 || len == 0 || f->host[len - 1] == '.')
+		return false;
+	for (p = f->host; *p != '\0'; p++)
+		dots += *p == '.';
+	if ((int)dots >= c->ndots)
+		return false;
+	buf[0] = '\0';
+	for (i = 0; i < c->nsearch && i < RESOLVER_MAX_SEARCH; i++) {
+		text_escape(one, sizeof(one), c->search[i]);
+		len = strlen(buf);
+		facts_set(buf + len, size - len, "%s%s", i > 0 ? ", " : "", one);
+	}
+	return true;
+}
+
+/* True when every name server asked answered ICMP port unreachable. */
+static bool
+facts_servers_refused(const struct resolver_facts *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nasked && i < RESOLVER_MAX_SERVERS; i++)
+		if (r->asked[i].answered || r->asked[i].error != ECONNREFUSED)
+			return false;
+	return r->nasked > 0;
+}
+
 /* The advice after a failed name look-up. */
 static bool
 facts_advice_resolver(const struct diag_facts *f, char *m, size_t ms,
     char *c, size_t cs)
 {
-	char host[2 * RESOLVER_NAME_MAX];
+	char host[2 * RESOLVER_NAME_MAX], sfx[DIAG_LINE_MAX];
 
 	if ((f->have & DIAG_RESOLVER) == 0)
 		return false;
 	text_escape(host, sizeof(host), f->host);
 	switch (f->resolver.cause) {
 	case RESOLVER_NXDOMAIN:
+		if (facts_searched(f, sfx, sizeof(sfx))) {
+			facts_set(m, ms, "No name tried exists: %s was tried "
+			    "with each suffix of the search list and alone, so "
+			    "the name or a suffix (%s) is wrong.", host, sfx);
+			facts_set(c, cs, "Compare the search list in "
+			    "/etc/resolv.conf with the domain the server is in, "
+			    "or give the full name with a final dot.");
+			return true;
+		}
 		facts_set(m, ms, "The name %s does not exist in DNS.", host);
 		facts_set(c, cs, "Look at the spelling, or give the full name: "
 		    "a name without a final dot is also tried with each suffix "
@@ -1118,6 +1368,15 @@ facts_advice_resolver(const struct diag_facts *f, char *m, size_t ms,
 		facts_set(c, cs, "`dig %s ANY` shows the records it has.", host);
 		return true;
 	case RESOLVER_NO_ANSWER:
+		if (facts_servers_refused(&f->resolver)) {
+			facts_set(m, ms, "No name server runs where "
+			    "/etc/resolv.conf points: each answered that nothing "
+			    "listens on its UDP port 53, so nothing is known of "
+			    "%s.", host);
+			facts_set(c, cs, "Start the name server, or name one "
+			    "that runs in /etc/resolv.conf.");
+			return true;
+		}
 		facts_set(m, ms, "DNS did not answer: no name server replied, "
 		    "so nothing is known of %s.", host);
 		facts_advice_silent(f, host, c, cs);
@@ -1138,50 +1397,70 @@ void
 facts_text_advice(const struct diag_facts *f, char *meaning, size_t msize,
     char *check, size_t csize)
 {
-	char dst[INET6_ADDRSTRLEN];
+	struct cause_finding fd;
 
 	meaning[0] = '\0';
 	check[0] = '\0';
 	if (f == NULL)
 		return;
+	cause_decide(f, &fd);
 	if (f->eai != 0) {
-		(void)facts_advice_resolver(f, meaning, msize, check, csize);
+		if (!facts_advice_finding(f, &fd, meaning, msize, check, csize))
+			(void)facts_advice_resolver(f, meaning, msize, check,
+			    csize);
 		return;
 	}
 	if (f->family == AF_UNIX || (f->have & DIAG_PATH) != 0) {
-		(void)facts_advice_unix(f, meaning, msize, check, csize);
+		if (!facts_advice_finding(f, &fd, meaning, msize, check, csize))
+			(void)facts_advice_unix(f, meaning, msize, check,
+			    csize);
 		return;
 	}
-	/* A failed neighbour look-up also sends this host an ICMP. */
-	if (f->error == EHOSTUNREACH &&
-	    facts_advice_noarp(f, meaning, msize, check, csize))
-		return;
-	if (facts_advice_icmp(f, meaning, msize, check, csize))
-		return;
-	if (f->have & DIAG_BROADCAST) {
-		facts_set(check, csize, "Run again with -b if a datagram to "
-		    "every host of that link is what you mean.");
+	(void)facts_advice_finding(f, &fd, meaning, msize, check, csize);
+}
+
+void
+facts_text_silent_probe(const struct diag_facts *f, unsigned port,
+    char *meaning, size_t msize, char *check, size_t csize)
+{
+	const struct payload *pl = payload_for_port((uint16_t)port);
+	uint64_t b = f != NULL ? cause_facts(f) : 0;
+	char comm[2 * DIAG_NAME_MAX];
+
+	if ((b & CF_ROUTE_LOCAL) != 0 && (b & CF_NO_DROP) != 0 &&
+	    (b & CF_LISTEN_COVERS) != 0) {
+		facts_set(meaning, msize, "The %s%s sent to port %u reached "
+		    "this host, where nothing drops it and a socket is bound to "
+		    "the port: the server there did not answer it.",
+		    pl != NULL ? pl->name : "datagram", pl != NULL ? " request" :
+		    "", port);
+		if ((f->have & DIAG_OWNER) != 0 && f->owner.pid > 0) {
+			text_escape(comm, sizeof(comm), f->owner.comm);
+			facts_set(check, csize, "The log of %s (process %ld) "
+			    "says why it did not answer.", comm, f->owner.pid);
+		} else {
+			facts_set(check, csize, "The log of the server bound "
+			    "to port %u says why it did not answer.", port);
+		}
 		return;
 	}
-	if (FACTS_ERR_IN(f->error, EACCES, EHOSTUNREACH, ENETUNREACH, EINVAL) &&
-	    facts_advice_route(f, meaning, msize, check, csize))
+	if (pl == NULL) {
+		facts_set(meaning, msize, "A datagram was sent and neither a "
+		    "reply nor an ICMP error came back: a service that ignores "
+		    "an empty datagram and a firewall that drops it look the "
+		    "same from here.");
+		facts_set(check, csize, "send the service's own request (dig, "
+		    "ntpdate -q, ...), or look for the socket with `ss -lunp` "
+		    "on that host.");
 		return;
-	if (f->error == ETIMEDOUT && f->type == SOCK_STREAM &&
-	    facts_advice_timeout(f, meaning, msize, check, csize))
-		return;
-	if (f->error == ECONNREFUSED &&
-	    facts_advice_refused(f, meaning, msize, check, csize))
-		return;
-	if (f->error == EACCES && f->dst.family == AF_INET6 &&
-	    (f->have & DIAG_ICMP) == 0) {
-		diag_ip_str(&f->dst, dst, sizeof(dst));
-		facts_set(meaning, msize, "This host denied the attempt to %s "
-		    "port %u: no ICMP error came back, and no prohibit route "
-		    "of this host covers it.", dst, f->port);
-		facts_set(check, csize, "`journalctl -k` names the security "
-		    "module rule that refused it (apparmor=, avc:), and "
-		    "`bpftool cgroup tree` the cgroup programs on connect6.");
 	}
+	facts_set(meaning, msize, "A %s request was sent to port %u and "
+	    "neither a reply nor an ICMP error came back: a server that ignores "
+	    "it and a firewall that drops it look the same from here.",
+	    pl->name, port);
+	facts_set(check, csize, "`ss -lunp` on that host shows whether "
+	    "anything listens on UDP port %u; if something does, its log "
+	    "says why it did not answer the %s request.", port, pl->name);
 }
 
 /* The old name of facts_text_lines, kept for its callers (diagnose.h). */

@@ -33,4 +33,14 @@ size_t facts_text_lines(const struct diag_facts *f,
 void facts_text_advice(const struct diag_facts *f, char *meaning,
     size_t msize, char *check, size_t csize);
 
+/*
+ * The meaning and Check of a --probe datagram to `port` that got neither a
+ * reply nor an ICMP error: the protocol request that was really sent
+ * (payload_for_port) is named, and the Check does not ask to send it
+ * again; with the facts `f` (or NULL) of a local destination that nothing
+ * here drops and a socket is bound to, that server ignored it.
+ */
+void facts_text_silent_probe(const struct diag_facts *f, unsigned port,
+    char *meaning, size_t msize, char *check, size_t csize);
+
 #endif /* ISOCK_FACTS_TEXT_H */

@@ -314,12 +314,9 @@ failure_detail(const struct target *t, const struct result *r,
 		return;
 	}
 	if (last != NULL && last->probed && last->deadline) {
-		fprintf(o->err, "  A datagram was sent and neither a reply "
-		    "nor an ICMP error came back: a service that ignores an "
-		    "empty datagram and a firewall that drops it look the same "
-		    "from here.\n  Check: send the service's own request (dig, "
-		    "ntpdate -q, ...), or look for the socket with `ss -lunp` "
-		    "on that host.\n");
+		facts_text_silent_probe(facts, port, fmean, sizeof(fmean),
+		    fcheck, sizeof(fcheck));
+		fprintf(o->err, "  %s\n  Check: %s\n", fmean, fcheck);
 		return;
 	}
 	if (e != NULL && r->signal == 0) {

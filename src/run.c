@@ -105,9 +105,13 @@ diagnose_target(struct run *run, size_t i)
 		q.target = t;
 		q.eai = r->eai;
 		(void)diagnose_run(&q, f);
+		r->diag_status = diagnose_name_exit_class(f);
+		run->codes[i] = result_exit_status(r);
 		run->facts[i] = f;
 		return;
 	}
+	q.target = t;
+	q.several = o->targets.n > 1 || o->count > 0;
 	q.deadline = a->deadline;
 	q.icmp = &a->icmp;
 	q.dst = (const struct sockaddr *)&a->addr.ss;

@@ -119,9 +119,10 @@ run ip netns exec "$ns" "$ISOCK" -w 2 10.99.1.7 80
 want_rc 4
 want_err EHOSTUNREACH
 found "10.98.0.2 answered with ICMP host unreachable"
-want_err_fixed "10.98.0.2 is a router on the way to 10.99.1.7"
+want_err_fixed "a route of type unreachable on 10.98.0.2 covers 10.99.1.7"
+want_not_err "refus"
 not_local
-ev_verdict "router's unreachable route: the ICMP and its sender named"
+ev_verdict "router's unreachable route: the ICMP and its sender named, not a refusal"
 
 run ip netns exec "$ns" "$ISOCK" -w 2 10.99.2.7 80
 want_rc 4
@@ -194,7 +195,7 @@ fi
 # Two refusals of one errno with different facts: each gets its own Check
 # (the errno's general text is given once; the facts' are per target).
 if start_listener port -6 -p 8087 -t 60; then
-	run ip netns exec "$ns" "$ISOCK" -w 2 127.0.0.1:8085 127.0.0.1:8087
+	run ip netns exec "$ns" "$ISOCK" -w 2 127.0.0.1:8095 127.0.0.1:8087
 	want_rc 1
 	want_err_fixed "Check: Start the service, or find the port it uses"
 	want_err_fixed "Check: Connect to ::1 instead"

@@ -1,0 +1,526 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * check_cause.c: the cause table (issue 20) fed fabricated facts: every
+ * row fits its own facts, and no longer fits with one of them taken away
+ * or one of its excluding facts added; facts that fit several rows give
+ * candidates, never one picked; the facts of a diagnosis map to the right
+ * bits; the findings are worded without a cause the facts contradict; the
+ * man page's DIAGNOSTICS names every row.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netdb.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
+
+#include <check.h>
+
+#include "cause.h"
+#include "facts_text.h"
+
+/* True when the finding `fd` holds the row named `name`. */
+static bool
+finding_has(const struct cause_finding *fd, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < fd->n; i++)
+		if (strcmp(fd->row[i]->name, name) == 0)
+			return true;
+	return false;
+}
+
+/* The lowest bit of `v`, 0 for none. */
+static uint64_t
+low_bit(uint64_t v)
+{
+	return v & (~v + 1);
+}
+
+/* Each row fits its own facts, and its finding names it. */
+START_TEST(test_row_fits)
+{
+	size_t n;
+	const struct cause_row *t = cause_table(&n);
+	const struct cause_row *r = &t[_i];
+	uint64_t facts = r->need | low_bit(r->any);
+	struct cause_finding fd;
+
+	ck_assert_msg(r->name != NULL && r->clause != NULL &&
+	    (r->meaning != NULL || r->check != NULL), "row %zu", (size_t)_i);
+	ck_assert_msg((r->need & r->exclude) == 0, "%s needs what it excludes",
+	    r->name);
+	ck_assert_msg(cause_fits(r, facts), "%s", r->name);
+	cause_decide_facts(facts, &fd);
+	ck_assert_msg(finding_has(&fd, r->name), "%s", r->name);
+	ck_assert(fd.strength == (fd.n == 1 ? CAUSE_PROVEN : CAUSE_CANDIDATES));
+}
+END_TEST
+
+/* Each fact a row needs, taken away, and each excluding fact, added: the
+   row no longer fits, so its sentence cannot be said. */
+START_TEST(test_row_excluded)
+{
+	size_t n;
+	const struct cause_row *t = cause_table(&n);
+	const struct cause_row *r = &t[_i];
+	uint64_t facts = r->need | low_bit(r->any), bit;
+	struct cause_finding fd;
+
+	for (bit = 1; bit != 0; bit <<= 1) {
+		if (r->need & bit) {
+			ck_assert_msg(!cause_fits(r, facts & ~bit),
+			    "%s fits without fact %#llx", r->name,
+			    (unsigned long long)bit);
+			cause_decide_facts(facts & ~bit, &fd);
+			ck_assert_msg(!finding_has(&fd, r->name), "%s",
+			    r->name);
+		}
+		if (r->exclude & bit) {
+			ck_assert_msg(!cause_fits(r, facts | bit),
+			    "%s fits with excluding fact %#llx", r->name,
+			    (unsigned long long)bit);
+			cause_decide_facts(facts | bit, &fd);
+			ck_assert_msg(!finding_has(&fd, r->name), "%s",
+			    r->name);
+		}
+	}
+	if (r->any != 0)
+		ck_assert_msg(!cause_fits(r, r->need), "%s", r->name);
+}
+END_TEST
+
+/* Names are unique: the man page lists each once. */
+START_TEST(test_names_unique)
+{
+	size_t i, j, n;
+	const struct cause_row *t = cause_table(&n);
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			ck_assert_msg(strcmp(t[i].name, t[j].name) != 0, "%s",
+			    t[i].name);
+}
+END_TEST
+
+/* No fact at all: unknown, nothing said. */
+START_TEST(test_unknown)
+{
+	struct cause_finding fd;
+	struct diag_facts f;
+	char m[2 * DIAG_LINE_MAX], c[2 * DIAG_LINE_MAX];
+
+	cause_decide_facts(CF_TCP | CF_TIMEDOUT, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_UNKNOWN);
+	ck_assert_uint_eq(fd.n, 0);
+	memset(&f, 0, sizeof(f));
+	f.type = SOCK_STREAM;
+	f.error = ETIMEDOUT;
+	f.family = AF_INET;
+	facts_text_advice(&f, m, sizeof(m), c, sizeof(c));
+	ck_assert_str_eq(m, "");
+	ck_assert_str_eq(c, "");
+}
+END_TEST
+
+/* ---- facts of a diagnosis -------------------------------------------- */
+
+/* Facts of a failed attempt of `type` to `dst` port `port` with `err`. */
+static void
+facts_of(struct diag_facts *f, int type, const char *dst, unsigned port,
+    int err)
+{
+	memset(f, 0, sizeof(*f));
+	f->type = type;
+	f->error = err;
+	f->dst.family = strchr(dst, ':') != NULL ? AF_INET6 : AF_INET;
+	f->family = f->dst.family;
+	ck_assert_int_eq(inet_pton(f->dst.family, dst, &f->dst.u), 1);
+	f->port = (unsigned short)port;
+}
+
+/* An ICMP error of `type`/`code` from `sender` (local: this host's). */
+static void
+icmp_of(struct diag_facts *f, unsigned type, unsigned code,
+    const char *sender, bool local)
+{
+	f->have |= DIAG_ICMP;
+	f->icmp.family = f->dst.family;
+	f->icmp.type = type;
+	f->icmp.code = code;
+	f->icmp.local = local;
+	f->icmp.sender.family = f->dst.family;
+	ck_assert_int_eq(inet_pton(f->dst.family, sender, &f->icmp.sender.u),
+	    1);
+}
+
+/* A ruleset read whole with one chain `name` of hook `hook`. */
+static void
+chain_of(struct diag_facts *f, const char *name, int hook, unsigned drops,
+    unsigned rejects, bool policy_drop)
+{
+	struct ruleset_chain *k = &f->ruleset.chain[f->ruleset.nchains++];
+
+	f->have |= DIAG_RULESET;
+	memset(k, 0, sizeof(*k));
+	strcpy(k->family, "inet");
+	strcpy(k->table, "t");
+	snprintf(k->chain, sizeof(k->chain), "%s", name);
+	k->hook = hook;
+	k->drops = drops;
+	k->rejects = rejects;
+	k->policy_drop = policy_drop;
+}
+
+/* The meaning and Check of `f`, joined. */
+static void
+advice(const struct diag_facts *f, char *buf, size_t size)
+{
+	char m[2 * DIAG_LINE_MAX], c[2 * DIAG_LINE_MAX];
+	size_t len;
+
+	facts_text_advice(f, m, sizeof(m), c, sizeof(c));
+	len = strlen(m);
+	ck_assert(len + strlen(c) + 4 < size);
+	memcpy(buf, m, len);
+	memcpy(buf + len, " | ", 3);
+	memcpy(buf + len + 3, c, strlen(c) + 1);
+}
+
+/* UDP port unreachable from this host, nothing listening: nothing listens,
+   no reject rule; with a reject rule read, both are candidates. */
+START_TEST(test_udp_nothing_listens)
+{
+	struct diag_facts f;
+	struct cause_finding fd;
+	char text[4 * DIAG_LINE_MAX];
+
+	facts_of(&f, SOCK_DGRAM, "127.0.0.1", 53, ECONNREFUSED);
+	icmp_of(&f, 3, 3, "127.0.0.1", true);
+	f.have |= DIAG_LISTENERS | DIAG_RULESET;
+	f.listen.protocol = IPPROTO_UDP;
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_PROVEN);
+	ck_assert_str_eq(fd.row[0]->name, "nothing-listens-here");
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "Start the service") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "reject") == NULL &&
+	    strstr(text, "firewall") == NULL, "%s", text);
+
+	chain_of(&f, "in", 1, 0, 1, false);
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_CANDIDATES);
+	ck_assert(finding_has(&fd, "nothing-listens-here"));
+	ck_assert(finding_has(&fd, "reject-rule-here"));
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "No one cause is proven") != NULL &&
+	    strstr(text, "chain inet t in (hook input)") != NULL, "%s", text);
+}
+END_TEST
+
+/* The same from the server: nothing listens there, never a refusal; to a
+   TCP SYN the same ICMP can only be a rule's. */
+START_TEST(test_port_unreachable_there)
+{
+	struct diag_facts f;
+	struct cause_finding fd;
+	char text[4 * DIAG_LINE_MAX];
+
+	facts_of(&f, SOCK_DGRAM, "10.97.0.2", 53, ECONNREFUSED);
+	icmp_of(&f, 3, 3, "10.97.0.2", false);
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_PROVEN);
+	ck_assert_str_eq(fd.row[0]->name, "nothing-listens-there");
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "nothing listens on UDP port 53 at "
+	    "10.97.0.2") != NULL && strstr(text, "refused") == NULL, "%s",
+	    text);
+	f.type = SOCK_STREAM;
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_PROVEN);
+	ck_assert_str_eq(fd.row[0]->name, "reject-there");
+}
+END_TEST
+
+/* A silent SYN with the gateway resolved: a local drop chain is named
+   first among candidates; an unread ruleset keeps a local drop open; only
+   a ruleset read whole without a drop lets "the SYN left this host" be
+   said. */
+START_TEST(test_silent_syn)
+{
+	struct diag_facts f;
+	struct cause_finding fd;
+	char text[4 * DIAG_LINE_MAX];
+
+	facts_of(&f, SOCK_STREAM, "10.97.0.2", 5432, ETIMEDOUT);
+	f.have |= DIAG_ROUTE | DIAG_NEIGH;
+	f.route.type = RTN_UNICAST;
+	f.neigh.state = NUD_REACHABLE;
+	f.neigh.is_gateway = true;
+	f.neigh.addr.family = AF_INET;
+	ck_assert_int_eq(inet_pton(AF_INET, "10.98.0.2", &f.neigh.addr.u), 1);
+	chain_of(&f, "out", 3, 1, 0, false);
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_CANDIDATES);
+	ck_assert_str_eq(fd.row[0]->name, "drop-here");
+	ck_assert(finding_has(&fd, "lost-beyond"));
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "the SYN left this host") == NULL &&
+	    strstr(text, "(hook output)") != NULL &&
+	    strstr(text, "--trace") != NULL &&
+	    strstr(text, "traceroute") == NULL, "%s", text);
+
+	f.have &= ~DIAG_RULESET;
+	f.have |= DIAG_NORULESET;
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_CANDIDATES);
+	ck_assert_str_eq(fd.row[0]->name, "ruleset-unread");
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "the SYN left this host") == NULL, "%s",
+	    text);
+
+	f.have &= ~DIAG_NORULESET;
+	f.have |= DIAG_RULESET;
+	f.ruleset.nchains = 0;
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_PROVEN);
+	ck_assert_str_eq(fd.row[0]->name, "lost-beyond");
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "the SYN left this host") != NULL &&
+	    strstr(text, "full queue") != NULL, "%s", text);
+}
+END_TEST
+
+/* Host unreachable from a router: its ARP or its unreachable route (v4,
+   candidates, with the read that tells them apart); ICMPv6 address
+   unreachable is its neighbour discovery alone.  Never a refusal. */
+START_TEST(test_router_host_unreachable)
+{
+	struct diag_facts f;
+	struct cause_finding fd;
+	char text[4 * DIAG_LINE_MAX];
+
+	facts_of(&f, SOCK_STREAM, "10.97.0.9", 5432, EHOSTUNREACH);
+	icmp_of(&f, 3, 1, "10.98.0.2", false);
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_CANDIDATES);
+	ck_assert_uint_eq(fd.n, 2);
+	ck_assert_str_eq(fd.row[0]->name, "router-neighbour");
+	ck_assert_str_eq(fd.row[1]->name, "router-unreachable-route");
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "refus") == NULL &&
+	    strstr(text, "ARP for 10.97.0.9 got no answer") != NULL &&
+	    strstr(text, "tells these apart") != NULL, "%s", text);
+
+	facts_of(&f, SOCK_STREAM, "fd97::9", 5432, EHOSTUNREACH);
+	icmp_of(&f, 1, 3, "fd98::2", false);
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_PROVEN);
+	ck_assert_str_eq(fd.row[0]->name, "router-neighbour");
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "refus") == NULL &&
+	    strstr(text, "neighbour discovery for fd97::9") != NULL, "%s",
+	    text);
+}
+END_TEST
+
+/* A listener on the IPv4 wildcard, the client on ::1: connect to
+   127.0.0.1, never to 0.0.0.0. */
+START_TEST(test_listener_other_family)
+{
+	struct diag_facts f;
+	char text[4 * DIAG_LINE_MAX];
+
+	facts_of(&f, SOCK_STREAM, "::1", 6543, ECONNREFUSED);
+	f.have |= DIAG_LISTENERS;
+	f.listen.protocol = IPPROTO_TCP;
+	f.listen.count = 1;
+	f.listen.addr[0].family = AF_INET;
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "Connect to 127.0.0.1 instead") != NULL &&
+	    strstr(text, "0.0.0.0") == NULL, "%s", text);
+	ck_assert_int_eq(inet_pton(AF_INET6, "fd97::2", &f.dst.u), 1);
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "an IPv4 address of this host") != NULL,
+	    "%s", text);
+}
+END_TEST
+
+/* Unix permissions: a group is named only where its bits grant the right. */
+static const struct {
+	enum diag_path_kind kind;
+	unsigned mode;
+	unsigned long uid, my_uid;
+	const char *row, *want, *never;
+} unix_cases[] = {
+	{ DIAG_PATH_NOSEARCH, 02700, 65534, 1, "unix-owner-only",
+	  "only its owner nobody may search it", "to group" },
+	{ DIAG_PATH_NOWRITE, 0700, 0, 1, "unix-owner-only",
+	  "only its owner nobody may write to it", "group root" },
+	{ DIAG_PATH_NOWRITE, 0770, 0, 1, "unix-group",
+	  "add daemon to group root, whose bits give write", "chmod" },
+	{ DIAG_PATH_NOSEARCH, 0750, 1, 1, "unix-owner-only",
+	  "its owner's bits, this user's, lack search", "to group" },
+	{ DIAG_PATH_NOWRITE, 0707, 0, 1, "unix-owner-only",
+	  "its group's bits lack write", "to group" },
+};
+
+START_TEST(test_unix_modes)
+{
+	struct diag_facts f;
+	struct cause_finding fd;
+	char text[4 * DIAG_LINE_MAX];
+
+	memset(&f, 0, sizeof(f));
+	f.family = AF_UNIX;
+	f.type = SOCK_STREAM;
+	f.error = EACCES;
+	f.have = DIAG_PATH | DIAG_WHO;
+	f.path.kind = unix_cases[_i].kind;
+	f.path.mode = unix_cases[_i].mode;
+	f.path.uid = (uid_t)unix_cases[_i].uid;
+	f.path.my_uid = (uid_t)unix_cases[_i].my_uid;
+	strcpy(f.path.at, "/run/x");
+	strcpy(f.path.owner, "nobody");
+	strcpy(f.path.group, "root");
+	strcpy(f.who.user, "daemon");
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_PROVEN);
+	ck_assert_str_eq(fd.row[0]->name, unix_cases[_i].row);
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, unix_cases[_i].want) != NULL, "%s", text);
+	ck_assert_msg(strstr(text, unix_cases[_i].never) == NULL, "%s", text);
+	f.who.listed_not_held = true;
+	cause_decide(&f, &fd);
+	ck_assert_str_eq(fd.row[0]->name, strcmp(unix_cases[_i].row,
+	    "unix-group") == 0 ? "unix-newgrp" : unix_cases[_i].row);
+}
+END_TEST
+
+/* A name look-up that found no descriptor free: the limit, exit 7. */
+START_TEST(test_descriptor_limit)
+{
+	struct diag_facts f;
+	struct cause_finding fd;
+	char text[4 * DIAG_LINE_MAX];
+
+	memset(&f, 0, sizeof(f));
+	f.type = SOCK_STREAM;
+	f.eai = EAI_NONAME;
+	f.have = DIAG_FDS;
+	f.fds.limit = 4;
+	f.fds.open = 4;
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_UNKNOWN);
+	ck_assert_int_eq(diagnose_name_exit_class(&f), 0);
+	f.fds.error = EMFILE;
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_PROVEN);
+	ck_assert_str_eq(fd.row[0]->name, "descriptor-limit");
+	ck_assert_int_eq(diagnose_name_exit_class(&f), 7);
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "limit 4") != NULL &&
+	    strstr(text, "did not answer") == NULL, "%s", text);
+}
+END_TEST
+
+/* A silent --probe: the request really sent is named, and not asked for
+   again; an empty datagram only where no protocol is spoken. */
+START_TEST(test_silent_probe)
+{
+	char m[2 * DIAG_LINE_MAX], c[2 * DIAG_LINE_MAX];
+
+	facts_text_silent_probe(NULL, 53, m, sizeof(m), c, sizeof(c));
+	ck_assert_msg(strstr(m, "A DNS request was sent to port 53") != NULL &&
+	    strstr(m, "empty datagram") == NULL, "%s", m);
+	ck_assert_msg(strstr(c, "own request") == NULL, "%s", c);
+	facts_text_silent_probe(NULL, 123, m, sizeof(m), c, sizeof(c));
+	ck_assert_msg(strstr(m, "NTP request") != NULL, "%s", m);
+	facts_text_silent_probe(NULL, 9, m, sizeof(m), c, sizeof(c));
+	ck_assert_msg(strstr(m, "empty datagram") != NULL, "%s", m);
+}
+END_TEST
+
+/* The man page's DIAGNOSTICS names every row of the table. */
+START_TEST(test_man_lists_rows)
+{
+	const char *dir = getenv("SRCDIR");
+	char path[4096], *text;
+	size_t i, n, len;
+	const struct cause_row *t = cause_table(&n);
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/man/isock-connect.1",
+	    dir != NULL ? dir : ".");
+	fp = fopen(path, "r");
+	ck_assert_msg(fp != NULL, "%s", path);
+	text = calloc(1, 1 << 20);
+	ck_assert(text != NULL);
+	len = fread(text, 1, (1 << 20) - 1, fp);
+	fclose(fp);
+	text[len] = '\0';
+	for (i = 0; i < n; i++) {
+		char mark[96];
+		const char *p = text;
+		bool listed = false;
+
+		/* "Sy NAME" as a whole word, in the DIAGNOSTICS list. */
+		snprintf(mark, sizeof(mark), "Sy %s", t[i].name);
+		while (!listed && (p = strstr(p, mark)) != NULL) {
+			p += strlen(mark);
+			listed = *p == ' ' || *p == '\n';
+		}
+		ck_assert_msg(listed, "the man page does not list cause %s",
+		    t[i].name);
+	}
+	free(text);
+}
+END_TEST
+
+static Suite *
+cause_suite(void)
+{
+	Suite *s = suite_create("cause");
+	TCase *tc = tcase_create("table");
+	size_t n;
+
+	(void)cause_table(&n);
+	tcase_add_loop_test(tc, test_row_fits, 0, (int)n);
+	tcase_add_loop_test(tc, test_row_excluded, 0, (int)n);
+	tcase_add_test(tc, test_names_unique);
+	tcase_add_test(tc, test_unknown);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("findings");
+	tcase_add_test(tc, test_udp_nothing_listens);
+	tcase_add_test(tc, test_port_unreachable_there);
+	tcase_add_test(tc, test_silent_syn);
+	tcase_add_test(tc, test_router_host_unreachable);
+	tcase_add_test(tc, test_listener_other_family);
+	tcase_add_test(tc, test_descriptor_limit);
+	tcase_add_test(tc, test_silent_probe);
+	tcase_add_loop_test(tc, test_unix_modes, 0,
+	    (int)(sizeof(unix_cases) / sizeof(unix_cases[0])));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("docs");
+	tcase_add_test(tc, test_man_lists_rows);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(cause_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
