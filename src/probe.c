@@ -26,6 +26,7 @@
 #include "isocket.h"
 #include "payload.h"
 #include "probe.h"
+#include "ready.h"
 #include "resolve.h"
 
 /* RFC 8305: wait this long before starting the next address of a name. */
@@ -42,6 +43,7 @@ struct flight {
 	unsigned char req[PAYLOAD_MAX];	/* and the request sent */
 	size_t reqlen;
 	struct timespec start;
+	struct ready *rd;		/* connected: its TLS or HTTP check */
 };
 
 /* One target's attempt on its way through the loop. */
@@ -277,6 +279,95 @@ defer_out_of_descriptors(struct run *run, struct job *j,
 	return true;
 }
 
+/* ---- after the connect: the TLS or HTTP check (ready.h) ---- */
+
+/*
+ * The check of flight `f` of `j` has its outcome, or the deadline
+ * (`stopped` false) or a signal (true) cut it short: its facts go to the
+ * result, and its socket is closed.  The attempt connected, in the time
+ * taken when it did.
+ */
+static void
+ready_end(struct run *run, struct job *j, struct flight *f, bool stopped)
+{
+	struct result_attempt *a = &j->r->attempts[f->attempt];
+	struct ready_facts *rf = malloc(sizeof(*rf));
+	char addr[128];
+
+	if (rf != NULL) {
+		ready_result(f->rd, stopped, rf);
+		free(j->r->ready);
+		j->r->ready = rf;
+		trace(run, "%s: %s: %s", addr_of(a, addr, sizeof(addr)),
+		    (rf->what & TARGET_HTTP) != 0 ? "HTTP" : "TLS",
+		    rf->status == 0 ? "ready" : rf->curl_error[0] != '\0' ?
+		    rf->curl_error : "no answer");
+	}
+	ready_free(f->rd);
+	f->rd = NULL;
+	a->icmp = *isocket_icmp(&f->s);
+	isocket_close(&f->s);
+	j->inflight--;
+	run->sockets--;
+}
+
+/*
+ * Flight `f` of `j` connected and its target asks for more: the check
+ * starts on its socket, and the job's other addresses give way.
+ */
+static void
+ready_begin(struct run *run, struct job *j, struct flight *f)
+{
+	struct result_attempt *a = &j->r->attempts[f->attempt];
+	struct timespec now = clock_now();
+	struct ready_facts *rf;
+	char addr[128], *cause = NULL;
+
+	a->error = 0;
+	a->step = NULL;
+	a->ms = clock_ms_between(&f->start, &now);
+	j->won = true;
+	addr_of(a, addr, sizeof(addr));
+	trace(run, "%s: connected in %.3f ms; %s next", addr, a->ms,
+	    (j->t->ready & TARGET_HTTP) != 0 ? "HTTP" : "TLS");
+	f->rd = ready_new(j->t, run->o->ready, f->s.fd, addr, a->ms, &cause);
+	if (f->rd != NULL) {
+		f->events = ready_events(f->rd);
+		free(cause);
+		return;
+	}
+	trace(run, "%s: %s", addr, cause != NULL ? cause : "out of memory");
+	free(cause);
+	if ((rf = calloc(1, sizeof(*rf))) != NULL) {
+		rf->cause = READY_INTERNAL;
+		rf->status = ISOCK_EXIT_OTHER;
+		rf->what = j->t->ready;
+		free(j->r->ready);
+		j->r->ready = rf;
+	}
+	isocket_close(&f->s);
+	j->inflight--;
+	run->sockets--;
+}
+
+/* Move the checks of `j` on whose time has come without an event. */
+static void
+ready_timers(struct run *run, struct job *j)
+{
+	unsigned k;
+
+	for (k = 0; k < HE_MAX; k++) {
+		struct flight *f = &j->fl[k];
+
+		if (f->s.fd < 0 || f->rd == NULL || ready_timeout(f->rd) != 0)
+			continue;
+		if (ready_on_event(f->rd, 0))
+			ready_end(run, j, f, false);
+		else
+			f->events = ready_events(f->rd);
+	}
+}
+
 /*
  * Start the attempt on the next address of `j`.  Returns 1 when it is in
  * flight, 0 when it ended at once (its outcome recorded) or was deferred
@@ -329,6 +420,10 @@ attempt_start(struct run *run, struct job *j)
 	step = "connect";
 	f->events = POLLOUT;
 	if (isocket_connect(&f->s, sa) == 0) {
+		if (j->t->ready != 0 && o->ready != NULL) {
+			ready_begin(run, j, f);
+			return f->rd != NULL;
+		}
 		if (!o->probe || j->t->type != SOCK_DGRAM)
 			goto ended;
 		/*
@@ -700,7 +795,10 @@ end_flights(struct run *run, struct job *j, int err, const char *step,
 	unsigned k;
 
 	for (k = 0; k < HE_MAX; k++)
-		if (j->fl[k].s.fd >= 0)
+		if (j->fl[k].s.fd >= 0 && j->fl[k].rd != NULL) {
+			if (err != ECANCELED)	/* it won: it goes on */
+				ready_end(run, j, &j->fl[k], err == EINTR);
+		} else if (j->fl[k].s.fd >= 0)
 			attempt_end(run, j, &j->fl[k], err, step, deadline);
 }
 
@@ -729,10 +827,11 @@ job_advance(struct run *run, struct job *j)
 		if (j->r->eai != 0)
 			goto finish;
 	}
+	ready_timers(run, j);
 	for (;;) {
-		if (j->won)
+		if (j->won)	/* a check after the connect goes on */
 			end_flights(run, j, ECANCELED, "race", false);
-		else if (stopped(run->o))
+		if (stopped(run->o))
 			end_flights(run, j, EINTR, "poll", false);
 		else if (clock_ms_until(&j->deadline) == 0 && j->inflight > 0)
 			end_flights(run, j, ETIMEDOUT, "poll", true);
@@ -855,7 +954,7 @@ static int
 loop_timeout(const struct run *run, const struct job *jobs, unsigned njobs)
 {
 	int timeout = -1, ms;
-	unsigned k;
+	unsigned k, f;
 	size_t i;
 
 	for (k = 0; k < njobs; k++) {
@@ -869,6 +968,11 @@ loop_timeout(const struct run *run, const struct job *jobs, unsigned njobs)
 			if (ms < timeout)
 				timeout = ms;
 		}
+		for (f = 0; f < HE_MAX; f++)
+			if (jobs[k].fl[f].rd != NULL &&
+			    (ms = ready_timeout(jobs[k].fl[f].rd)) >= 0 &&
+			    ms < timeout)
+				timeout = ms;
 	}
 	if (run->o->wait)
 		for (i = 0; i < run->next_new; i++) {
@@ -1028,13 +1132,22 @@ wake_flights(struct run *run, const struct wake *w)
 
 		if (fl->s.fd < 0 || w->pfd[k].revents == 0)
 			continue;	/* ended by its job's winner, or idle */
-		if (fl->events == POLLIN)
+		if (fl->rd != NULL) {
+			if (ready_on_event(fl->rd, w->pfd[k].revents))
+				ready_end(run, j, fl, false);
+			else
+				fl->events = ready_events(fl->rd);
+		} else if (fl->events == POLLIN)
 			attempt_end(run, j, fl, probe_answer(fl,
 			    &j->r->attempts[fl->attempt]), "recv", false);
 		else {
 			isocket_finish(&fl->s);
-			attempt_end(run, j, fl, fl->s.failure, "connect",
-			    false);
+			if (fl->s.failure == 0 && j->t->ready != 0 &&
+			    run->o->ready != NULL)
+				ready_begin(run, j, fl);
+			else
+				attempt_end(run, j, fl, fl->s.failure,
+				    "connect", false);
 		}
 	}
 }

@@ -16,7 +16,8 @@ result_connected(const struct result *r)
 {
 	size_t i;
 
-	if (r->state != RESULT_FINISHED)
+	if (r->state != RESULT_FINISHED ||
+	    (r->ready != NULL && r->ready->status != 0))
 		return NULL;
 	for (i = 0; i < r->nattempts; i++)
 		if (r->attempts[i].error == 0)
@@ -52,6 +53,8 @@ result_exit_status(const struct result *r)
 		return ISOCK_EXIT_SIGNAL + r->signal;
 	if (r->state != RESULT_FINISHED)
 		return ISOCK_EXIT_OTHER;
+	if (r->ready != NULL && r->ready->status != 0)
+		return r->ready->status;
 	if (r->diag_status != 0)
 		return r->diag_status;
 	if (r->eai != 0) {
@@ -120,6 +123,8 @@ result_free(struct result *r)
 	free(r->attempts);
 	r->attempts = NULL;
 	r->nattempts = 0;
+	free(r->ready);
+	r->ready = NULL;
 	r->state = RESULT_NOT_STARTED;
 }
 

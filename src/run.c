@@ -69,6 +69,9 @@ diagnose_target(struct run *run, size_t i)
 	if (run->codes[i] == 0 || o->invert || r->signal != 0 ||
 	    r->state != RESULT_FINISHED || (a == NULL && r->eai == 0))
 		return;
+	/* It connected; the check after it has facts of its own. */
+	if (r->ready != NULL && r->ready->status != 0)
+		return;
 	/*
 	 * Quiet runs look only where the facts change the exit status; a
 	 * name's diagnosis asks the name servers, not for each --count probe,
@@ -413,6 +416,7 @@ run_targets(const struct options *o, volatile sig_atomic_t *stop)
 	po.wait = o->wait;
 	po.wait_ms = o->wait_ms;
 	po.invert = o->invert;
+	po.ready = &o->ready;
 	/* -i with --wait: the longest pause between tries. */
 	if (o->wait && o->interval_given)
 		po.retry_cap_ms = o->interval_ms > 0 ? o->interval_ms : 1;
