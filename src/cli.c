@@ -514,7 +514,8 @@ parse_http_body(const char *text, struct ready_opts *r, char **cause)
 	regex_t re;
 	int rc;
 
-	if ((rc = regcomp(&re, text, REG_EXTENDED | REG_NOSUB)) != 0) {
+	if ((rc = regcomp(&re, text, REG_EXTENDED | REG_NOSUB |
+	    REG_NEWLINE)) != 0) {
 		regerror(rc, &re, msg, sizeof(msg));
 		*cause = text_quote("invalid --http-body '%s': ", text);
 		if (*cause != NULL) {

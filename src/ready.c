@@ -539,7 +539,7 @@ body_matches(struct ready *rd, const struct ready_opts *o)
 
 	if (o->body == NULL)
 		return true;
-	if (regcomp(&re, o->body, REG_EXTENDED | REG_NOSUB) != 0)
+	if (regcomp(&re, o->body, REG_EXTENDED | REG_NOSUB | REG_NEWLINE) != 0)
 		return false;	/* cli.c compiled it once already */
 	match = regexec(&re, rd->body, 0, NULL, 0) == 0;
 	regfree(&re);
@@ -641,10 +641,9 @@ finish(struct ready *rd, struct ready_facts *f)
 			f->cause = READY_HTTP_BODY;
 		else
 			f->cause = READY_OK;
-	} else if ((f->what & TARGET_TLS) != 0 && !f->handshake_done)
-		f->cause = tls_cause(rd);
-	else if (rd->code == CURLE_PEER_FAILED_VERIFICATION)
-		f->cause = tls_cause(rd);
+	} else if ((f->what & TARGET_TLS) != 0 && (!f->handshake_done ||
+	    f->alert >= 0 || rd->code == CURLE_PEER_FAILED_VERIFICATION))
+		f->cause = tls_cause(rd);	/* TLS 1.3 alerts come late */
 	else
 		f->cause = READY_HTTP_BAD;
 }

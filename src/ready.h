@@ -36,7 +36,8 @@ struct ready_opts {
 	/* --http-status: the ranges [lo, hi]; none: 200 to 399 */
 	uint16_t status_lo[READY_STATUS_MAX], status_hi[READY_STATUS_MAX];
 	size_t nstatus;
-	const char *body;	/* --http-body: a POSIX extended regex, or NULL */
+	const char *body;	/* --http-body: a POSIX extended regex (^ and $
+				   match at each line), or NULL */
 };
 
 /* Why a check failed: the cause its facts prove, or what it saw. */
@@ -90,7 +91,7 @@ struct ready_facts {
 	int chain_sent;		/* certificates the server sent; -1 unknown */
 	char cafile[READY_TEXT], capath[READY_TEXT]; /* trusted certificates */
 	int alert;		/* the alert the server sent; -1 none */
-	char alert_text[64];
+	char alert_text[64];	/* the TLS library's name of it */
 	unsigned char first[48];/* the first bytes, when not TLS */
 	size_t nfirst;
 	double tls_ms;		/* the handshake, from the connect */

@@ -105,6 +105,37 @@ ready_text_bytes(const unsigned char *p, size_t n, char *buf, size_t size)
 	}
 }
 
+const char *
+ready_alert_name(int alert, const char *other)
+{
+	static const struct {
+		int n;
+		const char *name;
+	} names[] = {
+		{ 0, "close notify" }, { 10, "unexpected message" },
+		{ 20, "bad record mac" }, { 22, "record overflow" },
+		{ 40, "handshake failure" }, { 42, "bad certificate" },
+		{ 43, "unsupported certificate" },
+		{ 44, "certificate revoked" }, { 45, "certificate expired" },
+		{ 46, "certificate unknown" }, { 47, "illegal parameter" },
+		{ 48, "unknown CA" }, { 49, "access denied" },
+		{ 50, "decode error" }, { 51, "decrypt error" },
+		{ 70, "protocol version" }, { 71, "insufficient security" },
+		{ 80, "internal error" }, { 86, "inappropriate fallback" },
+		{ 90, "user canceled" }, { 109, "missing extension" },
+		{ 110, "unsupported extension" }, { 112, "unrecognized name" },
+		{ 113, "bad certificate status response" },
+		{ 115, "unknown PSK identity" }, { 116, "certificate required" },
+		{ 120, "no application protocol" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].n == alert)
+			return names[i].name;
+	return other;
+}
+
 /* The alert's meaning, from its number (RFC 8446 section 6). */
 static const char *
 alert_meaning(int alert)
@@ -141,43 +172,44 @@ ready_text_what(const struct ready_facts *f, char *buf, size_t size)
 		say(buf, size, "ready");
 		break;
 	case READY_CERT_EXPIRED:
-		say(buf, size, "TLS failed: the server's certificate "
-		    "has expired");
+		say(buf, size, "the server's TLS certificate has "
+		    "expired");
 		break;
 	case READY_CERT_NOT_YET:
-		say(buf, size, "TLS failed: the server's certificate "
-		    "is not valid yet");
+		say(buf, size, "the server's TLS certificate is not "
+		    "valid yet");
 		break;
 	case READY_NAME_MISMATCH:
-		say(buf, size, "TLS failed: the certificate is not for "
-		    "the name '%s'", esc(f->name, a, sizeof(a)));
+		say(buf, size, "the TLS certificate is not for the name "
+		    "'%s'", esc(f->name, a, sizeof(a)));
 		break;
 	case READY_SELF_SIGNED:
-		say(buf, size, "TLS failed: the certificate is "
-		    "self-signed and not trusted here");
-		break;
-	case READY_UNKNOWN_ISSUER:
-		say(buf, size, "TLS failed: the certificate's issuer is "
+		say(buf, size, "the TLS certificate is self-signed and "
 		    "not trusted here");
 		break;
+	case READY_UNKNOWN_ISSUER:
+		say(buf, size, "the TLS certificate's issuer is not "
+		    "trusted here");
+		break;
 	case READY_VERIFY_OTHER:
-		say(buf, size, "TLS failed: certificate verification: %s "
+		say(buf, size, "TLS certificate verification failed: %s "
 		    "(X509_V_ERR %d)", f->verify_text, f->verify);
 		break;
 	case READY_ALERT:
-		say(buf, size, "TLS failed: the server sent the alert "
-		    "'%s' (%d)", f->alert_text, f->alert);
+		say(buf, size, "the server sent the TLS alert "
+		    "'%s' (%d)", ready_alert_name(f->alert, f->alert_text),
+		    f->alert);
 		break;
 	case READY_NOT_TLS:
-		say(buf, size, "TLS failed: the server does not speak "
-		    "TLS on this port");
+		say(buf, size, "the server does not speak TLS on this "
+		    "port");
 		break;
 	case READY_TLS_CLOSED:
-		say(buf, size, "TLS failed: the server closed the "
-		    "connection during the handshake");
+		say(buf, size, "the server closed the connection during "
+		    "the TLS handshake");
 		break;
 	case READY_TLS_OTHER:
-		say(buf, size, "TLS failed: %s", esc(f->curl_error, a,
+		say(buf, size, "the TLS handshake failed: %s", esc(f->curl_error, a,
 		    sizeof(a)));
 		break;
 	case READY_SILENT_TLS:
@@ -189,17 +221,16 @@ ready_text_what(const struct ready_facts *f, char *buf, size_t size)
 		    "the deadline");
 		break;
 	case READY_HTTP_STATUS:
-		say(buf, size, "unexpected answer: HTTP status %ld",
+		say(buf, size, "HTTP status %ld, not one expected",
 		    f->http_status);
 		break;
 	case READY_HTTP_BODY:
-		say(buf, size, "unexpected answer: HTTP %ld, but the body "
+		say(buf, size, "HTTP %ld, but the body "
 		    "does not match '%s'", f->http_status, esc(f->opts != NULL &&
 		    f->opts->body != NULL ? f->opts->body : "", b, sizeof(b)));
 		break;
 	case READY_HTTP_BAD:
-		say(buf, size, "unexpected answer: no valid HTTP answer: "
-		    "%s", esc(f->curl_error, a, sizeof(a)));
+		say(buf, size, "no valid HTTP answer: %s", esc(f->curl_error, a, sizeof(a)));
 		break;
 	case READY_INTERRUPTED:
 		say(buf, size, "interrupted during the check after the "
@@ -310,9 +341,10 @@ ready_text_lines(const struct ready_facts *f, time_t now,
 		break;
 	case READY_ALERT:
 		LINE("the server sent the fatal alert '%s' (%d) %s",
-		    f->alert_text, f->alert, f->server_hello ?
+		    ready_alert_name(f->alert, f->alert_text), f->alert,
+		    f->server_hello ?
 		    "after its ServerHello" : "in answer to the ClientHello");
-		if (f->name[0] != '\0')
+		if (f->alert == 112)
 			LINE("the name sent in SNI: %s", esc(f->name, e,
 			    sizeof(e)));
 		break;

@@ -42,6 +42,12 @@ void ready_text_success(const struct ready_facts *f, time_t now, char *buf,
 /* "2 days 3 hours", "5 minutes", "40 seconds": a span of `s` seconds. */
 void ready_text_span(double s, char *buf, size_t size);
 
+/*
+ * The name of TLS alert `alert` (RFC 8446 section 6), "certificate
+ * required"; `other` (the TLS library's) for one not in the table.
+ */
+const char *ready_alert_name(int alert, const char *other);
+
 /* The bytes `p` (`n`, NULs allowed) escaped into `buf`. */
 void ready_text_bytes(const unsigned char *p, size_t n, char *buf,
     size_t size);

@@ -565,7 +565,8 @@ json_ready(struct json *j, const struct ready_facts *f)
 		json_int(j, f->verify);
 		json_key(j, "alert");
 		if (f->alert >= 0)
-			json_string(j, f->alert_text);
+			json_string(j, ready_alert_name(f->alert,
+			    f->alert_text));
 		else
 			json_null(j);
 		json_text(j, "cafile", f->cafile);
