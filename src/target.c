@@ -640,7 +640,8 @@ add_http(struct target_list *l, const char *w, bool tls,
 	}
 	hlen = strcspn(rest, "/?#");
 	slash = rest + hlen;
-	if (hlen == 0 || memchr(rest, '@', hlen) != NULL || *slash == '#') {
+	if (hlen == 0 || memchr(rest, '@', hlen) != NULL ||
+	    strchr(rest, '#') != NULL) {
 		*cause = text_quote(hlen == 0 ? "'%s' has no host: expected "
 		    "http://HOST[:PORT][/PATH]" : "'%s': user names and "
 		    "fragments are not taken: expected http://HOST[:PORT]"
