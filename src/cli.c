@@ -67,8 +67,8 @@ const struct cli_option cli_options[] = {
 	  "ready, such as 200,204,300-399 (default: any 2xx or 3xx); other "
 	  "answers exit 13" },
 	{ "http-method", OPT_HTTP_METHOD, "METHOD", "GET (the default) or HEAD" },
-	{ "http-header", OPT_HTTP_HEADER, "'NAME: VALUE'", "send this request "
-	  "header; may be repeated" },
+	{ "http-header", OPT_HTTP_HEADER, "HEADER", "send this request header, "
+	  "'NAME: VALUE'; may be repeated" },
 	{ "http-body", OPT_HTTP_BODY, "REGEX", "the body (its first 64 KiB) must "
 	  "match this POSIX extended regular expression" },
 	{ "json", 'j', NULL, "write JSON Lines on standard output" },

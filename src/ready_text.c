@@ -68,7 +68,7 @@ ready_text_span(double s, char *buf, size_t size)
 	    s < unit[i].secs; i++)
 		;
 	a = (unsigned long)(s / unit[i].secs);
-	if (i + 1 < sizeof(unit) / sizeof(unit[0]) && i > 0 && (b =
+	if (i + 1 < sizeof(unit) / sizeof(unit[0]) && (b =
 	    (unsigned long)((s - (double)a * unit[i].secs) /
 	    unit[i + 1].secs)) > 0)
 		say(buf, size, "%lu %s%s %lu %s%s", a, unit[i].one,
