@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "exitcode.h"
 #include "ready_text.h"
 #include "text.h"
 
@@ -535,4 +537,106 @@ ready_text_success(const struct ready_facts *f, time_t now, char *buf,
 	if ((f->what & TARGET_HTTP) != 0 && len < size)
 		say(buf + len, size - len, "; HTTP %ld, first byte in %.3f "
 		    "ms", f->http_status, f->ttfb_ms);
+}
+
+static const struct ready_text_entry table[] = {
+	{ "TLS_CERT_EXPIRED", READY_CERT_EXPIRED, ISOCK_EXIT_TLS,
+	  "the server's certificate has expired",
+	  "A certificate of the chain is past its notAfter date by this "
+	  "host's clock; clients that check certificates refuse it.",
+	  "renew the certificate; the Found line gives its notAfter" },
+	{ "TLS_CERT_NOT_YET_VALID", READY_CERT_NOT_YET, ISOCK_EXIT_TLS,
+	  "the server's certificate is not valid yet",
+	  "A certificate's notBefore is later than this host's clock: the "
+	  "clock is behind, or the certificate starts in the future.",
+	  "this host's clock (timedatectl; chronyc tracking)" },
+	{ "TLS_NAME_MISMATCH", READY_NAME_MISMATCH, ISOCK_EXIT_TLS,
+	  "the certificate is not for the name asked",
+	  "The certificate is valid, but none of its names is the one given.",
+	  "connect with a name the certificate holds (Found lists them)" },
+	{ "TLS_SELF_SIGNED", READY_SELF_SIGNED, ISOCK_EXIT_TLS,
+	  "the certificate is self-signed and not trusted",
+	  "The server's certificate is its own issuer, and not among the "
+	  "trusted certificates.",
+	  "trust it with --cacert FILE if it is yours" },
+	{ "TLS_UNKNOWN_ISSUER", READY_UNKNOWN_ISSUER, ISOCK_EXIT_TLS,
+	  "the certificate's issuer is not trusted",
+	  "The chain does not lead to a trusted CA: the server left out an "
+	  "intermediate, or its CA is not trusted here.",
+	  "the chain the server sends, or --cacert FILE" },
+	{ "TLS_VERIFY", READY_VERIFY_OTHER, ISOCK_EXIT_TLS,
+	  "the certificate failed another check",
+	  "OpenSSL refused a certificate of the chain for another reason "
+	  "(the Found line names it and its depth).",
+	  "openssl s_client -connect HOST:PORT -showcerts" },
+	{ "TLS_ALERT", READY_ALERT, ISOCK_EXIT_TLS,
+	  "the server ended the handshake with an alert",
+	  "The server sent a fatal TLS alert: protocol version, handshake "
+	  "failure, unrecognized name, certificate required, ...",
+	  "the server's TLS settings for the alert named" },
+	{ "TLS_NOT_TLS", READY_NOT_TLS, ISOCK_EXIT_TLS,
+	  "the server does not speak TLS",
+	  "The first bytes the server sent are not a TLS record.",
+	  "whether the port serves TLS at all: http:// or no --tls" },
+	{ "TLS_CLOSED", READY_TLS_CLOSED, ISOCK_EXIT_TLS,
+	  "the server closed the connection during the handshake",
+	  "The server closed the connection without a TLS alert.",
+	  "the server's log" },
+	{ "TLS_HANDSHAKE", READY_TLS_OTHER, ISOCK_EXIT_TLS,
+	  "the TLS handshake failed",
+	  "The handshake failed in a way the facts do not name; libcurl's "
+	  "message is shown.",
+	  "openssl s_client -connect HOST:PORT" },
+	{ "TLS_SILENT", READY_SILENT_TLS, ISOCK_EXIT_TIMEDOUT,
+	  "no TLS answer before the deadline",
+	  "The port accepted the connection, but no ServerHello came before "
+	  "the deadline.",
+	  "the process that listens on the port, and its log" },
+	{ "HTTP_SILENT", READY_SILENT_HTTP, ISOCK_EXIT_TIMEDOUT,
+	  "no HTTP answer before the deadline",
+	  "The request was sent, and no answer came before the deadline.",
+	  "the process that listens on the port, and its log" },
+	{ "HTTP_STATUS", READY_HTTP_STATUS, ISOCK_EXIT_HTTP,
+	  "an HTTP status not expected",
+	  "The service answered with a status not in --http-status (default "
+	  "200 to 399); redirections are not followed.",
+	  "the status line, Location and body shown in Found" },
+	{ "HTTP_BODY", READY_HTTP_BODY, ISOCK_EXIT_HTTP,
+	  "the body does not match --http-body",
+	  "The status is one expected, but the body's first 64 KiB do not "
+	  "match the expression.",
+	  "the body (curl -s URL) against the expression" },
+	{ "HTTP_BAD", READY_HTTP_BAD, ISOCK_EXIT_HTTP,
+	  "no valid HTTP answer",
+	  "Something answered, but not with HTTP, or closed before an answer.",
+	  "what listens on the port; https:// if it speaks TLS" },
+};
+
+const struct ready_text_entry *
+ready_text_table(size_t *n)
+{
+	*n = sizeof(table) / sizeof(table[0]);
+	return table;
+}
+
+const struct ready_text_entry *
+ready_text_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (strcasecmp(table[i].name, name) == 0)
+			return &table[i];
+	return NULL;
+}
+
+const struct ready_text_entry *
+ready_text_of(enum ready_cause cause)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (table[i].cause == cause)
+			return &table[i];
+	return NULL;
 }

@@ -52,4 +52,23 @@ const char *ready_alert_name(int alert, const char *other);
 void ready_text_bytes(const unsigned char *p, size_t n, char *buf,
     size_t size);
 
+/* One cause of the TLS and HTTP checks, for --list-errors and --explain. */
+struct ready_text_entry {
+	const char *name;	/* "TLS_CERT_EXPIRED" */
+	enum ready_cause cause;
+	int exit_class;		/* 12, 13 or 3 */
+	const char *summary;	/* "the certificate has expired" */
+	const char *meaning;
+	const char *check;
+};
+
+/* The table, `*n` entries, in the order --list-errors prints them. */
+const struct ready_text_entry *ready_text_table(size_t *n);
+
+/* The entry named `name` (any case), or NULL. */
+const struct ready_text_entry *ready_text_lookup(const char *name);
+
+/* The entry of `cause`, or NULL (READY_OK, READY_INTERRUPTED). */
+const struct ready_text_entry *ready_text_of(enum ready_cause cause);
+
 #endif /* ISOCK_READY_TEXT_H */

@@ -621,6 +621,9 @@ json_ready_failure(struct json *j, const struct target *t,
 	    sizeof(check));
 	json_key(j, "explanation");
 	json_object_begin(j);
+	json_key(j, "cause");
+	json_string(j, ready_text_of(f->cause) != NULL ?
+	    ready_text_of(f->cause)->name : NULL);
 	json_key(j, "summary");
 	json_string(j, what);
 	json_text(j, "meaning", mean);
@@ -1000,11 +1003,25 @@ report_list_errors(FILE *f)
 {
 	const struct explain_entry *t;
 	size_t n, i;
+	const struct ready_text_entry *rt;
 
 	t = explain_table(&n);
 	for (i = 0; i < n; i++)
 		fprintf(f, "%-16s %5d %3d  %s\n", t[i].name, t[i].number,
 		    (int)t[i].exit_class, t[i].summary);
+	rt = ready_text_table(&n);	/* https://, http://, --tls */
+	for (i = 0; i < n; i++)
+		fprintf(f, "%-22s - %3d  %s\n", rt[i].name, rt[i].exit_class,
+		    rt[i].summary);
+}
+
+void
+report_explain_ready(const struct ready_text_entry *e, FILE *f)
+{
+	fprintf(f, "%s (TLS or HTTP check): %s\nexit status %d (%s)\n\n"
+	    "  %s\n  Check: %s\n", e->name, e->summary, e->exit_class,
+	    exitcode_name((enum isock_exit)e->exit_class), e->meaning,
+	    e->check);
 }
 
 void

@@ -88,7 +88,7 @@ pki x509 -req -in leaf.csr -CA int.pem -CAkey int.key -CAcreateserial -out byint
 	-days 10 -extfile leaf.ext
 cat byint.pem int.pem >fullchain.pem
 
-plan 29
+plan 31
 
 # 1: a good HTTPS server: ready, with the TLS facts on the success line
 start_server good https leaf.pem leaf.key
@@ -320,3 +320,25 @@ run "$ISOCK" --tls -u 127.0.0.1 53
 want_rc 2
 want_err "--tls applies to TCP targets"
 verdict "usage: --tls on UDP"
+
+# 30: --list-errors and --explain know the causes of the checks
+run "$ISOCK" --list-errors
+want_rc 0
+want_out "^TLS_CERT_EXPIRED +- +12 "
+want_out "^HTTP_STATUS +- +13 "
+want_out "^TLS_SILENT +- +3 "
+run2=$out
+run "$ISOCK" --explain TLS_NAME_MISMATCH
+want_rc 0
+want_out "^exit status 12 \\(TLS failed\\)"
+printf '%s\n' "$run2" | grep -q "^ECONNREFUSED " || tap_note "--list-errors lost its errno table"
+verdict "--list-errors lists the TLS and HTTP causes; --explain explains one"
+
+# 31: JSON names the cause of a failure
+run "$ISOCK" -j --cacert ca.pem "https://localhost:$exp/"
+want_rc 12
+printf '%s\n' "$out" | head -n 1 | jq -e '.explanation.cause == "TLS_CERT_EXPIRED" and
+	.outcome == "TLS failed" and .tls.not_after == "2025-11-01T00:00:00Z" and
+	(.facts[0] | test("expired on 2025-11-01"))' >/dev/null ||
+	tap_note "JSON lacks the cause or the facts of an expired certificate"
+verdict "JSON: an expired certificate's cause, notAfter and facts"
