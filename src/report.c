@@ -439,7 +439,10 @@ text_success(const struct target *t, const struct result *r,
 		fputs("isock-connect: ", o->out);
 	report_word(o->out, ok->probed ? "reply from" : t->type == SOCK_DGRAM ?
 	    "association set with" : "connected to", 0, o);
-	if (seq > 0)
+	if (seq > 0 && r->ready != NULL)	/* the whole check */
+		fprintf(o->out, " %s (%s) in %.3f ms%s\n", place, proto, r->ms,
+		    before);
+	else if (seq > 0)
 		fprintf(o->out, " %s (%s) in %.3f ms%s\n", place, proto, ok->ms,
 		    before);
 	else if (ok->probed)

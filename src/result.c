@@ -132,6 +132,7 @@ void
 result_stats_add(struct result_stats *s, const struct result *r)
 {
 	const struct result_attempt *a = result_connected(r);
+	double ms;
 
 	if (a == NULL && (r->signal != 0 || r->state != RESULT_FINISHED))
 		return;	/* interrupted: neither sent in full nor lost */
@@ -140,13 +141,15 @@ result_stats_add(struct result_stats *s, const struct result *r)
 		s->last_failure = result_exit_status(r);
 		return;
 	}
-	if (s->connected == 0 || a->ms < s->min)
-		s->min = a->ms;
-	if (s->connected == 0 || a->ms > s->max)
-		s->max = a->ms;
+	/* A TLS or HTTP check counts whole: ready is what it measures. */
+	ms = r->ready != NULL ? r->ms : a->ms;
+	if (s->connected == 0 || ms < s->min)
+		s->min = ms;
+	if (s->connected == 0 || ms > s->max)
+		s->max = ms;
 	s->connected++;
-	s->sum += a->ms;
-	s->sumsq += a->ms * a->ms;
+	s->sum += ms;
+	s->sumsq += ms * ms;
 }
 
 int

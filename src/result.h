@@ -124,7 +124,9 @@ struct result_stats {
 
 /*
  * Count `r` in `s`: a result a signal cut short (or never started) is
- * neither sent nor lost; a failure keeps its result_exit_status().
+ * neither sent nor lost; a failure keeps its result_exit_status().  The
+ * time of a success is its connect's, or with a TLS or HTTP check the
+ * whole target's.
  */
 void result_stats_add(struct result_stats *s, const struct result *r);
 

@@ -88,7 +88,7 @@ pki x509 -req -in leaf.csr -CA int.pem -CAkey int.key -CAcreateserial -out byint
 	-days 10 -extfile leaf.ext
 cat byint.pem int.pem >fullchain.pem
 
-plan 31
+plan 33
 
 # 1: a good HTTPS server: ready, with the TLS facts on the success line
 start_server good https leaf.pem leaf.key
@@ -342,3 +342,25 @@ printf '%s\n' "$out" | head -n 1 | jq -e '.explanation.cause == "TLS_CERT_EXPIRE
 	(.facts[0] | test("expired on 2025-11-01"))' >/dev/null ||
 	tap_note "JSON lacks the cause or the facts of an expired certificate"
 verdict "JSON: an expired certificate's cause, notAfter and facts"
+
+# 32: --count: each probe a whole check, statistics, the last failure's code
+run "$ISOCK" -c 2 -i 0.1 --cacert ca.pem "https://localhost:$good/"
+want_rc 0
+want_out "^--- localhost port $good \\(tcp\\): 2 probes, 2 connected, 0 failed"
+run2=$rc
+run "$ISOCK" -c 2 -i 0.1 --cacert ca.pem "https://localhost:$exp/"
+want_rc 12
+want_out "2 probes, 0 connected, 2 failed"
+[ "$run2" = 0 ] || tap_note "a good server gave $run2 with -c 2"
+verdict "--count: a good server 0, an expired certificate 12 each time"
+
+# 33: -- COMMAND runs after a ready check only
+run "$ISOCK" --cacert ca.pem "https://localhost:$good/" -- echo ran-after-ready
+want_rc 0
+want_out "^ran-after-ready$"
+run2=$out
+run "$ISOCK" --cacert ca.pem "https://localhost:$exp/" -- echo ran-after-ready
+want_rc 12
+printf '%s\n' "$out" | grep -q ran-after-ready && tap_note "the command ran after a TLS failure"
+printf '%s\n' "$run2" | grep -q ran-after-ready || tap_note "the command did not run after a ready check"
+verdict "-- COMMAND: runs when ready, not after a TLS failure (exit 12)"
