@@ -101,6 +101,13 @@ struct ready_facts {
 	char body_line[READY_TEXT];
 	size_t body_bytes;	/* body bytes read */
 	double ttfb_ms;		/* the request to the first byte of the answer */
+	/* A silent local service: its listener and process (run.c reads
+	   them through the diagnosis after the check ended). */
+	bool have_listener;
+	unsigned queued, backlog;	/* connections waiting, its backlog */
+	long pid;			/* 0: no holder found */
+	char comm[64];			/* the holder's name (raw) */
+	char state;			/* /proc/PID/stat: R, S, T, ... */
 	/* libcurl's own word, for what the facts do not cover */
 	int curl_code;
 	char curl_error[READY_TEXT];

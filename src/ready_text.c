@@ -279,6 +279,27 @@ trusted(const struct ready_facts *f, char *buf, size_t size)
 		say(buf, size, "libcurl's default CA store");
 }
 
+/* The state letter of /proc/PID/stat in words. */
+static const char *
+proc_state(char state)
+{
+	switch (state) {
+	case 'R':
+		return "running";
+	case 'S':
+		return "sleeping";
+	case 'D':
+		return "in an uninterruptible wait";
+	case 'T':
+	case 't':
+		return "stopped";
+	case 'Z':
+		return "a zombie";
+	default:
+		return "in another state";
+	}
+}
+
 /* Append a line to `lines` when there is room. */
 #define LINE(...) do {							\
 	if (n < max)							\
@@ -365,6 +386,14 @@ ready_text_lines(const struct ready_facts *f, time_t now,
 		    f->cause == READY_SILENT_TLS ? "the ClientHello was sent "
 		    "and nothing came back" : "the request was sent and no "
 		    "answer came back");
+		if (f->have_listener)
+			LINE("the listener has %u connection%s waiting to be "
+			    "accepted (backlog %u)", f->queued, f->queued == 1 ?
+			    "" : "s", f->backlog);
+		if (f->pid > 0)
+			LINE("the listening socket is held by process %ld (%s), "
+			    "%s (state %c)", f->pid, esc(f->comm, e, sizeof(e)),
+			    proc_state(f->state), f->state);
 		break;
 	case READY_HTTP_STATUS:
 	case READY_HTTP_BODY:
@@ -394,7 +423,7 @@ ready_text_advice(const struct ready_facts *f, time_t now,
     const char *place, char *mean, size_t msize, char *check, size_t csize)
 {
 	const struct ready_cert *c = f->bad.have ? &f->bad : &f->leaf;
-	char list[READY_STATUS_MAX * 12 + 1] = "";
+	char list[READY_STATUS_MAX * 12 + 1] = "", b[READY_TEXT];
 	size_t i, len = 0;
 
 	mean[0] = check[0] = '\0';
@@ -467,12 +496,26 @@ ready_text_advice(const struct ready_facts *f, time_t now,
 		break;
 	case READY_SILENT_TLS:
 	case READY_SILENT_HTTP:
+		if (f->pid > 0 && (f->state == 'T' || f->state == 't')) {
+			say(mean, msize, "The kernel accepts connections into "
+			    "the listener's queue, but its process is stopped: "
+			    "it takes none of them and answers nothing.");
+			say(check, csize, "`kill -CONT %ld` resumes %s, if it "
+			    "was stopped by mistake (a debugger, Ctrl-Z)",
+			    f->pid, esc(f->comm, b, sizeof(b)));
+			break;
+		}
 		say(mean, msize, "The port accepts connections (the kernel "
 		    "completes the handshake), but the service behind it did "
 		    "not answer: it may be busy, stuck, or speak another "
 		    "protocol that waits for the client.");
-		say(check, csize, "the process that listens on %s (ss "
-		    "-ltnp) and its log", place);
+		if (f->pid > 0)
+			say(check, csize, "what process %ld (%s) is doing "
+			    "(its log; strace -p %ld)", f->pid, esc(f->comm, b,
+			    sizeof(b)), f->pid);
+		else
+			say(check, csize, "the process that listens on %s (ss "
+			    "-ltnp) and its log", place);
 		break;
 	case READY_HTTP_STATUS:
 		if (f->opts == NULL || f->opts->nstatus == 0)

@@ -19,14 +19,16 @@ SERVER=${SRCDIR:-.}/tests/tls-server.py
 tap_setup
 
 # start_server VAR MODE [ARGS...]: starts tls-server.py in the background
-# and waits (at most 10 s) for its port, stored in VAR.
+# and waits (at most 10 s) for its port, stored in VAR; $server_pid is its
+# process.
 start_server() {
 	ts_var=$1; shift
 	tap_nls=$((tap_nls + 1))
 	ts_out=$tmp/server.$tap_nls.out
 	: >"$ts_out"
 	python3 "$SERVER" "$@" >"$ts_out" 2>"$tmp/server.$tap_nls.err" &
-	tap_pids="$tap_pids $!"
+	server_pid=$!
+	tap_pids="$tap_pids $server_pid"
 	ts_i=0
 	while [ $ts_i -lt 200 ]; do
 		if IFS= read -r ts_line <"$ts_out" && [ -n "$ts_line" ]; then
@@ -88,7 +90,7 @@ pki x509 -req -in leaf.csr -CA int.pem -CAkey int.key -CAcreateserial -out byint
 	-days 10 -extfile leaf.ext
 cat byint.pem int.pem >fullchain.pem
 
-plan 33
+plan 34
 
 # 1: a good HTTPS server: ready, with the TLS facts on the success line
 start_server good https leaf.pem leaf.key
@@ -199,8 +201,22 @@ run "$ISOCK" -w 1 --tls localhost "$quiet"
 want_rc 3
 want_err "connected, but no TLS answer \\(ServerHello\\) came before the deadline"
 want_err "Found: connected in [0-9.]+ ms; then the ClientHello was sent and nothing came back"
-want_not_err "refused|not speak TLS"
-verdict "silent TLS: exit 3, connected then no ServerHello; never 'refused'"
+want_err "Found: the listener has [0-9]+ connections? waiting to be accepted \\(backlog 8\\)"
+want_err "Found: the listening socket is held by process $server_pid \\(python3\\), sleeping \\(state S\\)"
+want_not_err "refused|not speak TLS|stopped"
+verdict "silent TLS: exit 3, connected then no ServerHello, the listener's queue and process; never 'refused', 'stopped'"
+
+# 12b: the same service, its process stopped: named, with the way out
+quiet_pid=$server_pid
+kill -STOP "$quiet_pid"
+run "$ISOCK" -w 1 "http://localhost:$quiet/"
+kill -CONT "$quiet_pid"
+want_rc 3
+want_err "connected, but no HTTP answer came before the deadline"
+want_err "Found: the listening socket is held by process $quiet_pid \\(python3\\), stopped \\(state T\\)"
+want_err "Check: .kill -CONT $quiet_pid. resumes python3"
+want_not_err "ServerHello"
+verdict "silent HTTP, process stopped: exit 3, the stopped process and kill -CONT; never 'ServerHello'"
 
 # 13: the client certificate the server requires (openssl s_server, which
 # sends its alert before it closes; a free port from isock-listen)

@@ -5,7 +5,7 @@
 tls-server.py MODE [CERT KEY [CAFILE]]
 
 Binds a free port on 127.0.0.1, prints it on one line, then serves until
-it is killed or 60 seconds have passed.  MODE:
+it is killed or 300 seconds have passed.  MODE:
   http        HTTP/1.1: /status/NNN answers NNN (301 with a Location),
               /body "ready: yes", anything else 200
   https       the same over TLS with CERT and KEY
@@ -71,7 +71,7 @@ def serve_raw(sock, mode):
     """text: one answer to whatever comes; silent: never accept."""
     while True:
         if mode == "silent":
-            threading.Event().wait(60)
+            threading.Event().wait(300)
             continue
         conn, _ = sock.accept()
         try:
@@ -86,7 +86,7 @@ def serve_raw(sock, mode):
 
 def main():
     mode = sys.argv[1]
-    threading.Timer(60, lambda: os._exit(0)).start()
+    threading.Timer(300, lambda: os._exit(0)).start()
     if mode in ("text", "silent"):
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
