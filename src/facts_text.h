@@ -33,4 +33,7 @@ size_t facts_text_lines(const struct diag_facts *f,
 void facts_text_advice(const struct diag_facts *f, char *meaning,
     size_t msize, char *check, size_t csize);
 
+/* The name of the state letter of /proc/PID/stat ("stopped"). */
+const char *facts_proc_state(char state);
+
 #endif /* ISOCK_FACTS_TEXT_H */

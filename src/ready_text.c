@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "exitcode.h"
+#include "facts_text.h"
 #include "ready_text.h"
 #include "text.h"
 
@@ -279,27 +280,6 @@ trusted(const struct ready_facts *f, char *buf, size_t size)
 		say(buf, size, "libcurl's default CA store");
 }
 
-/* The state letter of /proc/PID/stat in words. */
-static const char *
-proc_state(char state)
-{
-	switch (state) {
-	case 'R':
-		return "running";
-	case 'S':
-		return "sleeping";
-	case 'D':
-		return "in an uninterruptible wait";
-	case 'T':
-	case 't':
-		return "stopped";
-	case 'Z':
-		return "a zombie";
-	default:
-		return "in another state";
-	}
-}
-
 /* Append a line to `lines` when there is room. */
 #define LINE(...) do {							\
 	if (n < max)							\
@@ -393,7 +373,7 @@ ready_text_lines(const struct ready_facts *f, time_t now,
 		if (f->pid > 0)
 			LINE("the listening socket is held by process %ld (%s), "
 			    "%s (state %c)", f->pid, esc(f->comm, e, sizeof(e)),
-			    proc_state(f->state), f->state);
+			    facts_proc_state(f->state), f->state);
 		break;
 	case READY_HTTP_STATUS:
 	case READY_HTTP_BODY:
@@ -496,7 +476,7 @@ ready_text_advice(const struct ready_facts *f, time_t now,
 		break;
 	case READY_SILENT_TLS:
 	case READY_SILENT_HTTP:
-		if (f->pid > 0 && (f->state == 'T' || f->state == 't')) {
+		if (f->pid > 0 && f->state == 'T') {
 			say(mean, msize, "The kernel accepts connections into "
 			    "the listener's queue, but its process is stopped: "
 			    "it takes none of them and answers nothing.");
