@@ -3,6 +3,11 @@
  * ready.c: TLS and HTTP over a connected socket through libcurl's multi
  * interface, and the facts of the handshake and the answer, read through
  * OpenSSL's verify, info and message callbacks (CURLOPT_SSL_CTX_FUNCTION).
+ *
+ * Built as the module src/isock-ready.so, the only object that links
+ * libcurl and OpenSSL; ready_load.c opens it when a target needs it.  Its
+ * one exported symbol is the table isock_ready_module; what it uses of
+ * the tool (clock.c, text.c) the tool exports (-rdynamic).
  */
 #include "config.h"
 
@@ -24,6 +29,7 @@
 #include "clock.h"
 #include "exitcode.h"
 #include "ready.h"
+#include "ready_module.h"
 #include "text.h"
 
 struct ready {
@@ -47,11 +53,7 @@ struct ready {
 /* Our pointer in the SSL_CTX libcurl makes, for OpenSSL's callbacks. */
 static int ex_index = -1;
 
-bool
-ready_built(void)
-{
-	return true;
-}
+static void mod_ready_free(struct ready *rd);
 
 /* ---- OpenSSL: the facts of the handshake ---- */
 
@@ -415,8 +417,8 @@ easy_setup(struct ready *rd, const struct target *t,
 	return ok;
 }
 
-struct ready *
-ready_new(const struct target *t, const struct ready_opts *o, int fd,
+static struct ready *
+mod_ready_new(const struct target *t, const struct ready_opts *o, int fd,
     const char *addr, double connect_ms, char **cause)
 {
 	static bool initialised;
@@ -458,20 +460,20 @@ ready_new(const struct target *t, const struct ready_opts *o, int fd,
 	    curl_multi_add_handle(rd->multi, rd->easy) != CURLM_OK) {
 		*cause = text_printf("libcurl could not be set up for %s",
 		    rd->url != NULL ? rd->url : t->host);
-		ready_free(rd);
+		mod_ready_free(rd);
 		return NULL;
 	}
 	return rd;
 }
 
-short
-ready_events(const struct ready *rd)
+static short
+mod_ready_events(const struct ready *rd)
 {
 	return rd->done ? 0 : rd->want;
 }
 
-int
-ready_timeout(const struct ready *rd)
+static int
+mod_ready_timeout(const struct ready *rd)
 {
 	if (rd->done || !rd->timer_set)
 		return -1;
@@ -492,8 +494,8 @@ take_done(struct ready *rd)
 		}
 }
 
-bool
-ready_on_event(struct ready *rd, short revents)
+static bool
+mod_ready_on_event(struct ready *rd, short revents)
 {
 	int running, ev = 0;
 
@@ -648,8 +650,8 @@ finish(struct ready *rd, struct ready_facts *f)
 		f->cause = READY_HTTP_BAD;
 }
 
-void
-ready_result(struct ready *rd, bool stopped, struct ready_facts *f)
+static void
+mod_ready_result(struct ready *rd, bool stopped, struct ready_facts *f)
 {
 	if (rd->done)
 		finish(rd, &rd->f);
@@ -683,8 +685,8 @@ ready_result(struct ready *rd, bool stopped, struct ready_facts *f)
 	*f = rd->f;
 }
 
-void
-ready_free(struct ready *rd)
+static void
+mod_ready_free(struct ready *rd)
 {
 	if (rd == NULL)
 		return;
@@ -700,3 +702,13 @@ ready_free(struct ready *rd)
 	free(rd->body);
 	free(rd);
 }
+
+const struct ready_module isock_ready_module = {
+	.version = READY_MODULE_VERSION,
+	.new = mod_ready_new,
+	.events = mod_ready_events,
+	.timeout = mod_ready_timeout,
+	.on_event = mod_ready_on_event,
+	.result = mod_ready_result,
+	.free = mod_ready_free,
+};

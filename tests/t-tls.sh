@@ -6,15 +6,18 @@
 # good leaf, an expired one, one not valid yet, one for another name, a
 # self-signed one).  Each failure asserts its exit status, its facts and a
 # sentence it must never say; JSON carries the tls and http objects.
-# Needs python3 and openssl, and a build with libcurl; exits 77 (SKIP)
-# without.
+# Needs python3 and openssl, and a build with libcurl (and its module
+# src/isock-ready.so); exits 77 (SKIP) without.
 set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 
 for tool in python3 openssl; do
 	command -v "$tool" >/dev/null 2>&1 || skip_all "needs $tool"
 done
-[ "${BUILD_LIBCURL:-yes}" = yes ] || skip_all "this build has no libcurl (configure --with-libcurl)"
+# The binary under test may be one built without libcurl (make static).
+if "$ISOCK" -q --tls 127.0.0.1 9 2>&1 | grep -q "which this build of isock-connect lacks"; then
+	skip_all "this isock-connect has no TLS and HTTP support (built without libcurl)"
+fi
 SERVER=${SRCDIR:-.}/tests/tls-server.py
 tap_setup
 
