@@ -220,8 +220,9 @@ ready_text_what(const struct ready_facts *f, char *buf, size_t size)
 		    "came before the deadline");
 		break;
 	case READY_SILENT_HTTP:
-		say(buf, size, "connected, but no HTTP answer came before "
-		    "the deadline");
+		say(buf, size, f->status_line[0] != '\0' ? "connected, but "
+		    "the HTTP answer did not end before the deadline" :
+		    "connected, but no HTTP answer came before the deadline");
 		break;
 	case READY_HTTP_STATUS:
 		say(buf, size, "HTTP status %ld, not one expected",
@@ -362,10 +363,16 @@ ready_text_lines(const struct ready_facts *f, time_t now,
 		break;
 	case READY_SILENT_TLS:
 	case READY_SILENT_HTTP:
-		LINE("connected in %.3f ms; then %s", f->connect_ms,
-		    f->cause == READY_SILENT_TLS ? "the ClientHello was sent "
-		    "and nothing came back" : "the request was sent and no "
-		    "answer came back");
+		if (f->cause == READY_SILENT_HTTP && f->status_line[0] != '\0')
+			LINE("connected in %.3f ms; the answer began, \"%s\", "
+			    "and stopped after %zu bytes of its body",
+			    f->connect_ms, esc(f->status_line, e, sizeof(e)),
+			    f->body_bytes);
+		else
+			LINE("connected in %.3f ms; then %s", f->connect_ms,
+			    f->cause == READY_SILENT_TLS ? "the ClientHello was "
+			    "sent and nothing came back" : "the request was "
+			    "sent and no answer came back");
 		if (f->have_listener)
 			LINE("the listener has %u connection%s waiting to be "
 			    "accepted (backlog %u)", f->queued, f->queued == 1 ?

@@ -93,7 +93,7 @@ pki x509 -req -in leaf.csr -CA int.pem -CAkey int.key -CAcreateserial -out byint
 	-days 10 -extfile leaf.ext
 cat byint.pem int.pem >fullchain.pem
 
-plan 34
+plan 35
 
 # 1: a good HTTPS server: ready, with the TLS facts on the success line
 start_server good https leaf.pem leaf.key
@@ -383,3 +383,12 @@ want_rc 12
 printf '%s\n' "$out" | grep -q ran-after-ready && tap_note "the command ran after a TLS failure"
 printf '%s\n' "$run2" | grep -q ran-after-ready || tap_note "the command did not run after a ready check"
 verdict "-- COMMAND: runs when ready, not after a TLS failure (exit 12)"
+
+# 35: an answer that stops half-way: what came, never "no answer"
+start_server stall stall
+run "$ISOCK" -w 1 "http://localhost:$stall/"
+want_rc 3
+want_err "connected, but the HTTP answer did not end before the deadline"
+want_err_fixed 'the answer began, "HTTP/1.1 200 OK", and stopped after 4 bytes of its body'
+want_not_err "no HTTP answer|no answer came back"
+verdict "an answer cut short: exit 3, its status line and the bytes that came; never 'no answer'"

@@ -13,6 +13,8 @@ it is killed or 300 seconds have passed.  MODE:
   sni         TLS that refuses any SNI name but "only.example"
   nocipher    TLS 1.2 only, with an ECDSA cipher an RSA key cannot serve
   text        plain text to anything: "HTTP/1.1 400 Bad Request"
+  stall       HTTP: a status line, headers and 4 bytes of a 100-byte
+              body, then nothing
   silent      listens and never accepts
 """
 import http.server
@@ -68,8 +70,14 @@ def tls_context(mode, cert, key, cafile):
 
 
 def serve_raw(sock, mode):
-    """text: one answer to whatever comes; silent: never accept."""
+    """text: one answer to whatever comes; silent: never accept; stall:
+    an answer cut short, the connection kept open."""
     while True:
+        if mode == "stall":
+            conn, _ = sock.accept()
+            conn.recv(4096)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nbody")
+            continue
         if mode == "silent":
             threading.Event().wait(300)
             continue
@@ -87,7 +95,7 @@ def serve_raw(sock, mode):
 def main():
     mode = sys.argv[1]
     threading.Timer(300, lambda: os._exit(0)).start()
-    if mode in ("text", "silent"):
+    if mode in ("text", "silent", "stall"):
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         sock.listen(8)
