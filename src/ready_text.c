@@ -535,10 +535,10 @@ ready_text_advice(const struct ready_facts *f, time_t now,
 		break;
 	case READY_HTTP_BAD:
 		say(mean, msize, "Something answers on this port, but not "
-		    "with an HTTP answer%s.", f->what & TARGET_TLS ? "" :
-		    " (a TLS server answers a plain request like this: try "
-		    "https://)");
-		say(check, csize, "what listens on %s", place);
+		    "with a valid HTTP answer.");
+		say(check, csize, (f->what & TARGET_TLS) != 0 ? "what listens "
+		    "on %s" : "what listens on %s; https:// if it serves TLS",
+		    place);
 		break;
 	default:
 		break;

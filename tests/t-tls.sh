@@ -93,7 +93,7 @@ pki x509 -req -in leaf.csr -CA int.pem -CAkey int.key -CAcreateserial -out byint
 	-days 10 -extfile leaf.ext
 cat byint.pem int.pem >fullchain.pem
 
-plan 35
+plan 36
 
 # 1: a good HTTPS server: ready, with the TLS facts on the success line
 start_server good https leaf.pem leaf.key
@@ -392,3 +392,12 @@ want_err "connected, but the HTTP answer did not end before the deadline"
 want_err_fixed 'the answer began, "HTTP/1.1 200 OK", and stopped after 4 bytes of its body'
 want_not_err "no HTTP answer|no answer came back"
 verdict "an answer cut short: exit 3, its status line and the bytes that came; never 'no answer'"
+
+# 36: http:// on a TLS port: no valid HTTP answer (13); https:// is only
+# offered in the Check, never claimed as the cause
+run "$ISOCK" "http://localhost:$good/"
+want_rc 13
+want_err "no valid HTTP answer"
+want_err "Check: what listens on localhost port $good; https:// if it serves TLS"
+want_not_err "certificate|TLS server answers"
+verdict "http:// on a TLS port: exit 13, https:// offered in the Check only"
