@@ -337,14 +337,16 @@ ready_begin(struct run *run, struct job *j, struct flight *f)
 		return;
 	}
 	trace(run, "%s: %s", addr, cause != NULL ? cause : "out of memory");
-	free(cause);
 	if ((rf = calloc(1, sizeof(*rf))) != NULL) {
 		rf->cause = READY_INTERNAL;
 		rf->status = ISOCK_EXIT_OTHER;
 		rf->what = j->t->ready;
+		snprintf(rf->curl_error, sizeof(rf->curl_error), "%s",
+		    cause != NULL ? cause : "out of memory");
 		free(j->r->ready);
 		j->r->ready = rf;
 	}
+	free(cause);
 	isocket_close(&f->s);
 	j->inflight--;
 	run->sockets--;

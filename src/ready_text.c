@@ -241,8 +241,8 @@ ready_text_what(const struct ready_facts *f, char *buf, size_t size)
 		    "connect");
 		break;
 	case READY_INTERNAL:
-		say(buf, size, "the TLS or HTTP check could not be set up "
-		    "(libcurl)");
+		say(buf, size, "the TLS or HTTP check could not be set up: "
+		    "%s", esc(f->curl_error, a, sizeof(a)));
 		break;
 	}
 }

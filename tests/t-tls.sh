@@ -93,7 +93,7 @@ pki x509 -req -in leaf.csr -CA int.pem -CAkey int.key -CAcreateserial -out byint
 	-days 10 -extfile leaf.ext
 cat byint.pem int.pem >fullchain.pem
 
-plan 36
+plan 37
 
 # 1: a good HTTPS server: ready, with the TLS facts on the success line
 start_server good https leaf.pem leaf.key
@@ -401,3 +401,22 @@ want_err "no valid HTTP answer"
 want_err "Check: what listens on localhost port $good; https:// if it serves TLS"
 want_not_err "certificate|TLS server answers"
 verdict "http:// on a TLS port: exit 13, https:// offered in the Check only"
+
+# 37: the tool without its module (a copy alone, nothing installed): the
+# check says which module it could not load, exit 10, never a TLS cause
+mkdir "$tmp/alone"
+cp "$ISOCK" "$tmp/alone/isock-connect"
+run "$tmp/alone/isock-connect" --tls --cacert ca.pem localhost "$good"
+case $err in
+*"which this build of isock-connect lacks"*)
+	skip "a copy without its module" "this build has no module" ;;
+*)
+	if [ "$rc" = 0 ]; then
+		skip "a copy without its module" "a module is installed on this host"
+	else
+		want_rc 10
+		want_err "the TLS or HTTP check could not be set up: the TLS and HTTP module .*isock-ready\\.so cannot be loaded"
+		want_not_err "certificate"
+		verdict "a copy without its module: exit 10, the module named"
+	fi ;;
+esac
