@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <regex.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,8 @@
 enum {
 	OPT_FAMILY = 256, OPT_ANY, OPT_TARGETS, OPT_WAIT, OPT_EXPLAIN,
 	OPT_LIST_ERRORS, OPT_PROBE, OPT_TRACE, OPT_INVERT, OPT_EXIT_CODES,
-	OPT_COLOR
+	OPT_COLOR, OPT_TLS, OPT_CACERT, OPT_HTTP_STATUS, OPT_HTTP_METHOD,
+	OPT_HTTP_HEADER, OPT_HTTP_BODY
 };
 
 const struct cli_option cli_options[] = {
@@ -57,6 +59,18 @@ const struct cli_option cli_options[] = {
 	  "(default 1); with --wait, the longest pause between tries" },
 	{ "trace", OPT_TRACE, NULL, "after a failed TCP connect, find where the "
 	  "SYN dies: the local nftables rule (root) and the hops" },
+	{ "tls", OPT_TLS, NULL, "after the connect, a TLS handshake (SNI and the "
+	  "certificate's name from the host given): exit 12 when it fails" },
+	{ "cacert", OPT_CACERT, "FILE", "trust the CA certificates of FILE (PEM) "
+	  "for https:// and --tls, in place of the system's" },
+	{ "http-status", OPT_HTTP_STATUS, "LIST", "the HTTP statuses that mean "
+	  "ready, such as 200,204,300-399 (default: any 2xx or 3xx); other "
+	  "answers exit 13" },
+	{ "http-method", OPT_HTTP_METHOD, "METHOD", "GET (the default) or HEAD" },
+	{ "http-header", OPT_HTTP_HEADER, "HEADER", "send this request header, "
+	  "'NAME: VALUE'; may be repeated" },
+	{ "http-body", OPT_HTTP_BODY, "REGEX", "the body (its first 64 KiB) must "
+	  "match this POSIX extended regular expression" },
 	{ "json", 'j', NULL, "write JSON Lines on standard output" },
 	{ "explain", OPT_EXPLAIN, "ERROR", "explain an errno or EAI_* name or "
 	  "number, and exit" },
@@ -270,6 +284,49 @@ known_code(int code)
 	return false;
 }
 
+/*
+ * --tls on every TCP target; a check this build cannot make, or an option
+ * of one no target asks for, is a usage error.
+ */
+static int
+validate_ready(struct options *o, char **cause)
+{
+	bool http = false, tls = false;
+	const struct target *t;
+	size_t i;
+
+	for (i = 0; i < o->targets.n; i++) {
+		t = &o->targets.v[i];
+		if (o->tls && t->family != AF_UNIX && t->type == SOCK_STREAM)
+			o->targets.v[i].ready |= TARGET_TLS;
+		http = http || (t->ready & TARGET_HTTP) != 0;
+		tls = tls || (t->ready & TARGET_TLS) != 0;
+		if (t->ready != 0 && !ready_built()) {
+			*cause = text_quote("'%s' needs TLS and HTTP support, "
+			    "which this build of isock-connect lacks "
+			    "(configured without libcurl)", o->tls ? "--tls" :
+			    t->spec);
+			return -1;
+		}
+	}
+	if (o->tls && !tls) {
+		*cause = text_printf("--tls applies to TCP targets, and there "
+		    "is none");
+		return -1;
+	}
+	if (o->http_opt != NULL && !http) {
+		*cause = text_printf("%s applies to http:// and https:// "
+		    "targets, and there is none", o->http_opt);
+		return -1;
+	}
+	if (o->ready.cacert != NULL && !tls) {
+		*cause = text_printf("--cacert applies to https:// targets and "
+		    "--tls, and there is none");
+		return -1;
+	}
+	return 0;
+}
+
 /* Checks that need every option: run once all are read. */
 static int
 validate(struct options *o, int noperands, char **operands,
@@ -372,7 +429,7 @@ validate(struct options *o, int noperands, char **operands,
 		    nfiles > 1 ? "files hold" : "file holds");
 		return -1;
 	}
-	return 0;
+	return validate_ready(o, cause);
 }
 
 /* --exit-codes MODE: full or binary. */
@@ -388,6 +445,90 @@ parse_codes(const char *text, enum result_codes *codes, char **cause)
 		    "or binary", text);
 		return -1;
 	}
+	return 0;
+}
+
+/* --http-status LIST: statuses and ranges from 100 to 599, ",". */
+static int
+parse_http_status(const char *text, struct ready_opts *r, char **cause)
+{
+	const char *p = text;
+	unsigned long lo, hi;
+	char *end;
+
+	r->nstatus = 0;
+	for (;;) {
+		if (*p < '0' || *p > '9')
+			goto bad;
+		lo = hi = strtoul(p, &end, 10);
+		if (*end == '-') {
+			p = end + 1;
+			if (*p < '0' || *p > '9')
+				goto bad;
+			hi = strtoul(p, &end, 10);
+		}
+		if (lo < 100 || hi > 599 || lo > hi ||
+		    r->nstatus == READY_STATUS_MAX)
+			goto bad;
+		r->status_lo[r->nstatus] = (uint16_t)lo;
+		r->status_hi[r->nstatus++] = (uint16_t)hi;
+		if (*end == '\0')
+			return 0;
+		if (*end != ',')
+			goto bad;
+		p = end + 1;
+	}
+bad:
+	*cause = text_quote("invalid --http-status '%s': expected statuses "
+	    "from 100 to 599 and ranges, such as 200,204,300-399 (at most "
+	    "16)", text);
+	return -1;
+}
+
+/* --http-header 'NAME: VALUE': a token, a colon, no line break. */
+static int
+parse_http_header(const char *text, struct ready_opts *r, char **cause)
+{
+	size_t n = strcspn(text, ":");
+
+	if (n == 0 || text[n] != ':' || strpbrk(text, "\r\n") != NULL ||
+	    strcspn(text, " \t") < n) {
+		*cause = text_quote("invalid --http-header '%s': expected "
+		    "'NAME: VALUE' on one line", text);
+		return -1;
+	}
+	if (r->nheaders == READY_HEADERS_MAX) {
+		*cause = text_printf("more than %d --http-header options",
+		    READY_HEADERS_MAX);
+		return -1;
+	}
+	r->headers[r->nheaders++] = text;
+	return 0;
+}
+
+/* --http-body REGEX: it must compile. */
+static int
+parse_http_body(const char *text, struct ready_opts *r, char **cause)
+{
+	char msg[128];
+	regex_t re;
+	int rc;
+
+	if ((rc = regcomp(&re, text, REG_EXTENDED | REG_NOSUB |
+	    REG_NEWLINE)) != 0) {
+		regerror(rc, &re, msg, sizeof(msg));
+		*cause = text_quote("invalid --http-body '%s': ", text);
+		if (*cause != NULL) {
+			char *c = text_printf("%s%s (a POSIX extended regular "
+			    "expression)", *cause, msg);
+
+			free(*cause);
+			*cause = c;
+		}
+		return -1;
+	}
+	regfree(&re);
+	r->body = text;
 	return 0;
 }
 
@@ -630,6 +771,37 @@ cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
 		case 'j':
 			o->json = true;
 			break;
+		case OPT_TLS:
+			o->tls = true;
+			break;
+		case OPT_CACERT:
+			o->ready.cacert = optarg;
+			break;
+		case OPT_HTTP_STATUS:
+			if (parse_http_status(optarg, &o->ready, cause) < 0)
+				goto usage;
+			o->http_opt = "--http-status";
+			break;
+		case OPT_HTTP_METHOD:
+			if (strcmp(optarg, "GET") != 0 &&
+			    strcmp(optarg, "HEAD") != 0) {
+				*cause = text_quote("unknown --http-method '%s': "
+				    "expected GET or HEAD", optarg);
+				goto usage;
+			}
+			o->ready.head = optarg[0] == 'H';
+			o->http_opt = "--http-method";
+			break;
+		case OPT_HTTP_HEADER:
+			if (parse_http_header(optarg, &o->ready, cause) < 0)
+				goto usage;
+			o->http_opt = "--http-header";
+			break;
+		case OPT_HTTP_BODY:
+			if (parse_http_body(optarg, &o->ready, cause) < 0)
+				goto usage;
+			o->http_opt = "--http-body";
+			break;
 		case OPT_EXPLAIN:
 			o->action = CLI_EXPLAIN;
 			o->explain = optarg;
@@ -715,6 +887,7 @@ cli_usage(FILE *f)
 	    "[IPV6]:PORTS, :PORTS,\n"
 	    "           tcp://HOST:PORTS, tcp4://, tcp6://, udp://, udp4://, "
 	    "udp6://,\n"
+	    "           http://HOST[:PORT][/PATH], https://...,\n"
 	    "           unix:PATH, unix://PATH)\n"
 	    "       isock-connect [options] TARGET... -- COMMAND [ARG...]\n"
 	    "       isock-connect --explain ERROR | --list-errors\n", f);

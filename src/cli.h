@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "ready.h"
 #include "result.h"
 #include "target.h"
 
@@ -63,6 +64,9 @@ struct options {
 	struct target_list targets; /* the operands, then each --targets file */
 	char family_opt[64];	/* the option that fixed `family`, as named */
 	const char *type_opt;	/* the option that fixed `type`, or NULL */
+	bool tls;		/* --tls: a TLS handshake after each connect */
+	struct ready_opts ready; /* --cacert, --http-*: what a check asks */
+	const char *http_opt;	/* the last --http-* option given, or NULL */
 };
 
 /* One option of the table. */

@@ -22,6 +22,8 @@ exitcode_name(enum isock_exit code)
 	case ISOCK_EXIT_STATE:		return "socket state";
 	case ISOCK_EXIT_OTHER:		return "other";
 	case ISOCK_EXIT_ACCEPTING:	return "accepting";
+	case ISOCK_EXIT_TLS:		return "TLS failed";
+	case ISOCK_EXIT_HTTP:		return "unexpected answer";
 	case ISOCK_EXIT_CANNOT_RUN:	return "command not runnable";
 	case ISOCK_EXIT_NO_COMMAND:	return "command not found";
 	case ISOCK_EXIT_SIGNAL:		return "signal";

@@ -24,6 +24,8 @@ enum isock_exit {
 	ISOCK_EXIT_STATE = 9,		/* EALREADY, EISCONN, EBADF, ... */
 	ISOCK_EXIT_OTHER = 10,		/* any errno not listed */
 	ISOCK_EXIT_ACCEPTING = 11,	/* --invert: a target still accepts */
+	ISOCK_EXIT_TLS = 12,		/* the TLS handshake or certificate */
+	ISOCK_EXIT_HTTP = 13,		/* an HTTP answer not the one expected */
 	ISOCK_EXIT_CANNOT_RUN = 126,	/* -- COMMAND found, not runnable */
 	ISOCK_EXIT_NO_COMMAND = 127,	/* -- COMMAND not found */
 	ISOCK_EXIT_SIGNAL = 128		/* 128 + N: ended by signal N */
@@ -33,7 +35,7 @@ enum isock_exit {
 #define ISOCK_EXIT_UNHEALTHY 1
 
 /* The classes of one outcome run from 0 to ISOCK_EXIT_MAX. */
-#define ISOCK_EXIT_MAX ISOCK_EXIT_ACCEPTING
+#define ISOCK_EXIT_MAX ISOCK_EXIT_HTTP
 
 /* The class name of an exit code ("refused", "timed out", ...). */
 const char *exitcode_name(enum isock_exit code);

@@ -465,8 +465,7 @@ facts_text_icmp(const struct diag_facts *f,
 		facts_line(lines, n, max, "%s answered with %s", who, what);
 }
 
-/* The name of the state letter of /proc/PID/stat. */
-static const char *
+const char *
 facts_proc_state(char state)
 {
 	switch (state) {

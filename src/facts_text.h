@@ -43,4 +43,7 @@ void facts_text_advice(const struct diag_facts *f, char *meaning,
 void facts_text_silent_probe(const struct diag_facts *f, unsigned port,
     char *meaning, size_t msize, char *check, size_t csize);
 
+/* The name of the state letter of /proc/PID/stat ("stopped"). */
+const char *facts_proc_state(char state);
+
 #endif /* ISOCK_FACTS_TEXT_H */

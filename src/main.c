@@ -178,12 +178,19 @@ main(int argc, char **argv)
 		return close_stdout(0);
 	case CLI_EXPLAIN:
 		e = explain_lookup(o.explain);
+		if (e == NULL && ready_text_lookup(o.explain) != NULL) {
+			report_explain_ready(ready_text_lookup(o.explain),
+			    stdout);
+			cli_free(&o);
+			return close_stdout(0);
+		}
 		if (e == NULL) {
 			char *q = text_escape_dup(o.explain);
 
 			fprintf(stderr, "isock-connect: unknown error '%s': "
-			    "expected a name such as ECONNREFUSED or "
-			    "EAI_NONAME, or an errno number (see "
+			    "expected a name such as ECONNREFUSED, "
+			    "EAI_NONAME or TLS_CERT_EXPIRED, or an errno "
+			    "number (see "
 			    "--list-errors)\nTry 'isock-connect --help' for "
 			    "more information.\n", q != NULL ? q : "?");
 			free(q);

@@ -26,6 +26,7 @@
 #include "loop.h"
 #include "payload.h"
 #include "probe.h"
+#include "ready.h"
 #include "resolve.h"
 
 /* RFC 8305: wait this long before starting the next address of a name. */
@@ -46,6 +47,7 @@ struct flight {
 	unsigned char req[PAYLOAD_MAX];	/* and the request sent */
 	size_t reqlen;
 	struct timespec start;
+	struct ready *rd;		/* connected: its TLS or HTTP check */
 };
 
 /* One target's attempt on its way through the loop. */
@@ -327,6 +329,119 @@ defer_out_of_descriptors(struct run *run, struct job *j, struct flight *f)
 	return true;
 }
 
+/* ---- after the connect: the TLS or HTTP check (ready.h) ---- */
+
+static bool flight_watch(struct run *run, struct job *j, struct flight *f);
+static void ready_end(struct run *run, struct job *j, struct flight *f,
+    bool stopped);
+
+/*
+ * The check of flight `f` of `j` wants other events now: its waiter on
+ * the loop follows; when that fails (out of memory) the check ends.
+ */
+static void
+ready_rewatch(struct run *run, struct job *j, struct flight *f)
+{
+	f->events = ready_events(f->rd);
+	loop_del(run->loop, f->waiter);
+	f->waiter = -1;
+	if (!flight_watch(run, j, f))
+		ready_end(run, j, f, false);
+}
+
+/*
+ * The check of flight `f` of `j` has its outcome, or the deadline
+ * (`stopped` false) or a signal (true) cut it short: its facts go to the
+ * result, and its socket is closed.  The attempt connected, in the time
+ * taken when it did.
+ */
+static void
+ready_end(struct run *run, struct job *j, struct flight *f, bool stopped)
+{
+	struct result_attempt *a = &j->r->attempts[f->attempt];
+	struct ready_facts *rf = malloc(sizeof(*rf));
+	char addr[128];
+
+	if (rf != NULL) {
+		ready_result(f->rd, stopped, rf);
+		free(j->r->ready);
+		j->r->ready = rf;
+		trace(run, "%s: %s: %s", addr_of(a, addr, sizeof(addr)),
+		    (rf->what & TARGET_HTTP) != 0 ? "HTTP" : "TLS",
+		    rf->status == 0 ? "ready" : rf->curl_error[0] != '\0' ?
+		    rf->curl_error : "no answer");
+	}
+	ready_free(f->rd);
+	f->rd = NULL;
+	a->icmp = *isocket_icmp(&f->s);
+	loop_del(run->loop, f->waiter);
+	f->waiter = -1;
+	isocket_close(&f->s);
+	j->inflight--;
+	run->sockets--;
+}
+
+/*
+ * Flight `f` of `j` connected and its target asks for more: the check
+ * starts on its socket, and the job's other addresses give way.
+ */
+static void
+ready_begin(struct run *run, struct job *j, struct flight *f)
+{
+	struct result_attempt *a = &j->r->attempts[f->attempt];
+	struct timespec now = clock_now();
+	struct ready_facts *rf;
+	char addr[128], *cause = NULL;
+
+	a->error = 0;
+	a->step = NULL;
+	a->ms = clock_ms_between(&f->start, &now);
+	j->won = true;
+	addr_of(a, addr, sizeof(addr));
+	trace(run, "%s: connected in %.3f ms; %s next", addr, a->ms,
+	    (j->t->ready & TARGET_HTTP) != 0 ? "HTTP" : "TLS");
+	f->rd = ready_new(j->t, run->o->ready, f->s.fd, addr, a->ms, &cause);
+	if (f->rd != NULL) {
+		free(cause);
+		ready_rewatch(run, j, f);
+		return;
+	}
+	trace(run, "%s: %s", addr, cause != NULL ? cause : "out of memory");
+	if ((rf = calloc(1, sizeof(*rf))) != NULL) {
+		rf->cause = READY_INTERNAL;
+		rf->status = ISOCK_EXIT_OTHER;
+		rf->what = j->t->ready;
+		snprintf(rf->curl_error, sizeof(rf->curl_error), "%s",
+		    cause != NULL ? cause : "out of memory");
+		free(j->r->ready);
+		j->r->ready = rf;
+	}
+	free(cause);
+	loop_del(run->loop, f->waiter);
+	f->waiter = -1;
+	isocket_close(&f->s);
+	j->inflight--;
+	run->sockets--;
+}
+
+/* Move the checks of `j` on whose time has come without an event. */
+static void
+ready_timers(struct run *run, struct job *j)
+{
+	unsigned k;
+
+	for (k = 0; k < HE_MAX; k++) {
+		struct flight *f = &j->fl[k];
+
+		if (f->s.fd < 0 || f->rd == NULL || ready_timeout(f->rd) != 0)
+			continue;
+		if (ready_on_event(f->rd, 0))
+			ready_end(run, j, f, false);
+		else
+			ready_rewatch(run, j, f);
+	}
+}
+
 /*
  * With -p, a bind or connect of flight `f` refused for its address and
  * port (EADDRINUSE, EADDRNOTAVAIL) while other sockets of the run are in
@@ -365,12 +480,22 @@ flight_ready(void *arg, short revents)
 
 	if (revents == 0)	/* the loop removed the waiter */
 		fl->waiter = -1;
-	else if (fl->events == POLLIN)
+	else if (fl->rd != NULL) {	/* the TLS or HTTP check */
+		if (ready_on_event(fl->rd, revents))
+			ready_end(j->run, j, fl, false);
+		else
+			ready_rewatch(j->run, j, fl);
+	} else if (fl->events == POLLIN)
 		attempt_end(j->run, j, fl, probe_answer(fl,
 		    &j->r->attempts[fl->attempt]), "recv", false);
 	else {
 		isocket_finish(&fl->s);
-		attempt_end(j->run, j, fl, fl->s.failure, "connect", false);
+		if (fl->s.failure == 0 && j->t->ready != 0 &&
+		    j->run->o->ready != NULL)
+			ready_begin(j->run, j, fl);
+		else
+			attempt_end(j->run, j, fl, fl->s.failure, "connect",
+			    false);
 	}
 	if ((revents == 0 || j->won || j->inflight == 0) &&
 	    !job_advance(j->run, j) && j->run->telling) {
@@ -448,6 +573,10 @@ attempt_start(struct run *run, struct job *j)
 	step = "connect";
 	f->events = POLLOUT;
 	if (isocket_connect(&f->s, sa) == 0) {
+		if (j->t->ready != 0 && o->ready != NULL) {
+			ready_begin(run, j, f);
+			return f->rd != NULL;
+		}
 		if (!o->probe || j->t->type != SOCK_DGRAM)
 			goto ended;
 		/*
@@ -860,7 +989,10 @@ end_flights(struct run *run, struct job *j, int err, const char *step,
 	unsigned k;
 
 	for (k = 0; k < HE_MAX; k++)
-		if (j->fl[k].s.fd >= 0)
+		if (j->fl[k].s.fd >= 0 && j->fl[k].rd != NULL) {
+			if (err != ECANCELED)	/* it won: it goes on */
+				ready_end(run, j, &j->fl[k], err == EINTR);
+		} else if (j->fl[k].s.fd >= 0)
 			attempt_end(run, j, &j->fl[k], err, step, deadline);
 }
 
@@ -902,10 +1034,11 @@ job_advance(struct run *run, struct job *j)
 		if (j->r->eai != 0)
 			goto finish;
 	}
+	ready_timers(run, j);
 	for (;;) {
-		if (j->won)
+		if (j->won)	/* a check after the connect goes on */
 			end_flights(run, j, ECANCELED, "race", false);
-		else if (stopped(run->o))
+		if (stopped(run->o))
 			end_flights(run, j, EINTR, "poll", false);
 		else if (clock_ms_until(&j->deadline) == 0 && j->inflight > 0)
 			end_flights(run, j, ETIMEDOUT, "poll", true);
@@ -1032,7 +1165,7 @@ static int
 loop_timeout(const struct run *run, const struct job *jobs, unsigned njobs)
 {
 	int timeout = -1, ms;
-	unsigned k;
+	unsigned k, f;
 	size_t i;
 
 	for (k = 0; k < njobs; k++) {
@@ -1046,6 +1179,11 @@ loop_timeout(const struct run *run, const struct job *jobs, unsigned njobs)
 			if (ms < timeout)
 				timeout = ms;
 		}
+		for (f = 0; f < HE_MAX; f++)
+			if (jobs[k].fl[f].rd != NULL &&
+			    (ms = ready_timeout(jobs[k].fl[f].rd)) >= 0 &&
+			    ms < timeout)
+				timeout = ms;
 	}
 	if (run->o->wait)
 		for (i = 0; i < run->next_new; i++) {

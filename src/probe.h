@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "exitcode.h"
+#include "ready.h"
 #include "result.h"
 #include "target.h"
 
@@ -37,6 +38,7 @@ struct probe_opts {
 	long wait_ms;			/* --wait: retry until then; 0: no limit */
 	bool invert;			/* --wait: retry while it connects */
 	long retry_cap_ms;		/* --wait: longest pause; 0: 1 s */
+	const struct ready_opts *ready;	/* a target's TLS or HTTP check */
 	/* Where trace times count from; {0, 0}: the start of probe_run. */
 	struct timespec epoch;
 	/* Called with each step when not NULL: ms since the epoch, a line. */

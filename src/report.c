@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "facts_text.h"
 #include "json.h"
+#include "ready_text.h"
 #include "report.h"
 #include "text.h"
 
@@ -202,6 +204,8 @@ failure_what(char *what, size_t size, const struct result *r,
 	else if (r->signal != 0)
 		snprintf(what, size, "interrupted by %s",
 		    signal_abbrev(r->signal));
+	else if (r->ready != NULL && r->ready->status != 0)
+		ready_text_what(r->ready, what, size);
 	else if (last != NULL)
 		outcome(what, size, last, o);
 	else
@@ -267,6 +271,30 @@ abstract_refused(const char *name, const struct report_opts *o)
 }
 
 /*
+ * The lines under the headline of a failed TLS or HTTP check: its facts,
+ * what they mean, what to check.
+ */
+static void
+ready_detail(const struct target *t, const struct result *r,
+    const char *host, unsigned port, const struct report_opts *o)
+{
+	char lines[DIAG_LINES][DIAG_LINE_MAX], place[512];
+	char mean[2 * DIAG_LINE_MAX], check[2 * DIAG_LINE_MAX];
+	size_t i, nl;
+
+	nl = ready_text_lines(r->ready, r->ready->clock, lines, DIAG_LINES);
+	for (i = 0; i < nl; i++)
+		fprintf(o->err, "  Found: %s\n", lines[i]);
+	where(place, sizeof(place), t, host, NULL, port);
+	ready_text_advice(r->ready, r->ready->clock, place, mean,
+	    sizeof(mean), check, sizeof(check));
+	if (mean[0] != '\0')
+		fprintf(o->err, "  %s\n", mean);
+	if (check[0] != '\0')
+		fprintf(o->err, "  Check: %s\n", check);
+}
+
+/*
  * The lines under a failure's headline and its addresses tried: the facts
  * found, what the failure means and what to check.  `esc` is the escaped
  * address of the last attempt (NULL: none), `port` its port.
@@ -284,6 +312,10 @@ failure_detail(const struct target *t, const struct result *r,
 	struct explain_ctx ctx;
 	size_t i, nl;
 
+	if (r->ready != NULL && r->ready->status != 0) {
+		ready_detail(t, r, host, port, o);
+		return;
+	}
 	nl = fact_lines(facts, lines);
 	for (i = 0; i < nl; i++)
 		if (!fact_said(lines[i], o))
@@ -470,6 +502,7 @@ text_success(const struct target *t, const struct result *r,
 {
 	const char *proto = target_proto_name(t->family, t->type);
 	char addr[ADDR_TEXT], place[512], before[512], waited[64] = "", *esc;
+	char tail[512] = "";
 	unsigned port;
 
 	attempt_addr(ok, addr, sizeof(addr), &port);
@@ -484,7 +517,10 @@ text_success(const struct target *t, const struct result *r,
 		fputs("isock-connect: ", o->out);
 	report_word(o->out, ok->probed ? "reply from" : t->type == SOCK_DGRAM ?
 	    "association set with" : "connected to", 0, o);
-	if (seq > 0)
+	if (seq > 0 && r->ready != NULL)	/* the whole check */
+		fprintf(o->out, " %s (%s) in %.3f ms%s\n", place, proto, r->ms,
+		    before);
+	else if (seq > 0)
 		fprintf(o->out, " %s (%s) in %.3f ms%s\n", place, proto, ok->ms,
 		    before);
 	else if (ok->probed)
@@ -495,9 +531,13 @@ text_success(const struct target *t, const struct result *r,
 		fprintf(o->out, " %s (%s) in %.3f ms; no packet was sent, so "
 		    "nothing is known yet of the other end%s%s\n", place, proto,
 		    r->ms, before, waited);
-	else
-		fprintf(o->out, " %s (%s) in %.3f ms%s%s\n", place, proto,
-		    r->ms, before, waited);
+	else {
+		if (r->ready != NULL)
+			ready_text_success(r->ready, r->ready->clock, tail,
+			    sizeof(tail));
+		fprintf(o->out, " %s (%s) in %.3f ms%s%s%s\n", place, proto,
+		    r->ms, tail, before, waited);
+	}
 }
 
 /* Start the JSON object of one line: its schema and its kind. */
@@ -545,6 +585,132 @@ json_attempt(struct json *j, const struct result_attempt *a, int status)
 	json_bool(j, a->self);
 	json_key(j, "elapsed_ms");
 	json_double(j, a->ms, 3);
+	json_object_end(j);
+}
+
+/* A date of a certificate as "2026-12-01T10:00:00Z", or null. */
+static void
+json_date(struct json *j, time_t t)
+{
+	struct tm tm;
+	char buf[32];
+
+	if (t == 0 || gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		json_null(j);
+	else
+		json_string(j, buf);
+}
+
+/* A string of the facts, or null when it is empty. */
+static void
+json_text(struct json *j, const char *key, const char *s)
+{
+	json_key(j, key);
+	if (s[0] != '\0')
+		json_string(j, s);
+	else
+		json_null(j);
+}
+
+/* The "tls" and "http" objects of a check (null when not asked for). */
+static void
+json_ready(struct json *j, const struct ready_facts *f)
+{
+	const struct ready_cert *c = &f->leaf;
+
+	json_key(j, "tls");
+	if ((f->what & TARGET_TLS) == 0)
+		json_null(j);
+	else {
+		json_object_begin(j);
+		json_key(j, "handshake");
+		json_bool(j, f->handshake_done);
+		json_text(j, "version", f->version);
+		json_text(j, "cipher", f->cipher);
+		json_text(j, "sni", f->name);
+		json_text(j, "subject", c->subject);
+		json_text(j, "issuer", c->issuer);
+		json_key(j, "not_before");
+		json_date(j, c->have ? c->not_before : 0);
+		json_key(j, "not_after");
+		json_date(j, c->have ? c->not_after : 0);
+		json_text(j, "names", c->names);
+		json_key(j, "chain_sent");
+		if (f->chain_sent >= 0)
+			json_int(j, f->chain_sent);
+		else
+			json_null(j);
+		json_key(j, "verify");
+		json_string(j, f->verify != 0 ? f->verify_text :
+		    f->handshake_done ? "ok" : NULL);
+		json_key(j, "verify_code");
+		json_int(j, f->verify);
+		json_key(j, "alert");
+		if (f->alert >= 0)
+			json_string(j, ready_alert_name(f->alert,
+			    f->alert_text));
+		else
+			json_null(j);
+		json_text(j, "cafile", f->cafile);
+		json_key(j, "handshake_ms");
+		json_double(j, f->tls_ms, 3);
+		json_object_end(j);
+	}
+	json_key(j, "http");
+	if ((f->what & TARGET_HTTP) == 0)
+		json_null(j);
+	else {
+		json_object_begin(j);
+		json_key(j, "status");
+		if (f->http_status > 0)
+			json_int(j, f->http_status);
+		else
+			json_null(j);
+		json_text(j, "status_line", f->status_line);
+		json_text(j, "location", f->location);
+		json_key(j, "first_byte_ms");
+		if (f->http_status > 0)
+			json_double(j, f->ttfb_ms, 3);
+		else
+			json_null(j);
+		json_key(j, "body_bytes");
+		json_uint(j, f->body_bytes);
+		json_object_end(j);
+	}
+}
+
+/* The Found lines and explanation of a failed check, in JSON. */
+static void
+json_ready_failure(struct json *j, const struct target *t,
+    const struct ready_facts *f)
+{
+	char lines[DIAG_LINES][DIAG_LINE_MAX], place[512], what[512];
+	char mean[2 * DIAG_LINE_MAX], check[2 * DIAG_LINE_MAX], *host;
+	size_t i, nl;
+
+	json_key(j, "facts");
+	json_array_begin(j);
+	nl = ready_text_lines(f, f->clock, lines, DIAG_LINES);
+	for (i = 0; i < nl; i++)
+		json_string(j, lines[i]);
+	json_array_end(j);
+	host = text_escape_dup(t->host);
+	where(place, sizeof(place), t, host != NULL ? host : "?", NULL,
+	    t->port);
+	free(host);
+	ready_text_what(f, what, sizeof(what));
+	ready_text_advice(f, f->clock, place, mean, sizeof(mean), check,
+	    sizeof(check));
+	json_key(j, "explanation");
+	json_object_begin(j);
+	json_key(j, "cause");
+	json_string(j, ready_text_of(f->cause) != NULL ?
+	    ready_text_of(f->cause)->name : NULL);
+	json_key(j, "summary");
+	json_string(j, what);
+	json_text(j, "meaning", mean);
+	json_text(j, "check", check);
 	json_object_end(j);
 }
 
@@ -629,6 +795,14 @@ json_result(const struct target *t, const struct result *r,
 		json_attempt(&j, &r->attempts[i], i + 1 == r->nattempts ?
 		    r->diag_status : 0);
 	json_array_end(&j);
+	if (r->ready != NULL)
+		json_ready(&j, r->ready);
+	if (r->ready != NULL && r->ready->status != 0) {
+		json_ready_failure(&j, t, r->ready);
+		json_object_end(&j);
+		json_line_end(&j);
+		return;
+	}
 	json_key(&j, "facts");
 	json_array_begin(&j);
 	nl = fact_lines(facts, lines);
@@ -912,11 +1086,25 @@ report_list_errors(FILE *f)
 {
 	const struct explain_entry *t;
 	size_t n, i;
+	const struct ready_text_entry *rt;
 
 	t = explain_table(&n);
 	for (i = 0; i < n; i++)
 		fprintf(f, "%-16s %5d %3d  %s\n", t[i].name, t[i].number,
 		    (int)t[i].exit_class, t[i].summary);
+	rt = ready_text_table(&n);	/* https://, http://, --tls */
+	for (i = 0; i < n; i++)
+		fprintf(f, "%-22s - %3d  %s\n", rt[i].name, rt[i].exit_class,
+		    rt[i].summary);
+}
+
+void
+report_explain_ready(const struct ready_text_entry *e, FILE *f)
+{
+	fprintf(f, "%s (TLS or HTTP check): %s\nexit status %d (%s)\n\n"
+	    "  %s\n  Check: %s\n", e->name, e->summary, e->exit_class,
+	    exitcode_name((enum isock_exit)e->exit_class), e->meaning,
+	    e->check);
 }
 
 void

@@ -15,6 +15,7 @@
 
 #include "diagnose.h"
 #include "explain.h"
+#include "ready_text.h"
 #include "result.h"
 #include "target.h"
 
@@ -116,8 +117,14 @@ void report_stats(const struct target *t, const struct result_stats *s,
 /* --explain: every text of one entry, offline. */
 void report_explain(const struct explain_entry *e, FILE *f);
 
-/* --list-errors: one line per entry: name, number, exit status, summary. */
+/*
+ * --list-errors: one line per entry: name, number, exit status, summary;
+ * then the causes of the TLS and HTTP checks, "-" for the number.
+ */
 void report_list_errors(FILE *f);
+
+/* --explain of a cause of the TLS and HTTP checks ("TLS_CERT_EXPIRED"). */
+void report_explain_ready(const struct ready_text_entry *e, FILE *f);
 
 /* A probe trace callback: "* [   0.123 ms] line" on the FILE * `arg`. */
 void report_trace(void *arg, double ms, const char *line);

@@ -16,7 +16,8 @@ result_connected(const struct result *r)
 {
 	size_t i;
 
-	if (r->state != RESULT_FINISHED)
+	if (r->state != RESULT_FINISHED ||
+	    (r->ready != NULL && r->ready->status != 0))
 		return NULL;
 	for (i = 0; i < r->nattempts; i++)
 		if (r->attempts[i].error == 0)
@@ -52,6 +53,8 @@ result_exit_status(const struct result *r)
 		return ISOCK_EXIT_SIGNAL + r->signal;
 	if (r->state != RESULT_FINISHED)
 		return ISOCK_EXIT_OTHER;
+	if (r->ready != NULL && r->ready->status != 0)
+		return r->ready->status;
 	if (r->diag_status != 0)
 		return r->diag_status;
 	if (r->eai != 0) {
@@ -120,6 +123,8 @@ result_free(struct result *r)
 	free(r->attempts);
 	r->attempts = NULL;
 	r->nattempts = 0;
+	free(r->ready);
+	r->ready = NULL;
 	r->state = RESULT_NOT_STARTED;
 }
 
@@ -127,6 +132,7 @@ void
 result_stats_add(struct result_stats *s, const struct result *r)
 {
 	const struct result_attempt *a = result_connected(r);
+	double ms;
 
 	if (a == NULL && (r->signal != 0 || r->state != RESULT_FINISHED))
 		return;	/* interrupted: neither sent in full nor lost */
@@ -135,13 +141,15 @@ result_stats_add(struct result_stats *s, const struct result *r)
 		s->last_failure = result_exit_status(r);
 		return;
 	}
-	if (s->connected == 0 || a->ms < s->min)
-		s->min = a->ms;
-	if (s->connected == 0 || a->ms > s->max)
-		s->max = a->ms;
+	/* A TLS or HTTP check counts whole: ready is what it measures. */
+	ms = r->ready != NULL ? r->ms : a->ms;
+	if (s->connected == 0 || ms < s->min)
+		s->min = ms;
+	if (s->connected == 0 || ms > s->max)
+		s->max = ms;
 	s->connected++;
-	s->sum += a->ms;
-	s->sumsq += a->ms * a->ms;
+	s->sum += ms;
+	s->sumsq += ms * ms;
 }
 
 int

@@ -16,6 +16,7 @@
 
 #include "isocket.h"
 #include "payload.h"
+#include "ready.h"
 #include "target.h"
 
 /* Where a result stands.  Only a finished result holds an outcome. */
@@ -56,9 +57,14 @@ struct result {
 	double ms;		/* time of the whole target, from its start */
 	unsigned tries;		/* --wait: attempts at the target in all */
 	double waited_ms;	/* --wait: from the run's start to the outcome */
+	struct ready_facts *ready; /* https://, http://, --tls: the check
+				   after the connect, or NULL */
 };
 
-/* The attempt that connected, or NULL (never for an unfinished result). */
+/*
+ * The attempt that connected, or NULL (never for an unfinished result, nor
+ * for one whose check after the connect, TLS or HTTP, failed).
+ */
 const struct result_attempt *result_connected(const struct result *r);
 
 /* The last attempt made, or NULL when none was. */
@@ -66,8 +72,9 @@ const struct result_attempt *result_last(const struct result *r);
 
 /*
  * The exit status the contract gives one result: 0 only when an attempt
- * connected; 128+N when signal N ended it first; the diagnosis's status
- * when it found one; else the class of the resolver's code or of the last
+ * connected (and its TLS or HTTP check passed); 128+N when signal N ended
+ * it first; the check's status (12 TLS, 13 HTTP, 3 silent) when it failed;
+ * the diagnosis's status when it found one; else the class of the resolver's code or of the last
  * attempt's errno.  A result that never finished, a resolver failure that
  * left no errno and an errno of no class are never 0.
  */
@@ -120,7 +127,9 @@ struct result_stats {
 
 /*
  * Count `r` in `s`: a result a signal cut short (or never started) is
- * neither sent nor lost; a failure keeps its result_exit_status().
+ * neither sent nor lost; a failure keeps its result_exit_status().  The
+ * time of a success is its connect's, or with a TLS or HTTP check the
+ * whole target's.
  */
 void result_stats_add(struct result_stats *s, const struct result *r);
 

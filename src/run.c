@@ -54,6 +54,49 @@ struct run {
 	bool halt;			/* the run needs no more (probe's) */
 };
 
+/*
+ * A service that accepted and kept silent: when it is local, the listener
+ * that took the connection (its accept queue) and the process that holds
+ * it, read as for a connect that timed out, into `rf`.
+ */
+static void
+silent_listener(const struct target *t, const struct result_attempt *a,
+    struct ready_facts *rf)
+{
+	struct diag_query q;
+	struct diag_facts *f = malloc(sizeof(*f));
+	size_t i, kept;
+
+	if (f == NULL)
+		return;
+	memset(&q, 0, sizeof(q));
+	q.budget_ms = DIAG_BUDGET_MS;
+	q.dst = (const struct sockaddr *)&a->addr.ss;
+	q.dstlen = a->addr.len;
+	q.family = q.dst->sa_family;
+	q.type = t->type;
+	q.error = ETIMEDOUT;
+	q.deadline = true;
+	(void)diagnose_run(&q, f);
+	kept = f->listen.count < DIAG_LISTEN_MAX ? f->listen.count :
+	    DIAG_LISTEN_MAX;
+	for (i = 0; (f->have & DIAG_LISTENERS) != 0 && i < kept; i++)
+		if (diag_ip_eq(&f->listen.addr[i], &f->dst) ||
+		    diag_ip_any(&f->listen.addr[i])) {
+			rf->have_listener = true;
+			rf->queued = f->listen.queued[i];
+			rf->backlog = f->listen.backlog[i];
+			break;
+		}
+	if (rf->have_listener && (f->have & DIAG_OWNER) != 0 &&
+	    f->owner.pid > 0) {
+		rf->pid = f->owner.pid;
+		rf->state = f->owner.state;
+		snprintf(rf->comm, sizeof(rf->comm), "%s", f->owner.comm);
+	}
+	free(f);
+}
+
 /* The facts of a failed attempt and the exit status they give. */
 static void
 diagnose_target(struct run *run, size_t i)
@@ -72,6 +115,14 @@ diagnose_target(struct run *run, size_t i)
 	if (run->codes[i] == 0 || o->invert || r->signal != 0 ||
 	    r->state != RESULT_FINISHED || (a == NULL && r->eai == 0))
 		return;
+	/* It connected; the check after it has facts of its own. */
+	if (r->ready != NULL && r->ready->status != 0) {
+		if (a != NULL && (!o->quiet || o->json) &&
+		    (r->ready->cause == READY_SILENT_TLS ||
+		    r->ready->cause == READY_SILENT_HTTP))
+			silent_listener(t, a, r->ready);
+		return;
+	}
 	/*
 	 * The class of EINVAL from the one route look-up: a blackhole's is
 	 * unreachable, in every build, whatever the diagnosis finds in time.
@@ -457,6 +508,7 @@ run_targets(const struct options *o, volatile sig_atomic_t *stop)
 	po.wait = o->wait;
 	po.wait_ms = o->wait_ms;
 	po.invert = o->invert;
+	po.ready = &o->ready;
 	/* -i with --wait: the longest pause between tries. */
 	if (o->wait && o->interval_given)
 		po.retry_cap_ms = o->interval_ms > 0 ? o->interval_ms : 1;

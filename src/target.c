@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "clock.h"
 #include "resolve.h"
@@ -616,6 +617,65 @@ add_split(struct target_list *l, const char *hp, const char *spec,
 	return rc;
 }
 
+/*
+ * Add "http://HOST[:PORTS][/PATH]" or, with `tls`, "https://...": TCP to
+ * port 80 (443) unless PORTS are given, then an HTTP request for PATH
+ * ("/" when none is given; a query is part of it).
+ */
+static int
+add_http(struct target_list *l, const char *w, bool tls,
+    const struct target_want *want, char **cause)
+{
+	const char *rest = w + (tls ? 8 : 7), *slash, *close;
+	size_t hlen, first = l->n, i;
+	char *hp, *path;
+	int rc;
+
+	if (want->type_opt != NULL && want->type != SOCK_STREAM) {
+		char *q = text_excerpt_dup(w), *o = text_excerpt_dup(
+		    want->type_opt);
+
+		*cause = q == NULL || o == NULL ? NULL : text_printf("'%s' is "
+		    "a tcp target, but %s asks for another socket type", q, o);
+		free(q);
+		free(o);
+		return *cause != NULL ? -1 : TARGET_ERR_NOMEM;
+	}
+	hlen = strcspn(rest, "/?#");
+	slash = rest + hlen;
+	if (hlen == 0 || memchr(rest, '@', hlen) != NULL ||
+	    strchr(rest, '#') != NULL) {
+		*cause = text_quote(hlen == 0 ? "'%s' has no host: expected "
+		    "http://HOST[:PORT][/PATH]" : "'%s': user names and "
+		    "fragments are not taken: expected http://HOST[:PORT]"
+		    "[/PATH]", w);
+		return *cause != NULL ? -1 : TARGET_ERR_NOMEM;
+	}
+	/* HOST, [IPV6] or either with ":PORTS"; the default port else. */
+	close = rest[0] == '[' ? memchr(rest, ']', hlen) : NULL;
+	if ((rest[0] == '[' && close != NULL && close + 1 == slash) ||
+	    (rest[0] != '[' && memchr(rest, ':', hlen) == NULL))
+		hp = text_printf("%.*s:%s", (int)hlen, rest, tls ? "443" :
+		    "80");
+	else
+		hp = strndup(rest, hlen);
+	if (hp == NULL)
+		return nomem(cause);
+	rc = add_split(l, hp, w, want->family, want->family_opt, SOCK_STREAM,
+	    cause);
+	free(hp);
+	if (rc < 0)
+		return rc;
+	if (list_keep(l, "", *slash == '\0' ? "/" : slash,
+	    *slash == '\0' ? 1 : strlen(slash), &path) == NULL)
+		return nomem(cause);
+	for (i = first; i < l->n; i++) {
+		l->v[i].ready = TARGET_HTTP | (tls ? TARGET_TLS : 0);
+		l->v[i].path = path;
+	}
+	return 0;
+}
+
 /* Add a URL target (the word has a scheme). */
 static int
 add_url(struct target_list *l, const char *w, size_t slen,
@@ -630,14 +690,18 @@ add_url(struct target_list *l, const char *w, size_t slen,
 	/* Schemes are case-insensitive (RFC 3986 section 3.1). */
 	if (slen == 4 && text_ascii_ncasecmp(w, "unix", 4) == 0)
 		return add_unix(l, rest, w, want->type, cause);
+	if ((slen == 4 && strncasecmp(w, "http", 4) == 0) ||
+	    (slen == 5 && strncasecmp(w, "https", 5) == 0))
+		return add_http(l, w, slen == 5, want, cause);
 	for (sc = schemes; sc->name != NULL; sc++)
 		if (strlen(sc->name) == slen &&
 		    text_ascii_ncasecmp(w, sc->name, slen) == 0)
 			break;
 	if (sc->name == NULL) {
 		*cause = text_quote("unsupported URL scheme in '%s': expected "
-		    "tcp://, tcp4://, tcp6://, udp://, udp4://, udp6:// or "
-		    "unix:// (HOST:PORT without a scheme is TCP)", w);
+		    "tcp://, tcp4://, tcp6://, udp://, udp4://, udp6://, "
+		    "http://, https:// or unix:// (HOST:PORT without a scheme "
+		    "is TCP)", w);
 		return *cause != NULL ? -1 : TARGET_ERR_NOMEM;
 	}
 	if (want->type_opt != NULL && want->type != sc->type) {

@@ -32,7 +32,15 @@ struct target {
 	char *host;		/* the host as given (without brackets), or the path */
 	uint16_t port;		/* 0 for a Unix path */
 	bool literal;		/* host is a numeric address: no name look-up */
+	unsigned ready;		/* TARGET_TLS, TARGET_HTTP: what is checked
+				   after the connect (0: nothing) */
+	char *path;		/* http(s): the path and query, from '/';
+				   NULL for other targets */
 };
+
+/* What a target asks above the connect (bits of target.ready). */
+#define TARGET_TLS 1u		/* a TLS handshake: https://, --tls */
+#define TARGET_HTTP 2u		/* an HTTP answer: http://, https:// */
 
 /* A candidate address for a target. */
 struct target_addr {
@@ -108,8 +116,9 @@ int target_parse_ports(const char *text, int type, uint16_t **ports,
 /*
  * Add the targets of `n` words to `l`: "HOST PORTS", "HOST:PORTS",
  * "[IPV6]:PORTS", ":PORTS" (localhost), "unix:PATH", the URL forms
- * "tcp://HOST:PORTS" (also tcp4, tcp6, udp, udp4, udp6) and
- * "unix://PATH", or with `w->family` AF_UNIX, a PATH each.  PORTS may be a
+ * "tcp://HOST:PORTS" (also tcp4, tcp6, udp, udp4, udp6),
+ * "http://HOST[:PORT][/PATH]" and "https://..." (ports 80 and 443 by
+ * default; a port list is allowed) and "unix://PATH", or with `w->family` AF_UNIX, a PATH each.  PORTS may be a
  * list (see target_parse_ports).  IPv4 addresses are dotted quads only.
  * Returns 0, -1 with `*cause` set to a sentence that quotes (an excerpt
  * of) the bad word, or TARGET_ERR_NOMEM.

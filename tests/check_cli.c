@@ -83,9 +83,25 @@ struct good_case {
 	bool broadcast;
 	bool quiet;
 	int verbose;
+	unsigned ready;		/* the first target's TARGET_TLS, _HTTP */
+	const char *path;	/* and its HTTP path, NULL: none */
 };
 
 static const struct good_case good_cases[] = {
+	/* http:// and https://: default ports, a path, --tls. */
+	{ { "https://example.test" }, .host = "example.test", .port = 443,
+	  .tfamily = AF_UNSPEC, .ready = TARGET_TLS | TARGET_HTTP,
+	  .path = "/" },
+	{ { "http://127.0.0.1/health?full=1" }, .host = "127.0.0.1",
+	  .port = 80, .literal = true, .tfamily = AF_INET,
+	  .ready = TARGET_HTTP, .path = "/health?full=1" },
+	{ { "HTTPS://[::1]:8443/x" }, .host = "::1", .port = 8443,
+	  .literal = true, .tfamily = AF_INET6,
+	  .ready = TARGET_TLS | TARGET_HTTP, .path = "/x" },
+	{ { "http://[::1]" }, .host = "::1", .port = 80, .literal = true,
+	  .tfamily = AF_INET6, .ready = TARGET_HTTP, .path = "/" },
+	{ { "--tls", "localhost", "993" }, .host = "localhost", .port = 993,
+	  .tfamily = AF_UNSPEC, .ready = TARGET_TLS },
 	{ { "127.0.0.1", "80" }, .host = "127.0.0.1", .port = 80,
 	  .literal = true, .tfamily = AF_INET },
 	{ { "127.0.0.1", "1" }, .host = "127.0.0.1", .port = 1,
@@ -244,6 +260,11 @@ START_TEST(test_cli_good)
 			ck_assert_str_eq(source_text(&o, buf, sizeof(buf)),
 			    c->source);
 		ck_assert_uint_eq(o.source_port, c->source_port);
+		ck_assert_uint_eq(t->ready, c->ready);
+		if (c->path != NULL)
+			ck_assert_str_eq(t->path, c->path);
+		else
+			ck_assert_ptr_null(t->path);
 	}
 	cli_free(&o);
 	argv_free(&a);
@@ -287,8 +308,24 @@ static const struct bad_case bad_cases[] = {
 	{ { "-s", "127.0.0.1", "[::1]:80" }, "IPv4 was asked for (-s 127.0.0.1)" },
 	{ { "-s", "::1", "127.0.0.1", "80" }, "IPv6 was asked for (-s ::1)" },
 	/* URL forms. */
-	{ { "http://127.0.0.1:80" }, "tcp://, tcp4://, tcp6://, udp://" },
-	{ { "https://example.test" }, "'https://example.test'" },
+	{ { "ftp://127.0.0.1:21" }, "http://, https://" },
+	{ { "http://" }, "has no host" },
+	{ { "http://user@127.0.0.1/" }, "user names" },
+	{ { "https://127.0.0.1/#top" }, "fragments" },
+	{ { "http://127.0.0.1:http-bogus/" }, "'http-bogus'" },
+	{ { "-u", "https://127.0.0.1/" }, "-u" },
+	{ { "--tls", "-u", "127.0.0.1", "53" }, "--tls applies to TCP" },
+	{ { "--http-status", "200", "127.0.0.1", "80" },
+	  "--http-status applies to http://" },
+	{ { "--cacert", "/x.pem", "http://127.0.0.1/" }, "--cacert applies" },
+	{ { "--http-status", "200-99", "http://127.0.0.1/" }, "'200-99'" },
+	{ { "--http-status", "600", "http://127.0.0.1/" }, "'600'" },
+	{ { "--http-status", "200,", "http://127.0.0.1/" }, "'200,'" },
+	{ { "--http-method", "POST", "http://127.0.0.1/" }, "'POST'" },
+	{ { "--http-header", "NoColon", "http://127.0.0.1/" }, "'NoColon'" },
+	{ { "--http-header", "Bad Name: x", "http://127.0.0.1/" },
+	  "'Bad Name: x'" },
+	{ { "--http-body", "a(", "http://127.0.0.1/" }, "'a('" },
 	{ { "tcp://127.0.0.1" }, "missing port" },
 	{ { "tcp://127.0.0.1:80/health" }, "has a path" },
 	{ { "tcp4://[::1]:80" }, "IPv6" },

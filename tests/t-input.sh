@@ -115,10 +115,10 @@ want_rc 1
 want_err "localhost \\(127\\.0\\.0\\.1\\) port $closed \\(tcp\\)"
 verdict ":PORT is localhost"
 
-run "$ISOCK" "http://127.0.0.1:$closed"
+run "$ISOCK" "ftp://127.0.0.1:$closed"
 want_rc 2
-want_err_fixed "expected tcp://, tcp4://, tcp6://, udp://, udp4://, udp6:// or unix://"
-verdict "http:// is refused with the schemes supported"
+want_err_fixed "expected tcp://, tcp4://, tcp6://, udp://, udp4://, udp6://, http://, https:// or unix://"
+verdict "ftp:// is refused with the schemes supported"
 
 # 18-21: a signal while the targets are read ends the run: 128+N.
 # wait_blocked PID: waits (at most 5 s) until PID runs the tool and

@@ -11,7 +11,8 @@
 # CI, makes that a failure), without root, and without dnsmasq for the
 # name server case.  Built without libmnl, its diagnosis must say that it
 # read no netlink facts (never "nothing listens"), and still walk a Unix
-# path.
+# path.  Built without libcurl, https:// and --tls are usage errors that
+# say so (exit 2), before anything is tried.
 set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 . "${SRCDIR:-.}/tests/ns.sh"
@@ -21,7 +22,7 @@ tap_setup
 static_require
 command -v chroot >/dev/null 2>&1 || skip_all "chroot (coreutils) is missing"
 ns_setup static || skip_all "$ns_why"
-plan 13
+plan 15
 
 # The empty root: the binary, and /etc for the files a case writes.
 root=$tmp/root
@@ -138,3 +139,12 @@ fi
 sr unix:/tmp/nodir/app.sock
 expect "no netlink: the Unix path walk still finds the missing directory" \
     6 "" "/tmp/nodir does not exist"
+
+# 14, 15: built without libcurl: https:// and --tls say what this build
+# lacks and exit 2, nothing tried.
+sr https://127.0.0.1/
+expect "no libcurl: https:// is a usage error that says why" 2 "" \
+    "'https://127.0.0.1/' needs TLS and HTTP support, which this build of isock-connect lacks \\(configured without libcurl\\)"
+sr --tls 127.0.0.1 443
+expect "no libcurl: --tls is a usage error that says why" 2 "" \
+    "'--tls' needs TLS and HTTP support, which this build"

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+"""tests/tls-server.py: the servers of tests/t-tls.sh, on 127.0.0.1.
+
+tls-server.py MODE [CERT KEY [CAFILE]]
+
+Binds a free port on 127.0.0.1, prints it on one line, then serves until
+it is killed or 300 seconds have passed.  MODE:
+  http        HTTP/1.1: /status/NNN answers NNN (301 with a Location),
+              /body "ready: yes", anything else 200
+  https       the same over TLS with CERT and KEY
+  clientcert  TLS that requires a client certificate (from CAFILE)
+  sni         TLS that refuses any SNI name but "only.example"
+  nocipher    TLS 1.2 only, with an ECDSA cipher an RSA key cannot serve
+  text        plain text to anything: "HTTP/1.1 400 Bad Request"
+  stall       HTTP: a status line, headers and 4 bytes of a 100-byte
+              body, then nothing
+  silent      listens and never accepts
+"""
+import http.server
+import os
+import socket
+import ssl
+import sys
+import threading
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def answer(self, body):
+        status = 200
+        if self.path.startswith("/status/"):
+            status = int(self.path[8:11])
+        self.send_response(status)
+        if status == 301:
+            self.send_header("Location", "https://elsewhere.example/new")
+        data = body or ("status %d\nsecond line\n" % status).encode()
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return data
+
+    def do_GET(self):
+        data = self.answer(b"ready: yes\n" if self.path == "/body" else None)
+        self.wfile.write(data)
+
+    def do_HEAD(self):
+        self.answer(None)
+
+
+def tls_context(mode, cert, key, cafile):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    if mode == "clientcert":
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        ctx.load_verify_locations(cafile)
+    elif mode == "sni":
+        def only(sock, name, c):
+            if name != "only.example":
+                return ssl.ALERT_DESCRIPTION_UNRECOGNIZED_NAME
+            return None
+        ctx.sni_callback = only
+    elif mode == "nocipher":
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        ctx.set_ciphers("ECDHE-ECDSA-AES128-GCM-SHA256")
+    return ctx
+
+
+def serve_raw(sock, mode):
+    """text: one answer to whatever comes; silent: never accept; stall:
+    an answer cut short, the connection kept open."""
+    while True:
+        if mode == "stall":
+            conn, _ = sock.accept()
+            conn.recv(4096)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nbody")
+            continue
+        if mode == "silent":
+            threading.Event().wait(300)
+            continue
+        conn, _ = sock.accept()
+        try:
+            conn.settimeout(2)
+            conn.recv(4096)
+            conn.sendall(b"HTTP/1.1 400 Bad Request\r\n"
+                         b"Content-Length: 0\r\n\r\n")
+        except OSError:
+            pass
+        conn.close()
+
+
+def main():
+    mode = sys.argv[1]
+    threading.Timer(300, lambda: os._exit(0)).start()
+    if mode in ("text", "silent", "stall"):
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(8)
+        print(sock.getsockname()[1], flush=True)
+        serve_raw(sock, mode)
+        return
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if mode != "http":
+        ctx = tls_context(mode, sys.argv[2], sys.argv[3],
+                          sys.argv[4] if len(sys.argv) > 4 else None)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
