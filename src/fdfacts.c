@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 
 #include "fdfacts.h"
+#include "loop.h"
 
 bool
 fdfacts_read(struct fd_fact *fd)
@@ -33,8 +34,9 @@ fdfacts_read(struct fd_fact *fd)
 		p[i].fd = (int)i;
 		p[i].events = 0;
 	}
-	/* A closed descriptor comes back POLLNVAL; nothing waits. */
-	if (poll(p, (nfds_t)n, 0) >= 0) {
+	/* A closed descriptor comes back POLLNVAL; nothing waits (a zero
+	   time-out, through the loop like every poll). */
+	if (loop_poll(p, (nfds_t)n, 0) >= 0) {
 		fd->open = 0;
 		for (i = 0; i < n; i++)
 			if ((p[i].revents & POLLNVAL) == 0)

@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "facts.h"
+#include "loop.h"
 #include "ruleset.h"
 
 /* The hooks of the inet, ip and ip6 families, by number (NF_INET_*). */
@@ -241,7 +242,7 @@ ruleset_dump(struct mnl_socket *nl, uint16_t type, uint32_t seq,
 	p.events = POLLIN;
 	for (;;) {
 		ms = clock_ms_until(deadline);
-		if (ms <= 0 || poll(&p, 1, ms) <= 0)
+		if (ms <= 0 || loop_poll(&p, 1, ms) <= 0)
 			return false;
 		len = recv(p.fd, buf, sizeof(u.b), MSG_DONTWAIT | MSG_TRUNC);
 		if (len < 0 || (size_t)len > sizeof(u.b))
