@@ -144,7 +144,7 @@ trace_target(const struct run *run, size_t i)
 	q = (struct trace_query){ .dst = (const struct sockaddr *)&a->addr.ss,
 	    .dstlen = a->addr.len, .deadline_ms = run->o->timeout_ms,
 	    .nft = true, .stop = run->po->stop };
-	trace_report(&q, t->host, run->o->json, stdout, stderr);
+	trace_report(&q, t->host, run->o->json, run->ro.out, stderr);
 }
 
 /* Print every result that is ready and whose turn has come. */
@@ -297,10 +297,14 @@ run_loop(const struct options *o, struct probe_opts *po)
 	run.o = o;
 	run.start = start;
 	run.po = po;
-	run.ro = (struct report_opts){ .out = stdout, .err = stderr,
+	/* -- COMMAND: standard output is the command's; the report, JSON
+	   too, goes to standard error (as wait-for-it's and wait4x's). */
+	run.ro = (struct report_opts){ .out = o->command != NULL ? stderr :
+	    stdout, .err = stderr,
 	    .quiet = o->quiet, .json = o->json, .invert = o->invert,
 	    .timeout_ms = o->timeout_ms,
-	    .color_out = color_on(o, STDOUT_FILENO),
+	    .color_out = color_on(o, o->command != NULL ? STDERR_FILENO :
+	    STDOUT_FILENO),
 	    .color_err = color_on(o, STDERR_FILENO) };
 	run.results = calloc(n, sizeof(*run.results));
 	run.facts = calloc(n, sizeof(*run.facts));

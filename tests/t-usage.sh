@@ -97,14 +97,14 @@ usage_case "host: fe80::1% (empty zone)" "'fe80::1%'" fe80::1% 80
 usage_case "host: [::1 without the bracket" "'[::1'" "[::1" 80
 
 # Seconds.
-usage_case "-w 0" "0 seconds" -w 0 127.0.0.1 80
+usage_case "-w 0" "'0' is too short" -w 0 127.0.0.1 80
 usage_case "-w -1" "'-1'" -w -1 127.0.0.1 80
 usage_case "-w abc" "'abc'" -w abc 127.0.0.1 80
 usage_case "-w 1e3" "'1e3'" -w 1e3 127.0.0.1 80
 usage_case "-w nan" "'nan'" -w nan 127.0.0.1 80
 usage_case "-w inf" "'inf'" -w inf 127.0.0.1 80
-usage_case "-w 86401" "86401 seconds" -w 86401 127.0.0.1 80
-usage_case "-w .0001" ".0001 seconds" -w .0001 127.0.0.1 80
+usage_case "-w 86401" "'86401' is too long" -w 86401 127.0.0.1 80
+usage_case "-w .0001" "'.0001' is too short" -w .0001 127.0.0.1 80
 usage_case "-w empty" "''" -w "" 127.0.0.1 80
 
 # Unix paths.
