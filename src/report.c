@@ -599,7 +599,8 @@ report_result(const struct target *t, const struct result *r,
 	if (host == NULL)
 		return;
 	if (o->invert && (ok != NULL || (r->signal == 0 &&
-	    r->state == RESULT_FINISHED)))
+	    r->state == RESULT_FINISHED &&
+	    result_closed(result_exit_status(r)))))
 		text_inverted(t, r, ok, host, o);
 	else if (ok != NULL)
 		text_success(t, r, ok, host, seq, o);

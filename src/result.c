@@ -67,12 +67,19 @@ result_exit_status(const struct result *r)
 	return failure_class(last->error);
 }
 
+bool
+result_closed(int code)
+{
+	return code == ISOCK_EXIT_REFUSED || code == ISOCK_EXIT_TIMEDOUT ||
+	    code == ISOCK_EXIT_UNREACHABLE;
+}
+
 /* True when the target whose code is `code` met the policy `p`. */
 static bool
 target_succeeded(int code, const struct result_policy *p)
 {
 	if (p->invert)
-		return code != ISOCK_EXIT_CONNECTED && code < ISOCK_EXIT_SIGNAL;
+		return result_closed(code);
 	return code == ISOCK_EXIT_CONNECTED;
 }
 

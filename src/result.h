@@ -70,6 +70,13 @@ const struct result_attempt *result_last(const struct result *r);
  */
 int result_exit_status(const struct result *r);
 
+/*
+ * True when `code` (a result_exit_status()) says nothing accepts there: a
+ * refusal, a time-out or an unreachable target, the successes of --invert.
+ * Any other failure (not found, denied, local resources...) is not one.
+ */
+bool result_closed(int code);
+
 /* --exit-codes: the contract's classes, or 0 and 1 alone. */
 enum result_codes {
 	RESULT_CODES_FULL = 0,	/* the table of exitcode.h */
@@ -87,7 +94,7 @@ struct result_policy {
  * The exit status of a run whose targets gave `codes` (each the
  * result_exit_status() of its result, or result_stats_status() of
  * --count) and that signal `sig` ended (0: none).  A target succeeds when
- * its code is 0, or with invert when it is a failure that is no signal;
+ * its code is 0, or with invert when result_closed() holds for it;
  * the run succeeds (0) when every target did, or with any when one did;
  * else the status is the first failing target's in input order (with
  * invert, ISOCK_EXIT_ACCEPTING for one that connected); 128+`sig` when a

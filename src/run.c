@@ -65,8 +65,10 @@ diagnose_target(struct run *run, size_t i)
 	int nf;
 
 	run->codes[i] = result_exit_status(r);
-	/* --invert: a connect that failed is the success; nothing to find. */
-	if (run->codes[i] == 0 || o->invert || r->signal != 0 ||
+	/* --invert: a port that is closed is the success; nothing to find
+	   (any other failure is one, as without --invert). */
+	if (run->codes[i] == 0 || (o->invert && result_closed(run->codes[i])) ||
+	    r->signal != 0 ||
 	    r->state != RESULT_FINISHED || (a == NULL && r->eai == 0))
 		return;
 	/*

@@ -219,7 +219,16 @@ static const struct {
 	{ { 0, 3, 1 }, 3, 0, { 0 }, ISOCK_EXIT_TIMEDOUT },
 	{ { 3, 0 }, 2, 0, { .any = true }, ISOCK_EXIT_CONNECTED },
 	{ { 1, 6 }, 2, 0, { .any = true }, ISOCK_EXIT_REFUSED },
-	{ { 1, 6 }, 2, 0, { .invert = true }, ISOCK_EXIT_CONNECTED },
+	/* --invert: refused, timed out, unreachable are closed; any other
+	   class keeps its status (issue 23: a typo's not found is no
+	   success). */
+	{ { 1, 3 }, 2, 0, { .invert = true }, ISOCK_EXIT_CONNECTED },
+	{ { 4 }, 1, 0, { .invert = true }, ISOCK_EXIT_CONNECTED },
+	{ { 1, 6 }, 2, 0, { .invert = true }, ISOCK_EXIT_NOTFOUND },
+	{ { 7, 1 }, 2, 0, { .invert = true }, ISOCK_EXIT_RESOURCES },
+	{ { 5 }, 1, 0, { .invert = true }, ISOCK_EXIT_DENIED },
+	{ { 6, 0 }, 2, 0, { .invert = true, .any = true },
+	    ISOCK_EXIT_NOTFOUND },
 	{ { 1, 0 }, 2, 0, { .invert = true }, ISOCK_EXIT_ACCEPTING },
 	{ { 0, 1 }, 2, 0, { .invert = true, .any = true },
 	    ISOCK_EXIT_CONNECTED },
