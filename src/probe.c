@@ -236,6 +236,12 @@ attempt_end(struct run *run, struct job *j, struct flight *f, int err,
 	a->deadline = deadline;
 	a->ms = clock_ms_between(&f->start, &now);
 	a->icmp = *isocket_icmp(&f->s);		/* the socket's, before it goes */
+	/* The local address and port: -s and -p's, or the kernel's. */
+	a->local.len = sizeof(a->local.ss);
+	if (f->s.fd < 0 || getsockname(f->s.fd,
+	    (struct sockaddr *)&a->local.ss, &a->local.len) < 0 ||
+	    a->local.ss.ss_family != a->addr.ss.ss_family)
+		a->local.len = 0;
 	isocket_close(&f->s);
 	j->inflight--;
 	run->sockets--;

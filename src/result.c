@@ -140,8 +140,23 @@ result_stats_add(struct result_stats *s, const struct result *r)
 	s->sent++;
 	if (a == NULL) {
 		s->last_failure = result_exit_status(r);
+		if (s->down_now++ == 0)
+			s->down_began = r->when;
+		if (s->down_now > s->down_longest) {
+			s->down_longest = s->down_now;
+			s->longest_began = s->down_began;
+			s->longest_ended = r->when;
+			s->down_ongoing = true;
+		}
 		return;
 	}
+	/* A success ends the run of failures; if the longest, it ends now. */
+	if (s->down_now > 0 && s->down_now == s->down_longest &&
+	    s->down_ongoing) {
+		s->longest_ended = r->when;
+		s->down_ongoing = false;
+	}
+	s->down_now = 0;
 	if (s->connected == 0 || a->ms < s->min)
 		s->min = a->ms;
 	if (s->connected == 0 || a->ms > s->max)

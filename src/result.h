@@ -36,7 +36,9 @@ struct result_attempt {
 	bool probed;		/* --probe: a datagram was sent */
 	char answer[PAYLOAD_TEXT_MAX]; /* --probe: what answered, or "" */
 	struct isocket_icmp icmp; /* the ICMP error that ended it, if any */
-	double ms;		/* time spent on this address */
+	double ms;		/* time spent on this address: the connect */
+	struct target_addr local; /* the local address and port (len 0:
+				   none was bound) */
 };
 
 struct result {
@@ -53,6 +55,8 @@ struct result {
 	double ms;		/* time of the whole target, from its start */
 	unsigned tries;		/* --wait: attempts at the target in all */
 	double waited_ms;	/* --wait: from the run's start to the outcome */
+	struct timespec when;	/* the wall clock when the outcome was seen
+				   ({0, 0}: not yet) */
 };
 
 /* The attempt that connected, or NULL (never for an unfinished result). */
@@ -120,11 +124,19 @@ struct result_stats {
 	unsigned long sent, connected;
 	double min, max, sum, sumsq;	/* over the connected probes, in ms */
 	int last_failure;		/* exit status of the last failure, 0 */
+	/* The longest downtime: the longest run of failed probes, from the
+	   first failure to the success that ended it (or to the last failure
+	   while none did: `down_ongoing`). */
+	unsigned long down_now, down_longest;	/* failures in a row */
+	struct timespec down_began;		/* of the run going on */
+	struct timespec longest_began, longest_ended;
+	bool down_ongoing;			/* the longest is not over */
 };
 
 /*
  * Count `r` in `s`: a result a signal cut short (or never started) is
- * neither sent nor lost; a failure keeps its result_exit_status().
+ * neither sent nor lost; a failure keeps its result_exit_status() and
+ * extends the run of failures its `when` is part of.
  */
 void result_stats_add(struct result_stats *s, const struct result *r);
 

@@ -19,6 +19,7 @@
 #include "probe.h"
 #include "report.h"
 #include "run.h"
+#include "stamp.h"
 #include "summary.h"
 #include "trace.h"
 
@@ -49,6 +50,7 @@ struct run {
 	size_t ndone;			/* targets with their result */
 	unsigned long done_by[ISOCK_EXIT_MAX + 2]; /* per exit status */
 	struct report_said said;	/* facts the summary said */
+	struct report_tally tally;	/* the outcomes, for the summary */
 };
 
 /* The facts of a failed attempt and the exit status they give. */
@@ -175,6 +177,7 @@ flush_ready(struct run *run)
 		fflush(stderr);
 		if (run->stats != NULL)
 			result_stats_add(&run->stats[i], &run->results[i]);
+		report_tally_add(run->ro.tally, &run->results[i]);
 		/* --count: the failures (not a signal's). */
 		if (run->sum != NULL && (run->compact || (run->codes[i] != 0 &&
 		    run->codes[i] < ISOCK_EXIT_SIGNAL)))
@@ -192,6 +195,7 @@ on_done(void *arg, size_t i)
 {
 	struct run *run = arg;
 
+	run->results[i].when = clock_wall();	/* measured, then reported */
 	diagnose_target(run, i);
 	/* On a terminal the outcome replaces the progress line of --wait. */
 	if (run->o->wait && !run->o->quiet && isatty(STDERR_FILENO))
@@ -293,6 +297,7 @@ run_loop(const struct options *o, struct probe_opts *po)
 	struct result_policy policy = { .any = o->any, .invert = o->invert,
 	    .codes = o->codes };
 	struct run run;
+	FILE *stamped_out = NULL, *stamped_err = NULL;
 	int status = 0, sig = 0;
 
 	memset(&run, 0, sizeof(run));
@@ -307,7 +312,24 @@ run_loop(const struct options *o, struct probe_opts *po)
 	    .timeout_ms = o->timeout_ms,
 	    .color_out = color_on(o, o->command != NULL ? STDERR_FILENO :
 	    STDOUT_FILENO),
-	    .color_err = color_on(o, STDERR_FILENO) };
+	    .color_err = color_on(o, STDERR_FILENO),
+	    .show_local = o->has_source || o->source_port != 0 ||
+	    o->verbose > 0 };
+	/* --count's summary counts targets by their statistics' status. */
+	if (o->count == 0)
+		run.ro.tally = &run.tally;
+	/* -D: text lines start with their time (JSON has its own). */
+	if (o->timestamps && !o->json && !o->quiet &&
+	    ((stamped_out = stamp_open(run.ro.out)) == NULL ||
+	    (stamped_err = stamp_open(stderr)) == NULL)) {
+		fprintf(stderr, "isock-connect: out of memory for -D\n");
+		status = ISOCK_EXIT_RESOURCES;
+		goto out;
+	}
+	if (stamped_err != NULL) {
+		run.ro.out = stamped_out;
+		run.ro.err = stamped_err;
+	}
 	run.results = calloc(n, sizeof(*run.results));
 	run.facts = calloc(n, sizeof(*run.facts));
 	run.codes = calloc(n, sizeof(*run.codes));
@@ -382,7 +404,8 @@ run_loop(const struct options *o, struct probe_opts *po)
 		    clock_ms_between(&start, &end), &run.ro);
 	if (sig != 0)
 		report_interrupted(sig, clock_ms_between(&start, &end),
-		    interrupted_done(&run, n), o->count > 0 ? n * o->count : n,
+		    interrupted_done(&run, n), o->endless ?
+		    interrupted_done(&run, n) : o->count > 0 ? n * o->count : n,
 		    o->count > 0, &run.ro);
 out:
 	if (run.results != NULL)
@@ -399,6 +422,10 @@ out:
 	free(run.stats);
 	free(run.ro.seen);
 	summary_free(run.sum);
+	if (stamped_out != NULL)
+		fclose(stamped_out);
+	if (stamped_err != NULL)
+		fclose(stamped_err);
 	return status;
 }
 
