@@ -50,8 +50,8 @@ const struct cli_option cli_options[] = {
 	  "bounded by the descriptor limit)" },
 	{ "any", OPT_ANY, NULL, "exit 0 when at least one target connects" },
 	{ "wait", OPT_WAIT, "DURATION", "retry with backoff until connected or "
-	  "DURATION has passed (0: no limit): wait-for-it's -t, wait4x's and "
-	  "dockerize's --timeout" },
+	  "DURATION has passed (0: no limit): the --timeout of wait-for-it, "
+	  "wait4x and dockerize" },
 	{ "invert", OPT_INVERT, NULL, "success is that nothing accepts: exit 0 "
 	  "when the connect fails, 11 when it succeeds; with --wait, wait until "
 	  "every target stops accepting" },
