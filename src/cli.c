@@ -39,7 +39,8 @@ const struct cli_option cli_options[] = {
 	  "wait is --wait" },
 	{ "source", 's', "ADDR", "connect from this local IP address" },
 	{ "source-port", 'p', "PORT", "connect from this local port" },
-	{ "probe", OPT_PROBE, NULL, "datagram: send one datagram (a DNS query "
+	{ "probe", OPT_PROBE, NULL, "datagram (-u or udp://): send one datagram "
+	  "(a DNS query "
 	  "on 53, NTP on 123, else empty) and wait for a reply or an ICMP "
 	  "error" },
 	{ "broadcast", 'b', NULL, "allow a broadcast address (SO_BROADCAST, "
@@ -53,7 +54,8 @@ const struct cli_option cli_options[] = {
 	  "DURATION has passed (0: no limit): the --timeout of wait-for-it, "
 	  "wait4x and dockerize" },
 	{ "invert", OPT_INVERT, NULL, "success is that nothing accepts: exit 0 "
-	  "when the connect fails, 11 when it succeeds; with --wait, wait until "
+	  "when the connect is refused, times out or is unreachable, 11 when it "
+	  "succeeds, any other failure its own status; with --wait, wait until "
 	  "every target stops accepting" },
 	{ "exit-codes", OPT_EXIT_CODES, "MODE", "full (the table below, the "
 	  "default) or binary: 0 success, 1 any failure, usage errors too "
@@ -969,7 +971,9 @@ cli_help(FILE *f)
 	    "(127.0.0.1).  A line of a --targets file is at most %d bytes; "
 	    "see LIMITS\nin isock-connect(1).  After a success, -- COMMAND "
 	    "runs COMMAND in place of the\ntool (the same process); its "
-	    "status is the exit status.\n\nOptions:\n",
+	    "status is the exit status, and standard output is\nits own: "
+	    "the report goes to standard error.  A DURATION is seconds (5, "
+	    "0.25) or\nhas a unit: 500ms, 30s, 2m, 1h.\n\nOptions:\n",
 	    TARGET_LINE_MAX);
 	for (co = cli_options; co->long_name != NULL; co++) {
 		if (co->short_name > 0 && co->short_name < 256)
