@@ -11,7 +11,7 @@ set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 . "${SRCDIR:-.}/tests/ns.sh"
 tap_setup
-plan 35
+plan 36
 
 start_listener open -n 1000 -t 120 || { echo "Bail out! $listener_err"; exit 99; }
 start_listener closed -B -t 120 || { echo "Bail out! $listener_err"; exit 99; }
@@ -122,7 +122,7 @@ want_not_err "add -u"
 [ "$rc" != 2 ] || tap_note "a usage error"
 verdict "--probe udp://HOST:PORT: the URL says UDP"
 
-run "$ISOCK" --probe -w 300ms "tcp://127.0.0.1:$open"
+run "$ISOCK" --probe -w 0.3 "tcp://127.0.0.1:$open"
 want_rc 2
 want_err "--probe applies to datagram"
 verdict "--probe tcp://: still a usage error"
@@ -156,6 +156,16 @@ keys=$(printf '%s\n' "$out" | jq -r 'select(.kind == "summary") |
 printf '%s\n' "$out" | jq -e -s 'all(.schema == "isock-connect/2")' \
 	>/dev/null || tap_note "the schema is not isock-connect/2"
 verdict "JSON summary: keys without spaces; schema isock-connect/2"
+
+start_listener udp -u -t 120 || { echo "Bail out! $listener_err"; exit 99; }
+run "$ISOCK" -j -u --probe -w 0.2 "127.0.0.1:$udp"
+want_rc 3
+keys=$(printf '%s\n' "$out" | jq -r 'select(.kind == "summary") |
+	.outcomes | keys[]' | tr '\n' ' ')
+[ "$keys" = "no_answer " ] || tap_note "summary keys: '$keys'"
+run "$ISOCK" -u --probe -w 0.2 "127.0.0.1:$udp" "127.0.0.1:$udp"
+want_out "2 targets: 2 no answer; exit status 3"
+verdict "summary: a datagram nobody answered counts as no answer, not timed out"
 
 run "$ISOCK" -j "127.0.0.1:$closed"
 printf '%s\n' "$out" | jq -s -e 'map(select(.kind == "result")) |
