@@ -9,7 +9,6 @@
 #include <getopt.h>
 #include <ifaddrs.h>
 #include <limits.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,7 +347,8 @@ zoneless_link_local(const struct target *t)
 
 			if (s6 == NULL || s6->sin6_family != AF_INET6 ||
 			    !IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr) ||
-			    if_seen(list, p->ifa_name) || strlen(list) + strlen(p->ifa_name) + 8 >=
+			    if_seen(list, p->ifa_name) || strlen(list) +
+			    strlen(t->host) + strlen(p->ifa_name) + 4 >=
 			    sizeof(list))
 				continue;
 			len = strlen(list);
