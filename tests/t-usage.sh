@@ -6,7 +6,7 @@
 set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 tap_setup
-plan 64
+plan 71
 
 # usage_case NAME QUOTE ARGS...: runs isock-connect -v ARGS; it must exit
 # 2 with exactly two lines on stderr, "isock-connect: ..." holding QUOTE
@@ -46,6 +46,15 @@ usage_case "unknown short option" "'-Z'" -Z 127.0.0.1 80
 usage_case "unknown long option" "'--bogus'" --bogus 127.0.0.1 80
 usage_case "unknown long option with a value" "'--bogus=1'" --bogus=1 \
 	127.0.0.1 80
+# The way out, in the same two lines (issue 23).
+usage_case "a typo of a long option" "did you mean '--targets'?" \
+	--tagets f 127.0.0.1 80
+usage_case "an ambiguous abbreviation" "it begins --verbose, --version" --ver
+usage_case "wait-for-it's -t" "is --wait 30;" -t 30 127.0.0.1 80
+usage_case "a lone port" "write ':8080'" 8080
+usage_case "HOST PORT PORT" "'db:5432,6379'" db 5432 6379
+usage_case "IPv6 address with a port" "'[2001:db8::1]:8080'" 2001:db8::1:8080
+usage_case "-w with an unknown unit" "'5d'" -w 5d 127.0.0.1 80
 usage_case "-w missing its argument" "'-w'" 127.0.0.1 80 -w
 usage_case "--timeout missing its argument" "'--timeout'" 127.0.0.1 80 \
 	--timeout
