@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <regex.h>
+#include <ifaddrs.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +23,7 @@ enum {
 	OPT_FAMILY = 256, OPT_ANY, OPT_TARGETS, OPT_WAIT, OPT_EXPLAIN,
 	OPT_LIST_ERRORS, OPT_PROBE, OPT_TRACE, OPT_INVERT, OPT_EXIT_CODES,
 	OPT_COLOR, OPT_TLS, OPT_CACERT, OPT_HTTP_STATUS, OPT_HTTP_METHOD,
-	OPT_HTTP_HEADER, OPT_HTTP_BODY
+	OPT_HTTP_HEADER, OPT_HTTP_BODY, OPT_STRICT
 };
 
 const struct cli_option cli_options[] = {
@@ -33,10 +35,13 @@ const struct cli_option cli_options[] = {
 	{ "udp", 'u', NULL, "datagram socket: the same as --type dgram" },
 	{ "type", 'T', "TYPE", "socket type: stream (the default), dgram or "
 	  "seqpacket" },
-	{ "timeout", 'w', "SECONDS", "deadline of the whole attempt (default 5)" },
+	{ "timeout", 'w', "DURATION", "deadline of each attempt, resolution "
+	  "included (default 5; 5 is seconds, or 500ms, 30s, 2m, 1h); the whole "
+	  "wait is --wait" },
 	{ "source", 's', "ADDR", "connect from this local IP address" },
 	{ "source-port", 'p', "PORT", "connect from this local port" },
-	{ "probe", OPT_PROBE, NULL, "datagram: send one datagram (a DNS query "
+	{ "probe", OPT_PROBE, NULL, "datagram (-u or udp://): send one datagram "
+	  "(a DNS query "
 	  "on 53, NTP on 123, else empty) and wait for a reply or an ICMP "
 	  "error" },
 	{ "broadcast", 'b', NULL, "allow a broadcast address (SO_BROADCAST, "
@@ -46,16 +51,19 @@ const struct cli_option cli_options[] = {
 	{ "parallel", 'P', "N", "at most N attempts at once (default 100, "
 	  "bounded by the descriptor limit)" },
 	{ "any", OPT_ANY, NULL, "exit 0 when at least one target connects" },
-	{ "wait", OPT_WAIT, "SECONDS", "retry with backoff until connected or "
-	  "SECONDS have passed (0: no limit)" },
+	{ "wait", OPT_WAIT, "DURATION", "retry with backoff until connected or "
+	  "DURATION has passed (0: no limit): the --timeout of wait-for-it, "
+	  "wait4x and dockerize" },
 	{ "invert", OPT_INVERT, NULL, "success is that nothing accepts: exit 0 "
-	  "when the connect fails, 11 when it succeeds; with --wait, wait until "
+	  "when the connect is refused, times out or is unreachable, 11 when it "
+	  "succeeds, any other failure its own status; with --wait, wait until "
 	  "every target stops accepting" },
 	{ "exit-codes", OPT_EXIT_CODES, "MODE", "full (the table below, the "
 	  "default) or binary: 0 success, 1 any failure, usage errors too "
 	  "(Docker HEALTHCHECK, Kubernetes probes)" },
-	{ "count", 'c', "N", "probe each target N times, then show statistics" },
-	{ "interval", 'i', "SECONDS", "time between probes of --count "
+	{ "count", 'c', "N", "probe each target N times (0: until a signal), "
+	  "then show statistics" },
+	{ "interval", 'i', "DURATION", "time between probes of --count "
 	  "(default 1); with --wait, the longest pause between tries" },
 	{ "trace", OPT_TRACE, NULL, "after a failed TCP connect, find where the "
 	  "SYN dies: the local nftables rule (root) and the hops" },
@@ -71,7 +79,14 @@ const struct cli_option cli_options[] = {
 	  "'NAME: VALUE'; may be repeated" },
 	{ "http-body", OPT_HTTP_BODY, "REGEX", "the body (its first 64 KiB) must "
 	  "match this POSIX extended regular expression" },
-	{ "json", 'j', NULL, "write JSON Lines on standard output" },
+	{ "json", 'j', NULL, "write JSON Lines on standard output (on standard "
+	  "error with -- COMMAND)" },
+	{ "timestamps", 'D', NULL, "start each text line with its time (RFC "
+	  "3339, UTC, milliseconds)" },
+	{ "zero-io", 'z', NULL, "nc's -z: accepted; a connect never sends data "
+	  "(but --probe's datagram)" },
+	{ "strict", OPT_STRICT, NULL, "wait-for-it's --strict: accepted; "
+	  "-- COMMAND runs only after a success, always" },
 	{ "explain", OPT_EXPLAIN, "ERROR", "explain an errno or EAI_* name or "
 	  "number, and exit" },
 	{ "list-errors", OPT_LIST_ERRORS, NULL, "list every error the tool "
@@ -105,17 +120,36 @@ parse_color(const char *text, enum cli_color *color, char **cause)
 	return 0;
 }
 
-/* Seconds to milliseconds; 0 allowed when `zero_ok`. */
+/* The milliseconds of one `unit` of a duration ("" is seconds), or 0. */
+static long long
+duration_unit(const char *unit)
+{
+	if (strcmp(unit, "ms") == 0)
+		return 1;
+	if (unit[0] == '\0' || strcmp(unit, "s") == 0)
+		return 1000;
+	if (strcmp(unit, "m") == 0)
+		return 60 * 1000;
+	if (strcmp(unit, "h") == 0)
+		return 3600 * 1000;
+	return 0;
+}
+
+/*
+ * A duration to milliseconds: decimal digits with an optional fraction and
+ * an optional unit (ms, s, m or h; none is seconds), at most a day, to the
+ * millisecond (below it is dropped); 0 allowed when `zero_ok`.
+ */
 static int
 parse_seconds(const char *text, long *ms, bool zero_ok, char **cause)
 {
 	const char *p = text;
-	long whole = 0, frac = 0, scale = 100;
+	long long whole = 0, frac = 0, scale = 100000, unit, v;
 	bool digits = false;
 
 	for (; *p >= '0' && *p <= '9'; p++) {
 		digits = true;
-		if (whole <= CLI_MAX_TIMEOUT_MS / 1000)
+		if (whole <= CLI_MAX_TIMEOUT_MS)
 			whole = whole * 10 + (*p - '0');
 	}
 	if (*p == '.')
@@ -124,22 +158,26 @@ parse_seconds(const char *text, long *ms, bool zero_ok, char **cause)
 			frac += scale * (*p - '0');
 			scale /= 10;
 		}
-	if (!digits || *p != '\0') {
-		*cause = text_quote("invalid number of seconds '%s': expected a "
-		    "decimal number such as 5 or 0.25", text);
+	if (!digits || (unit = duration_unit(p)) == 0) {
+		*cause = text_quote("invalid duration '%s': expected a number of "
+		    "seconds such as 5 or 0.25, or one with a unit: ms, s, m or h "
+		    "(500ms, 30s, 2m)", text);
 		return -1;
 	}
-	if (whole > CLI_MAX_TIMEOUT_MS / 1000 ||
-	    whole * 1000 + frac > CLI_MAX_TIMEOUT_MS) {
-		*cause = text_quote("%s seconds is too long: at most 86400 (a day)",
-		    text);
+	/* `frac` is in millionths of the unit. */
+	v = whole > CLI_MAX_TIMEOUT_MS ? CLI_MAX_TIMEOUT_MS + 1 :
+	    whole * unit + frac * unit / 1000000;
+	if (v > CLI_MAX_TIMEOUT_MS) {
+		*cause = text_quote("the duration '%s' is too long: at most a day "
+		    "(86400, 1440m or 24h)", text);
 		return -1;
 	}
-	if (!zero_ok && whole * 1000 + frac < 1) {
-		*cause = text_quote("%s seconds is too short: at least 0.001", text);
+	if (!zero_ok && v < 1) {
+		*cause = text_quote("the duration '%s' is too short: at least "
+		    "1ms (0.001)", text);
 		return -1;
 	}
-	*ms = whole * 1000 + frac;
+	*ms = (long)v;
 	return 0;
 }
 
@@ -327,6 +365,65 @@ validate_ready(struct options *o, char **cause)
 	return 0;
 }
 
+/* True when `list` ("a%eth0, a%eth1") names the interface `name`. */
+static bool
+if_seen(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (list = strchr(list, '%'); list != NULL;
+	    list = strchr(list + 1, '%'))
+		if (strncmp(list + 1, name, n) == 0 &&
+		    (list[n + 1] == ',' || list[n + 1] == '\0'))
+			return true;
+	return false;
+}
+
+/*
+ * The usage error of a target that is an IPv6 link-local address without
+ * a zone (which interface is meant cannot be guessed), naming the
+ * interfaces that have a link-local address; NULL when `t` is not one.
+ */
+static char *
+zoneless_link_local(const struct target *t)
+{
+	struct ifaddrs *ifa = NULL, *p;
+	struct in6_addr a6;
+	char list[256] = "", *q, *r;
+	size_t len;
+
+	if (!t->literal || t->family == AF_UNIX ||
+	    strchr(t->host, '%') != NULL ||
+	    inet_pton(AF_INET6, t->host, &a6) != 1 ||
+	    !IN6_IS_ADDR_LINKLOCAL(&a6))
+		return NULL;
+	if (getifaddrs(&ifa) == 0)
+		for (p = ifa; p != NULL; p = p->ifa_next) {
+			const struct sockaddr_in6 *s6 =
+			    (const struct sockaddr_in6 *)p->ifa_addr;
+
+			if (s6 == NULL || s6->sin6_family != AF_INET6 ||
+			    !IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr) ||
+			    if_seen(list, p->ifa_name) || strlen(list) +
+			    strlen(t->host) + strlen(p->ifa_name) + 4 >=
+			    sizeof(list))
+				continue;
+			len = strlen(list);
+			snprintf(list + len, sizeof(list) - len, "%s%s%%%s",
+			    len > 0 ? ", " : "", t->host, p->ifa_name);
+		}
+	freeifaddrs(ifa);
+	q = text_excerpt_dup(t->host);
+	if (q == NULL)
+		return NULL;
+	r = list[0] != '\0' ? text_printf("'%s' is a link-local address "
+	    "without a zone: add the interface, as in %s", q, list) :
+	    text_printf("'%s' is a link-local address without a zone, and no "
+	    "interface here has a link-local address", q);
+	free(q);
+	return r;
+}
+
 /* Checks that need every option: run once all are read. */
 static int
 validate(struct options *o, int noperands, char **operands,
@@ -349,7 +446,8 @@ validate(struct options *o, int noperands, char **operands,
 		    "only: add -u");
 		return -1;
 	}
-	if (o->probe && o->type != SOCK_DGRAM) {
+	/* Without -u or -T, a udp:// target says the type itself. */
+	if (o->probe && o->type != SOCK_DGRAM && o->type_opt != NULL) {
 		*cause = text_printf("--probe applies to datagram sockets only: "
 		    "add -u (a stream connect is a probe already)");
 		return -1;
@@ -428,6 +526,19 @@ validate(struct options *o, int noperands, char **operands,
 		*cause = text_printf("no targets: the targets %s none",
 		    nfiles > 1 ? "files hold" : "file holds");
 		return -1;
+	}
+	for (i = 0; i < o->targets.n; i++) {
+		const struct target *t = &o->targets.v[i];
+
+		if (o->probe && t->type != SOCK_DGRAM) {
+			*cause = text_quote("--probe applies to datagram "
+			    "sockets only, and '%s' is not one: add -u, or "
+			    "write udp://HOST:PORT (a stream connect is a probe "
+			    "already)", t->spec != NULL ? t->spec : t->host);
+			return -1;
+		}
+		if ((*cause = zoneless_link_local(t)) != NULL)
+			return -1;
 	}
 	return validate_ready(o, cause);
 }
@@ -614,6 +725,105 @@ command_start(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The edit distance of `a` and `b` (insertions, deletions, substitutions
+ * and swaps of two neighbours), or 99 when either is longer than 31.
+ */
+static unsigned
+edit_distance(const char *a, const char *b)
+{
+	unsigned d[32][32];
+	size_t la = strlen(a), lb = strlen(b), i, j;
+
+	if (la > 31 || lb > 31)
+		return 99;
+	for (i = 0; i <= la; i++)
+		d[i][0] = (unsigned)i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = (unsigned)j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			unsigned v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[la][lb];
+}
+
+/*
+ * The usage error of the unknown long option `word` ("--tagets",
+ * "--ver=1"): ambiguous when it begins several long names (listed), else
+ * with the nearest long name when one is near enough to be a typo.
+ */
+static char *
+unknown_long(const char *word)
+{
+	const struct cli_option *co, *best = NULL;
+	char name[32], list[256] = "";
+	size_t len = strcspn(word + 2, "=");
+	unsigned d, bestd = 99, nprefix = 0;
+
+	if (strncmp(word, "--", 2) != 0 || len == 0 || len >= sizeof(name))
+		return text_quote("unknown option '%s'", word);
+	memcpy(name, word + 2, len);
+	name[len] = '\0';
+	for (co = cli_options; co->long_name != NULL; co++) {
+		if (strncmp(co->long_name, name, len) == 0) {
+			nprefix++;
+			snprintf(list + strlen(list), sizeof(list) - strlen(list),
+			    "%s--%s", list[0] != '\0' ? ", " : "",
+			    co->long_name);
+		}
+		d = edit_distance(name, co->long_name);
+		if (d < bestd) {
+			bestd = d;
+			best = co;
+		}
+	}
+	if (nprefix > 1)
+		return text_printf("ambiguous option '--%s': it begins %s",
+		    name, list);
+	/* A typo: at most a third of the name, and never all of it. */
+	if (best != NULL && bestd > 0 && bestd <= 2 && bestd * 3 <= len) {
+		char *fmt = text_printf("unknown option '%%s'; did you mean "
+		    "'--%s'?", best->long_name), *r;
+
+		r = fmt != NULL ? text_quote(fmt, word) : NULL;
+		free(fmt);
+		return r;
+	}
+	return text_quote("unknown option '%s'", word);
+}
+
+/*
+ * The usage error of -t: wait-for-it's whole wait (and nc's -t, telnet
+ * mode).  The value that followed it, if any, is named in the way out.
+ */
+static char *
+wait_for_it_t(int argc, char **argv)
+{
+	const char *v = NULL;
+	int i;
+
+	for (i = 1; i < argc && v == NULL; i++)
+		if (strcmp(argv[i], "-t") == 0 && i + 1 < argc)
+			v = argv[i + 1];
+		else if (strncmp(argv[i], "-t", 2) == 0 && argv[i][2] != '\0' &&
+		    argv[i][2] != '-')
+			v = argv[i] + 2;
+	if (v == NULL || strlen(v) > 16)
+		v = "SECONDS";
+	return text_quote("unknown option '-t': the whole wait (wait-for-it's "
+	    "-t) is --wait %s; -w is the deadline of each attempt", v);
+}
+
 int
 cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
     struct options *o, char **cause)
@@ -622,7 +832,8 @@ cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
 	char shortopts[2 * NOPTIONS + 2], *s = shortopts;
 	const struct cli_option *co;
 	const char **files;
-	const char *last;
+	const char *last, *timeout_long = NULL;
+	char *q;
 	unsigned long n;
 	size_t i, nfiles = 0;
 	int c, idx, rc;
@@ -674,7 +885,11 @@ cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
 
 	optind = 0;	/* a fresh scan, also when called again (tests) */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, shortopts, longopts, &idx)) != -1) {
+	for (;;) {
+		idx = -1;	/* set by getopt_long for a long option only */
+		if ((c = getopt_long(argc, argv, shortopts, longopts,
+		    &idx)) == -1)
+			break;
 		switch (c) {
 		case '4':
 		case '6':
@@ -704,6 +919,7 @@ cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
 		case 'w':
 			if (cli_parse_seconds(optarg, &o->timeout_ms, cause) < 0)
 				goto usage;
+			timeout_long = idx >= 0 ? optarg : NULL;
 			break;
 		case 's':
 			if (parse_source(optarg, o, cause) < 0)
@@ -751,9 +967,13 @@ cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
 				goto usage;
 			break;
 		case 'c':
-			if (cli_parse_count(optarg, 1, CLI_MAX_COUNT, "--count",
+			if (cli_parse_count(optarg, 0, CLI_MAX_COUNT, "--count",
 			    &o->count, cause) < 0)
 				goto usage;
+			/* -c 0: until a signal. */
+			o->endless = o->count == 0;
+			if (o->endless)
+				o->count = ULONG_MAX;
 			break;
 		case 'i':
 			if (cli_parse_seconds0(optarg, &o->interval_ms,
@@ -802,6 +1022,12 @@ cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
 				goto usage;
 			o->http_opt = "--http-body";
 			break;
+		case 'D':
+			o->timestamps = true;
+			break;
+		case 'z':
+		case OPT_STRICT:
+			break;	/* what isock-connect always does */
 		case OPT_EXPLAIN:
 			o->action = CLI_EXPLAIN;
 			o->explain = optarg;
@@ -827,7 +1053,9 @@ cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
 			 * option when a long one was given "=VALUE" it does
 			 * not take; 0 for an unknown long option.
 			 */
-			if (optopt != 0 && !known_code(optopt)) {
+			if (optopt == 't')
+				*cause = wait_for_it_t(argc, argv);
+			else if (optopt != 0 && !known_code(optopt)) {
 				char opt[3] = { '-', (char)optopt, '\0' };
 
 				*cause = text_quote("unknown option '%s'", opt);
@@ -835,14 +1063,22 @@ cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
 				*cause = text_quote("option '%s' takes no "
 				    "argument", argv[optind - 1]);
 			else
-				*cause = text_quote("unknown option '%s'",
-				    argv[optind - 1]);
+				*cause = unknown_long(argv[optind - 1]);
 			goto usage;
 		}
 	}
 	rc = validate(o, argc - optind, argv + optind, files, nfiles, stop,
 	    cause);
 	free(files);
+	if (rc == 0 && o->action == CLI_RUN && timeout_long != NULL &&
+	    o->command != NULL && !o->wait &&
+	    (q = text_excerpt_dup(timeout_long)) != NULL) {
+		o->note = text_printf("note: --timeout is the deadline of each "
+		    "attempt (as nc's -w), not the whole wait of wait-for-it's "
+		    "--timeout: to wait up to %s for the target, use --wait %s",
+		    q, q);
+		free(q);
+	}
 	return rc;
 usage:
 	free(files);
@@ -852,6 +1088,8 @@ usage:
 void
 cli_free(struct options *o)
 {
+	free(o->note);
+	o->note = NULL;
 	target_list_free(&o->targets);
 }
 
@@ -906,7 +1144,9 @@ cli_help(FILE *f)
 	    "(127.0.0.1).  A line of a --targets file is at most %d bytes; "
 	    "see LIMITS\nin isock-connect(1).  After a success, -- COMMAND "
 	    "runs COMMAND in place of the\ntool (the same process); its "
-	    "status is the exit status.\n\nOptions:\n",
+	    "status is the exit status, and standard output is\nits own: "
+	    "the report goes to standard error.  A DURATION is seconds (5, "
+	    "0.25) or\nhas a unit: 500ms, 30s, 2m, 1h.\n\nOptions:\n",
 	    TARGET_LINE_MAX);
 	for (co = cli_options; co->long_name != NULL; co++) {
 		if (co->short_name > 0 && co->short_name < 256)

@@ -57,7 +57,11 @@ struct options {
 	unsigned parallel;	/* -P: attempts at once; 0: the default */
 	bool wait;		/* --wait given: retry */
 	long wait_ms;		/* --wait: retry until then; 0: no limit */
-	unsigned long count;	/* -c: probes per target; 0: one, no stats */
+	unsigned long count;	/* -c: probes per target; 0: one, no stats;
+				   ULONG_MAX with endless */
+	bool endless;		/* -c 0: probes until a signal */
+	bool timestamps;	/* -D: each text line starts with its time */
+	char *note;		/* a habit of another tool to warn of, or NULL */
 	long interval_ms;	/* -i: time between probes */
 	bool interval_given;	/* -i was given (with --wait: the retry cap) */
 	const char *explain;	/* --explain's argument */

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * clock.c: monotonic time for deadlines and elapsed times.
+ * clock.c: monotonic time for deadlines and elapsed times; the wall clock
+ * for the times a log shows.
  */
 #include "config.h"
 
 #include <limits.h>
+#include <stdio.h>
 
 #include "clock.h"
 
@@ -62,4 +64,31 @@ clock_ms_between(const struct timespec *from, const struct timespec *to)
 {
 	return (double)(to->tv_sec - from->tv_sec) * 1e3 +
 	    (double)(to->tv_nsec - from->tv_nsec) / 1e6;
+}
+
+struct timespec
+clock_wall(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return t;
+}
+
+char *
+clock_rfc3339(const struct timespec *t, char *buf, size_t size)
+{
+	struct tm tm;
+	time_t sec = t->tv_sec;
+
+	if (size == 0)
+		return buf;
+	if (gmtime_r(&sec, &tm) == NULL) {
+		buf[0] = '\0';
+		return buf;
+	}
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (long)(t->tv_nsec / 1000000));
+	return buf;
 }

@@ -6,6 +6,7 @@
 #define ISOCK_CLOCK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <time.h>
 
 /* Now, on CLOCK_MONOTONIC. */
@@ -26,5 +27,16 @@ int clock_ms_until(const struct timespec *deadline);
 
 /* Milliseconds from `from` to `to`, as a double (may be negative). */
 double clock_ms_between(const struct timespec *from, const struct timespec *to);
+
+/* Now, on CLOCK_REALTIME: the wall clock, for the times a log shows. */
+struct timespec clock_wall(void);
+
+#define CLOCK_RFC3339_MAX 32	/* "2026-12-03T18:30:00.123Z" and its NUL */
+
+/*
+ * The wall-clock time `t` as RFC 3339 in UTC to the millisecond, in `buf`
+ * of at least CLOCK_RFC3339_MAX bytes; returns `buf`.
+ */
+char *clock_rfc3339(const struct timespec *t, char *buf, size_t size);
 
 #endif /* ISOCK_CLOCK_H */

@@ -211,6 +211,8 @@ main(int argc, char **argv)
 	 * the rest meets a closed pipe.
 	 */
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (o.note != NULL && !o.quiet)
+		fprintf(stderr, "isock-connect: %s\n", o.note);
 	status = close_stdout(run_targets(&o, &stop_signal));
 	if (status == 0 && o.command != NULL)
 		status = exec_command(o.command, &cs);

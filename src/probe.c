@@ -273,6 +273,12 @@ attempt_end(struct run *run, struct job *j, struct flight *f, int err,
 	a->limit_ms = clock_ms_between(&j->start, &j->deadline);
 	a->icmp = *isocket_icmp(&f->s);		/* the socket's, before it goes */
 	a->self = f->s.self;
+	/* The local address and port: -s and -p's, or the kernel's. */
+	a->local.len = sizeof(a->local.ss);
+	if (f->s.fd < 0 || getsockname(f->s.fd,
+	    (struct sockaddr *)&a->local.ss, &a->local.len) < 0 ||
+	    a->local.ss.ss_family != a->addr.ss.ss_family)
+		a->local.len = 0;
 	loop_del(run->loop, f->waiter);
 	f->waiter = -1;
 	isocket_abort(&f->s);	/* a probe leaves no TIME-WAIT behind */

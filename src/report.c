@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "clock.h"
 #include "facts_text.h"
 #include "json.h"
 #include "ready_text.h"
@@ -509,6 +510,15 @@ text_success(const struct target *t, const struct result *r,
 	esc = text_escape_dup(addr);
 	where(place, sizeof(place), t, host, esc, port);
 	free(esc);
+	/* -s, -p or -v: " from 127.0.0.1 port 40000" */
+	if (o->show_local && ok->local.len > 0 &&
+	    target_addr_text((const struct sockaddr *)&ok->local.ss,
+	    ok->local.len, addr, sizeof(addr), &port) != NULL && port != 0) {
+		size_t len = strlen(place);
+
+		snprintf(place + len, sizeof(place) - len, " from %s port %u",
+		    addr, port);
+	}
 	failed_first(before, sizeof(before), r, ok);
 	waited_text(waited, sizeof(waited), r, "up");
 	if (seq > 0)
@@ -540,16 +550,72 @@ text_success(const struct target *t, const struct result *r,
 	}
 }
 
-/* Start the JSON object of one line: its schema and its kind. */
+/*
+ * Start the JSON object of one line: its schema, its kind and its time
+ * (`when`, or now when NULL or unset).
+ */
 static void
-json_head(struct json *j, FILE *f, const char *kind)
+json_head(struct json *j, FILE *f, const char *kind,
+    const struct timespec *when)
 {
+	struct timespec now = clock_wall();
+	char t[CLOCK_RFC3339_MAX];
+
 	json_init(j, f);
 	json_object_begin(j);
 	json_key(j, "schema");
 	json_string(j, REPORT_SCHEMA);
 	json_key(j, "kind");
 	json_string(j, kind);
+	json_key(j, "time");
+	json_string(j, clock_rfc3339(when != NULL && !clock_is_unset(when) ?
+	    when : &now, t, sizeof(t)));
+}
+
+/* An outcome word as JSON writes it: "timed out" as "timed_out". */
+static const char *
+json_word(const char *word, char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < size && word[i] != '\0'; i++)
+		buf[i] = word[i] == ' ' ? '_' : word[i];
+	buf[i] = '\0';
+	return buf;
+}
+
+/* "target" as given, "host" (or "path") and "port" (null for a path). */
+static void
+json_target(struct json *j, const struct target *t)
+{
+	json_key(j, "target");
+	json_string(j, t->spec != NULL ? t->spec : t->host);
+	json_key(j, t->family == AF_UNIX ? "path" : "host");
+	json_string(j, t->host);
+	json_key(j, "port");
+	if (t->family == AF_UNIX)
+		json_null(j);
+	else
+		json_uint(j, t->port);
+}
+
+/* "local_address" and "local_port" of attempt `a` (null: none bound). */
+static void
+json_local(struct json *j, const struct result_attempt *a)
+{
+	char addr[ADDR_TEXT];
+	unsigned port = 0;
+	const char *text = a == NULL || a->local.len == 0 ? NULL :
+	    target_addr_text((const struct sockaddr *)&a->local.ss,
+	    a->local.len, addr, sizeof(addr), &port);
+
+	json_key(j, "local_address");
+	json_string(j, port != 0 ? text : NULL);
+	json_key(j, "local_port");
+	if (text != NULL && port != 0)
+		json_uint(j, port);
+	else
+		json_null(j);
 }
 
 /* One attempt as a JSON object. */
@@ -557,16 +623,17 @@ static void
 json_attempt(struct json *j, const struct result_attempt *a, int status)
 {
 	const struct explain_entry *e = explain_lookup_errno(a->error);
-	char addr[ADDR_TEXT];
+	char addr[ADDR_TEXT], word[32];
 	unsigned port;
 
 	json_object_begin(j);
 	json_key(j, "address");
 	json_string(j, attempt_addr(a, addr, sizeof(addr), &port));
 	json_key(j, "outcome");
-	json_string(j, exitcode_name(a->error == 0 ? ISOCK_EXIT_CONNECTED :
-	    status > 0 && status < ISOCK_EXIT_SIGNAL ?
-	    (enum isock_exit)status : explain_exit_class(a->error)));
+	json_string(j, json_word(exitcode_name(a->error == 0 ?
+	    ISOCK_EXIT_CONNECTED : status > 0 && status < ISOCK_EXIT_SIGNAL ?
+	    (enum isock_exit)status : explain_exit_class(a->error)), word,
+	    sizeof(word)));
 	json_key(j, "errno");
 	if (a->error != 0 && e != NULL)
 		json_string(j, e->name);
@@ -725,26 +792,18 @@ json_result(const struct target *t, const struct result *r,
 	const struct explain_entry *e = ok != NULL ? NULL :
 	    result_entry(r, last);
 	char addr[ADDR_TEXT], lines[DIAG_LINES][DIAG_LINE_MAX], buf[1024];
-	char fmean[2 * DIAG_LINE_MAX], fcheck[2 * DIAG_LINE_MAX];
+	char fmean[2 * DIAG_LINE_MAX], fcheck[2 * DIAG_LINE_MAX], word[32];
 	struct explain_ctx ctx;
 	unsigned port = t->port;
 	struct json j;
 	size_t i, nl;
 
-	json_head(&j, o->out, "result");
+	json_head(&j, o->out, "result", &r->when);
 	if (seq > 0) {
 		json_key(&j, "seq");
 		json_uint(&j, seq);
 	}
-	json_key(&j, "target");
-	json_string(&j, t->spec != NULL ? t->spec : t->host);
-	json_key(&j, t->family == AF_UNIX ? "path" : "host");
-	json_string(&j, t->host);
-	json_key(&j, "port");
-	if (t->family == AF_UNIX)
-		json_null(&j);
-	else
-		json_uint(&j, t->port);
+	json_target(&j, t);
 	json_key(&j, "family");
 	json_string(&j, family_name(last != NULL ?
 	    ((const struct sockaddr *)&last->addr.ss)->sa_family : t->family));
@@ -759,14 +818,10 @@ json_result(const struct target *t, const struct result *r,
 		json_null(&j);
 	json_key(&j, "probed");
 	json_bool(&j, last != NULL && last->probed);
+	json_local(&j, last);
 	json_key(&j, "outcome");
-	json_string(&j, r->signal != 0 && ok == NULL ? "interrupted" :
-	    ok == NULL && last == NULL && r->eai == 0 &&
-	    r->state != RESULT_FINISHED ? "not tried" :
-	    ok == NULL && last != NULL && last->probed && last->deadline ?
-	    "no answer" :
-	    exitcode_name(code >= ISOCK_EXIT_SIGNAL ? ISOCK_EXIT_SIGNAL :
-	    (enum isock_exit)code));
+	json_string(&j, json_word(report_outcome_word(r, code), word,
+	    sizeof(word)));
 	json_key(&j, "exit_code");
 	json_int(&j, code);
 	json_key(&j, "errno");
@@ -779,8 +834,12 @@ json_result(const struct target *t, const struct result *r,
 	json_key(&j, "step");
 	json_string(&j, ok == NULL && r->eai != 0 ? "resolve" :
 	    last != NULL ? last->step : NULL);
+	/* The connect's time, as for a success; the look-up's is beside. */
 	json_key(&j, "elapsed_ms");
-	json_double(&j, ok != NULL ? ok->ms : r->ms, 3);
+	if (last != NULL)
+		json_double(&j, last->ms, 3);
+	else
+		json_null(&j);
 	json_key(&j, "resolve_ms");
 	json_double(&j, r->resolve_ms, 3);
 	if (r->tries > 0) {	/* --wait: how long, how many tries */
@@ -853,7 +912,8 @@ report_result(const struct target *t, const struct result *r,
 	if (host == NULL)
 		return;
 	if (o->invert && (ok != NULL || (r->signal == 0 &&
-	    r->state == RESULT_FINISHED)))
+	    r->state == RESULT_FINISHED &&
+	    result_closed(result_exit_status(r)))))
 		text_inverted(t, r, ok, host, o);
 	else if (ok != NULL)
 		text_success(t, r, ok, host, seq, o);
@@ -930,12 +990,87 @@ report_failure_detail(const struct target *t, const struct result *r,
 	free(host);
 }
 
+const char *
+report_outcome_word(const struct result *r, int code)
+{
+	const struct result_attempt *ok = result_connected(r);
+	const struct result_attempt *last = result_last(r);
+
+	if (ok != NULL)
+		return ok->probed ? "reply" : "connected";
+	if (r->signal != 0)
+		return "interrupted";
+	if (last == NULL && r->eai == 0 && r->state != RESULT_FINISHED)
+		return "not tried";
+	if (last != NULL && last->probed && last->deadline)
+		return "no answer";
+	return exitcode_name(code >= ISOCK_EXIT_SIGNAL ? ISOCK_EXIT_SIGNAL :
+	    (enum isock_exit)code);
+}
+
+/*
+ * Count `n` more `word` (of exit status `code`) in `tally`, kept in the
+ * order of the codes, then of the words' arrival (a word past the room
+ * is dropped).
+ */
+static void
+tally_word(struct report_tally *tally, const char *word, int code,
+    unsigned long n)
+{
+	size_t i, j;
+
+	for (i = 0; i < tally->len; i++)
+		if (strcmp(tally->word[i], word) == 0) {
+			tally->n[i] += n;
+			return;
+		}
+	if (tally->len == REPORT_TALLY_MAX)
+		return;
+	for (i = tally->len; i > 0 && tally->code[i - 1] > code; i--)
+		;
+	for (j = tally->len++; j > i; j--) {
+		tally->word[j] = tally->word[j - 1];
+		tally->code[j] = tally->code[j - 1];
+		tally->n[j] = tally->n[j - 1];
+	}
+	tally->word[i] = word;
+	tally->code[i] = code;
+	tally->n[i] = n;
+}
+
+void
+report_tally_add(struct report_tally *tally, const struct result *r)
+{
+	int code = result_exit_status(r);
+
+	if (tally != NULL)
+		tally_word(tally, report_outcome_word(r, code), code, 1);
+}
+
+/* A tally of exit classes `count` (the last: interrupted), in order. */
+static void
+tally_codes(struct report_tally *tally, const unsigned long *count)
+{
+	int c;
+
+	tally->len = 0;
+	for (c = 0; c <= ISOCK_EXIT_MAX; c++)
+		if (count[c] > 0)
+			tally_word(tally, exitcode_name((enum isock_exit)c), c,
+			    count[c]);
+	if (count[ISOCK_EXIT_MAX + 1] > 0)
+		tally_word(tally, "interrupted", ISOCK_EXIT_SIGNAL,
+		    count[ISOCK_EXIT_MAX + 1]);
+}
+
 void
 report_summary(const int *codes, size_t n, int exit_code, int signal,
     double ms, const struct report_opts *o)
 {
 	unsigned long count[ISOCK_EXIT_MAX + 2] = { 0 };
+	struct report_tally tally;
 	const char *sep = "";
+	char word[32];
 	struct json j;
 	size_t i;
 	int c;
@@ -946,20 +1081,20 @@ report_summary(const int *codes, size_t n, int exit_code, int signal,
 		c = codes[i];
 		count[c >= 0 && c <= ISOCK_EXIT_MAX ? c : ISOCK_EXIT_MAX + 1]++;
 	}
+	if (o->tally == NULL)
+		tally_codes(&tally, count);
+	else
+		tally = *o->tally;
 	if (o->json) {
-		json_head(&j, o->out, "summary");
+		json_head(&j, o->out, "summary", NULL);
 		json_key(&j, "targets");
 		json_uint(&j, n);
 		json_key(&j, "outcomes");
 		json_object_begin(&j);
-		for (c = 0; c <= ISOCK_EXIT_MAX; c++)
-			if (count[c] > 0) {
-				json_key(&j, exitcode_name((enum isock_exit)c));
-				json_uint(&j, count[c]);
-			}
-		if (count[ISOCK_EXIT_MAX + 1] > 0) {
-			json_key(&j, "interrupted");
-			json_uint(&j, count[ISOCK_EXIT_MAX + 1]);
+		for (i = 0; i < tally.len; i++) {
+			json_key(&j, json_word(tally.word[i], word,
+			    sizeof(word)));
+			json_uint(&j, tally.n[i]);
 		}
 		json_object_end(&j);
 		json_key(&j, "exit_code");
@@ -978,15 +1113,10 @@ report_summary(const int *codes, size_t n, int exit_code, int signal,
 		return;
 	}
 	fprintf(o->out, "isock-connect: %zu targets: ", n);
-	for (c = 0; c <= ISOCK_EXIT_MAX; c++)
-		if (count[c] > 0) {
-			fprintf(o->out, "%s%lu %s", sep, count[c],
-			    exitcode_name((enum isock_exit)c));
-			sep = ", ";
-		}
-	if (count[ISOCK_EXIT_MAX + 1] > 0)
-		fprintf(o->out, "%s%lu interrupted", sep,
-		    count[ISOCK_EXIT_MAX + 1]);
+	for (i = 0; i < tally.len; i++) {
+		fprintf(o->out, "%s%lu %s", sep, tally.n[i], tally.word[i]);
+		sep = ", ";
+	}
 	fprintf(o->out, "; exit status %d\n", exit_code);
 }
 
@@ -1004,19 +1134,47 @@ report_interrupted(int signal, double ms, size_t done, size_t total,
 	    probes ? "probes" : total == 1 ? "target" : "targets");
 }
 
+/*
+ * The longest downtime of `s` as an object: probes failed in a row, when
+ * the run began and ended, its length, whether it goes on; null if none.
+ */
+static void
+json_downtime(struct json *j, const struct result_stats *s)
+{
+	char t[CLOCK_RFC3339_MAX];
+
+	if (s->down_longest == 0) {
+		json_null(j);
+		return;
+	}
+	json_object_begin(j);
+	json_key(j, "probes");
+	json_uint(j, s->down_longest);
+	json_key(j, "began");
+	json_string(j, clock_rfc3339(&s->longest_began, t, sizeof(t)));
+	json_key(j, "ended");
+	json_string(j, clock_rfc3339(&s->longest_ended, t, sizeof(t)));
+	json_key(j, "ms");
+	json_double(j, clock_ms_between(&s->longest_began, &s->longest_ended),
+	    3);
+	json_key(j, "ongoing");
+	json_bool(j, s->down_ongoing);
+	json_object_end(j);
+}
+
 void
 report_stats(const struct target *t, const struct result_stats *s,
     const struct report_opts *o)
 {
-	char *host, place[512];
+	char *host, place[512], began[CLOCK_RFC3339_MAX];
+	char ended[CLOCK_RFC3339_MAX];
 	struct json j;
 
 	if (o->quiet && !o->json)
 		return;
 	if (o->json) {
-		json_head(&j, o->out, "statistics");
-		json_key(&j, "target");
-		json_string(&j, t->spec != NULL ? t->spec : t->host);
+		json_head(&j, o->out, "statistics", NULL);
+		json_target(&j, t);
 		json_key(&j, "probes");
 		json_uint(&j, s->sent);
 		json_key(&j, "connected");
@@ -1031,6 +1189,8 @@ report_stats(const struct target *t, const struct result_stats *s,
 		json_double(&j, s->connected ? s->max : 0.0 / 0.0, 3);
 		json_key(&j, "mdev_ms");
 		json_double(&j, s->connected ? result_stats_mdev(s) : 0.0 / 0.0, 3);
+		json_key(&j, "downtime");
+		json_downtime(&j, s);
 		json_object_end(&j);
 		json_line_end(&j);
 		return;
@@ -1046,6 +1206,14 @@ report_stats(const struct target *t, const struct result_stats *s,
 	if (s->connected > 0)
 		fprintf(o->out, "min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms\n",
 		    s->min, result_stats_avg(s), s->max, result_stats_mdev(s));
+	if (s->down_longest > 0)
+		fprintf(o->out, "longest downtime: %lu probe%s, %.3f s, from %s "
+		    "to %s%s\n", s->down_longest, s->down_longest == 1 ? "" :
+		    "s", clock_ms_between(&s->longest_began,
+		    &s->longest_ended) / 1000.0, clock_rfc3339(&s->longest_began,
+		    began, sizeof(began)), clock_rfc3339(&s->longest_ended,
+		    ended, sizeof(ended)), s->down_ongoing ? " (still down)" :
+		    "");
 	free(host);
 }
 

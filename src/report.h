@@ -19,7 +19,22 @@
 #include "result.h"
 #include "target.h"
 
-#define REPORT_SCHEMA "isock-connect/1"
+/*
+ * 2: every object has "time"; outcome words and summary keys without
+ * spaces ("timed_out"); a probe's reply is "reply"; elapsed_ms is the
+ * connect's (null without one); local_address and local_port; statistics
+ * with host, port and downtime.
+ */
+#define REPORT_SCHEMA "isock-connect/2"
+
+/* The outcomes of a run's results, by their words, for its summary. */
+#define REPORT_TALLY_MAX 24
+struct report_tally {
+	const char *word[REPORT_TALLY_MAX];	/* report_outcome_word()'s */
+	int code[REPORT_TALLY_MAX];		/* its exit status, the order */
+	unsigned long n[REPORT_TALLY_MAX];
+	size_t len;
+};
 
 struct report_opts {
 	FILE *out;		/* successes, JSON, summaries */
@@ -39,6 +54,9 @@ struct report_opts {
 	 */
 	unsigned char *seen;
 	struct report_said *said;	/* facts said, or NULL: say all */
+	struct report_tally *tally;	/* the results' outcomes for the
+					   summary, or NULL: count `codes` */
+	bool show_local;	/* the local address in the success line */
 };
 
 #define REPORT_SEEN_MAX 512
@@ -96,8 +114,19 @@ void report_word(FILE *f, const char *word, int code,
     const struct report_opts *o);
 
 /*
+ * The word of the outcome of `r` (exit status `code`): "connected",
+ * "reply" (a datagram answered), "no answer", "refused", "timed out",
+ * "interrupted", "not tried", ... (JSON writes '_' for the spaces).
+ */
+const char *report_outcome_word(const struct result *r, int code);
+
+/* Count the outcome of `r` in `tally` (NULL: nothing). */
+void report_tally_add(struct report_tally *tally, const struct result *r);
+
+/*
  * The closing summary of a run of several targets, or of any JSON run:
- * counts per outcome, the exit status, and whether a signal ended it.
+ * counts per outcome (o->tally's words, or the classes of `codes`), the
+ * exit status, and whether a signal ended it.
  */
 void report_summary(const int *codes, size_t n, int exit_code, int signal,
     double ms, const struct report_opts *o);

@@ -70,12 +70,19 @@ result_exit_status(const struct result *r)
 	return failure_class(last->error);
 }
 
+bool
+result_closed(int code)
+{
+	return code == ISOCK_EXIT_REFUSED || code == ISOCK_EXIT_TIMEDOUT ||
+	    code == ISOCK_EXIT_UNREACHABLE;
+}
+
 /* True when the target whose code is `code` met the policy `p`. */
 static bool
 target_succeeded(int code, const struct result_policy *p)
 {
 	if (p->invert)
-		return code != ISOCK_EXIT_CONNECTED && code < ISOCK_EXIT_SIGNAL;
+		return result_closed(code);
 	return code == ISOCK_EXIT_CONNECTED;
 }
 
@@ -139,8 +146,23 @@ result_stats_add(struct result_stats *s, const struct result *r)
 	s->sent++;
 	if (a == NULL) {
 		s->last_failure = result_exit_status(r);
+		if (s->down_now++ == 0)
+			s->down_began = r->when;
+		if (s->down_now > s->down_longest) {
+			s->down_longest = s->down_now;
+			s->longest_began = s->down_began;
+			s->longest_ended = r->when;
+			s->down_ongoing = true;
+		}
 		return;
 	}
+	/* A success ends the run of failures; if the longest, it ends now. */
+	if (s->down_now > 0 && s->down_now == s->down_longest &&
+	    s->down_ongoing) {
+		s->longest_ended = r->when;
+		s->down_ongoing = false;
+	}
+	s->down_now = 0;
 	/* A TLS or HTTP check counts whole: ready is what it measures. */
 	ms = r->ready != NULL ? r->ms : a->ms;
 	if (s->connected == 0 || ms < s->min)

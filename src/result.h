@@ -38,9 +38,11 @@ struct result_attempt {
 	bool self;		/* refused: the socket was joined to itself */
 	char answer[PAYLOAD_TEXT_MAX]; /* --probe: what answered, or "" */
 	struct isocket_icmp icmp; /* the ICMP error that ended it, if any */
-	double ms;		/* time spent on this address */
+	double ms;		/* time spent on this address: the connect */
 	double limit_ms;	/* its target's deadline (-w, or less when
 				   --wait had less left), 0: not known */
+	struct target_addr local; /* the local address and port (len 0:
+				   none was bound) */
 };
 
 struct result {
@@ -59,6 +61,8 @@ struct result {
 	double waited_ms;	/* --wait: from the run's start to the outcome */
 	struct ready_facts *ready; /* https://, http://, --tls: the check
 				   after the connect, or NULL */
+	struct timespec when;	/* the wall clock when the outcome was seen
+				   ({0, 0}: not yet) */
 };
 
 /*
@@ -80,6 +84,13 @@ const struct result_attempt *result_last(const struct result *r);
  */
 int result_exit_status(const struct result *r);
 
+/*
+ * True when `code` (a result_exit_status()) says nothing accepts there: a
+ * refusal, a time-out or an unreachable target, the successes of --invert.
+ * Any other failure (not found, denied, local resources...) is not one.
+ */
+bool result_closed(int code);
+
 /* --exit-codes: the contract's classes, or 0 and 1 alone. */
 enum result_codes {
 	RESULT_CODES_FULL = 0,	/* the table of exitcode.h */
@@ -97,7 +108,7 @@ struct result_policy {
  * The exit status of a run whose targets gave `codes` (each the
  * result_exit_status() of its result, or result_stats_status() of
  * --count) and that signal `sig` ended (0: none).  A target succeeds when
- * its code is 0, or with invert when it is a failure that is no signal;
+ * its code is 0, or with invert when result_closed() holds for it;
  * the run succeeds (0) when every target did, or with any when one did;
  * else the status is the first failing target's in input order (with
  * invert, ISOCK_EXIT_ACCEPTING for one that connected); 128+`sig` when a
@@ -123,13 +134,21 @@ struct result_stats {
 	unsigned long sent, connected;
 	double min, max, sum, sumsq;	/* over the connected probes, in ms */
 	int last_failure;		/* exit status of the last failure, 0 */
+	/* The longest downtime: the longest run of failed probes, from the
+	   first failure to the success that ended it (or to the last failure
+	   while none did: `down_ongoing`). */
+	unsigned long down_now, down_longest;	/* failures in a row */
+	struct timespec down_began;		/* of the run going on */
+	struct timespec longest_began, longest_ended;
+	bool down_ongoing;			/* the longest is not over */
 };
 
 /*
  * Count `r` in `s`: a result a signal cut short (or never started) is
- * neither sent nor lost; a failure keeps its result_exit_status().  The
- * time of a success is its connect's, or with a TLS or HTTP check the
- * whole target's.
+ * neither sent nor lost; a failure keeps its result_exit_status() and
+ * extends the run of failures its `when` is part of.  The time of a
+ * success is its connect's, or with a TLS or HTTP check the whole
+ * target's.
  */
 void result_stats_add(struct result_stats *s, const struct result *r);
 

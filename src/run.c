@@ -20,6 +20,7 @@
 #include "report.h"
 #include "rtget.h"
 #include "run.h"
+#include "stamp.h"
 #include "summary.h"
 #include "trace.h"
 
@@ -52,6 +53,7 @@ struct run {
 	struct report_said said;	/* facts the summary said */
 	struct result_policy policy;
 	bool halt;			/* the run needs no more (probe's) */
+	struct report_tally tally;	/* the outcomes, for the summary */
 };
 
 /*
@@ -111,8 +113,10 @@ diagnose_target(struct run *run, size_t i)
 	int nf;
 
 	run->codes[i] = result_exit_status(r);
-	/* --invert: a connect that failed is the success; nothing to find. */
-	if (run->codes[i] == 0 || o->invert || r->signal != 0 ||
+	/* --invert: a port that is closed is the success; nothing to find
+	   (any other failure is one, as without --invert). */
+	if (run->codes[i] == 0 || (o->invert && result_closed(run->codes[i])) ||
+	    r->signal != 0 ||
 	    r->state != RESULT_FINISHED || (a == NULL && r->eai == 0))
 		return;
 	/* It connected; the check after it has facts of its own. */
@@ -230,7 +234,8 @@ trace_target(const struct run *run, size_t i)
 		free(tr);
 		tr = NULL;
 	}
-	trace_report(tr, cause, t->host, run->o->json, stdout, stderr);
+	trace_report(tr, cause, t->host, run->o->json, run->ro.out,
+	    stderr);
 	free(cause);
 	free(tr);
 }
@@ -263,6 +268,7 @@ flush_ready(struct run *run)
 		fflush(stderr);
 		if (run->stats != NULL)
 			result_stats_add(&run->stats[i], &run->results[i]);
+		report_tally_add(run->ro.tally, &run->results[i]);
 		/* --count: the failures (not a signal's). */
 		if (run->sum != NULL && (run->compact || (run->codes[i] != 0 &&
 		    run->codes[i] < ISOCK_EXIT_SIGNAL)))
@@ -280,6 +286,7 @@ on_done(void *arg, size_t i)
 {
 	struct run *run = arg;
 
+	run->results[i].when = clock_wall();	/* measured, then reported */
 	diagnose_target(run, i);
 	/* On a terminal the outcome replaces the progress line of --wait. */
 	if (run->o->wait && !run->o->quiet && isatty(STDERR_FILENO))
@@ -383,6 +390,7 @@ run_loop(const struct options *o, struct probe_opts *po)
 	size_t n = o->targets.n, i;
 	struct timespec start = clock_now(), end;
 	struct run run;
+	FILE *stamped_out = NULL, *stamped_err = NULL;
 	int status = 0, sig = 0;
 
 	memset(&run, 0, sizeof(run));
@@ -391,11 +399,32 @@ run_loop(const struct options *o, struct probe_opts *po)
 	    .invert = o->invert, .codes = o->codes };
 	run.start = start;
 	run.po = po;
-	run.ro = (struct report_opts){ .out = stdout, .err = stderr,
+	/* -- COMMAND: standard output is the command's; the report, JSON
+	   too, goes to standard error (as wait-for-it's and wait4x's). */
+	run.ro = (struct report_opts){ .out = o->command != NULL ? stderr :
+	    stdout, .err = stderr,
 	    .quiet = o->quiet, .json = o->json, .invert = o->invert,
 	    .timeout_ms = o->timeout_ms,
-	    .color_out = color_on(o, STDOUT_FILENO),
-	    .color_err = color_on(o, STDERR_FILENO) };
+	    .color_out = color_on(o, o->command != NULL ? STDERR_FILENO :
+	    STDOUT_FILENO),
+	    .color_err = color_on(o, STDERR_FILENO),
+	    .show_local = o->has_source || o->source_port != 0 ||
+	    o->verbose > 0 };
+	/* --count's summary counts targets by their statistics' status. */
+	if (o->count == 0)
+		run.ro.tally = &run.tally;
+	/* -D: text lines start with their time (JSON has its own). */
+	if (o->timestamps && !o->json && !o->quiet &&
+	    ((stamped_out = stamp_open(run.ro.out)) == NULL ||
+	    (stamped_err = stamp_open(stderr)) == NULL)) {
+		fprintf(stderr, "isock-connect: out of memory for -D\n");
+		status = ISOCK_EXIT_RESOURCES;
+		goto out;
+	}
+	if (stamped_err != NULL) {
+		run.ro.out = stamped_out;
+		run.ro.err = stamped_err;
+	}
 	run.results = calloc(n, sizeof(*run.results));
 	run.facts = calloc(n, sizeof(*run.facts));
 	run.codes = calloc(n, sizeof(*run.codes));
@@ -471,7 +500,8 @@ run_loop(const struct options *o, struct probe_opts *po)
 		    clock_ms_between(&start, &end), &run.ro);
 	if (sig != 0)
 		report_interrupted(sig, clock_ms_between(&start, &end),
-		    interrupted_done(&run, n), o->count > 0 ? n * o->count : n,
+		    interrupted_done(&run, n), o->endless ?
+		    interrupted_done(&run, n) : o->count > 0 ? n * o->count : n,
 		    o->count > 0, &run.ro);
 out:
 	if (run.results != NULL)
@@ -488,6 +518,10 @@ out:
 	free(run.stats);
 	free(run.ro.seen);
 	summary_free(run.sum);
+	if (stamped_out != NULL)
+		fclose(stamped_out);
+	if (stamped_err != NULL)
+		fclose(stamped_err);
 	return status;
 }
 

@@ -324,17 +324,19 @@ summary_line(const struct target *t, const struct result *r,
 	if (o->quiet || o->json)
 		return;
 	report_place(place, sizeof(place), t, r);
+	/* --wait: which target gave up, and when (issue 23). */
+	if (r->tries > 0 && r->signal == 0)
+		snprintf(waited, sizeof(waited), "; %s after %.2f s, %u "
+		    "attempt%s", ok != NULL ? "up" : o->stopped ?
+		    "interrupted" : "gave up", r->waited_ms / 1000.0, r->tries,
+		    r->tries == 1 ? "" : "s");
 	if (ok == NULL) {
 		fprintf(o->err, "%s (%s): ", place, proto);
 		report_word(o->err, outcome_word(r, result_exit_status(r)),
 		    result_exit_status(r), o);
-		fputc('\n', o->err);
+		fprintf(o->err, "%s\n", waited);
 		return;
 	}
-	if (r->tries > 0)
-		snprintf(waited, sizeof(waited), "; up after %.2f s, %u "
-		    "attempt%s", r->waited_ms / 1000.0, r->tries,
-		    r->tries == 1 ? "" : "s");
 	fprintf(o->out, "%s (%s): ", place, proto);
 	report_word(o->out, ok->probed ? "reply" : t->type == SOCK_DGRAM ?
 	    "association set" : "connected", 0, o);

@@ -737,10 +737,70 @@ add_url(struct target_list *l, const char *w, size_t slen,
 	return rc;
 }
 
+/* True when `w` is decimal digits only, as a port is. */
+static bool
+all_digits(const char *w)
+{
+	if (*w == '\0')
+		return false;
+	for (; *w != '\0'; w++)
+		if (*w < '0' || *w > '9')
+			return false;
+	return true;
+}
+
+/*
+ * The usage error of the word `w`, left without a PORT after it: with the
+ * way out when it looks like a habit of another tool.  `prev_host` and
+ * `prev_ports` are the HOST PORTS pair just before it, or NULL: a port
+ * after them ("db 5432 6379") belongs in their word.
+ */
+static char *
+missing_port(const char *w, const char *prev_host, const char *prev_ports)
+{
+	struct in6_addr a6;
+	const char *colon = strrchr(w, ':');
+	char *q = text_excerpt_dup(w), *h = NULL, *p = NULL, *r = NULL;
+	bool v6 = false;
+
+	if (colon != NULL && colon != w && all_digits(colon + 1) &&
+	    (h = strndup(w, (size_t)(colon - w))) != NULL) {
+		v6 = inet_pton(AF_INET6, h, &a6) == 1;
+		free(h);
+		h = NULL;
+	}
+	if (prev_host != NULL) {
+		h = text_excerpt_dup(prev_host);
+		p = text_excerpt_dup(prev_ports);
+	}
+	if (q == NULL || (prev_host != NULL && (h == NULL || p == NULL)))
+		r = NULL;
+	else if (all_digits(w) && prev_host != NULL)
+		r = text_printf("missing PORT after the host '%s': several "
+		    "ports of one host are one word, as in '%s:%s,%s'", q, h,
+		    p, q);
+	else if (all_digits(w))
+		r = text_printf("missing PORT after the host '%s': for port "
+		    "%s of this host, write ':%s' (or localhost %s)", q, q, q,
+		    q);
+	else if (v6)
+		r = text_printf("missing PORT after the host '%s': an IPv6 "
+		    "address and its port are written with brackets, as in "
+		    "'[%.*s]:%s'", q, (int)(colon - w), w, colon + 1);
+	else
+		r = text_printf("missing PORT after the host '%s'", q);
+	free(q);
+	free(h);
+	free(p);
+	return r;
+}
+
 int
 target_list_parse(struct target_list *l, char **words, size_t n,
     const struct target_want *want, char **cause)
 {
+	const char *prev_host = NULL, *prev_ports = NULL;
+	bool pair;
 	const char *w;
 	char *spec;
 	size_t i, slen;
@@ -759,8 +819,7 @@ target_list_parse(struct target_list *l, char **words, size_t n,
 			    want->type, cause);
 		else if (i + 1 >= n) {
 			/* HOST PORTS, in two words */
-			*cause = text_quote("missing PORT after the host '%s'",
-			    w);
+			*cause = missing_port(w, prev_host, prev_ports);
 			rc = *cause != NULL ? -1 : TARGET_ERR_NOMEM;
 		} else if ((spec = text_printf("%s %s", w, words[i + 1])) ==
 		    NULL)
@@ -773,6 +832,10 @@ target_list_parse(struct target_list *l, char **words, size_t n,
 		}
 		if (rc < 0)
 			return rc;
+		/* After HOST PORTS (two words), a lone port is theirs. */
+		pair = w != words[i];
+		prev_host = pair ? w : NULL;
+		prev_ports = pair ? words[i] : NULL;
 	}
 	return 0;
 }

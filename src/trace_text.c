@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+#include "report.h"
 #include "text.h"
 #include "trace.h"
 
@@ -389,6 +391,8 @@ void
 trace_report(const struct trace_result *r, const char *cause,
     const char *host, bool json, FILE *out, FILE *err)
 {
+	char when[CLOCK_RFC3339_MAX];
+	struct timespec now;
 	struct json j;
 
 	if (r == NULL) {
@@ -401,9 +405,12 @@ trace_report(const struct trace_result *r, const char *cause,
 		json_init(&j, out);
 		json_object_begin(&j);
 		json_key(&j, "schema");
-		json_string(&j, "isock-connect/1");
+		json_string(&j, REPORT_SCHEMA);
 		json_key(&j, "kind");
 		json_string(&j, "trace");
+		json_key(&j, "time");
+		now = clock_wall();
+		json_string(&j, clock_rfc3339(&now, when, sizeof(when)));
 		json_key(&j, "target");
 		json_string(&j, host);
 		json_key(&j, "port");

@@ -90,7 +90,7 @@ START_TEST(test_no_attempt)
 		ck_assert_ptr_nonnull(strstr(out.err, "not tried"));
 	} else {
 		ck_assert_ptr_null(strstr(out.out, "\"connected\""));
-		ck_assert_ptr_nonnull(strstr(out.out, "\"not tried\""));
+		ck_assert_ptr_nonnull(strstr(out.out, "\"not_tried\""));
 		ck_assert_ptr_null(strstr(out.out, "\"exit_code\":0"));
 	}
 	out_free(&out);

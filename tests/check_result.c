@@ -207,6 +207,47 @@ START_TEST(test_stats_interrupted)
 }
 END_TEST
 
+/*
+ * The longest downtime: probes up (1) and down (0) at seconds 1, 2, ...;
+ * the longest run of failures, from its first failure to the success that
+ * ended it, or to its last failure while it goes on.
+ */
+static const struct {
+	const char *ups;
+	unsigned long longest;
+	long began, ended;
+	bool ongoing;
+} down_cases[] = {
+	{ "1111", 0, 0, 0, false },
+	{ "000", 3, 1, 3, true },
+	{ "10010001", 3, 5, 8, false },
+	{ "1000100", 3, 2, 5, false },	/* a tie keeps the first */
+	{ "0110000", 4, 4, 7, true },
+};
+
+START_TEST(test_stats_downtime)
+{
+	struct result_attempt a;
+	struct result_stats s;
+	struct result r;
+	const char *p;
+
+	memset(&s, 0, sizeof(s));
+	for (p = down_cases[_i].ups; *p != '\0'; p++) {
+		fake_attempt(&a, AF_INET, *p == '1' ? 0 : ECONNREFUSED, 1.0);
+		finished(&r, &a, 1);
+		r.when.tv_sec = p - down_cases[_i].ups + 1;
+		result_stats_add(&s, &r);
+	}
+	ck_assert_uint_eq(s.down_longest, down_cases[_i].longest);
+	if (down_cases[_i].longest == 0)
+		return;
+	ck_assert_int_eq(s.longest_began.tv_sec, down_cases[_i].began);
+	ck_assert_int_eq(s.longest_ended.tv_sec, down_cases[_i].ended);
+	ck_assert(s.down_ongoing == down_cases[_i].ongoing);
+}
+END_TEST
+
 /* The run's status: one table of codes and policies, row by row. */
 static const struct {
 	int codes[3];
@@ -219,7 +260,16 @@ static const struct {
 	{ { 0, 3, 1 }, 3, 0, { 0 }, ISOCK_EXIT_TIMEDOUT },
 	{ { 3, 0 }, 2, 0, { .any = true }, ISOCK_EXIT_CONNECTED },
 	{ { 1, 6 }, 2, 0, { .any = true }, ISOCK_EXIT_REFUSED },
-	{ { 1, 6 }, 2, 0, { .invert = true }, ISOCK_EXIT_CONNECTED },
+	/* --invert: refused, timed out, unreachable are closed; any other
+	   class keeps its status (issue 23: a typo's not found is no
+	   success). */
+	{ { 1, 3 }, 2, 0, { .invert = true }, ISOCK_EXIT_CONNECTED },
+	{ { 4 }, 1, 0, { .invert = true }, ISOCK_EXIT_CONNECTED },
+	{ { 1, 6 }, 2, 0, { .invert = true }, ISOCK_EXIT_NOTFOUND },
+	{ { 7, 1 }, 2, 0, { .invert = true }, ISOCK_EXIT_RESOURCES },
+	{ { 5 }, 1, 0, { .invert = true }, ISOCK_EXIT_DENIED },
+	{ { 6, 0 }, 2, 0, { .invert = true, .any = true },
+	    ISOCK_EXIT_NOTFOUND },
 	{ { 1, 0 }, 2, 0, { .invert = true }, ISOCK_EXIT_ACCEPTING },
 	{ { 0, 1 }, 2, 0, { .invert = true, .any = true },
 	    ISOCK_EXIT_CONNECTED },
@@ -284,6 +334,8 @@ result_suite(void)
 	tc = tcase_create("stats");
 	tcase_add_test(tc, test_stats_blackhole);
 	tcase_add_test(tc, test_stats_interrupted);
+	tcase_add_loop_test(tc, test_stats_downtime, 0,
+	    (int)(sizeof(down_cases) / sizeof(down_cases[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

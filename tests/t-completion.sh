@@ -5,7 +5,7 @@
 set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 tap_setup
-plan 4
+plan 7
 
 bashc="$SRCDIR/completions/isock-connect"
 zshc="$SRCDIR/completions/_isock-connect"
@@ -42,3 +42,26 @@ verdict "bash completes --type values"
 out=$(complete_words "$ISOCK" --explain econnref)
 [ "$out" = ECONNREFUSED ] || tap_note "--explain econnref completes to '$out'"
 verdict "bash completes error names after --explain"
+
+# complete_line LINE WORD...: what the bash function offers at the end of
+# LINE, whose words bash split into WORD... (COMP_WORDBREAKS splits at
+# ':', so "unix:/x" is three words: unix, :, /x).
+complete_line() {
+	bash -c '. "$1"; COMP_LINE=$2; COMP_POINT=${#2}; shift 2;
+	    COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1));
+	    _isock_connect; printf "%s\n" "${COMPREPLY[@]}"' x "$bashc" "$@"
+}
+mkdir "$tmp/d" && : >"$tmp/d/run.sock"
+out=$(complete_line "isock-connect unix:$tmp/d/ru" "$ISOCK" unix : "$tmp/d/ru")
+[ "$out" = "$tmp/d/run.sock" ] ||
+	tap_note "unix:$tmp/d/ru completes to '$out', not '$tmp/d/run.sock'"
+verdict "bash: unix:PATH completes the path after the colon"
+out=$(complete_line "isock-connect unix://$tmp/d/ru" "$ISOCK" unix : "//$tmp/d/ru")
+[ "$out" = "//$tmp/d/run.sock" ] ||
+	tap_note "unix://$tmp/d/ru completes to '$out'"
+verdict "bash: unix://PATH completes the path"
+printf '127.0.0.1 isockhost-%s\n' $$ >"$tmp/hosts"
+out=$(HOSTFILE=$tmp/hosts complete_line "isock-connect tcp://isockh" "$ISOCK" tcp : //isockh)
+[ "$out" = "//isockhost-$$" ] ||
+	tap_note "tcp://isockh completes to '$out', not '//isockhost-$$'"
+verdict "bash: tcp://HOST completes the host after the scheme"

@@ -130,7 +130,7 @@ run "$ISOCK" --json -w 2 "127.0.0.1:$open" "127.0.0.1:$closed" "unix:$tmp/d/none
 	"unix:$tmp/d/file"
 printf '%s\n' "$out" | jq -e . >/dev/null 2>&1 || tap_note "stdout is not JSON Lines"
 [ "$(printf '%s\n' "$out" | jq -r 'select(.kind=="result") | "\(.outcome)/\(.errno)"' | tr '\n' ' ')" = \
-  "connected/null refused/ECONNREFUSED not found/ENOENT refused/ECONNREFUSED " ] ||
+  "connected/null refused/ECONNREFUSED not_found/ENOENT refused/ECONNREFUSED " ] ||
 	tap_note "outcomes: $(printf '%s\n' "$out" | jq -r 'select(.kind=="result") | "\(.outcome)/\(.errno)"' | tr '\n' ' ')"
 [ "$(printf '%s\n' "$out" | jq -r 'select(.kind=="summary") | .exit_code')" = "$rc" ] ||
 	tap_note "summary exit_code is not the exit status $rc"
@@ -144,8 +144,8 @@ verdict "--json: a denied datagram association"
 
 run "$ISOCK" --json nonexistent.invalid 80
 want_rc 6
-[ "$(printf '%s\n' "$out" | jq -r 'select(.kind=="result") | "\(.outcome) \(.errno) \(.step)"')" = "not found EAI_NONAME resolve" ] ||
-	tap_note "a name that does not resolve is not 'not found EAI_NONAME resolve'"
+[ "$(printf '%s\n' "$out" | jq -r 'select(.kind=="result") | "\(.outcome) \(.errno) \(.step)"')" = "not_found EAI_NONAME resolve" ] ||
+	tap_note "a name that does not resolve is not 'not_found EAI_NONAME resolve'"
 verdict "--json: resolution failure"
 
 # 15: hostile names stay valid JSON

@@ -41,8 +41,9 @@ want_rc 0
 [ "$out" = "$pid" ] || tap_note "the command's PID is '$out', the tool's $pid"
 verdict "-- COMMAND keeps the tool's PID"
 
-# 4: the report comes first, then the command's output, through one pipe.
-run sh -c '"$1" 127.0.0.1 "$2" -- echo "the command" | cat' sh "$ISOCK" "$open"
+# 4: the report (on stderr: stdout is the command's) comes first, then the
+# command's output, through one pipe.
+run sh -c '"$1" 127.0.0.1 "$2" -- echo "the command" 2>&1 | cat' sh "$ISOCK" "$open"
 want_rc 0
 first=$(printf '%s\n' "$out" | head -n 1)
 last=$(printf '%s\n' "$out" | tail -n 1)

@@ -6,7 +6,7 @@
 set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 tap_setup
-plan 64
+plan 71
 
 # usage_case NAME QUOTE ARGS...: runs isock-connect -v ARGS; it must exit
 # 2 with exactly two lines on stderr, "isock-connect: ..." holding QUOTE
@@ -46,6 +46,15 @@ usage_case "unknown short option" "'-Z'" -Z 127.0.0.1 80
 usage_case "unknown long option" "'--bogus'" --bogus 127.0.0.1 80
 usage_case "unknown long option with a value" "'--bogus=1'" --bogus=1 \
 	127.0.0.1 80
+# The way out, in the same two lines (issue 23).
+usage_case "a typo of a long option" "did you mean '--targets'?" \
+	--tagets f 127.0.0.1 80
+usage_case "an ambiguous abbreviation" "it begins --verbose, --version" --ver
+usage_case "wait-for-it's -t" "is --wait 30;" -t 30 127.0.0.1 80
+usage_case "a lone port" "write ':8080'" 8080
+usage_case "HOST PORT PORT" "'db:5432,6379'" db 5432 6379
+usage_case "IPv6 address with a port" "'[2001:db8::1]:8080'" 2001:db8::1:8080
+usage_case "-w with an unknown unit" "'5d'" -w 5d 127.0.0.1 80
 usage_case "-w missing its argument" "'-w'" 127.0.0.1 80 -w
 usage_case "--timeout missing its argument" "'--timeout'" 127.0.0.1 80 \
 	--timeout
@@ -97,14 +106,14 @@ usage_case "host: fe80::1% (empty zone)" "'fe80::1%'" fe80::1% 80
 usage_case "host: [::1 without the bracket" "'[::1'" "[::1" 80
 
 # Seconds.
-usage_case "-w 0" "0 seconds" -w 0 127.0.0.1 80
+usage_case "-w 0" "'0' is too short" -w 0 127.0.0.1 80
 usage_case "-w -1" "'-1'" -w -1 127.0.0.1 80
 usage_case "-w abc" "'abc'" -w abc 127.0.0.1 80
 usage_case "-w 1e3" "'1e3'" -w 1e3 127.0.0.1 80
 usage_case "-w nan" "'nan'" -w nan 127.0.0.1 80
 usage_case "-w inf" "'inf'" -w inf 127.0.0.1 80
-usage_case "-w 86401" "86401 seconds" -w 86401 127.0.0.1 80
-usage_case "-w .0001" ".0001 seconds" -w .0001 127.0.0.1 80
+usage_case "-w 86401" "'86401' is too long" -w 86401 127.0.0.1 80
+usage_case "-w .0001" "'.0001' is too short" -w .0001 127.0.0.1 80
 usage_case "-w empty" "''" -w "" 127.0.0.1 80
 
 # Unix paths.
