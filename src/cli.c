@@ -19,7 +19,7 @@
 enum {
 	OPT_FAMILY = 256, OPT_ANY, OPT_TARGETS, OPT_WAIT, OPT_EXPLAIN,
 	OPT_LIST_ERRORS, OPT_PROBE, OPT_TRACE, OPT_INVERT, OPT_EXIT_CODES,
-	OPT_COLOR
+	OPT_COLOR, OPT_OPEN, OPT_FAILED
 };
 
 const struct cli_option cli_options[] = {
@@ -57,6 +57,10 @@ const struct cli_option cli_options[] = {
 	  "(default 1); with --wait, the longest pause between tries" },
 	{ "trace", OPT_TRACE, NULL, "after a failed TCP connect, find where the "
 	  "SYN dies: the local nftables rule (root) and the hops" },
+	{ "open", OPT_OPEN, NULL, "show only the targets that connected (the "
+	  "exit status is unchanged)" },
+	{ "failed", OPT_FAILED, NULL, "show only the targets that did not "
+	  "connect (the exit status is unchanged)" },
 	{ "json", 'j', NULL, "write JSON Lines on standard output" },
 	{ "explain", OPT_EXPLAIN, "ERROR", "explain an errno or EAI_* name or "
 	  "number, and exit" },
@@ -601,6 +605,18 @@ cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
 			if (cli_parse_seconds0(optarg, &o->wait_ms, cause) < 0)
 				goto usage;
 			o->wait = true;
+			break;
+		case OPT_OPEN:
+		case OPT_FAILED:
+			if (o->only != CLI_ONLY_ALL && o->only !=
+			    (c == OPT_OPEN ? CLI_ONLY_OPEN : CLI_ONLY_FAILED)) {
+				*cause = text_printf("--open and --failed do "
+				    "not go together: give one (neither shows "
+				    "every result)");
+				goto usage;
+			}
+			o->only = c == OPT_OPEN ? CLI_ONLY_OPEN :
+			    CLI_ONLY_FAILED;
 			break;
 		case OPT_INVERT:
 			o->invert = true;

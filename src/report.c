@@ -217,6 +217,7 @@ failure_detail(const struct target *t, const struct result *r,
 	char fmean[2 * DIAG_LINE_MAX], fcheck[2 * DIAG_LINE_MAX];
 	struct explain_ctx ctx;
 	size_t i, nl;
+	bool said = false;	/* the errno's meaning was said before */
 
 	nl = fact_lines(facts, lines);
 	for (i = 0; i < nl; i++)
@@ -225,13 +226,14 @@ failure_detail(const struct target *t, const struct result *r,
 	/* Where the facts decide, their text replaces the errno's; it is
 	   this target's own, so it is not left out as explained before. */
 	facts_text_advice(facts, fmean, sizeof(fmean), fcheck, sizeof(fcheck));
-	if (fmean[0] == '\0' && fcheck[0] == '\0' && e != NULL &&
-	    o->seen != NULL && e->kind == EXPLAIN_ERRNO &&
+	if (e != NULL && o->seen != NULL && e->kind == EXPLAIN_ERRNO &&
 	    e->number >= 0 && e->number < REPORT_SEEN_MAX) {
-		if (o->seen[e->number])
-			return;	/* explained under an earlier target */
-		o->seen[e->number] = 1;
+		said = o->seen[e->number] != 0;
+		if (fmean[0] == '\0')
+			o->seen[e->number] = 1;
 	}
+	if (said && fmean[0] == '\0' && fcheck[0] == '\0')
+		return;	/* explained under an earlier target */
 	if (last != NULL && last->probed && last->deadline) {
 		fprintf(o->err, "  A datagram was sent and neither a reply "
 		    "nor an ICMP error came back: a service that ignores an "
@@ -249,8 +251,8 @@ failure_detail(const struct target *t, const struct result *r,
 		};
 		if (fmean[0] != '\0')
 			fprintf(o->err, "  %s\n", fmean);
-		else if (explain_render(e, EXPLAIN_MEANING, &ctx, buf,
-		    sizeof(buf)) != NULL)
+		else if (!said && explain_render(e, EXPLAIN_MEANING, &ctx,
+		    buf, sizeof(buf)) != NULL)
 			fprintf(o->err, "  %s\n", buf);
 		if (fcheck[0] != '\0')
 			fprintf(o->err, "  Check: %s\n", fcheck);
