@@ -805,8 +805,11 @@ report_explain(const struct explain_entry *e, FILE *f)
 		[EXPLAIN_UDP] = "udp", [EXPLAIN_SCTP] = "sctp",
 		[EXPLAIN_UNIX] = "unix",
 	};
+	/* An example target, not placeholders: documentation's own name
+	   and address (RFC 2606, RFC 5737). */
 	struct explain_ctx ctx = {
-		.addr = "ADDR", .host = "HOST", .path = "PATH", .port = 0,
+		.addr = "192.0.2.10", .host = "db.example",
+		.path = "/run/db/db.sock", .port = 5432,
 	};
 	char buf[1024];
 	int k;
@@ -814,6 +817,8 @@ report_explain(const struct explain_entry *e, FILE *f)
 	fprintf(f, "%s (%s %d): %s\nexit status %d (%s)\n", e->name,
 	    e->kind == EXPLAIN_EAI ? "getaddrinfo code" : "errno", e->number,
 	    e->summary, (int)e->exit_class, exitcode_name(e->exit_class));
+	fprintf(f, "Said of an example target: db.example (%s) port %u, or "
+	    "the Unix socket %s.\n", ctx.addr, ctx.port, ctx.path);
 	for (k = 0; k < EXPLAIN_NCTX; k++) {
 		if (e->meaning[k] == NULL && e->check[k] == NULL)
 			continue;
