@@ -265,6 +265,8 @@ START_TEST(test_other_facts_other_group)
 	ck_assert_ptr_nonnull(strstr(m.err, "TCP port 81 has a listener on "
 	    "127.0.0.2 only"));
 	ck_assert_uint_eq(count_of(m.err, "Check:"), 2);
+	/* Two causes: neither is "as above". */
+	ck_assert_ptr_null(strstr(m.err, "as above"));
 	mem_free(&m);
 	summary_free(s);
 }

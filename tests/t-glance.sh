@@ -52,6 +52,7 @@ want_out "^127\\.0\\.0\\.1 \\(tcp\\): 1000-1002,1004-1009,1016-1019 refused: con
 want_out "^127\\.0\\.0\\.1 \\(tcp\\): 1003 connected$"
 want_out "^127\\.0\\.0\\.1 \\(tcp\\): 1010-1015 timed out: "
 want_out "20 targets: 1 connected, 13 refused, 6 timed out; exit status 1"
+no_out_match "as above"
 verdict "20 ports of one host, two causes: at most 12 lines on a terminal"
 echo "# 20 ports, 1 host: $nlines lines, $nwords words"
 
