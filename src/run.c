@@ -194,17 +194,15 @@ flush_ready(struct run *run)
 	while (run->next < n && run->ready[run->next]) {
 		size_t i = run->next++;
 		const struct target *t = &run->o->targets.v[i];
+		bool show = run_shows(run, &run->results[i]);
 
-		if (!run_shows(run, &run->results[i]))
-			;	/* --open, --failed */
-		else if (!run->compact)
+		if (show && !run->compact)
 			report_result(t, &run->results[i], run->facts[i],
 			    run->seq, &run->ro);
-		else if (result_connected(&run->results[i]) != NULL ?
-		    run->lines_out : run->lines_err)
+		else if (show && (result_connected(&run->results[i]) != NULL ?
+		    run->lines_out : run->lines_err))
 			summary_line(t, &run->results[i], &run->ro);
-		if (run->o->trace && !run->o->quiet && run->seq == 0 &&
-		    run_shows(run, &run->results[i]))
+		if (show && run->o->trace && !run->o->quiet && run->seq == 0)
 			trace_target(run, i);
 		/* Each result whole, in order across stdout and stderr. */
 		fflush(stdout);

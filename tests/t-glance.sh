@@ -18,7 +18,7 @@ ns_setup gl || skip_all "$ns_why"
 for p in 1010 1011 1012 1013 1014 1015; do
 	ns_drop $p || skip_all "$ns_why"
 done
-plan 12
+plan 13
 nsx "$LISTEN" -W -p 1003 -n 5000 -t 120 >"$tmp/l1003" &
 tap_pids="$tap_pids $!"
 i=0
@@ -159,3 +159,10 @@ timeout -k 2 30 script -qfec "timeout -s INT 1.6 ip netns exec $ns '$ISOCK' --wa
 rc=$? tap_why= out=$(tr '\r' '\n' <"$tmp/tty") err=
 want_out "127\\.0\\.0\\.1:1001: 1\\.[0-9] s \\(no limit\\), [0-9]+ attempts, last: refused"
 verdict "--wait 0 on a terminal: no limit named"
+
+# 13: --open and --failed together show nothing: a usage error, nothing tried.
+run "$ISOCK" --open --failed 127.0.0.1:1,2
+want_rc 2
+want_err "--open and --failed do not go together"
+[ -z "$out" ] || tap_note "output on stdout for a usage error"
+verdict "--open with --failed: a usage error"
