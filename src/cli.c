@@ -23,7 +23,7 @@ enum {
 	OPT_FAMILY = 256, OPT_ANY, OPT_TARGETS, OPT_WAIT, OPT_EXPLAIN,
 	OPT_LIST_ERRORS, OPT_PROBE, OPT_TRACE, OPT_INVERT, OPT_EXIT_CODES,
 	OPT_COLOR, OPT_TLS, OPT_CACERT, OPT_HTTP_STATUS, OPT_HTTP_METHOD,
-	OPT_HTTP_HEADER, OPT_HTTP_BODY, OPT_STRICT
+	OPT_HTTP_HEADER, OPT_HTTP_BODY, OPT_STRICT, OPT_OPEN, OPT_FAILED
 };
 
 const struct cli_option cli_options[] = {
@@ -67,6 +67,10 @@ const struct cli_option cli_options[] = {
 	  "(default 1); with --wait, the longest pause between tries" },
 	{ "trace", OPT_TRACE, NULL, "after a failed TCP connect, find where the "
 	  "SYN dies: the local nftables rule (root) and the hops" },
+	{ "open", OPT_OPEN, NULL, "show only the targets that connected (the "
+	  "exit status is unchanged)" },
+	{ "failed", OPT_FAILED, NULL, "show only the targets that did not "
+	  "connect (the exit status is unchanged)" },
 	{ "tls", OPT_TLS, NULL, "after the connect, a TLS handshake (SNI and the "
 	  "certificate's name from the host given): exit 12 when it fails" },
 	{ "cacert", OPT_CACERT, "FILE", "trust the CA certificates of FILE (PEM) "
@@ -958,6 +962,18 @@ cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
 			if (cli_parse_seconds0(optarg, &o->wait_ms, cause) < 0)
 				goto usage;
 			o->wait = true;
+			break;
+		case OPT_OPEN:
+		case OPT_FAILED:
+			if (o->only != CLI_ONLY_ALL && o->only !=
+			    (c == OPT_OPEN ? CLI_ONLY_OPEN : CLI_ONLY_FAILED)) {
+				*cause = text_printf("--open and --failed do "
+				    "not go together: give one (neither shows "
+				    "every result)");
+				goto usage;
+			}
+			o->only = c == OPT_OPEN ? CLI_ONLY_OPEN :
+			    CLI_ONLY_FAILED;
 			break;
 		case OPT_INVERT:
 			o->invert = true;

@@ -28,6 +28,13 @@ enum cli_action {
 };
 
 /* --color: when the outcomes are coloured. */
+/* --open, --failed: which results a run shows (the exit status stays). */
+enum cli_only {
+	CLI_ONLY_ALL,		/* every result */
+	CLI_ONLY_OPEN,		/* --open: those that connected */
+	CLI_ONLY_FAILED		/* --failed: those that did not */
+};
+
 enum cli_color {
 	CLI_COLOR_AUTO = 0,	/* on a terminal, unless NO_COLOR is set */
 	CLI_COLOR_ALWAYS,
@@ -50,6 +57,7 @@ struct options {
 	bool json;		/* --json: JSON Lines on stdout */
 	bool any;		/* --any: success when one target connects */
 	bool invert;		/* --invert: success when nothing accepts */
+	enum cli_only only;	/* --open, --failed: the results shown */
 	enum result_codes codes; /* --exit-codes */
 	char **command;		/* -- COMMAND [ARG...]: NULL-ended, or NULL */
 	bool trace;		/* --trace: after a failure, where the SYN dies */

@@ -312,6 +312,7 @@ failure_detail(const struct target *t, const struct result *r,
 	char fmean[2 * DIAG_LINE_MAX], fcheck[2 * DIAG_LINE_MAX];
 	struct explain_ctx ctx;
 	size_t i, nl;
+	bool said = false;	/* the errno's meaning was said before */
 
 	if (r->ready != NULL && r->ready->status != 0) {
 		ready_detail(t, r, host, port, o);
@@ -324,12 +325,11 @@ failure_detail(const struct target *t, const struct result *r,
 	/* Where the facts decide, their text replaces the errno's; it is
 	   this target's own, so it is not left out as explained before. */
 	facts_text_advice(facts, fmean, sizeof(fmean), fcheck, sizeof(fcheck));
-	if (fmean[0] == '\0' && fcheck[0] == '\0' && e != NULL &&
-	    o->seen != NULL && e->kind == EXPLAIN_ERRNO &&
+	if (e != NULL && o->seen != NULL && e->kind == EXPLAIN_ERRNO &&
 	    e->number >= 0 && e->number < REPORT_SEEN_MAX) {
-		if (o->seen[e->number])
-			return;	/* explained under an earlier target */
-		o->seen[e->number] = 1;
+		said = o->seen[e->number] != 0;
+		if (fmean[0] == '\0')
+			o->seen[e->number] = 1;
 	}
 	if (last != NULL && last->error == ECONNREFUSED &&
 	    t->family == AF_UNIX && host[0] == '@' && r->signal == 0) {
@@ -346,6 +346,8 @@ failure_detail(const struct target *t, const struct result *r,
 		    "(net.ipv4.ip_local_reserved_ports).\n", port);
 		return;
 	}
+	if (said && fmean[0] == '\0' && fcheck[0] == '\0')
+		return;	/* explained under an earlier target */
 	if (last != NULL && last->probed && last->deadline) {
 		facts_text_silent_probe(facts, port, fmean, sizeof(fmean),
 		    fcheck, sizeof(fcheck));
@@ -360,8 +362,8 @@ failure_detail(const struct target *t, const struct result *r,
 		};
 		if (fmean[0] != '\0')
 			fprintf(o->err, "  %s\n", fmean);
-		else if (explain_render(e, EXPLAIN_MEANING, &ctx, buf,
-		    sizeof(buf)) != NULL)
+		else if (!said && explain_render(e, EXPLAIN_MEANING, &ctx,
+		    buf, sizeof(buf)) != NULL)
 			fprintf(o->err, "  %s\n", buf);
 		if (fcheck[0] != '\0')
 			fprintf(o->err, "  Check: %s\n", fcheck);
@@ -1225,8 +1227,11 @@ report_explain(const struct explain_entry *e, FILE *f)
 		[EXPLAIN_UDP] = "udp", [EXPLAIN_SCTP] = "sctp",
 		[EXPLAIN_UNIX] = "unix",
 	};
+	/* An example target, not placeholders: documentation's own name
+	   and address (RFC 2606, RFC 5737). */
 	struct explain_ctx ctx = {
-		.addr = "ADDR", .host = "HOST", .path = "PATH", .port = 0,
+		.addr = "192.0.2.10", .host = "db.example",
+		.path = "/run/db/db.sock", .port = 5432,
 	};
 	char buf[1024];
 	int k;
@@ -1234,6 +1239,8 @@ report_explain(const struct explain_entry *e, FILE *f)
 	fprintf(f, "%s (%s %d): %s\nexit status %d (%s)\n", e->name,
 	    e->kind == EXPLAIN_EAI ? "getaddrinfo code" : "errno", e->number,
 	    e->summary, (int)e->exit_class, exitcode_name(e->exit_class));
+	fprintf(f, "Said of an example target: db.example (%s) port %u, or "
+	    "the Unix socket %s.\n", ctx.addr, ctx.port, ctx.path);
 	for (k = 0; k < EXPLAIN_NCTX; k++) {
 		if (e->meaning[k] == NULL && e->check[k] == NULL)
 			continue;

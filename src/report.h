@@ -49,8 +49,9 @@ struct report_opts {
 	long timeout_ms;	/* the deadline asked for, to name it */
 	/*
 	 * With several targets: REPORT_SEEN_MAX flags, one per errno, so the
-	 * meaning and the check of an errno are printed once, under its
-	 * first failure; NULL prints them under every failure.
+	 * errno's general meaning is printed once, under its first failure
+	 * (and its general Check too where the facts decide neither); NULL
+	 * prints them under every failure.
 	 */
 	unsigned char *seen;
 	struct report_said *said;	/* facts said, or NULL: say all */

@@ -46,8 +46,10 @@ struct run {
 	struct timespec start;		/* when the run began */
 	struct summary *sum;		/* several targets, or --count: the
 					   failures said once; NULL: none */
-	bool compact;			/* a short line a target */
-	bool shown;			/* and it is on the screen */
+	bool compact;			/* the groups, and a short line a
+					   target where lines_out/lines_err */
+	bool lines_out, lines_err;	/* that stream is not a terminal */
+	bool shown;			/* the status line is on the screen */
 	size_t ndone;			/* targets with their result */
 	unsigned long done_by[ISOCK_EXIT_MAX + 2]; /* per exit status */
 	struct report_said said;	/* facts the summary said */
@@ -240,26 +242,60 @@ trace_target(const struct run *run, size_t i)
 	free(tr);
 }
 
+/* Whether the result `r` is shown: --open, --failed. */
+static bool
+run_shows(const struct run *run, const struct result *r)
+{
+	switch (run->o->only) {
+	case CLI_ONLY_OPEN:
+		return result_connected(r) != NULL;
+	case CLI_ONLY_FAILED:
+		return result_connected(r) == NULL;
+	default:
+		return true;
+	}
+}
+
+/* What the summary shows: --count leaves the connected out. */
+static unsigned
+run_summary_show(const struct run *run)
+{
+	unsigned show = SUMMARY_FAILED;
+
+	if (run->o->count == 0)
+		show |= SUMMARY_CONNECTED;
+	if (run->o->only == CLI_ONLY_OPEN)
+		show &= ~SUMMARY_FAILED;
+	else if (run->o->only == CLI_ONLY_FAILED)
+		show &= ~SUMMARY_CONNECTED;
+	return show;
+}
+
 /* Print every result that is ready and whose turn has come. */
 static void
 flush_ready(struct run *run)
 {
 	size_t n = run->o->targets.n;
 
-	if (run->shown && run->next < n && run->ready[run->next]) {
+	/* The status line gives way to a result (the groups' lines of a
+	   compact run come at the end, after it is erased). */
+	if (run->shown && !run->compact && run->next < n &&
+	    run->ready[run->next]) {
 		report_progress(stderr, 0, 0, "", true);
 		run->shown = false;
 	}
 	while (run->next < n && run->ready[run->next]) {
 		size_t i = run->next++;
 		const struct target *t = &run->o->targets.v[i];
+		bool show = run_shows(run, &run->results[i]);
 
-		if (run->compact)
-			summary_line(t, &run->results[i], &run->ro);
-		else
+		if (show && !run->compact)
 			report_result(t, &run->results[i], run->facts[i],
 			    run->seq, &run->ro);
-		if (run->o->trace && !run->o->quiet && run->seq == 0)
+		else if (show && (result_connected(&run->results[i]) != NULL ?
+		    run->lines_out : run->lines_err))
+			summary_line(t, &run->results[i], &run->ro);
+		if (show && run->o->trace && !run->o->quiet && run->seq == 0)
 			trace_target(run, i);
 		/* Each result whole, in order across stdout and stderr; a
 		   reader that has gone ends the run (a write error, 10). */
@@ -327,8 +363,6 @@ static void
 on_retry(void *arg, size_t i, unsigned tries)
 {
 	struct run *run = arg;
-	const struct result_attempt *a = result_last(&run->results[i]);
-	const struct explain_entry *e;
 	struct timespec now;
 	int class;
 
@@ -345,10 +379,8 @@ on_retry(void *arg, size_t i, unsigned tries)
 		fflush(stderr);
 		return;
 	}
-	e = a != NULL ? explain_lookup_errno(a->error) :
-	    explain_lookup_eai(run->results[i].eai);
-	report_progress(stderr, clock_ms_between(&run->start, &now), tries,
-	    e != NULL ? e->name : "?", false);
+	summary_waiting(stderr, &run->o->targets.v[i], &run->results[i],
+	    clock_ms_between(&run->start, &now), run->o->wait_ms, tries);
 }
 
 /* How far an interrupted run got: targets finished, or probes of --count. */
@@ -433,17 +465,20 @@ run_loop(const struct options *o, struct probe_opts *po)
 		run.wait_class = calloc(n, sizeof(*run.wait_class));
 	if (o->count > 0)
 		run.stats = calloc(n, sizeof(*run.stats));
-	/* Several targets in text: a line each, then the groups; -v keeps
-	   the full report of each; --count says its failures once. */
+	/* Several targets in text: the groups, after a line each on a
+	   stream that is not a terminal (a log); -v keeps the full report
+	   of each; --count says its failures once. */
 	run.compact = n > 1 && !o->json && !o->quiet && o->verbose == 0 &&
 	    !o->trace && o->count == 0;
+	run.lines_out = !isatty(STDOUT_FILENO);
+	run.lines_err = !isatty(STDERR_FILENO);
 	if (run.compact || (o->count > 0 && !o->json && !o->quiet)) {
 		run.sum = summary_new();
 		run.ro.said = &run.said;
 		if (run.sum == NULL)
 			run.compact = false;
 	}
-	if (n > 1 && run.sum == NULL)
+	if (n > 1)	/* an errno's meaning once */
 		run.ro.seen = calloc(REPORT_SEEN_MAX, 1);
 	if (run.results == NULL || run.facts == NULL || run.codes == NULL ||
 	    run.ready == NULL || (o->count > 0 && run.stats == NULL) ||
@@ -485,7 +520,7 @@ run_loop(const struct options *o, struct probe_opts *po)
 			run.codes[i] = result_stats_status(&run.stats[i]);
 		}
 		if (run.sum != NULL)
-			summary_print(run.sum, false, &run.ro);
+			summary_print(run.sum, run_summary_show(&run), &run.ro);
 	} else
 		probe_run(o->targets.v, n, po, run.results);
 	if (run.shown)
@@ -494,7 +529,7 @@ run_loop(const struct options *o, struct probe_opts *po)
 	status = result_run_status(run.codes, n, sig, &run.policy);
 	end = clock_now();
 	if (run.compact)
-		summary_print(run.sum, true, &run.ro);
+		summary_print(run.sum, run_summary_show(&run), &run.ro);
 	if (n > 1 || o->json)
 		report_summary(run.codes, n, status, sig,
 		    clock_ms_between(&start, &end), &run.ro);

@@ -33,6 +33,7 @@ struct summary_group {
 	struct summary_key key;
 	const struct target *t;		/* the target standing for it */
 	size_t example;			/* its index, NO_EXAMPLE: none yet */
+	size_t first;			/* its first target in input order */
 	bool taken;			/* its result and facts are held */
 	struct result r;		/* that result, when taken */
 	struct diag_facts *facts;	/* and its facts */
@@ -85,40 +86,185 @@ fnv(uint32_t h, const void *p, size_t n)
 	return h;
 }
 
+/* Onto `h`: the number `v`. */
+static uint32_t
+sig_num(uint32_t h, long v)
+{
+	return fnv(h, &v, sizeof(v));
+}
+
+/* Onto `h`: the string `str` (at most `max` bytes) and its end. */
+static uint32_t
+sig_str(uint32_t h, const char *str, size_t max)
+{
+	return fnv(h, str, strnlen(str, max) + 1);
+}
+
+/* Onto `h`: the address `ip` (its family, then its bytes). */
+static uint32_t
+sig_ip(uint32_t h, const struct diag_ip *ip)
+{
+	h = sig_num(h, ip->family);
+	return fnv(h, &ip->u, diag_ip_len(ip->family));
+}
+
 /*
- * What the facts of a failure of `t` say, as a hash: their sentences and
- * the advice they decide, with the target's own port left out, so that
- * ports refused alike are one failure and a port with a listener on
- * another address is another.  0 when there are no facts.
+ * Where the listener on `l` stands to the destination `dst`: 1 on it, 2
+ * a wildcard that may take it (its family's, or IPv6's), 0 elsewhere.
+ */
+static int
+listener_to(const struct diag_ip *l, const struct diag_ip *dst)
+{
+	if (diag_ip_eq(l, dst))
+		return 1;
+	if (diag_ip_any(l) && (l->family == dst->family ||
+	    l->family == AF_INET6))
+		return 2;
+	return 0;
+}
+
+/* Onto `h`: the listeners of `f`, seen from its destination. */
+static uint32_t
+sig_listen(uint32_t h, const struct diag_facts *f, bool detail)
+{
+	const struct listen_fact *l = &f->listen;
+	size_t i, kept = l->count < DIAG_LISTEN_MAX ? l->count :
+	    DIAG_LISTEN_MAX;
+
+	h = sig_num(h, l->protocol);
+	h = sig_num(h, (long)(detail ? l->count : l->count > 0));
+	for (i = 0; i < kept; i++) {
+		h = sig_num(h, listener_to(&l->addr[i], &f->dst));
+		h = sig_num(h, l->queued[i] > l->backlog[i]);
+		if (detail)
+			h = sig_ip(h, &l->addr[i]);
+	}
+	return h;
+}
+
+/* Onto `h`: the facts of a Unix path and of its socket. */
+static uint32_t
+sig_unix(uint32_t h, const struct diag_facts *f, bool detail)
+{
+	if (f->have & DIAG_PATH) {
+		h = sig_num(h, f->path.kind);
+		h = sig_num(h, f->path.uid == f->path.my_uid);
+		if (detail) {
+			h = sig_str(h, f->path.at, sizeof(f->path.at));
+			h = sig_num(h, (long)f->path.mode);
+			h = sig_num(h, (long)f->path.uid);
+			h = sig_num(h, (long)f->path.gid);
+		}
+	}
+	if (f->have & DIAG_UNIXPEER) {
+		h = sig_num(h, f->unixpeer.found);
+		h = sig_num(h, f->unixpeer.type);
+		h = sig_num(h, f->unixpeer.listening);
+		h = sig_num(h, f->unixpeer.queued > f->unixpeer.backlog);
+	}
+	if (f->have & DIAG_WHO) {
+		h = sig_num(h, f->who.listed_not_held);
+		if (detail)
+			h = sig_num(h, (long)f->who.uid);
+	}
+	return h;
+}
+
+/* Onto `h`: the route, the neighbour and the source of `f`. */
+static uint32_t
+sig_route(uint32_t h, const struct diag_facts *f, bool detail)
+{
+	if (f->have & DIAG_ROUTE) {
+		h = sig_num(h, f->route.type);
+		h = sig_num(h, f->route.gateway.family != 0);
+		if (detail) {
+			h = sig_num(h, (long)f->route.table);
+			h = sig_ip(h, &f->route.prefix);
+			h = sig_num(h, (long)f->route.prefixlen);
+			h = sig_str(h, f->route.dev, sizeof(f->route.dev));
+			h = sig_ip(h, &f->route.gateway);
+			h = sig_num(h, f->route.from_kernel);
+		}
+	}
+	if (f->have & DIAG_NOROUTE)
+		h = sig_num(h, f->noroute.has_default);
+	if (f->have & DIAG_NEIGH) {
+		h = sig_num(h, (long)f->neigh.state);
+		h = sig_num(h, f->neigh.is_gateway);
+		if (detail) {
+			h = sig_ip(h, &f->neigh.addr);
+			h = sig_str(h, f->neigh.dev, sizeof(f->neigh.dev));
+		}
+	}
+	if (f->have & DIAG_SOURCE) {
+		h = sig_num(h, f->source.assigned);
+		if (detail)
+			h = sig_ip(h, &f->source.addr);
+	}
+	return h;
+}
+
+/*
+ * What the facts `f` of a failure say, as a hash of their fields, never
+ * of their text; 0 when there are none.  With `detail`, all that a Found
+ * line says but the target's own address and port: the route, the
+ * listeners' addresses, the devices (ports refused alike are one group, a
+ * port with a listener on another address another).  Without it, only
+ * what decides the cause: which facts there are, the route's type, where
+ * the listeners stand to the destination, the ICMP type and code, what
+ * the path walk found, the resolver's cause (a group whose cause was
+ * explained above is not explained again).  When the diagnosis yields a
+ * typed finding, its cause is the hash without `detail`.
  */
 static uint32_t
-facts_sig(const struct target *t, const struct diag_facts *facts)
+facts_sig(const struct diag_facts *f, bool detail)
 {
-	char lines[12][DIAG_LINE_MAX], mean[2 * DIAG_LINE_MAX];
-	char check[2 * DIAG_LINE_MAX], port[8];
-	const char *p, *q;
 	uint32_t h = 2166136261u;
-	size_t i, n, plen;
 
-	if (facts == NULL)
+	if (f == NULL)
 		return 0;
-	n = facts_text_lines(facts, lines, 12);
-	facts_text_advice(facts, mean, sizeof(mean), check, sizeof(check));
-	plen = (size_t)snprintf(port, sizeof(port), "%u", t->port);
-	for (i = 0; i < n + 2; i++) {
-		p = i < n ? lines[i] : i == n ? mean : check;
-		/* Each whole number equal to the port counts as "#". */
-		while ((q = strstr(p, port)) != NULL) {
-			h = fnv(h, p, (size_t)(q - p));
-			if ((q > p && q[-1] >= '0' && q[-1] <= '9') ||
-			    (q[plen] >= '0' && q[plen] <= '9'))
-				h = fnv(h, q, plen);
-			else
-				h = fnv(h, "#", 1);
-			p = q + plen;
+	h = sig_num(h, (long)f->have);
+	h = sig_num(h, f->error);
+	h = sig_num(h, f->deadline);
+	h = sig_num(h, f->eai);
+	h = sig_num(h, f->zone != 0);
+	h = sig_route(h, f, detail);
+	if (f->have & DIAG_LISTENERS)
+		h = sig_listen(h, f, detail);
+	if (f->have & DIAG_PORTRANGE) {
+		h = sig_num(h, f->ports.in_use_known);
+		if (detail) {
+			h = sig_num(h, (long)f->ports.low);
+			h = sig_num(h, (long)f->ports.high);
 		}
-		h = fnv(h, p, strlen(p) + 1);
 	}
+	if (f->have & DIAG_IPV6) {
+		h = sig_num(h, f->ipv6.present);
+		h = sig_num(h, f->ipv6.disable_all);
+		h = sig_num(h, f->ipv6.global_addrs > 0);
+		h = sig_num(h, f->ipv6.has_default);
+	}
+	if (f->have & DIAG_SCTP) {
+		h = sig_num(h, f->sctp.proc_net_sctp);
+		h = sig_num(h, f->sctp.module);
+	}
+	h = sig_unix(h, f, detail);
+	if (f->have & DIAG_ICMP) {
+		h = sig_num(h, f->icmp.family);
+		h = sig_num(h, (long)f->icmp.type);
+		h = sig_num(h, (long)f->icmp.code);
+		h = sig_num(h, f->icmp.local);
+		if (detail)
+			h = sig_ip(h, &f->icmp.sender);
+	}
+	if (f->have & DIAG_OWNER) {
+		h = sig_num(h, f->owner.pid == 0);
+		h = sig_num(h, f->owner.state);
+		if (detail)
+			h = sig_num(h, f->owner.pid);
+	}
+	if (f->have & DIAG_RESOLVER)
+		h = sig_num(h, f->resolver.cause);
 	return h != 0 ? h : 1;
 }
 
@@ -219,6 +365,7 @@ group_of(struct summary *s, const struct summary_key *k, bool make)
 	memset(g, 0, sizeof(*g));
 	g->key = *k;
 	g->example = NO_EXAMPLE;
+	g->first = SIZE_MAX;
 	s->n++;
 	if (s->n > s->nbucket) {	/* the new group is hashed with all */
 		if (rehash(s, s->nbucket > 0 ? 2 * s->nbucket : 64) != 0) {
@@ -242,6 +389,8 @@ summary_claim(struct summary *s, size_t i, const struct target *t,
 
 	if (gi == 0)
 		return true;
+	if (i < s->g[gi].first)
+		s->g[gi].first = i;
 	if (s->g[gi].example == NO_EXAMPLE) {
 		s->g[gi].example = i;
 		s->g[gi].t = t;
@@ -260,12 +409,14 @@ summary_add(struct summary *s, size_t i, const struct target *t,
 	/* A name's failure is one per host and code: its facts (the name
 	   servers') are those of its first target, the others not asked. */
 	if (k.code != 0 && result_last(r) != NULL)
-		k.facts = facts_sig(t, *facts);
+		k.facts = facts_sig(*facts, true);
 	gi = group_of(s, &k, true);
 
 	if (gi == 0)
 		return -1;
 	g = &s->g[gi];
+	if (i < g->first)
+		g->first = i;
 	if (g->example == NO_EXAMPLE) {
 		g->example = i;
 		g->t = t;
@@ -373,15 +524,54 @@ print_ranges(FILE *f, struct summary_group *g)
 	fputc(' ', f);
 }
 
-/* The line of group `g` and, for a failure, what it is and its detail. */
+/* A cause explained above: what a failing group's meaning depends on. */
+struct cause {
+	const char *proto;
+	int code, err, how;
+	uint32_t facts;		/* facts_sig() without detail */
+};
+
+/* The causes explained so far in one summary_print(). */
+struct causes {
+	struct cause *v;
+	size_t n;
+};
+
+/*
+ * True when the cause of group `g` was explained above; else note it
+ * (when there is room: `c->v` holds one a group) and answer false.
+ */
+static bool
+cause_said(struct causes *c, const struct summary_group *g)
+{
+	struct cause k = { g->key.proto, g->key.code, g->key.err, g->key.how,
+	    facts_sig(g->facts, false) };
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->v[i].code == k.code && c->v[i].err == k.err &&
+		    c->v[i].how == k.how && c->v[i].facts == k.facts &&
+		    strcmp(c->v[i].proto, k.proto) == 0)
+			return true;
+	if (c->v != NULL)
+		c->v[c->n++] = k;
+	return false;
+}
+
+/*
+ * The line of group `g` and, for a failure, what it is and its detail:
+ * the facts not said before, the meaning and the Check.  A failure whose
+ * cause was explained under an earlier group is its outcome word alone.
+ */
 static void
-print_group(struct summary_group *g, bool connected,
+print_group(struct summary_group *g, unsigned show, struct causes *c,
     const struct report_opts *o)
 {
 	FILE *f = g->key.code == 0 ? o->out : o->err;
 	char *host, what[320];
 
-	if (g->counted == 0 || (g->key.code == 0 && !connected))
+	if (g->counted == 0 || (show & (g->key.code == 0 ? SUMMARY_CONNECTED :
+	    SUMMARY_FAILED)) == 0)
 		return;
 	host = text_escape_dup(g->key.host);
 	fprintf(f, "%s (%s): ", host != NULL ? host : "?", g->key.proto);
@@ -397,27 +587,33 @@ print_group(struct summary_group *g, bool connected,
 		return;
 	}
 	report_word(f, outcome_word(&g->r, g->key.code), g->key.code, o);
+	if (cause_said(c, g)) {
+		fputs(", as above\n", f);
+		return;
+	}
 	report_failure_what(what, sizeof(what), &g->r, o);
 	fprintf(f, ": %s\n", what);
 	report_failure_detail(g->t, &g->r, g->facts, o);
 }
 
-/* Order of printing: host and protocol as first seen, connected first. */
+/* Order of printing: hosts as first seen, then their groups, each in
+   input order (of its first target). */
 struct order {
-	size_t first;		/* the first group of its host and protocol */
+	size_t first;		/* the first target of its host and protocol */
 	size_t i;
-	const struct summary_key *k;
+	const struct summary_group *g;
 };
 
 static int
 cmp_hostproto(const void *a, const void *b)
 {
 	const struct order *x = a, *y = b;
-	int c = strcmp(x->k->host, y->k->host);
+	int c = strcmp(x->g->key.host, y->g->key.host);
 
 	if (c == 0)
-		c = strcmp(x->k->proto, y->k->proto);
-	return c != 0 ? c : x->i < y->i ? -1 : x->i > y->i;
+		c = strcmp(x->g->key.proto, y->g->key.proto);
+	return c != 0 ? c : x->g->first < y->g->first ? -1 :
+	    x->g->first > y->g->first;
 }
 
 static int
@@ -427,16 +623,15 @@ cmp_order(const void *a, const void *b)
 
 	if (x->first != y->first)
 		return x->first < y->first ? -1 : 1;
-	if ((x->k->code == 0) != (y->k->code == 0))
-		return x->k->code == 0 ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
+	return x->g->first < y->g->first ? -1 : x->g->first > y->g->first;
 }
 
 void
-summary_print(const struct summary *s, bool connected,
+summary_print(const struct summary *s, unsigned show,
     const struct report_opts *o)
 {
 	struct order *v;
+	struct causes c = { NULL, 0 };
 	size_t n = s->n > 0 ? s->n - 1 : 0, i;
 
 	if (o->quiet || o->json || n == 0)
@@ -444,22 +639,24 @@ summary_print(const struct summary *s, bool connected,
 	v = calloc(n, sizeof(*v));
 	if (v == NULL)
 		return;
+	c.v = calloc(n, sizeof(*c.v));	/* NULL: each explained */
 	for (i = 0; i < n; i++) {
 		v[i].i = i + 1;
-		v[i].k = &s->g[i + 1].key;
+		v[i].g = &s->g[i + 1];
 	}
 	qsort(v, n, sizeof(*v), cmp_hostproto);
 	for (i = 0; i < n; i++)
-		v[i].first = i > 0 && strcmp(v[i].k->host, v[i - 1].k->host) ==
-		    0 && strcmp(v[i].k->proto, v[i - 1].k->proto) == 0 ?
-		    v[i - 1].first : v[i].i;
+		v[i].first = i > 0 && strcmp(v[i].g->key.host,
+		    v[i - 1].g->key.host) == 0 && strcmp(v[i].g->key.proto,
+		    v[i - 1].g->key.proto) == 0 ? v[i - 1].first : v[i].g->first;
 	qsort(v, n, sizeof(*v), cmp_order);
 	for (i = 0; i < n; i++) {
-		print_group(&s->g[v[i].i], connected, o);
+		print_group(&s->g[v[i].i], show, &c, o);
 		/* In order across stdout and stderr. */
 		fflush(o->out);
 		fflush(o->err);
 	}
+	free(c.v);
 	free(v);
 }
 
@@ -479,4 +676,29 @@ summary_progress(FILE *tty, size_t done, size_t n,
 		}
 	fprintf(tty, "; %.1f s elapsed", ms / 1000.0);
 	fflush(tty);
+}
+
+void
+summary_waiting(FILE *tty, const struct target *t,
+    const struct result *r, double ms, long limit_ms, unsigned tries)
+{
+	char *host = text_escape_dup(t->host), limit[32];
+	const char *h = host != NULL ? host : "?";
+
+	if (limit_ms > 0)
+		snprintf(limit, sizeof(limit), " of %.3g s",
+		    (double)limit_ms / 1000.0);
+	else
+		snprintf(limit, sizeof(limit), " (no limit)");
+	fputs("\r\033[K", tty);
+	if (t->family == AF_UNIX)
+		fprintf(tty, "%s: ", h);
+	else
+		fprintf(tty, strchr(h, ':') != NULL ? "[%s]:%u: " : "%s:%u: ",
+		    h, (unsigned)t->port);
+	fprintf(tty, "%.1f s%s, %u attempt%s, last: %s", ms / 1000.0, limit,
+	    tries, tries == 1 ? "" : "s", outcome_word(r,
+	    result_exit_status(r)));
+	fflush(tty);
+	free(host);
 }

@@ -3,12 +3,13 @@
  * summary.h: what a person sees of many targets.
  *
  * One short line a target as its result is printed ("127.0.0.1 port 1003
- * (tcp): connected in 0.213 ms", "... port 1010 (tcp): timed out"), then
- * the results grouped by host, protocol and outcome (the errno, and what
- * the facts say of it, but for the port) with their ports
- * folded into ranges ("127.0.0.1 (tcp): 1000-1002,1004-1009 refused"), and
- * under each failing group, once, the facts and the explanation of its
- * first target.  --count uses the groups for its failures alone: each
+ * (tcp): connected in 0.213 ms", "... port 1010 (tcp): timed out") where
+ * the run wants it (a log), then the results grouped by host, protocol
+ * and outcome (the errno, and the facts as facts, never as text, but for
+ * the target's own address and port) with their ports folded into ranges
+ * ("127.0.0.1 (tcp): 1000-1002,1004-1009 refused"), and under each
+ * failing group the facts not said before and, once per cause, the
+ * explanation of its first target.  --count uses the groups for its failures alone: each
  * distinct failure is diagnosed once, after the statistics.
  *
  * A summary keeps, for each group, the result and the facts of the target
@@ -60,13 +61,20 @@ int summary_add(struct summary *s, size_t i, const struct target *t,
 void summary_line(const struct target *t, const struct result *r,
     const struct report_opts *o);
 
+/* What summary_print() shows: the connected groups, the failing ones. */
+#define SUMMARY_CONNECTED 1u
+#define SUMMARY_FAILED 2u
+
 /*
- * The groups, by host and protocol in the order first seen: with
- * `connected`, a line for the ports that connected on `o->out`; for each
- * failing group, on `o->err`, its line with the failure, the addresses
- * tried, the facts not said before and what to check.
+ * The groups, by host and protocol in the order first seen, each host's
+ * groups in input order (of their first target): with SUMMARY_CONNECTED
+ * in `show`, a line for the ports that connected on `o->out`; with
+ * SUMMARY_FAILED, for each failing group, on `o->err`, its line with the
+ * failure, the addresses tried, the facts not said before, and the
+ * meaning and what to check unless an earlier group has its cause (then
+ * its line ends "as above").
  */
-void summary_print(const struct summary *s, bool connected,
+void summary_print(const struct summary *s, unsigned show,
     const struct report_opts *o);
 
 /*
@@ -78,5 +86,14 @@ void summary_print(const struct summary *s, bool connected,
  */
 void summary_progress(FILE *tty, size_t done, size_t n,
     const unsigned long *count, double ms);
+
+/*
+ * The status line of --wait on the terminal `tty`, rewritten in place:
+ * what is awaited and how long, against the limit: "db:5432: 2.2 s of 30 s,
+ * 7 attempts, last: refused" (`limit_ms` 0: "2.2 s (no limit)"), for
+ * target `t` whose last try gave `r`.
+ */
+void summary_waiting(FILE *tty, const struct target *t,
+    const struct result *r, double ms, long limit_ms, unsigned tries);
 
 #endif /* ISOCK_SUMMARY_H */

@@ -220,6 +220,55 @@ START_TEST(test_blackhole_json)
 }
 END_TEST
 
+/* Whether `word` stands in `text` as a word of its own (not in EADDR...). */
+static bool
+has_word(const char *text, const char *word)
+{
+	const char *p = text;
+	size_t n = strlen(word);
+
+	while ((p = strstr(p, word)) != NULL) {
+		if ((p == text || (p[-1] != '_' && (p[-1] < 'A' ||
+		    p[-1] > 'Z'))) && p[n] != '_' && (p[n] < 'A' ||
+		    p[n] > 'Z'))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+/*
+ * --explain of every entry speaks of an example target, never of
+ * placeholders: no "ADDR", "HOST" or "PATH", no "port 0" or ":0".
+ */
+START_TEST(test_explain_no_placeholders)
+{
+	static const char *const bad[] = {
+		"ADDR", "HOST", "PATH", "port 0", ":0'", " 0 "
+	};
+	const struct explain_entry *t;
+	size_t n, i, k;
+	char *buf;
+	size_t len;
+	FILE *f;
+
+	t = explain_table(&n);
+	for (i = 0; i < n; i++) {
+		buf = NULL;
+		f = open_memstream(&buf, &len);
+		ck_assert_ptr_nonnull(f);
+		report_explain(&t[i], f);
+		fclose(f);
+		/* After the first line, which names the entry itself. */
+		for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
+			ck_assert_msg(!has_word(strchr(buf, '\n'), bad[k]),
+			    "--explain %s says \"%s\":\n%s", t[i].name, bad[k],
+			    buf);
+		free(buf);
+	}
+}
+END_TEST
+
 static Suite *
 report_suite(void)
 {
@@ -233,6 +282,7 @@ report_suite(void)
 	tcase_add_test(tc, test_raced);
 	tcase_add_loop_test(tc, test_waited, 0, 2);
 	tcase_add_test(tc, test_blackhole_json);
+	tcase_add_test(tc, test_explain_no_placeholders);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -14,10 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/rtnetlink.h>
+#include <netdb.h>
+
 #include "fake_result.h"
 #include "summary.h"
 
-#define NT 8
+#define NT 160
 
 static struct target targets[NT];
 
@@ -88,14 +91,21 @@ mem_free(struct mem *m)
 	free(m->err);
 }
 
-/* What summary_print(s, connected) writes, in `m`. */
+/*
+ * What summary_print(s) writes, in `m`, as a run prints it: the
+ * connected groups too when `connected`.
+ */
 static void
 printed(const struct summary *s, bool connected, struct mem *m)
 {
+	static struct report_said said;
 	struct report_opts o;
 
 	mem_open(m, &o);
-	summary_print(s, connected, &o);
+	memset(&said, 0, sizeof(said));
+	o.said = &said;
+	summary_print(s, SUMMARY_FAILED | (connected ? SUMMARY_CONNECTED : 0),
+	    &o);
 	mem_close(m);
 }
 
@@ -111,19 +121,234 @@ add(struct summary *s, size_t i, int error)
 	result_free(&r);
 }
 
+/*
+ * The facts of a refusal of 127.0.0.`last` port `port` as the diagnosis
+ * reads them on this host: a local route (127.0.0.1/32, or 127.0.0.0/8
+ * for another address) and nothing listening, or a listener on `listener`
+ * (127.0.0.`listener`, 0: none).
+ */
+static struct diag_facts *
+refused_facts(unsigned last, unsigned port, unsigned listener)
+{
+	struct diag_facts *f = calloc(1, sizeof(*f));
+	uint32_t a = htonl(0x7f000000u | last);
+
+	ck_assert_ptr_nonnull(f);
+	f->have = DIAG_ROUTE | DIAG_LISTENERS;
+	f->family = AF_INET;
+	f->type = SOCK_STREAM;
+	f->error = ECONNREFUSED;
+	ck_assert(diag_ip_set(&f->dst, AF_INET, &a, 4));
+	f->port = (unsigned short)port;
+	f->route.type = RTN_LOCAL;
+	f->route.table = RT_TABLE_LOCAL;
+	a = htonl(last == 1 ? 0x7f000001u : 0x7f000000u);
+	ck_assert(diag_ip_set(&f->route.prefix, AF_INET, &a, 4));
+	f->route.prefixlen = last == 1 ? 32 : 8;
+	f->route.ifindex = 1;
+	strcpy(f->route.dev, "lo");
+	f->route.from_kernel = true;
+	f->listen.protocol = IPPROTO_TCP;
+	if (listener != 0) {
+		a = htonl(0x7f000000u | listener);
+		f->listen.count = 1;
+		ck_assert(diag_ip_set(&f->listen.addr[0], AF_INET, &a, 4));
+		f->listen.backlog[0] = 128;
+	}
+	return f;
+}
+
+/* Add target `i` refused, with the facts of refused_facts(). */
+static void
+add_refused(struct summary *s, size_t i, unsigned last, unsigned listener)
+{
+	struct diag_facts *facts = refused_facts(last, targets[i].port,
+	    listener);
+	struct result r;
+
+	fake(&r, ECONNREFUSED);
+	ck_assert_int_eq(summary_add(s, i, &targets[i], &r, &facts), 0);
+	result_free(&r);
+	free(facts);
+}
+
+/* A refused target: host, port, and the facts' address and listener. */
+struct refusal {
+	const char *host, *port;
+	unsigned last, listener;
+};
+
+/* Make the `n` targets of `v` (from index 0) and add each to `s`. */
+static void
+add_refusals(struct summary *s, const struct refusal *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		make(i, v[i].host, v[i].port);
+		add_refused(s, i, v[i].last, v[i].listener);
+	}
+}
+
+/* How many times `needle` occurs in `hay`. */
+static size_t
+count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+/*
+ * Ports refused alike are one group whatever their number: 32 is in the
+ * route's "/32", 127 the address's first octet, 1 in every "127.0.0.1";
+ * the facts are compared as facts, never as text.
+ */
+START_TEST(test_one_cause_one_group)
+{
+	static const unsigned ports[] = { 30, 31, 32, 33, 126, 127, 128 };
+	struct summary *s = summary_new();
+	char num[8];
+	struct mem m;
+	size_t i;
+
+	ck_assert_ptr_nonnull(s);
+	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+		snprintf(num, sizeof(num), "%u", ports[i]);
+		make(i, "127.0.0.1", num);
+		add_refused(s, i, 1, 0);
+	}
+	printed(s, true, &m);
+	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 30-33,126-128 "
+	    "refused: connection refused (ECONNREFUSED, errno 111)\n"));
+	ck_assert_uint_eq(count_of(m.err, "refused:"), 1);
+	ck_assert_uint_eq(count_of(m.err, "Check:"), 1);
+	ck_assert_uint_eq(count_of(m.err, "Found: 127.0.0.1 is an address"), 1);
+	mem_free(&m);
+	summary_free(s);
+	teardown();
+
+	s = summary_new();
+	ck_assert_ptr_nonnull(s);
+	for (i = 0; i < 150; i++) {
+		snprintf(num, sizeof(num), "%zu", i + 1);
+		make(i, "127.0.0.1", num);
+		add_refused(s, i, 1, 0);
+	}
+	printed(s, true, &m);
+	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 1-150 refused: "));
+	ck_assert_uint_eq(count_of(m.err, "refused:"), 1);
+	ck_assert_uint_eq(count_of(m.err, "Check:"), 1);
+	mem_free(&m);
+	summary_free(s);
+}
+END_TEST
+
+/* A port whose listener is on another address is another group. */
+START_TEST(test_other_facts_other_group)
+{
+	static const struct refusal v[] = {
+		{ "127.0.0.1", "80", 1, 0 }, { "127.0.0.1", "81", 1, 2 },
+		{ "127.0.0.1", "82", 1, 0 },
+	};
+	struct summary *s = summary_new();
+	struct mem m;
+
+	add_refusals(s, v, sizeof(v) / sizeof(v[0]));
+	printed(s, true, &m);
+	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 80,82 refused: "));
+	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 81 refused: "));
+	ck_assert_ptr_nonnull(strstr(m.err, "TCP port 81 has a listener on "
+	    "127.0.0.2 only"));
+	ck_assert_uint_eq(count_of(m.err, "Check:"), 2);
+	/* Two causes: neither is "as above". */
+	ck_assert_ptr_null(strstr(m.err, "as above"));
+	mem_free(&m);
+	summary_free(s);
+}
+END_TEST
+
+/*
+ * The same cause on two hosts is explained once: the second host's group
+ * is its outcome, not the facts, the meaning and the Check again.
+ */
+START_TEST(test_cause_explained_once)
+{
+	static const struct refusal v[] = {
+		{ "127.0.0.1", "80", 1, 0 }, { "127.0.0.1", "81", 1, 0 },
+		{ "127.0.0.2", "80", 2, 0 }, { "127.0.0.2", "81", 2, 0 },
+	};
+	struct summary *s = summary_new();
+	struct mem m;
+
+	add_refusals(s, v, sizeof(v) / sizeof(v[0]));
+	printed(s, true, &m);
+	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 80-81 refused: "));
+	ck_assert_ptr_nonnull(strstr(m.err, "\n127.0.0.2 (tcp): 80-81 refused, "
+	    "as above\n"));
+	ck_assert_uint_eq(count_of(m.err, "Found: nothing on this host listens"),
+	    1);
+	ck_assert_uint_eq(count_of(m.err, "Check:"), 1);
+	ck_assert_uint_eq(count_of(m.err, "\n"), 6);
+	mem_free(&m);
+	summary_free(s);
+}
+END_TEST
+
+/*
+ * Groups in input order: a name's failure claimed (at its diagnosis)
+ * before the targets ahead of it finished still comes after them.
+ */
+START_TEST(test_claim_keeps_input_order)
+{
+	struct summary *s = summary_new();
+	struct diag_facts *facts = NULL;
+	struct result r;
+	struct mem m;
+	char *a, *b, *c;
+
+	make(0, "127.0.0.1", "80");
+	make(1, "nosuch.test", "80");
+	make(2, "127.0.0.1", "81");
+	memset(&r, 0, sizeof(r));
+	r.eai = EAI_NONAME;
+	r.state = RESULT_FINISHED;
+	ck_assert(summary_claim(s, 1, &targets[1], &r));
+	add(s, 0, ECONNREFUSED);
+	ck_assert_int_eq(summary_add(s, 1, &targets[1], &r, &facts), 0);
+	result_free(&r);
+	add(s, 2, 0);
+	printed(s, true, &m);
+	a = strstr(m.err, "127.0.0.1 (tcp): 80 refused");
+	b = strstr(m.err, "nosuch.test (tcp): 80 not found");
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert(a < b);
+	c = strstr(m.out, "127.0.0.1 (tcp): 81 connected");
+	ck_assert_ptr_nonnull(c);
+	mem_free(&m);
+	summary_free(s);
+}
+END_TEST
+
 START_TEST(test_ranges)
 {
-	static const char *const ports[NT] = {
+	static const char *const ports[] = {
 		"5", "1", "2", "3", "3", "8", "7", "4"
 	};
+	const size_t np = sizeof(ports) / sizeof(ports[0]);
 	struct summary *s = summary_new();
 	struct mem m;
 	size_t i;
 
 	ck_assert_ptr_nonnull(s);
-	for (i = 0; i < NT; i++) {
+	for (i = 0; i < np; i++) {
 		make(i, "127.0.0.1", ports[i]);
-		add(s, i, i + 1 == NT ? 0 : ECONNREFUSED);
+		add(s, i, i + 1 == np ? 0 : ECONNREFUSED);
 	}
 	printed(s, true, &m);
 	ck_assert_str_eq(m.out, "127.0.0.1 (tcp): 4 connected\n");
@@ -246,6 +471,10 @@ summary_suite(void)
 	tcase_add_test(tc, test_takes_first_only);
 	tcase_add_test(tc, test_line_and_colour);
 	tcase_add_test(tc, test_progress);
+	tcase_add_test(tc, test_one_cause_one_group);
+	tcase_add_test(tc, test_other_facts_other_group);
+	tcase_add_test(tc, test_cause_explained_once);
+	tcase_add_test(tc, test_claim_keeps_input_order);
 	suite_add_tcase(s, tc);
 	return s;
 }

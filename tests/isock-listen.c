@@ -2,7 +2,8 @@
 /*
  * isock-listen.c: a small listener for the integration tests.
  *
- * It binds a socket on the loopback address (127.0.0.1 or ::1) or on a Unix
+ * It binds a socket on the loopback address (127.0.0.1 or ::1; -W: the
+ * wildcard address of the family, 0.0.0.0 or ::) or on a Unix
  * path, prints the port number (or "ready" for a Unix path) on one line of
  * stdout, then serves: it accepts connections (or reads datagrams) and closes
  * them, until it has served -n of them or its lifetime (-t) is over.  It
@@ -44,6 +45,7 @@ struct listen_opts {
 	long lifetime;		/* -t, seconds */
 	long mode;		/* -m, -1: leave the mode */
 	bool hold;		/* -H: leave the socket file behind */
+	bool wildcard;		/* -W: bind 0.0.0.0 or ::, not loopback */
 };
 
 static volatile sig_atomic_t listen_stop;
@@ -60,7 +62,7 @@ static void
 listen_usage(void)
 {
 	fputs("usage: isock-listen [-4|-6] [-u] [-T stream|dgram|seqpacket] "
-	    "[-p PORT]\n"
+	    "[-p PORT] [-W]\n"
 	    "                    [-B] [-A] [-b BACKLOG] [-n N] [-t SECONDS]\n"
 	    "       isock-listen -U PATH|@NAME [-m MODE] [-H] [-u|-T TYPE] "
 	    "...\n", stderr);
@@ -121,7 +123,7 @@ listen_parse(int argc, char **argv, struct listen_opts *o)
 	o->count = -1;
 	o->lifetime = 10;
 	o->mode = -1;
-	while ((c = getopt(argc, argv, "46uT:U:p:BAb:n:t:m:H")) != -1) {
+	while ((c = getopt(argc, argv, "46uT:U:p:BAb:n:t:m:HW")) != -1) {
 		switch (c) {
 		case '4':
 			o->family = AF_INET;
@@ -171,6 +173,9 @@ listen_parse(int argc, char **argv, struct listen_opts *o)
 			    &o->mode) < 0)
 				return -1;
 			break;
+		case 'W':
+			o->wildcard = true;
+			break;
 		case 'H':
 			o->hold = true;
 			break;
@@ -202,12 +207,14 @@ listen_address(const struct listen_opts *o, struct sockaddr_storage *ss)
 	switch (o->family) {
 	case AF_INET:
 		sin->sin_family = AF_INET;
-		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sin->sin_addr.s_addr = htonl(o->wildcard ? INADDR_ANY :
+		    INADDR_LOOPBACK);
 		sin->sin_port = htons((uint16_t)o->port);
 		return sizeof(*sin);
 	case AF_INET6:
 		sin6->sin6_family = AF_INET6;
-		sin6->sin6_addr = in6addr_loopback;
+		sin6->sin6_addr = o->wildcard ? in6addr_any :
+		    in6addr_loopback;
 		sin6->sin6_port = htons((uint16_t)o->port);
 		return sizeof(*sin6);
 	default:

@@ -98,9 +98,9 @@ verdict "--wait: gives up with the last outcome when the time is up"
 if command -v script >/dev/null 2>&1; then
 	run script -qec "'$ISOCK' --wait 0.8 127.0.0.1 $closed" /dev/null
 	want_rc 1
-	last=$(printf '%s\n' "$out" | tr '\r' '\n' | grep -o 'waiting: [0-9.]* s, [0-9]* attempts, last: ECONNREFUSED' | tail -n 1)
+	last=$(printf '%s\n' "$out" | tr '\r' '\n' | grep -o "127\.0\.0\.1:$closed: [0-9.]* s of 0\.8 s, [0-9]* attempts, last: refused" | tail -n 1)
 	[ -n "$last" ] || tap_note "no progress line on the terminal"
-	secs=$(printf '%s\n' "$last" | sed 's/waiting: \([0-9]*\)\.\([0-9]\).*/\1\2/')
+	secs=$(printf '%s\n' "$last" | sed 's/^[^ ]* \([0-9]*\)\.\([0-9]\).*/\1\2/')
 	[ "${secs:-0}" -ge 3 ] || tap_note "last progress line says ${last:-nothing}: under 0.3 s waited"
 	verdict "--wait on a terminal: progress with the time waited"
 	run "$ISOCK" --wait 0.3 127.0.0.1 "$closed"
