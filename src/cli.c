@@ -759,8 +759,33 @@ cli_help(FILE *f)
 	    "\nSee isock-connect(1) for the errno of each exit status.\n", f);
 }
 
+/*
+ * What this build has, a line each: the feature, yes or no, and what it
+ * brings or why not.  configure decides; the tests read "  NAME  yes|no".
+ */
+#ifdef HAVE_LIBMNL
+#define CLI_HAS_NETLINK "yes (libmnl): routes, neighbours and listeners"
+#else
+#define CLI_HAS_NETLINK "no (built without libmnl)"
+#endif
+#ifdef HAVE_NFTNL
+#define CLI_HAS_TRACE "yes (libnftnl): --trace"
+#else
+#define CLI_HAS_TRACE "no (built without libnftnl)"
+#endif
+#ifdef HAVE_GETADDRINFO_A
+#define CLI_HAS_RESOLVER "getaddrinfo_a"
+#else
+#define CLI_HAS_RESOLVER "a look-up thread per name"
+#endif
+
 void
 cli_version(FILE *f)
 {
-	fputs(PACKAGE_NAME " " PACKAGE_VERSION "\n", f);
+	fputs(PACKAGE_NAME " " PACKAGE_VERSION "\n"
+	    "Features:\n"
+	    "  netlink facts   " CLI_HAS_NETLINK "\n"
+	    "  nftables trace  " CLI_HAS_TRACE "\n"
+	    "  TLS and HTTP    no\n"
+	    "  name look-ups   " CLI_HAS_RESOLVER "\n", f);
 }

@@ -236,4 +236,31 @@ run "$ISOCK" --version
 expect "--version prints the version of configure.ac ($version)" 0 \
     "^isock-connect $(printf '%s' "$version" | sed 's/\./\\./g')\$"
 
+# --version then lists what this build has, one feature a line, as curl -V
+# does: "  NAME  yes (LIBRARY)..." or "  NAME  no...".  The build's own
+# binary must say what configure found (BUILD_LIBMNL, BUILD_NFTNL); another
+# (the static one) must still say yes or no for each.
+feature() {
+	printf '%s\n' "$out" | sed -n "s/^  $1  *\(yes\|no\)\b.*/\1/p"
+}
+run "$ISOCK" --version
+bad=
+for f in 'netlink facts' 'nftables trace' 'TLS and HTTP'; do
+	[ -n "$(feature "$f")" ] || bad="$bad '$f'"
+done
+judge "--version says yes or no for each feature" "$bad" \
+    "no '  NAME  yes|no' line in: $out; missing:"
+if [ "$ISOCK" = "${BUILD_ISOCK:-}" ]; then
+	bad=
+	[ "$(feature 'netlink facts')" = "${BUILD_LIBMNL:-}" ] ||
+	    bad="$bad netlink facts: configure found libmnl: ${BUILD_LIBMNL:-?};"
+	[ "$(feature 'nftables trace')" = "${BUILD_NFTNL:-}" ] ||
+	    bad="$bad nftables trace: configure found libnftnl: ${BUILD_NFTNL:-?};"
+	judge "--version's features are those configure found" "$bad" \
+	    "$out:"
+else
+	skip "--version's features are those configure found" \
+	    "not the build's own binary"
+fi
+
 plan "$tap_n"
