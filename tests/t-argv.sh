@@ -5,9 +5,9 @@
 # options --help lists and hostile values (huge numbers, NaN, empty strings,
 # format strings, control characters, 5000-byte names, unknown interfaces in
 # fe80::1%if, port lists, Unix paths in the test's directory).  Each run
-# ends within its time budget with an exit status of the contract (0 to 10),
-# never killed by a signal, and prints no raw control character; with
-# --json, what it prints is JSON Lines.
+# ends within its time budget with an exit status of the contract (0 to 11,
+# 11 being --invert's), never killed by a signal, and prints no raw control
+# character; with --json, what it prints is JSON Lines.
 #
 # Only loopback addresses, ::1 and temporary paths: hosts are 127.x.y.z,
 # ::1, localhost, and names under .invalid, which are used only inside a
@@ -49,12 +49,13 @@ listen_in open -b 512 -t 600
 listen_in closed -B -t 600
 mkdir "$tmp/d" && : >"$tmp/d/file"
 
-# The options of --help: "short long ARG" per line ("-" when none).
+# The options of --help: "short long ARG" per line ("-" when none); the
+# help text may be on the line or, after a long option, under it.
 options=$("$ISOCK" --help | sed -n \
-	-e 's/^  -\(.\), --\([a-z-]*\) \([A-Z]*\) .*/\1 \2 \3/p' \
-	-e 's/^  -\(.\), --\([a-z-]*\)  .*/\1 \2 -/p' \
-	-e 's/^      --\([a-z-]*\) \([A-Z]*\) .*/- \1 \2/p' \
-	-e 's/^      --\([a-z-]*\)  .*/- \1 -/p')
+	-e 's/^  -\(.\), --\([a-z0-9-]*\) \([A-Z][A-Z]*\)\( .*\)\{0,1\}$/\1 \2 \3/p' \
+	-e 's/^  -\(.\), --\([a-z0-9-]*\)\(  .*\)\{0,1\}$/\1 \2 -/p' \
+	-e 's/^      --\([a-z0-9-]*\) \([A-Z][A-Z]*\)\( .*\)\{0,1\}$/- \1 \2/p' \
+	-e 's/^      --\([a-z0-9-]*\)\(  .*\)\{0,1\}$/- \1 -/p')
 [ "$(printf '%s\n' "$options" | wc -l)" -ge 20 ] ||
 	{ echo "Bail out! fewer than 20 options read from --help"; exit 99; }
 # --targets reads files: kept to the test's own directory below.
@@ -113,9 +114,12 @@ BEGIN {
 { nopt++; short[nopt] = $1; lng[nopt] = $2; arg[nopt] = $3 }
 function host() { return rand() < 0.75 ? pick(goodhosts) : pick(badhosts) }
 function port() { return rand() < 0.75 ? pick(goodports) : pick(badports) }
-function value(name) {
-	if (name ~ /^(timeout|wait|interval)$/)
-		return rand() < 0.8 ? pick(times) : pick(nasty)
+function value(name,   w) {
+	# --wait 0 waits without a limit: its 0 is a good value, not nasty.
+	if (name ~ /^(timeout|wait|interval)$/) {
+		w = rand() < 0.8 ? pick(times) : pick(nasty)
+		return name == "wait" && w == "0" ? "0.2" : w
+	}
 	if (name == "count")
 		return rand() < 0.8 ? pick(counts) : pick(nasty)
 	if (name == "parallel")
@@ -208,7 +212,7 @@ while IFS= read -r line; do
 	rc=$?
 	ms=$(( $(now_ms) - t0 ))
 	out=$(head -c 2000 "$tmp/out") err=$(head -c 2000 "$tmp/err")
-	[ "$rc" -le 10 ] || tap_note "exit status $rc is not of the contract (0-10)"
+	[ "$rc" -le 11 ] || tap_note "exit status $rc is not of the contract (0-11)"
 	[ "$ms" -le $((budget * 1000)) ] || tap_note "took $ms ms, the budget is $budget s"
 	cat "$tmp/out" "$tmp/err" | tr -d '\n' |
 		LC_ALL=C grep -q "$(printf '[\001-\037\177]')" &&

@@ -56,12 +56,12 @@ man_options() {
 		}' | sort -u
 }
 
-# The option lines of --help as "SHORT LONG ARG" ("-" when there is none).
+# The option lines of --help as "SHORT LONG ARG" ("-" when there is none):
+# under the group headings, up to "Exit status:".
 help_options() {
 	printf '%s\n' "$help" | awk '
-		/^Options:/ { on = 1; next }
-		on && /^$/ { exit }
-		on {
+		/^Exit status:/ { exit }
+		/^  -[^-], --/ || /^      --/ {
 			s = "-"; a = "-"; i = 1
 			if ($1 ~ /^-[^-],$/) { s = substr($1, 1, 2); i = 2 }
 			l = $i
@@ -103,11 +103,22 @@ lint "groff -mdoc -ww -z has nothing to say" groff -mdoc -ww -z "$MAN"
 
 run "$ISOCK" --help
 help=$out
-expect "--help exits 0 with the options on stdout" 0 '^Options:'
+expect "--help exits 0 with the options on stdout" 0 '^Targets:'
 
 opts=$(help_options)
 judge "--help lists options" "$([ -n "$opts" ] || echo "$help")" \
-    "no option line after 'Options:' in: "
+    "no option line under a heading in: "
+
+# --help fits a terminal of 80 columns, and groups its options as curl and
+# the GNU tools do, the groups in this order.
+judge "--help's lines are at most 80 columns" \
+    "$(printf '%s\n' "$help" | awk 'length($0) > 80')" "longer:
+"
+heads=$(printf '%s\n' "$help" | sed -n 's/^\([A-Z][A-Za-z, ]*\):$/\1/p' |
+    tr '\n' '/')
+judge "--help's groups: targets, connect, wait, output, information" \
+    "$([ "$heads" = "Targets/Connect/Wait, repeat and succeed/Output/Information/Exit status/" ] ||
+    echo "$heads")" "the headings are: "
 
 manopts=$(man_options)
 helpopts=$(printf '%s\n' "$opts" | awk '$1 != "-" { print $1 } { print $2 }')
