@@ -99,6 +99,35 @@ lint "mandoc -Tlint -W warning has nothing to say" \
     mandoc -Tlint -W warning "$MAN"
 lint "groff -mdoc -ww -z has nothing to say" groff -mdoc -ww -z "$MAN"
 
+# --- sections a user looks for -----------------------------------------
+
+# ENVIRONMENT names each variable the code reads (getenv, and resolv.conf's
+# variables through conf_env), and PATH where -- COMMAND is run by execvp;
+# FILES the files a user may have to look at.
+envsec=$(section ENVIRONMENT)
+vars=$(cat "$SRCDIR"/src/*.c | sed -n \
+    -e 's/.*getenv("\([A-Z_]*\)").*/\1/p' \
+    -e 's/.*conf_env([^,]*, "\([A-Z_]*\)".*/\1/p' | sort -u)
+grep -q 'execvp' "$SRCDIR"/src/*.c && vars="$vars PATH"
+missing=
+for v in $vars; do
+	printf '%s\n' "$envsec" | grep -qE "^\.It (.* )?Ev $v( |\$)" ||
+	    missing="$missing $v"
+done
+judge "the man page's ENVIRONMENT has each variable the code reads" \
+    "$([ -n "$vars" ] || echo none found in src;)$missing" "missing:"
+filesec=$(section FILES)
+missing=
+for f in /etc/services /etc/hosts /etc/resolv.conf /proc/; do
+	printf '%s\n' "$filesec" | grep -qF -- "Pa $f" || missing="$missing $f"
+done
+judge "the man page's FILES has the services, hosts, resolv.conf and /proc" \
+    "$missing" "missing:"
+# Before OPTIONS and the rest: what the tool does, in a few hundred words.
+words=$(section DESCRIPTION | grep -v '^\.' | wc -w)
+judge "the man page's DESCRIPTION is at most 1100 words of text" \
+    "$([ "$words" -le 1100 ] || echo "$words")" "it has: "
+
 # --- options ------------------------------------------------------------
 
 run "$ISOCK" --help
