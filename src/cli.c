@@ -27,81 +27,108 @@ enum {
 };
 
 const struct cli_option cli_options[] = {
-	{ "ipv4", '4', NULL, "use IPv4 only" },
-	{ "ipv6", '6', NULL, "use IPv6 only" },
+	{ "ipv4", '4', NULL, "use IPv4 only", CLI_GROUP_TARGETS },
+	{ "ipv6", '6', NULL, "use IPv6 only", CLI_GROUP_TARGETS },
 	{ "family", OPT_FAMILY, "FAMILY",
-	  "address family: inet, inet6, unix or unspec (the default)" },
-	{ "unix", 'U', NULL, "the operand is a Unix socket path (no PORT)" },
-	{ "udp", 'u', NULL, "datagram socket: the same as --type dgram" },
+	  "address family: inet, inet6, unix or unspec (the default)",
+	  CLI_GROUP_TARGETS },
+	{ "unix", 'U', NULL, "the operand is a Unix socket path (no PORT)",
+	  CLI_GROUP_TARGETS },
+	{ "udp", 'u', NULL, "datagram socket: the same as --type dgram",
+	  CLI_GROUP_TARGETS },
 	{ "type", 'T', "TYPE", "socket type: stream (the default), dgram or "
-	  "seqpacket" },
+	  "seqpacket", CLI_GROUP_TARGETS },
 	{ "timeout", 'w', "DURATION", "deadline of each attempt, resolution "
 	  "included (default 5; 5 is seconds, or 500ms, 30s, 2m, 1h); the whole "
-	  "wait is --wait" },
-	{ "source", 's', "ADDR", "connect from this local IP address" },
-	{ "source-port", 'p', "PORT", "connect from this local port" },
+	  "wait is --wait", CLI_GROUP_CONNECT },
+	{ "source", 's', "ADDR", "connect from this local IP address",
+	  CLI_GROUP_CONNECT },
+	{ "source-port", 'p', "PORT", "connect from this local port",
+	  CLI_GROUP_CONNECT },
 	{ "probe", OPT_PROBE, NULL, "datagram (-u or udp://): send one datagram "
 	  "(a DNS query "
 	  "on 53, NTP on 123, else empty) and wait for a reply or an ICMP "
-	  "error" },
+	  "error", CLI_GROUP_CONNECT },
 	{ "broadcast", 'b', NULL, "allow a broadcast address (SO_BROADCAST, "
-	  "datagram only)" },
+	  "datagram only)", CLI_GROUP_CONNECT },
 	{ "targets", OPT_TARGETS, "FILE", "read targets from FILE, one a line "
-	  "(- for standard input); may be repeated" },
+	  "(- for standard input); may be repeated", CLI_GROUP_TARGETS },
 	{ "parallel", 'P', "N", "at most N attempts at once (default 100, "
-	  "bounded by the descriptor limit)" },
-	{ "any", OPT_ANY, NULL, "exit 0 when at least one target connects" },
+	  "bounded by the descriptor limit)", CLI_GROUP_CONNECT },
+	{ "any", OPT_ANY, NULL, "exit 0 when at least one target connects",
+	  CLI_GROUP_WAIT },
 	{ "wait", OPT_WAIT, "DURATION", "retry with backoff until connected or "
 	  "DURATION has passed (0: no limit): the --timeout of wait-for-it, "
-	  "wait4x and dockerize" },
+	  "wait4x and dockerize",
+	  CLI_GROUP_WAIT },
 	{ "invert", OPT_INVERT, NULL, "success is that nothing accepts: exit 0 "
 	  "when the connect is refused, times out or is unreachable, 11 when it "
 	  "succeeds, any other failure its own status; with --wait, wait until "
-	  "every target stops accepting" },
+	  "every target stops accepting",
+	  CLI_GROUP_WAIT },
 	{ "exit-codes", OPT_EXIT_CODES, "MODE", "full (the table below, the "
 	  "default) or binary: 0 success, 1 any failure, usage errors too "
-	  "(Docker HEALTHCHECK, Kubernetes probes)" },
+	  "(Docker HEALTHCHECK, Kubernetes probes)",
+	  CLI_GROUP_WAIT },
 	{ "count", 'c', "N", "probe each target N times (0: until a signal), "
-	  "then show statistics" },
+	  "then show statistics",
+	  CLI_GROUP_WAIT },
 	{ "interval", 'i', "DURATION", "time between probes of --count "
-	  "(default 1); with --wait, the longest pause between tries" },
+	  "(default 1); with --wait, the longest pause between tries",
+	  CLI_GROUP_WAIT },
 	{ "trace", OPT_TRACE, NULL, "after a failed TCP connect, find where the "
-	  "SYN dies: the local nftables rule (root) and the hops" },
+	  "SYN dies: the local nftables rule (root) and the hops",
+	  CLI_GROUP_CONNECT },
 	{ "open", OPT_OPEN, NULL, "show only the targets that connected (the "
-	  "exit status is unchanged)" },
+	  "exit status is unchanged)",
+	  CLI_GROUP_OUTPUT },
 	{ "failed", OPT_FAILED, NULL, "show only the targets that did not "
-	  "connect (the exit status is unchanged)" },
+	  "connect (the exit status is unchanged)",
+	  CLI_GROUP_OUTPUT },
 	{ "tls", OPT_TLS, NULL, "after the connect, a TLS handshake (SNI and the "
-	  "certificate's name from the host given): exit 12 when it fails" },
+	  "certificate's name from the host given): exit 12 when it fails",
+	  CLI_GROUP_CONNECT },
 	{ "cacert", OPT_CACERT, "FILE", "trust the CA certificates of FILE (PEM) "
-	  "for https:// and --tls, in place of the system's" },
+	  "for https:// and --tls, in place of the system's",
+	  CLI_GROUP_CONNECT },
 	{ "http-status", OPT_HTTP_STATUS, "LIST", "the HTTP statuses that mean "
 	  "ready, such as 200,204,300-399 (default: any 2xx or 3xx); other "
-	  "answers exit 13" },
-	{ "http-method", OPT_HTTP_METHOD, "METHOD", "GET (the default) or HEAD" },
+	  "answers exit 13",
+	  CLI_GROUP_CONNECT },
+	{ "http-method", OPT_HTTP_METHOD, "METHOD", "GET (the default) or HEAD",
+	  CLI_GROUP_CONNECT },
 	{ "http-header", OPT_HTTP_HEADER, "HEADER", "send this request header, "
-	  "'NAME: VALUE'; may be repeated" },
+	  "'NAME: VALUE'; may be repeated",
+	  CLI_GROUP_CONNECT },
 	{ "http-body", OPT_HTTP_BODY, "REGEX", "the body (its first 64 KiB) must "
-	  "match this POSIX extended regular expression" },
+	  "match this POSIX extended regular expression",
+	  CLI_GROUP_CONNECT },
 	{ "json", 'j', NULL, "write JSON Lines on standard output (on standard "
-	  "error with -- COMMAND)" },
+	  "error with -- COMMAND)",
+	  CLI_GROUP_OUTPUT },
 	{ "timestamps", 'D', NULL, "start each text line with its time (RFC "
-	  "3339, UTC, milliseconds)" },
+	  "3339, UTC, milliseconds)",
+	  CLI_GROUP_OUTPUT },
 	{ "zero-io", 'z', NULL, "nc's -z: accepted; a connect never sends data "
-	  "(but --probe's datagram)" },
+	  "(but --probe's datagram)",
+	  CLI_GROUP_CONNECT },
 	{ "strict", OPT_STRICT, NULL, "wait-for-it's --strict: accepted; "
-	  "-- COMMAND runs only after a success, always" },
+	  "-- COMMAND runs only after a success, always",
+	  CLI_GROUP_WAIT },
 	{ "explain", OPT_EXPLAIN, "ERROR", "explain an errno or EAI_* name or "
-	  "number, and exit" },
+	  "number, and exit", CLI_GROUP_INFO },
 	{ "list-errors", OPT_LIST_ERRORS, NULL, "list every error the tool "
-	  "explains, with its exit status, and exit" },
-	{ "quiet", 'q', NULL, "print no text (JSON Lines stay on): the exit status tells" },
-	{ "verbose", 'v', NULL, "show each step with its time" },
+	  "explains, with its exit status, and exit", CLI_GROUP_INFO },
+	{ "quiet", 'q', NULL, "print no text (JSON Lines stay on): the exit status tells",
+	  CLI_GROUP_OUTPUT },
+	{ "verbose", 'v', NULL, "show each step with its time",
+	  CLI_GROUP_OUTPUT },
 	{ "color", OPT_COLOR, "WHEN", "colour the outcomes: auto (the default: "
-	  "on a terminal, unless NO_COLOR is set), always or never" },
-	{ "help", 'h', NULL, "show this help and exit" },
-	{ "version", 'V', NULL, "show the version and exit" },
-	{ NULL, 0, NULL, NULL }
+	  "on a terminal, unless NO_COLOR is set), always or never",
+	  CLI_GROUP_OUTPUT },
+	{ "help", 'h', NULL, "show this help and exit", CLI_GROUP_INFO },
+	{ "version", 'V', NULL, "show the version and exit", CLI_GROUP_INFO },
+	{ NULL, 0, NULL, NULL, CLI_GROUP_NONE }
 };
 
 #define NOPTIONS (sizeof(cli_options) / sizeof(cli_options[0]) - 1)
@@ -1147,34 +1174,99 @@ cli_usage(FILE *f)
 	    "       isock-connect --explain ERROR | --list-errors\n", f);
 }
 
+/* The heading of each group of --help. */
+static const char *const cli_group_title[CLI_GROUP_COUNT] = {
+	[CLI_GROUP_NONE] = "Other options",
+	[CLI_GROUP_TARGETS] = "Targets",
+	[CLI_GROUP_CONNECT] = "Connect",
+	[CLI_GROUP_WAIT] = "Wait, repeat and succeed",
+	[CLI_GROUP_OUTPUT] = "Output",
+	[CLI_GROUP_INFO] = "Information",
+};
+
+/*
+ * Print `text` on `f` from column `col`, where the cursor is, wrapped at
+ * spaces within CLI_HELP_WIDTH columns, each further line indented by
+ * CLI_HELP_INDENT; ends with a newline.  A word longer than a line is
+ * printed whole.
+ */
+static void
+help_wrap(FILE *f, const char *text, int col)
+{
+	const char *p = text;
+
+	while (*p != '\0') {
+		size_t len = strcspn(p, " ");
+
+		if (p != text && col + 1 + (int)len > CLI_HELP_WIDTH) {
+			fprintf(f, "\n%*s", CLI_HELP_INDENT, "");
+			col = CLI_HELP_INDENT;
+		} else if (p != text) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(p, 1, len, f);
+		col += (int)len;
+		p += len;
+		p += strspn(p, " ");
+	}
+	fputc('\n', f);
+}
+
+/*
+ * The option `co` of --help: "  -x, --long ARG" or "      --long ARG" in
+ * a column of its own, its help text wrapped beside it (under it when the
+ * column is too narrow).
+ */
+static void
+help_option(FILE *f, const struct cli_option *co)
+{
+	char left[64];
+	int n;
+
+	if (co->short_name > 0 && co->short_name < 256)
+		n = snprintf(left, sizeof(left), "  -%c, --%s%s%s",
+		    co->short_name, co->long_name, co->arg != NULL ? " " : "",
+		    co->arg != NULL ? co->arg : "");
+	else
+		n = snprintf(left, sizeof(left), "      --%s%s%s",
+		    co->long_name, co->arg != NULL ? " " : "",
+		    co->arg != NULL ? co->arg : "");
+	fputs(left, f);
+	if (n + 1 > CLI_HELP_INDENT) {
+		fputc('\n', f);
+		n = 0;
+	}
+	fprintf(f, "%*s", CLI_HELP_INDENT - n, "");
+	help_wrap(f, co->help, CLI_HELP_INDENT);
+}
+
 void
 cli_help(FILE *f)
 {
 	const struct cli_option *co;
-	char left[64];
 
 	cli_usage(f);
 	fprintf(f, "\nConnect to HOST on PORT (or to the Unix socket PATH) "
 	    "and explain the outcome.\nPORTS may be a list with ranges: "
 	    "80,443,8000-8010.  IPv4 addresses are dotted\nquads "
-	    "(127.0.0.1).  A line of a --targets file is at most %d bytes; "
-	    "see LIMITS\nin isock-connect(1).  After a success, -- COMMAND "
-	    "runs COMMAND in place of the\ntool (the same process); its "
-	    "status is the exit status, and standard output is\nits own: "
-	    "the report goes to standard error.  A DURATION is seconds (5, "
-	    "0.25) or\nhas a unit: 500ms, 30s, 2m, 1h.\n\nOptions:\n",
-	    TARGET_LINE_MAX);
-	for (co = cli_options; co->long_name != NULL; co++) {
-		if (co->short_name > 0 && co->short_name < 256)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s",
-			    co->short_name, co->long_name,
-			    co->arg != NULL ? " " : "",
-			    co->arg != NULL ? co->arg : "");
-		else
-			snprintf(left, sizeof(left), "    --%s%s%s",
-			    co->long_name, co->arg != NULL ? " " : "",
-			    co->arg != NULL ? co->arg : "");
-		fprintf(f, "  %-26s %s\n", left, co->help);
+	    "(127.0.0.1).  A line of a --targets file is at most %d bytes;\n"
+	    "see LIMITS in isock-connect(1).  After a success, -- COMMAND "
+	    "runs COMMAND in\nplace of the tool (the same process); its "
+	    "status is the exit status, and standard\noutput is its own: the "
+	    "report goes to standard error.  A DURATION is seconds\n(5, 0.25) "
+	    "or has a unit: 500ms, 30s, 2m, 1h.\n", TARGET_LINE_MAX);
+	for (int g = CLI_GROUP_NONE; g < CLI_GROUP_COUNT; g++) {
+		bool head = false;
+
+		for (co = cli_options; co->long_name != NULL; co++) {
+			if ((int)co->group != g)
+				continue;
+			if (!head)
+				fprintf(f, "\n%s:\n", cli_group_title[g]);
+			head = true;
+			help_option(f, co);
+		}
 	}
 	fputs("\nExit status:\n", f);
 	for (int code = 0; code <= ISOCK_EXIT_MAX; code++)
@@ -1188,8 +1280,33 @@ cli_help(FILE *f)
 	    "\nSee isock-connect(1) for the errno of each exit status.\n", f);
 }
 
+/*
+ * What this build has, a line each: the feature, yes or no, and what it
+ * brings or why not.  configure decides; the tests read "  NAME  yes|no".
+ */
+#ifdef HAVE_LIBMNL
+#define CLI_HAS_NETLINK "yes (libmnl): routes, neighbours and listeners"
+#else
+#define CLI_HAS_NETLINK "no (built without libmnl)"
+#endif
+#ifdef HAVE_NFTNL
+#define CLI_HAS_TRACE "yes (libnftnl): --trace"
+#else
+#define CLI_HAS_TRACE "no (built without libnftnl)"
+#endif
+#ifdef HAVE_GETADDRINFO_A
+#define CLI_HAS_RESOLVER "getaddrinfo_a"
+#else
+#define CLI_HAS_RESOLVER "a look-up thread per name"
+#endif
+
 void
 cli_version(FILE *f)
 {
-	fputs(PACKAGE_NAME " " PACKAGE_VERSION "\n", f);
+	fputs(PACKAGE_NAME " " PACKAGE_VERSION "\n"
+	    "Features:\n"
+	    "  netlink facts   " CLI_HAS_NETLINK "\n"
+	    "  nftables trace  " CLI_HAS_TRACE "\n"
+	    "  TLS and HTTP    no\n"
+	    "  name look-ups   " CLI_HAS_RESOLVER "\n", f);
 }

@@ -81,13 +81,32 @@ struct options {
 	const char *http_opt;	/* the last --http-* option given, or NULL */
 };
 
+/*
+ * The groups of --help, in the order it prints them; an option of the
+ * table must name one (check_cli checks that none is CLI_GROUP_NONE).
+ */
+enum cli_group {
+	CLI_GROUP_NONE = 0,
+	CLI_GROUP_TARGETS,	/* what to connect to, and how to read it */
+	CLI_GROUP_CONNECT,	/* how each attempt is made */
+	CLI_GROUP_WAIT,		/* retries, repeats, what counts as success */
+	CLI_GROUP_OUTPUT,	/* what is printed */
+	CLI_GROUP_INFO,		/* print something and exit */
+	CLI_GROUP_COUNT
+};
+
 /* One option of the table. */
 struct cli_option {
 	const char *long_name;	/* without the dashes */
 	int short_name;		/* 0 when there is none */
 	const char *arg;	/* metavariable, NULL when it takes none */
-	const char *help;	/* one line */
+	const char *help;	/* one sentence; --help wraps it at 80 columns */
+	enum cli_group group;	/* where --help lists it */
 };
+
+/* The width --help keeps within, and the column its help texts start at. */
+#define CLI_HELP_WIDTH 80
+#define CLI_HELP_INDENT 29
 
 /* The table, ended by an entry whose long_name is NULL. */
 extern const struct cli_option cli_options[];

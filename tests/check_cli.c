@@ -717,17 +717,49 @@ START_TEST(test_cli_table_parsed)
 }
 END_TEST
 
-/* Every option of the table appears in --help, with its short form. */
-START_TEST(test_cli_help_lists_options)
+/* `text` with every run of spaces and newlines made one space, in place. */
+static char *
+squeeze_spaces(char *text)
 {
-	const struct cli_option *co;
-	char *text = NULL, want[80];
+	char *w = text;
+
+	for (const char *r = text; *r != '\0'; r++) {
+		if (*r == ' ' || *r == '\n') {
+			if (w > text && w[-1] == ' ')
+				continue;
+			*w++ = ' ';
+		} else
+			*w++ = *r;
+	}
+	*w = '\0';
+	return text;
+}
+
+/* The --help text, in memory. */
+static char *
+help_text(void)
+{
+	char *text = NULL;
 	size_t size = 0;
 	FILE *f = open_memstream(&text, &size);
 
 	ck_assert_ptr_nonnull(f);
 	cli_help(f);
 	ck_assert_int_eq(fclose(f), 0);
+	return text;
+}
+
+/*
+ * Every option of the table appears in --help, with its short form, its
+ * argument and its help text (wrapped: compared with the spaces squeezed).
+ */
+START_TEST(test_cli_help_lists_options)
+{
+	const struct cli_option *co;
+	char *text = help_text(), want[80];
+	char *flat = squeeze_spaces(strdup(text));
+
+	ck_assert_ptr_nonnull(flat);
 	ck_assert_ptr_nonnull(strstr(text, "usage: isock-connect"));
 	for (co = cli_options; co->long_name != NULL; co++) {
 		snprintf(want, sizeof(want), "--%s", co->long_name);
@@ -745,7 +777,57 @@ START_TEST(test_cli_help_lists_options)
 			ck_assert_msg(strstr(text, want) != NULL,
 			    "--help lacks %s", want);
 		}
-		ck_assert_ptr_nonnull(strstr(text, co->help));
+		ck_assert_msg(strstr(flat, co->help) != NULL,
+		    "--help lacks the text of --%s: %s", co->long_name,
+		    co->help);
+	}
+	free(flat);
+	free(text);
+}
+END_TEST
+
+/*
+ * --help fits 80 columns, and lists each option under the heading of its
+ * group, the groups in the order of enum cli_group; no option of the table
+ * is left without a group.
+ */
+START_TEST(test_cli_help_grouped)
+{
+	const struct cli_option *co;
+	char *text = help_text();
+	const char *heads[] = { "\nTargets:\n", "\nConnect:\n",
+	    "\nWait, repeat and succeed:\n", "\nOutput:\n",
+	    "\nInformation:\n", "\nExit status:\n" };
+	const char *at[6], *line;
+
+	for (line = text; *line != '\0'; ) {
+		size_t len = strcspn(line, "\n");
+
+		ck_assert_msg(len <= CLI_HELP_WIDTH, "%zu columns: %.*s", len,
+		    (int)len, line);
+		line += len + (line[len] == '\n');
+	}
+	for (size_t i = 0; i < 6; i++) {
+		at[i] = strstr(text, heads[i]);
+		ck_assert_msg(at[i] != NULL, "no heading %s", heads[i] + 1);
+		ck_assert(i == 0 || at[i] > at[i - 1]);
+	}
+	for (co = cli_options; co->long_name != NULL; co++) {
+		char want[80];
+		const char *o;
+
+		ck_assert_msg(co->group > CLI_GROUP_NONE &&
+		    co->group < CLI_GROUP_COUNT, "--%s has no group",
+		    co->long_name);
+		snprintf(want, sizeof(want), "--%s", co->long_name);
+		o = at[co->group - 1];
+		do
+			o = strstr(o + 1, want);
+		while (o != NULL && o[strlen(want)] != ' ' &&
+		    o[strlen(want)] != '\n');
+		ck_assert_msg(o != NULL && o < at[co->group],
+		    "--%s is not under %s", co->long_name,
+		    heads[co->group - 1] + 1);
 	}
 	free(text);
 }
@@ -1129,6 +1211,7 @@ cli_suite(void)
 	tc = tcase_create("table");
 	tcase_add_loop_test(tc, test_cli_table_parsed, 0, options_count());
 	tcase_add_test(tc, test_cli_help_lists_options);
+	tcase_add_test(tc, test_cli_help_grouped);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("numbers");

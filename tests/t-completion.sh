@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # t-completion.sh: the shell completions know every option of --help, and
-# the bash one completes option values and error names.
+# the bash one completes option values and error names; zsh's compinit
+# binds the zsh one to isock-connect (its #compdef line must be the first)
+# and loads it (skipped without zsh).
 set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 tap_setup
@@ -23,6 +25,17 @@ for f in "$bashc" "$zshc"; do
 	[ -z "$missing" ] || tap_note "options of --help missing:$missing"
 	verdict "$(basename "$f") lists every option of --help"
 done
+
+if command -v zsh >/dev/null 2>&1; then
+	run zsh -fc 'fpath=("$1" $fpath); autoload -Uz compinit
+	    compinit -u -D; print -r -- "$_comps[isock-connect]"
+	    autoload -Uz +X _isock-connect' x "$(cd "$(dirname "$zshc")" && pwd)"
+	expect "zsh: compinit binds isock-connect to _isock-connect, which loads" \
+	    0 '^_isock-connect$'
+else
+	skip "zsh: compinit binds isock-connect to _isock-connect, which loads" \
+	    "zsh is not installed"
+fi
 
 if ! command -v bash >/dev/null 2>&1; then
 	skip "bash completes values" "bash is not installed"

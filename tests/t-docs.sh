@@ -56,12 +56,12 @@ man_options() {
 		}' | sort -u
 }
 
-# The option lines of --help as "SHORT LONG ARG" ("-" when there is none).
+# The option lines of --help as "SHORT LONG ARG" ("-" when there is none):
+# under the group headings, up to "Exit status:".
 help_options() {
 	printf '%s\n' "$help" | awk '
-		/^Options:/ { on = 1; next }
-		on && /^$/ { exit }
-		on {
+		/^Exit status:/ { exit }
+		/^  -[^-], --/ || /^      --/ {
 			s = "-"; a = "-"; i = 1
 			if ($1 ~ /^-[^-],$/) { s = substr($1, 1, 2); i = 2 }
 			l = $i
@@ -99,15 +99,55 @@ lint "mandoc -Tlint -W warning has nothing to say" \
     mandoc -Tlint -W warning "$MAN"
 lint "groff -mdoc -ww -z has nothing to say" groff -mdoc -ww -z "$MAN"
 
+# --- sections a user looks for -----------------------------------------
+
+# ENVIRONMENT names each variable the code reads (getenv, and resolv.conf's
+# variables through conf_env), and PATH where -- COMMAND is run by execvp;
+# FILES the files a user may have to look at.
+envsec=$(section ENVIRONMENT)
+vars=$(cat "$SRCDIR"/src/*.c | sed -n \
+    -e 's/.*getenv("\([A-Z_]*\)").*/\1/p' \
+    -e 's/.*conf_env([^,]*, "\([A-Z_]*\)".*/\1/p' | sort -u)
+grep -q 'execvp' "$SRCDIR"/src/*.c && vars="$vars PATH"
+missing=
+for v in $vars; do
+	printf '%s\n' "$envsec" | grep -qE "^\.It (.* )?Ev $v( |\$)" ||
+	    missing="$missing $v"
+done
+judge "the man page's ENVIRONMENT has each variable the code reads" \
+    "$([ -n "$vars" ] || echo none found in src;)$missing" "missing:"
+filesec=$(section FILES)
+missing=
+for f in /etc/services /etc/hosts /etc/resolv.conf /proc/; do
+	printf '%s\n' "$filesec" | grep -qF -- "Pa $f" || missing="$missing $f"
+done
+judge "the man page's FILES has the services, hosts, resolv.conf and /proc" \
+    "$missing" "missing:"
+# Before OPTIONS and the rest: what the tool does, in a few hundred words.
+words=$(section DESCRIPTION | grep -v '^\.' | wc -w)
+judge "the man page's DESCRIPTION is at most 1100 words of text" \
+    "$([ "$words" -le 1100 ] || echo "$words")" "it has: "
+
 # --- options ------------------------------------------------------------
 
 run "$ISOCK" --help
 help=$out
-expect "--help exits 0 with the options on stdout" 0 '^Options:'
+expect "--help exits 0 with the options on stdout" 0 '^Targets:'
 
 opts=$(help_options)
 judge "--help lists options" "$([ -n "$opts" ] || echo "$help")" \
-    "no option line after 'Options:' in: "
+    "no option line under a heading in: "
+
+# --help fits a terminal of 80 columns, and groups its options as curl and
+# the GNU tools do, the groups in this order.
+judge "--help's lines are at most 80 columns" \
+    "$(printf '%s\n' "$help" | awk 'length($0) > 80')" "longer:
+"
+heads=$(printf '%s\n' "$help" | sed -n 's/^\([A-Z][A-Za-z, ]*\):$/\1/p' |
+    tr '\n' '/')
+judge "--help's groups: targets, connect, wait, output, information" \
+    "$([ "$heads" = "Targets/Connect/Wait, repeat and succeed/Output/Information/Exit status/" ] ||
+    echo "$heads")" "the headings are: "
 
 manopts=$(man_options)
 helpopts=$(printf '%s\n' "$opts" | awk '$1 != "-" { print $1 } { print $2 }')
@@ -235,5 +275,32 @@ version=$(sed -n 's/^AC_INIT(\[[^]]*\], *\[\([^]]*\)\].*/\1/p' \
 run "$ISOCK" --version
 expect "--version prints the version of configure.ac ($version)" 0 \
     "^isock-connect $(printf '%s' "$version" | sed 's/\./\\./g')\$"
+
+# --version then lists what this build has, one feature a line, as curl -V
+# does: "  NAME  yes (LIBRARY)..." or "  NAME  no...".  The build's own
+# binary must say what configure found (BUILD_LIBMNL, BUILD_NFTNL); another
+# (the static one) must still say yes or no for each.
+feature() {
+	printf '%s\n' "$out" | sed -n "s/^  $1  *\(yes\|no\)\b.*/\1/p"
+}
+run "$ISOCK" --version
+bad=
+for f in 'netlink facts' 'nftables trace' 'TLS and HTTP'; do
+	[ -n "$(feature "$f")" ] || bad="$bad '$f'"
+done
+judge "--version says yes or no for each feature" "$bad" \
+    "no '  NAME  yes|no' line in: $out; missing:"
+if [ "$ISOCK" = "${BUILD_ISOCK:-}" ]; then
+	bad=
+	[ "$(feature 'netlink facts')" = "${BUILD_LIBMNL:-}" ] ||
+	    bad="$bad netlink facts: configure found libmnl: ${BUILD_LIBMNL:-?};"
+	[ "$(feature 'nftables trace')" = "${BUILD_NFTNL:-}" ] ||
+	    bad="$bad nftables trace: configure found libnftnl: ${BUILD_NFTNL:-?};"
+	judge "--version's features are those configure found" "$bad" \
+	    "$out:"
+else
+	skip "--version's features are those configure found" \
+	    "not the build's own binary"
+fi
 
 plan "$tap_n"
