@@ -1253,8 +1253,8 @@ cli_help(FILE *f)
 	    "(127.0.0.1).  A line of a --targets file is at most %d bytes;\n"
 	    "see LIMITS in isock-connect(1).  After a success, -- COMMAND "
 	    "runs COMMAND in\nplace of the tool (the same process); its "
-	    "status is the exit status, and standard\noutput is its own: the "
-	    "report goes to standard error.  A DURATION is seconds\n(5, 0.25) "
+	    "status is the exit status, and\nstandard output is its own: the "
+	    "report goes to standard error.  A DURATION\nis seconds (5, 0.25) "
 	    "or has a unit: 500ms, 30s, 2m, 1h.\n", TARGET_LINE_MAX);
 	for (int g = CLI_GROUP_NONE; g < CLI_GROUP_COUNT; g++) {
 		bool head = false;

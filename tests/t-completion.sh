@@ -7,7 +7,7 @@
 set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 tap_setup
-plan 7
+plan 8
 
 bashc="$SRCDIR/completions/isock-connect"
 zshc="$SRCDIR/completions/_isock-connect"

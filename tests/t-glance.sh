@@ -15,9 +15,18 @@ tap_setup
 
 command -v script >/dev/null 2>&1 || skip_all "needs script (util-linux)"
 ns_setup gl || skip_all "$ns_why"
-for p in 1010 1011 1012 1013 1014 1015; do
-	ns_drop $p || skip_all "$ns_why"
-done
+# One chain drops the six ports, as a firewall would: the cause table
+# names each chain that drops (it does not match rules to the packet), so
+# six tables of one port each would be six Found lines.
+command -v nft >/dev/null 2>&1 || skip_all "nft is not installed"
+nsx nft -f - <<NFT || skip_all "nft could not add the drop table"
+table inet isock_drop {
+	chain input {
+		type filter hook input priority 0;
+		tcp dport 1010-1015 drop
+	}
+}
+NFT
 plan 13
 nsx "$LISTEN" -W -p 1003 -n 5000 -t 120 >"$tmp/l1003" &
 tap_pids="$tap_pids $!"
@@ -46,14 +55,16 @@ on_tty() {
 # 1: 20 ports of one host, two causes, on a terminal: the groups once.
 on_tty -w 1 127.0.0.1:1000-1019
 want_rc 1
-[ "$nlines" -le 12 ] || tap_note "$nlines lines, more than 12"
+# Issue 25 asked for 12; the cause table of issue 20, merged after, adds
+# one Found line (the chain that drops), which this view keeps.
+[ "$nlines" -le 13 ] || tap_note "$nlines lines, more than 13"
 case $out in *" port 1000 (tcp)"*) tap_note "a line a target on a terminal" ;; esac
 want_out "^127\\.0\\.0\\.1 \\(tcp\\): 1000-1002,1004-1009,1016-1019 refused: connection refused"
 want_out "^127\\.0\\.0\\.1 \\(tcp\\): 1003 connected$"
 want_out "^127\\.0\\.0\\.1 \\(tcp\\): 1010-1015 timed out: "
 want_out "20 targets: 1 connected, 13 refused, 6 timed out; exit status 1"
 no_out_match "as above"
-verdict "20 ports of one host, two causes: at most 12 lines on a terminal"
+verdict "20 ports of one host, two causes: at most 13 lines on a terminal"
 echo "# 20 ports, 1 host: $nlines lines, $nwords words"
 
 # 2-3: 20 ports of 3 hosts: at most 25 lines, fewer words than nmap -sT.
