@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
 #include <signal.h>
@@ -574,14 +575,18 @@ json_head(struct json *j, FILE *f, const char *kind,
 	    when : &now, t, sizeof(t)));
 }
 
-/* An outcome word as JSON writes it: "timed out" as "timed_out". */
+/*
+ * An outcome word as JSON writes it, lower case without spaces: "timed
+ * out" as "timed_out", "TLS failed" as "tls_failed".
+ */
 static const char *
 json_word(const char *word, char *buf, size_t size)
 {
 	size_t i;
 
 	for (i = 0; i + 1 < size && word[i] != '\0'; i++)
-		buf[i] = word[i] == ' ' ? '_' : word[i];
+		buf[i] = word[i] == ' ' ? '_' :
+		    (char)tolower((unsigned char)word[i]);
 	buf[i] = '\0';
 	return buf;
 }
