@@ -11,7 +11,7 @@
 # failure is a row like any other).  Output: a header line (host, then one
 # column per target: HOST:PORT for TCP, udp://HOST:PORT for UDP, unix:PATH
 # for a Unix socket), then a line per host with each target's outcome
-# (connected, refused, timed out, unreachable, not found, ...),
+# (connected, refused, timed_out, unreachable, not_found, ...),
 # tab-separated; "-" where a host did not report on a target.  A host
 # Ansible could not reach (ssh failed: "unreachable": true in its file)
 # has "(not reached by ansible)" in every column, and a host where the

@@ -303,7 +303,7 @@ run jq -n -r -f "$C/fleet-table.jq" "$tmp/fleet/web1" "$tmp/fleet/web2" \
 tab=$(printf '\t')
 want="host${tab}cache.internal:6379${tab}db.internal:5432${tab}udp://dns.internal:53${tab}unix:/run/app/app.sock
 web1${tab}connected${tab}connected${tab}connected${tab}connected
-web2${tab}connected${tab}refused${tab}connected${tab}not found
+web2${tab}connected${tab}refused${tab}connected${tab}not_found
 web3${tab}(not reached by ansible)${tab}(not reached by ansible)${tab}(not reached by ansible)${tab}(not reached by ansible)
 web4${tab}(no JSON, rc 127)${tab}(no JSON, rc 127)${tab}(no JSON, rc 127)${tab}(no JSON, rc 127)"
 if [ "$rc" = 0 ] && [ "$out" = "$want" ]; then
