@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -62,7 +63,9 @@ check_options(const struct options *o)
 	FUZZ_ASSERT(o->interval_ms >= 0 && o->interval_ms <= CLI_MAX_TIMEOUT_MS);
 	FUZZ_ASSERT(o->wait_ms >= 0 && o->wait_ms <= CLI_MAX_TIMEOUT_MS);
 	FUZZ_ASSERT(o->parallel <= CLI_MAX_PARALLEL);
-	FUZZ_ASSERT(o->count <= CLI_MAX_COUNT);
+	/* -c 0 (endless) is ULONG_MAX probes, stopped by a signal. */
+	FUZZ_ASSERT(o->count <= CLI_MAX_COUNT ||
+	    (o->endless && o->count == ULONG_MAX));
 	/* -h and -V end the parse where they stand: later checks never ran. */
 	if (o->action != CLI_HELP && o->action != CLI_VERSION)
 		FUZZ_ASSERT(!(o->wait_ms > 0 && o->count > 0));
