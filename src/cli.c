@@ -648,14 +648,79 @@ parse_http_header(const char *text, struct ready_opts *r, char **cause)
 	return 0;
 }
 
-/* --http-body REGEX: it must compile. */
+/* Groups nested deeper than this are refused in --http-body. */
+#define CLI_REGEX_DEPTH_MAX 8
+
+/*
+ * The offset in the extended regular expression `text` of a duplication
+ * symbol (*, +, ? or an interval) that follows another, or of a group
+ * opened deeper than CLI_REGEX_DEPTH_MAX, or -1.  POSIX leaves such a
+ * repetition of a repetition undefined, and glibc's regcomp spends memory
+ * exponential in either ("q++++...": gigabytes for 150 bytes; 30 nested
+ * repeated groups: 2 GB).
+ */
+static long
+regex_stacked_repetition(const char *text)
+{
+	const char *p;
+	bool dup = false, bracket = false;
+	int depth = 0;
+
+	for (p = text; *p != '\0'; p++) {
+		if (bracket) {		/* a bracket expression: literal */
+			if (*p == ']' && p[-1] != '[' && p[-1] != '^')
+				bracket = false;
+			continue;
+		}
+		if (*p == '\\') {
+			dup = false;
+			if (p[1] != '\0')
+				p++;
+			continue;
+		}
+		if (*p == '*' || *p == '+' || *p == '?' || *p == '{') {
+			if (dup)
+				return (long)(p - text);
+			dup = true;
+			if (*p == '{')	/* to the end of the interval */
+				while (p[1] != '\0' && *p != '}')
+					p++;
+			continue;
+		}
+		dup = false;
+		if (*p == '[')
+			bracket = true;
+		else if (*p == '(' && ++depth > CLI_REGEX_DEPTH_MAX)
+			return (long)(p - text);
+		else if (*p == ')' && depth > 0)
+			depth--;
+	}
+	return -1;
+}
+
+/* --http-body REGEX: it must compile, without stacked repetitions. */
 static int
 parse_http_body(const char *text, struct ready_opts *r, char **cause)
 {
 	char msg[128];
 	regex_t re;
+	long at;
 	int rc;
 
+	if ((at = regex_stacked_repetition(text)) >= 0) {
+		*cause = text_quote("invalid --http-body '%s': ", text);
+		if (*cause != NULL) {
+			char *c = text_printf("%sa repetition of a repetition, "
+			    "or groups nested more than %d deep, at byte %ld "
+			    "(a repetition of a repetition is undefined in "
+			    "POSIX; group it: (a+)+)", *cause,
+			    CLI_REGEX_DEPTH_MAX, at + 1);
+
+			free(*cause);
+			*cause = c;
+		}
+		return -1;
+	}
 	if ((rc = regcomp(&re, text, REG_EXTENDED | REG_NOSUB |
 	    REG_NEWLINE)) != 0) {
 		regerror(rc, &re, msg, sizeof(msg));

@@ -93,7 +93,7 @@ pki x509 -req -in leaf.csr -CA int.pem -CAkey int.key -CAcreateserial -out byint
 	-days 10 -extfile leaf.ext
 cat byint.pem int.pem >fullchain.pem
 
-plan 37
+plan 38
 
 # 1: a good HTTPS server: ready, with the TLS facts on the success line
 start_server good https leaf.pem leaf.key
@@ -333,6 +333,15 @@ run "$ISOCK" --http-status 99 "http://localhost:$web/"
 want_rc 2
 want_err "invalid --http-status '99'"
 verdict "usage: a status out of range"
+# A repetition of a repetition, or groups nested deep, took glibc's regcomp
+# gigabytes (found by the cli fuzzer): refused before it is compiled.
+run "$ISOCK" --http-body 'q+++++++++++++++++++++++++++++++' "http://localhost:$web/"
+want_rc 2
+want_err "invalid --http-body 'q+.*': a repetition of a repetition"
+run2=$( "$ISOCK" --http-body '(((((((((a)))))))))' "http://localhost:$web/" 2>&1 ); rc2=$?
+[ "$rc2" = 2 ] || tap_note "nine nested groups: exit $rc2, expected 2"
+printf '%s\n' "$run2" | grep -q "nested more than 8 deep" || tap_note "no word of the nesting: $run2"
+verdict "usage: --http-body refuses what regcomp cannot bound"
 run "$ISOCK" --http-body '(' "http://localhost:$web/"
 want_rc 2
 want_err "invalid --http-body '\\('"

@@ -104,9 +104,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(cause != NULL);
 		FUZZ_ASSERT(fuzz_printable(cause));
 		/* An escape in the message stands for a byte of the input
-		 * (an option's code printed as a letter gave '-\x01'). */
+		 * (an option's code printed as a letter gave '-\x01'); only
+		 * regerror()'s own words for a bad --http-body hold one
+		 * ("Unmatched ( or \\(").  */
 		FUZZ_ASSERT(!plain_words(argv + 1, n) ||
-		    strchr(cause, '\\') == NULL);
+		    strchr(cause, '\\') == NULL ||
+		    strstr(cause, "--http-body") != NULL);
 		free(cause);
 	} else {
 		FUZZ_ASSERT(cause == NULL);
