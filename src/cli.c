@@ -662,14 +662,14 @@ parse_http_header(const char *text, struct ready_opts *r, char **cause)
 static long
 regex_stacked_repetition(const char *text)
 {
-	const char *p;
-	bool dup = false, bracket = false;
+	const char *p, *first = NULL;	/* a bracket's first member */
+	bool dup = false;
 	int depth = 0;
 
 	for (p = text; *p != '\0'; p++) {
-		if (bracket) {		/* a bracket expression: literal */
-			if (*p == ']' && p[-1] != '[' && p[-1] != '^')
-				bracket = false;
+		if (first != NULL) {	/* a bracket expression: literal */
+			if (*p == ']' && p > first)
+				first = NULL;	/* a ']' first is a member */
 			continue;
 		}
 		if (*p == '\\') {
@@ -689,7 +689,7 @@ regex_stacked_repetition(const char *text)
 		}
 		dup = false;
 		if (*p == '[')
-			bracket = true;
+			first = p[1] == '^' ? p + 2 : p + 1;
 		else if (*p == '(' && ++depth > CLI_REGEX_DEPTH_MAX)
 			return (long)(p - text);
 		else if (*p == ')' && depth > 0)
