@@ -237,10 +237,14 @@ fact_said(const char *line, const struct report_opts *o)
 	return false;
 }
 
-/* "  tried ::1: connection refused (...)" for each address of `r`, if several. */
+/*
+ * "  tried ::1: connection refused (...)" for each address of `r`, if
+ * several, but the one whose check failed (its headline names it).
+ */
 static void
 failure_tried(const struct result *r, const struct report_opts *o)
 {
+	const struct result_attempt *checked = result_checked(r);
 	char one[ADDR_TEXT], what[320], *esc;
 	unsigned port;
 	size_t i;
@@ -248,6 +252,8 @@ failure_tried(const struct result *r, const struct report_opts *o)
 	if (r->nattempts < 2)
 		return;
 	for (i = 0; i < r->nattempts; i++) {
+		if (&r->attempts[i] == checked)
+			continue;
 		attempt_addr(&r->attempts[i], one, sizeof(one), &port);
 		esc = text_escape_dup(one);
 		outcome(what, sizeof(what), &r->attempts[i], o);
@@ -379,7 +385,9 @@ text_failure(const struct target *t, const struct result *r,
     const struct diag_facts *facts, const char *host, unsigned long seq,
     const struct report_opts *o)
 {
-	const struct result_attempt *last = result_last(r);
+	const struct result_attempt *checked = result_checked(r);
+	const struct result_attempt *last = checked != NULL ? checked :
+	    result_last(r);
 	const char *proto = target_proto_name(t->family, t->type);
 	char addr[ADDR_TEXT], place[512], what[320], seqtext[32] = "";
 	char gave[64] = "", *esc = NULL;
@@ -406,8 +414,8 @@ text_failure(const struct target *t, const struct result *r,
 		attempt_addr(last, addr, sizeof(addr), &port);
 		esc = text_escape_dup(addr);
 	}
-	where(place, sizeof(place), t, host, r->nattempts > 1 ? NULL : esc,
-	    port);
+	where(place, sizeof(place), t, host, r->nattempts > 1 &&
+	    checked == NULL ? NULL : esc, port);
 	failure_what(what, sizeof(what), r, o);
 	/* --wait: how long it waited, and how often it tried. */
 	if (r->tries > 0 && r->signal == 0 && seq == 0)
@@ -794,7 +802,8 @@ json_result(const struct target *t, const struct result *r,
     const struct report_opts *o)
 {
 	const struct result_attempt *ok = result_connected(r);
-	const struct result_attempt *last = ok != NULL ? ok : result_last(r);
+	const struct result_attempt *last = ok != NULL ? ok :
+	    result_checked(r) != NULL ? result_checked(r) : result_last(r);
 	int code = result_exit_status(r);
 	const struct explain_entry *e = ok != NULL ? NULL :
 	    result_entry(r, last);

@@ -32,6 +32,20 @@ result_last(const struct result *r)
 	    &r->attempts[r->nattempts - 1] : NULL;
 }
 
+const struct result_attempt *
+result_checked(const struct result *r)
+{
+	size_t i;
+
+	if (r->state != RESULT_FINISHED || r->ready == NULL ||
+	    r->ready->status == 0)
+		return NULL;
+	for (i = 0; i < r->nattempts; i++)
+		if (r->attempts[i].error == 0)
+			return &r->attempts[i];
+	return NULL;
+}
+
 /* The class of a failure's errno; never 0, since it did not connect. */
 static int
 failure_class(int error)

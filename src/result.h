@@ -75,6 +75,13 @@ const struct result_attempt *result_connected(const struct result *r);
 const struct result_attempt *result_last(const struct result *r);
 
 /*
+ * The attempt that connected when the check after it (TLS or HTTP) failed:
+ * the address the check failed on, which a report names instead of the
+ * last attempt; NULL otherwise.
+ */
+const struct result_attempt *result_checked(const struct result *r);
+
+/*
  * The exit status the contract gives one result: 0 only when an attempt
  * connected (and its TLS or HTTP check passed); 128+N when signal N ended
  * it first; the check's status (12 TLS, 13 HTTP, 3 silent) when it failed;

@@ -17,7 +17,11 @@
 # the client's only name server is the router; for the traced time-out,
 # the client's IPv4 default route goes through two routers (isock-ex1-PID
 # at 10.61.0.2, isock-ex2-PID at 10.62.0.2, which drops TCP 443 as it
-# forwards).  Needs root, ip, nft, unshare, nc and jq; exits 77 without.
+# forwards).  For the README's TLS section, the test CA, its certificates
+# and four openssl s_server on 127.0.0.1 8443-8446 (see below), with
+# localhost ::1 and 127.0.0.1.  Needs root, ip, nft, unshare, nc and jq;
+# exits 77 without; without openssl or a build with TLS support only the
+# TLS examples are skipped, with the reason.
 set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 
@@ -99,15 +103,31 @@ table inet isock_examples {
 }
 NFT
 } || skip_all "cannot build the namespaces (veth, routes, nft)"
-# Examples left out: their commands match skip_re (an awk ERE), and
-# skipped gives the reason.  The README's TLS examples need three
-# openssl s_server with certificates of a test CA; tests/t-tls.sh makes
-# each of those failures and checks its lines.
-skip_re='https://localhost:844[3-6]/'
+# The README's TLS section: a test CA ("CN=Test CA PID") and certificates
+# (tests/tls-pki.sh) in $tmp/tls, where the examples run, and there
+# openssl s_server -www on 127.0.0.1 8443 (expired), 8444 (other.example),
+# 8445 (self-signed) and 8446 (good), started in the namespace with the
+# other listeners.  Its examples are left out (skip_re, an awk ERE, and
+# the reason in skipped) only when openssl or the TLS support of this
+# build is missing.
+tls_why=
+if ! command -v openssl >/dev/null 2>&1; then
+	tls_why="needs openssl for the s_server and test CA of the README's TLS section"
+elif "$ISOCK" -q --tls 127.0.0.1 9 2>&1 |
+	grep -q "which this build of isock-connect lacks"; then
+	tls_why="this isock-connect has no TLS and HTTP support (built without libcurl)"
+fi
+if [ -n "$tls_why" ]; then
+	skip_re='https://localhost:844[3-6]/'
+else
+	skip_re='^$'
+	mkdir "$tmp/tls"
+	. "$SRCDIR/tests/tls-pki.sh"
+	tls_pki "$tmp/tls" "Test CA $$"
+fi
 skipped() {
 	case $1 in
-	*https://localhost:844[3-6]/*)
-		echo "needs the s_server and test CA of the README's TLS section; tests/t-tls.sh checks these failures" ;;
+	*https://localhost:844[3-6]/*) echo "$tls_why" ;;
 	*) return 1 ;;
 	esac
 }
@@ -124,7 +144,10 @@ mask() {
 		-e 's/[0-9]+\.[0-9]+ ms/# ms/g' \
 		-e 's/\[ *# ms\]/[# ms]/' \
 		-e 's/up after [0-9.]+ s/up after # s/' \
-		-e 's/(process|-CONT|isock_trace_) ?[0-9]+/\1 #/g'
+		-e 's/(process|-CONT|isock_trace_) ?[0-9]+/\1 #/g' \
+		-e 's/Test CA [0-9]+/Test CA #/g' \
+		-e 's/valid until [0-9-]+ [0-9:]+ UTC \([^)]*\)/valid until # (#)/' \
+		-e "s/, [0-9][^,]* ago by this host's clock \\([^)]*\\)/, # ago by this host's clock (#)/"
 }
 
 # build_runner RECORDS: the script that runs the examples in order, each
@@ -148,14 +171,29 @@ while [ \$i -lt 100 ] && [ "\$(ss -Hltn 'sport = :8090' | awk '{print \$2}')" !=
 	sleep 0.05; i=\$((i + 1))
 done
 kill -STOP \$stopme
-__st=0
 EOF
+	[ -n "$tls_why" ] || cat <<EOF
+cd $tmp/tls || exit 99
+srv() {
+	openssl s_server -www -quiet -accept 127.0.0.1:\$1 -cert \$2 -key \$3 \\
+		</dev/null >$tmp/s_server.\$1 2>&1 &
+	tlspids="\$tlspids \$!"
+}
+srv 8443 expired.pem leaf.key; srv 8444 other.pem other.key
+srv 8445 self.pem self.key; srv 8446 leaf.pem leaf.key
+i=0
+while [ \$i -lt 200 ] && [ "\$(ss -Hltn 'sport >= :8443 and sport <= :8446' | wc -l)" != 4 ]; do
+	sleep 0.05; i=\$((i + 1))
+done
+EOF
+	echo "__st=0"
 	awk '
 	/^@ / { n++; next }
 	/^\$ / {
 		printf "printf \"@@BEGIN %d\\n\"\n(exit $__st)\n", n
 		printf "{ %s\n} 2>&1\n__st=$?\nprintf \"@@END\\n\"\n", substr($0, 3)
 	}' "$1"
+	[ -n "$tls_why" ] || echo 'kill $tlspids 2>/dev/null'
 }
 
 # run_examples RECORDS OUT: runs them in the namespaces; their output in OUT.

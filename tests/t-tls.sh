@@ -45,51 +45,19 @@ start_server() {
 	exit 99
 }
 
-# The certificates: a root CA, an intermediate, leaves.
-pki() { openssl "$@" >>"$tmp/openssl.log" 2>&1 || {
-	echo "Bail out! openssl $*: $(tail -n 3 "$tmp/openssl.log")"; exit 99; }; }
+# The certificates: a root CA, an intermediate, leaves (tests/tls-pki.sh).
+. "${SRCDIR:-.}/tests/tls-pki.sh"
+tls_pki "$tmp" "isock test CA $$"
 cd "$tmp" || exit 99
-pki req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 30 \
-	-subj "/CN=isock test CA $$"
-pki req -newkey rsa:2048 -nodes -keyout leaf.key -out leaf.csr -subj "/CN=localhost"
-printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >leaf.ext
-pki x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out leaf.pem \
-	-days 10 -extfile leaf.ext
-# Explicit dates through openssl ca (x509 -days cannot go back in time).
-cat >ca.cnf <<EOF
-[ca]
-default_ca = d
-[d]
-database = index.txt
-new_certs_dir = .
-serial = serial
-default_md = sha256
-policy = p
-unique_subject = no
-[p]
-commonName = supplied
-EOF
-: >index.txt
-echo 01 >serial
-pki ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in leaf.csr \
-	-out expired.pem -startdate 20250101000000Z -enddate 20251101000000Z \
-	-extfile leaf.ext -notext
 later=$(date -u -d '+3 hours' +%Y%m%d%H%M%SZ)
 until=$(date -u -d '+30 days' +%Y%m%d%H%M%SZ)
-pki ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in leaf.csr \
-	-out future.pem -startdate "$later" -enddate "$until" -extfile leaf.ext -notext
-pki req -newkey rsa:2048 -nodes -keyout other.key -out other.csr -subj "/CN=other.example"
-printf 'subjectAltName=DNS:other.example,DNS:www.other.example\n' >other.ext
-pki x509 -req -in other.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out other.pem \
-	-days 10 -extfile other.ext
-pki req -x509 -newkey rsa:2048 -nodes -keyout self.key -out self.pem -days 10 \
-	-subj "/CN=localhost" -addext "subjectAltName=DNS:localhost"
+tls_pki_ca leaf.csr future.pem "$later" "$until" leaf.ext
 # A leaf of an intermediate, served without the intermediate.
-pki req -newkey rsa:2048 -nodes -keyout int.key -out int.csr -subj "/CN=isock test intermediate $$"
+tls_pki_run req -newkey rsa:2048 -nodes -keyout int.key -out int.csr -subj "/CN=isock test intermediate $$"
 printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign,cRLSign\n' >int.ext
-pki x509 -req -in int.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out int.pem \
+tls_pki_run x509 -req -in int.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out int.pem \
 	-days 10 -extfile int.ext
-pki x509 -req -in leaf.csr -CA int.pem -CAkey int.key -CAcreateserial -out byint.pem \
+tls_pki_run x509 -req -in leaf.csr -CA int.pem -CAkey int.key -CAcreateserial -out byint.pem \
 	-days 10 -extfile leaf.ext
 cat byint.pem int.pem >fullchain.pem
 
