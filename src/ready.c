@@ -197,7 +197,94 @@ on_info(const SSL *ssl, int where, int ret)
 	}
 }
 
-/* The first record header the server sent, and its ServerHello. */
+/* Appends the name of the TLS version `v` (0x0304) to `buf`, ", " before. */
+static void
+version_add(char *buf, size_t size, unsigned v)
+{
+	size_t used = strlen(buf);
+	char one[16];
+
+	if (v == 0x0300)
+		snprintf(one, sizeof(one), "SSLv3");
+	else if (v == 0x0301)
+		snprintf(one, sizeof(one), "TLSv1");
+	else if (v > 0x0301 && v <= 0x03ff)
+		snprintf(one, sizeof(one), "TLSv1.%u", (v & 0xff) - 1);
+	else
+		return;	/* GREASE (RFC 8701), DTLS: not a TLS version */
+	snprintf(buf + used, size - used, "%s%s", used > 0 ? ", " : "", one);
+}
+
+/*
+ * Reads a big-endian number of `n` bytes (at most 2) at `*p`, if they are
+ * before `end`, and moves past them.
+ */
+static bool
+take(const unsigned char **p, const unsigned char *end, size_t n,
+    size_t *value)
+{
+	size_t i;
+
+	if ((size_t)(end - *p) < n)
+		return false;
+	for (*value = 0, i = 0; i < n; i++)
+		*value = *value << 8 | (*p)[i];
+	*p += n;
+	return true;
+}
+
+/* Moves `*p` past a vector whose length is the first `n` bytes. */
+static bool
+skip_vector(const unsigned char **p, const unsigned char *end, size_t n)
+{
+	size_t len;
+
+	if (!take(p, end, n, &len) || (size_t)(end - *p) < len)
+		return false;
+	*p += len;
+	return true;
+}
+
+/*
+ * The versions a ClientHello (`p`, `len`: the handshake message with its
+ * 4-byte header) offers, into `buf`: its supported_versions extension
+ * (RFC 8446 4.2.1) or, without one, its legacy_version.
+ */
+static void
+hello_versions(const unsigned char *p, size_t len, char *buf, size_t size)
+{
+	const unsigned char *end = p + len, *ext_end;
+	size_t legacy, n, type, elen;
+
+	buf[0] = '\0';
+	p += 4;	/* msg_type, length */
+	if (!take(&p, end, 2, &legacy) || (size_t)(end - p) < 32)
+		return;
+	p += 32;	/* random */
+	if (!skip_vector(&p, end, 1) || !skip_vector(&p, end, 2) ||
+	    !skip_vector(&p, end, 1))	/* session, suites, compression */
+		return;
+	if (take(&p, end, 2, &n) && n <= (size_t)(end - p)) {
+		ext_end = p + n;
+		while (take(&p, ext_end, 2, &type) && take(&p, ext_end, 2,
+		    &elen) && elen <= (size_t)(ext_end - p)) {
+			if (type == TLSEXT_TYPE_supported_versions && elen > 0 &&
+			    p[0] + 1u <= elen) {
+				for (n = 1; n + 1 < 1u + p[0]; n += 2)
+					version_add(buf, size,
+					    (unsigned)p[n] << 8 | p[n + 1]);
+				return;
+			}
+			p += elen;
+		}
+	}
+	version_add(buf, size, (unsigned)legacy);
+}
+
+/*
+ * The first record header the server sent, its ServerHello, and the
+ * versions our ClientHello offered.
+ */
 static void
 on_msg(int write_p, int version, int type, const void *buf, size_t len,
     SSL *ssl, void *arg)
@@ -207,8 +294,15 @@ on_msg(int write_p, int version, int type, const void *buf, size_t len,
 
 	(void)version;
 	(void)ssl;
-	if (write_p || rd == NULL)
+	if (rd == NULL)
 		return;
+	if (write_p) {
+		if (type == SSL3_RT_HANDSHAKE && len > 4 &&
+		    p[0] == SSL3_MT_CLIENT_HELLO && rd->f.offered[0] == '\0')
+			hello_versions(p, len, rd->f.offered,
+			    sizeof(rd->f.offered));
+		return;
+	}
 	if (type == SSL3_RT_HEADER && rd->f.nfirst == 0) {
 		rd->f.nfirst = len < sizeof(rd->f.first) ? len :
 		    sizeof(rd->f.first);

@@ -92,6 +92,8 @@ struct ready_facts {
 	char cafile[READY_TEXT], capath[READY_TEXT]; /* trusted certificates */
 	int alert;		/* the alert the server sent; -1 none */
 	char alert_text[64];	/* the TLS library's name of it */
+	char offered[48];	/* the versions our ClientHello offered,
+				   "TLSv1.3, TLSv1.2"; "": unknown */
 	unsigned char first[48];/* the first bytes, when not TLS */
 	size_t nfirst;
 	double tls_ms;		/* the handshake, from the connect */

@@ -351,6 +351,9 @@ ready_text_lines(const struct ready_facts *f, time_t now,
 		if (f->alert == 112)
 			LINE("the name sent in SNI: %s", esc(f->name, e,
 			    sizeof(e)));
+		if (f->alert == 70 && f->offered[0] != '\0')
+			LINE("the versions this client offered: %s",
+			    f->offered);
 		break;
 	case READY_NOT_TLS:
 		ready_text_bytes(f->first, f->nfirst, bytes, sizeof(bytes));
@@ -460,13 +463,18 @@ ready_text_advice(const struct ready_facts *f, time_t now,
 	case READY_ALERT:
 		say(mean, msize, "The TLS handshake failed: %s.",
 		    alert_meaning(f->alert));
-		say(check, csize, "%s", f->alert == 116 || (f->alert == 40 &&
-		    f->server_hello) ? "the server's client-certificate "
-		    "setting (this tool sends none)" : f->alert == 112 ?
-		    "the names the server has certificates for; connect with "
-		    "one of them" : "the TLS versions and cipher suites the "
-		    "server allows (openssl s_client -connect shows what it "
-		    "accepts)");
+		if (f->alert == 70)
+			say(check, csize, "the TLS versions %s accepts "
+			    "(openssl s_client -connect with -tls1_2 or -tls1_3 "
+			    "tries one at a time)", place);
+		else
+			say(check, csize, "%s", f->alert == 116 ||
+			    (f->alert == 40 && f->server_hello) ? "the server's "
+			    "client-certificate setting (this tool sends none)" :
+			    f->alert == 112 ? "the names the server has "
+			    "certificates for; connect with one of them" : "the "
+			    "TLS versions and cipher suites the server allows "
+			    "(openssl s_client -connect shows what it accepts)");
 		break;
 	case READY_NOT_TLS:
 		say(mean, msize, "Something that does not speak TLS "

@@ -154,7 +154,10 @@ START_TEST(test_unknown_issuer)
 }
 END_TEST
 
-/* The SNI name is said for an unrecognised name only. */
+/*
+ * The SNI name is said for an unrecognised name only, the versions offered
+ * for a protocol version alert only.
+ */
 START_TEST(test_alerts)
 {
 	struct ready_facts f;
@@ -162,6 +165,21 @@ START_TEST(test_alerts)
 	const char *w;
 
 	leaf(&f, READY_ALERT);
+	snprintf(f.offered, sizeof(f.offered), "TLSv1.3, TLSv1.2");
+	f.alert = 70;
+	w = words(&f);
+	ck_assert_ptr_nonnull(strstr(w, "the versions this client offered: "
+	    "TLSv1.3, TLSv1.2"));
+	ck_assert_ptr_nonnull(strstr(w, "-tls1_2 or -tls1_3"));
+	ck_assert_ptr_null(strstr(w, "cipher"));
+	ck_assert_ptr_null(strstr(w, "SNI"));
+	f.offered[0] = '\0';	/* a ClientHello not seen: no line */
+	ck_assert_ptr_null(strstr(words(&f), "offered:"));
+	snprintf(f.offered, sizeof(f.offered), "TLSv1.3, TLSv1.2");
+	f.alert = 40;
+	w = words(&f);
+	ck_assert_ptr_nonnull(strstr(w, "no shared cipher suite"));
+	ck_assert_ptr_null(strstr(w, "offered:"));
 	f.alert = 116;
 	snprintf(f.alert_text, sizeof(f.alert_text), "unknown");
 	ready_text_what(&f, what, sizeof(what));
@@ -174,6 +192,7 @@ START_TEST(test_alerts)
 	w = words(&f);
 	ck_assert_ptr_nonnull(strstr(w, "the name sent in SNI: example.test"));
 	ck_assert_ptr_null(strstr(w, "client certificate"));
+	ck_assert_ptr_null(strstr(w, "offered:"));
 }
 END_TEST
 

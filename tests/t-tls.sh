@@ -61,7 +61,7 @@ tls_pki_run x509 -req -in leaf.csr -CA int.pem -CAkey int.key -CAcreateserial -o
 	-days 10 -extfile leaf.ext
 cat byint.pem int.pem >fullchain.pem
 
-plan 38
+plan 39
 
 # 1: a good HTTPS server: ready, with the TLS facts on the success line
 start_server good https leaf.pem leaf.key
@@ -201,8 +201,8 @@ run "$ISOCK" --cacert ca.pem "https://localhost:$cc/"
 want_rc 12
 want_err "the server sent the TLS alert 'certificate required' \\(116\\)"
 want_err "asks for a client certificate"
-want_not_err "expired|not trusted"
-verdict "client certificate required: exit 12, the alert named; never 'not trusted'"
+want_not_err "expired|not trusted|SNI|versions this client offered"
+verdict "client certificate required: exit 12, the alert named; never 'not trusted', SNI or versions"
 
 # 14: SNI not recognised
 start_server sni sni leaf.pem leaf.key
@@ -210,8 +210,8 @@ run "$ISOCK" --cacert ca.pem "https://localhost:$sni/"
 want_rc 12
 want_err "the server sent the TLS alert 'unrecognized name' \\(112\\)"
 want_err "Found: the name sent in SNI: localhost"
-want_not_err "client certificate"
-verdict "unrecognised name: exit 12, the SNI name sent; never 'client certificate'"
+want_not_err "client certificate|versions this client offered|no shared cipher"
+verdict "unrecognised name: exit 12, the SNI name sent; never 'client certificate', versions or ciphers"
 
 # 15: no shared cipher
 start_server noc nocipher leaf.pem leaf.key
@@ -219,8 +219,22 @@ run "$ISOCK" --cacert ca.pem "https://localhost:$noc/"
 want_rc 12
 want_err "the server sent the TLS alert 'handshake failure' \\(40\\)"
 want_err "no shared cipher suite"
-want_not_err "SNI"
-verdict "no shared cipher: exit 12, the handshake-failure alert; never 'SNI'"
+want_not_err "SNI|versions this client offered"
+verdict "no shared cipher: exit 12, the handshake-failure alert; never 'SNI' or versions"
+
+# 15b: the server accepts none of the versions offered: its alert
+# protocol_version (70) in answer to the ClientHello, and the versions
+# this client's ClientHello offered
+start_server ver version
+run "$ISOCK" --tls --cacert ca.pem localhost "$ver"
+want_rc 12
+want_err "the server sent the TLS alert 'protocol version' \\(70\\)"
+want_err "Found: the server sent the fatal alert 'protocol version' \\(70\\) in answer to the ClientHello"
+want_err "Found: the versions this client offered: TLSv1\\.3, TLSv1\\.2"
+want_err "accepts none of the TLS versions this client offered"
+want_err "Check: the TLS versions localhost port $ver accepts \\(openssl s_client -connect with -tls1_2 or -tls1_3"
+want_not_err "after its ServerHello|cipher|SNI|client certificate|certificate '"
+verdict "protocol version: exit 12, the alert and the versions offered; never a cipher, SNI or certificate"
 
 # 16-19: HTTP statuses 200, 301, 404, 503 over plain HTTP
 start_server web http

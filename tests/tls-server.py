@@ -13,6 +13,9 @@ it is killed or 300 seconds have passed.  MODE:
   sni         TLS that refuses any SNI name but "only.example"
   nocipher    TLS 1.2 only, with an ECDSA cipher an RSA key cannot serve
   text        plain text to anything: "HTTP/1.1 400 Bad Request"
+  version     reads the ClientHello and answers with the TLS alert
+              record fatal protocol_version (70), then closes: a server
+              that accepts none of the versions offered
   stall       HTTP: a status line, headers and 4 bytes of a 100-byte
               body, then nothing
   silent      listens and never accepts
@@ -69,10 +72,39 @@ def tls_context(mode, cert, key, cafile):
     return ctx
 
 
+def read_record(conn):
+    """The first TLS record of `conn` (a ClientHello), read in full."""
+    head = b""
+    while len(head) < 5:
+        more = conn.recv(5 - len(head))
+        if not more:
+            return head
+        head += more
+    left = int.from_bytes(head[3:5], "big")
+    while left > 0:
+        more = conn.recv(left)
+        if not more:
+            break
+        left -= len(more)
+    return head
+
+
 def serve_raw(sock, mode):
     """text: one answer to whatever comes; silent: never accept; stall:
-    an answer cut short, the connection kept open."""
+    an answer cut short, the connection kept open; version: the alert
+    protocol_version (RFC 8446 6.2: level 2 fatal, description 70) in a
+    record of type 21 (alert), version TLS 1.2, length 2."""
     while True:
+        if mode == "version":
+            conn, _ = sock.accept()
+            try:
+                conn.settimeout(2)
+                if read_record(conn)[:1] == b"\x16":
+                    conn.sendall(bytes([21, 3, 3, 0, 2, 2, 70]))
+            except OSError:
+                pass
+            conn.close()
+            continue
         if mode == "stall":
             conn, _ = sock.accept()
             conn.recv(4096)
@@ -95,7 +127,7 @@ def serve_raw(sock, mode):
 def main():
     mode = sys.argv[1]
     threading.Timer(300, lambda: os._exit(0)).start()
-    if mode in ("text", "silent", "stall"):
+    if mode in ("text", "silent", "stall", "version"):
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         sock.listen(8)
