@@ -18,6 +18,7 @@
 
 #include "exitcode.h"
 #include "fake_result.h"
+#include "ready.h"
 #include "report.h"
 #include "result.h"
 
@@ -171,6 +172,61 @@ START_TEST(test_raced)
 }
 END_TEST
 
+/*
+ * ::1 refused, then 127.0.0.1 connected and its TLS check failed: the
+ * headline names 127.0.0.1, the address checked; the tried lines list ::1
+ * only, never the connected one as a failure ("Success"); JSON's address
+ * is 127.0.0.1 and its exit code the check's.
+ */
+START_TEST(test_raced_check_failed)
+{
+	struct result_attempt a[2];
+	struct ready_facts f;
+	struct target t;
+	struct result r;
+	struct out out;
+	char *cause = NULL;
+
+	ck_assert_int_eq(target_make(&t, "localhost", "443", AF_UNSPEC,
+	    SOCK_STREAM, &cause), 0);
+	fake_attempt(&a[0], AF_INET6, ECONNREFUSED, 0.25);
+	fake_attempt(&a[1], AF_INET, 0, 0.25);
+	memset(&f, 0, sizeof(f));
+	f.status = ISOCK_EXIT_TLS;
+	f.cause = READY_CERT_EXPIRED;
+	f.what = TARGET_TLS;
+	f.alert = -1;
+	f.chain_sent = 1;
+	f.clock = 1800000000;
+	snprintf(f.name, sizeof(f.name), "localhost");
+	f.leaf.have = true;
+	snprintf(f.leaf.subject, sizeof(f.leaf.subject), "CN=localhost");
+	snprintf(f.leaf.issuer, sizeof(f.leaf.issuer), "CN=Test CA");
+	f.leaf.not_before = f.clock - 86400 * 60;
+	f.leaf.not_after = f.clock - 86400 * 2;
+	f.bad = f.leaf;
+	memset(&r, 0, sizeof(r));
+	r.state = RESULT_FINISHED;
+	r.attempts = a;
+	r.nattempts = 2;
+	r.ready = &f;
+	report(&t, &r, _i == 1, &out);
+	if (_i == 0) {
+		ck_assert_ptr_nonnull(strstr(out.err, "isock-connect: localhost "
+		    "(127.0.0.1) port 80 (tcp): the server's TLS certificate has "
+		    "expired\n  tried ::1: connection refused"));
+		ck_assert_ptr_null(strstr(out.err, "tried 127.0.0.1"));
+		ck_assert_ptr_null(strstr(out.err, "errno 0"));
+	} else {
+		ck_assert_ptr_nonnull(strstr(out.out,
+		    "\"address\":\"127.0.0.1\""));
+		ck_assert_ptr_nonnull(strstr(out.out, "\"exit_code\":12"));
+	}
+	out_free(&out);
+	target_free(&t);
+}
+END_TEST
+
 /* --wait: the time waited and the attempts made, in text and JSON. */
 START_TEST(test_waited)
 {
@@ -280,6 +336,7 @@ report_suite(void)
 	tcase_add_loop_test(tc, test_interrupted, 0, 2);
 	tcase_add_loop_test(tc, test_eai_system_no_errno, 0, 2);
 	tcase_add_test(tc, test_raced);
+	tcase_add_loop_test(tc, test_raced_check_failed, 0, 2);
 	tcase_add_loop_test(tc, test_waited, 0, 2);
 	tcase_add_test(tc, test_blackhole_json);
 	tcase_add_test(tc, test_explain_no_placeholders);
