@@ -145,6 +145,25 @@ START_TEST(test_eai_system_no_errno)
 }
 END_TEST
 
+/*
+ * A result on target `t` (localhost) whose attempts `a` are ::1 refused,
+ * then 127.0.0.1 connected (port 80).
+ */
+static void
+raced(struct target *t, struct result_attempt a[2], struct result *r)
+{
+	char *cause = NULL;
+
+	ck_assert_int_eq(target_make(t, "localhost", "80", AF_UNSPEC,
+	    SOCK_STREAM, &cause), 0);
+	fake_attempt(&a[0], AF_INET6, ECONNREFUSED, 0.25);
+	fake_attempt(&a[1], AF_INET, 0, 0.25);
+	memset(r, 0, sizeof(*r));
+	r->state = RESULT_FINISHED;
+	r->attempts = a;
+	r->nattempts = 2;
+}
+
 /* ::1 refused, then 127.0.0.1 connected: the success names the refusal. */
 START_TEST(test_raced)
 {
@@ -152,16 +171,8 @@ START_TEST(test_raced)
 	struct target t;
 	struct result r;
 	struct out out;
-	char *cause = NULL;
 
-	ck_assert_int_eq(target_make(&t, "localhost", "80", AF_UNSPEC,
-	    SOCK_STREAM, &cause), 0);
-	fake_attempt(&a[0], AF_INET6, ECONNREFUSED, 0.25);
-	fake_attempt(&a[1], AF_INET, 0, 0.25);
-	memset(&r, 0, sizeof(r));
-	r.state = RESULT_FINISHED;
-	r.attempts = a;
-	r.nattempts = 2;
+	raced(&t, a, &r);
 	r.ms = 0.75;
 	report(&t, &r, false, &out);
 	ck_assert_str_eq(out.out, "isock-connect: connected to localhost "
@@ -185,12 +196,8 @@ START_TEST(test_raced_check_failed)
 	struct target t;
 	struct result r;
 	struct out out;
-	char *cause = NULL;
 
-	ck_assert_int_eq(target_make(&t, "localhost", "443", AF_UNSPEC,
-	    SOCK_STREAM, &cause), 0);
-	fake_attempt(&a[0], AF_INET6, ECONNREFUSED, 0.25);
-	fake_attempt(&a[1], AF_INET, 0, 0.25);
+	raced(&t, a, &r);
 	memset(&f, 0, sizeof(f));
 	f.status = ISOCK_EXIT_TLS;
 	f.cause = READY_CERT_EXPIRED;
@@ -205,10 +212,6 @@ START_TEST(test_raced_check_failed)
 	f.leaf.not_before = f.clock - 86400 * 60;
 	f.leaf.not_after = f.clock - 86400 * 2;
 	f.bad = f.leaf;
-	memset(&r, 0, sizeof(r));
-	r.state = RESULT_FINISHED;
-	r.attempts = a;
-	r.nattempts = 2;
 	r.ready = &f;
 	report(&t, &r, _i == 1, &out);
 	if (_i == 0) {
