@@ -23,7 +23,8 @@ enum {
 	OPT_FAMILY = 256, OPT_ANY, OPT_TARGETS, OPT_WAIT, OPT_EXPLAIN,
 	OPT_LIST_ERRORS, OPT_PROBE, OPT_TRACE, OPT_INVERT, OPT_EXIT_CODES,
 	OPT_COLOR, OPT_TLS, OPT_CACERT, OPT_HTTP_STATUS, OPT_HTTP_METHOD,
-	OPT_HTTP_HEADER, OPT_HTTP_BODY, OPT_STRICT, OPT_OPEN, OPT_FAILED
+	OPT_HTTP_HEADER, OPT_HTTP_BODY, OPT_STRICT, OPT_OPEN, OPT_FAILED,
+	OPT_CERT, OPT_KEY
 };
 
 const struct cli_option cli_options[] = {
@@ -90,6 +91,12 @@ const struct cli_option cli_options[] = {
 	  CLI_GROUP_CONNECT },
 	{ "cacert", OPT_CACERT, "FILE", "trust the CA certificates of FILE (PEM) "
 	  "for https:// and --tls, in place of the system's",
+	  CLI_GROUP_CONNECT },
+	{ "cert", OPT_CERT, "FILE", "send the client certificate of FILE (PEM) "
+	  "to a server that asks for one (https:// and --tls)",
+	  CLI_GROUP_CONNECT },
+	{ "key", OPT_KEY, "FILE", "the private key of --cert (PEM), when it "
+	  "is not in the --cert file",
 	  CLI_GROUP_CONNECT },
 	{ "http-status", OPT_HTTP_STATUS, "LIST", "the HTTP statuses that mean "
 	  "ready, such as 200,204,300-399 (default: any 2xx or 3xx); other "
@@ -388,9 +395,15 @@ validate_ready(struct options *o, char **cause)
 		    "targets, and there is none", o->http_opt);
 		return -1;
 	}
-	if (o->ready.cacert != NULL && !tls) {
-		*cause = text_printf("--cacert applies to https:// targets and "
-		    "--tls, and there is none");
+	if (o->ready.key != NULL && o->ready.cert == NULL) {
+		*cause = text_printf("--key needs --cert: the key is that of "
+		    "a client certificate");
+		return -1;
+	}
+	if ((o->ready.cacert != NULL || o->ready.cert != NULL) && !tls) {
+		*cause = text_printf("%s applies to https:// targets and --tls, "
+		    "and there is none", o->ready.cacert != NULL ? "--cacert" :
+		    "--cert");
 		return -1;
 	}
 	return 0;
@@ -1104,6 +1117,12 @@ cli_parse(int argc, char **argv, const volatile sig_atomic_t *stop,
 			break;
 		case OPT_CACERT:
 			o->ready.cacert = optarg;
+			break;
+		case OPT_CERT:
+			o->ready.cert = optarg;
+			break;
+		case OPT_KEY:
+			o->ready.key = optarg;
 			break;
 		case OPT_HTTP_STATUS:
 			if (parse_http_status(optarg, &o->ready, cause) < 0)

@@ -507,6 +507,12 @@ easy_setup(struct ready *rd, const struct target *t,
 		if (o->cacert != NULL)
 			ok = ok && curl_easy_setopt(e, CURLOPT_CAINFO,
 			    o->cacert) == CURLE_OK;
+		if (o->cert != NULL)
+			ok = ok && curl_easy_setopt(e, CURLOPT_SSLCERT,
+			    o->cert) == CURLE_OK;
+		if (o->key != NULL)
+			ok = ok && curl_easy_setopt(e, CURLOPT_SSLKEY,
+			    o->key) == CURLE_OK;
 	}
 	return ok;
 }

@@ -30,6 +30,10 @@
 /* What the options ask of every check. */
 struct ready_opts {
 	const char *cacert;	/* --cacert FILE, or NULL: libcurl's default */
+	const char *cert;	/* --cert FILE: the client certificate (PEM),
+				   or NULL: none sent */
+	const char *key;	/* --key FILE: its private key, or NULL: in
+				   the --cert file */
 	bool head;		/* --http-method HEAD; else GET */
 	const char *headers[READY_HEADERS_MAX];	/* --http-header */
 	size_t nheaders;

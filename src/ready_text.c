@@ -415,6 +415,7 @@ ready_text_advice(const struct ready_facts *f, time_t now,
 	const struct ready_cert *c = f->bad.have ? &f->bad : &f->leaf;
 	char list[READY_STATUS_MAX * 12 + 1] = "", b[READY_TEXT];
 	size_t i, len = 0;
+	bool asked;	/* the server's alert asks for a client certificate */
 
 	mean[0] = check[0] = '\0';
 	switch (f->cause) {
@@ -463,18 +464,24 @@ ready_text_advice(const struct ready_facts *f, time_t now,
 	case READY_ALERT:
 		say(mean, msize, "The TLS handshake failed: %s.",
 		    alert_meaning(f->alert));
+		asked = f->alert == 116 || (f->alert == 40 && f->server_hello);
 		if (f->alert == 70)
 			say(check, csize, "the TLS versions %s accepts "
 			    "(openssl s_client -connect with -tls1_2 or -tls1_3 "
 			    "tries one at a time)", place);
+		else if (f->opts != NULL && f->opts->cert != NULL && (asked ||
+		    (f->alert >= 42 && f->alert <= 48)))
+			say(check, csize, "whether the server trusts the issuer "
+			    "of the client certificate %s (--cert), and that "
+			    "--key is its key", esc(f->opts->cert, b, sizeof(b)));
 		else
-			say(check, csize, "%s", f->alert == 116 ||
-			    (f->alert == 40 && f->server_hello) ? "the server's "
-			    "client-certificate setting (this tool sends none)" :
-			    f->alert == 112 ? "the names the server has "
-			    "certificates for; connect with one of them" : "the "
-			    "TLS versions and cipher suites the server allows "
-			    "(openssl s_client -connect shows what it accepts)");
+			say(check, csize, "%s", asked ? "the server's "
+			    "client-certificate setting; send one with --cert "
+			    "FILE (and --key FILE)" : f->alert == 112 ? "the names "
+			    "the server has certificates for; connect with one "
+			    "of them" : "the TLS versions and cipher suites the "
+			    "server allows (openssl s_client -connect shows what "
+			    "it accepts)");
 		break;
 	case READY_NOT_TLS:
 		say(mean, msize, "Something that does not speak TLS "

@@ -318,6 +318,8 @@ static const struct bad_case bad_cases[] = {
 	{ { "--http-status", "200", "127.0.0.1", "80" },
 	  "--http-status applies to http://" },
 	{ { "--cacert", "/x.pem", "http://127.0.0.1/" }, "--cacert applies" },
+	{ { "--cert", "/c.pem", "http://127.0.0.1/" }, "--cert applies" },
+	{ { "--key", "/k.pem", "https://127.0.0.1/" }, "--key needs --cert" },
 	{ { "--http-status", "200-99", "http://127.0.0.1/" }, "'200-99'" },
 	{ { "--http-status", "600", "http://127.0.0.1/" }, "'600'" },
 	{ { "--http-status", "200,", "http://127.0.0.1/" }, "'200,'" },

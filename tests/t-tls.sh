@@ -60,8 +60,13 @@ tls_pki_run x509 -req -in int.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out 
 tls_pki_run x509 -req -in leaf.csr -CA int.pem -CAkey int.key -CAcreateserial -out byint.pem \
 	-days 10 -extfile leaf.ext
 cat byint.pem int.pem >fullchain.pem
+# A client certificate of the test CA, its key apart.
+tls_pki_run req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj "/CN=isock client"
+printf 'extendedKeyUsage=clientAuth\n' >client.ext
+tls_pki_run x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem \
+	-days 10 -extfile client.ext
 
-plan 39
+plan 41
 
 # 1: a good HTTPS server: ready, with the TLS facts on the success line
 start_server good https leaf.pem leaf.key
@@ -193,7 +198,7 @@ verdict "silent HTTP, process stopped: exit 3, the stopped process and kill -CON
 # sends its alert before it closes; a free port from isock-listen)
 cc=$("$LISTEN" -B -t 1 | head -n 1)
 openssl s_server -accept "127.0.0.1:$cc" -cert leaf.pem -key leaf.key \
-	-Verify 1 -CAfile ca.pem -www -quiet >/dev/null 2>&1 </dev/null &
+	-Verify 1 -verify_return_error -CAfile ca.pem -www -quiet >/dev/null 2>&1 </dev/null &
 tap_pids="$tap_pids $!"
 "$ISOCK" -q --wait 10 127.0.0.1 "$cc" ||
 	{ echo "Bail out! openssl s_server did not start"; exit 99; }
@@ -201,8 +206,25 @@ run "$ISOCK" --cacert ca.pem "https://localhost:$cc/"
 want_rc 12
 want_err "the server sent the TLS alert 'certificate required' \\(116\\)"
 want_err "asks for a client certificate"
+want_err "Check: .*send one with --cert FILE"
 want_not_err "expired|not trusted|SNI|versions this client offered"
-verdict "client certificate required: exit 12, the alert named; never 'not trusted', SNI or versions"
+verdict "client certificate required: exit 12, the alert named, --cert the way out; never 'not trusted', SNI or versions"
+
+# 13b: the same server, a client certificate of its CA (--cert, --key): ready
+run "$ISOCK" --cacert ca.pem --cert client.pem --key client.key "https://localhost:$cc/"
+want_rc 0
+want_out "connected to localhost .*; HTTP 200"
+want_not_err "."
+verdict "--cert and --key: the client certificate the server requires; ready (exit 0)"
+
+# 13c: a client certificate of another CA (the self-signed one): the
+# server refuses it with its alert, and the Check names the file sent
+run "$ISOCK" --cacert ca.pem --cert self.pem --key self.key "https://localhost:$cc/"
+want_rc 12
+want_err "the server sent the TLS alert '[a-zA-Z ]+' \\((42|48)\\)"
+want_err "Check: whether the server trusts the issuer of the client certificate self\\.pem"
+want_not_err "send one with --cert|SNI|versions this client offered"
+verdict "--cert of another CA: exit 12, the server's alert and the file sent; never 'send one'"
 
 # 14: SNI not recognised
 start_server sni sni leaf.pem leaf.key
