@@ -160,6 +160,7 @@ END_TEST
  */
 START_TEST(test_alerts)
 {
+	struct ready_opts o;
 	struct ready_facts f;
 	char what[256];
 	const char *w;
@@ -193,6 +194,18 @@ START_TEST(test_alerts)
 	ck_assert_ptr_nonnull(strstr(w, "the name sent in SNI: example.test"));
 	ck_assert_ptr_null(strstr(w, "client certificate"));
 	ck_assert_ptr_null(strstr(w, "offered:"));
+	/* A certificate refused: the file sent is named only with --cert. */
+	f.alert = 48;
+	ck_assert_ptr_null(strstr(words(&f), "--cert"));
+	memset(&o, 0, sizeof(o));
+	o.cert = "me\n.pem";
+	f.opts = &o;
+	w = words(&f);
+	ck_assert_ptr_nonnull(strstr(w, "the issuer of the client certificate "
+	    "me\\x0a.pem (--cert)"));
+	f.alert = 116;
+	ck_assert_ptr_nonnull(strstr(words(&f), "client certificate me"));
+	ck_assert_ptr_null(strstr(words(&f), "send one with --cert"));
 }
 END_TEST
 
