@@ -759,10 +759,39 @@ facts_text_fds(const struct diag_facts *f,
 		    "EMFILE");
 }
 
+/* The packets of the attempt chain `k`'s rules can meet: "the SYN", ... */
+static const char *
+facts_chain_packets(const struct diag_facts *f, const struct ruleset_chain *k)
+{
+	bool tcp = f->type == SOCK_STREAM, udp = f->type == SOCK_DGRAM;
+
+	if (k->out && k->reply)
+		return tcp ? "the SYN and the reply" : udp ?
+		    "the datagram and the reply" : "the packet and the reply";
+	if (k->reply)
+		return "the reply";
+	return tcp ? "the SYN" : udp ? "the datagram" : "the packet";
+}
+
+/* True when a chain holds a drop rule that surely matches the attempt. */
+static bool
+facts_drop_sure(const struct diag_facts *f)
+{
+	const struct ruleset_fact *rs = &f->ruleset;
+	size_t i;
+
+	for (i = 0; (f->have & DIAG_RULESET) != 0 && i < rs->nchains &&
+	    i < RULESET_CHAINS_MAX; i++)
+		if (rs->chain[i].drops > rs->chain[i].maybe)
+			return true;
+	return false;
+}
+
 /*
  * The chains of this host's ruleset that bear on the error, as sentences:
  * those that drop for a time-out (and that none does), those that reject
- * otherwise.
+ * otherwise; each with the rules that can match the attempt's packets, and
+ * whether they surely do.
  */
 static void
 facts_text_ruleset(const struct diag_facts *f,
@@ -773,11 +802,13 @@ facts_text_ruleset(const struct diag_facts *f,
 	bool drop = f->error == ETIMEDOUT;	/* else: who rejects */
 	size_t i, len, kept = rs->nchains < RULESET_CHAINS_MAX ? rs->nchains :
 	    RULESET_CHAINS_MAX;
+	unsigned nr;
 
 	if (rs->nchains == 0 && drop)
 		facts_line(lines, n, max, "no input or output chain of this "
-		    "host's nftables ruleset drops or rejects (%s)",
-		    f->dst.family == AF_INET6 ?
+		    "host's nftables ruleset drops or rejects %s (%s)",
+		    f->type == SOCK_STREAM ? "this SYN or its reply" :
+		    "these packets", f->dst.family == AF_INET6 ?
 		    "ip6, inet and netdev tables" : "ip, inet and netdev tables");
 	for (i = 0; i < kept; i++) {
 		const struct ruleset_chain *k = &rs->chain[i];
@@ -787,32 +818,57 @@ facts_text_ruleset(const struct diag_facts *f,
 		what[0] = '\0';
 		if (k->policy_drop)
 			facts_set(what, sizeof(what), "has policy drop");
-		if (k->drops > 0) {
+		nr = k->drops + k->rejects;
+		if (nr > 0) {
 			len = strlen(what);
-			facts_set(what + len, sizeof(what) - len, "%sholds %u "
-			    "drop rule%s", len > 0 ? " and " : "", k->drops,
-			    k->drops == 1 ? "" : "s");
-		}
-		if (k->rejects > 0) {
+			facts_set(what + len, sizeof(what) - len, "%sholds ",
+			    len > 0 ? " and " : "");
 			len = strlen(what);
-			facts_set(what + len, sizeof(what) - len, "%sholds %u "
-			    "reject rule%s", len > 0 ? " and " : "", k->rejects,
-			    k->rejects == 1 ? "" : "s");
+			if (k->drops > 0)
+				facts_set(what + len, sizeof(what) - len,
+				    "%u drop rule%s%s", k->drops,
+				    k->drops == 1 ? "" : "s",
+				    k->rejects > 0 ? " and " : "");
+			len = strlen(what);
+			if (k->rejects > 0)
+				facts_set(what + len, sizeof(what) - len,
+				    "%u reject rule%s", k->rejects,
+				    k->rejects == 1 ? "" : "s");
+			len = strlen(what);
+			if (k->maybe == 0)
+				facts_set(what + len, sizeof(what) - len,
+				    " that match%s %s", nr == 1 ? "es" : "",
+				    facts_chain_packets(f, k));
+			else if (k->maybe == nr)
+				facts_set(what + len, sizeof(what) - len,
+				    " that may match %s (not all of %s is "
+				    "evaluated here)", facts_chain_packets(f, k),
+				    nr == 1 ? "it" : "them");
+			else
+				facts_set(what + len, sizeof(what) - len,
+				    " that match %s (%u may: not all of %s is "
+				    "evaluated here)", facts_chain_packets(f, k),
+				    k->maybe, k->maybe == 1 ? "it" : "them");
+		} else {
+			len = strlen(what);
+			facts_set(what + len, sizeof(what) - len, " that %s "
+			    "may reach", facts_chain_packets(f, k));
 		}
 		if (k->counted) {
 			len = strlen(what);
-			facts_set(what + len, sizeof(what) - len, " (their "
-			    "counters: %llu packet%s)",
-			    (unsigned long long)k->packets, k->packets == 1 ?
-			    "" : "s");
+			facts_set(what + len, sizeof(what) - len, " (%s: "
+			    "%llu packet%s)", nr == 1 ? "its counter" :
+			    "their counters", (unsigned long long)k->packets,
+			    k->packets == 1 ? "" : "s");
 		}
 		facts_line(lines, n, max, "this host's chain %s (hook %s) %s",
 		    facts_chain_ref(k, ref, sizeof(ref)),
 		    ruleset_hook_name(k->family, k->hook), what);
 	}
 	if (kept < rs->nchains)
-		facts_line(lines, n, max, "%u more chains of this host drop or "
-		    "reject", rs->nchains - (unsigned)kept);
+		facts_line(lines, n, max, "%u more chains of this host can "
+		    "drop or reject these packets",
+		    rs->nchains - (unsigned)kept);
 }
 
 size_t
@@ -912,8 +968,10 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 		facts_text_who(f, lines, &n, max);
 	if (f->have & DIAG_RESOLVER)
 		facts_text_resolver(f, lines, &n, max);
+	/* Whether the kernel was still retrying tells whether a longer wait
+	   could help: not when a drop rule surely matches. */
 	if (f->error == ETIMEDOUT && f->type != SOCK_DGRAM &&
-	    f->family != AF_UNIX && f->eai == 0)
+	    f->family != AF_UNIX && f->eai == 0 && !facts_drop_sure(f))
 		facts_line(lines, &n, max, f->deadline ? "the -w deadline "
 		    "ended the attempt; the kernel was still retrying" :
 		    "the kernel's retries ran out before the -w deadline");
