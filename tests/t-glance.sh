@@ -68,6 +68,23 @@ on_tty() {
 	nwords=$(printf '%s\n' "$out" | wc -w)
 }
 
+# fewer_words_than_nmap PORTS NAME: case NAME, $nwords below the words of
+# nmap -n -sT -p PORTS 127.0.0.1-3 in the namespace (skipped without nmap).
+fewer_words_than_nmap() {
+	if ! command -v nmap >/dev/null 2>&1; then
+		skip "$2" "nmap is not installed"
+		return
+	fi
+	nmap_words=$(nsx timeout -k 2 60 nmap -n -sT -p "$1" 127.0.0.1-3 \
+		</dev/null 2>/dev/null | wc -w)
+	echo "# nmap -n -sT -p $1 127.0.0.1-3: $nmap_words words"
+	if [ "$nmap_words" -gt 0 ] && [ "$nwords" -lt "$nmap_words" ]; then
+		pass "$2"
+	else
+		fail "$2" "$nwords words, nmap $nmap_words"
+	fi
+}
+
 # 1: 20 ports of one host, two causes, on a terminal: the groups once.
 on_tty -w 1 127.0.0.1:1000-1019
 want_rc 1
@@ -97,19 +114,7 @@ n=$(printf '%s\n' "$out" | grep -c "Check:")
 [ "$n" = 2 ] || tap_note "$n Check lines, expected one for each of the 2 causes"
 verdict "20 ports of 3 hosts: at most 25 lines"
 echo "# 20 ports, 3 hosts: $nlines lines, $nwords words"
-if command -v nmap >/dev/null 2>&1; then
-	nmap_words=$(nsx timeout -k 2 60 nmap -n -sT -p 1000-1019 \
-		127.0.0.1-3 </dev/null 2>/dev/null | wc -w)
-	echo "# nmap -n -sT -p 1000-1019 127.0.0.1-3: $nmap_words words"
-	if [ "$nmap_words" -gt 0 ] && [ "$nwords" -lt "$nmap_words" ]; then
-		pass "20 ports of 3 hosts: fewer words than nmap -sT"
-	else
-		fail "20 ports of 3 hosts: fewer words than nmap -sT" \
-			"$nwords words, nmap $nmap_words"
-	fi
-else
-	skip "20 ports of 3 hosts: fewer words than nmap -sT" "nmap is not installed"
-fi
+fewer_words_than_nmap 1000-1019 "20 ports of 3 hosts: fewer words than nmap -sT"
 
 # 4-5: the same with the listener on 127.0.0.1 only (1023; 1030-1035
 # dropped): a third cause, still at most 25 lines and fewer words than
@@ -124,19 +129,7 @@ n=$(printf '%s\n' "$out" | grep -c "Check:")
 [ "$n" = 3 ] || tap_note "$n Check lines, expected one for each of the 3 causes"
 verdict "20 ports of 3 hosts, a listener on 127.0.0.1 only: at most 25 lines"
 echo "# 20 ports, 3 hosts, listener on 127.0.0.1 only: $nlines lines, $nwords words"
-if command -v nmap >/dev/null 2>&1; then
-	nmap_words=$(nsx timeout -k 2 60 nmap -n -sT -p 1020-1039 \
-		127.0.0.1-3 </dev/null 2>/dev/null | wc -w)
-	echo "# nmap -n -sT -p 1020-1039 127.0.0.1-3: $nmap_words words"
-	if [ "$nmap_words" -gt 0 ] && [ "$nwords" -lt "$nmap_words" ]; then
-		pass "listener on 127.0.0.1 only: fewer words than nmap -sT"
-	else
-		fail "listener on 127.0.0.1 only: fewer words than nmap -sT" \
-			"$nwords words, nmap $nmap_words"
-	fi
-else
-	skip "listener on 127.0.0.1 only: fewer words than nmap -sT" "nmap is not installed"
-fi
+fewer_words_than_nmap 1020-1039 "listener on 127.0.0.1 only: fewer words than nmap -sT"
 
 # 6: 1,000 ports with three outcomes: at most 15 lines.
 on_tty -w 1 127.0.0.1:1000-1999
