@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -58,6 +59,7 @@ ruleset_chain_in(const struct ruleset_chain *c)
 #include <libnftnl/common.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -78,6 +80,11 @@ ruleset_chain_in(const struct ruleset_chain *c)
 #define RULESET_OUT 0
 #define RULESET_REPLY 1
 
+/* How many sets a rule looks up are read (more: those rules may match). */
+#define RULESET_SETS_MAX 32
+/* How many elements or intervals of all sets are kept (more: as above). */
+#define RULESET_RANGES_MAX 4096
+
 /* Where the bytes of a condition come from. */
 enum ruleset_src {
 	RULESET_SRC_NFPROTO,		/* meta nfproto */
@@ -86,15 +93,43 @@ enum ruleset_src {
 	RULESET_SRC_TRANSPORT		/* payload @ transport header */
 };
 
-/* How a condition compares (NFT_CMP_*, then the two of a range). */
+/* How a condition compares (NFT_CMP_*, then the two of a range, then a
+   set's look-up and its inverse). */
 #define RULESET_OP_RANGE_EQ 16
 #define RULESET_OP_RANGE_NEQ 17
+#define RULESET_OP_SET 18
+#define RULESET_OP_NOTSET 19
 
-/* One condition: (bytes & mask) ^ xor compared with a (and b). */
+/* One condition: (bytes & mask) ^ xor compared with a (and b), or looked
+   up in set `set`. */
 struct ruleset_cond {
-	uint8_t src, off, len, op;
+	uint8_t src, off, len, op, set;
 	uint8_t mask[RULESET_REG_LEN], xor[RULESET_REG_LEN];
 	uint8_t a[RULESET_REG_LEN], b[RULESET_REG_LEN];
+};
+
+/* One element of a set, or one interval: lo..hi, both in. */
+struct ruleset_range {
+	uint8_t lo[RULESET_REG_LEN], hi[RULESET_REG_LEN];
+};
+
+/* A set a rule looks up (an anonymous one: "tcp dport { 22, 80 }"). */
+struct ruleset_set {
+	uint32_t nfproto;
+	char table[RULESET_NAME_MAX], name[RULESET_NAME_MAX];
+	uint8_t len;			/* its key's bytes */
+	bool read;			/* its elements were read whole */
+	bool interval;			/* elements come as interval ends */
+	size_t first, n;		/* its points, then ranges, in the
+					   reading's ranges[] */
+};
+
+/* One element as the dump gives it, before intervals are made. */
+struct ruleset_point {
+	uint8_t key[RULESET_REG_LEN], end[RULESET_REG_LEN];
+	bool interval_end;		/* NFT_SET_ELEM_INTERVAL_END */
+	bool has_end;			/* a KEY_END: key..end */
+	uint8_t set;
 };
 
 /* What a rule does when it matches. */
@@ -123,6 +158,12 @@ struct ruleset_read {
 	struct ruleset_chain all[RULESET_ALL_MAX];
 	size_t nrules;
 	struct ruleset_rule rules[RULESET_RULES_MAX];
+	size_t nsets;
+	struct ruleset_set sets[RULESET_SETS_MAX];
+	size_t npoints;
+	struct ruleset_point points[RULESET_RANGES_MAX];
+	size_t nranges;
+	struct ruleset_range ranges[RULESET_RANGES_MAX];
 	bool bad;			/* something cannot be trusted */
 };
 
@@ -216,6 +257,7 @@ struct ruleset_reg {
 struct ruleset_compile {
 	struct ruleset_read *rd;
 	const char *family, *table;
+	uint32_t nfproto;		/* the table's family */
 	struct ruleset_reg regs[RULESET_REGS];
 	struct ruleset_rule rule;
 };
@@ -467,6 +509,60 @@ ruleset_immediate(struct ruleset_compile *cc, struct nftnl_expr *e)
 	}
 }
 
+/*
+ * A look-up of a followed register in a set: a condition whose set's
+ * elements are read after the rules; a register not followed, a key of
+ * more than one register or no room left: the rule may match.
+ */
+static void
+ruleset_lookup(struct ruleset_compile *cc, struct nftnl_expr *e)
+{
+	struct ruleset_read *rd = cc->rd;
+	uint32_t sreg = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_SREG);
+	const char *set = nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET);
+	const struct ruleset_cond *w = NULL;
+	struct ruleset_cond *k;
+	size_t i;
+
+	for (i = 0; i < RULESET_REGS && w == NULL; i++)
+		if (cc->regs[i].set && cc->regs[i].reg == sreg)
+			w = &cc->regs[i].what;
+	if (w == NULL || set == NULL || cc->table == NULL ||
+	    cc->rule.ncond == RULESET_CONDS) {
+		cc->rule.opaque = true;
+		return;
+	}
+	for (i = 0; i < rd->nsets; i++)
+		if (rd->sets[i].nfproto == cc->nfproto &&
+		    strcmp(rd->sets[i].table, cc->table) == 0 &&
+		    strcmp(rd->sets[i].name, set) == 0)
+			break;
+	if (i == rd->nsets && (rd->nsets == RULESET_SETS_MAX ||
+	    strlen(set) >= RULESET_NAME_MAX ||
+	    strlen(cc->table) >= RULESET_NAME_MAX)) {
+		cc->rule.opaque = true;
+		return;
+	}
+	if (i == rd->nsets) {
+		memset(&rd->sets[i], 0, sizeof(rd->sets[i]));
+		rd->sets[i].nfproto = cc->nfproto;
+		facts_strlcpy(rd->sets[i].table, cc->table, RULESET_NAME_MAX);
+		facts_strlcpy(rd->sets[i].name, set, RULESET_NAME_MAX);
+		rd->sets[i].len = w->len;
+		rd->nsets++;
+	}
+	if (rd->sets[i].len != w->len) {
+		cc->rule.opaque = true;
+		return;
+	}
+	k = &cc->rule.cond[cc->rule.ncond++];
+	*k = *w;
+	k->set = (uint8_t)i;
+	k->op = nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_FLAGS) &&
+	    (nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_FLAGS) &
+	    NFT_LOOKUP_F_INV) != 0 ? RULESET_OP_NOTSET : RULESET_OP_SET;
+}
+
 /* One expression of a rule, compiled. */
 static int
 ruleset_expr_cb(struct nftnl_expr *e, void *data)
@@ -492,11 +588,12 @@ ruleset_expr_cb(struct nftnl_expr *e, void *data)
 	} else if (strcmp(name, "counter") == 0) {
 		cc->rule.counted = true;
 		cc->rule.packets = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
+	} else if (strcmp(name, "lookup") == 0 &&
+	    !nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG)) {
+		ruleset_lookup(cc, e);
 	} else if (strcmp(name, "lookup") == 0) {
-		/* A set's elements are not read: the rule may match. */
+		/* A map's elements are not read: the rule may match. */
 		cc->rule.opaque = true;
-		if (!nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG))
-			return MNL_CB_OK;
 		dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG);
 		if (dreg == NFT_REG_VERDICT)
 			cc->rule.verdict = RULESET_V_MAP;
@@ -535,6 +632,7 @@ ruleset_rule_cb(const struct nlmsghdr *nlh, void *data)
 		memset(&cc, 0, sizeof(cc));
 		cc.rd = rd;
 		cc.family = fam;
+		cc.nfproto = nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY);
 		cc.table = nftnl_rule_get_str(r, NFTNL_RULE_TABLE);
 		k = ruleset_find(rd, fam, cc.table, nftnl_rule_get_str(r,
 		    NFTNL_RULE_CHAIN));
@@ -557,6 +655,166 @@ ruleset_rule_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	nftnl_rule_free(r);
 	return MNL_CB_OK;
+}
+
+/* The set of `rd` named `table` `name` of family `nfproto`, or -1. */
+static int
+ruleset_set_find(const struct ruleset_read *rd, uint32_t nfproto,
+    const char *table, const char *name)
+{
+	size_t i;
+
+	for (i = 0; table != NULL && name != NULL && i < rd->nsets; i++)
+		if (rd->sets[i].nfproto == nfproto &&
+		    strcmp(rd->sets[i].table, table) == 0 &&
+		    strcmp(rd->sets[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Where the elements of one message go. */
+struct ruleset_elems {
+	struct ruleset_read *rd;
+	int set;
+};
+
+/* One element of a set: kept as a point (too many: the set unread). */
+static int
+ruleset_elem_one(struct nftnl_set_elem *e, void *data)
+{
+	struct ruleset_elems *w = data;
+	struct ruleset_read *rd = w->rd;
+	struct ruleset_set *st = &rd->sets[w->set];
+	struct ruleset_point *pt;
+	const void *key, *end = NULL;
+	uint32_t klen = 0, elen = 0;
+
+	key = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &klen);
+	if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_KEY_END))
+		end = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY_END, &elen);
+	if (key == NULL || klen != st->len || (end != NULL && elen != klen) ||
+	    rd->npoints == RULESET_RANGES_MAX) {
+		st->len = 0;	/* not to be trusted: never read */
+		return 0;
+	}
+	pt = &rd->points[rd->npoints++];
+	memset(pt, 0, sizeof(*pt));
+	memcpy(pt->key, key, klen);
+	if (end != NULL) {
+		memcpy(pt->end, end, elen);
+		pt->has_end = true;
+	}
+	pt->interval_end = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS) &&
+	    (nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS) &
+	    NFT_SET_ELEM_INTERVAL_END) != 0;
+	pt->set = (uint8_t)w->set;
+	return 0;
+}
+
+/* One message of a set's elements: its points kept. */
+static int
+ruleset_elem_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ruleset_read *rd = data;
+	struct ruleset_elems w = { rd, -1 };
+	struct nftnl_set *st = nftnl_set_alloc();
+
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		rd->bad = true;
+	if (st == NULL || nftnl_set_elems_nlmsg_parse(nlh, st) < 0) {
+		nftnl_set_free(st);
+		rd->bad = true;
+		return MNL_CB_OK;
+	}
+	w.set = ruleset_set_find(rd, nftnl_set_get_u32(st, NFTNL_SET_FAMILY),
+	    nftnl_set_get_str(st, NFTNL_SET_TABLE),
+	    nftnl_set_get_str(st, NFTNL_SET_NAME));
+	if (w.set >= 0)
+		(void)nftnl_set_elem_foreach(st, ruleset_elem_one, &w);
+	nftnl_set_free(st);
+	return MNL_CB_OK;
+}
+
+/* Points by key, an interval's end before a start at the same key. */
+static int
+ruleset_point_cmp(const void *a, const void *b)
+{
+	const struct ruleset_point *x = a, *y = b;
+	int c = memcmp(x->key, y->key, sizeof(x->key));
+
+	return c != 0 ? c : (int)y->interval_end - (int)x->interval_end;
+}
+
+/* `len` bytes of big-endian `v` less one; false: it was 0. */
+static bool
+ruleset_minus_one(uint8_t *v, size_t len)
+{
+	size_t i;
+
+	for (i = len; i-- > 0;)
+		if (v[i]-- != 0)
+			return true;
+	return false;
+}
+
+/*
+ * The ranges of set `i` of `rd` from its points: single elements, key and
+ * key end, or (an interval set, as the kernel keeps one) a key is in the
+ * set when the nearest point at or below it starts an interval, not when
+ * it is an interval's end.  False when they do not fit (the set stays
+ * unread).
+ */
+static bool
+ruleset_set_ranges(struct ruleset_read *rd, size_t i)
+{
+	static struct ruleset_point pts[RULESET_RANGES_MAX];
+	struct ruleset_set *st = &rd->sets[i];
+	struct ruleset_range *r = NULL;
+	size_t n = 0, j;
+	bool interval = false;
+
+	for (j = 0; j < rd->npoints; j++)
+		if (rd->points[j].set == i) {
+			interval |= rd->points[j].interval_end;
+			pts[n++] = rd->points[j];
+		}
+	qsort(pts, n, sizeof(pts[0]), ruleset_point_cmp);
+	st->first = rd->nranges;
+	for (j = 0; j < n; j++) {
+		if (interval && pts[j].interval_end) {
+			/* An end with none open marks where the set is not. */
+			if (r != NULL && ruleset_minus_one(pts[j].key, st->len))
+				memcpy(r->hi, pts[j].key, sizeof(r->hi));
+			r = NULL;
+			continue;
+		}
+		if (r != NULL)
+			continue;	/* a start within an interval */
+		if (rd->nranges == RULESET_RANGES_MAX)
+			return false;
+		r = &rd->ranges[rd->nranges++];
+		memcpy(r->lo, pts[j].key, sizeof(r->lo));
+		memcpy(r->hi, pts[j].has_end ? pts[j].end : pts[j].key,
+		    sizeof(r->hi));
+		if (interval)		/* to the end, unless one comes */
+			memset(r->hi, 0xff, st->len);
+		else
+			r = NULL;
+	}
+	st->n = rd->nranges - st->first;
+	return true;
+}
+
+/* Every set's ranges from the points read; a set whose make no sense, or
+   whose elements did not fit, stays unread (its look-ups may match). */
+static void
+ruleset_sets_make(struct ruleset_read *rd)
+{
+	size_t i;
+
+	for (i = 0; i < rd->nsets; i++)
+		rd->sets[i].read = rd->sets[i].len > 0 &&
+		    ruleset_set_ranges(rd, i);
 }
 
 /* One packet of the attempt, as far as it is known. */
@@ -612,15 +870,46 @@ ruleset_3(bool yes, bool no)
 	return yes ? RULESET_YES : no ? RULESET_NO : RULESET_MAYBE;
 }
 
-/* Whether a port of lo..hi meets condition `c` (op, a, b). */
-static enum ruleset_match
-ruleset_port_eval(const struct ruleset_cond *c, unsigned lo, unsigned hi)
+/* The port (2 big-endian bytes) at `v`. */
+static unsigned
+ruleset_port(const uint8_t *v)
 {
-	unsigned a = (unsigned)c->a[0] << 8 | c->a[1];
-	unsigned b = (unsigned)c->b[0] << 8 | c->b[1];
+	return (unsigned)v[0] << 8 | v[1];
+}
+
+/* Whether a port of lo..hi is in set `st` (read): all, none, some. */
+static enum ruleset_match
+ruleset_port_in(const struct ruleset_read *rd, const struct ruleset_set *st,
+    unsigned lo, unsigned hi)
+{
+	enum ruleset_match m = RULESET_NO;
+	size_t i;
+
+	for (i = st->first; i < st->first + st->n; i++) {
+		unsigned a = ruleset_port(rd->ranges[i].lo);
+		unsigned b = ruleset_port(rd->ranges[i].hi);
+
+		if (a <= lo && hi <= b)
+			return RULESET_YES;
+		if (!(hi < a || lo > b))
+			m = RULESET_MAYBE;
+	}
+	return m;
+}
+
+/* Whether a port of lo..hi meets condition `c` (op, a, b, set). */
+static enum ruleset_match
+ruleset_port_eval(const struct ruleset_read *rd, const struct ruleset_cond *c,
+    unsigned lo, unsigned hi)
+{
+	unsigned a = ruleset_port(c->a), b = ruleset_port(c->b);
 	enum ruleset_match m;
 
 	switch (c->op) {
+	case RULESET_OP_SET:
+	case RULESET_OP_NOTSET:
+		m = ruleset_port_in(rd, &rd->sets[c->set], lo, hi);
+		break;
 	case NFT_CMP_EQ:
 	case NFT_CMP_NEQ:
 		m = ruleset_3(lo == a && hi == a, a < lo || a > hi);
@@ -637,7 +926,8 @@ ruleset_port_eval(const struct ruleset_cond *c, unsigned lo, unsigned hi)
 		m = ruleset_3(a <= lo && hi <= b, hi < a || lo > b);
 		break;
 	}
-	if (c->op == NFT_CMP_NEQ || c->op == RULESET_OP_RANGE_NEQ)
+	if (c->op == NFT_CMP_NEQ || c->op == RULESET_OP_RANGE_NEQ ||
+	    c->op == RULESET_OP_NOTSET)
 		m = m == RULESET_YES ? RULESET_NO : m == RULESET_NO ?
 		    RULESET_YES : m;
 	return m;
@@ -672,19 +962,24 @@ ruleset_byte(const struct ruleset_cond *c, const struct ruleset_pkt *k,
 	}
 }
 
-/* Whether condition `c` holds for packet `k`. */
+/* Whether condition `c` of a rule of `rd` holds for packet `k`. */
 static enum ruleset_match
-ruleset_cond_eval(const struct ruleset_cond *c, const struct ruleset_pkt *k)
+ruleset_cond_eval(const struct ruleset_read *rd, const struct ruleset_cond *c,
+    const struct ruleset_pkt *k)
 {
+	const struct ruleset_set *st = &rd->sets[c->set];
 	uint8_t x[RULESET_REG_LEN], known, v;
 	size_t i;
 	int lo, hi;
 	bool y;
 
+	if ((c->op == RULESET_OP_SET || c->op == RULESET_OP_NOTSET) &&
+	    !st->read)
+		return RULESET_MAYBE;	/* its elements are not known */
 	if (c->src == RULESET_SRC_TRANSPORT && k->ports && c->len == 2 &&
 	    (c->off == 0 || c->off == 2) && c->mask[0] == 0xff &&
 	    c->mask[1] == 0xff && c->xor[0] == 0 && c->xor[1] == 0)
-		return ruleset_port_eval(c, k->lo[c->off / 2],
+		return ruleset_port_eval(rd, c, k->lo[c->off / 2],
 		    k->hi[c->off / 2]);
 	for (i = 0; i < c->len; i++) {
 		v = ruleset_byte(c, k, i, &known);
@@ -692,6 +987,14 @@ ruleset_cond_eval(const struct ruleset_cond *c, const struct ruleset_pkt *k)
 			return RULESET_MAYBE;	/* a bit that counts is
 						   not known */
 		x[i] = (uint8_t)((v & c->mask[i]) ^ c->xor[i]);
+	}
+	if (c->op == RULESET_OP_SET || c->op == RULESET_OP_NOTSET) {
+		y = false;
+		for (i = st->first; i < st->first + st->n && !y; i++)
+			y = memcmp(x, rd->ranges[i].lo, c->len) >= 0 &&
+			    memcmp(x, rd->ranges[i].hi, c->len) <= 0;
+		return y == (c->op == RULESET_OP_SET) ? RULESET_YES :
+		    RULESET_NO;
 	}
 	lo = memcmp(x, c->a, c->len);
 	hi = memcmp(x, c->b, c->len);
@@ -724,15 +1027,16 @@ ruleset_cond_eval(const struct ruleset_cond *c, const struct ruleset_pkt *k)
 	return y ? RULESET_YES : RULESET_NO;
 }
 
-/* Whether rule `r` matches packet `k`. */
+/* Whether rule `r` of `rd` matches packet `k`. */
 static enum ruleset_match
-ruleset_rule_eval(const struct ruleset_rule *r, const struct ruleset_pkt *k)
+ruleset_rule_eval(const struct ruleset_read *rd, const struct ruleset_rule *r,
+    const struct ruleset_pkt *k)
 {
 	enum ruleset_match m = r->opaque ? RULESET_MAYBE : RULESET_YES, c;
 	size_t i;
 
 	for (i = 0; i < r->ncond; i++) {
-		c = ruleset_cond_eval(&r->cond[i], k);
+		c = ruleset_cond_eval(rd, &r->cond[i], k);
 		if (c == RULESET_NO)
 			return RULESET_NO;
 		if (c == RULESET_MAYBE)
@@ -799,7 +1103,7 @@ ruleset_match(const struct ruleset_read *rd, const struct ruleset_packet *p,
 				if ((reach[r->chain] & ~ends[r->chain] &
 				    (1u << d)) == 0)
 					continue;
-				m = ruleset_rule_eval(r, &pk[d]);
+				m = ruleset_rule_eval(rd, r, &pk[d]);
 				if (m == RULESET_NO)
 					continue;
 				if (m == RULESET_YES && (r->verdict ==
@@ -896,11 +1200,13 @@ ruleset_match(const struct ruleset_read *rd, const struct ruleset_packet *p,
 }
 
 /*
- * Dump `type` (NFT_MSG_GETCHAIN, NFT_MSG_GETRULE) over `nl` through `cb`
- * until NLMSG_DONE or `deadline`; false when the dump did not end whole.
+ * Dump `type` (NFT_MSG_GETCHAIN, NFT_MSG_GETRULE; NFT_MSG_GETSETELEM of
+ * set `set`) over `nl` through `cb` until NLMSG_DONE or `deadline`; false
+ * when the dump did not end whole.
  */
 static bool
-ruleset_dump(struct mnl_socket *nl, uint16_t type, uint32_t seq,
+ruleset_dump(struct mnl_socket *nl, uint16_t type,
+    const struct ruleset_set *set, uint32_t seq,
     const struct timespec *deadline, mnl_cb_t cb, struct ruleset_read *rd)
 {
 	static union {
@@ -913,7 +1219,18 @@ ruleset_dump(struct mnl_socket *nl, uint16_t type, uint32_t seq,
 	ssize_t len;
 	int ms, rc;
 
-	nlh = nftnl_nlmsg_build_hdr(buf, type, NFPROTO_UNSPEC, NLM_F_DUMP, seq);
+	nlh = nftnl_nlmsg_build_hdr(buf, type, set != NULL ?
+	    (uint16_t)set->nfproto : NFPROTO_UNSPEC, NLM_F_DUMP, seq);
+	if (set != NULL) {
+		struct nftnl_set *st = nftnl_set_alloc();
+
+		if (st == NULL)
+			return false;
+		nftnl_set_set_str(st, NFTNL_SET_TABLE, set->table);
+		nftnl_set_set_str(st, NFTNL_SET_NAME, set->name);
+		nftnl_set_elems_nlmsg_build_payload(nlh, st);
+		nftnl_set_free(st);
+	}
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return false;
 	p.fd = mnl_socket_get_fd(nl);
@@ -950,6 +1267,7 @@ ruleset_read(const struct ruleset_packet *p, const struct timespec *deadline,
 	struct ruleset_read *rd = &ruleset_rd;
 	struct timespec now = clock_now();
 	struct mnl_socket *nl;
+	size_t i;
 	bool ok;
 
 	memset(rs, 0, sizeof(*rs));
@@ -962,13 +1280,18 @@ ruleset_read(const struct ruleset_packet *p, const struct timespec *deadline,
 		if (nl == NULL)
 			return false;
 		ok = mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) == 0 &&
-		    ruleset_dump(nl, NFT_MSG_GETCHAIN, 1, deadline,
+		    ruleset_dump(nl, NFT_MSG_GETCHAIN, NULL, 1, deadline,
 		    ruleset_chain_cb, rd) &&
-		    ruleset_dump(nl, NFT_MSG_GETRULE, 2, deadline,
+		    ruleset_dump(nl, NFT_MSG_GETRULE, NULL, 2, deadline,
 		    ruleset_rule_cb, rd);
+		/* The elements of each set a rule looks up. */
+		for (i = 0; ok && i < rd->nsets; i++)
+			ok = ruleset_dump(nl, NFT_MSG_GETSETELEM, &rd->sets[i],
+			    3 + (uint32_t)i, deadline, ruleset_elem_cb, rd);
 		mnl_socket_close(nl);
 		if (!ok)
 			return false;
+		ruleset_sets_make(rd);
 		ruleset_rd_valid = true;
 		ruleset_rd_at = clock_now();
 	}
@@ -978,7 +1301,8 @@ ruleset_read(const struct ruleset_packet *p, const struct timespec *deadline,
 
 bool
 ruleset_from_dumps(const void *chains, size_t clen, const void *rules,
-    size_t rlen, const struct ruleset_packet *p, struct ruleset_fact *rs)
+    size_t rlen, const void *elems, size_t elen,
+    const struct ruleset_packet *p, struct ruleset_fact *rs)
 {
 	static struct ruleset_read rd;
 
@@ -987,8 +1311,10 @@ ruleset_from_dumps(const void *chains, size_t clen, const void *rules,
 	rd.family = p->family;
 	if (mnl_cb_run(chains, clen, 0, 0, ruleset_chain_cb, &rd) < 0 ||
 	    rd.bad || mnl_cb_run(rules, rlen, 0, 0, ruleset_rule_cb, &rd) < 0 ||
-	    rd.bad)
+	    rd.bad || (elen > 0 && mnl_cb_run(elems, elen, 0, 0,
+	    ruleset_elem_cb, &rd) < 0) || rd.bad)
 		return false;
+	ruleset_sets_make(&rd);
 	ruleset_match(&rd, p, rs);
 	return true;
 }
@@ -1005,12 +1331,15 @@ ruleset_read(const struct ruleset_packet *p,
 
 bool
 ruleset_from_dumps(const void *chains, size_t clen, const void *rules,
-    size_t rlen, const struct ruleset_packet *p, struct ruleset_fact *rs)
+    size_t rlen, const void *elems, size_t elen,
+    const struct ruleset_packet *p, struct ruleset_fact *rs)
 {
 	(void)chains;
 	(void)clen;
 	(void)rules;
 	(void)rlen;
+	(void)elems;
+	(void)elen;
 	(void)p;
 	memset(rs, 0, sizeof(*rs));
 	return false;

@@ -5,8 +5,9 @@
  * policy, that can match this attempt's packets, with the packets their
  * counters saw.
  *
- * Read through libnftnl over its own NETLINK_NETFILTER socket (two dumps:
- * chains, then rules), within a deadline; a dump cut short, interrupted
+ * Read through libnftnl over its own NETLINK_NETFILTER socket (dumps of the
+ * chains, the rules, then the elements of each set a rule looks up), within
+ * a deadline; a dump cut short, interrupted
  * (NLM_F_DUMP_INTR) or refused (no CAP_NET_ADMIN) leaves the fact out, so
  * "no rule drops" is only ever said from a whole ruleset.
  *
@@ -15,11 +16,13 @@
  * and the reply (from that address and port).  What is evaluated: meta
  * nfproto and l4proto, payload loads of the IPv4/IPv6 header's protocol,
  * source and destination and of the transport header's ports, bitwise
- * masks (prefixes), cmp (eq, neq, lt, lte, gt, gte) and range.  What is not
- * known of a packet (its source port, this host's source address, the
- * interface, conntrack state, ...) and every expression not evaluated (set
- * look-ups, limits, ...) make a rule one that "may match": a rule is never
- * taken not to match unless one of its conditions is false for the packet.
+ * masks (prefixes), cmp (eq, neq, lt, lte, gt, gte), range, and look-ups
+ * in sets (their elements and intervals are read: a third dump, one a
+ * set).  What is not known of a packet (this host's source address to
+ * another host, the interface, conntrack state, ...) and every expression
+ * not evaluated (maps, concatenations, limits, ...) make a rule one that
+ * "may match": a rule is never taken not to match unless one of its
+ * conditions is false for the packet.
  * A rule after one that surely matches and accepts, drops or rejects is
  * not reached; a chain reached by a jump is looked at only when a jump to it
  * can match.  Built without libnftnl, ruleset_read reads nothing.
@@ -100,13 +103,15 @@ bool ruleset_read(const struct ruleset_packet *p,
     const struct timespec *deadline, struct ruleset_fact *rs);
 
 /*
- * ruleset_read from the two dumps' messages as the kernel sends them
+ * ruleset_read from the dumps' messages as the kernel sends them
  * (`chains`, `clen` bytes of NFT_MSG_NEWCHAIN; `rules`, `rlen` bytes of
- * NFT_MSG_NEWRULE), read nowhere and not kept: for the unit tests.  False
- * when the messages cannot be trusted.  Without libnftnl: false.
+ * NFT_MSG_NEWRULE; `elems`, `elen` bytes of NFT_MSG_NEWSETELEM of the sets
+ * the rules look up), read nowhere and not kept: for the unit tests.
+ * False when the messages cannot be trusted.  Without libnftnl: false.
  */
 bool ruleset_from_dumps(const void *chains, size_t clen, const void *rules,
-    size_t rlen, const struct ruleset_packet *p, struct ruleset_fact *rs);
+    size_t rlen, const void *elems, size_t elen,
+    const struct ruleset_packet *p, struct ruleset_fact *rs);
 
 /* The name of `hook` of a chain of `family` ("input", "output", ...). */
 const char *ruleset_hook_name(const char *family, int hook);

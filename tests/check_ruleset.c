@@ -27,12 +27,13 @@
 #include <libnftnl/chain.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
-/* The two dumps being built. */
-static char chains[65536], rules[65536];
-static size_t clen, rlen;
+/* The dumps being built. */
+static char chains[65536], rules[65536], elems[65536];
+static size_t clen, rlen, elen;
 
 /* The rule being built, its table's family. */
 static struct nftnl_rule *rule;
@@ -237,13 +238,76 @@ tcp_rule(const char *name, bool dst, uint32_t op, uint16_t port, int v,
 	rule_end(NFPROTO_INET);
 }
 
+/* One element of set `name` of inet table filter, a message of its own
+   (libnftnl builds a list of several with attribute types of its own). */
+static void
+set_elem(const char *name, const void *key, uint32_t len, bool end)
+{
+	struct nftnl_set *st = nftnl_set_alloc();
+	struct nftnl_set_elem *e = nftnl_set_elem_alloc();
+	struct nlmsghdr *nlh;
+
+	ck_assert(st != NULL && e != NULL);
+	nftnl_set_set_str(st, NFTNL_SET_TABLE, "filter");
+	nftnl_set_set_str(st, NFTNL_SET_NAME, name);
+	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, len);
+	if (end)
+		nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS,
+		    NFT_SET_ELEM_INTERVAL_END);
+	nftnl_set_elem_add(st, e);
+	nlh = nftnl_nlmsg_build_hdr(elems + elen, NFT_MSG_NEWSETELEM,
+	    NFPROTO_INET, NLM_F_MULTI, 0);
+	nftnl_set_elems_nlmsg_build_payload(nlh, st);
+	elen += NLMSG_ALIGN(nlh->nlmsg_len);
+	ck_assert_uint_lt(elen, sizeof(elems) - 4096);
+	nftnl_set_free(st);
+}
+
+/*
+ * Set `name`: `n` ports, or (`interval`) the `n` / 2 intervals lo-hi given
+ * as pairs, as the kernel keeps an interval set: an end at 0, then each
+ * start and an end one past it.
+ */
+static void
+set_elems(const char *name, const uint16_t *v, size_t n, bool interval)
+{
+	uint16_t key = 0;
+	size_t i;
+
+	if (interval)
+		set_elem(name, &key, 2, true);
+	for (i = 0; i < n; i++) {
+		key = htons(interval && i % 2 == 1 ? (uint16_t)(v[i] + 1) : v[i]);
+		set_elem(name, &key, 2, interval && i % 2 == 1);
+	}
+}
+
+/* In inet filter chain `name`: tcp dport (`dst`) [!=] @`set` drop. */
+static void
+set_rule(const char *name, bool dst, bool inv, const char *set)
+{
+	struct nftnl_expr *e;
+
+	rule_begin("filter", name);
+	l4proto(IPPROTO_TCP);
+	payload(NFT_PAYLOAD_TRANSPORT_HEADER, dst ? 2 : 0, 2);
+	e = expr("lookup");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set);
+	if (inv)
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS,
+		    NFT_LOOKUP_F_INV);
+	verdict(NF_DROP, NULL);
+	rule_end(NFPROTO_INET);
+}
+
 /* A TCP attempt to 192.0.2.10 port 5432 from the port range 32768-60999. */
 static struct ruleset_packet pkt;
 
 static void
 setup(void)
 {
-	clen = rlen = 0;
+	clen = rlen = elen = 0;
 	memset(&pkt, 0, sizeof(pkt));
 	pkt.family = AF_INET;
 	pkt.proto = IPPROTO_TCP;
@@ -259,7 +323,8 @@ read_fact(void)
 {
 	struct ruleset_fact rs;
 
-	ck_assert(ruleset_from_dumps(chains, clen, rules, rlen, &pkt, &rs));
+	ck_assert(ruleset_from_dumps(chains, clen, rules, rlen, elems, elen,
+	    &pkt, &rs));
 	return rs;
 }
 
@@ -536,6 +601,49 @@ START_TEST(test_accept_first)
 	ck_assert(k->policy_drop);
 }
 END_TEST
+/* A set's elements and intervals are read: "tcp dport { 22, 80 }". */
+START_TEST(test_set)
+{
+	static const uint16_t web[] = { 22, 80 }, db[] = { 22, 5432 };
+	static const uint16_t low[] = { 1, 1023, 2000, 3000 };
+	static const uint16_t mid[] = { 1, 1023, 5000, 6000 };
+	static const uint16_t eph[] = { 40000, 50000 };
+	static const uint32_t wide = 5432;
+	struct ruleset_fact rs;
+	const struct ruleset_chain *k;
+
+	filter();
+	set_rule("output", true, false, "__set0");	/* dport { 22, 80 } */
+	set_rule("output", true, false, "__set1");	/* { 1-1023, 2000-3000 } */
+	set_rule("output", true, true, "__set2");	/* dport != { 22, 5432 } */
+	set_elems("__set0", web, 2, false);
+	set_elems("__set1", low, 4, true);
+	set_elems("__set2", db, 2, false);
+	rs = read_fact();
+	ck_assert_uint_eq(rs.nchains, 0);
+
+	set_rule("output", false, false, "__set4");	/* sport { 40000-50000 } */
+	set_elems("__set4", eph, 2, true);
+	set_rule("output", true, false, "__set3");	/* { 1-1023, 5000-6000 } */
+	set_elems("__set3", mid, 4, true);
+	rs = read_fact();
+	k = named(&rs, "output");
+	ck_assert_ptr_nonnull(k);
+	ck_assert_uint_eq(k->drops, 2);
+	ck_assert_uint_eq(k->maybe, 1);	/* some source ports are in it */
+
+	/* A set whose elements do not fit its look-up (4 bytes for a port):
+	   its rule may match. */
+	clen = rlen = elen = 0;
+	filter();
+	set_rule("output", true, false, "__set5");
+	set_elem("__set5", &wide, 4, false);
+	rs = read_fact();
+	k = named(&rs, "output");
+	ck_assert_ptr_nonnull(k);
+	ck_assert_uint_eq(k->maybe, 1);
+}
+END_TEST
 #endif /* HAVE_NFTNL */
 
 static Suite *
@@ -553,6 +661,7 @@ ruleset_suite(void)
 	tcase_add_test(tc, test_reply);
 	tcase_add_test(tc, test_jump);
 	tcase_add_test(tc, test_accept_first);
+	tcase_add_test(tc, test_set);
 #endif
 	suite_add_tcase(s, tc);
 	return s;

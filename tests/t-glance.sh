@@ -16,25 +16,24 @@ tap_setup
 command -v script >/dev/null 2>&1 || skip_all "needs script (util-linux)"
 ns_setup gl || skip_all "$ns_why"
 # A firewall as a host has one: rules for other ports, addresses and
-# protocols beside the one that drops 1010-1015.  Only the rule that
-# matches the attempt's packets is named.
+# protocols, sets among them, beside the one that drops 1010-1015 and
+# 1030-1035.  Only the rule that matches the attempt's packets is named.
 command -v nft >/dev/null 2>&1 || skip_all "nft is not installed"
 nsx nft -f - <<NFT || skip_all "nft could not add the filter table"
 table inet filter {
 	chain input {
 		type filter hook input priority 0; policy accept;
 		ct state established,related accept
-		tcp dport 22 accept
-		tcp dport 1010-1015 drop
-		tcp dport 1030-1035 drop
-		ip saddr 192.0.2.0/24 drop
+		tcp dport { 22, 80, 443 } accept
+		tcp dport { 1010-1015, 1030-1035 } drop
+		ip saddr { 192.0.2.0/24, 198.51.100.0/24 } drop
 		tcp dport 5432 reject with tcp reset
 		udp dport 1000-1019 drop
 	}
 	chain output {
 		type filter hook output priority 0; policy accept;
 		ip daddr 198.51.100.0/24 drop
-		tcp dport 2525 reject
+		tcp dport { 2525, 4025 } reject
 	}
 }
 NFT
