@@ -1251,6 +1251,16 @@ ruleset_dump(struct mnl_socket *nl, uint16_t type,
 	}
 }
 
+/* An empty reading of `family`: its arrays are filled before they are
+   read, and left as they are (2 MB not touched for a small ruleset). */
+static void
+ruleset_rd_reset(struct ruleset_read *rd, int family)
+{
+	rd->family = family;
+	rd->n = rd->nrules = rd->nsets = rd->npoints = rd->nranges = 0;
+	rd->bad = false;
+}
+
 /* How long a reading answers for the same family again (ms). */
 #define RULESET_CACHE_MS 1000
 
@@ -1274,8 +1284,7 @@ ruleset_read(const struct ruleset_packet *p, const struct timespec *deadline,
 	if (!ruleset_rd_valid || rd->family != p->family ||
 	    clock_ms_between(&ruleset_rd_at, &now) >= RULESET_CACHE_MS) {
 		ruleset_rd_valid = false;
-		memset(rd, 0, sizeof(*rd));
-		rd->family = p->family;
+		ruleset_rd_reset(rd, p->family);
 		nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
 		if (nl == NULL)
 			return false;
@@ -1307,8 +1316,7 @@ ruleset_from_dumps(const void *chains, size_t clen, const void *rules,
 	static struct ruleset_read rd;
 
 	memset(rs, 0, sizeof(*rs));
-	memset(&rd, 0, sizeof(rd));
-	rd.family = p->family;
+	ruleset_rd_reset(&rd, p->family);
 	if (mnl_cb_run(chains, clen, 0, 0, ruleset_chain_cb, &rd) < 0 ||
 	    rd.bad || mnl_cb_run(rules, rlen, 0, 0, ruleset_rule_cb, &rd) < 0 ||
 	    rd.bad || (elen > 0 && mnl_cb_run(elems, elen, 0, 0,
