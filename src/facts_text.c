@@ -861,10 +861,10 @@ facts_text_ruleset(const struct diag_facts *f,
 		len = strlen(what);
 		if (k->maybe == nr && nr > 0)
 			facts_set(what + len, sizeof(what) - len, "%snot "
-			    "evaluated whole here", len > paren ? ", " : " (");
+			    "decided here", len > paren ? ", " : " (");
 		else if (k->maybe > 0)
 			facts_set(what + len, sizeof(what) - len, ", %u not "
-			    "evaluated whole here", k->maybe);
+			    "decided here", k->maybe);
 		len = strlen(what);
 		if (nr > 0 && k->policy_drop)
 			facts_set(what + len, sizeof(what) - len, "%spolicy drop",

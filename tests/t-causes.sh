@@ -244,9 +244,9 @@ table inet isock_cz_maybe {
 EOF
 run ip netns exec "$cl" "$ISOCK" -w 1 10.97.0.2 5434
 want_rc 3
-want_err "  Found: .*chain inet isock_cz_maybe out \\(hook output\\) may drop the SYN \\(not evaluated whole here\\)"
+want_err "  Found: .*chain inet isock_cz_maybe out \\(hook output\\) may drop the SYN \\(not decided here\\)"
 want_not_err "the SYN left this host|isock_cz_cfw"
-cz_verdict "a drop rule not evaluated whole: named as one that may match"
+cz_verdict "a drop rule not decided here (ct state): named as one that may match"
 in_cl nft delete table inet isock_cz_maybe
 in_cl nft delete table inet isock_cz_cfw
 in_rt nft delete table inet isock_cz_fwd
