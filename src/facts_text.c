@@ -883,10 +883,11 @@ facts_text_ruleset(const struct diag_facts *f,
 		    facts_chain_ref(k, ref, sizeof(ref)),
 		    ruleset_hook_name(k->family, k->hook), what);
 	}
-	if (kept < rs->nchains)
-		facts_line(lines, n, max, "%u more chains of this host can "
-		    "drop or reject these packets",
-		    rs->nchains - (unsigned)kept);
+	nr = drop ? rs->more_drop : rs->more_reject;
+	if (nr > 0)
+		facts_line(lines, n, max, "%u more chain%s of this host can %s "
+		    "these packets", nr, nr == 1 ? "" : "s", drop ? "drop" :
+		    "reject");
 }
 
 size_t

@@ -1193,8 +1193,12 @@ ruleset_match(const struct ruleset_read *rd, const struct ruleset_packet *p,
 				continue;
 			if (pass != (sure[i] ? 0 : k.packets > 0 ? 1 : 2))
 				continue;
-			if (rs->nchains < RULESET_CHAINS_MAX)
+			if (rs->nchains < RULESET_CHAINS_MAX) {
 				rs->chain[rs->nchains] = k;
+			} else {
+				rs->more_drop += k.policy_drop || k.drops > 0;
+				rs->more_reject += k.rejects > 0;
+			}
 			rs->nchains++;
 		}
 }

@@ -86,6 +86,8 @@ struct ruleset_packet {
 struct ruleset_fact {
 	unsigned nchains;		/* all such chains, kept or not */
 	struct ruleset_chain chain[RULESET_CHAINS_MAX];
+	unsigned more_drop, more_reject; /* of those not kept, the chains
+					   that can drop, that can reject */
 };
 
 /*

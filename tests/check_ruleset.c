@@ -644,6 +644,24 @@ START_TEST(test_set)
 	ck_assert_uint_eq(k->maybe, 1);
 }
 END_TEST
+/* Beyond the chains kept, what the others can do is counted. */
+START_TEST(test_more_chains)
+{
+	struct ruleset_fact rs;
+	char name[16];
+	int i;
+
+	for (i = 0; i < RULESET_CHAINS_MAX + 2; i++) {
+		snprintf(name, sizeof(name), "out%d", i);
+		chain(NFPROTO_INET, "filter", name, NF_INET_LOCAL_OUT, false);
+		tcp_rule(name, true, NFT_CMP_EQ, 5432, NF_DROP, NULL);
+	}
+	rs = read_fact();
+	ck_assert_uint_eq(rs.nchains, RULESET_CHAINS_MAX + 2);
+	ck_assert_uint_eq(rs.more_drop, 2);
+	ck_assert_uint_eq(rs.more_reject, 0);
+}
+END_TEST
 #endif /* HAVE_NFTNL */
 
 static Suite *
@@ -662,6 +680,7 @@ ruleset_suite(void)
 	tcase_add_test(tc, test_jump);
 	tcase_add_test(tc, test_accept_first);
 	tcase_add_test(tc, test_set);
+	tcase_add_test(tc, test_more_chains);
 #endif
 	suite_add_tcase(s, tc);
 	return s;
