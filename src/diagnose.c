@@ -188,6 +188,46 @@ diag_local_listener(struct diag_ctx *c)
 }
 
 /*
+ * The source of the attempt's packets for the ruleset's rules: --source's
+ * address, else the destination itself when it is this host's (a local
+ * route's source is its own address); --source's port, else the local port
+ * range.
+ */
+static void
+diag_packet_source(const struct diag_query *q, const struct diag_facts *f,
+    struct ruleset_packet *p)
+{
+	struct ports_fact range;
+	struct diag_ip src;
+	unsigned short port = 0;
+
+	p->sport_lo = 0;
+	p->sport_hi = 65535;
+	if (diag_src(q, &src) && src.family == f->dst.family &&
+	    !diag_ip_any(&src)) {
+		p->have_src = true;
+		memcpy(p->src, &src.u, diag_ip_len(src.family));
+	} else if (p->local) {
+		p->have_src = true;
+		memcpy(p->src, p->dst, sizeof(p->src));
+	}
+	if (q->src != NULL && q->src->sa_family == AF_INET &&
+	    q->srclen >= sizeof(struct sockaddr_in))
+		port = ntohs(((const struct sockaddr_in *)(const void *)
+		    q->src)->sin_port);
+	else if (q->src != NULL && q->src->sa_family == AF_INET6 &&
+	    q->srclen >= sizeof(struct sockaddr_in6))
+		port = ntohs(((const struct sockaddr_in6 *)(const void *)
+		    q->src)->sin6_port);
+	if (port != 0) {
+		p->sport_lo = p->sport_hi = port;
+	} else if (procfacts_ports(&range) != 0) {
+		p->sport_lo = (unsigned short)range.low;
+		p->sport_hi = (unsigned short)range.high;
+	}
+}
+
+/*
  * The facts a conclusion about this host's own firewall and link needs,
  * and where the address came from: the nftables chains of the
  * destination's family that drop or reject (ruleset.c), listeners on the
@@ -205,8 +245,21 @@ diag_local_facts(struct diag_ctx *c)
 
 	if (c->nl.enabled && FACTS_ERR_IN(err, ECONNREFUSED, ETIMEDOUT,
 	    EHOSTUNREACH, EACCES, EPERM)) {
+		struct ruleset_packet p;
+
+		memset(&p, 0, sizeof(p));
+		p.family = f->dst.family;
+		p.proto = q->protocol != 0 ? q->protocol :
+		    q->type == SOCK_STREAM ? IPPROTO_TCP :
+		    q->type == SOCK_DGRAM ? IPPROTO_UDP :
+		    q->type == SOCK_SEQPACKET ? IPPROTO_SCTP : 0;
+		memcpy(p.dst, &f->dst.u, diag_ip_len(f->dst.family));
+		p.port = f->port;
+		p.local = (f->have & DIAG_ROUTE) != 0 &&
+		    f->route.type == RTN_LOCAL;
+		diag_packet_source(q, f, &p);
 		dl = diag_deadline(c);
-		f->have |= ruleset_read(f->dst.family, &dl, &f->ruleset) ?
+		f->have |= ruleset_read(&p, &dl, &f->ruleset) ?
 		    DIAG_RULESET : DIAG_NORULESET;
 	}
 	if (err == ECONNREFUSED && !q->several &&

@@ -185,10 +185,16 @@ facts_text_route(const struct diag_facts *f,
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
 		    ", via %s", diag_ip_str(&f->route.gateway, gw, sizeof(gw)));
 	if (f->route.type == RTN_LOCAL) {
+		/* The local table is where local routes are: said only when
+		   the route is in another one. */
+		if (f->route.table == RT_TABLE_LOCAL)
+			tbl[0] = '\0';
+		else
+			facts_set(tbl, sizeof(tbl), " in table %s",
+			    facts_table_name(f->route.table, gw, sizeof(gw)));
 		facts_line(lines, n, max, "%s is an address of this host "
-		    "(route %s/%u, type local, table %s%s)", dst, pfx,
-		    f->route.prefixlen,
-		    facts_table_name(f->route.table, tbl, sizeof(tbl)), extra);
+		    "(local route %s/%u%s%s)", dst, pfx, f->route.prefixlen,
+		    tbl, extra);
 		return;
 	}
 	facts_line(lines, n, max, "the route that matched %s is %s/%u, type %s, "
@@ -226,6 +232,19 @@ facts_text_neigh(const struct diag_facts *f,
 		    "%s", who, hop, dev, facts_nud_name(f->neigh.state));
 }
 
+/* The ports of a group (facts_text_ports), and how many; 0: none. */
+static const char *facts_ports;
+static size_t facts_nports;
+/* The longest list of ranges said whole ("these 993 ports" beyond). */
+#define FACTS_RANGES_MAX 60
+
+void
+facts_text_ports(const char *ranges, size_t count)
+{
+	facts_ports = ranges;
+	facts_nports = ranges != NULL ? count : 0;
+}
+
 /* The listeners fact as a sentence. */
 static void
 facts_text_listen(const struct diag_facts *f,
@@ -238,11 +257,18 @@ facts_text_listen(const struct diag_facts *f,
 	bool covers = false, unsure = false;
 
 	diag_ip_str(&f->dst, dst, sizeof(dst));
-	if (f->listen.count == 0) {
+	if (f->listen.count == 0 && facts_nports > 1 &&
+	    strlen(facts_ports) <= FACTS_RANGES_MAX)
+		facts_line(lines, n, max, "nothing on this host listens on %s "
+		    "ports %s", proto, facts_ports);
+	else if (f->listen.count == 0 && facts_nports > 1)
+		facts_line(lines, n, max, "nothing on this host listens on any "
+		    "of these %zu %s ports", facts_nports, proto);
+	else if (f->listen.count == 0)
 		facts_line(lines, n, max, "nothing on this host listens on %s "
 		    "port %u", proto, f->port);
+	if (f->listen.count == 0)
 		return;
-	}
 	for (i = 0; i < kept; i++) {
 		const struct diag_ip *l = &f->listen.addr[i];
 		size_t len = strlen(list);
@@ -759,10 +785,39 @@ facts_text_fds(const struct diag_facts *f,
 		    "EMFILE");
 }
 
+/* The packets of the attempt chain `k`'s rules can meet: "the SYN", ... */
+static const char *
+facts_chain_packets(const struct diag_facts *f, const struct ruleset_chain *k)
+{
+	bool tcp = f->type == SOCK_STREAM, udp = f->type == SOCK_DGRAM;
+
+	if (k->out && k->reply)
+		return tcp ? "the SYN and the reply" : udp ?
+		    "the datagram and the reply" : "the packet and the reply";
+	if (k->reply)
+		return "the reply";
+	return tcp ? "the SYN" : udp ? "the datagram" : "the packet";
+}
+
+/* True when a chain holds a drop rule that surely matches the attempt. */
+static bool
+facts_drop_sure(const struct diag_facts *f)
+{
+	const struct ruleset_fact *rs = &f->ruleset;
+	size_t i;
+
+	for (i = 0; (f->have & DIAG_RULESET) != 0 && i < rs->nchains &&
+	    i < RULESET_CHAINS_MAX; i++)
+		if (rs->chain[i].drops > rs->chain[i].maybe)
+			return true;
+	return false;
+}
+
 /*
  * The chains of this host's ruleset that bear on the error, as sentences:
  * those that drop for a time-out (and that none does), those that reject
- * otherwise.
+ * otherwise; each with the rules that can match the attempt's packets, and
+ * whether they surely do.
  */
 static void
 facts_text_ruleset(const struct diag_facts *f,
@@ -771,48 +826,68 @@ facts_text_ruleset(const struct diag_facts *f,
 	const struct ruleset_fact *rs = &f->ruleset;
 	char ref[6 * RULESET_NAME_MAX], what[DIAG_LINE_MAX];
 	bool drop = f->error == ETIMEDOUT;	/* else: who rejects */
-	size_t i, len, kept = rs->nchains < RULESET_CHAINS_MAX ? rs->nchains :
-	    RULESET_CHAINS_MAX;
+	size_t i, len, paren, kept = rs->nchains < RULESET_CHAINS_MAX ?
+	    rs->nchains : RULESET_CHAINS_MAX;
+	unsigned nr;
 
 	if (rs->nchains == 0 && drop)
 		facts_line(lines, n, max, "no input or output chain of this "
-		    "host's nftables ruleset drops or rejects (%s)",
-		    f->dst.family == AF_INET6 ?
+		    "host's nftables ruleset drops or rejects %s (%s)",
+		    f->type == SOCK_STREAM ? "this SYN or its reply" :
+		    "these packets", f->dst.family == AF_INET6 ?
 		    "ip6, inet and netdev tables" : "ip, inet and netdev tables");
 	for (i = 0; i < kept; i++) {
 		const struct ruleset_chain *k = &rs->chain[i];
 
 		if (drop ? k->drops == 0 && !k->policy_drop : k->rejects == 0)
 			continue;	/* no bearing on this error */
-		what[0] = '\0';
-		if (k->policy_drop)
-			facts_set(what, sizeof(what), "has policy drop");
-		if (k->drops > 0) {
-			len = strlen(what);
-			facts_set(what + len, sizeof(what) - len, "%sholds %u "
-			    "drop rule%s", len > 0 ? " and " : "", k->drops,
-			    k->drops == 1 ? "" : "s");
-		}
-		if (k->rejects > 0) {
-			len = strlen(what);
-			facts_set(what + len, sizeof(what) - len, "%sholds %u "
-			    "reject rule%s", len > 0 ? " and " : "", k->rejects,
-			    k->rejects == 1 ? "" : "s");
-		}
-		if (k->counted) {
-			len = strlen(what);
-			facts_set(what + len, sizeof(what) - len, " (their "
-			    "counters: %llu packet%s)",
+		nr = k->drops + k->rejects;
+		/* "drops the SYN (2 rules, 1 of them may: ...)" */
+		if (nr == 0)
+			facts_set(what, sizeof(what), "has policy drop, which %s "
+			    "may reach", facts_chain_packets(f, k));
+		else
+			facts_set(what, sizeof(what), "%s%s %s",
+			    k->maybe == nr ? "may " : "", k->drops == 0 ?
+			    (k->maybe == nr ? "reject" : "rejects") :
+			    k->rejects == 0 ? (k->maybe == nr ? "drop" : "drops") :
+			    (k->maybe == nr ? "drop or reject" :
+			    "drops or rejects"), facts_chain_packets(f, k));
+		len = strlen(what);
+		paren = len;
+		if (nr > 1)
+			facts_set(what + len, sizeof(what) - len, " (%u rules",
+			    nr);
+		len = strlen(what);
+		if (k->maybe == nr && nr > 0)
+			facts_set(what + len, sizeof(what) - len, "%snot "
+			    "decided here", len > paren ? ", " : " (");
+		else if (k->maybe > 0)
+			facts_set(what + len, sizeof(what) - len, ", %u not "
+			    "decided here", k->maybe);
+		len = strlen(what);
+		if (nr > 0 && k->policy_drop)
+			facts_set(what + len, sizeof(what) - len, "%spolicy drop",
+			    len > paren ? ", " : " (");
+		len = strlen(what);
+		if (k->counted)
+			facts_set(what + len, sizeof(what) - len, "%s%s: %llu "
+			    "packet%s", len > paren ? "; " : " (",
+			    nr == 1 ? "its counter" : "their counters",
 			    (unsigned long long)k->packets, k->packets == 1 ?
 			    "" : "s");
-		}
+		len = strlen(what);
+		if (len > paren)
+			facts_set(what + len, sizeof(what) - len, ")");
 		facts_line(lines, n, max, "this host's chain %s (hook %s) %s",
 		    facts_chain_ref(k, ref, sizeof(ref)),
 		    ruleset_hook_name(k->family, k->hook), what);
 	}
-	if (kept < rs->nchains)
-		facts_line(lines, n, max, "%u more chains of this host drop or "
-		    "reject", rs->nchains - (unsigned)kept);
+	nr = drop ? rs->more_drop : rs->more_reject;
+	if (nr > 0)
+		facts_line(lines, n, max, "%u more chain%s of this host can %s "
+		    "these packets", nr, nr == 1 ? "" : "s", drop ? "drop" :
+		    "reject");
 }
 
 size_t
@@ -912,8 +987,10 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 		facts_text_who(f, lines, &n, max);
 	if (f->have & DIAG_RESOLVER)
 		facts_text_resolver(f, lines, &n, max);
+	/* Whether the kernel was still retrying tells whether a longer wait
+	   could help: not when a drop rule surely matches. */
 	if (f->error == ETIMEDOUT && f->type != SOCK_DGRAM &&
-	    f->family != AF_UNIX && f->eai == 0)
+	    f->family != AF_UNIX && f->eai == 0 && !facts_drop_sure(f))
 		facts_line(lines, &n, max, f->deadline ? "the -w deadline "
 		    "ended the attempt; the kernel was still retrying" :
 		    "the kernel's retries ran out before the -w deadline");

@@ -24,6 +24,15 @@ size_t facts_text_lines(const struct diag_facts *f,
     char lines[][DIAG_LINE_MAX], size_t max);
 
 /*
+ * The ports that the sentences of facts_text_lines() that hold for each
+ * port of a group alike ("nothing on this host listens on TCP ports
+ * 1000-1009") name instead of the facts' own: `count` ports, `ranges` as
+ * summary.c folds them ("1000-1002,1004"), kept by reference until the
+ * next call; NULL or a count below 2: the facts' own port.
+ */
+void facts_text_ports(const char *ranges, size_t count);
+
+/*
  * The meaning and the Check that the facts decide, replacing the errno's
  * general text (explain.h) where they say more: into `meaning` (`msize`
  * bytes) and `check` (`csize`), each "" where the facts decide nothing, so

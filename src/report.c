@@ -1338,13 +1338,8 @@ report_waiting(const struct target *t, const struct result *r,
 }
 
 void
-report_progress(FILE *tty, double ms, unsigned rounds, const char *last,
-    bool clear)
+report_progress_clear(FILE *tty)
 {
-	if (clear)
-		fputs("\r\033[K", tty);
-	else
-		fprintf(tty, "\r\033[Kwaiting: %.1f s, %u attempt%s, last: %s",
-		    ms / 1000.0, rounds, rounds == 1 ? "" : "s", last);
+	fputs("\r\033[K", tty);
 	fflush(tty);
 }

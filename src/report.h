@@ -167,8 +167,10 @@ void report_trace(void *arg, double ms, const char *line);
 void report_waiting(const struct target *t, const struct result *r,
     const struct report_opts *o);
 
-/* The --wait progress line on a terminal; `clear` erases it. */
-void report_progress(FILE *tty, double ms, unsigned rounds,
-    const char *last, bool clear);
+/*
+ * Erase the status line on the terminal `tty` (summary_progress,
+ * summary_waiting) so that what follows starts a clean line.
+ */
+void report_progress_clear(FILE *tty);
 
 #endif /* ISOCK_REPORT_H */

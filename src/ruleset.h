@@ -2,20 +2,36 @@
 /*
  * ruleset.h: this host's nftables ruleset as a fact (issue 20): which
  * chains of which hooks hold a rule that drops or rejects, or a drop
- * policy, with the packets their counters saw.
+ * policy, that can match this attempt's packets, with the packets their
+ * counters saw.
  *
- * Read through libnftnl over its own NETLINK_NETFILTER socket (two dumps:
- * chains, then rules), within a deadline; a dump cut short, interrupted
+ * Read through libnftnl over its own NETLINK_NETFILTER socket (dumps of the
+ * chains, the rules, then the elements of each set a rule looks up), within
+ * a deadline; a dump cut short, interrupted
  * (NLM_F_DUMP_INTR) or refused (no CAP_NET_ADMIN) leaves the fact out, so
- * "no rule drops" is only ever said from a whole ruleset.  Whether a rule
- * matches the packet is not evaluated: a chain is listed when it holds a
- * drop or reject verdict at all.  Built without libnftnl, ruleset_read
- * reads nothing.
+ * "no rule drops" is only ever said from a whole ruleset.
+ *
+ * Each rule's expressions are evaluated against two packets: the one this
+ * host sends (the SYN or datagram to the destination's address and port)
+ * and the reply (from that address and port).  What is evaluated: meta
+ * nfproto and l4proto, payload loads of the IPv4/IPv6 header's protocol,
+ * source and destination and of the transport header's ports, bitwise
+ * masks (prefixes), cmp (eq, neq, lt, lte, gt, gte), range, and look-ups
+ * in sets (their elements and intervals are read: a third dump, one a
+ * set).  What is not known of a packet (this host's source address to
+ * another host, the interface, conntrack state, ...) and every expression
+ * not evaluated (maps, concatenations, limits, ...) make a rule one that
+ * "may match": a rule is never taken not to match unless one of its
+ * conditions is false for the packet.
+ * A rule after one that surely matches and accepts, drops or rejects is
+ * not reached; a chain reached by a jump is looked at only when a jump to it
+ * can match.  Built without libnftnl, ruleset_read reads nothing.
  */
 #ifndef ISOCK_RULESET_H
 #define ISOCK_RULESET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -24,7 +40,7 @@
 /* A table or chain name (NFT_NAME_MAXLEN is 256; longer ones are cut). */
 #define RULESET_NAME_MAX 48
 
-/* One chain that can drop or reject. */
+/* One chain that can drop or reject this attempt's packets. */
 struct ruleset_chain {
 	char family[8];			/* "ip", "ip6", "inet", "netdev" */
 	char table[RULESET_NAME_MAX];	/* raw, as the kernel gave it */
@@ -32,34 +48,72 @@ struct ruleset_chain {
 	int hook;			/* NF_INET_* (NF_NETDEV_* for netdev);
 					   -1: a regular chain, reached by a
 					   jump */
-	bool policy_drop;		/* a base chain whose policy is drop */
+	bool policy_drop;		/* a base chain whose policy is drop,
+					   and a packet may reach it */
 	unsigned drops, rejects;	/* rules with a drop verdict, rules
-					   that reject */
+					   that reject, that can match */
+	unsigned maybe;			/* of those, rules that may match
+					   (not all evaluated), not surely */
+	bool out, reply;		/* which packets they can match: the
+					   one sent, the reply */
 	bool counted;			/* one of them has a counter */
 	uint64_t packets;		/* ... and their counters' packets */
 };
 
+/* The attempt whose packets the rules are matched against. */
+struct ruleset_packet {
+	int family;			/* AF_INET or AF_INET6 */
+	int proto;			/* IPPROTO_TCP, IPPROTO_UDP,
+					   IPPROTO_SCTP; 0: not known */
+	unsigned char dst[16];		/* the destination's address (4 or
+					   16 bytes, network order) */
+	unsigned short port;		/* its port, host order */
+	bool have_src;			/* the source address is known: */
+	unsigned char src[16];		/* ... this one */
+	unsigned short sport_lo, sport_hi; /* the source port is one of
+					   these (the local port range, or
+					   --source's port) */
+	bool local;			/* an address of this host: each
+					   packet passes the output and the
+					   input hooks */
+};
+
 /*
- * DIAG_RULESET: the chains of the address family asked that drop, those
- * whose counters saw packets first.
+ * DIAG_RULESET: the chains of the address family asked that can drop or
+ * reject the attempt's packets, those that surely do first, then those
+ * whose counters saw packets.
  */
 struct ruleset_fact {
 	unsigned nchains;		/* all such chains, kept or not */
 	struct ruleset_chain chain[RULESET_CHAINS_MAX];
+	unsigned more_drop, more_reject; /* of those not kept, the chains
+					   that can drop, that can reject */
 };
 
 /*
- * Read the ruleset's chains of address family `family` (AF_INET or
- * AF_INET6: the ip or ip6 tables, inet tables and netdev ingress) that a
- * packet this host sends or receives passes (forward chains are left out)
- * and that hold a drop or reject rule or a drop policy, into `rs`, waiting at most
- * until `deadline` (CLOCK_MONOTONIC).  Returns true when the whole ruleset
- * was read (nchains 0 then says no chain drops or rejects), false when
- * nothing may be said of it.  A whole reading answers again for a second
- * (the many targets of one run), counters included.
+ * Read the ruleset's chains of p->family (AF_INET or AF_INET6: the ip or
+ * ip6 tables, inet tables and netdev) that a packet this host sends or
+ * receives passes (forward chains are left out) and that hold a drop or
+ * reject rule that can match the packets of `p`, or a drop policy they may
+ * reach, into `rs`, waiting at most until `deadline` (CLOCK_MONOTONIC).
+ * Returns true when the whole ruleset was read (nchains 0 then says no
+ * chain drops or rejects these packets), false when nothing may be said of
+ * it.  A whole reading answers again for a second (the many targets of one
+ * run), counters included.
  */
-bool ruleset_read(int family, const struct timespec *deadline,
-    struct ruleset_fact *rs);
+bool ruleset_read(const struct ruleset_packet *p,
+    const struct timespec *deadline, struct ruleset_fact *rs);
+
+/*
+ * ruleset_read from the dumps' messages as the kernel sends them
+ * (`chains`, `clen` bytes of NFT_MSG_NEWCHAIN; `rules`, `rlen` bytes of
+ * NFT_MSG_NEWRULE; `elems`, `elen` bytes of NFT_MSG_NEWSETELEM of the sets
+ * the rules look up), read nowhere and not kept: for the unit tests.
+ * False when the messages cannot be trusted.  Without libnftnl: false.
+ */
+bool ruleset_from_dumps(const void *chains, size_t clen, const void *rules,
+    size_t rlen, const void *elems, size_t elen,
+    const struct ruleset_packet *p, struct ruleset_fact *rs);
 
 /* The name of `hook` of a chain of `family` ("input", "output", ...). */
 const char *ruleset_hook_name(const char *family, int hook);

@@ -281,7 +281,7 @@ flush_ready(struct run *run)
 	   compact run come at the end, after it is erased). */
 	if (run->shown && !run->compact && run->next < n &&
 	    run->ready[run->next]) {
-		report_progress(stderr, 0, 0, "", true);
+		report_progress_clear(stderr);
 		run->shown = false;
 	}
 	while (run->next < n && run->ready[run->next]) {
@@ -326,7 +326,7 @@ on_done(void *arg, size_t i)
 	diagnose_target(run, i);
 	/* On a terminal the outcome replaces the progress line of --wait. */
 	if (run->o->wait && !run->o->quiet && isatty(STDERR_FILENO))
-		report_progress(stderr, 0, 0, "", true);
+		report_progress_clear(stderr);
 	run->ready[i] = true;
 	run->ro.stopped = *run->po->stop != 0;
 	run->ndone++;
@@ -505,7 +505,7 @@ run_loop(const struct options *o, struct probe_opts *po)
 	if (o->wait) {
 		probe_run(o->targets.v, n, po, run.results);
 		if (!o->quiet && isatty(STDERR_FILENO))
-			report_progress(stderr, 0, 0, "", true);
+			report_progress_clear(stderr);
 	} else if (o->count > 0) {
 		for (run.seq = 1; run.seq <= o->count; run.seq++) {
 			memset(run.ready, 0, n * sizeof(*run.ready));
@@ -524,7 +524,7 @@ run_loop(const struct options *o, struct probe_opts *po)
 	} else
 		probe_run(o->targets.v, n, po, run.results);
 	if (run.shown)
-		report_progress(stderr, 0, 0, "", true);
+		report_progress_clear(stderr);
 	sig = *po->stop;
 	status = result_run_status(run.codes, n, sig, &run.policy);
 	end = clock_now();

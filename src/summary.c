@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "exitcode.h"
+#include "explain.h"
 #include "facts_text.h"
 #include "summary.h"
 #include "text.h"
@@ -106,6 +107,41 @@ sig_ip(uint32_t h, const struct diag_ip *ip)
 {
 	h = sig_num(h, ip->family);
 	return fnv(h, &ip->u, diag_ip_len(ip->family));
+}
+
+/*
+ * Onto `h`: the chains of the ruleset that can drop or reject the packets
+ * (not their counters, which run on): which chains, whether one surely
+ * drops, may drop, rejects, and with `detail` what their rules do.
+ */
+static uint32_t
+sig_ruleset(uint32_t h, const struct ruleset_fact *rs, bool detail)
+{
+	size_t i, kept = rs->nchains < RULESET_CHAINS_MAX ? rs->nchains :
+	    RULESET_CHAINS_MAX;
+	bool sure = false, maybe = false, reject = false;
+
+	for (i = 0; i < kept; i++) {
+		const struct ruleset_chain *k = &rs->chain[i];
+
+		sure |= k->drops > k->maybe;
+		maybe |= k->maybe > 0 || k->policy_drop;
+		reject |= k->rejects > 0;
+		/* Another chain is another thing to check. */
+		h = sig_str(h, k->family, sizeof(k->family));
+		h = sig_str(h, k->table, sizeof(k->table));
+		h = sig_str(h, k->chain, sizeof(k->chain));
+		h = sig_num(h, k->hook);
+		if (!detail)
+			continue;
+		h = sig_num(h, k->policy_drop);
+		h = sig_num(h, (long)k->drops);
+		h = sig_num(h, (long)k->rejects);
+		h = sig_num(h, (long)k->maybe);
+		h = sig_num(h, k->out | k->reply << 1);
+	}
+	h = sig_num(h, detail ? (long)rs->nchains : rs->nchains > 0);
+	return sig_num(h, sure | maybe << 1 | reject << 2);
 }
 
 /*
@@ -208,8 +244,9 @@ sig_route(uint32_t h, const struct diag_facts *f, bool detail)
  * What the facts `f` of a failure say, as a hash of their fields, never
  * of their text; 0 when there are none.  With `detail`, all that a Found
  * line says but the target's own address and port: the route, the
- * listeners' addresses, the devices (ports refused alike are one group, a
- * port with a listener on another address another).  Without it, only
+ * listeners' addresses, the devices, the ruleset's chains that drop or
+ * reject (ports refused alike are one group, a port with a listener on
+ * another address another, a port dropped by another chain another).  Without it, only
  * what decides the cause: which facts there are, the route's type, where
  * the listeners stand to the destination, the ICMP type and code, what
  * the path walk found, the resolver's cause (a group whose cause was
@@ -265,6 +302,8 @@ facts_sig(const struct diag_facts *f, bool detail)
 	}
 	if (f->have & DIAG_RESOLVER)
 		h = sig_num(h, f->resolver.cause);
+	if (f->have & DIAG_RULESET)
+		h = sig_ruleset(h, &f->ruleset, detail);
 	return h != 0 ? h : 1;
 }
 
@@ -503,7 +542,8 @@ cmp_port(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* "1000-1002,1004-1009,1016": the ports of `g`, sorted and folded. */
+/* "1000-1002,1004-1009,1016": the ports of `g`, sorted and folded, onto
+   `f`. */
 static void
 print_ranges(FILE *f, struct summary_group *g)
 {
@@ -521,7 +561,6 @@ print_ranges(FILE *f, struct summary_group *g)
 		if (j - i > 1)
 			fprintf(f, "-%u", (unsigned)g->ports[j - 1]);
 	}
-	fputc(' ', f);
 }
 
 /* A cause explained above: what a failing group's meaning depends on. */
@@ -531,11 +570,43 @@ struct cause {
 	uint32_t facts;		/* facts_sig() without detail */
 };
 
-/* The causes explained so far in one summary_print(). */
+/* The causes explained so far in one summary_print(), and the errnos
+   whose headline was said whole. */
 struct causes {
 	struct cause *v;
 	size_t n;
+	struct cause *said;
+	size_t nsaid;
 };
+
+/*
+ * True when group `g` fails with an errno whose headline ("connection
+ * refused (ECONNREFUSED, errno 111)") an earlier group said; else note it
+ * and answer false.  Only a plain errno: not a name's, a signal's or a
+ * protocol check's failure.
+ */
+static bool
+errno_said(struct causes *c, const struct summary_group *g)
+{
+	const struct result *r = &g->r;
+	size_t i;
+
+	if (r->eai != 0 || r->signal != 0 || g->key.err == 0 ||
+	    (r->ready != NULL && r->ready->status != 0) ||
+	    explain_lookup_errno(g->key.err) == NULL)
+		return false;
+	for (i = 0; i < c->nsaid; i++)
+		if (c->said[i].code == g->key.code &&
+		    c->said[i].err == g->key.err &&
+		    c->said[i].how == g->key.how)
+			return true;
+	if (c->said != NULL) {
+		c->said[c->nsaid].code = g->key.code;
+		c->said[c->nsaid].err = g->key.err;
+		c->said[c->nsaid++].how = g->key.how;
+	}
+	return false;
+}
 
 /*
  * True when the cause of group `g` was explained above; else note it
@@ -559,6 +630,34 @@ cause_said(struct causes *c, const struct summary_group *g)
 }
 
 /*
+ * The part of headline `what` of result `r` that follows the outcome word
+ * of a group's line: all of it, or less the errno's summary where that
+ * only says the outcome word again ("refused: connection refused
+ * (ECONNREFUSED, ...)" becomes "refused (ECONNREFUSED, ...)"); `*sep` is
+ * what goes between.
+ */
+static const char *
+what_tail(const char *what, const struct result *r, int code,
+    const char **sep)
+{
+	const struct result_attempt *last = result_last(r);
+	const struct explain_entry *e = r->eai == 0 && r->signal == 0 &&
+	    (r->ready == NULL || r->ready->status == 0) && last != NULL ?
+	    explain_lookup_errno(last->error) : NULL;
+	const char *word = outcome_word(r, code);
+	size_t n = e != NULL ? strlen(e->summary) : 0, w = strlen(word);
+
+	*sep = ": ";
+	if (e == NULL || n <= w || strncmp(what, e->summary, n) != 0 ||
+	    strncmp(what + n, " (", 2) != 0 ||
+	    strcmp(e->summary + n - w, word) != 0 ||
+	    e->summary[n - w - 1] != ' ')
+		return what;
+	*sep = "";
+	return what + n;
+}
+
+/*
  * The line of group `g` and, for a failure, what it is and its detail:
  * the facts not said before, the meaning and the Check.  A failure whose
  * cause was explained under an earlier group is its outcome word alone.
@@ -568,7 +667,10 @@ print_group(struct summary_group *g, unsigned show, struct causes *c,
     const struct report_opts *o)
 {
 	FILE *f = g->key.code == 0 ? o->out : o->err;
-	char *host, what[320];
+	char *host, what[320], *buf = NULL;
+	const char *sep, *tail;
+	FILE *ranges;
+	size_t len;
 
 	if (g->counted == 0 || (show & (g->key.code == 0 ? SUMMARY_CONNECTED :
 	    SUMMARY_FAILED)) == 0)
@@ -576,8 +678,10 @@ print_group(struct summary_group *g, unsigned show, struct causes *c,
 	host = text_escape_dup(g->key.host);
 	fprintf(f, "%s (%s): ", host != NULL ? host : "?", g->key.proto);
 	free(host);
-	if (g->nports > 0)
+	if (g->nports > 0) {
 		print_ranges(f, g);
+		fputc(' ', f);
+	}
 	if (g->key.code == 0 || !g->taken) {
 		report_word(f, g->key.code == 0 ? "connected" :
 		    exitcode_name(g->key.code >= ISOCK_EXIT_SIGNAL ?
@@ -591,9 +695,26 @@ print_group(struct summary_group *g, unsigned show, struct causes *c,
 		fputs(", as above\n", f);
 		return;
 	}
-	report_failure_what(what, sizeof(what), &g->r, o);
-	fprintf(f, ": %s\n", what);
+	if (errno_said(c, g)) {
+		/* Its general text was said above: its name only. */
+		fprintf(f, " (%s)\n", explain_lookup_errno(g->key.err)->name);
+	} else {
+		report_failure_what(what, sizeof(what), &g->r, o);
+		tail = what_tail(what, &g->r, g->key.code, &sep);
+		fprintf(f, "%s%s\n", sep, tail);
+	}
+	/* The facts that hold for each port alike name the group's. */
+	if (g->nports > 1 && (ranges = open_memstream(&buf, &len)) != NULL) {
+		print_ranges(ranges, g);
+		if (fclose(ranges) != 0) {
+			free(buf);
+			buf = NULL;
+		}
+	}
+	facts_text_ports(buf, g->nports);
 	report_failure_detail(g->t, &g->r, g->facts, o);
+	facts_text_ports(NULL, 0);
+	free(buf);
 }
 
 /* Order of printing: hosts as first seen, then their groups, each in
@@ -631,7 +752,7 @@ summary_print(const struct summary *s, unsigned show,
     const struct report_opts *o)
 {
 	struct order *v;
-	struct causes c = { NULL, 0 };
+	struct causes c = { NULL, 0, NULL, 0 };
 	size_t n = s->n > 0 ? s->n - 1 : 0, i;
 
 	if (o->quiet || o->json || n == 0)
@@ -640,6 +761,7 @@ summary_print(const struct summary *s, unsigned show,
 	if (v == NULL)
 		return;
 	c.v = calloc(n, sizeof(*c.v));	/* NULL: each explained */
+	c.said = calloc(n, sizeof(*c.said));
 	for (i = 0; i < n; i++) {
 		v[i].i = i + 1;
 		v[i].g = &s->g[i + 1];
@@ -656,6 +778,7 @@ summary_print(const struct summary *s, unsigned show,
 		fflush(o->out);
 		fflush(o->err);
 	}
+	free(c.said);
 	free(c.v);
 	free(v);
 }

@@ -81,8 +81,8 @@ void summary_print(const struct summary *s, unsigned show,
  * The status line of a long run on the terminal `tty`, rewritten in place:
  * "312/1000 done: 12 connected, 250 refused, 50 timed out; 4.1 s
  * elapsed".  `count` holds the targets done per exit status, 0 to
- * ISOCK_EXIT_MAX, then those a signal ended.  report_progress(tty, 0, 0,
- * "", true) removes it.
+ * ISOCK_EXIT_MAX, then those a signal ended.  report_progress_clear(tty)
+ * removes it.
  */
 void summary_progress(FILE *tty, size_t done, size_t n,
     const unsigned long *count, double ms);

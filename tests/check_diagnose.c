@@ -408,8 +408,8 @@ static void refused_elsewhere(const char *where)
 	close(lfd);
 	ck_assert_int_eq(o.error, ECONNREFUSED);
 	ck_assert_int_eq(o.f.route.type, RTN_LOCAL);
-	assert_line(&o, "127.0.0.1 is an address of this host (route "
-	    "127.0.0.1/32, type local, table local, dev lo)");
+	assert_line(&o, "127.0.0.1 is an address of this host (local route "
+	    "127.0.0.1/32, dev lo)");
 	ck_assert(o.f.have & DIAG_LISTENERS);
 	ck_assert_uint_eq(o.f.listen.count, 1);
 	snprintf(want, sizeof(want), "TCP port 8080 has a listener on %s only, "

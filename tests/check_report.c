@@ -328,6 +328,22 @@ START_TEST(test_explain_no_placeholders)
 }
 END_TEST
 
+/* The status line is erased, nothing written in its place. */
+START_TEST(test_progress_clear)
+{
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	report_progress_clear(f);
+	fclose(f);
+	ck_assert_uint_eq(len, 4);
+	ck_assert_mem_eq(buf, "\r\033[K", 4);
+	free(buf);
+}
+END_TEST
+
 static Suite *
 report_suite(void)
 {
@@ -343,6 +359,7 @@ report_suite(void)
 	tcase_add_loop_test(tc, test_waited, 0, 2);
 	tcase_add_test(tc, test_blackhole_json);
 	tcase_add_test(tc, test_explain_no_placeholders);
+	tcase_add_test(tc, test_progress_clear);
 	suite_add_tcase(s, tc);
 	return s;
 }

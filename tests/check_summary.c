@@ -224,8 +224,8 @@ START_TEST(test_one_cause_one_group)
 	}
 	printed(s, true, &m);
 	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 30-33,126-128 "
-	    "refused: connection refused (ECONNREFUSED, errno 111)\n"));
-	ck_assert_uint_eq(count_of(m.err, "refused:"), 1);
+	    "refused (ECONNREFUSED, errno 111)\n"));
+	ck_assert_uint_eq(count_of(m.err, "refused ("), 1);
 	ck_assert_uint_eq(count_of(m.err, "Check:"), 1);
 	ck_assert_uint_eq(count_of(m.err, "Found: 127.0.0.1 is an address"), 1);
 	mem_free(&m);
@@ -240,8 +240,8 @@ START_TEST(test_one_cause_one_group)
 		add_refused(s, i, 1, 0);
 	}
 	printed(s, true, &m);
-	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 1-150 refused: "));
-	ck_assert_uint_eq(count_of(m.err, "refused:"), 1);
+	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 1-150 refused ("));
+	ck_assert_uint_eq(count_of(m.err, "refused ("), 1);
 	ck_assert_uint_eq(count_of(m.err, "Check:"), 1);
 	mem_free(&m);
 	summary_free(s);
@@ -260,12 +260,56 @@ START_TEST(test_other_facts_other_group)
 
 	add_refusals(s, v, sizeof(v) / sizeof(v[0]));
 	printed(s, true, &m);
-	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 80,82 refused: "));
-	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 81 refused: "));
+	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 80,82 refused ("));
+	/* The errno's headline is said whole once, its name after. */
+	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 81 refused "
+	    "(ECONNREFUSED)\n"));
+	ck_assert_uint_eq(count_of(m.err, "errno 111"), 1);
 	ck_assert_ptr_nonnull(strstr(m.err, "TCP port 81 has a listener on "
 	    "127.0.0.2 only"));
+	/* A fact that holds for each port of the group alike names them. */
+	ck_assert_ptr_nonnull(strstr(m.err, "Found: nothing on this host "
+	    "listens on TCP ports 80,82\n"));
 	ck_assert_uint_eq(count_of(m.err, "Check:"), 2);
 	/* Two causes: neither is "as above". */
+	ck_assert_ptr_null(strstr(m.err, "as above"));
+	mem_free(&m);
+	summary_free(s);
+}
+END_TEST
+
+/* A port rejected by another chain of the ruleset is another group. */
+START_TEST(test_other_chain_other_group)
+{
+	static const char *const chain[] = { "a", "b", "a" };
+	struct summary *s = summary_new();
+	struct diag_facts *f;
+	struct result r;
+	struct mem m;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		make(i, "127.0.0.1", i == 0 ? "80" : i == 1 ? "81" : "82");
+		f = refused_facts(1, targets[i].port, 0);
+		f->have |= DIAG_RULESET;
+		f->ruleset.nchains = 1;
+		strcpy(f->ruleset.chain[0].family, "inet");
+		strcpy(f->ruleset.chain[0].table, "filter");
+		strcpy(f->ruleset.chain[0].chain, chain[i]);
+		f->ruleset.chain[0].hook = 1;
+		f->ruleset.chain[0].rejects = 1;
+		f->ruleset.chain[0].out = true;
+		fake(&r, ECONNREFUSED);
+		ck_assert_int_eq(summary_add(s, i, &targets[i], &r, &f), 0);
+		result_free(&r);
+		free(f);
+	}
+	printed(s, true, &m);
+	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 80,82 refused ("));
+	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 81 refused ("));
+	/* Another chain to check: not "as above". */
+	ck_assert_ptr_nonnull(strstr(m.err, "chain inet filter b (hook input) "
+	    "rejects the SYN"));
 	ck_assert_ptr_null(strstr(m.err, "as above"));
 	mem_free(&m);
 	summary_free(s);
@@ -287,11 +331,14 @@ START_TEST(test_cause_explained_once)
 
 	add_refusals(s, v, sizeof(v) / sizeof(v[0]));
 	printed(s, true, &m);
-	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 80-81 refused: "));
+	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 80-81 refused ("));
 	ck_assert_ptr_nonnull(strstr(m.err, "\n127.0.0.2 (tcp): 80-81 refused, "
 	    "as above\n"));
 	ck_assert_uint_eq(count_of(m.err, "Found: nothing on this host listens"),
 	    1);
+	ck_assert_ptr_nonnull(strstr(m.err, "Found: nothing on this host "
+	    "listens on TCP ports 80-81\n"));
+	ck_assert_ptr_null(strstr(m.err, "TCP port 80"));
 	ck_assert_uint_eq(count_of(m.err, "Check:"), 1);
 	ck_assert_uint_eq(count_of(m.err, "\n"), 6);
 	mem_free(&m);
@@ -353,7 +400,7 @@ START_TEST(test_ranges)
 	printed(s, true, &m);
 	ck_assert_str_eq(m.out, "127.0.0.1 (tcp): 4 connected\n");
 	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 1-3,5,7-8 "
-	    "refused: connection refused (ECONNREFUSED, errno 111)\n"));
+	    "refused (ECONNREFUSED, errno 111)\n"));
 	/* The connected ports are left out for --count. */
 	mem_free(&m);
 	printed(s, false, &m);
@@ -473,6 +520,7 @@ summary_suite(void)
 	tcase_add_test(tc, test_progress);
 	tcase_add_test(tc, test_one_cause_one_group);
 	tcase_add_test(tc, test_other_facts_other_group);
+	tcase_add_test(tc, test_other_chain_other_group);
 	tcase_add_test(tc, test_cause_explained_once);
 	tcase_add_test(tc, test_claim_keeps_input_order);
 	suite_add_tcase(s, tc);

@@ -88,7 +88,7 @@ in_rt sysctl -q -w net.ipv6.neigh.r1.retrans_time_ms=300 >/dev/null
 # Both links known before the cases run.
 in_cl ping -c 1 -W 2 10.97.0.2 >/dev/null 2>&1
 
-plan 24
+plan 25
 
 # cz_verdict NAME: verdict, Checks judged (brief, nothing repeated).
 cz_verdict() {
@@ -202,10 +202,25 @@ table inet isock_cz_fwd {
 }
 EOF
 # The client's own forward chain drops too: no packet of its own passes it.
+# Its output and input chains drop other ports and addresses: rules that
+# cannot match this SYN or its reply are not counted either.
 in_cl nft -f - <<EOF
 table inet isock_cz_cfw {
 	chain fw {
 		type filter hook forward priority 0;
+		tcp dport 5434 drop
+	}
+	chain out {
+		type filter hook output priority 0;
+		tcp dport 5435 drop
+		ip daddr 10.97.0.0/24 tcp dport 22 drop
+		ip daddr 10.96.0.0/16 drop
+		udp dport 5434 drop
+	}
+	chain in {
+		type filter hook input priority 0;
+		ip saddr 10.97.0.99 drop
+		tcp sport 5435 drop
 		tcp dport 5434 drop
 	}
 }
@@ -215,7 +230,24 @@ want_rc 3
 want_not_err "traceroute -T|isock_cz_cfw"
 want_err_fixed "--trace"
 want_err_fixed "the SYN left this host"
-cz_verdict "SYN dropped on the router: --trace, not traceroute -T; this host's forward chain not counted"
+cz_verdict "SYN dropped on the router: --trace, not traceroute -T; this host's rules for other ports, addresses, hooks not counted"
+
+# A rule with an expression the reader does not evaluate (ct state) may
+# match: named as possible, and "the SYN left" is no longer said.
+in_cl nft -f - <<EOF
+table inet isock_cz_maybe {
+	chain out {
+		type filter hook output priority 0;
+		ct state invalid drop
+	}
+}
+EOF
+run ip netns exec "$cl" "$ISOCK" -w 1 10.97.0.2 5434
+want_rc 3
+want_err "  Found: .*chain inet isock_cz_maybe out \\(hook output\\) may drop the SYN \\(not decided here\\)"
+want_not_err "the SYN left this host|isock_cz_cfw"
+cz_verdict "a drop rule not decided here (ct state): named as one that may match"
+in_cl nft delete table inet isock_cz_maybe
 in_cl nft delete table inet isock_cz_cfw
 in_rt nft delete table inet isock_cz_fwd
 

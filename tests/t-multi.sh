@@ -19,7 +19,7 @@ want_rc 1
 want_out "^127.0.0.1 port $open \\(tcp\\): connected in "
 want_out "2 targets: 1 connected, 1 refused; exit status 1"
 want_err "^127.0.0.1 port $closed \\(tcp\\): refused$"
-want_err "^127.0.0.1 \\(tcp\\): $closed refused: connection refused \\(ECONNREFUSED, errno 111\\)"
+want_err "^127.0.0.1 \\(tcp\\): $closed refused \\(ECONNREFUSED, errno 111\\)"
 verdict "open then refused: exit 1, summary counts both"
 
 run "$ISOCK" --json "127.0.0.1:$closed" localhost "$open" "unix:$tmp/none"

@@ -27,7 +27,7 @@ printf '%s\n' "$out" | grep -q "1/4 done: 1 refused; 1\\.[0-9] s elapsed" ||
 # What follows the last status line is the erase, then the results.
 tail=${out##*elapsed}
 case $tail in
-"$cr$esc[K127.0.0.1 (tcp): 1009 refused: "*) ;;
+"$cr$esc[K127.0.0.1 (tcp): 1009 refused ("*) ;;
 *) tap_note "the status line is not erased before the results: $(printf '%s' "$tail" | head -n 1 | od -c | head -n 2)" ;;
 esac
 n=$(printf '%s\n' "$out" | grep -c '3 timed out; exit status 1')
