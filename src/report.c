@@ -507,6 +507,8 @@ text_success(const struct target *t, const struct result *r,
 	const char *proto = target_proto_name(t->family, t->type);
 	char addr[ADDR_TEXT], place[512], before[512], waited[64] = "", *esc;
 	char tail[512] = "";
+	/* The handshake was done, and the peer's reset came at once. */
+	const char *reset = ok->reset ? ", then reset by the peer at once" : "";
 	unsigned port;
 
 	attempt_addr(ok, addr, sizeof(addr), &port);
@@ -531,11 +533,11 @@ text_success(const struct target *t, const struct result *r,
 	report_word(o->out, ok->probed ? "reply from" : t->type == SOCK_DGRAM ?
 	    "association set with" : "connected to", 0, o);
 	if (seq > 0 && r->ready != NULL)	/* the whole check */
-		fprintf(o->out, " %s (%s) in %.3f ms%s\n", place, proto, r->ms,
-		    before);
+		fprintf(o->out, " %s (%s) in %.3f ms%s%s\n", place, proto,
+		    r->ms, reset, before);
 	else if (seq > 0)
-		fprintf(o->out, " %s (%s) in %.3f ms%s\n", place, proto, ok->ms,
-		    before);
+		fprintf(o->out, " %s (%s) in %.3f ms%s%s\n", place, proto,
+		    ok->ms, reset, before);
 	else if (ok->probed)
 		fprintf(o->out, " %s (%s) in %.3f ms: %s%s%s\n", place, proto,
 		    r->ms, ok->answer[0] != '\0' ? ok->answer :
@@ -548,8 +550,8 @@ text_success(const struct target *t, const struct result *r,
 		if (r->ready != NULL)
 			ready_text_success(r->ready, r->ready->clock, tail,
 			    sizeof(tail));
-		fprintf(o->out, " %s (%s) in %.3f ms%s%s%s\n", place, proto,
-		    r->ms, tail, before, waited);
+		fprintf(o->out, " %s (%s) in %.3f ms%s%s%s%s\n", place, proto,
+		    r->ms, reset, tail, before, waited);
 	}
 }
 
@@ -657,6 +659,8 @@ json_attempt(struct json *j, const struct result_attempt *a, int status)
 	json_bool(j, a->deadline);
 	json_key(j, "self_connect");
 	json_bool(j, a->self);
+	json_key(j, "reset_at_once");
+	json_bool(j, a->reset);
 	json_key(j, "elapsed_ms");
 	json_double(j, a->ms, 3);
 	json_object_end(j);

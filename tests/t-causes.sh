@@ -15,7 +15,9 @@
 #  - Unix permissions: the missing bit on the component, a group only where
 #    the group's bits grant the access;
 #  - a listener on the IPv4 wildcard, the client on ::1: never "Connect to
-#    0.0.0.0".
+#    0.0.0.0";
+#  - a connect that completes and is reset at once: connected (0) every
+#    time, "then reset by the peer at once" when the reset was there.
 # Needs root, ip(8), nft(8), nc(1), setpriv(1) and dnsmasq(8); exits 77
 # (SKIP) without.
 set -u
@@ -88,7 +90,7 @@ in_rt sysctl -q -w net.ipv6.neigh.r1.retrans_time_ms=300 >/dev/null
 # Both links known before the cases run.
 in_cl ping -c 1 -W 2 10.97.0.2 >/dev/null 2>&1
 
-plan 24
+plan 27
 
 # cz_verdict NAME: verdict, Checks judged (brief, nothing repeated).
 cz_verdict() {
@@ -385,6 +387,59 @@ if start_listener silent -u -4 -p 53 -t 60; then
 	cz_verdict "a silent DNS probe: the DNS request named, never 'an empty datagram'"
 else
 	fail "a silent DNS probe: the DNS request named, never 'an empty datagram'" "$listener_err"
+fi
+
+# ---- a connect that completes and is reset at once -------------------------
+
+# The listener takes each connection and resets it (SO_LINGER 0): the
+# reset comes before or after the outcome is read, by chance.  The
+# handshake was done, so every run says connected (0); the line adds the
+# reset when it was there, and never turns it into a failure.
+if start_listener rstport -R -4 -t 60; then
+	i=0 statuses= lines=
+	while [ $i -lt 20 ]; do
+		run ip netns exec "$cl" "$ISOCK" -w 2 127.0.0.1 "$rstport"
+		statuses="$statuses$rc "
+		printf '%s\n' "$out" | grep -Eq "^isock-connect: connected to 127\.0\.0\.1 port $rstport \(tcp\) in [0-9.]+ ms(, then reset by the peer at once)?\$" ||
+			lines="$lines$out "
+		[ -z "$err" ] || lines="$lines$err "
+		i=$((i + 1))
+	done
+	[ "$statuses" = "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 " ] ||
+		tap_note "exit statuses of 20 runs: $statuses, expected 0 each"
+	[ -z "$lines" ] || tap_note "lines other than the connected one: $lines"
+	verdict "a listener that resets at once, 20 runs: each exits 0 with the connected line"
+else
+	fail "a listener that resets at once, 20 runs: each exits 0 with the connected line" "$listener_err"
+fi
+
+# The client's ACK, the handshake's last packet, is answered by a reset
+# (an input rule here): the reset is always there before the outcome.
+if start_listener kept -4 -t 60; then
+	in_cl nft -f - <<EOF
+table inet isock_cz_rst {
+	chain in {
+		type filter hook input priority 0;
+		tcp dport $kept tcp flags == ack reject with tcp reset
+	}
+}
+EOF
+	run ip netns exec "$cl" "$ISOCK" -w 2 127.0.0.1 "$kept"
+	want_rc 0
+	want_out "^isock-connect: connected to 127\.0\.0\.1 port $kept \(tcp\) in [0-9.]+ ms, then reset by the peer at once\$"
+	want_no_err
+	cz_verdict "the handshake's ACK answered by a reset: connected (0), 'then reset by the peer at once'"
+	in_cl nft delete table inet isock_cz_rst
+	run ip netns exec "$cl" "$ISOCK" --json -w 2 127.0.0.1 "$kept"
+	want_rc 0
+	want_out '"reset_at_once":false'
+	run ip netns exec "$cl" "$ISOCK" -w 2 127.0.0.1 "$kept"
+	want_rc 0
+	want_out "^isock-connect: connected to 127\.0\.0\.1 port $kept \(tcp\) in [0-9.]+ ms\$"
+	verdict "the same listener without the rule: connected, no reset said (control)"
+else
+	fail "the handshake's ACK answered by a reset: connected (0), 'then reset by the peer at once'" "$listener_err"
+	fail "the same listener without the rule: connected, no reset said (control)" "$listener_err"
 fi
 LISTEN=$real_listen
 
