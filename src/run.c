@@ -161,9 +161,10 @@ diagnose_target(struct run *run, size_t i)
 	if (a == NULL) {	/* the name did not resolve */
 		q.target = t;
 		q.eai = r->eai;
+		/* The status is the look-up's own (resolve.c checks the
+		   descriptors before it), with or without -q: not the
+		   diagnosis's. */
 		(void)diagnose_run(&q, f);
-		r->diag_status = diagnose_name_exit_class(f);
-		run->codes[i] = result_exit_status(r);
 		run->facts[i] = f;
 		return;
 	}

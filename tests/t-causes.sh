@@ -90,7 +90,7 @@ in_rt sysctl -q -w net.ipv6.neigh.r1.retrans_time_ms=300 >/dev/null
 # Both links known before the cases run.
 in_cl ping -c 1 -W 2 10.97.0.2 >/dev/null 2>&1
 
-plan 27
+plan 30
 
 # cz_verdict NAME: verdict, Checks judged (brief, nothing repeated).
 cz_verdict() {
@@ -314,6 +314,13 @@ want_rc 7
 want_err_fixed "its limit is 4 (ulimit -n)"
 want_not_err "did not answer"
 cz_verdict "ulimit -n 4: the descriptor limit, exit 7, never a silent name server"
+# -q runs no diagnosis: the status is the look-up's own, the same.
+run ip netns exec "$cl" sh -c 'exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+	ulimit -n 4; exec "$1" -q localhost 9' sh "$ISOCK"
+want_rc 7
+want_no_out
+want_no_err
+verdict "ulimit -n 4 with -q: exit 7 as without it, nothing printed"
 
 run ip netns exec "$cl" "$ISOCK" -w 3 nosuch.cz.test 80
 found "name server 127.0.0.1 answered with ICMP port unreachable: nothing listens on its UDP port 53"
@@ -387,6 +394,43 @@ if start_listener silent -u -4 -p 53 -t 60; then
 	cz_verdict "a silent DNS probe: the DNS request named, never 'an empty datagram'"
 else
 	fail "a silent DNS probe: the DNS request named, never 'an empty datagram'" "$listener_err"
+fi
+
+# ---- a time-out while resolving ------------------------------------------------
+
+# The same silent listener is the name server of resolv.conf: the -w
+# deadline ends the look-up, and the name servers are asked all the same.
+if [ -n "${silent:-}" ]; then
+	run ip netns exec "$cl" "$ISOCK" -w 0.5 nosuch.cz.test 80
+	want_rc 3
+	want_err_fixed "timed out resolving the name"
+	found "name server 127.0.0.1 did not answer"
+	want_err_fixed "no name server replied"
+	cz_verdict "a time-out while resolving, the name server silent: its silence found"
+	# 127.0.0.1, asked first, is silent; dnsmasq on the server, asked
+	# next, answers: not "no name server replied".
+	ip netns exec "$sv" dnsmasq -k -p 53 --listen-address=10.97.0.2 \
+		--bind-interfaces --no-resolv --no-hosts --pid-file= \
+		--local=/#/ --address=/db.lab.test/10.97.0.2 \
+		>"$tmp/dnsmasq3.log" 2>&1 &
+	dnsmasq_pid=$!
+	tap_pids="$tap_pids $dnsmasq_pid"
+	wait_ss "$sv" -lun 10.97.0.2:53
+	printf 'nameserver 127.0.0.1\nnameserver 10.97.0.2\noptions timeout:1 attempts:1\n' \
+		>"/etc/netns/$cl/resolv.conf"
+	run ip netns exec "$cl" "$ISOCK" -w 0.5 db.lab.test. 5432
+	want_rc 3
+	found "name server 127.0.0.1 did not answer"
+	found "name server 10.97.0.2 answered NOERROR with 1 answer"
+	want_not_err "no name server replied|DNS did not answer"
+	cz_verdict "a time-out while resolving, the second name server answers: never 'no name server replied'"
+	kill "$dnsmasq_pid" 2>/dev/null
+	wait "$dnsmasq_pid" 2>/dev/null
+	printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' \
+		>"/etc/netns/$cl/resolv.conf"
+else
+	fail "a time-out while resolving, the name server silent: its silence found" "$listener_err"
+	fail "a time-out while resolving, the second name server answers: never 'no name server replied'" "$listener_err"
 fi
 
 # ---- a connect that completes and is reset at once -------------------------
