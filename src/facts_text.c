@@ -1327,6 +1327,47 @@ facts_servers_refused(const struct resolver_facts *r)
 	return r->nasked > 0;
 }
 
+/*
+ * A look-up the deadline ended (EAI_CANCELED) where a name server was
+ * silent and one asked after it has an answer: the resolver waited for the
+ * silent one (options timeout:) before it asked the next.  Its meaning and
+ * Check; false when the facts are not these.
+ */
+static bool
+facts_advice_slow_first(const struct diag_facts *f, const char *host,
+    char *m, size_t ms, char *c, size_t cs)
+{
+	const struct resolver_facts *r = &f->resolver;
+	size_t i, n = r->nasked < RESOLVER_MAX_SERVERS ? r->nasked :
+	    RESOLVER_MAX_SERVERS, silent = n;
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	struct diag_ip ip;
+
+	if (f->eai != EAI_CANCELED)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!r->asked[i].answered && r->asked[i].error == ETIMEDOUT &&
+		    silent == n)
+			silent = i;
+		else if (silent < n && r->asked[i].answered &&
+		    r->asked[i].answers > 0)
+			break;
+	}
+	if (silent == n || i == n)
+		return false;
+	(void)diag_ip_from_sa(&ip, (const void *)&r->asked[silent].addr);
+	diag_ip_str(&ip, a, sizeof(a));
+	(void)diag_ip_from_sa(&ip, (const void *)&r->asked[i].addr);
+	diag_ip_str(&ip, b, sizeof(b));
+	facts_set(m, ms, "Name server %s did not answer, and %s, listed after "
+	    "it, has an answer for %s: the resolver waits %d s for a silent "
+	    "server (options timeout:) before it asks the next, and the "
+	    "deadline came first.", a, b, host, r->conf.timeout_s);
+	facts_set(c, cs, "Start %s or remove it from /etc/resolv.conf, or "
+	    "give -w more than %d s.", a, r->conf.timeout_s);
+	return true;
+}
+
 /* The advice after a failed name look-up. */
 static bool
 facts_advice_resolver(const struct diag_facts *f, char *m, size_t ms,
@@ -1380,8 +1421,9 @@ facts_advice_resolver(const struct diag_facts *f, char *m, size_t ms,
 		    "so nothing is known of %s.", host);
 		facts_advice_silent(f, host, c, cs);
 		return true;
-	case RESOLVER_SERVER_ERROR:
 	case RESOLVER_UNKNOWN:
+		return facts_advice_slow_first(f, host, m, ms, c, cs);
+	case RESOLVER_SERVER_ERROR:
 		break;
 	}
 	return false;

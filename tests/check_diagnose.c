@@ -897,6 +897,68 @@ START_TEST(test_resolver_not_asked)
 }
 END_TEST
 
+/* Name server `i` of `f` is 10.0.0.`last`. */
+static void
+ns_at(struct diag_facts *f, size_t i, unsigned last)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)&f->resolver.asked[i].addr;
+
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(0x0a000000u | last);
+}
+
+/*
+ * The -w deadline ended a look-up (EAI_CANCELED): where a silent name
+ * server comes before one that has an answer, the resolver's wait for the
+ * silent one is the cause, named with both servers.  Not said when the
+ * later one is silent too, when the first answered ICMP (no wait), nor
+ * for a look-up the resolver itself gave up (EAI_AGAIN).
+ */
+START_TEST(test_resolver_slow_first)
+{
+	const char *said = "Name server 10.0.0.1 did not answer, and 10.0.0.2, "
+	    "listed after it, has an answer for db.test: the resolver waits 1 "
+	    "s for a silent server";
+	char meaning[DIAG_LINE_MAX], check[DIAG_LINE_MAX];
+	struct diag_facts f;
+	int round;
+
+	for (round = 0; round < 4; round++) {
+		memset(&f, 0, sizeof(f));
+		f.have = DIAG_RESOLVER;
+		f.family = AF_UNSPEC;
+		f.type = SOCK_STREAM;
+		f.eai = round == 3 ? EAI_AGAIN : EAI_CANCELED;
+		snprintf(f.host, sizeof(f.host), "db.test");
+		f.resolver.conf.timeout_s = 1;
+		f.resolver.cause = round == 1 ? RESOLVER_NO_ANSWER :
+		    RESOLVER_UNKNOWN;
+		f.resolver.nasked = 2;
+		ns_at(&f, 0, 1);
+		ns_at(&f, 1, 2);
+		f.resolver.asked[0].error = round == 2 ? ECONNREFUSED :
+		    ETIMEDOUT;
+		if (round == 1) {
+			f.resolver.asked[1].error = ETIMEDOUT;
+		} else {
+			f.resolver.asked[1].answered = true;
+			f.resolver.asked[1].answers = 1;
+		}
+		facts_text_advice(&f, meaning, sizeof(meaning), check,
+		    sizeof(check));
+		if (round == 0) {
+			ck_assert_msg(strstr(meaning, said) != NULL, "%s",
+			    meaning);
+			ck_assert_msg(strstr(check, "Start 10.0.0.1 or remove "
+			    "it from /etc/resolv.conf") != NULL, "%s", check);
+		} else {
+			ck_assert_msg(strstr(meaning, "has an answer") == NULL,
+			    "round %d: %s", round, meaning);
+		}
+	}
+}
+END_TEST
+
 /* ---- the suite -------------------------------------------------------- */
 
 static Suite *diagnose_suite(void)
@@ -947,6 +1009,7 @@ static Suite *diagnose_suite(void)
 
 	tc = tcase_create("icmp");
 	tcase_add_test(tc, test_resolver_not_asked);
+	tcase_add_test(tc, test_resolver_slow_first);
 	tcase_add_loop_test(tc, test_icmp_text, 0,
 	    sizeof(icmp_cases) / sizeof(icmp_cases[0]));
 	suite_add_tcase(s, tc);
