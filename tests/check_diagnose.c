@@ -959,6 +959,49 @@ START_TEST(test_resolver_slow_first)
 }
 END_TEST
 
+/*
+ * No name server answered: one whose query came back with an ICMP error
+ * (EHOSTUNREACH) is not called silent, and the Check asks the way to it;
+ * a silent one keeps "no name server replied" and the dig Check.
+ */
+START_TEST(test_resolver_error_not_silence)
+{
+	char meaning[DIAG_LINE_MAX], check[DIAG_LINE_MAX];
+	struct diag_facts f;
+	int round;
+
+	for (round = 0; round < 2; round++) {
+		memset(&f, 0, sizeof(f));
+		f.have = DIAG_RESOLVER;
+		f.family = AF_UNSPEC;
+		f.type = SOCK_STREAM;
+		f.eai = EAI_AGAIN;
+		snprintf(f.host, sizeof(f.host), "db.test");
+		f.resolver.cause = RESOLVER_NO_ANSWER;
+		f.resolver.nasked = 1;
+		ns_at(&f, 0, 53);
+		f.resolver.asked[0].error = round == 0 ? EHOSTUNREACH :
+		    ETIMEDOUT;
+		facts_text_advice(&f, meaning, sizeof(meaning), check,
+		    sizeof(check));
+		if (round == 0) {
+			ck_assert_msg(strstr(meaning, "came back with an "
+			    "error, not silence") != NULL &&
+			    strstr(meaning, "replied") == NULL, "%s", meaning);
+			ck_assert_msg(strstr(check, "isock-connect -u --probe "
+			    "10.0.0.53 53") != NULL && strstr(check, "silence")
+			    == NULL, "%s", check);
+		} else {
+			ck_assert_msg(strstr(meaning, "no name server replied")
+			    != NULL && strstr(meaning, "came back") == NULL,
+			    "%s", meaning);
+			ck_assert_msg(strstr(check, "dig @10.0.0.53 db.test") !=
+			    NULL, "%s", check);
+		}
+	}
+}
+END_TEST
+
 /* ---- the suite -------------------------------------------------------- */
 
 static Suite *diagnose_suite(void)
@@ -1010,6 +1053,7 @@ static Suite *diagnose_suite(void)
 	tc = tcase_create("icmp");
 	tcase_add_test(tc, test_resolver_not_asked);
 	tcase_add_test(tc, test_resolver_slow_first);
+	tcase_add_test(tc, test_resolver_error_not_silence);
 	tcase_add_loop_test(tc, test_icmp_text, 0,
 	    sizeof(icmp_cases) / sizeof(icmp_cases[0]));
 	suite_add_tcase(s, tc);

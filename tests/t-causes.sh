@@ -90,7 +90,7 @@ in_rt sysctl -q -w net.ipv6.neigh.r1.retrans_time_ms=300 >/dev/null
 # Both links known before the cases run.
 in_cl ping -c 1 -W 2 10.97.0.2 >/dev/null 2>&1
 
-plan 30
+plan 31
 
 # cz_verdict NAME: verdict, Checks judged (brief, nothing repeated).
 cz_verdict() {
@@ -350,6 +350,29 @@ wait "$dnsmasq_pid" 2>/dev/null
 printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' \
 	>"/etc/netns/$cl/resolv.conf"
 
+# The router answers the query to 10.97.0.53 with ICMP host unreachable:
+# an error, not silence, and no Check about silence.
+in_rt nft -f - <<EOF
+table inet isock_cz_ns {
+	chain pass {
+		type filter hook forward priority 0;
+		ip daddr 10.97.0.53 udp dport 53 reject with icmp type host-unreachable
+	}
+}
+EOF
+printf 'nameserver 10.97.0.53\noptions timeout:1 attempts:1\n' \
+	>"/etc/netns/$cl/resolv.conf"
+run ip netns exec "$cl" "$ISOCK" -w 3 nosuch.cz.test 80
+want_rc 3
+found "the query to name server 10.97.0.53 failed: No route to host"
+want_err_fixed "the query to each came back with an error, not silence"
+want_err_fixed "Check: \`isock-connect -u --probe 10.97.0.53 53\`"
+want_not_err "did not answer|silence there means|no name server replied"
+cz_verdict "the name server's router answers host unreachable: an error, never silence"
+in_rt nft delete table inet isock_cz_ns
+printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' \
+	>"/etc/netns/$cl/resolv.conf"
+
 # ---- wrong advice after a right finding --------------------------------------
 
 LISTEN_CL=$tmp/cllisten
@@ -406,6 +429,7 @@ if [ -n "${silent:-}" ]; then
 	want_err_fixed "timed out resolving the name"
 	found "name server 127.0.0.1 did not answer"
 	want_err_fixed "no name server replied"
+	want_not_err "came back with an error"
 	cz_verdict "a time-out while resolving, the name server silent: its silence found"
 	# 127.0.0.1, asked first, is silent; dnsmasq on the server, asked
 	# next, answers: not "no name server replied".
