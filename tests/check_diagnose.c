@@ -908,6 +908,25 @@ ns_at(struct diag_facts *f, size_t i, unsigned last)
 }
 
 /*
+ * `f`: the look-up of db.test failed with `eai`, the name servers read
+ * gave `cause`; `nasked` of them were asked (their errors are the
+ * caller's).
+ */
+static void
+name_failed(struct diag_facts *f, int eai, enum resolver_cause cause,
+    size_t nasked)
+{
+	memset(f, 0, sizeof(*f));
+	f->have = DIAG_RESOLVER;
+	f->family = AF_UNSPEC;
+	f->type = SOCK_STREAM;
+	f->eai = eai;
+	snprintf(f->host, sizeof(f->host), "db.test");
+	f->resolver.cause = cause;
+	f->resolver.nasked = nasked;
+}
+
+/*
  * The -w deadline ended a look-up (EAI_CANCELED): where a silent name
  * server comes before one that has an answer, the resolver's wait for the
  * silent one is the cause, named with both servers.  Not said when the
@@ -924,16 +943,9 @@ START_TEST(test_resolver_slow_first)
 	int round;
 
 	for (round = 0; round < 4; round++) {
-		memset(&f, 0, sizeof(f));
-		f.have = DIAG_RESOLVER;
-		f.family = AF_UNSPEC;
-		f.type = SOCK_STREAM;
-		f.eai = round == 3 ? EAI_AGAIN : EAI_CANCELED;
-		snprintf(f.host, sizeof(f.host), "db.test");
+		name_failed(&f, round == 3 ? EAI_AGAIN : EAI_CANCELED,
+		    round == 1 ? RESOLVER_NO_ANSWER : RESOLVER_UNKNOWN, 2);
 		f.resolver.conf.timeout_s = 1;
-		f.resolver.cause = round == 1 ? RESOLVER_NO_ANSWER :
-		    RESOLVER_UNKNOWN;
-		f.resolver.nasked = 2;
 		ns_at(&f, 0, 1);
 		ns_at(&f, 1, 2);
 		f.resolver.asked[0].error = round == 2 ? ECONNREFUSED :
@@ -971,14 +983,7 @@ START_TEST(test_resolver_error_not_silence)
 	int round;
 
 	for (round = 0; round < 2; round++) {
-		memset(&f, 0, sizeof(f));
-		f.have = DIAG_RESOLVER;
-		f.family = AF_UNSPEC;
-		f.type = SOCK_STREAM;
-		f.eai = EAI_AGAIN;
-		snprintf(f.host, sizeof(f.host), "db.test");
-		f.resolver.cause = RESOLVER_NO_ANSWER;
-		f.resolver.nasked = 1;
+		name_failed(&f, EAI_AGAIN, RESOLVER_NO_ANSWER, 1);
 		ns_at(&f, 0, 53);
 		f.resolver.asked[0].error = round == 0 ? EHOSTUNREACH :
 		    ETIMEDOUT;
