@@ -90,7 +90,7 @@ in_rt sysctl -q -w net.ipv6.neigh.r1.retrans_time_ms=300 >/dev/null
 # Both links known before the cases run.
 in_cl ping -c 1 -W 2 10.97.0.2 >/dev/null 2>&1
 
-plan 31
+plan 32
 
 # cz_verdict NAME: verdict, Checks judged (brief, nothing repeated).
 cz_verdict() {
@@ -431,6 +431,15 @@ if [ -n "${silent:-}" ]; then
 	want_err_fixed "no name server replied"
 	want_not_err "came back with an error"
 	cz_verdict "a time-out while resolving, the name server silent: its silence found"
+	# Three names the deadline ended: the name servers are asked once
+	# for the run, not 0.2 s for each name.
+	run ip netns exec "$cl" "$ISOCK" -q --json -w 0.3 a.cz.test 80 \
+		b.cz.test 80 c.cz.test 80
+	want_rc 3
+	n=$(printf '%s\n' "$out" | grep '"kind":"result"' |
+		grep -c 'name server 127\.0\.0\.1 did not answer')
+	[ "$n" = 1 ] || tap_note "$n results with the name server's facts, expected 1"
+	verdict "three names the deadline ended: the name servers asked once"
 	# 127.0.0.1, asked first, is silent; dnsmasq on the server, asked
 	# next, answers: not "no name server replied".
 	ip netns exec "$sv" dnsmasq -k -p 53 --listen-address=10.97.0.2 \
