@@ -1352,7 +1352,9 @@ facts_servers_refused(const struct resolver_facts *r)
  * A look-up the deadline ended (EAI_CANCELED) where a name server was
  * silent and one asked after it has an answer: the resolver waited for the
  * silent one (options timeout:) before it asked the next.  Its meaning and
- * Check; false when the facts are not these.
+ * Check; false when the facts are not these.  glibc asks the servers in
+ * turn (unless `options rotate`); musl asks them all at once, so there
+ * the wait is not the cause.
  */
 static bool
 facts_advice_slow_first(const struct diag_facts *f, const char *host,
@@ -1364,7 +1366,10 @@ facts_advice_slow_first(const struct diag_facts *f, const char *host,
 	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
 	struct diag_ip ip;
 
-	if (f->eai != EAI_CANCELED)
+#ifndef __GLIBC__
+	return false;
+#endif
+	if (f->eai != EAI_CANCELED || strstr(r->conf.options, "rotate") != NULL)
 		return false;
 	for (i = 0; i < n; i++) {
 		if (!r->asked[i].answered && r->asked[i].error == ETIMEDOUT &&

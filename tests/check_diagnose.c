@@ -897,6 +897,13 @@ START_TEST(test_resolver_not_asked)
 }
 END_TEST
 
+/* glibc asks name servers in turn; musl all at once. */
+#ifdef __GLIBC__
+#define ISOCK_GLIBC 1
+#else
+#define ISOCK_GLIBC 0
+#endif
+
 /* Name server `i` of `f` is 10.0.0.`last`. */
 static void
 ns_at(struct diag_facts *f, size_t i, unsigned last)
@@ -929,9 +936,10 @@ name_failed(struct diag_facts *f, int eai, enum resolver_cause cause,
 /*
  * The -w deadline ended a look-up (EAI_CANCELED): where a silent name
  * server comes before one that has an answer, the resolver's wait for the
- * silent one is the cause, named with both servers.  Not said when the
- * later one is silent too, when the first answered ICMP (no wait), nor
- * for a look-up the resolver itself gave up (EAI_AGAIN).
+ * silent one is the cause, named with both servers (glibc).  Not said
+ * when the later one is silent too, when the first answered ICMP (no
+ * wait), for a look-up the resolver itself gave up (EAI_AGAIN), nor with
+ * options rotate.
  */
 START_TEST(test_resolver_slow_first)
 {
@@ -942,10 +950,13 @@ START_TEST(test_resolver_slow_first)
 	struct diag_facts f;
 	int round;
 
-	for (round = 0; round < 4; round++) {
+	for (round = 0; round < 5; round++) {
 		name_failed(&f, round == 3 ? EAI_AGAIN : EAI_CANCELED,
 		    round == 1 ? RESOLVER_NO_ANSWER : RESOLVER_UNKNOWN, 2);
 		f.resolver.conf.timeout_s = 1;
+		if (round == 4)		/* glibc starts at another server */
+			snprintf(f.resolver.conf.options,
+			    sizeof(f.resolver.conf.options), "rotate");
 		ns_at(&f, 0, 1);
 		ns_at(&f, 1, 2);
 		f.resolver.asked[0].error = round == 2 ? ECONNREFUSED :
@@ -958,7 +969,7 @@ START_TEST(test_resolver_slow_first)
 		}
 		facts_text_advice(&f, meaning, sizeof(meaning), check,
 		    sizeof(check));
-		if (round == 0) {
+		if (round == 0 && ISOCK_GLIBC) {
 			ck_assert_msg(strstr(meaning, said) != NULL, "%s",
 			    meaning);
 			ck_assert_msg(strstr(check, "Start 10.0.0.1 or remove "

@@ -364,7 +364,7 @@ printf 'nameserver 10.97.0.53\noptions timeout:1 attempts:1\n' \
 	>"/etc/netns/$cl/resolv.conf"
 run ip netns exec "$cl" "$ISOCK" -w 3 nosuch.cz.test 80
 want_rc 3
-found "the query to name server 10.97.0.53 failed: No route to host"
+found "the query to name server 10.97.0.53 failed: "
 want_err_fixed "the query to each came back with an error, not silence"
 want_err_fixed "Check: \`isock-connect -u --probe 10.97.0.53 53\`"
 want_not_err "did not answer|silence there means|no name server replied"
