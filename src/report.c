@@ -439,6 +439,13 @@ waited_text(char *buf, size_t size, const struct result *r, const char *word)
  * --invert: a target that did not accept is the success, on `out`, with
  * its cause; one that connected (`ok`) is the failure, on `err`.
  */
+/* ", then reset by the peer at once" after the time of `a`, or "". */
+static const char *
+reset_clause(const struct result_attempt *a)
+{
+	return a->reset ? ", then reset by the peer at once" : "";
+}
+
 static void
 text_inverted(const struct target *t, const struct result *r,
     const struct result_attempt *ok, const char *host,
@@ -458,7 +465,8 @@ text_inverted(const struct target *t, const struct result *r,
 	if (ok != NULL) {
 		waited_text(waited, sizeof(waited), r, "gave up");
 		fprintf(o->err, "isock-connect: %s (%s): still accepting: "
-		    "connected in %.3f ms%s\n", place, proto, ok->ms, waited);
+		    "connected in %.3f ms%s%s\n", place, proto, ok->ms,
+		    reset_clause(ok), waited);
 		return;
 	}
 	waited_text(waited, sizeof(waited), r, "down");
@@ -507,8 +515,7 @@ text_success(const struct target *t, const struct result *r,
 	const char *proto = target_proto_name(t->family, t->type);
 	char addr[ADDR_TEXT], place[512], before[512], waited[64] = "", *esc;
 	char tail[512] = "";
-	/* The handshake was done, and the peer's reset came at once. */
-	const char *reset = ok->reset ? ", then reset by the peer at once" : "";
+	const char *reset = reset_clause(ok);
 	unsigned port;
 
 	attempt_addr(ok, addr, sizeof(addr), &port);

@@ -90,7 +90,7 @@ in_rt sysctl -q -w net.ipv6.neigh.r1.retrans_time_ms=300 >/dev/null
 # Both links known before the cases run.
 in_cl ping -c 1 -W 2 10.97.0.2 >/dev/null 2>&1
 
-plan 32
+plan 33
 
 # cz_verdict NAME: verdict, Checks judged (brief, nothing repeated).
 cz_verdict() {
@@ -507,6 +507,10 @@ EOF
 	want_out "^isock-connect: connected to 127\.0\.0\.1 port $kept \(tcp\) in [0-9.]+ ms, then reset by the peer at once\$"
 	want_no_err
 	cz_verdict "the handshake's ACK answered by a reset: connected (0), 'then reset by the peer at once'"
+	run ip netns exec "$cl" "$ISOCK" --invert -w 2 127.0.0.1 "$kept"
+	want_rc 11
+	want_err "still accepting: connected in [0-9.]+ ms, then reset by the peer at once\$"
+	verdict "the same with --invert: accepting (11), the reset said"
 	in_cl nft delete table inet isock_cz_rst
 	run ip netns exec "$cl" "$ISOCK" --json -w 2 127.0.0.1 "$kept"
 	want_rc 0
@@ -517,6 +521,7 @@ EOF
 	verdict "the same listener without the rule: connected, no reset said (control)"
 else
 	fail "the handshake's ACK answered by a reset: connected (0), 'then reset by the peer at once'" "$listener_err"
+	fail "the same with --invert: accepting (11), the reset said" "$listener_err"
 	fail "the same listener without the rule: connected, no reset said (control)" "$listener_err"
 fi
 LISTEN=$real_listen
