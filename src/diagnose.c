@@ -393,7 +393,8 @@ diag_resolver(struct diag_ctx *c)
 	long ms;
 
 	if (!FACTS_ERR_IN(q->eai, EAI_NONAME, EAI_NODATA, EAI_ADDRFAMILY,
-	    EAI_AGAIN, EAI_FAIL) || q->target == NULL || q->target->literal)
+	    EAI_AGAIN, EAI_FAIL, EAI_CANCELED) || q->target == NULL ||
+	    q->target->literal)
 		return;
 	facts_strlcpy(f->host, q->target->host, sizeof(f->host));
 	ms = q->budget_ms - DIAG_RESOLVER_ROUTES_MS;
@@ -536,13 +537,6 @@ diagnose_run(const struct diag_query *q, struct diag_facts *f)
 		f->have |= DIAG_NONETLINK;
 	nl_close(&c.nl);
 	return diag_popcount(f->have);
-}
-
-int
-diagnose_name_exit_class(const struct diag_facts *f)
-{
-	return (f->have & DIAG_FDS) != 0 && f->fds.error != 0 ?
-	    ISOCK_EXIT_RESOURCES : 0;
 }
 
 /*

@@ -149,13 +149,6 @@ size_t diagnose_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
     size_t max);
 
 /*
- * The exit status the facts of a failed name look-up show, in place of the
- * resolver code's: ISOCK_EXIT_RESOURCES when the look-up could open no
- * descriptor (the limit, not the name); 0: the code's own stands.
- */
-int diagnose_name_exit_class(const struct diag_facts *f);
-
-/*
  * The exit class for `error` given the facts: explain_exit_class(error),
  * except that EINVAL from a blackhole route is ISOCK_EXIT_UNREACHABLE.
  */

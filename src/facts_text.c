@@ -1335,26 +1335,47 @@ facts_advice_unix(const struct diag_facts *f, char *m, size_t ms, char *c,
 	return true;
 }
 
-/* The Check when no name server answered: route first, then the service. */
+/*
+ * The meaning and Check when no name server answered: a route first; then
+ * a server that was silent; else each query came back with an error (an
+ * ICMP unreachable), which is no silence: the way to the server is asked.
+ */
 static void
-facts_advice_silent(const struct diag_facts *f, const char *host, char *c,
-    size_t cs)
+facts_advice_silent(const struct diag_facts *f, const char *host, char *m,
+    size_t ms, char *c, size_t cs)
 {
 	const struct resolver_facts *r = &f->resolver;
+	size_t i, n = r->nasked < RESOLVER_MAX_SERVERS ? r->nasked :
+	    RESOLVER_MAX_SERVERS;
 	char a[INET6_ADDRSTRLEN];
 	struct diag_ip ip;
-	size_t i;
+	bool route;
 
-	for (i = 0; i < r->nasked && i < RESOLVER_MAX_SERVERS; i++)
+	for (i = 0; i < n; i++)
 		if (f->ns_route_known[i] && f->ns_route[i].type != RTN_UNICAST &&
 		    f->ns_route[i].type != RTN_LOCAL)
 			break;
-	if (i == r->nasked || i == RESOLVER_MAX_SERVERS)
+	route = i < n;
+	if (!route)	/* a silent one, or else the first */
+		for (i = 0; i < n && r->asked[i].error != ETIMEDOUT; i++)
+			;
+	if (i == n && (local_error(r->asked[0].error) || n == 0))
 		i = 0;
+	else if (i == n) {
+		(void)diag_ip_from_sa(&ip, (const void *)&r->asked[0].addr);
+		diag_ip_str(&ip, a, sizeof(a));
+		facts_set(m, ms, "No name server answered: the query to each "
+		    "came back with an error, not silence, so nothing is known "
+		    "of %s.", host);
+		facts_set(c, cs, "`isock-connect -u --probe %s 53` tells why "
+		    "the way to %s fails.", a, a);
+		return;
+	}
 	(void)diag_ip_from_sa(&ip, (const void *)&r->asked[i].addr);
 	diag_ip_str(&ip, a, sizeof(a));
-	if (f->ns_route_known[i] && f->ns_route[i].type != RTN_UNICAST &&
-	    f->ns_route[i].type != RTN_LOCAL)
+	facts_set(m, ms, "DNS did not answer: no name server replied, "
+	    "so nothing is known of %s.", host);
+	if (route)
 		facts_set(c, cs, "Give this host a route to %s, or name a "
 		    "server it can reach in /etc/resolv.conf.", a);
 	else
@@ -1402,6 +1423,52 @@ facts_servers_refused(const struct resolver_facts *r)
 		if (r->asked[i].answered || r->asked[i].error != ECONNREFUSED)
 			return false;
 	return r->nasked > 0;
+}
+
+/*
+ * A look-up the deadline ended (EAI_CANCELED) where a name server was
+ * silent and one asked after it has an answer: the resolver waited for the
+ * silent one (options timeout:) before it asked the next.  Its meaning and
+ * Check; false when the facts are not these.  glibc asks the servers in
+ * turn (unless `options rotate`); musl asks them all at once, so there
+ * the wait is not the cause.
+ */
+static bool
+facts_advice_slow_first(const struct diag_facts *f, const char *host,
+    char *m, size_t ms, char *c, size_t cs)
+{
+	const struct resolver_facts *r = &f->resolver;
+	size_t i, n = r->nasked < RESOLVER_MAX_SERVERS ? r->nasked :
+	    RESOLVER_MAX_SERVERS, silent = n;
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	struct diag_ip ip;
+
+#ifndef __GLIBC__
+	return false;
+#endif
+	if (f->eai != EAI_CANCELED || strstr(r->conf.options, "rotate") != NULL)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!r->asked[i].answered && r->asked[i].error == ETIMEDOUT &&
+		    silent == n)
+			silent = i;
+		else if (silent < n && r->asked[i].answered &&
+		    r->asked[i].answers > 0)
+			break;
+	}
+	if (silent == n || i == n)
+		return false;
+	(void)diag_ip_from_sa(&ip, (const void *)&r->asked[silent].addr);
+	diag_ip_str(&ip, a, sizeof(a));
+	(void)diag_ip_from_sa(&ip, (const void *)&r->asked[i].addr);
+	diag_ip_str(&ip, b, sizeof(b));
+	facts_set(m, ms, "Name server %s did not answer, and %s, listed after "
+	    "it, has an answer for %s: the resolver waits %d s for a silent "
+	    "server (options timeout:) before it asks the next, and the "
+	    "deadline came first.", a, b, host, r->conf.timeout_s);
+	facts_set(c, cs, "Start %s or remove it from /etc/resolv.conf, or "
+	    "give -w more than %d s.", a, r->conf.timeout_s);
+	return true;
 }
 
 /* The advice after a failed name look-up. */
@@ -1453,12 +1520,11 @@ facts_advice_resolver(const struct diag_facts *f, char *m, size_t ms,
 			    "that runs in /etc/resolv.conf.");
 			return true;
 		}
-		facts_set(m, ms, "DNS did not answer: no name server replied, "
-		    "so nothing is known of %s.", host);
-		facts_advice_silent(f, host, c, cs);
+		facts_advice_silent(f, host, m, ms, c, cs);
 		return true;
-	case RESOLVER_SERVER_ERROR:
 	case RESOLVER_UNKNOWN:
+		return facts_advice_slow_first(f, host, m, ms, c, cs);
+	case RESOLVER_SERVER_ERROR:
 		break;
 	}
 	return false;

@@ -192,6 +192,26 @@ connected(ISocket *s)
 	return fail(s, ECONNREFUSED);
 }
 
+/*
+ * True when the connect of `s` that failed with `err` had completed: an IP
+ * stream socket that ends with ECONNRESET was established (a reset in
+ * reply to its SYN is ECONNREFUSED), and its peer reset it at once.
+ */
+static bool
+reset_after_handshake(const ISocket *s, int err)
+{
+	return err == ECONNRESET && s->type == SOCK_STREAM &&
+	    (s->family == AF_INET || s->family == AF_INET6);
+}
+
+/* A connect that completed, its peer's reset already there: connected. */
+static int
+connected_reset(ISocket *s)
+{
+	s->reset = true;
+	return succeed(s);
+}
+
 void
 isocket_init(ISocket *s)
 {
@@ -224,6 +244,7 @@ isocket_open(ISocket *s, int family, int type, int protocol)
 		return fail(s, EINVAL);
 	memset(&s->icmp, 0, sizeof(s->icmp));	/* none from an earlier one */
 	s->self = false;
+	s->reset = false;
 	fd = socket(family, type | SOCK_CLOEXEC, protocol);
 	if (fd < 0)
 		return fail(s, errno);
@@ -333,11 +354,14 @@ connect_len(ISocket *s, const struct sockaddr *addr, socklen_t len)
 	if (s->fd < 0)
 		return fail(s, EBADF);
 	s->icmp.present = false;
+	s->reset = false;
 	for (;;) {
 		if (connect(s->fd, addr, len) == 0)
 			return addr->sa_family == AF_UNSPEC ? succeed(s) :
 			    connected(s);
 		err = errno;
+		if (reset_after_handshake(s, err))	/* a blocking connect */
+			return connected_reset(s);
 		if (err != EINTR || is_nonblocking(s->fd))
 			return fail_connect(s, err);
 		/*
@@ -423,14 +447,24 @@ isocket_finish(ISocket *s)
 		return fail(s, EBADF);
 	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		return fail(s, errno);
+	if (reset_after_handshake(s, err))
+		return connected_reset(s);
 	if (err != 0)
 		return fail_connect(s, err);
 	/*
 	 * A socket that never started a connection also polls writable with
-	 * SO_ERROR 0: only a peer name proves the connection is there.
+	 * SO_ERROR 0: only a peer name proves the connection is there.  A
+	 * reset that came after SO_ERROR was read left the socket closed
+	 * (ENOTCONN) with the reset as its error again.
 	 */
-	if (getpeername(s->fd, (struct sockaddr *)&peer, &plen) < 0)
-		return fail(s, errno);
+	if (getpeername(s->fd, (struct sockaddr *)&peer, &plen) < 0) {
+		err = errno;
+		len = sizeof(int);
+		if (err == ENOTCONN && getsockopt(s->fd, SOL_SOCKET, SO_ERROR,
+		    &err, &len) == 0 && reset_after_handshake(s, err))
+			return connected_reset(s);
+		return fail(s, err == 0 ? ENOTCONN : err);
+	}
 	return connected(s);
 }
 

@@ -42,6 +42,8 @@ typedef struct isocket {
 	struct timespec deadline; /* CLOCK_MONOTONIC; {0, 0}: none */
 	struct isocket_icmp icmp; /* the last error queued, see isocket_icmp() */
 	bool self;		/* the connect met its own socket: refused */
+	bool reset;		/* the connect completed and the peer reset it
+				   before its outcome was read */
 } ISocket;
 
 /* Make `s` a closed ISocket: fd -1, failure 0, no deadline. */
@@ -105,6 +107,12 @@ void isocket_set_timeout(ISocket *s, long timeout_ms);
  * its own (the kernel joined it to itself: a port of the ephemeral range
  * that nothing holds) fails with ECONNREFUSED and `self` set, here and in
  * isocket_finish() and isocket_wait(): nothing answered.
+ *
+ * An IP stream socket whose handshake completed and whose peer reset it
+ * before the outcome was read (ECONNRESET: a reset during the handshake is
+ * ECONNREFUSED) is connected, here and in isocket_finish() and
+ * isocket_wait(), with `reset` set: the outcome is the same whether the
+ * reset came before or after it was read.  Its descriptor is of no more use.
  */
 int isocket_connect(ISocket *s, const struct sockaddr *remote_address);
 

@@ -273,6 +273,7 @@ attempt_end(struct run *run, struct job *j, struct flight *f, int err,
 	a->limit_ms = clock_ms_between(&j->start, &j->deadline);
 	a->icmp = *isocket_icmp(&f->s);		/* the socket's, before it goes */
 	a->self = f->s.self;
+	a->reset = err == 0 && f->s.reset;
 	/* The local address and port: -s and -p's, or the kernel's. */
 	a->local.len = sizeof(a->local.ss);
 	if (f->s.fd < 0 || getsockname(f->s.fd,
@@ -286,8 +287,9 @@ attempt_end(struct run *run, struct job *j, struct flight *f, int err,
 	run->sockets--;
 	if (err == 0) {
 		j->won = true;
-		trace(run, "%s: connected in %.3f ms",
-		    addr_of(a, addr, sizeof(addr)), a->ms);
+		trace(run, "%s: connected in %.3f ms%s",
+		    addr_of(a, addr, sizeof(addr)), a->ms,
+		    a->reset ? ", then reset by the peer at once" : "");
 	} else if (err == ECANCELED)
 		trace(run, "%s: closed, another address connected first",
 		    addr_of(a, addr, sizeof(addr)));

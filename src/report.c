@@ -447,6 +447,13 @@ waited_text(char *buf, size_t size, const struct result *r, const char *word)
  * --invert: a target that did not accept is the success, on `out`, with
  * its cause; one that connected (`ok`) is the failure, on `err`.
  */
+/* ", then reset by the peer at once" after the time of `a`, or "". */
+static const char *
+reset_clause(const struct result_attempt *a)
+{
+	return a->reset ? ", then reset by the peer at once" : "";
+}
+
 static void
 text_inverted(const struct target *t, const struct result *r,
     const struct result_attempt *ok, const char *host,
@@ -466,7 +473,8 @@ text_inverted(const struct target *t, const struct result *r,
 	if (ok != NULL) {
 		waited_text(waited, sizeof(waited), r, "gave up");
 		fprintf(o->err, "isock-connect: %s (%s): still accepting: "
-		    "connected in %.3f ms%s\n", place, proto, ok->ms, waited);
+		    "connected in %.3f ms%s%s\n", place, proto, ok->ms,
+		    reset_clause(ok), waited);
 		return;
 	}
 	waited_text(waited, sizeof(waited), r, "down");
@@ -515,6 +523,7 @@ text_success(const struct target *t, const struct result *r,
 	const char *proto = target_proto_name(t->family, t->type);
 	char addr[ADDR_TEXT], place[512], before[512], waited[64] = "", *esc;
 	char tail[512] = "";
+	const char *reset = reset_clause(ok);
 	unsigned port;
 
 	attempt_addr(ok, addr, sizeof(addr), &port);
@@ -539,11 +548,11 @@ text_success(const struct target *t, const struct result *r,
 	report_word(o->out, ok->probed ? "reply from" : t->type == SOCK_DGRAM ?
 	    "association set with" : "connected to", 0, o);
 	if (seq > 0 && r->ready != NULL)	/* the whole check */
-		fprintf(o->out, " %s (%s) in %.3f ms%s\n", place, proto, r->ms,
-		    before);
+		fprintf(o->out, " %s (%s) in %.3f ms%s%s\n", place, proto,
+		    r->ms, reset, before);
 	else if (seq > 0)
-		fprintf(o->out, " %s (%s) in %.3f ms%s\n", place, proto, ok->ms,
-		    before);
+		fprintf(o->out, " %s (%s) in %.3f ms%s%s\n", place, proto,
+		    ok->ms, reset, before);
 	else if (ok->probed)
 		fprintf(o->out, " %s (%s) in %.3f ms: %s%s%s\n", place, proto,
 		    r->ms, ok->answer[0] != '\0' ? ok->answer :
@@ -556,8 +565,8 @@ text_success(const struct target *t, const struct result *r,
 		if (r->ready != NULL)
 			ready_text_success(r->ready, r->ready->clock, tail,
 			    sizeof(tail));
-		fprintf(o->out, " %s (%s) in %.3f ms%s%s%s\n", place, proto,
-		    r->ms, tail, before, waited);
+		fprintf(o->out, " %s (%s) in %.3f ms%s%s%s%s\n", place, proto,
+		    r->ms, reset, tail, before, waited);
 	}
 }
 
@@ -665,6 +674,8 @@ json_attempt(struct json *j, const struct result_attempt *a, int status)
 	json_bool(j, a->deadline);
 	json_key(j, "self_connect");
 	json_bool(j, a->self);
+	json_key(j, "reset_at_once");
+	json_bool(j, a->reset);
 	json_key(j, "elapsed_ms");
 	json_double(j, a->ms, 3);
 	json_object_end(j);

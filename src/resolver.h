@@ -78,7 +78,8 @@ void resolver_conf_read(const char *path, struct resolver_conf *c);
 
 /*
  * After the look-up of `t` (a name, not a literal) failed with `eai`
- * (EAI_NONAME, EAI_NODATA, EAI_ADDRFAMILY, EAI_AGAIN or EAI_FAIL), find
+ * (EAI_NONAME, EAI_NODATA, EAI_ADDRFAMILY, EAI_AGAIN, EAI_FAIL, or
+ * EAI_CANCELED when the deadline ended it), find
  * out why, until `deadline` (CLOCK_MONOTONIC): for a family asked (-4,
  * -6) the name is looked up once more without it; then the query of the
  * look-up (A, or AAAA for -6) goes to each server of `conf_path` at once

@@ -36,6 +36,8 @@ struct result_attempt {
 	bool deadline;		/* the error is our deadline, not the kernel's */
 	bool probed;		/* --probe: a datagram was sent */
 	bool self;		/* refused: the socket was joined to itself */
+	bool reset;		/* connected, and the peer reset it at once
+				   (before the outcome was read) */
 	char answer[PAYLOAD_TEXT_MAX]; /* --probe: what answered, or "" */
 	struct isocket_icmp icmp; /* the ICMP error that ended it, if any */
 	double ms;		/* time spent on this address: the connect */

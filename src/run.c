@@ -56,6 +56,8 @@ struct run {
 	struct result_policy policy;
 	bool halt;			/* the run needs no more (probe's) */
 	struct report_tally tally;	/* the outcomes, for the summary */
+	bool canceled_asked;		/* the name servers were asked for a
+					   look-up the deadline ended */
 };
 
 /*
@@ -153,6 +155,12 @@ diagnose_target(struct run *run, size_t i)
 	if (!o->quiet && a == NULL && run->sum != NULL &&
 	    !summary_claim(run->sum, i, t, r))
 		return;
+	/* Look-ups the deadline ended waited on the same name servers: they
+	   are asked once a run, not at 0.2 s a name. */
+	if (a == NULL && r->eai == EAI_CANCELED && o->targets.n > 1 &&
+	    run->canceled_asked)
+		return;
+	run->canceled_asked |= a == NULL && r->eai == EAI_CANCELED;
 	f = malloc(sizeof(*f));
 	if (f == NULL)
 		return;
@@ -161,9 +169,10 @@ diagnose_target(struct run *run, size_t i)
 	if (a == NULL) {	/* the name did not resolve */
 		q.target = t;
 		q.eai = r->eai;
+		/* The status is the look-up's own (resolve.c checks the
+		   descriptors before it), with or without -q: not the
+		   diagnosis's. */
 		(void)diagnose_run(&q, f);
-		r->diag_status = diagnose_name_exit_class(f);
-		run->codes[i] = result_exit_status(r);
 		run->facts[i] = f;
 		return;
 	}

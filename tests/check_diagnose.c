@@ -897,6 +897,127 @@ START_TEST(test_resolver_not_asked)
 }
 END_TEST
 
+/* glibc asks name servers in turn; musl all at once. */
+#ifdef __GLIBC__
+#define ISOCK_GLIBC 1
+#else
+#define ISOCK_GLIBC 0
+#endif
+
+/* Name server `i` of `f` is 10.0.0.`last`. */
+static void
+ns_at(struct diag_facts *f, size_t i, unsigned last)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)&f->resolver.asked[i].addr;
+
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(0x0a000000u | last);
+}
+
+/*
+ * `f`: the look-up of db.test failed with `eai`, the name servers read
+ * gave `cause`; `nasked` of them were asked (their errors are the
+ * caller's).
+ */
+static void
+name_failed(struct diag_facts *f, int eai, enum resolver_cause cause,
+    size_t nasked)
+{
+	memset(f, 0, sizeof(*f));
+	f->have = DIAG_RESOLVER;
+	f->family = AF_UNSPEC;
+	f->type = SOCK_STREAM;
+	f->eai = eai;
+	snprintf(f->host, sizeof(f->host), "db.test");
+	f->resolver.cause = cause;
+	f->resolver.nasked = nasked;
+}
+
+/*
+ * The -w deadline ended a look-up (EAI_CANCELED): where a silent name
+ * server comes before one that has an answer, the resolver's wait for the
+ * silent one is the cause, named with both servers (glibc).  Not said
+ * when the later one is silent too, when the first answered ICMP (no
+ * wait), for a look-up the resolver itself gave up (EAI_AGAIN), nor with
+ * options rotate.
+ */
+START_TEST(test_resolver_slow_first)
+{
+	const char *said = "Name server 10.0.0.1 did not answer, and 10.0.0.2, "
+	    "listed after it, has an answer for db.test: the resolver waits 1 "
+	    "s for a silent server";
+	char meaning[DIAG_LINE_MAX], check[DIAG_LINE_MAX];
+	struct diag_facts f;
+	int round;
+
+	for (round = 0; round < 5; round++) {
+		name_failed(&f, round == 3 ? EAI_AGAIN : EAI_CANCELED,
+		    round == 1 ? RESOLVER_NO_ANSWER : RESOLVER_UNKNOWN, 2);
+		f.resolver.conf.timeout_s = 1;
+		if (round == 4)		/* glibc starts at another server */
+			snprintf(f.resolver.conf.options,
+			    sizeof(f.resolver.conf.options), "rotate");
+		ns_at(&f, 0, 1);
+		ns_at(&f, 1, 2);
+		f.resolver.asked[0].error = round == 2 ? ECONNREFUSED :
+		    ETIMEDOUT;
+		if (round == 1) {
+			f.resolver.asked[1].error = ETIMEDOUT;
+		} else {
+			f.resolver.asked[1].answered = true;
+			f.resolver.asked[1].answers = 1;
+		}
+		facts_text_advice(&f, meaning, sizeof(meaning), check,
+		    sizeof(check));
+		if (round == 0 && ISOCK_GLIBC) {
+			ck_assert_msg(strstr(meaning, said) != NULL, "%s",
+			    meaning);
+			ck_assert_msg(strstr(check, "Start 10.0.0.1 or remove "
+			    "it from /etc/resolv.conf") != NULL, "%s", check);
+		} else {
+			ck_assert_msg(strstr(meaning, "has an answer") == NULL,
+			    "round %d: %s", round, meaning);
+		}
+	}
+}
+END_TEST
+
+/*
+ * No name server answered: one whose query came back with an ICMP error
+ * (EHOSTUNREACH) is not called silent, and the Check asks the way to it;
+ * a silent one keeps "no name server replied" and the dig Check.
+ */
+START_TEST(test_resolver_error_not_silence)
+{
+	char meaning[DIAG_LINE_MAX], check[DIAG_LINE_MAX];
+	struct diag_facts f;
+	int round;
+
+	for (round = 0; round < 2; round++) {
+		name_failed(&f, EAI_AGAIN, RESOLVER_NO_ANSWER, 1);
+		ns_at(&f, 0, 53);
+		f.resolver.asked[0].error = round == 0 ? EHOSTUNREACH :
+		    ETIMEDOUT;
+		facts_text_advice(&f, meaning, sizeof(meaning), check,
+		    sizeof(check));
+		if (round == 0) {
+			ck_assert_msg(strstr(meaning, "came back with an "
+			    "error, not silence") != NULL &&
+			    strstr(meaning, "replied") == NULL, "%s", meaning);
+			ck_assert_msg(strstr(check, "isock-connect -u --probe "
+			    "10.0.0.53 53") != NULL && strstr(check, "silence")
+			    == NULL, "%s", check);
+		} else {
+			ck_assert_msg(strstr(meaning, "no name server replied")
+			    != NULL && strstr(meaning, "came back") == NULL,
+			    "%s", meaning);
+			ck_assert_msg(strstr(check, "dig @10.0.0.53 db.test") !=
+			    NULL, "%s", check);
+		}
+	}
+}
+END_TEST
+
 /* ---- the suite -------------------------------------------------------- */
 
 static Suite *diagnose_suite(void)
@@ -947,6 +1068,8 @@ static Suite *diagnose_suite(void)
 
 	tc = tcase_create("icmp");
 	tcase_add_test(tc, test_resolver_not_asked);
+	tcase_add_test(tc, test_resolver_slow_first);
+	tcase_add_test(tc, test_resolver_error_not_silence);
 	tcase_add_loop_test(tc, test_icmp_text, 0,
 	    sizeof(icmp_cases) / sizeof(icmp_cases[0]));
 	suite_add_tcase(s, tc);

@@ -892,6 +892,60 @@ START_TEST(test_tcp_inprogress_then_wait)
 }
 END_TEST
 
+/*
+ * A listener that takes the connection and resets it (SO_LINGER 0) before
+ * the outcome is read: the handshake was done, so it is connected, with
+ * `reset` set, through isocket_finish as through isocket_wait.  A
+ * connection the peer keeps is connected without it, and a reset in reply
+ * to the SYN (nothing listens) stays a refusal, without it.
+ */
+START_TEST(test_tcp_reset_at_once)
+{
+	struct linger now = { 1, 0 };
+	struct sockaddr_in a;
+	struct timespec dl;
+	ISocket s;
+	int lfd = tcp_listener(4, &a), afd, round;
+
+	for (round = 0; round < 2; round++) {
+		open_tcp4(&s, true);
+		assert_fails(isocket_connect_in(&s, &a), s, EINPROGRESS);
+		afd = accept(lfd, NULL, NULL);	/* the handshake is done */
+		ck_assert_int_ge(afd, 0);
+		ck_assert_int_eq(setsockopt(afd, SOL_SOCKET, SO_LINGER, &now,
+		    sizeof(now)), 0);
+		close(afd);			/* the reset, on loopback now */
+		dl = clock_add_ms(clock_now(), 1000);
+		if (round == 0)
+			assert_ok(isocket_finish(&s), s);
+		else
+			assert_ok(isocket_wait(&s, &dl), s);
+		ck_assert(s.reset);
+		ck_assert(!s.self);
+		close_ok(&s);
+	}
+
+	/* Kept by the peer: connected, no reset. */
+	open_tcp4(&s, true);
+	assert_fails(isocket_connect_in(&s, &a), s, EINPROGRESS);
+	afd = accept(lfd, NULL, NULL);
+	ck_assert_int_ge(afd, 0);
+	assert_ok(isocket_finish(&s), s);
+	ck_assert(!s.reset);
+	close_ok(&s);
+	close(afd);
+	close(lfd);
+
+	/* Nothing listens: the reset answers the SYN, a refusal. */
+	open_tcp4(&s, true);
+	assert_fails(isocket_connect_in(&s, &a), s, EINPROGRESS);
+	dl = clock_add_ms(clock_now(), 1000);
+	assert_fails(isocket_wait(&s, &dl), s, ECONNREFUSED);
+	ck_assert(!s.reset);
+	close_ok(&s);
+}
+END_TEST
+
 START_TEST(test_tcp_eisconn)
 {
 	ISocket s;
@@ -1518,6 +1572,7 @@ isocket_suite(void)
 	tcase_add_test(tc, test_self_connect_refused);
 	tcase_add_test(tc, test_abort_resets);
 	tcase_add_test(tc, test_tcp_inprogress_then_wait);
+	tcase_add_test(tc, test_tcp_reset_at_once);
 	tcase_add_test(tc, test_tcp_eisconn);
 	tcase_add_test(tc, test_tcp_ealready_then_wait_deadline);
 	tcase_add_test(tc, test_tcp_kernel_timeout);

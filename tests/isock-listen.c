@@ -6,8 +6,8 @@
  * wildcard address of the family, 0.0.0.0 or ::) or on a Unix
  * path, prints the port number (or "ready" for a Unix path) on one line of
  * stdout, then serves: it accepts connections (or reads datagrams) and closes
- * them, until it has served -n of them or its lifetime (-t) is over.  It
- * always ends by the end of its lifetime.
+ * them (-R: with a reset, SO_LINGER 0), until it has served -n of them or
+ * its lifetime (-t) is over.  It always ends by the end of its lifetime.
  *
  * Exit status: 0 normally, 77 when the address family or protocol is not
  * supported here (the test is skipped), 1 on any other error, with a message.
@@ -46,6 +46,7 @@ struct listen_opts {
 	long mode;		/* -m, -1: leave the mode */
 	bool hold;		/* -H: leave the socket file behind */
 	bool wildcard;		/* -W: bind 0.0.0.0 or ::, not loopback */
+	bool reset;		/* -R: close what it accepts with a reset */
 };
 
 static volatile sig_atomic_t listen_stop;
@@ -63,7 +64,7 @@ listen_usage(void)
 {
 	fputs("usage: isock-listen [-4|-6] [-u] [-T stream|dgram|seqpacket] "
 	    "[-p PORT] [-W]\n"
-	    "                    [-B] [-A] [-b BACKLOG] [-n N] [-t SECONDS]\n"
+	    "                    [-B] [-A] [-R] [-b BACKLOG] [-n N] [-t SECONDS]\n"
 	    "       isock-listen -U PATH|@NAME [-m MODE] [-H] [-u|-T TYPE] "
 	    "...\n", stderr);
 }
@@ -123,7 +124,7 @@ listen_parse(int argc, char **argv, struct listen_opts *o)
 	o->count = -1;
 	o->lifetime = 10;
 	o->mode = -1;
-	while ((c = getopt(argc, argv, "46uT:U:p:BAb:n:t:m:HW")) != -1) {
+	while ((c = getopt(argc, argv, "46uT:U:p:BARb:n:t:m:HW")) != -1) {
 		switch (c) {
 		case '4':
 			o->family = AF_INET;
@@ -152,6 +153,9 @@ listen_parse(int argc, char **argv, struct listen_opts *o)
 			break;
 		case 'A':
 			o->no_accept = true;
+			break;
+		case 'R':
+			o->reset = true;
 			break;
 		case 'b':
 			if (listen_number(optarg, "backlog", 10, 0, 4096,
@@ -352,6 +356,11 @@ listen_serve_one(const struct listen_opts *o, int fd)
 			return 0;
 		fprintf(stderr, "isock-listen: accept: %s\n", strerror(errno));
 		return -1;
+	}
+	if (o->reset) {
+		struct linger now = { 1, 0 };
+
+		(void)setsockopt(c, SOL_SOCKET, SO_LINGER, &now, sizeof(now));
 	}
 	close(c);
 	return 0;

@@ -15,7 +15,9 @@
 #  - Unix permissions: the missing bit on the component, a group only where
 #    the group's bits grant the access;
 #  - a listener on the IPv4 wildcard, the client on ::1: never "Connect to
-#    0.0.0.0".
+#    0.0.0.0";
+#  - a connect that completes and is reset at once: connected (0) every
+#    time, "then reset by the peer at once" when the reset was there.
 # Needs root, ip(8), nft(8), nc(1), setpriv(1) and dnsmasq(8); exits 77
 # (SKIP) without.
 set -u
@@ -88,7 +90,7 @@ in_rt sysctl -q -w net.ipv6.neigh.r1.retrans_time_ms=300 >/dev/null
 # Both links known before the cases run.
 in_cl ping -c 1 -W 2 10.97.0.2 >/dev/null 2>&1
 
-plan 25
+plan 34
 
 # cz_verdict NAME: verdict, Checks judged (brief, nothing repeated).
 cz_verdict() {
@@ -344,6 +346,13 @@ want_rc 7
 want_err_fixed "its limit is 4 (ulimit -n)"
 want_not_err "did not answer"
 cz_verdict "ulimit -n 4: the descriptor limit, exit 7, never a silent name server"
+# -q runs no diagnosis: the status is the look-up's own, the same.
+run ip netns exec "$cl" sh -c 'exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+	ulimit -n 4; exec "$1" -q localhost 9' sh "$ISOCK"
+want_rc 7
+want_no_out
+want_no_err
+verdict "ulimit -n 4 with -q: exit 7 as without it, nothing printed"
 
 run ip netns exec "$cl" "$ISOCK" -w 3 nosuch.cz.test 80
 found "name server 127.0.0.1 answered with ICMP port unreachable: nothing listens on its UDP port 53"
@@ -370,6 +379,29 @@ want_rc 1
 verdict "the full name resolves through dnsmasq (control)"
 kill "$dnsmasq_pid" 2>/dev/null
 wait "$dnsmasq_pid" 2>/dev/null
+printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' \
+	>"/etc/netns/$cl/resolv.conf"
+
+# The router answers the query to 10.97.0.53 with ICMP host unreachable:
+# an error, not silence, and no Check about silence.
+in_rt nft -f - <<EOF
+table inet isock_cz_ns {
+	chain pass {
+		type filter hook forward priority 0;
+		ip daddr 10.97.0.53 udp dport 53 reject with icmp type host-unreachable
+	}
+}
+EOF
+printf 'nameserver 10.97.0.53\noptions timeout:1 attempts:1\n' \
+	>"/etc/netns/$cl/resolv.conf"
+run ip netns exec "$cl" "$ISOCK" -w 3 nosuch.cz.test 80
+want_rc 3
+found "the query to name server 10.97.0.53 failed: "
+want_err_fixed "the query to each came back with an error, not silence"
+want_err_fixed "Check: \`isock-connect -u --probe 10.97.0.53 53\`"
+want_not_err "did not answer|silence there means|no name server replied"
+cz_verdict "the name server's router answers host unreachable: an error, never silence"
+in_rt nft delete table inet isock_cz_ns
 printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' \
 	>"/etc/netns/$cl/resolv.conf"
 
@@ -417,6 +449,112 @@ if start_listener silent -u -4 -p 53 -t 60; then
 	cz_verdict "a silent DNS probe: the DNS request named, never 'an empty datagram'"
 else
 	fail "a silent DNS probe: the DNS request named, never 'an empty datagram'" "$listener_err"
+fi
+
+# ---- a time-out while resolving ------------------------------------------------
+
+# The same silent listener is the name server of resolv.conf: the -w
+# deadline ends the look-up, and the name servers are asked all the same.
+if [ -n "${silent:-}" ]; then
+	run ip netns exec "$cl" "$ISOCK" -w 0.3 nosuch.cz.test 80
+	want_rc 3
+	want_err_fixed "timed out resolving the name"
+	found "name server 127.0.0.1 did not answer"
+	want_err_fixed "no name server replied"
+	want_not_err "came back with an error"
+	cz_verdict "a time-out while resolving, the name server silent: its silence found"
+	# Three names the deadline ended: the name servers are asked once
+	# for the run, not 0.2 s for each name.
+	run ip netns exec "$cl" "$ISOCK" -q --json -w 0.3 a.cz.test 80 \
+		b.cz.test 80 c.cz.test 80
+	want_rc 3
+	n=$(printf '%s\n' "$out" | grep '"kind":"result"' |
+		grep -c 'name server 127\.0\.0\.1 did not answer')
+	[ "$n" = 1 ] || tap_note "$n results with the name server's facts, expected 1"
+	verdict "three names the deadline ended: the name servers asked once"
+	# 127.0.0.1, asked first, is silent; dnsmasq on the server, asked
+	# next, answers: not "no name server replied".
+	ip netns exec "$sv" dnsmasq -k -p 53 --listen-address=10.97.0.2 \
+		--bind-interfaces --no-resolv --no-hosts --pid-file= \
+		--local=/#/ --address=/db.lab.test/10.97.0.2 \
+		>"$tmp/dnsmasq3.log" 2>&1 &
+	dnsmasq_pid=$!
+	tap_pids="$tap_pids $dnsmasq_pid"
+	wait_ss "$sv" -lun 10.97.0.2:53
+	printf 'nameserver 127.0.0.1\nnameserver 10.97.0.2\noptions timeout:1 attempts:1\n' \
+		>"/etc/netns/$cl/resolv.conf"
+	run ip netns exec "$cl" "$ISOCK" -w 0.3 db.lab.test. 5432
+	want_rc 3
+	found "name server 127.0.0.1 did not answer"
+	found "name server 10.97.0.2 answered NOERROR with 1 answer"
+	want_err_fixed "Name server 127.0.0.1 did not answer, and 10.97.0.2, listed after it, has an answer for db.lab.test."
+	want_err_fixed "Check: Start 127.0.0.1 or remove it from /etc/resolv.conf"
+	want_not_err "no name server replied|DNS did not answer"
+	cz_verdict "a time-out while resolving, the second name server answers: the wait for the first, never 'no name server replied'"
+	kill "$dnsmasq_pid" 2>/dev/null
+	wait "$dnsmasq_pid" 2>/dev/null
+	printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' \
+		>"/etc/netns/$cl/resolv.conf"
+else
+	fail "a time-out while resolving, the name server silent: its silence found" "$listener_err"
+	fail "a time-out while resolving, the second name server answers: the wait for the first, never 'no name server replied'" "$listener_err"
+fi
+
+# ---- a connect that completes and is reset at once -------------------------
+
+# The listener takes each connection and resets it (SO_LINGER 0): the
+# reset comes before or after the outcome is read, by chance.  The
+# handshake was done, so every run says connected (0); the line adds the
+# reset when it was there, and never turns it into a failure.
+if start_listener rstport -R -4 -t 60; then
+	# One namespace entry for the 20 runs: each prints its line and status.
+	run ip netns exec "$cl" sh -c 'i=0
+		while [ $i -lt 20 ]; do
+			"$1" -w 2 127.0.0.1 "$2"; echo "status $?"; i=$((i + 1))
+		done' sh "$ISOCK" "$rstport"
+	n=$(printf '%s\n' "$out" | grep -c '^status 0$')
+	[ "$n" = 20 ] || tap_note "$n of 20 runs exited 0: $(printf '%s\n' "$out" |
+		grep '^status' | sort | uniq -c | tr -s ' \n' ' ')"
+	n=$(printf '%s\n' "$out" | grep -Ec "^isock-connect: connected to 127\.0\.0\.1 port $rstport \(tcp\) in [0-9.]+ ms(, then reset by the peer at once)?\$")
+	[ "$n" = 20 ] || tap_note "$n of 20 runs gave the connected line"
+	want_no_err
+	verdict "a listener that resets at once, 20 runs: each exits 0 with the connected line"
+else
+	fail "a listener that resets at once, 20 runs: each exits 0 with the connected line" "$listener_err"
+fi
+
+# The client's ACK, the handshake's last packet, is answered by a reset
+# (an input rule here): the reset is always there before the outcome.
+if start_listener kept -4 -t 60; then
+	in_cl nft -f - <<EOF
+table inet isock_cz_rst {
+	chain in {
+		type filter hook input priority 0;
+		tcp dport $kept tcp flags == ack reject with tcp reset
+	}
+}
+EOF
+	run ip netns exec "$cl" "$ISOCK" -w 2 127.0.0.1 "$kept"
+	want_rc 0
+	want_out "^isock-connect: connected to 127\.0\.0\.1 port $kept \(tcp\) in [0-9.]+ ms, then reset by the peer at once\$"
+	want_no_err
+	cz_verdict "the handshake's ACK answered by a reset: connected (0), 'then reset by the peer at once'"
+	run ip netns exec "$cl" "$ISOCK" --invert -w 2 127.0.0.1 "$kept"
+	want_rc 11
+	want_err "still accepting: connected in [0-9.]+ ms, then reset by the peer at once\$"
+	verdict "the same with --invert: accepting (11), the reset said"
+	in_cl nft delete table inet isock_cz_rst
+	run ip netns exec "$cl" "$ISOCK" --json -w 2 127.0.0.1 "$kept"
+	want_rc 0
+	want_out '"reset_at_once":false'
+	run ip netns exec "$cl" "$ISOCK" -w 2 127.0.0.1 "$kept"
+	want_rc 0
+	want_out "^isock-connect: connected to 127\.0\.0\.1 port $kept \(tcp\) in [0-9.]+ ms\$"
+	verdict "the same listener without the rule: connected, no reset said (control)"
+else
+	fail "the handshake's ACK answered by a reset: connected (0), 'then reset by the peer at once'" "$listener_err"
+	fail "the same with --invert: accepting (11), the reset said" "$listener_err"
+	fail "the same listener without the rule: connected, no reset said (control)" "$listener_err"
 fi
 LISTEN=$real_listen
 
