@@ -130,29 +130,35 @@ fail_connect(ISocket *s, int err)
  * connect to it may be given that very port, and the kernel joins the
  * socket to itself (a TCP simultaneous open; a UDP socket that receives
  * what it sends).  No program answered: it is the refusal it hides.
+ * `peer` (`plen` bytes) is the address connected to; the local one read
+ * here is kept in `s` (one getsockname(2) for the caller's report too).
  */
 static bool
-is_self(const ISocket *s)
+is_self(ISocket *s, const struct sockaddr *peer_sa, socklen_t plen)
 {
-	struct sockaddr_storage me, peer;
-	socklen_t mlen = sizeof(me), plen = sizeof(peer);
+	struct sockaddr_storage *me = &s->local, peer;
+	socklen_t mlen = sizeof(*me);
 
+	s->local_len = 0;
 	if (s->family != AF_INET && s->family != AF_INET6)
 		return false;
-	if (getsockname(s->fd, (struct sockaddr *)&me, &mlen) < 0 ||
-	    getpeername(s->fd, (struct sockaddr *)&peer, &plen) < 0)
+	if (plen > sizeof(peer) ||
+	    getsockname(s->fd, (struct sockaddr *)me, &mlen) < 0)
 		return false;
-	if (me.ss_family != peer.ss_family || mlen != plen)
+	s->local_len = mlen;
+	memset(&peer, 0, sizeof(peer));
+	memcpy(&peer, peer_sa, plen);
+	if (me->ss_family != peer.ss_family)
 		return false;
-	if (me.ss_family == AF_INET) {
-		const struct sockaddr_in *a = (const void *)&me;
+	if (me->ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const void *)me;
 		const struct sockaddr_in *b = (const void *)&peer;
 
 		return a->sin_port == b->sin_port &&
 		    a->sin_addr.s_addr == b->sin_addr.s_addr;
 	}
-	if (me.ss_family == AF_INET6) {
-		const struct sockaddr_in6 *a = (const void *)&me;
+	if (me->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const void *)me;
 		const struct sockaddr_in6 *b = (const void *)&peer;
 
 		return a->sin6_port == b->sin6_port &&
@@ -183,9 +189,9 @@ set_reset(const ISocket *s)
  * (SO_LINGER 0), so no TIME-WAIT keeps the port from its real owner.
  */
 static int
-connected(ISocket *s)
+connected(ISocket *s, const struct sockaddr *peer, socklen_t plen)
 {
-	if (!is_self(s))
+	if (!is_self(s, peer, plen))
 		return succeed(s);
 	s->self = true;
 	set_reset(s);
@@ -336,7 +342,7 @@ connect_len(ISocket *s, const struct sockaddr *addr, socklen_t len)
 	for (;;) {
 		if (connect(s->fd, addr, len) == 0)
 			return addr->sa_family == AF_UNSPEC ? succeed(s) :
-			    connected(s);
+			    connected(s, addr, len);
 		err = errno;
 		if (err != EINTR || is_nonblocking(s->fd))
 			return fail_connect(s, err);
@@ -431,7 +437,7 @@ isocket_finish(ISocket *s)
 	 */
 	if (getpeername(s->fd, (struct sockaddr *)&peer, &plen) < 0)
 		return fail(s, errno);
-	return connected(s);
+	return connected(s, (struct sockaddr *)&peer, plen);
 }
 
 int

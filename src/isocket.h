@@ -42,6 +42,8 @@ typedef struct isocket {
 	struct timespec deadline; /* CLOCK_MONOTONIC; {0, 0}: none */
 	struct isocket_icmp icmp; /* the last error queued, see isocket_icmp() */
 	bool self;		/* the connect met its own socket: refused */
+	struct sockaddr_storage local; /* an IP connect's local address, */
+	socklen_t local_len;	/* read as it completed; 0: not read */
 } ISocket;
 
 /* Make `s` a closed ISocket: fd -1, failure 0, no deadline. */

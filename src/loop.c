@@ -29,6 +29,7 @@ struct loop {
 	size_t nw, cap;			/* places used so far, allocated */
 	unsigned gen;
 	sigset_t unblocked;		/* the mask to wait with */
+	bool held;			/* the stop signals are blocked */
 	struct loop *outer;		/* the loop current before this one */
 };
 
@@ -66,6 +67,7 @@ loop_new(void)
 	if (l == NULL)
 		return NULL;
 	signals_block(&l->unblocked);
+	l->held = true;
 	l->outer = current;
 	current = l;
 	return l;
@@ -78,7 +80,8 @@ loop_free(struct loop *l)
 		return;
 	if (current == l)
 		current = l->outer;
-	pthread_sigmask(SIG_SETMASK, &l->unblocked, NULL);
+	if (l->held)
+		pthread_sigmask(SIG_SETMASK, &l->unblocked, NULL);
 	free(l->w);
 	free(l);
 }
@@ -224,14 +227,38 @@ loop_once(struct loop *l, int ms)
 void
 loop_signals_let(struct loop *l)
 {
+	if (!l->held)
+		return;
 	pthread_sigmask(SIG_SETMASK, &l->unblocked, NULL);
+	l->held = false;
 }
 
 void
 loop_signals_hold(struct loop *l)
 {
-	(void)l;
+	if (l->held)
+		return;
 	signals_block(NULL);
+	l->held = true;
+}
+
+unsigned
+loop_closed_fds(int n)
+{
+	struct pollfd pfd[3];
+	unsigned closed = 0;
+	int fd;
+
+	if (n > 3)
+		n = 3;
+	for (fd = 0; fd < n; fd++)
+		pfd[fd] = (struct pollfd){ .fd = fd, .events = 0 };
+	if (poll(pfd, (nfds_t)n, 0) < 0)
+		return 0;
+	for (fd = 0; fd < n; fd++)
+		if (pfd[fd].revents & POLLNVAL)
+			closed |= 1u << fd;
+	return closed;
 }
 
 int

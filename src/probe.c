@@ -273,11 +273,16 @@ attempt_end(struct run *run, struct job *j, struct flight *f, int err,
 	a->limit_ms = clock_ms_between(&j->start, &j->deadline);
 	a->icmp = *isocket_icmp(&f->s);		/* the socket's, before it goes */
 	a->self = f->s.self;
-	/* The local address and port: -s and -p's, or the kernel's. */
+	/* The local address and port: -s and -p's, or the kernel's (read
+	   by the connect's completion when it was). */
 	a->local.len = sizeof(a->local.ss);
-	if (f->s.fd < 0 || getsockname(f->s.fd,
-	    (struct sockaddr *)&a->local.ss, &a->local.len) < 0 ||
-	    a->local.ss.ss_family != a->addr.ss.ss_family)
+	if (err == 0 && f->s.local_len > 0) {
+		memcpy(&a->local.ss, &f->s.local, f->s.local_len);
+		a->local.len = f->s.local_len;
+	} else if (f->s.fd < 0 || getsockname(f->s.fd,
+	    (struct sockaddr *)&a->local.ss, &a->local.len) < 0)
+		a->local.len = 0;
+	if (a->local.ss.ss_family != a->addr.ss.ss_family)
 		a->local.len = 0;
 	loop_del(run->loop, f->waiter);
 	f->waiter = -1;
@@ -1208,7 +1213,8 @@ loop_timeout(const struct run *run, const struct job *jobs, unsigned njobs)
  * Tell the caller of each result made final, in the order they were, with
  * the signals let in: printing may block, and a signal then still stops.
  * Results made final meanwhile (the caller's waits serve the loop) are
- * told too.  Returns false when there was none.
+ * told too.  Returns false when there was none.  The signals stay let in:
+ * probe_run holds them again only if the run goes on.
  */
 static bool
 tell_done(struct run *run)
@@ -1228,7 +1234,6 @@ tell_done(struct run *run)
 		run->o->retry(run->o->retry_arg, run->retried[k],
 		    run->slots[run->retried[k]].tries);
 	run->nretried = 0;
-	loop_signals_hold(run->loop);
 	return true;
 }
 
@@ -1371,6 +1376,8 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 		}
 		if (run.ndone == n)
 			break;
+		/* Held before the stop is checked (loop_signals_hold). */
+		loop_signals_hold(run.loop);
 		if (stopped(o) && jobs_active(jobs, njobs) == 0)
 			break;
 		/* What is ready first (its callbacks), then the deadlines. */

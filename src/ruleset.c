@@ -60,6 +60,8 @@ ruleset_chain_in(const struct ruleset_chain *c)
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
+#include "nldl.h"
+
 /* One read of a dump (MNL_SOCKET_BUFFER_SIZE is a run-time value). */
 #define RULESET_BUF 16384
 /* How many chains of the family are looked at (more: the read fails). */
@@ -294,6 +296,8 @@ ruleset_read(int family, const struct timespec *deadline,
 	if (ruleset_cached(family, rs))
 		return true;
 	memset(rs, 0, sizeof(*rs));
+	if (!nldl_nftnl())
+		return false;
 	memset(&rd, 0, sizeof(rd));
 	rd.family = family;
 	nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
