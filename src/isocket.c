@@ -423,21 +423,23 @@ isocket_finish(ISocket *s)
 	struct sockaddr_storage peer;
 	socklen_t len = sizeof(int);
 	socklen_t plen = sizeof(peer);
-	int err = 0;
+	int err = 0, none;
 
 	if (s->fd < 0)
 		return fail(s, EBADF);
+	/*
+	 * A peer name proves the connection is there (a socket that never
+	 * started one also polls writable with SO_ERROR 0); without one,
+	 * SO_ERROR says why.  A success takes one call.
+	 */
+	if (getpeername(s->fd, (struct sockaddr *)&peer, &plen) == 0)
+		return connected(s, (struct sockaddr *)&peer, plen);
+	none = errno;
 	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		return fail(s, errno);
 	if (err != 0)
 		return fail_connect(s, err);
-	/*
-	 * A socket that never started a connection also polls writable with
-	 * SO_ERROR 0: only a peer name proves the connection is there.
-	 */
-	if (getpeername(s->fd, (struct sockaddr *)&peer, &plen) < 0)
-		return fail(s, errno);
-	return connected(s, (struct sockaddr *)&peer, plen);
+	return fail(s, none);
 }
 
 int
