@@ -269,7 +269,9 @@ loop_poll(struct pollfd *pfd, nfds_t n, int ms)
 	nfds_t e;
 	int rc, left = ms;
 
-	if (current == NULL)
+	/* A look that does not wait serves no waiter, and keeps within
+	   RLIMIT_NOFILE entries (fdfacts asks about every descriptor). */
+	if (current == NULL || ms == 0)
 		return poll(pfd, n, ms);
 	for (;;) {
 		if (!round_alloc(&r, current, n)) {
@@ -291,19 +293,26 @@ loop_poll(struct pollfd *pfd, nfds_t n, int ms)
 }
 
 bool
-loop_sleep(volatile sig_atomic_t *stop, long ms)
+loop_sleep(volatile sig_atomic_t *stop, long ms, int watch, bool *gone)
 {
 	struct timespec until = clock_add_ms(clock_now(), ms), ts;
+	struct pollfd pfd = { .fd = watch, .events = 0 };
 	sigset_t unblocked;
 	int left;
 
 	signals_block(&unblocked);
-	while (!(stop != NULL && *stop != 0) &&
+	while (!(stop != NULL && *stop != 0) && !(gone != NULL && *gone) &&
 	    (left = clock_ms_until(&until)) > 0) {
 		ts.tv_sec = left / 1000;
 		ts.tv_nsec = (long)(left % 1000) * 1000000L;
-		ppoll(NULL, 0, &ts, &unblocked);
+		if (ppoll(&pfd, 1, &ts, &unblocked) <= 0)
+			continue;
+		if (pfd.revents & POLLERR) {
+			if (gone != NULL)
+				*gone = true;
+		} else
+			pfd.fd = -1;	/* a hang-up: nothing more to see */
 	}
 	pthread_sigmask(SIG_SETMASK, &unblocked, NULL);
-	return !(stop != NULL && *stop != 0);
+	return !(stop != NULL && *stop != 0) && !(gone != NULL && *gone);
 }

@@ -81,14 +81,16 @@ unsigned loop_closed_fds(int n);
  * poll(2) for the caller's `pfd` (at most `ms`, -1: no limit) while the
  * current loop's waiters are served: their callbacks run as they become
  * ready or their deadlines pass.  Returns as poll() does for `pfd` only.
- * Without a current loop it is poll().
+ * Without a current loop, or with `ms` 0 (no wait), it is poll().
  */
 int loop_poll(struct pollfd *pfd, nfds_t n, int ms);
 
 /*
- * Sleep `ms`, or less when `*stop` becomes non-zero; false when stopped.
- * Like loop_once(), it holds the stop signals blocked but inside the wait.
+ * Sleep `ms`, or less when `*stop` becomes non-zero, or when descriptor
+ * `watch` (-1: none) reports POLLERR, which sets `*gone`; false when
+ * stopped or gone.  Like loop_once(), it holds the stop signals blocked but
+ * inside the wait.
  */
-bool loop_sleep(volatile sig_atomic_t *stop, long ms);
+bool loop_sleep(volatile sig_atomic_t *stop, long ms, int watch, bool *gone);
 
 #endif /* ISOCK_LOOP_H */

@@ -102,6 +102,9 @@ struct run {
 	size_t nnames, *buckets, nbuckets;
 	size_t next_name;		/* the next name to look up */
 	unsigned lookups, lookup_cap;	/* look-ups in flight, at most */
+	bool names_moved;		/* a look-up ended since the jobs last
+					   advanced (maybe inside a wait of the
+					   caller's, which advances none) */
 	struct slot *slots;
 	size_t next_new;		/* the first target never begun */
 	size_t ndone;			/* targets whose result is final */
@@ -113,6 +116,7 @@ struct run {
 	uint64_t rng;			/* jitter, seeded per process */
 	struct loop *loop;		/* where every wait of the run is */
 	int rswaiter;			/* the resolver's waiter, or -1 */
+	int outwaiter;			/* standard output's, or -1 */
 	bool fds_short;			/* socket() met EMFILE or ENFILE */
 	struct ifaddrs *ifa;		/* this host's addresses, once read */
 	bool ifa_read;
@@ -157,7 +161,8 @@ stopped(const struct probe_opts *o)
 static bool
 halted(const struct probe_opts *o)
 {
-	return o->halt != NULL && *o->halt;
+	return (o->halt != NULL && *o->halt) ||
+	    (o->out_gone != NULL && *o->out_gone);
 }
 
 /* The sockets allowed at once: the option, within the descriptor limit. */
@@ -684,6 +689,22 @@ names_build(struct run *run)
 /* names_collect, below */
 static void names_collect(struct run *run);
 
+/*
+ * Standard output reports an error (POLLERR: a pipe's reader has gone) or
+ * a hang-up: the first ends the run (o->out_gone); either way there is
+ * nothing more to watch.
+ */
+static void
+out_event(void *arg, short revents)
+{
+	struct run *run = arg;
+
+	if ((revents & POLLERR) != 0)
+		*run->o->out_gone = true;
+	loop_del(run->loop, run->outwaiter);
+	run->outwaiter = -1;
+}
+
 /* The resolver's descriptor is readable: take the look-ups that ended. */
 static void
 names_ready(void *arg, short revents)
@@ -768,6 +789,7 @@ names_collect(struct run *run)
 			continue;
 		nm->ended = true;
 		run->lookups--;
+		run->names_moved = true;
 		if (rc == 0)
 			trace(run, "%s: %zu address%s", nm->t->host, n,
 			    n == 1 ? "" : "es");
@@ -1338,6 +1360,10 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 		memset(&results[i], 0, sizeof(results[i]));
 	run.loop = loop_new();
 	run.rswaiter = -1;
+	run.outwaiter = -1;
+	if (run.loop != NULL && o->out_gone != NULL)
+		run.outwaiter = loop_add(run.loop, STDOUT_FILENO, 0,
+		    (struct timespec){ 0, 0 }, out_event, &run);
 	run.end = clock_add_ms(run.start, o->wait_ms);
 	run.next_tick = clock_add_ms(run.start, o->tick_ms);
 	run.cap = parallel_cap(o);
@@ -1381,12 +1407,13 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 		if (stopped(o) && jobs_active(jobs, njobs) == 0)
 			break;
 		/* What is ready first (its callbacks), then the deadlines. */
-		rc = loop_once(run.loop, stopped(o) ? 0 :
+		rc = loop_once(run.loop, stopped(o) || run.names_moved ? 0 :
 		    tick_timeout(&run, loop_timeout(&run, jobs, njobs)));
 		if (rc < 0) {
 			err = errno;
 			break;
 		}
+		run.names_moved = false;
 		for (k = 0; k < njobs; k++)
 			if (jobs[k].active)
 				job_advance(&run, &jobs[k]);
@@ -1417,5 +1444,6 @@ out:
 bool
 probe_sleep(const struct probe_opts *o, long ms)
 {
-	return loop_sleep(o->stop, ms);
+	return loop_sleep(o->stop, ms, o->out_gone != NULL ? STDOUT_FILENO : -1,
+	    o->out_gone);
 }

@@ -55,6 +55,7 @@ struct run {
 	struct report_said said;	/* facts the summary said */
 	struct result_policy policy;
 	bool halt;			/* the run needs no more (probe's) */
+	bool out_gone;			/* stdout's reader has gone (probe's) */
 	struct report_tally tally;	/* the outcomes, for the summary */
 };
 
@@ -510,6 +511,10 @@ run_loop(const struct options *o, struct probe_opts *po)
 	po->retry = on_retry;
 	po->retry_arg = &run;
 	po->halt = &run.halt;
+	/* A run that writes to stdout ends once its reader has gone, even
+	   while it waits (a write error, 10); -q writes nothing there. */
+	if (!o->quiet || o->json)
+		po->out_gone = &run.out_gone;
 	/* A run of several targets that lasts: a status line on a terminal
 	   (--wait has its own; -v's steps and --count's probes scroll). */
 	if (n > 1 && !o->quiet && o->verbose == 0 && !o->wait &&
@@ -527,7 +532,8 @@ run_loop(const struct options *o, struct probe_opts *po)
 			memset(run.ready, 0, n * sizeof(*run.ready));
 			run.next = 0;
 			probe_run(o->targets.v, n, po, run.results);
-			if (*po->stop != 0 || run.halt || run.seq == o->count ||
+			if (*po->stop != 0 || run.halt || run.out_gone ||
+			    run.seq == o->count ||
 			    !probe_sleep(po, o->interval_ms))
 				break;
 		}
@@ -554,6 +560,14 @@ run_loop(const struct options *o, struct probe_opts *po)
 		    interrupted_done(&run, n), o->endless ?
 		    interrupted_done(&run, n) : o->count > 0 ? n * o->count : n,
 		    o->count > 0, &run.ro);
+	/* Seen while the run waited, before any write failed (main says a
+	   failed write). */
+	if (run.out_gone && fflush(stdout) == 0 && !ferror(stdout)) {
+		fprintf(stderr, "isock-connect: write error on standard "
+		    "output: %s\n", strerror(EPIPE));
+		if (status == 0)
+			status = ISOCK_EXIT_OTHER;
+	}
 out:
 	if (run.results != NULL)
 		for (i = 0; i < n; i++)

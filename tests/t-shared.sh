@@ -10,7 +10,7 @@ set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 . "${SRCDIR:-.}/tests/ns.sh"
 tap_setup
-plan 2
+plan 3
 
 ns_setup shared || skip_all "$ns_why"
 command -v nft >/dev/null 2>&1 || skip_all "nft is not installed"
@@ -23,6 +23,8 @@ table inet isock_shared {
 	}
 }
 NFT
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # queries: the datagrams sent to port 53 so far.
 queries() {
@@ -54,3 +56,19 @@ q=$(( $(queries) - ${q0:-0} ))
 told=$(printf '%s\n' "$err" | grep -c 'name server 127\.0\.0\.2 answered with ICMP port unreachable')
 [ "$told" = 3 ] || tap_note "$told of 3 names told of 127.0.0.2's refusal"
 verdict "a server that refuses at once: asked once for three names (${q:-?})"
+
+# 3: the look-ups of names that end while an earlier name is diagnosed
+# move their targets on at once: twelve names with -w 20 end long before
+# -w (before: the loop waited for a wake-up that had been taken inside the
+# diagnosis's wait, until -w).  A bound that tells the two apart, not a
+# speed.
+printf 'nameserver 127.0.0.1\n' >"/etc/netns/$ns/resolv.conf"
+t0=$(now_ms)
+run ip netns exec "$ns" "$ISOCK" -w 20 k1.example:80 k2.example:80 \
+	k3.example:80 k4.example:80 k5.example:80 k6.example:80 k7.example:80 \
+	k8.example:80 k9.example:80 k10.example:80 k11.example:80 k12.example:80
+ms=$(( $(now_ms) - t0 ))
+want_rc 6
+want_out "12 targets: 12 not found"
+[ "$ms" -lt 10000 ] || tap_note "took $ms ms with -w 20, expected far less"
+verdict "names that end during a diagnosis are not left until -w ($ms ms)"
