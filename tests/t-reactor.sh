@@ -46,28 +46,28 @@ verdict "no module but loop.c waits on descriptors"
 start_listener open -n 1000 -t 120 -b 4096 || {
 	echo "Bail out! $listener_err"; exit 99; }
 
+# into_head ARGS...: the tool with ARGS, its stdout into head -n 1 (at most
+# 30 s); sets $ms, $rc and $err, and checks the write error's exit 10.
+into_head() {
+	tm_t0=$(now_ms)
+	( timeout 30 "$ISOCK" "$@" 2>"$tmp/pipe.err"
+	  echo $? >"$tmp/pipe.rc" ) | head -n 1 >/dev/null
+	ms=$(( $(now_ms) - tm_t0 ))
+	rc=$(cat "$tmp/pipe.rc") out= err=$(cat "$tmp/pipe.err")
+	want_rc 10
+	want_err "write error on standard output"
+}
+
 # 2: -c 8 -i 1 into head -1: the reader goes after the first line; the run
-# ends at its next write (before: all eight probes, 7 s).
-tm_t0=$(now_ms)
-( timeout 20 "$ISOCK" -c 8 -i 1 127.0.0.1 "$open" 2>"$tmp/pipe.err"
-  echo $? >"$tmp/pipe.rc" ) | head -n 1 >/dev/null
-ms=$(( $(now_ms) - tm_t0 ))
-rc=$(cat "$tmp/pipe.rc") out= err=$(cat "$tmp/pipe.err")
-want_rc 10
-want_err "write error on standard output"
+# ends at once (before: all eight probes, 7 s).
+into_head -c 8 -i 1 127.0.0.1 "$open"
 within 4000
 verdict "a reader that has gone ends --count at once ($ms ms)"
 
 # 3: the same while the run waits: -c 3 -i 20 into head -1 ends when head
 # does, not at the next probe's line 20 s later (stdout is watched for
 # POLLERR while the run waits).
-tm_t0=$(now_ms)
-( timeout 30 "$ISOCK" -c 3 -i 20 127.0.0.1 "$open" 2>"$tmp/pipe.err"
-  echo $? >"$tmp/pipe.rc" ) | head -n 1 >/dev/null
-ms=$(( $(now_ms) - tm_t0 ))
-rc=$(cat "$tmp/pipe.rc") out= err=$(cat "$tmp/pipe.err")
-want_rc 10
-want_err "write error on standard output"
+into_head -c 3 -i 20 127.0.0.1 "$open"
 within 10000
 verdict "a reader that has gone ends the wait between probes ($ms ms)"
 
