@@ -130,29 +130,35 @@ fail_connect(ISocket *s, int err)
  * connect to it may be given that very port, and the kernel joins the
  * socket to itself (a TCP simultaneous open; a UDP socket that receives
  * what it sends).  No program answered: it is the refusal it hides.
+ * `peer` (`plen` bytes) is the address connected to; the local one read
+ * here is kept in `s` (one getsockname(2) for the caller's report too).
  */
 static bool
-is_self(const ISocket *s)
+is_self(ISocket *s, const struct sockaddr *peer_sa, socklen_t plen)
 {
-	struct sockaddr_storage me, peer;
-	socklen_t mlen = sizeof(me), plen = sizeof(peer);
+	struct sockaddr_storage *me = &s->local, peer;
+	socklen_t mlen = sizeof(*me);
 
+	s->local_len = 0;
 	if (s->family != AF_INET && s->family != AF_INET6)
 		return false;
-	if (getsockname(s->fd, (struct sockaddr *)&me, &mlen) < 0 ||
-	    getpeername(s->fd, (struct sockaddr *)&peer, &plen) < 0)
+	if (plen > sizeof(peer) ||
+	    getsockname(s->fd, (struct sockaddr *)me, &mlen) < 0)
 		return false;
-	if (me.ss_family != peer.ss_family || mlen != plen)
+	s->local_len = mlen;
+	memset(&peer, 0, sizeof(peer));
+	memcpy(&peer, peer_sa, plen);
+	if (me->ss_family != peer.ss_family)
 		return false;
-	if (me.ss_family == AF_INET) {
-		const struct sockaddr_in *a = (const void *)&me;
+	if (me->ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const void *)me;
 		const struct sockaddr_in *b = (const void *)&peer;
 
 		return a->sin_port == b->sin_port &&
 		    a->sin_addr.s_addr == b->sin_addr.s_addr;
 	}
-	if (me.ss_family == AF_INET6) {
-		const struct sockaddr_in6 *a = (const void *)&me;
+	if (me->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const void *)me;
 		const struct sockaddr_in6 *b = (const void *)&peer;
 
 		return a->sin6_port == b->sin6_port &&
@@ -183,9 +189,9 @@ set_reset(const ISocket *s)
  * (SO_LINGER 0), so no TIME-WAIT keeps the port from its real owner.
  */
 static int
-connected(ISocket *s)
+connected(ISocket *s, const struct sockaddr *peer, socklen_t plen)
 {
-	if (!is_self(s))
+	if (!is_self(s, peer, plen))
 		return succeed(s);
 	s->self = true;
 	set_reset(s);
@@ -358,7 +364,7 @@ connect_len(ISocket *s, const struct sockaddr *addr, socklen_t len)
 	for (;;) {
 		if (connect(s->fd, addr, len) == 0)
 			return addr->sa_family == AF_UNSPEC ? succeed(s) :
-			    connected(s);
+			    connected(s, addr, len);
 		err = errno;
 		if (reset_after_handshake(s, err))	/* a blocking connect */
 			return connected_reset(s);
@@ -441,31 +447,27 @@ isocket_finish(ISocket *s)
 	struct sockaddr_storage peer;
 	socklen_t len = sizeof(int);
 	socklen_t plen = sizeof(peer);
-	int err = 0;
+	int err = 0, none;
 
 	if (s->fd < 0)
 		return fail(s, EBADF);
+	/*
+	 * A peer name proves the connection is there (a socket that never
+	 * started one also polls writable with SO_ERROR 0); without one,
+	 * SO_ERROR says why.  A success takes one call.  A reset that came
+	 * after the handshake left the socket closed (ENOTCONN) with
+	 * ECONNRESET as its error: connected all the same.
+	 */
+	if (getpeername(s->fd, (struct sockaddr *)&peer, &plen) == 0)
+		return connected(s, (struct sockaddr *)&peer, plen);
+	none = errno;
 	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		return fail(s, errno);
 	if (reset_after_handshake(s, err))
 		return connected_reset(s);
 	if (err != 0)
 		return fail_connect(s, err);
-	/*
-	 * A socket that never started a connection also polls writable with
-	 * SO_ERROR 0: only a peer name proves the connection is there.  A
-	 * reset that came after SO_ERROR was read left the socket closed
-	 * (ENOTCONN) with the reset as its error again.
-	 */
-	if (getpeername(s->fd, (struct sockaddr *)&peer, &plen) < 0) {
-		err = errno;
-		len = sizeof(int);
-		if (err == ENOTCONN && getsockopt(s->fd, SOL_SOCKET, SO_ERROR,
-		    &err, &len) == 0 && reset_after_handshake(s, err))
-			return connected_reset(s);
-		return fail(s, err == 0 ? ENOTCONN : err);
-	}
-	return connected(s);
+	return fail(s, none);
 }
 
 int

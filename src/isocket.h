@@ -44,6 +44,8 @@ typedef struct isocket {
 	bool self;		/* the connect met its own socket: refused */
 	bool reset;		/* the connect completed and the peer reset it
 				   before its outcome was read */
+	struct sockaddr_storage local; /* an IP connect's local address, */
+	socklen_t local_len;	/* read as it completed; 0: not read */
 } ISocket;
 
 /* Make `s` a closed ISocket: fd -1, failure 0, no deadline. */

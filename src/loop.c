@@ -29,6 +29,7 @@ struct loop {
 	size_t nw, cap;			/* places used so far, allocated */
 	unsigned gen;
 	sigset_t unblocked;		/* the mask to wait with */
+	bool held;			/* the stop signals are blocked */
 	struct loop *outer;		/* the loop current before this one */
 };
 
@@ -66,6 +67,7 @@ loop_new(void)
 	if (l == NULL)
 		return NULL;
 	signals_block(&l->unblocked);
+	l->held = true;
 	l->outer = current;
 	current = l;
 	return l;
@@ -78,7 +80,8 @@ loop_free(struct loop *l)
 		return;
 	if (current == l)
 		current = l->outer;
-	pthread_sigmask(SIG_SETMASK, &l->unblocked, NULL);
+	if (l->held)
+		pthread_sigmask(SIG_SETMASK, &l->unblocked, NULL);
 	free(l->w);
 	free(l);
 }
@@ -224,14 +227,38 @@ loop_once(struct loop *l, int ms)
 void
 loop_signals_let(struct loop *l)
 {
+	if (!l->held)
+		return;
 	pthread_sigmask(SIG_SETMASK, &l->unblocked, NULL);
+	l->held = false;
 }
 
 void
 loop_signals_hold(struct loop *l)
 {
-	(void)l;
+	if (l->held)
+		return;
 	signals_block(NULL);
+	l->held = true;
+}
+
+unsigned
+loop_closed_fds(int n)
+{
+	struct pollfd pfd[3];
+	unsigned closed = 0;
+	int fd;
+
+	if (n > 3)
+		n = 3;
+	for (fd = 0; fd < n; fd++)
+		pfd[fd] = (struct pollfd){ .fd = fd, .events = 0 };
+	if (poll(pfd, (nfds_t)n, 0) < 0)
+		return 0;
+	for (fd = 0; fd < n; fd++)
+		if (pfd[fd].revents & POLLNVAL)
+			closed |= 1u << fd;
+	return closed;
 }
 
 int
@@ -242,7 +269,9 @@ loop_poll(struct pollfd *pfd, nfds_t n, int ms)
 	nfds_t e;
 	int rc, left = ms;
 
-	if (current == NULL)
+	/* A look that does not wait serves no waiter, and keeps within
+	   RLIMIT_NOFILE entries (fdfacts asks about every descriptor). */
+	if (current == NULL || ms == 0)
 		return poll(pfd, n, ms);
 	for (;;) {
 		if (!round_alloc(&r, current, n)) {
@@ -264,19 +293,26 @@ loop_poll(struct pollfd *pfd, nfds_t n, int ms)
 }
 
 bool
-loop_sleep(volatile sig_atomic_t *stop, long ms)
+loop_sleep(volatile sig_atomic_t *stop, long ms, int watch, bool *gone)
 {
 	struct timespec until = clock_add_ms(clock_now(), ms), ts;
+	struct pollfd pfd = { .fd = watch, .events = 0 };
 	sigset_t unblocked;
 	int left;
 
 	signals_block(&unblocked);
-	while (!(stop != NULL && *stop != 0) &&
+	while (!(stop != NULL && *stop != 0) && !(gone != NULL && *gone) &&
 	    (left = clock_ms_until(&until)) > 0) {
 		ts.tv_sec = left / 1000;
 		ts.tv_nsec = (long)(left % 1000) * 1000000L;
-		ppoll(NULL, 0, &ts, &unblocked);
+		if (ppoll(&pfd, 1, &ts, &unblocked) <= 0)
+			continue;
+		if (pfd.revents & POLLERR) {
+			if (gone != NULL)
+				*gone = true;
+		} else
+			pfd.fd = -1;	/* a hang-up: nothing more to see */
 	}
 	pthread_sigmask(SIG_SETMASK, &unblocked, NULL);
-	return !(stop != NULL && *stop != 0);
+	return !(stop != NULL && *stop != 0) && !(gone != NULL && *gone);
 }

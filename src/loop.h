@@ -62,21 +62,35 @@ int loop_once(struct loop *l, int ms);
 /* Let the stop signals in (around work that may block, e.g. printing). */
 void loop_signals_let(struct loop *l);
 
-/* Hold the stop signals blocked again, for the next loop_once(). */
+/*
+ * Hold the stop signals blocked again, for the next loop_once(): before
+ * the check of the stop flag that comes ahead of it, so that a signal
+ * between the two waits pending for ppoll.  Either call does nothing when
+ * the signals are already so (a run that ends after the signals were let
+ * in never blocks them again).
+ */
 void loop_signals_hold(struct loop *l);
+
+/*
+ * Which of the descriptors 0 to `n` - 1 (at most 3, the standard ones) are
+ * closed: bit fd set.  One poll(2) that does not wait.
+ */
+unsigned loop_closed_fds(int n);
 
 /*
  * poll(2) for the caller's `pfd` (at most `ms`, -1: no limit) while the
  * current loop's waiters are served: their callbacks run as they become
  * ready or their deadlines pass.  Returns as poll() does for `pfd` only.
- * Without a current loop it is poll().
+ * Without a current loop, or with `ms` 0 (no wait), it is poll().
  */
 int loop_poll(struct pollfd *pfd, nfds_t n, int ms);
 
 /*
- * Sleep `ms`, or less when `*stop` becomes non-zero; false when stopped.
- * Like loop_once(), it holds the stop signals blocked but inside the wait.
+ * Sleep `ms`, or less when `*stop` becomes non-zero, or when descriptor
+ * `watch` (-1: none) reports POLLERR, which sets `*gone`; false when
+ * stopped or gone.  Like loop_once(), it holds the stop signals blocked but
+ * inside the wait.
  */
-bool loop_sleep(volatile sig_atomic_t *stop, long ms);
+bool loop_sleep(volatile sig_atomic_t *stop, long ms, int watch, bool *gone);
 
 #endif /* ISOCK_LOOP_H */

@@ -16,10 +16,14 @@
 #include "cli.h"
 #include "exitcode.h"
 #include "explain.h"
+#include "loop.h"
 #include "report.h"
 #include "result.h"
 #include "run.h"
 #include "text.h"
+
+/* stderr's buffer (main). */
+static char err_buf[BUFSIZ];
 
 /* The signal that asked the run to end, or 0. */
 static volatile sig_atomic_t stop_signal;
@@ -31,7 +35,6 @@ static const int handled[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 struct caller_signals {
 	struct sigaction action[NHANDLED];
 	bool saved[NHANDLED];
-	sigset_t mask;
 };
 
 static void
@@ -46,7 +49,9 @@ on_signal(int sig)
  * signal the caller set to be ignored (nohup) stays ignored.  The loop
  * keeps them blocked but inside ppoll(), so one that comes between its
  * check and its wait is never lost (probe.c).  What the caller gave is
- * kept in `cs`, for a -- COMMAND.
+ * kept in `cs`, for a -- COMMAND.  One call a signal: each is set and its
+ * old action read at once, and put back when it was SIG_IGN (the lean
+ * success of issue 19 counts system calls).
  */
 static void
 install_signals(struct caller_signals *cs)
@@ -54,18 +59,19 @@ install_signals(struct caller_signals *cs)
 	struct sigaction sa;
 	size_t i;
 
-	sigprocmask(SIG_SETMASK, NULL, &cs->mask);
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < NHANDLED; i++) {
-		cs->saved[i] = sigaction(handled[i], NULL, &cs->action[i]) == 0;
-		if (!cs->saved[i])
-			continue;
 		/* A closed stdout is a write error, not a silent death. */
 		sa.sa_handler = handled[i] == SIGPIPE ? SIG_IGN : on_signal;
-		if (handled[i] == SIGPIPE ||
-		    cs->action[i].sa_handler != SIG_IGN)
-			sigaction(handled[i], &sa, NULL);
+		cs->saved[i] = sigaction(handled[i], &sa, &cs->action[i]) == 0;
+		if (cs->saved[i] && handled[i] != SIGPIPE &&
+		    cs->action[i].sa_handler == SIG_IGN) {
+			sigaction(handled[i], &cs->action[i], NULL);
+			/* One that came while it was caught is not ours. */
+			if (stop_signal == handled[i])
+				stop_signal = 0;
+		}
 	}
 }
 
@@ -79,7 +85,7 @@ install_signals(struct caller_signals *cs)
 static int
 exec_command(char **argv, const struct caller_signals *cs)
 {
-	sigset_t hold;
+	sigset_t hold, mask;
 	size_t i;
 	char *q;
 	int err;
@@ -88,13 +94,14 @@ exec_command(char **argv, const struct caller_signals *cs)
 	sigemptyset(&hold);
 	for (i = 0; i < NHANDLED; i++)
 		sigaddset(&hold, handled[i]);
-	sigprocmask(SIG_BLOCK, &hold, NULL);
+	/* The run's loops are over: the mask found is the caller's. */
+	sigprocmask(SIG_BLOCK, &hold, &mask);
 	if (stop_signal != 0)
 		return ISOCK_EXIT_SIGNAL + stop_signal;
 	for (i = 0; i < NHANDLED; i++)
 		if (cs->saved[i])
 			sigaction(handled[i], &cs->action[i], NULL);
-	sigprocmask(SIG_SETMASK, &cs->mask, NULL);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
 	execvp(argv[0], argv);
 	err = errno;
 	q = text_escape_dup(argv[0]);
@@ -110,14 +117,16 @@ exec_command(char **argv, const struct caller_signals *cs)
  * only: otherwise the first socket would take descriptor 1 or 2 and the
  * report would be sent to a peer.  Writes there fail, so a closed stdout is
  * still a write error.  Returns false when /dev/null cannot be opened.
+ * The three are asked at once (loop_closed_fds: one poll(2)).
  */
 static bool
 hold_std_fds(void)
 {
+	unsigned closed = loop_closed_fds(3);
 	int fd;
 
 	for (fd = 0; fd <= 2; fd++)
-		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		if ((closed & 1u << fd) != 0 &&
 		    open("/dev/null", O_RDONLY) != fd)
 			return false;
 	return true;
@@ -155,8 +164,9 @@ main(int argc, char **argv)
 	 * stay the C locale's, and text.c escapes by bytes, not by locale.
 	 */
 	(void)setlocale(LC_CTYPE, "");
-	/* The lines of one result go to stderr together (run.c flushes). */
-	setvbuf(stderr, NULL, _IOFBF, BUFSIZ);
+	/* The lines of one result go to stderr together (run.c flushes);
+	   a buffer of our own spares stdio's fstat(2) and malloc. */
+	setvbuf(stderr, err_buf, _IOFBF, sizeof(err_buf));
 	if ((status = cli_parse(argc, argv, &stop_signal, &o, &cause)) < 0) {
 		status = cli_fail(status, cause, stop_signal, o.quiet, stderr);
 		free(cause);

@@ -56,6 +56,16 @@ nl_put(union nl_req *req, unsigned short type, unsigned short flags,
 	return mnl_nlmsg_put_extra_header(nlh, hdrlen);
 }
 
+bool
+nl_lib(struct nl_ctx *nl)
+{
+	if (nldl_mnl())
+		return true;
+	if (nl->enabled)
+		nl->unread = true;
+	return false;
+}
+
 /* Start `nl` with `budget_ms` for all its requests (<= 0: none). */
 void
 nl_init(struct nl_ctx *nl, long budget_ms)

@@ -50,7 +50,7 @@ void nl_init(struct nl_ctx *nl, long budget_ms);
 void nl_close(struct nl_ctx *nl);
 
 #ifdef HAVE_LIBMNL
-#include <libmnl/libmnl.h>
+#include "nldl.h"
 
 /* Room for one request (header, family header, a few attributes). */
 #define NL_REQ_MAX 512
@@ -70,6 +70,13 @@ union nl_req {
  */
 void *nl_put(union nl_req *req, unsigned short type, unsigned short flags,
     size_t hdrlen);
+
+/*
+ * True when libmnl could be opened (nldl.h): a look-up of route.h or
+ * sockdiag.h asks first.  Otherwise it makes none, and one that was due
+ * (a budget) marks `nl` unread, as in a build without libmnl.
+ */
+bool nl_lib(struct nl_ctx *nl);
 
 /* Milliseconds left of the budget (0 when none is left or there was none). */
 int nl_left_ms(const struct nl_ctx *nl);

@@ -102,6 +102,9 @@ struct run {
 	size_t nnames, *buckets, nbuckets;
 	size_t next_name;		/* the next name to look up */
 	unsigned lookups, lookup_cap;	/* look-ups in flight, at most */
+	bool names_moved;		/* a look-up ended since the jobs last
+					   advanced (maybe inside a wait of the
+					   caller's, which advances none) */
 	struct slot *slots;
 	size_t next_new;		/* the first target never begun */
 	size_t ndone;			/* targets whose result is final */
@@ -113,6 +116,7 @@ struct run {
 	uint64_t rng;			/* jitter, seeded per process */
 	struct loop *loop;		/* where every wait of the run is */
 	int rswaiter;			/* the resolver's waiter, or -1 */
+	int outwaiter;			/* standard output's, or -1 */
 	bool fds_short;			/* socket() met EMFILE or ENFILE */
 	struct ifaddrs *ifa;		/* this host's addresses, once read */
 	bool ifa_read;
@@ -157,7 +161,8 @@ stopped(const struct probe_opts *o)
 static bool
 halted(const struct probe_opts *o)
 {
-	return o->halt != NULL && *o->halt;
+	return (o->halt != NULL && *o->halt) ||
+	    (o->out_gone != NULL && *o->out_gone);
 }
 
 /* The sockets allowed at once: the option, within the descriptor limit. */
@@ -274,11 +279,16 @@ attempt_end(struct run *run, struct job *j, struct flight *f, int err,
 	a->icmp = *isocket_icmp(&f->s);		/* the socket's, before it goes */
 	a->self = f->s.self;
 	a->reset = err == 0 && f->s.reset;
-	/* The local address and port: -s and -p's, or the kernel's. */
+	/* The local address and port: -s and -p's, or the kernel's (read
+	   by the connect's completion when it was). */
 	a->local.len = sizeof(a->local.ss);
-	if (f->s.fd < 0 || getsockname(f->s.fd,
-	    (struct sockaddr *)&a->local.ss, &a->local.len) < 0 ||
-	    a->local.ss.ss_family != a->addr.ss.ss_family)
+	if (err == 0 && f->s.local_len > 0) {
+		memcpy(&a->local.ss, &f->s.local, f->s.local_len);
+		a->local.len = f->s.local_len;
+	} else if (f->s.fd < 0 || getsockname(f->s.fd,
+	    (struct sockaddr *)&a->local.ss, &a->local.len) < 0)
+		a->local.len = 0;
+	if (a->local.ss.ss_family != a->addr.ss.ss_family)
 		a->local.len = 0;
 	loop_del(run->loop, f->waiter);
 	f->waiter = -1;
@@ -681,6 +691,22 @@ names_build(struct run *run)
 /* names_collect, below */
 static void names_collect(struct run *run);
 
+/*
+ * Standard output reports an error (POLLERR: a pipe's reader has gone) or
+ * a hang-up: the first ends the run (o->out_gone); either way there is
+ * nothing more to watch.
+ */
+static void
+out_event(void *arg, short revents)
+{
+	struct run *run = arg;
+
+	if ((revents & POLLERR) != 0)
+		*run->o->out_gone = true;
+	loop_del(run->loop, run->outwaiter);
+	run->outwaiter = -1;
+}
+
 /* The resolver's descriptor is readable: take the look-ups that ended. */
 static void
 names_ready(void *arg, short revents)
@@ -765,6 +791,7 @@ names_collect(struct run *run)
 			continue;
 		nm->ended = true;
 		run->lookups--;
+		run->names_moved = true;
 		if (rc == 0)
 			trace(run, "%s: %zu address%s", nm->t->host, n,
 			    n == 1 ? "" : "es");
@@ -1210,7 +1237,8 @@ loop_timeout(const struct run *run, const struct job *jobs, unsigned njobs)
  * Tell the caller of each result made final, in the order they were, with
  * the signals let in: printing may block, and a signal then still stops.
  * Results made final meanwhile (the caller's waits serve the loop) are
- * told too.  Returns false when there was none.
+ * told too.  Returns false when there was none.  The signals stay let in:
+ * probe_run holds them again only if the run goes on.
  */
 static bool
 tell_done(struct run *run)
@@ -1230,7 +1258,6 @@ tell_done(struct run *run)
 		run->o->retry(run->o->retry_arg, run->retried[k],
 		    run->slots[run->retried[k]].tries);
 	run->nretried = 0;
-	loop_signals_hold(run->loop);
 	return true;
 }
 
@@ -1335,6 +1362,10 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 		memset(&results[i], 0, sizeof(results[i]));
 	run.loop = loop_new();
 	run.rswaiter = -1;
+	run.outwaiter = -1;
+	if (run.loop != NULL && o->out_gone != NULL)
+		run.outwaiter = loop_add(run.loop, STDOUT_FILENO, 0,
+		    (struct timespec){ 0, 0 }, out_event, &run);
 	run.end = clock_add_ms(run.start, o->wait_ms);
 	run.next_tick = clock_add_ms(run.start, o->tick_ms);
 	run.cap = parallel_cap(o);
@@ -1373,15 +1404,18 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 		}
 		if (run.ndone == n)
 			break;
+		/* Held before the stop is checked (loop_signals_hold). */
+		loop_signals_hold(run.loop);
 		if (stopped(o) && jobs_active(jobs, njobs) == 0)
 			break;
 		/* What is ready first (its callbacks), then the deadlines. */
-		rc = loop_once(run.loop, stopped(o) ? 0 :
+		rc = loop_once(run.loop, stopped(o) || run.names_moved ? 0 :
 		    tick_timeout(&run, loop_timeout(&run, jobs, njobs)));
 		if (rc < 0) {
 			err = errno;
 			break;
 		}
+		run.names_moved = false;
 		for (k = 0; k < njobs; k++)
 			if (jobs[k].active)
 				job_advance(&run, &jobs[k]);
@@ -1412,5 +1446,6 @@ out:
 bool
 probe_sleep(const struct probe_opts *o, long ms)
 {
-	return loop_sleep(o->stop, ms);
+	return loop_sleep(o->stop, ms, o->out_gone != NULL ? STDOUT_FILENO : -1,
+	    o->out_gone);
 }

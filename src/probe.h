@@ -34,6 +34,10 @@ struct probe_opts {
 	/* Set true (from a callback) when the run needs no more: each
 	   target not final ends now (see probe_run). */
 	const bool *halt;
+	/* When not NULL: standard output is watched while the run waits,
+	   and set true once its reader has gone (POLLERR on a pipe); the
+	   run then ends as with *halt, and probe_sleep returns. */
+	bool *out_gone;
 	bool wait;			/* --wait: retry; else once */
 	long wait_ms;			/* --wait: retry until then; 0: no limit */
 	bool invert;			/* --wait: retry while it connects */
@@ -79,9 +83,10 @@ void probe_run(const struct target *targets, size_t n,
     const struct probe_opts *o, struct result *results);
 
 /*
- * Sleep `ms`, or less when a stop arrives; false when stopped.  Like the
- * loop, it holds SIGINT, SIGTERM and SIGHUP blocked but inside ppoll(), so
- * a signal that comes just before the wait still ends it.
+ * Sleep `ms`, or less when a stop arrives or standard output's reader goes
+ * (o->out_gone); false then.  Like the loop, it holds SIGINT, SIGTERM and
+ * SIGHUP blocked but inside ppoll(), so a signal that comes just before
+ * the wait still ends it.
  */
 bool probe_sleep(const struct probe_opts *o, long ms);
 

@@ -34,6 +34,25 @@
 #define DNS_RCODE_NXDOMAIN 3
 /* How long the servers' answers are waited for, at most. */
 #define RESOLVER_WAIT_MS 3000
+/*
+ * A server that gave no answer (silence for at least RESOLVER_QUIET_MS, or
+ * an error such as ICMP port unreachable) says nothing about any name: the
+ * other names of the run are not sent to it for RESOLVER_KEEP_MS, and take
+ * what it did (issue 19: 60 names behind a silent server each waited out
+ * the diagnosis's budget, one after another).  An answer is about its name
+ * only and is never reused.
+ */
+#define RESOLVER_QUIET_MS 100
+#define RESOLVER_KEEP_MS 2000
+#define RESOLVER_KEPT_MAX 8
+
+/* What a server that did not answer did, and until when it holds. */
+struct kept_server {
+	struct sockaddr_storage addr;
+	int error;			/* ETIMEDOUT, ECONNREFUSED, ... */
+	struct timespec until;
+};
+static struct kept_server kept[RESOLVER_KEPT_MAX];
 
 /* The value of "NAME:N" in `opt` when it starts with `name`, capped. */
 static void
@@ -318,16 +337,53 @@ query_recv(struct resolver_server *r, struct query *q)
 	return true;
 }
 
-/* Ask every server at once; wait until all are done or `deadline`. */
+/* The place of `addr` among the kept servers still valid, or -1. */
+static int
+kept_find(const struct sockaddr_storage *addr)
+{
+	size_t i;
+
+	for (i = 0; i < RESOLVER_KEPT_MAX; i++)
+		if (kept[i].addr.ss_family != 0 &&
+		    clock_ms_until(&kept[i].until) > 0 &&
+		    memcmp(&kept[i].addr, addr, sizeof(*addr)) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Keep what server `r` did, when it was no answer about the name. */
+static void
+kept_add(const struct resolver_server *r, long waited_ms)
+{
+	size_t i, at = 0;
+
+	if (r->answered || r->error == 0 || (r->error == ETIMEDOUT &&
+	    waited_ms < RESOLVER_QUIET_MS) || kept_find(&r->addr) >= 0)
+		return;
+	for (i = 0; i < RESOLVER_KEPT_MAX; i++)	/* the free or oldest */
+		if (kept[i].addr.ss_family == 0 ||
+		    clock_ms_between(&kept[at].until, &kept[i].until) < 0)
+			at = i;
+	kept[at].addr = r->addr;
+	kept[at].error = r->error;
+	kept[at].until = clock_add_ms(clock_now(), RESOLVER_KEEP_MS);
+}
+
+/*
+ * Ask every server at once, but those kept (kept_find); wait until all are
+ * done or `deadline`.
+ */
 static void
 query_servers(struct resolver_facts *f, const char *name, uint16_t qtype,
     const struct timespec *deadline)
 {
 	struct pollfd pfd[RESOLVER_MAX_SERVERS];
 	struct query q[RESOLVER_MAX_SERVERS];
-	struct timespec end = clock_add_ms(clock_now(), RESOLVER_WAIT_MS);
+	struct timespec start = clock_now();
+	struct timespec end = clock_add_ms(start, RESOLVER_WAIT_MS);
+	struct timespec now;
 	size_t i, pending = 0;
-	int n, round;
+	int n, round, k;
 
 	if (clock_ms_until(deadline) >= 0 && clock_ms_until(deadline) <
 	    RESOLVER_WAIT_MS)
@@ -336,6 +392,12 @@ query_servers(struct resolver_facts *f, const char *name, uint16_t qtype,
 	for (i = 0; i < f->nasked; i++) {
 		pfd[i].fd = -1;
 		pfd[i].events = POLLIN;
+		isocket_init(&q[i].s);
+		f->asked[i].addr = f->conf.servers[i];
+		if ((k = kept_find(&f->asked[i].addr)) >= 0) {
+			f->asked[i].error = kept[k].error;
+			continue;
+		}
 		if (query_send(f, &q[i], i, name, qtype)) {
 			pfd[i].fd = q[i].s.fd;
 			pending++;
@@ -355,8 +417,11 @@ query_servers(struct resolver_facts *f, const char *name, uint16_t qtype,
 			}
 		}
 	}
-	for (i = 0; i < f->nasked; i++)
+	now = clock_now();
+	for (i = 0; i < f->nasked; i++) {
 		isocket_close(&q[i].s);
+		kept_add(&f->asked[i], (long)clock_ms_between(&start, &now));
+	}
 }
 
 /* The cause the servers' answers give. */

@@ -642,8 +642,11 @@ route_lookup(struct nl_ctx *nl, const struct diag_ip *dst, int ifindex,
     struct route_fact *rt, struct noroute_fact *none)
 {
 	struct route_rt r;
-	int err = route_get(nl, dst, ifindex, &r);
+	int err;
 
+	if (!nl_lib(nl))
+		return 0;
+	err = route_get(nl, dst, ifindex, &r);
 	if (err == 0) {
 		route_table(nl, &r);
 		route_fact_set(nl, dst, &r, true, rt);
@@ -681,7 +684,8 @@ route_neigh(struct nl_ctx *nl, const struct diag_ip *dst,
 	struct ndmsg *nd;
 	unsigned state = ~0u;
 
-	if (!rt->from_kernel || rt->type != RTN_UNICAST || rt->ifindex <= 0)
+	if (!rt->from_kernel || rt->type != RTN_UNICAST || rt->ifindex <= 0 ||
+	    !nl_lib(nl))
 		return 0;
 	hop = rt->gateway.family != 0 ? &rt->gateway : dst;
 	if (hop->family != dst->family)
@@ -763,7 +767,8 @@ route_source(struct nl_ctx *nl, const struct diag_ip *src,
 {
 	struct route_addrs a = { src, false, 0, 0 };
 
-	if (diag_ip_any(src) || route_addr_dump(nl, src->family, &a) != 0)
+	if (diag_ip_any(src) || !nl_lib(nl) ||
+	    route_addr_dump(nl, src->family, &a) != 0)
 		return 0;
 	memset(sf, 0, sizeof(*sf));
 	sf->addr = *src;
@@ -790,7 +795,7 @@ route_ipv6(struct nl_ctx *nl, struct ipv6_fact *v6)
 	int err;
 
 	(void)procfacts_ipv6(v6);
-	if (!v6->present)
+	if (!v6->present || !nl_lib(nl))
 		return DIAG_IPV6;
 	if (route_addr_dump(nl, AF_INET6, &a) == 0)
 		v6->global_addrs = a.global;

@@ -64,6 +64,8 @@ ruleset_chain_in(const struct ruleset_chain *c)
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
+#include "nldl.h"
+
 /* One read of a dump (MNL_SOCKET_BUFFER_SIZE is a run-time value). */
 #define RULESET_BUF 16384
 /* How many chains of the family are looked at (more: the read fails). */
@@ -1285,6 +1287,8 @@ ruleset_read(const struct ruleset_packet *p, const struct timespec *deadline,
 	bool ok;
 
 	memset(rs, 0, sizeof(*rs));
+	if (!nldl_nftnl())
+		return false;
 	if (!ruleset_rd_valid || rd->family != p->family ||
 	    clock_ms_between(&ruleset_rd_at, &now) >= RULESET_CACHE_MS) {
 		ruleset_rd_valid = false;
@@ -1320,6 +1324,8 @@ ruleset_from_dumps(const void *chains, size_t clen, const void *rules,
 	static struct ruleset_read rd;
 
 	memset(rs, 0, sizeof(*rs));
+	if (!nldl_nftnl())
+		return false;
 	ruleset_rd_reset(&rd, p->family);
 	if (mnl_cb_run(chains, clen, 0, 0, ruleset_chain_cb, &rd) < 0 ||
 	    rd.bad || mnl_cb_run(rules, rlen, 0, 0, ruleset_rule_cb, &rd) < 0 ||

@@ -55,6 +55,7 @@ struct run {
 	struct report_said said;	/* facts the summary said */
 	struct result_policy policy;
 	bool halt;			/* the run needs no more (probe's) */
+	bool out_gone;			/* stdout's reader has gone (probe's) */
 	struct report_tally tally;	/* the outcomes, for the summary */
 	bool canceled_asked;		/* the name servers were asked for a
 					   look-up the deadline ended */
@@ -325,6 +326,22 @@ flush_ready(struct run *run)
 	}
 }
 
+/*
+ * isatty(fd), asked once a run for stdout and stderr (a success's system
+ * calls are counted: issue 19).
+ */
+static bool
+run_tty(int fd)
+{
+	static signed char tty[3] = { -1, -1, -1 };
+
+	if (fd < 0 || fd > 2)
+		return isatty(fd) != 0;
+	if (tty[fd] < 0)
+		tty[fd] = (signed char)(isatty(fd) != 0);
+	return tty[fd] != 0;
+}
+
 /* probe's callback: target `i` has its result. */
 static void
 on_done(void *arg, size_t i)
@@ -334,7 +351,7 @@ on_done(void *arg, size_t i)
 	run->results[i].when = clock_wall();	/* measured, then reported */
 	diagnose_target(run, i);
 	/* On a terminal the outcome replaces the progress line of --wait. */
-	if (run->o->wait && !run->o->quiet && isatty(STDERR_FILENO))
+	if (run->o->wait && !run->o->quiet && run_tty(STDERR_FILENO))
 		report_progress_clear(stderr);
 	run->ready[i] = true;
 	run->ro.stopped = *run->po->stop != 0;
@@ -378,7 +395,7 @@ on_retry(void *arg, size_t i, unsigned tries)
 	if (run->o->quiet)
 		return;
 	now = clock_now();
-	if (!isatty(STDERR_FILENO)) {
+	if (!run_tty(STDERR_FILENO)) {
 		class = result_exit_status(&run->results[i]);
 		if (run->wait_class[i] == class + 1)
 			return;
@@ -416,11 +433,11 @@ color_on(const struct options *o, int fd)
 {
 	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 
-	if (o->json || o->color == CLI_COLOR_NEVER)
+	if (o->json || o->quiet || o->color == CLI_COLOR_NEVER)
 		return false;
 	if (o->color == CLI_COLOR_ALWAYS)
 		return true;
-	return isatty(fd) && (nc == NULL || nc[0] == '\0') &&
+	return run_tty(fd) && (nc == NULL || nc[0] == '\0') &&
 	    (term == NULL || strcmp(term, "dumb") != 0);
 }
 
@@ -479,8 +496,8 @@ run_loop(const struct options *o, struct probe_opts *po)
 	   of each; --count says its failures once. */
 	run.compact = n > 1 && !o->json && !o->quiet && o->verbose == 0 &&
 	    !o->trace && o->count == 0;
-	run.lines_out = !isatty(STDOUT_FILENO);
-	run.lines_err = !isatty(STDERR_FILENO);
+	run.lines_out = run.compact && !run_tty(STDOUT_FILENO);
+	run.lines_err = run.compact && !run_tty(STDERR_FILENO);
 	if (run.compact || (o->count > 0 && !o->json && !o->quiet)) {
 		run.sum = summary_new();
 		run.ro.said = &run.said;
@@ -503,24 +520,29 @@ run_loop(const struct options *o, struct probe_opts *po)
 	po->retry = on_retry;
 	po->retry_arg = &run;
 	po->halt = &run.halt;
+	/* A run that writes to stdout ends once its reader has gone, even
+	   while it waits (a write error, 10); -q writes nothing there. */
+	if (!o->quiet || o->json)
+		po->out_gone = &run.out_gone;
 	/* A run of several targets that lasts: a status line on a terminal
 	   (--wait has its own; -v's steps and --count's probes scroll). */
 	if (n > 1 && !o->quiet && o->verbose == 0 && !o->wait &&
-	    o->count == 0 && isatty(STDERR_FILENO)) {
+	    o->count == 0 && run_tty(STDERR_FILENO)) {
 		po->tick = on_tick;
 		po->tick_arg = &run;
 		po->tick_ms = 200;
 	}
 	if (o->wait) {
 		probe_run(o->targets.v, n, po, run.results);
-		if (!o->quiet && isatty(STDERR_FILENO))
+		if (!o->quiet && run_tty(STDERR_FILENO))
 			report_progress_clear(stderr);
 	} else if (o->count > 0) {
 		for (run.seq = 1; run.seq <= o->count; run.seq++) {
 			memset(run.ready, 0, n * sizeof(*run.ready));
 			run.next = 0;
 			probe_run(o->targets.v, n, po, run.results);
-			if (*po->stop != 0 || run.halt || run.seq == o->count ||
+			if (*po->stop != 0 || run.halt || run.out_gone ||
+			    run.seq == o->count ||
 			    !probe_sleep(po, o->interval_ms))
 				break;
 		}
@@ -547,6 +569,14 @@ run_loop(const struct options *o, struct probe_opts *po)
 		    interrupted_done(&run, n), o->endless ?
 		    interrupted_done(&run, n) : o->count > 0 ? n * o->count : n,
 		    o->count > 0, &run.ro);
+	/* Seen while the run waited, before any write failed (main says a
+	   failed write). */
+	if (run.out_gone && fflush(stdout) == 0 && !ferror(stdout)) {
+		fprintf(stderr, "isock-connect: write error on standard "
+		    "output: %s\n", strerror(EPIPE));
+		if (status == 0)
+			status = ISOCK_EXIT_OTHER;
+	}
 out:
 	if (run.results != NULL)
 		for (i = 0; i < n; i++)

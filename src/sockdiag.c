@@ -237,7 +237,7 @@ sockdiag_listeners(struct nl_ctx *nl, int type, unsigned port,
 	unsigned states = protocol == IPPROTO_TCP ?
 	    1u << SOCKDIAG_LISTEN : 1u << SOCKDIAG_CLOSE;
 
-	if (protocol == 0)
+	if (protocol == 0 || !nl_lib(nl))
 		return 0;
 	memset(lf, 0, sizeof(*lf));
 	memset(&d, 0, sizeof(d));
@@ -397,6 +397,8 @@ sockdiag_ports(struct nl_ctx *nl, int type, const struct diag_ip *dst,
 
 	if (procfacts_ports(pf) == 0)
 		return 0;
+	if (!nl_lib(nl))
+		return DIAG_PORTRANGE;
 	memset(&d, 0, sizeof(d));
 	d.low = pf->low;
 	d.high = pf->high;
@@ -488,6 +490,8 @@ sockdiag_unix_peer(struct nl_ctx *nl, dev_t dev, ino_t ino, int type,
 	struct unix_diag_req *r;
 
 	memset(uf, 0, sizeof(*uf));
+	if (!nl_lib(nl))
+		return 0;
 	r = nl_put(&req, SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST | NLM_F_DUMP,
 	    sizeof(*r));
 	r->sdiag_family = AF_UNIX;

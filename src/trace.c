@@ -30,6 +30,7 @@
 #include <libnftnl/udata.h>
 
 #include "clock.h"
+#include "nldl.h"
 #include "facts.h"
 #include "loop.h"
 #include "text.h"
@@ -435,6 +436,10 @@ nft_open(struct nft *n, const struct sockaddr *dst, struct trace_rule *rule,
 {
 	int grp = NFNLGRP_NFTRACE;
 
+	if (!nldl_nftnl()) {	/* libnftnl or libmnl is not installed */
+		nft_failed(rule, ELIBACC);
+		return;
+	}
 	n->nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
 	if (n->nl == NULL) {
 		nft_failed(rule, errno);

@@ -14,7 +14,7 @@ set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 . "${SRCDIR:-.}/tests/ns.sh"
 tap_setup
-plan 9
+plan 10
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # timed CMD...: run CMD; $ms is how long it took.
@@ -46,26 +46,39 @@ verdict "no module but loop.c waits on descriptors"
 start_listener open -n 1000 -t 120 -b 4096 || {
 	echo "Bail out! $listener_err"; exit 99; }
 
+# into_head ARGS...: the tool with ARGS, its stdout into head -n 1 (at most
+# 30 s); sets $ms, $rc and $err, and checks the write error's exit 10.
+into_head() {
+	tm_t0=$(now_ms)
+	( timeout 30 "$ISOCK" "$@" 2>"$tmp/pipe.err"
+	  echo $? >"$tmp/pipe.rc" ) | head -n 1 >/dev/null
+	ms=$(( $(now_ms) - tm_t0 ))
+	rc=$(cat "$tmp/pipe.rc") out= err=$(cat "$tmp/pipe.err")
+	want_rc 10
+	want_err "write error on standard output"
+}
+
 # 2: -c 8 -i 1 into head -1: the reader goes after the first line; the run
-# ends at its next write (before: all eight probes, 7 s).
-tm_t0=$(now_ms)
-( timeout 20 "$ISOCK" -c 8 -i 1 127.0.0.1 "$open" 2>"$tmp/pipe.err"
-  echo $? >"$tmp/pipe.rc" ) | head -n 1 >/dev/null
-ms=$(( $(now_ms) - tm_t0 ))
-rc=$(cat "$tmp/pipe.rc") out= err=$(cat "$tmp/pipe.err")
-want_rc 10
-want_err "write error on standard output"
+# ends at once (before: all eight probes, 7 s).
+into_head -c 8 -i 1 127.0.0.1 "$open"
 within 4000
 verdict "a reader that has gone ends --count at once ($ms ms)"
+
+# 3: the same while the run waits: -c 3 -i 20 into head -1 ends when head
+# does, not at the next probe's line 20 s later (stdout is watched for
+# POLLERR while the run waits).
+into_head -c 3 -i 20 127.0.0.1 "$open"
+within 10000
+verdict "a reader that has gone ends the wait between probes ($ms ms)"
 
 # ---- a namespace of the test's own -------------------------------------------
 
 if ! ns_setup reactor; then
-	for c in 3 4 5 6 7 8 9; do skip "case $c" "$ns_why"; done
+	for c in 4 5 6 7 8 9 10; do skip "case $c" "$ns_why"; done
 	exit 0
 fi
 if ! command -v nft >/dev/null 2>&1; then
-	for c in 3 4 5 6 7 8 9; do skip "case $c" "nft is not installed"; done
+	for c in 4 5 6 7 8 9 10; do skip "case $c" "nft is not installed"; done
 	exit 0
 fi
 for p in 7001 7002 7003; do ns_drop $p; done
@@ -74,7 +87,7 @@ tap_pids="$tap_pids $!"
 i=0
 while [ ! -s "$tmp/l7020" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 
-# 3: three names behind a silent name server, then an address: the address
+# 4: three names behind a silent name server, then an address: the address
 # needs no look-up and connects (before: exit 3, "did not finish").
 run ip netns exec "$ns" "$ISOCK" --any -P 4 -w 2 a.example:80 b.example:80 \
 	c.example:80 127.0.0.1:7020
@@ -82,28 +95,28 @@ want_rc 0
 want_out "127\\.0\\.0\\.1 port 7020 \\(tcp\\): connected"
 verdict "an address behind names over the look-up cap starts at once"
 
-# 4: --any --wait 5: decided when 7020 connects (before: the whole 5 s).
+# 5: --any --wait 5: decided when 7020 connects (before: the whole 5 s).
 timed ip netns exec "$ns" timeout 20 "$ISOCK" --any --wait 5 127.0.0.1:9 \
 	127.0.0.1:7020
 want_rc 0
 within 3000
 verdict "--any --wait 5 ends once one target connected ($ms ms)"
 
-# 5: --any --wait 0 (no limit): the same (before: it never ended).
+# 6: --any --wait 0 (no limit): the same (before: it never ended).
 timed ip netns exec "$ns" timeout 10 "$ISOCK" --any --wait 0 127.0.0.1:9 \
 	127.0.0.1:7020
 want_rc 0
 within 3000
 verdict "--any --wait 0 ends once one target connected ($ms ms)"
 
-# 6: --invert --any --wait 0: decided when port 9 refuses.
+# 7: --invert --any --wait 0: decided when port 9 refuses.
 timed ip netns exec "$ns" timeout 10 "$ISOCK" --invert --any --wait 0 \
 	127.0.0.1:7020 127.0.0.1:9
 want_rc 0
 within 3000
 verdict "--invert --any --wait 0 ends once one target refused ($ms ms)"
 
-# 7: --trace under --wait 1 over three dropped ports: the wait is still the
+# 8: --trace under --wait 1 over three dropped ports: the wait is still the
 # ceiling (before: a trace of -w 2 s after each, 7 s).
 timed ip netns exec "$ns" timeout 20 "$ISOCK" --trace --wait 1 -w 2 \
 	127.0.0.1:7001 127.0.0.1:7002 127.0.0.1:7003
@@ -111,7 +124,7 @@ want_rc 3
 within 3000
 verdict "--trace keeps the --wait ceiling ($ms ms)"
 
-# 8: -P 1 -w 2 over dropped 7001, listening
+# 9: -P 1 -w 2 over dropped 7001, listening
 # 7020, dropped 7002, with --trace: while 7001 is traced, 7020 connects and
 # 7002 takes its place at once, so 7002's attempt runs beside the trace
 # (about 6 s in all; before: 7002 began after the trace, about 8 s).
@@ -120,7 +133,7 @@ timed ip netns exec "$ns" timeout 20 "$ISOCK" --trace -P 1 -w 2 \
 want_rc 3
 within 7000
 verdict "the next target starts during another's trace ($ms ms)"
-# 9: -P 1: 7001 is dropped and traced for up to 2 s while 7020's connect is
+# 10: -P 1: 7001 is dropped and traced for up to 2 s while 7020's connect is
 # in flight; its time is taken when the loop sees it, not after the trace
 # (before: elapsed_ms about 2000, past its own -w).
 if ! command -v jq >/dev/null 2>&1; then

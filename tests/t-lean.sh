@@ -1,0 +1,72 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# t-lean.sh: a success pays only for what it uses (issue 19).  Counted with
+# strace, not timed: a successful single check opens neither libmnl nor
+# libnftnl (the netlink and nftables libraries only a diagnosis or a trace
+# uses) and makes at most 48 system calls (the goal is 45); a diagnosis still loads them
+# and reads its netlink facts.  Skipped without strace.
+set -u
+. "${SRCDIR:-.}/tests/tap.sh"
+tap_setup
+plan 4
+
+command -v strace >/dev/null 2>&1 || skip_all "strace is not installed"
+# strace needs ptrace, which some containers refuse.
+strace -f -o /dev/null true >/dev/null 2>&1 ||
+	skip_all "strace cannot trace here (ptrace refused)"
+start_listener open -n 100 -t 60 || {
+	echo "Bail out! $listener_err"; exit 99; }
+
+# calls FILE: the total of `strace -c` in FILE.
+calls() {
+	awk '$NF == "total" { print ($(NF - 2) ~ /^[0-9]+$/) ? $(NF - 2) : $(NF - 1) }' "$1"
+}
+
+# 1: a successful check opens no library a diagnosis alone needs (before:
+# libnftnl and libmnl were loaded, relocated and protected at each start).
+run strace -f -e trace=open,openat -o "$tmp/open.st" "$ISOCK" -q \
+	127.0.0.1 "$open"
+want_rc 0
+libs=$(grep -E 'lib(mnl|nftnl)\.so' "$tmp/open.st" | grep -v ENOENT)
+[ -z "$libs" ] || tap_note "a success opened: $libs"
+verdict "a success opens neither libmnl nor libnftnl"
+
+# 2: at most 48 system calls for a successful single check, in the C
+# locale (before: 84 on this machine).  The issue's goal is 45; the start
+# of a program linked dynamically with glibc alone makes 29 here, so this
+# bound guards what was reached (libmnl and libnftnl left out, one call a
+# signal, the standard descriptors and the terminals asked once, one
+# getsockname), and make bench-reactor reports the figure against 45.
+run env LC_ALL=C strace -f -c -o "$tmp/count.st" "$ISOCK" -q 127.0.0.1 "$open"
+want_rc 0
+n=$(calls "$tmp/count.st")
+if [ -z "$n" ]; then
+	tap_note "no total in strace -c's table: $(cat "$tmp/count.st")"
+elif [ "$n" -gt 48 ]; then
+	tap_note "$n system calls, expected at most 48: $(cat "$tmp/count.st")"
+fi
+verdict "a successful check makes at most 48 system calls (${n:-?})"
+
+# 3: the same with the full report and --json (no library either).
+run strace -f -e trace=open,openat -o "$tmp/json.st" "$ISOCK" --json \
+	127.0.0.1 "$open"
+want_rc 0
+want_out '"outcome":"connected"'
+libs=$(grep -E 'lib(mnl|nftnl)\.so' "$tmp/json.st" | grep -v ENOENT)
+[ -z "$libs" ] || tap_note "a success opened: $libs"
+verdict "a --json success opens neither library"
+
+# 4: a refusal's diagnosis loads libmnl when it needs it and reads the
+# listeners over netlink (sock_diag).
+if [ "${BUILD_LIBMNL:-}" != yes ] || [ "$ISOCK" != "${BUILD_ISOCK:-}" ]; then
+	skip "a diagnosis loads libmnl" "this build reads no netlink facts"
+else
+	# Port 1 of 127.0.0.1: nothing listens there (a privileged port).
+	run strace -f -e trace=open,openat -o "$tmp/diag.st" "$ISOCK" \
+	    127.0.0.1 1
+	want_rc 1
+	want_err "nothing on this host listens on TCP port 1"
+	grep -Eq 'libmnl\.so.* = [0-9]' "$tmp/diag.st" ||
+		tap_note "libmnl was not opened: $(grep lib "$tmp/diag.st")"
+	verdict "a diagnosis loads libmnl and reads the listeners"
+fi
