@@ -35,8 +35,14 @@
  * notification function, as glibc's helper threads do.  A running look-up
  * cannot be cancelled: gai_cancel() hands the request to its thread, which
  * frees it when getaddrinfo returns; from then on gai_error() says
- * EAI_INPROGRESS, so the caller never frees it too.
+ * EAI_INPROGRESS, so the caller never frees it too.  glibc declares the
+ * same names (--with-resolver=thread there): these are our own.
  */
+#define gaicb isock_gaicb
+#define getaddrinfo_a isock_getaddrinfo_a
+#define gai_error isock_gai_error
+#define gai_cancel isock_gai_cancel
+#undef GAI_NOWAIT
 #define GAI_NOWAIT 1
 
 struct gaicb {
