@@ -810,9 +810,13 @@ START_TEST(test_self_connect_refused)
 		ck_assert(s.self);
 		close_ok(&s);
 	}
-	/* Non-blocking, through isocket_wait. */
+	/* Non-blocking, through isocket_wait, on a port of its own (the
+	   UDP socket's port may be another test's TCP port meanwhile). */
 	open_tcp4(&s, true);
+	((struct sockaddr_in *)&ss)->sin_port = 0;
+	len = sizeof(struct sockaddr_in);
 	ck_assert_int_eq(bind(s.fd, (struct sockaddr *)&ss, len), 0);
+	ck_assert_int_eq(getsockname(s.fd, (struct sockaddr *)&ss, &len), 0);
 	if (isocket_connect(&s, (struct sockaddr *)&ss) < 0) {
 		ck_assert_int_eq(s.failure, EINPROGRESS);
 		dl = clock_add_ms(clock_now(), 1000);
