@@ -13,7 +13,7 @@ set -u
 . "${SRCDIR:-.}/tests/ns.sh"
 tap_setup
 
-command -v script >/dev/null 2>&1 || skip_all "needs script (util-linux)"
+have_pty || skip_all "$pty_why"
 ns_setup gl || skip_all "$ns_why"
 # One chain drops the six ports, as a firewall would: the cause table
 # names each chain that drops (it does not match rules to the packet), so

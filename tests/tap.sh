@@ -114,6 +114,22 @@ start_listener() {
 	return 1
 }
 
+# have_pty: true when script(1) is installed and can give a command a
+# pseudo-terminal here; else false, with $pty_why saying why (a container
+# or chroot without devpts mounted has script but no pty).
+have_pty() {
+	if ! command -v script >/dev/null 2>&1; then
+		pty_why="needs script (util-linux)"
+		return 1
+	fi
+	tap_pty=$(timeout -k 2 10 script -qec 'echo pty' /dev/null </dev/null 2>&1)
+	case $tap_pty in
+	pty*) return 0 ;;
+	esac
+	pty_why="script(1) gets no pseudo-terminal here (is devpts mounted?): $(printf '%s' "$tap_pty" | tr '\001-\037' ' ' | cut -c1-100)"
+	return 1
+}
+
 # wait_tool PID: waits (2 s at most) until process PID runs the tool: a
 # signal that reaches a background child between its fork and its exec is
 # taken by the shell's trap there and never reaches the tool.
