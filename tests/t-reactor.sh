@@ -113,16 +113,29 @@ want_rc 3
 within 8000
 verdict "--trace keeps the --wait ceiling ($ms ms)"
 
-# 8: -P 1 -w 1.5 over dropped 7001, listening 7020, dropped 7002 and 7003,
-# with --trace: while 7001 is traced, 7020 connects and 7002 takes its
-# place at once, so 7002's attempt runs beside 7001's trace and 7003's
-# beside 7002's (about 6 s in all; before: each attempt began after the
-# trace before it, about 9 s).
-timed ip netns exec "$ns" timeout 20 "$ISOCK" --trace -P 1 -w 1.5 \
-	127.0.0.1:7001 127.0.0.1:7020 127.0.0.1:7002 127.0.0.1:7003
+# 8: -P 1 -w 2 over dropped 7001, listening 7020, dropped 7002, with
+# --trace: while 7001 is traced (the trace waits 2 s), 7020 connects and
+# 7002 takes its place at once, so 7002's attempt runs beside the trace
+# (before: 7002 began after the trace, 2 s after 7001's time-out).  Read
+# from -v's own clock, not timed from outside: 7002's socket, the third,
+# comes less than 1 s after 7001's time-out, well inside the trace.
+run ip netns exec "$ns" timeout 20 "$ISOCK" -v --trace -P 1 -w 2 \
+	127.0.0.1:7001 127.0.0.1:7020 127.0.0.1:7002
 want_rc 3
-within 7500
-verdict "the next target starts during another's trace ($ms ms)"
+want_err "the trace waited 2000 ms"
+t_out=$(printf '%s\n' "$err" |
+	sed -n 's/^\* \[ *\([0-9.]*\) ms\] 127\.0\.0\.1: poll: ETIMEDOUT.*/\1/p' |
+	head -n 1)
+t_next=$(printf '%s\n' "$err" |
+	sed -n 's/^\* \[ *\([0-9.]*\) ms\] 127\.0\.0\.1: socket(.*/\1/p' | sed -n 3p)
+ms=$(awk -v a="${t_out:-x}" -v b="${t_next:-x}" 'BEGIN {
+	if (a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/) print "?"; else printf "%d", b - a }')
+case $ms in
+'?') tap_note "no time-out of 7001 or no third socket in -v: '$t_out' '$t_next'" ;;
+*) [ "$ms" -lt 1000 ] ||
+	tap_note "7002 started $ms ms after 7001's time-out: after its trace" ;;
+esac
+verdict "the next target starts during another's trace ($ms ms after its time-out)"
 # 9: -P 1: 7001 is dropped and traced for up to 2 s while 7020's connect is
 # in flight; its time is taken when the loop sees it, not after the trace
 # (before: elapsed_ms about 2000, past its own -w).
