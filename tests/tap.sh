@@ -30,11 +30,13 @@ fail() {
 	for line in "$@"; do printf '%s\n' "$line" | sed 's/^/# /'; done
 }
 
-# run CMD...: runs it with a bound on its time; sets $rc, $out, $err.
+# run CMD...: runs it with a bound on its time (60 s: about hangs, a few
+# times what valgrind's runs take on a loaded machine); sets $rc, $out,
+# $err.
 run() {
 	tap_why=
 	tap_out=$(mktemp) tap_err=$(mktemp)
-	timeout -k 2 30 "$@" >"$tap_out" 2>"$tap_err"
+	timeout -k 2 60 "$@" >"$tap_out" 2>"$tap_err"
 	rc=$?
 	out=$(cat "$tap_out") err=$(cat "$tap_err")
 	rm -f "$tap_out" "$tap_err"
