@@ -5,7 +5,9 @@
 # options --help lists and hostile values (huge numbers, NaN, empty strings,
 # format strings, control characters, 5000-byte names, unknown interfaces in
 # fe80::1%if, port lists, Unix paths in the test's directory).  Each run
-# ends within its time budget (a timeout ends it there) with an exit status
+# ends within its time budget (a timeout ends it there; the budgets are
+# about hangs, several times what a run takes, so that a loaded machine
+# does not fail them: how fast is make bench's) with an exit status
 # of the contract (0 to 11, 11 being --invert's), never killed by a signal,
 # and prints no raw control character; with --json, what it prints is JSON
 # Lines.  The vectors are one shell script, read without a process per
@@ -139,7 +141,7 @@ function value(name,   w) {
 END {
 	for (v = 1; v <= count; v++) {
 		# A small deadline first, so no vector waits the default 5 s.
-		line = "vector 5 -w " pick(times)
+		line = "vector 15 -w " pick(times)
 		nargs = int(rand() * 4)
 		for (a = 0; a < nargs; a++) {
 			o = 1 + int(rand() * nopt)
@@ -184,9 +186,9 @@ END {
 # (JSON and a diagnosis for each) and stops at it.
 from=$((open > 1000 ? open - 1000 : 1))
 cat >>"$tmp/vectors" <<EOF
-vector 20 -q -P 50 -w 0.2 127.0.0.1:1-65535
-vector 20 -q --json -P 3 -w 0.1 --any 127.0.0.1:$from-65535
-vector 20 -q -P 4096 -u -w 0.05 127.0.0.1:1-65535
+vector 60 -q -P 50 -w 0.2 127.0.0.1:1-65535
+vector 60 -q --json -P 3 -w 0.1 --any 127.0.0.1:$from-65535
+vector 60 -q -P 4096 -u -w 0.05 127.0.0.1:1-65535
 EOF
 
 # shown: the vector, control characters as '?', cut to 300 bytes.

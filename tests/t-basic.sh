@@ -162,7 +162,7 @@ verdict "--version: exit 0 on stdout"
 # is dropped and only our deadline ends the attempt (unless the kernel is
 # set to answer an overflow with a reset).
 full_cases="fill the accept queue of a backlog-0 listener
--w 0.3 on a dropped SYN: timed out in time
+-w 0.3 on a dropped SYN: timed out at our deadline
 --timeout=0.05 -q: exit 3 quietly"
 if [ "$(cat /proc/sys/net/ipv4/tcp_abort_on_overflow 2>/dev/null)" = 1 ]
 then
@@ -183,16 +183,20 @@ elif start_listener full_port -A -b 0 -t 120; then
 	want_err "0\.3 s"
 	want_err "port $full_port"
 	want_no_out
-	[ "$ms" -ge 250 ] && [ "$ms" -le 1500 ] ||
+	# Not before the deadline; after it, a bound about hangs only: the
+	# kernel's own time-out of a dropped SYN is over a minute.  How close
+	# to 0.3 s is make bench's to measure, not asserted on a loaded machine.
+	[ "$ms" -ge 250 ] && [ "$ms" -le 15000 ] ||
 		tap_note "took $ms ms, expected 300 ms"
-	verdict "-w 0.3 on a dropped SYN: timed out in time"
+	verdict "-w 0.3 on a dropped SYN: timed out at our deadline"
 	t0=$(date +%s%N)
 	run "$ISOCK" --timeout=0.05 -q 127.0.0.1 "$full_port"
 	t1=$(date +%s%N)
 	ms=$(((t1 - t0) / 1000000))
 	want_rc 3
 	want_no_err
-	[ "$ms" -le 1000 ] || tap_note "took $ms ms, expected 50 ms"
+	# The default -w is 5 s: a bound that tells 0.05 s from it.
+	[ "$ms" -lt 3000 ] || tap_note "took $ms ms, expected 50 ms"
 	verdict "--timeout=0.05 -q: exit 3 quietly"
 else
 	fail "fill the accept queue of a backlog-0 listener" "$listener_err"

@@ -51,10 +51,10 @@ want_err "unknown --color 'sometimes': expected auto, always or never"
 verdict "--color=sometimes: usage error"
 
 # 6-8: on a terminal.
-if ! command -v script >/dev/null 2>&1; then
-	skip "auto on a terminal: coloured" "needs script (util-linux)"
-	skip "NO_COLOR on a terminal: not coloured" "needs script (util-linux)"
-	skip "--color=never on a terminal" "needs script (util-linux)"
+if ! have_pty; then
+	skip "auto on a terminal: coloured" "$pty_why"
+	skip "NO_COLOR on a terminal: not coloured" "$pty_why"
+	skip "--color=never on a terminal" "$pty_why"
 	exit 0
 fi
 # tty CMD: runs the shell command CMD on a pty; its output in $out.

@@ -43,31 +43,34 @@ ms=$(( $(now_ms) - t0 ))
 want_rc 3
 want_err "timed out resolving the name"
 want_err "EAI_CANCELED"
-# Bounds that tell "ended at the deadline" from "waited for the resolver"
-# (10 s here); how close to it is measured by make bench, not asserted.
-[ "$ms" -lt 2000 ] || tap_note "took $ms ms for -w 1"
+# A bound that tells "ended at the deadline" from "waited for the resolver"
+# (10 s here), with room for a loaded machine; how close to the deadline
+# is measured by make bench, not asserted.
+[ "$ms" -lt 5000 ] || tap_note "took $ms ms for -w 1"
 verdict "resolution that runs out of time: exit 3 within the deadline ($ms ms)"
 
-# 2: a dropped SYN: the process ends within 50 ms of the deadline.
+# 2: a dropped SYN: the process ends at the deadline, not before; after
+# it, a bound about hangs only (the kernel's own time-out of a dropped SYN
+# is over a minute; how close to the deadline is make bench's).
 t0=$(now_ms)
 run ip netns exec "$ns" "$ISOCK" -w 0.5 127.0.0.1 4445
 ms=$(( $(now_ms) - t0 ))
 want_rc 3
 want_err "ETIMEDOUT"
-[ "$ms" -ge 400 ] && [ "$ms" -lt 1500 ] || tap_note "took $ms ms for -w 0.5"
+[ "$ms" -ge 400 ] && [ "$ms" -lt 15000 ] || tap_note "took $ms ms for -w 0.5"
 verdict "dropped SYN: exit 3 at the deadline ($ms ms)"
 
 # 3: Happy Eyeballs: ::1 is dead for port 4444, 127.0.0.1 answers.
 t0=$(now_ms)
-run ip netns exec "$ns" "$ISOCK" -v he.test 4444
+run ip netns exec "$ns" "$ISOCK" -v -w 20 he.test 4444
 ms=$(( $(now_ms) - t0 ))
 want_rc 0
 want_out "connected to he.test \\(127.0.0.1\\) port 4444"
 want_err "::1: socket\\(AF_INET6"
 want_err "starting the next address as well"
-# Without the race it would wait for the 5 s deadline; the 0.3 s goal is
-# make bench's to measure.
-[ "$ms" -lt 2000 ] || tap_note "took $ms ms: the dead ::1 held the connect"
+# Without the race it would wait for the 20 s deadline; the bound leaves
+# room for a loaded machine, and the 0.3 s goal is make bench's to measure.
+[ "$ms" -lt 8000 ] || tap_note "took $ms ms: the dead ::1 held the connect"
 verdict "Happy Eyeballs: a dead IPv6 address does not hold the connect ($ms ms)"
 
 # 4: -4 leaves IPv6 out of the race.

@@ -13,7 +13,7 @@ set -u
 . "${SRCDIR:-.}/tests/ns.sh"
 tap_setup
 
-command -v script >/dev/null 2>&1 || skip_all "needs script (util-linux)"
+have_pty || skip_all "$pty_why"
 ns_setup gl || skip_all "$ns_why"
 # A firewall as a host has one: rules for other ports, addresses and
 # protocols, sets among them, beside the one that drops 1010-1015 and

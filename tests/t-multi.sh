@@ -81,7 +81,9 @@ run "$ISOCK" --wait 8 -w 1 127.0.0.1 "$late"
 t1=$(date +%s%N)
 want_rc 0
 want_out "connected to 127.0.0.1 port $late"
-[ $(( (t1 - t0) / 1000000 )) -lt 4000 ] || tap_note "took $(( (t1 - t0) / 1000000 )) ms"
+# The listener starts at 0.6 s and --wait gives up at 8 s: a bound between
+# them, with room for a loaded machine.
+[ $(( (t1 - t0) / 1000000 )) -lt 6000 ] || tap_note "took $(( (t1 - t0) / 1000000 )) ms"
 verdict "--wait: connects once a late listener starts"
 
 t0=$(date +%s%N)
@@ -90,12 +92,13 @@ t1=$(date +%s%N)
 ms=$(( (t1 - t0) / 1000000 ))
 want_rc 1
 want_err "ECONNREFUSED"
-[ "$ms" -ge 550 ] && [ "$ms" -lt 3000 ] || tap_note "took $ms ms, expected about 600"
+# Not before the time is up; after it, a bound about hangs only.
+[ "$ms" -ge 550 ] && [ "$ms" -lt 10000 ] || tap_note "took $ms ms, expected about 600"
 verdict "--wait: gives up with the last outcome when the time is up"
 
 # --wait on a terminal: a progress line with the time waited so far; none
 # when stderr is not a terminal (the run just above).
-if command -v script >/dev/null 2>&1; then
+if have_pty; then
 	run script -qec "'$ISOCK' --wait 0.8 127.0.0.1 $closed" /dev/null
 	want_rc 1
 	last=$(printf '%s\n' "$out" | tr '\r' '\n' | grep -o "127\.0\.0\.1:$closed: [0-9.]* s of 0\.8 s, [0-9]* attempts, last: refused" | tail -n 1)
@@ -103,13 +106,12 @@ if command -v script >/dev/null 2>&1; then
 	secs=$(printf '%s\n' "$last" | sed 's/^[^ ]* \([0-9]*\)\.\([0-9]\).*/\1\2/')
 	[ "${secs:-0}" -ge 3 ] || tap_note "last progress line says ${last:-nothing}: under 0.3 s waited"
 	verdict "--wait on a terminal: progress with the time waited"
-	run "$ISOCK" --wait 0.3 127.0.0.1 "$closed"
-	want_not_err "attempts?, last:"
-	verdict "--wait without a terminal: no progress line"
 else
-	skip "--wait on a terminal: progress with the time waited" "script(1) is not installed"
-	skip "--wait without a terminal: no progress line" "script(1) is not installed"
+	skip "--wait on a terminal: progress with the time waited" "$pty_why"
 fi
+run "$ISOCK" --wait 0.3 127.0.0.1 "$closed"
+want_not_err "attempts?, last:"
+verdict "--wait without a terminal: no progress line"
 
 # 11-12: --count
 run "$ISOCK" --count 3 --interval 0.05 127.0.0.1 "$open"

@@ -157,7 +157,7 @@ want_out "up after [0-9.]+ s, [0-9]+ attempts"
 verdict "--wait on a log: one line per change of class (not found, refused)"
 
 # 15: on a terminal the line that ends the wait replaces the progress line.
-if command -v script >/dev/null 2>&1; then
+if have_pty; then
 	run script -qec "'$ISOCK' --color never --wait 0.3 127.0.0.1 $closed" /dev/null
 	want_rc 1
 	want_out "gave up after 0\\.[3-9][0-9] s, [0-9]+ attempts: connection refused"
@@ -166,7 +166,7 @@ if command -v script >/dev/null 2>&1; then
 	verdict "--wait on a terminal: the outcome on a line of its own"
 else
 	skip "--wait on a terminal: the outcome on a line of its own" \
-	    "script(1) is not installed"
+	    "$pty_why"
 fi
 
 # ---- -q and --json ----------------------------------------------------------

@@ -10,7 +10,7 @@ set -u
 . "${SRCDIR:-.}/tests/ns.sh"
 tap_setup
 
-command -v script >/dev/null 2>&1 || skip_all "needs script (util-linux)"
+have_pty || skip_all "$pty_why"
 ns_setup pg || skip_all "$ns_why"
 for p in 1010 1011 1012; do ns_drop $p || skip_all "$ns_why"; done
 plan 4

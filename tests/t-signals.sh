@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # t-signals.sh: SIGINT and SIGTERM in each phase of a run (resolution,
-# connect, --wait, --count) end it within 0.5 s with "interrupted" and what
+# connect, --wait, --count) end it promptly with "interrupted" and what
 # was done so far (text on stderr, a JSON summary with --json) and exit
 # 128+N; a closed standard output is a write error, not a death by SIGPIPE.
 # The resolution and connect phases run in a network namespace of the
@@ -35,9 +35,12 @@ sig_run() {
 	ms=$(( $(now_ms) - sr_t0 ))
 	out=$(cat "$tmp/out") err=$(cat "$tmp/err")
 }
-# want_prompt: the run ended within 0.5 s of the signal.
+# want_prompt: the run ended within 4 s of the signal.  Every run below
+# would go on for 7.6 s or more after the signal without it, so the bound
+# tells a run that ends at the signal from one that runs its course, with
+# room for a loaded machine; how soon after the signal is make bench's.
 want_prompt() {
-	[ "$ms" -lt 500 ] || tap_note "ended $ms ms after the signal"
+	[ "$ms" -lt 4000 ] || tap_note "ended $ms ms after the signal"
 }
 # want_json_summary RC SIG: the JSON summary says interrupted by SIG.
 have_jq=no
@@ -71,7 +74,7 @@ start_listener closed -B -t 60 || { echo "Bail out! $listener_err"; exit 99; }
 
 # 1-5: resolution and connect, in a namespace.
 if ns_setup sig && ns_drop 4445; then
-	sig_run INT ip netns exec "$ns" "$ISOCK" -w 5 slow.example.test 80
+	sig_run INT ip netns exec "$ns" "$ISOCK" -w 10 slow.example.test 80
 	want_rc 130
 	want_prompt
 	want_err "slow\\.example\\.test port 80 \\(tcp\\): interrupted by INT"
@@ -82,9 +85,9 @@ if ns_setup sig && ns_drop 4445; then
 	json_case "SIGTERM while resolving, --json: summary interrupted" \
 		TERM 143 'select(.kind == "result") | "\(.outcome) \(.step)"' \
 		"interrupted resolve " \
-		ip netns exec "$ns" "$ISOCK" --json -w 5 slow.example.test 80
+		ip netns exec "$ns" "$ISOCK" --json -w 10 slow.example.test 80
 
-	sig_run INT ip netns exec "$ns" "$ISOCK" -w 5 127.0.0.1 4445
+	sig_run INT ip netns exec "$ns" "$ISOCK" -w 10 127.0.0.1 4445
 	want_rc 130
 	want_prompt
 	want_err "127\\.0\\.0\\.1 port 4445 \\(tcp\\): interrupted by INT"
@@ -94,11 +97,11 @@ if ns_setup sig && ns_drop 4445; then
 	json_case "SIGTERM with targets done and not started, --json: every target reported" \
 		TERM 143 'select(.kind == "result") | .outcome' \
 		"refused interrupted interrupted " \
-		ip netns exec "$ns" "$ISOCK" --json -P 1 -w 5 \
+		ip netns exec "$ns" "$ISOCK" --json -P 1 -w 10 \
 		"127.0.0.1:$closed" 127.0.0.1:4445,4446
 
 	# A probe of --count cut short is neither sent in full nor lost.
-	sig_run INT ip netns exec "$ns" "$ISOCK" --count 3 -i 0 -w 5 127.0.0.1 4445
+	sig_run INT ip netns exec "$ns" "$ISOCK" --count 3 -i 0 -w 10 127.0.0.1 4445
 	want_rc 130
 	want_prompt
 	want_out "0 probes, 0 connected, 0 failed"
@@ -125,20 +128,20 @@ json_case "SIGTERM during --wait, --json: summary interrupted" TERM 143 \
 	"$ISOCK" --json --wait 8 -w 1 127.0.0.1 "$closed"
 
 # 8-9: --count, between probes: the statistics of the probes done.
-sig_run TERM "$ISOCK" --count 5 -i 1 127.0.0.1 "$open"
+sig_run TERM "$ISOCK" --count 10 -i 1 127.0.0.1 "$open"
 want_rc 143
 want_prompt
 want_out "probe 1: connected to 127\\.0\\.0\\.1 port $open"
 want_out "1 probes, 1 connected, 0 failed"
-want_err "interrupted by SIGTERM after [0-9.]+ s: 1 of 5 probes done"
+want_err "interrupted by SIGTERM after [0-9.]+ s: 1 of 10 probes done"
 verdict "SIGTERM during --count: exit 143 in $ms ms, statistics of the probe done"
 
 json_case "SIGINT during --count, --json: statistics and summary" INT 130 \
 	'select(.kind == "statistics") | "\(.probes) \(.connected)"' "1 1 " \
-	"$ISOCK" --json --count 5 -i 1 127.0.0.1 "$open"
+	"$ISOCK" --json --count 10 -i 1 127.0.0.1 "$open"
 
 # 10: the signal's default is not left in place: SIGHUP ends it cleanly too.
-sig_run HUP "$ISOCK" --count 5 -i 1 127.0.0.1 "$open"
+sig_run HUP "$ISOCK" --count 10 -i 1 127.0.0.1 "$open"
 want_rc 129
 want_prompt
 want_err "interrupted by SIGHUP"

@@ -30,11 +30,13 @@ fail() {
 	for line in "$@"; do printf '%s\n' "$line" | sed 's/^/# /'; done
 }
 
-# run CMD...: runs it with a bound on its time; sets $rc, $out, $err.
+# run CMD...: runs it with a bound on its time (60 s: about hangs, a few
+# times what valgrind's runs take on a loaded machine); sets $rc, $out,
+# $err.
 run() {
 	tap_why=
 	tap_out=$(mktemp) tap_err=$(mktemp)
-	timeout -k 2 30 "$@" >"$tap_out" 2>"$tap_err"
+	timeout -k 2 60 "$@" >"$tap_out" 2>"$tap_err"
 	rc=$?
 	out=$(cat "$tap_out") err=$(cat "$tap_err")
 	rm -f "$tap_out" "$tap_err"
@@ -111,6 +113,22 @@ start_listener() {
 		tap_i=$((tap_i + 1))
 	done
 	listener_err="isock-listen $* did not start within 5 s"
+	return 1
+}
+
+# have_pty: true when script(1) is installed and can give a command a
+# pseudo-terminal here; else false, with $pty_why saying why (a container
+# or chroot without devpts mounted has script but no pty).
+have_pty() {
+	if ! command -v script >/dev/null 2>&1; then
+		pty_why="needs script (util-linux)"
+		return 1
+	fi
+	tap_pty=$(timeout -k 2 10 script -qec 'echo pty' /dev/null </dev/null 2>&1)
+	case $tap_pty in
+	pty*) return 0 ;;
+	esac
+	pty_why="script(1) gets no pseudo-terminal here (is devpts mounted?): $(printf '%s' "$tap_pty" | tr '\001-\037' ' ' | cut -c1-100)"
 	return 1
 }
 
