@@ -7,7 +7,6 @@
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #define NLDL_SELF
 #include "nldl.h"
@@ -24,6 +23,23 @@ static enum nldl_state nftnl_state;
 static char nldl_why[256];
 
 /*
+ * Store the function `f` that dlsym found in the pointer at `slot`, byte by
+ * byte: the object is a function pointer, which a void * may not alias.
+ * (memcpy does the same; gcc 12's -fanalyzer takes its read of `f` for a
+ * read of an uninitialised value.)
+ */
+static void
+nldl_put(void *slot, void *f)
+{
+	unsigned char *to = slot;
+	const unsigned char *from = (const unsigned char *)&f;
+	size_t k;
+
+	for (k = 0; k < sizeof(f); k++)
+		to[k] = from[k];
+}
+
+/*
  * Open `soname` and look up each of `names` (NULL-ended) into the function
  * pointer at `slots[i]`, in order.  Returns false with nldl_why set when
  * the library or one of its functions is missing; the library stays open
@@ -32,7 +48,7 @@ static char nldl_why[256];
 static bool
 nldl_open(const char *soname, const char *const *names, void *const *slots)
 {
-	void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL), *f;
+	void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
 	size_t i;
 
 	if (h == NULL) {
@@ -40,12 +56,14 @@ nldl_open(const char *soname, const char *const *names, void *const *slots)
 		return false;
 	}
 	for (i = 0; names[i] != NULL; i++) {
-		if ((f = dlsym(h, names[i])) == NULL) {
+		void *f = dlsym(h, names[i]);
+
+		if (f == NULL) {
 			snprintf(nldl_why, sizeof(nldl_why), "%s has no %s",
 			    soname, names[i]);
 			return false;
 		}
-		memcpy(slots[i], &f, sizeof(f));
+		nldl_put(slots[i], f);
 	}
 	return true;
 }
