@@ -64,6 +64,8 @@ struct job {
 	struct flight fl[HE_MAX];
 	unsigned inflight;
 	struct timespec start, deadline, next_start;
+	bool cut;			/* --wait: its deadline is the wait's
+					   end, sooner than -w */
 };
 
 /* One name of the run, looked up once for every target that carries it. */
@@ -86,6 +88,8 @@ struct slot {
 	unsigned tries;
 	struct timespec retry;		/* --wait: begin again then */
 	long backoff;			/* --wait: the next pause, in ms */
+	struct result prev;		/* --wait: the try before the one in
+					   flight (state FINISHED), or none */
 };
 
 struct run {
@@ -992,6 +996,19 @@ job_finish(struct run *run, struct job *j)
 	j->addrs = NULL;
 	j->active = false;
 	sl->job = NULL;
+	/*
+	 * A try that the end of the wait cut short and that ran out of time
+	 * says only that the wait ended: the outcome is the try before's (a
+	 * service that answers 503 in 100 ms is not a silent one because
+	 * its last try had 10 ms).
+	 */
+	if (j->cut && sl->prev.state == RESULT_FINISHED &&
+	    r->state == RESULT_FINISHED && result_connected(r) == NULL &&
+	    result_exit_status(r) == ISOCK_EXIT_TIMEDOUT) {
+		result_free(r);
+		*r = sl->prev;
+		sl->prev = (struct result){ .state = RESULT_NOT_STARTED };
+	}
 	if (run->o->wait) {
 		r->tries = sl->tries;
 		r->waited_ms = clock_ms_between(&run->start, &now);
@@ -1122,7 +1139,14 @@ job_begin(struct run *run, struct job *j, size_t i)
 	j->index = i;
 	j->t = &run->targets[i];
 	j->r = r;
-	result_free(r);
+	/* --wait: the last try's outcome is kept while this one runs. */
+	result_free(&sl->prev);
+	if (run->o->wait && r->state == RESULT_FINISHED)
+		sl->prev = *r;
+	else {
+		result_free(r);
+		sl->prev = (struct result){ .state = RESULT_NOT_STARTED };
+	}
 	*r = (struct result){ .state = RESULT_NOT_STARTED };
 	sl->job = j;
 	sl->begun = true;
@@ -1137,8 +1161,10 @@ job_begin(struct run *run, struct job *j, size_t i)
 		left = wait_left(run);
 		if (left < 10)
 			left = 10;
-		if (left < ms)
+		if (left < ms) {
 			ms = left;
+			j->cut = true;
+		}
 	}
 	j->deadline = clock_add_ms(j->start, ms);
 	r->state = RESULT_RESOLVING;
@@ -1436,6 +1462,8 @@ out:
 		freeifaddrs(run.ifa);
 	free(run.names);
 	free(run.buckets);
+	for (i = 0; run.slots != NULL && i < n; i++)
+		result_free(&run.slots[i].prev);
 	free(run.slots);
 	free(run.queue);
 	free(run.retried);

@@ -66,7 +66,7 @@ printf 'extendedKeyUsage=clientAuth\n' >client.ext
 tls_pki_run x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem \
 	-days 10 -extfile client.ext
 
-plan 41
+plan 42
 
 # 1: a good HTTPS server: ready, with the TLS facts on the success line
 start_server good https leaf.pem leaf.key
@@ -329,6 +329,12 @@ verdict "--invert: a target that accepts but fails TLS keeps exit 12"
 run "$ISOCK" -q --wait 2 -w 0.5 "http://localhost:$web/status/503"
 want_rc 13
 verdict "--wait: a service that keeps answering 503 gives 13 at the end"
+# Each answer takes 100 ms, so the last try, made at the end of the wait,
+# is cut by it: the outcome is the try before's 503, not a time-out.
+run "$ISOCK" --wait 1 -w 0.5 "http://127.0.0.1:$web/slow/503"
+want_rc 13
+want_err "503"
+verdict "--wait: a last try the wait's end cuts short keeps the 503 before it"
 
 # 26-29: usage errors: options without their targets, bad values
 run "$ISOCK" --http-status 200 127.0.0.1 "$web"

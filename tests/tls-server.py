@@ -7,7 +7,8 @@ tls-server.py MODE [CERT KEY [CAFILE]]
 Binds a free port on 127.0.0.1, prints it on one line, then serves until
 it is killed or 300 seconds have passed.  MODE:
   http        HTTP/1.1: /status/NNN answers NNN (301 with a Location),
-              /body "ready: yes", anything else 200
+              /slow/NNN the same after 100 ms, /body "ready: yes",
+              anything else 200
   https       the same over TLS with CERT and KEY
   clientcert  TLS that requires a client certificate (from CAFILE)
   sni         TLS that refuses any SNI name but "only.example"
@@ -26,6 +27,7 @@ import socket
 import ssl
 import sys
 import threading
+import time
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -38,6 +40,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         status = 200
         if self.path.startswith("/status/"):
             status = int(self.path[8:11])
+        elif self.path.startswith("/slow/"):
+            time.sleep(0.1)
+            status = int(self.path[6:9])
         self.send_response(status)
         if status == 301:
             self.send_header("Location", "https://elsewhere.example/new")
