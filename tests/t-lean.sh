@@ -14,6 +14,14 @@ command -v strace >/dev/null 2>&1 || skip_all "strace is not installed"
 # strace needs ptrace, which some containers refuse.
 strace -f -o /dev/null true >/dev/null 2>&1 ||
 	skip_all "strace cannot trace here (ptrace refused)"
+# The sanitizer build: LeakSanitizer cannot run under ptrace (off for
+# these runs), and its runtime's calls are not the tool's (case 2 skips).
+asan=
+if ldd "$ISOCK" 2>/dev/null | grep -q libasan; then
+	asan=yes
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+	export ASAN_OPTIONS
+fi
 start_listener open -n 100 -t 60 || {
 	echo "Bail out! $listener_err"; exit 99; }
 
@@ -37,15 +45,21 @@ verdict "a success opens neither libmnl nor libnftnl"
 # bound guards what was reached (libmnl and libnftnl left out, one call a
 # signal, the standard descriptors and the terminals asked once, one
 # getsockname), and make bench-reactor reports the figure against 45.
-run env LC_ALL=C strace -f -c -o "$tmp/count.st" "$ISOCK" -q 127.0.0.1 "$open"
-want_rc 0
-n=$(calls "$tmp/count.st")
-if [ -z "$n" ]; then
-	tap_note "no total in strace -c's table: $(cat "$tmp/count.st")"
-elif [ "$n" -gt 48 ]; then
-	tap_note "$n system calls, expected at most 48: $(cat "$tmp/count.st")"
+n=
+if [ -n "$asan" ]; then
+	skip "a successful check makes at most 48 system calls" \
+	    "the AddressSanitizer runtime makes system calls of its own"
+else
+	run env LC_ALL=C strace -f -c -o "$tmp/count.st" "$ISOCK" -q 127.0.0.1 "$open"
+	want_rc 0
+	n=$(calls "$tmp/count.st")
+	if [ -z "$n" ]; then
+		tap_note "no total in strace -c's table: $(cat "$tmp/count.st")"
+	elif [ "$n" -gt 48 ]; then
+		tap_note "$n system calls, expected at most 48: $(cat "$tmp/count.st")"
+	fi
+	verdict "a successful check makes at most 48 system calls (${n:-?})"
 fi
-verdict "a successful check makes at most 48 system calls (${n:-?})"
 
 # 3: the same with the full report and --json (no library either).
 run strace -f -e trace=open,openat -o "$tmp/json.st" "$ISOCK" --json \
