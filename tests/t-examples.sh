@@ -144,6 +144,7 @@ mask() {
 		-e 's/[0-9]+\.[0-9]+ ms/# ms/g' \
 		-e 's/\[ *# ms\]/[# ms]/' \
 		-e 's/up after [0-9.]+ s/up after # s/' \
+		-e 's/waiting up to [0-9]+ ms/waiting up to # ms/' \
 		-e 's/(process|-CONT|isock_trace_) ?[0-9]+/\1 #/g' \
 		-e 's/Test CA [0-9]+/Test CA #/g' \
 		-e 's/valid until [0-9-]+ [0-9:]+ UTC \([^)]*\)/valid until # (#)/' \
