@@ -358,8 +358,11 @@ cause_ruleset(const struct diag_facts *f)
 		if (rs->chain[i].rejects > 0)
 			b |= CF_REJECT_HERE;
 	}
-	if (rs->nchains > RULESET_CHAINS_MAX)
-		b |= CF_DROP_HERE | CF_REJECT_HERE;	/* not all seen */
+	/* The chains beyond those kept, by what they can do. */
+	if (rs->more_drop > 0)
+		b |= CF_DROP_HERE;
+	if (rs->more_reject > 0)
+		b |= CF_REJECT_HERE;
 	if ((b & CF_DROP_HERE) == 0)
 		b |= CF_NO_DROP;
 	if ((b & CF_REJECT_HERE) == 0)

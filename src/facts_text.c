@@ -1056,7 +1056,8 @@ facts_listener_addr(const struct diag_facts *f, const struct diag_ip *l,
 
 /*
  * The chain of the ruleset a cause names: for a silent SYN the first that
- * drops on the way out or in, otherwise the first that rejects; NULL: none.
+ * drops on the way out or in, otherwise the first that rejects; NULL when
+ * no kept chain does (one beyond those kept may: its name is not known).
  */
 static const struct ruleset_chain *
 facts_chain(const struct diag_facts *f)
@@ -1074,7 +1075,7 @@ facts_chain(const struct diag_facts *f)
 		if (drop ? k->drops > 0 || k->policy_drop : k->rejects > 0)
 			return k;
 	}
-	return n > 0 ? &rs->chain[0] : NULL;
+	return NULL;
 }
 
 /* The value of placeholder `name` (`len` bytes) of a template, or NULL. */

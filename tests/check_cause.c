@@ -297,6 +297,38 @@ START_TEST(test_silent_syn)
 }
 END_TEST
 
+/* More chains than are kept: those beyond count by what they do, never
+   as "drops and rejects"; a reject rule is not laid to a kept chain that
+   holds none. */
+START_TEST(test_chains_beyond_kept)
+{
+	struct diag_facts f;
+	struct cause_finding fd;
+	char text[4 * DIAG_LINE_MAX], name[8];
+	unsigned i;
+
+	facts_of(&f, SOCK_STREAM, "127.0.0.1", 9, ECONNREFUSED);
+	for (i = 0; i < RULESET_CHAINS_MAX; i++) {
+		snprintf(name, sizeof(name), "c%u", i);
+		chain_of(&f, name, 1, 1, 0, false);
+	}
+	f.ruleset.nchains = RULESET_CHAINS_MAX + 1;
+	f.ruleset.more_drop = 1;
+	cause_decide(&f, &fd);
+	ck_assert(!finding_has(&fd, "reject-rule-here"));
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "reject rule") == NULL, "%s", text);
+
+	f.ruleset.more_drop = 0;
+	f.ruleset.more_reject = 1;
+	cause_decide(&f, &fd);
+	ck_assert(finding_has(&fd, "reject-rule-here"));
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "chain inet t c0 (hook input) holds a "
+	    "reject rule") == NULL, "%s", text);
+}
+END_TEST
+
 /* Host unreachable from a router: its ARP or its unreachable route (v4,
    candidates, with the read that tells them apart); ICMPv6 address
    unreachable is its neighbour discovery alone.  Never a refusal. */
@@ -498,6 +530,7 @@ cause_suite(void)
 	tcase_add_test(tc, test_udp_nothing_listens);
 	tcase_add_test(tc, test_port_unreachable_there);
 	tcase_add_test(tc, test_silent_syn);
+	tcase_add_test(tc, test_chains_beyond_kept);
 	tcase_add_test(tc, test_router_host_unreachable);
 	tcase_add_test(tc, test_listener_other_family);
 	tcase_add_test(tc, test_descriptor_limit);
