@@ -351,6 +351,17 @@ defer_out_of_descriptors(struct run *run, struct job *j, struct flight *f)
 	return true;
 }
 
+/* Close the socket of flight `f` of `j`, whose check has ended. */
+static void
+ready_close(struct run *run, struct job *j, struct flight *f)
+{
+	loop_del(run->loop, f->waiter);
+	f->waiter = -1;
+	isocket_close(&f->s);
+	j->inflight--;
+	run->sockets--;
+}
+
 /* ---- after the connect: the TLS or HTTP check (ready.h) ---- */
 
 static bool flight_watch(struct run *run, struct job *j, struct flight *f);
@@ -396,11 +407,7 @@ ready_end(struct run *run, struct job *j, struct flight *f, bool stopped)
 	ready_free(f->rd);
 	f->rd = NULL;
 	a->icmp = *isocket_icmp(&f->s);
-	loop_del(run->loop, f->waiter);
-	f->waiter = -1;
-	isocket_close(&f->s);
-	j->inflight--;
-	run->sockets--;
+	ready_close(run, j, f);
 }
 
 /*
@@ -439,11 +446,7 @@ ready_begin(struct run *run, struct job *j, struct flight *f)
 		j->r->ready = rf;
 	}
 	free(cause);
-	loop_del(run->loop, f->waiter);
-	f->waiter = -1;
-	isocket_close(&f->s);
-	j->inflight--;
-	run->sockets--;
+	ready_close(run, j, f);
 }
 
 /* Move the checks of `j` on whose time has come without an event. */
@@ -1009,6 +1012,7 @@ job_finish(struct run *run, struct job *j)
 		*r = sl->prev;
 		sl->prev = (struct result){ .state = RESULT_NOT_STARTED };
 	}
+	result_free(&sl->prev);		/* read only while a try runs */
 	if (run->o->wait) {
 		r->tries = sl->tries;
 		r->waited_ms = clock_ms_between(&run->start, &now);
