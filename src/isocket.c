@@ -250,6 +250,7 @@ isocket_open(ISocket *s, int family, int type, int protocol)
 		return fail(s, EINVAL);
 	memset(&s->icmp, 0, sizeof(s->icmp));	/* none from an earlier one */
 	s->self = false;
+	s->local_len = 0;
 	s->reset = false;
 	fd = socket(family, type | SOCK_CLOEXEC, protocol);
 	if (fd < 0)
