@@ -185,10 +185,11 @@ static const struct cause_row cause_rows[] = {
 	  "address belongs to no one)",
 	  "{sender} is a router on the way to {dst}, and its {dhow} for {dst} "
 	  "got no answer: {dst} is off, or the address belongs to no one.",
-	  "Is {dst} up, and is it the address meant? The router {sender} lists "
-	  "it FAILED (`ip {ipf} neigh show {dst}` there).",
-	  "On {sender}, the type of the route `ip {ipf} route show match {dst}` "
-	  "prints tells these apart." },
+	  "Is {dst} up, and is it the address meant? On {sender}, `ip {ipf} "
+	  "neigh show {dst}` says FAILED if it did not answer.",
+	  "On {sender}, `ip {ipf} neigh show {dst}` says FAILED if {dst} did "
+	  "not answer, `ip {ipf} route show match {dst}` prints the route's "
+	  "type, and `nft list ruleset` shows a reject rule for port {port}." },
 	{ "router-unreachable-route", CF_ICMP_ROUTER | CF_ICMP_HOST, 0,
 	  CF_ICMP_ADDR6,
 	  "a route of type unreachable on {sender} covers {dst}",
@@ -197,12 +198,43 @@ static const struct cause_row cause_rows[] = {
 	  "On {sender}, `ip {ipf} route show match {dst}` shows the route.",
 	  "On {sender}, the type of the route `ip {ipf} route show match {dst}` "
 	  "prints tells these apart." },
-	{ "router-no-route", CF_ICMP | CF_ICMP_NET, 0, CF_ICMP_HERE,
+	{ "router-no-route", CF_ICMP_ROUTER | CF_ICMP_NET, 0, 0,
 	  "{sender} has no route to {dst}",
 	  "{sender}, on the way to {dst}, has no route to it: the network "
 	  "stopped the attempt, not this host.",
 	  "On {sender}, `ip {ipf} route show match {dst}` shows what it has "
-	  "for {dst}.", NULL },
+	  "for {dst}.",
+	  "On {sender}, `ip {ipf} route show match {dst}` shows what it has "
+	  "for {dst}, and `nft list ruleset` a reject rule for port {port}." },
+	/* `reject with icmp host-unreachable` (net-, addr-unreachable, no
+	   route) sends what a failed neighbour or a missing route sends: a
+	   rule there is always a candidate beside them. */
+	{ "reject-rule-there-unreach", CF_ICMP_ROUTER,
+	  CF_ICMP_HOST | CF_ICMP_NET, 0,
+	  "a reject rule on {sender} that answers with an {icmp}",
+	  NULL,
+	  "On {sender}, `nft list ruleset` shows a reject rule for {dst} port "
+	  "{port}.",
+	  "On {sender}, `nft list ruleset` shows a reject rule for {dst} port "
+	  "{port}, `ip {ipf} route show match {dst}` and `ip {ipf} neigh show "
+	  "{dst}` its route and neighbour entry." },
+	/* From the destination itself: no route or neighbour of its own
+	   address is missing; a NAT there rewrites the errors of the host it
+	   forwards to as its own. */
+	{ "reject-rule-at-dst", CF_ICMP_FROM_DST, CF_ICMP_HOST | CF_ICMP_NET, 0,
+	  "a reject rule on {dst} that answers with an {icmp}",
+	  NULL,
+	  "On {dst}, `nft list ruleset` shows the reject rule for port {port}.",
+	  "On {dst}, `nft list ruleset` shows a reject rule for port {port}, "
+	  "or a dnat rule that forwards it elsewhere." },
+	{ "dst-forwards-unreach", CF_ICMP_FROM_DST, CF_ICMP_HOST | CF_ICMP_NET,
+	  0,
+	  "{dst} forwards port {port} (dnat) to a host it cannot reach",
+	  NULL,
+	  "On {dst}, `nft list ruleset` shows the dnat rule for port {port}: "
+	  "the host it names is down or not routed there.",
+	  "On {dst}, `nft list ruleset` shows a reject rule for port {port}, "
+	  "or a dnat rule that forwards it elsewhere." },
 	{ "icmp-other", CF_ICMP, 0, CF_ICMP_HERE | CF_ICMP_PORT | CF_ICMP_HOST |
 	  CF_ICMP_RULE | CF_ICMP_NET,
 	  "{sender} answered with {icmp}",

@@ -329,9 +329,11 @@ START_TEST(test_chains_beyond_kept)
 }
 END_TEST
 
-/* Host unreachable from a router: its ARP or its unreachable route (v4,
-   candidates, with the read that tells them apart); ICMPv6 address
-   unreachable is its neighbour discovery alone.  Never a refusal. */
+/* Host unreachable from a router: its ARP, its unreachable route (v4) or
+   a reject rule there (`reject with icmp host-unreachable`): candidates,
+   with the read that tells them apart; ICMPv6 address unreachable is its
+   neighbour discovery or a reject rule.  Never a refusal, and no FAILED
+   neighbour entry that nobody read. */
 START_TEST(test_router_host_unreachable)
 {
 	struct diag_facts f;
@@ -342,23 +344,72 @@ START_TEST(test_router_host_unreachable)
 	icmp_of(&f, 3, 1, "10.98.0.2", false);
 	cause_decide(&f, &fd);
 	ck_assert_int_eq(fd.strength, CAUSE_CANDIDATES);
-	ck_assert_uint_eq(fd.n, 2);
+	ck_assert_uint_eq(fd.n, 3);
 	ck_assert_str_eq(fd.row[0]->name, "router-neighbour");
 	ck_assert_str_eq(fd.row[1]->name, "router-unreachable-route");
+	ck_assert(finding_has(&fd, "reject-rule-there-unreach"));
 	advice(&f, text, sizeof(text));
 	ck_assert_msg(strstr(text, "refus") == NULL &&
 	    strstr(text, "ARP for 10.97.0.9 got no answer") != NULL &&
-	    strstr(text, "tells these apart") != NULL, "%s", text);
+	    strstr(text, "a reject rule on 10.98.0.2") != NULL &&
+	    strstr(text, "nft list ruleset") != NULL &&
+	    strstr(text, "neigh show 10.97.0.9") != NULL, "%s", text);
 
 	facts_of(&f, SOCK_STREAM, "fd97::9", 5432, EHOSTUNREACH);
 	icmp_of(&f, 1, 3, "fd98::2", false);
 	cause_decide(&f, &fd);
-	ck_assert_int_eq(fd.strength, CAUSE_PROVEN);
+	ck_assert_int_eq(fd.strength, CAUSE_CANDIDATES);
 	ck_assert_str_eq(fd.row[0]->name, "router-neighbour");
+	ck_assert(finding_has(&fd, "reject-rule-there-unreach"));
 	advice(&f, text, sizeof(text));
 	ck_assert_msg(strstr(text, "refus") == NULL &&
-	    strstr(text, "neighbour discovery for fd97::9") != NULL, "%s",
-	    text);
+	    strstr(text, "lists it FAILED") == NULL &&
+	    strstr(text, "No one cause is proven") != NULL &&
+	    strstr(text, "neighbour discovery for fd97::9") != NULL &&
+	    strstr(text, "a reject rule on fd98::2") != NULL, "%s", text);
+}
+END_TEST
+
+/* Network unreachable (v4 code 0, ICMPv6 no route) from a router: its
+   missing route or a reject rule there; from the destination itself never
+   "on the way to" itself, nor a route it lacks to its own address: a
+   reject rule there, or a forward (dnat) of the port to a host it cannot
+   reach. */
+START_TEST(test_net_unreachable)
+{
+	struct diag_facts f;
+	struct cause_finding fd;
+	char text[4 * DIAG_LINE_MAX];
+
+	facts_of(&f, SOCK_STREAM, "10.98.2.2", 8080, ENETUNREACH);
+	icmp_of(&f, 3, 0, "10.98.1.1", false);
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_CANDIDATES);
+	ck_assert_str_eq(fd.row[0]->name, "router-no-route");
+	ck_assert(finding_has(&fd, "reject-rule-there-unreach"));
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "10.98.1.1 has no route to 10.98.2.2") !=
+	    NULL && strstr(text, "a reject rule on 10.98.1.1") != NULL &&
+	    strstr(text, "nft list ruleset") != NULL, "%s", text);
+
+	facts_of(&f, SOCK_STREAM, "fd98:2::2", 8080, ENETUNREACH);
+	icmp_of(&f, 1, 0, "fd98:2::2", false);
+	cause_decide(&f, &fd);
+	ck_assert(!finding_has(&fd, "router-no-route"));
+	ck_assert_int_eq(fd.strength, CAUSE_CANDIDATES);
+	ck_assert_str_eq(fd.row[0]->name, "reject-rule-at-dst");
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "on the way") == NULL &&
+	    strstr(text, "has no route to it") == NULL &&
+	    strstr(text, "route show match fd98:2::2") == NULL &&
+	    strstr(text, "a reject rule on fd98:2::2") != NULL &&
+	    strstr(text, "dnat") != NULL, "%s", text);
+
+	facts_of(&f, SOCK_STREAM, "10.98.2.2", 8080, EHOSTUNREACH);
+	icmp_of(&f, 3, 1, "10.98.2.2", false);
+	cause_decide(&f, &fd);
+	ck_assert(finding_has(&fd, "reject-rule-at-dst"));
+	ck_assert(!finding_has(&fd, "router-neighbour"));
 }
 END_TEST
 
@@ -532,6 +583,7 @@ cause_suite(void)
 	tcase_add_test(tc, test_silent_syn);
 	tcase_add_test(tc, test_chains_beyond_kept);
 	tcase_add_test(tc, test_router_host_unreachable);
+	tcase_add_test(tc, test_net_unreachable);
 	tcase_add_test(tc, test_listener_other_family);
 	tcase_add_test(tc, test_descriptor_limit);
 	tcase_add_test(tc, test_silent_probe);
