@@ -270,8 +270,7 @@ static const struct cause_row cause_rows[] = {
 	{ "unix-owner-only", CF_PATH_NOPERM, 0, CF_GROUP_GRANTS,
 	  "mode {mode} of {path}",
 	  "{path} is mode {mode}: {grant}.",
-	  "Run as {owner}, or its owner grants {right} (`chmod o+{bit}`, or "
-	  "g+{bit} with a group of yours) on {path}.", NULL },
+	  "{permfix}.", NULL },
 };
 
 const struct cause_row *

@@ -366,11 +366,11 @@ facts_text_path(const struct diag_facts *f,
 		    facts_file_kind(f->path.mode));
 		break;
 	case DIAG_PATH_NOSEARCH:
-		facts_line(lines, n, max, "%s is mode %o owned by %s:%s; this "
+		facts_line(lines, n, max, "%s is mode %03o owned by %s:%s; this "
 		    "user (%s) cannot search it", at, mode, owner, group, me);
 		break;
 	case DIAG_PATH_NOWRITE:
-		facts_line(lines, n, max, "%s is mode %o owned by %s:%s; this "
+		facts_line(lines, n, max, "%s is mode %03o owned by %s:%s; this "
 		    "user (%s) cannot write to it, which connect needs",
 		    at, mode, owner, group, me);
 		break;
@@ -379,7 +379,7 @@ facts_text_path(const struct diag_facts *f,
 		    facts_file_kind(f->path.mode));
 		break;
 	case DIAG_PATH_SOCKET:
-		facts_line(lines, n, max, "%s is a socket, mode %o owned by "
+		facts_line(lines, n, max, "%s is a socket, mode %03o owned by "
 		    "%s:%s", at, mode, owner, group);
 		break;
 	}
@@ -1009,26 +1009,81 @@ facts_right(const struct diag_facts *f)
 	return f->path.kind == DIAG_PATH_NOSEARCH ? "search" : "write";
 }
 
+/*
+ * The class of a Unix path component's mode that applies to this user:
+ * 'u' its owner, 'g' a member of its group (held, or inferred: the other
+ * bits grant the right and yet it is denied), 'o' any other.
+ */
+static char
+facts_perm_class(const struct diag_facts *f)
+{
+	mode_t other = f->path.kind == DIAG_PATH_NOSEARCH ? S_IXOTH : S_IWOTH;
+
+	if (f->path.uid == f->path.my_uid)
+		return 'u';
+	return f->path.in_group || (f->path.mode & other) != 0 ? 'g' : 'o';
+}
+
 /* Who the mode of a Unix path component lets in, as a clause. */
 static void
 facts_grant(const struct diag_facts *f, char *buf, size_t size)
 {
 	char who[2 * DIAG_NAME_MAX];
 	bool search = f->path.kind == DIAG_PATH_NOSEARCH;
-	mode_t other = search ? S_IXOTH : S_IWOTH;
+	mode_t owner = search ? S_IXUSR : S_IWUSR;
 
-	if (f->path.uid == f->path.my_uid) {
+	switch (facts_perm_class(f)) {
+	case 'u':
 		facts_set(buf, size, "its owner's bits, this user's, lack %s",
 		    facts_right(f));
 		return;
-	}
-	text_escape(who, sizeof(who), f->path.owner);
-	if (f->path.mode & other)
+	case 'g':
 		facts_set(buf, size, "its group's bits lack %s, and they are "
 		    "the ones that apply to this user", facts_right(f));
-	else
+		return;
+	default:
+		break;
+	}
+	text_escape(who, sizeof(who), f->path.owner);
+	if (f->path.mode & owner)
 		facts_set(buf, size, "only its owner %s may %s it", who,
 		    search ? "search" : "write to");
+	else
+		facts_set(buf, size, "no bit of its mode lets this user %s it",
+		    search ? "search" : "write to");
+}
+
+/*
+ * The change of mode that gives this user the missing right, from the
+ * class that applies to him: his own u bit (his to set), the group's, or
+ * the others' (or a group's with a group of his); "Run as" the owner only
+ * when the owner's bits hold the right and he is not the owner.
+ */
+static void
+facts_perm_fix(const struct diag_facts *f, char *buf, size_t size)
+{
+	char who[2 * DIAG_NAME_MAX], at[FACTS_TEXT_PATH_MAX +
+	    sizeof(FACTS_TEXT_CUT)];
+	const char *b = f->path.kind == DIAG_PATH_NOSEARCH ? "x" : "w";
+	mode_t owner = f->path.kind == DIAG_PATH_NOSEARCH ? S_IXUSR : S_IWUSR;
+	char cls = facts_perm_class(f), run[3 * DIAG_NAME_MAX] = "";
+
+	text_escape(who, sizeof(who), f->path.owner);
+	facts_path(at, sizeof(at), f->path.at);
+	if (cls == 'u') {
+		facts_set(buf, size, "This user owns it: `chmod u+%s %s` gives "
+		    "the right", b, at);
+		return;
+	}
+	if (f->path.mode & owner)
+		facts_set(run, sizeof(run), "Run as %s, or its", who);
+	else
+		facts_set(run, sizeof(run), "Its");
+	if (cls == 'g')
+		facts_set(buf, size, "%s owner grants g+%s on %s", run, b, at);
+	else
+		facts_set(buf, size, "%s owner grants o+%s on %s (or g+%s with "
+		    "a group of yours)", run, b, at, b);
 }
 
 /*
@@ -1088,7 +1143,7 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 		"syn", "rtype", "table", "prefix", "v6", "listener", "chain",
 		"chainref", "pid", "comm", "group", "user", "path", "owner",
 		"right", "bit", "mode", "grant", "ipf", "fdlimit", "fderr",
-		"dev", "nearport", "near"
+		"dev", "nearport", "near", "permfix"
 	};
 	const struct ruleset_chain *k;
 	char ref[6 * RULESET_NAME_MAX];
@@ -1168,7 +1223,7 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 	case 23:
 		return f->path.kind == DIAG_PATH_NOSEARCH ? "x" : "w";
 	case 24:
-		facts_set(buf, size, "%o", (unsigned)(f->path.mode & 07777));
+		facts_set(buf, size, "%03o", (unsigned)(f->path.mode & 07777));
 		return buf;
 	case 25:
 		facts_grant(f, buf, size);
@@ -1194,6 +1249,9 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 		if ((f->have & DIAG_UNIXNEAR) == 0 || f->unixnear.n == 0)
 			return NULL;
 		return facts_path(buf, size, f->unixnear.path[0]);
+	case 32:
+		facts_perm_fix(f, buf, size);
+		return buf;
 	default:
 		return NULL;
 	}

@@ -42,6 +42,22 @@ unixpath_group(gid_t gid, char *buf, size_t size)
 		snprintf(buf, size, "%lu", (unsigned long)gid);
 }
 
+/* True when this process holds group `gid` (effective or supplementary). */
+static bool
+unixpath_in_group(gid_t gid)
+{
+	gid_t list[256];
+	int i, n;
+
+	if (getegid() == gid)
+		return true;
+	n = getgroups((int)(sizeof(list) / sizeof(list[0])), list);
+	for (i = 0; i < n; i++)
+		if (list[i] == gid)
+			return true;
+	return false;
+}
+
 /* Record the walk's finding `kind` at `at`, with its mode and owner. */
 static unsigned
 unixpath_fact_set(struct unixpath_fact *pf, enum diag_path_kind kind,
@@ -56,6 +72,7 @@ unixpath_fact_set(struct unixpath_fact *pf, enum diag_path_kind kind,
 	pf->mode = st->st_mode;
 	pf->uid = st->st_uid;
 	pf->gid = st->st_gid;
+	pf->in_group = unixpath_in_group(st->st_gid);
 	unixpath_user(st->st_uid, pf->owner, sizeof(pf->owner));
 	unixpath_group(st->st_gid, pf->group, sizeof(pf->group));
 	return DIAG_PATH;

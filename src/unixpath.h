@@ -36,6 +36,7 @@ struct unixpath_fact {
 	char owner[DIAG_NAME_MAX];	/* user name (raw), or the number */
 	char group[DIAG_NAME_MAX];
 	uid_t my_uid;		/* this process's effective uid */
+	bool in_group;		/* this process holds group `gid` */
 };
 
 /*

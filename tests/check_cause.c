@@ -452,6 +452,16 @@ static const struct {
 	  "its owner's bits, this user's, lack search", "to group" },
 	{ DIAG_PATH_NOWRITE, 0707, 0, 1, "unix-owner-only",
 	  "its group's bits lack write", "to group" },
+	/* This user's own socket, mode 066: chmod u+w is his to do; o+w and
+	   g+w are set already, and he runs as the owner. */
+	{ DIAG_PATH_NOWRITE, 0066, 1, 1, "unix-owner-only",
+	  "`chmod u+w /run/x`", "Run as" },
+	{ DIAG_PATH_NOWRITE, 0066, 1, 1, "unix-owner-only",
+	  "`chmod u+w /run/x`", "o+w" },
+	/* Mode 606, this user in its group: only g+w helps (o+w is set). */
+	{ DIAG_PATH_NOWRITE, 0606, 0, 1, "unix-owner-only", "g+w", "o+w" },
+	{ DIAG_PATH_NOWRITE, 0700, 0, 1, "unix-owner-only", "Run as nobody",
+	  "u+w" },
 };
 
 START_TEST(test_unix_modes)
