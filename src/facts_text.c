@@ -359,7 +359,15 @@ facts_text_path(const struct diag_facts *f,
 	text_escape(group, sizeof(group), f->path.group);
 	switch (f->path.kind) {
 	case DIAG_PATH_MISSING:
-		facts_line(lines, n, max, "%s does not exist", at);
+		if (f->path.dangling) {
+			char to[FACTS_TEXT_PATH_MAX + sizeof(FACTS_TEXT_CUT)];
+
+			facts_path(to, sizeof(to), f->path.target);
+			facts_line(lines, n, max, "%s is a symbolic link to %s, "
+			    "which does not exist", at, to);
+		} else {
+			facts_line(lines, n, max, "%s does not exist", at);
+		}
 		break;
 	case DIAG_PATH_NOTDIR:
 		facts_line(lines, n, max, "%s is not a directory but %s", at,
@@ -1343,6 +1351,16 @@ facts_advice_unix(const struct diag_facts *f, char *m, size_t ms, char *c,
 	if ((f->have & DIAG_PATH) == 0)
 		return false;
 	facts_path(at, sizeof(at), f->path.at);
+	if (f->path.kind == DIAG_PATH_MISSING && f->path.dangling) {
+		char to[FACTS_TEXT_PATH_MAX + sizeof(FACTS_TEXT_CUT)];
+
+		facts_path(to, sizeof(to), f->path.target);
+		facts_set(m, ms, "%s exists, a symbolic link, but what it points "
+		    "to, %s, does not.", at, to);
+		facts_set(c, cs, "Point %s at the server's socket (`ln -sfn`), "
+		    "or start the server that binds %s.", at, to);
+		return true;
+	}
 	if (f->path.kind == DIAG_PATH_MISSING ||
 	    f->path.kind == DIAG_PATH_NOTDIR) {
 		facts_set(c, cs, "The server's configuration names the path it "

@@ -79,6 +79,27 @@ unixpath_fact_set(struct unixpath_fact *pf, enum diag_path_kind kind,
 }
 
 /*
+ * Record that nothing is found at `at` (stat failed with ENOENT): a
+ * symbolic link there (lstat) is dangling, and where it points is kept.
+ */
+static unsigned
+unixpath_missing(struct unixpath_fact *pf, const char *at)
+{
+	struct stat lst;
+	ssize_t n;
+
+	(void)unixpath_fact_set(pf, DIAG_PATH_MISSING, at, NULL);
+	if (lstat(at, &lst) != 0 || !S_ISLNK(lst.st_mode))
+		return DIAG_PATH;
+	n = readlink(at, pf->target, sizeof(pf->target) - 1);
+	if (n <= 0)
+		return DIAG_PATH;
+	pf->target[n] = '\0';
+	pf->dangling = true;
+	return DIAG_PATH;
+}
+
+/*
  * Check one directory on the way to the socket: it exists, is a directory
  * and this process may search it.  Returns 0 when it passes, DIAG_PATH with
  * the fact set at the first that fails, or ~0u when stat failed otherwise.
@@ -89,8 +110,7 @@ unixpath_dir(struct unixpath_fact *pf, const char *dir)
 	struct stat st;
 
 	if (stat(dir, &st) != 0)
-		return errno == ENOENT ? unixpath_fact_set(pf,
-		    DIAG_PATH_MISSING, dir, NULL) : ~0u;
+		return errno == ENOENT ? unixpath_missing(pf, dir) : ~0u;
 	if (!S_ISDIR(st.st_mode))
 		return unixpath_fact_set(pf, DIAG_PATH_NOTDIR, dir, &st);
 	if (faccessat(AT_FDCWD, dir, X_OK, AT_EACCESS) != 0)
@@ -141,8 +161,7 @@ unixpath_walk(const char *path, struct unixpath_fact *pf, struct stat *st)
 	}
 	if (stat(path, st) != 0) {
 		if (errno == ENOENT)
-			return unixpath_fact_set(pf, DIAG_PATH_MISSING, path,
-			    NULL);
+			return unixpath_missing(pf, path);
 		if (errno == ENOTDIR)
 			return unixpath_fact_set(pf, DIAG_PATH_NOTDIR, path,
 			    NULL);

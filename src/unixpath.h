@@ -37,6 +37,10 @@ struct unixpath_fact {
 	char group[DIAG_NAME_MAX];
 	uid_t my_uid;		/* this process's effective uid */
 	bool in_group;		/* this process holds group `gid` */
+	bool dangling;		/* MISSING: `at` is a symbolic link whose
+				   target does not exist ... */
+	char target[DIAG_PATH_MAX];	/* ... this one, as the link reads
+				   (raw) */
 };
 
 /*

@@ -700,6 +700,38 @@ START_TEST(test_unix_nosearch)
 }
 END_TEST
 
+/* A dangling symbolic link: the link exists, its target does not; never
+   "does not exist" of the link, nor "Nothing exists at" it. */
+START_TEST(test_unix_dangling)
+{
+	struct outcome o;
+	char dir[64], path[128], target[128];
+	char meaning[2 * DIAG_LINE_MAX], check[2 * DIAG_LINE_MAX];
+	size_t i;
+
+	netns_enter();
+	tmpdir_make(dir);
+	snprintf(path, sizeof(path), "%s/dangling", dir);
+	snprintf(target, sizeof(target), "%s/nothere", dir);
+	ck_assert_int_eq(symlink(target, path), 0);
+	unix_fail_and_diagnose(&o, SOCK_STREAM, path);
+	tmpdir_remove(dir);
+	ck_assert_int_eq(o.error, ENOENT);
+	ck_assert_int_eq(o.f.path.kind, DIAG_PATH_MISSING);
+	assert_linef(&o, "%s is a symbolic link to %s, which does not exist",
+	    path, target);
+	for (i = 0; i < o.n; i++)
+		ck_assert_msg(strstr(o.lines[i], "dangling does not exist") ==
+		    NULL, "%s", o.lines[i]);
+	facts_text_advice(&o.f, meaning, sizeof(meaning), check,
+	    sizeof(check));
+	ck_assert_msg(strstr(meaning, "symbolic link") != NULL &&
+	    strstr(meaning, "Nothing exists") == NULL, "%s", meaning);
+	ck_assert_int_eq(diagnose_exit_class(&o.f, o.error),
+	    ISOCK_EXIT_NOTFOUND);
+}
+END_TEST
+
 START_TEST(test_unix_stale)
 {
 	struct outcome o;
@@ -1066,6 +1098,7 @@ static Suite *diagnose_suite(void)
 	tcase_add_test(tc, test_unix_nosearch);
 	if (NETLINK_FACTS) {
 		tcase_add_test(tc, test_unix_stale);
+	tcase_add_test(tc, test_unix_dangling);
 		tcase_add_test(tc, test_unix_wrong_type);
 		tcase_add_test(tc, test_unix_backlog_full);
 	}
