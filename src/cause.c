@@ -27,6 +27,12 @@ static const struct cause_row cause_rows[] = {
 	  "what needed one could not be opened, so nothing was sent for it.",
 	  "`ulimit -n` shows the limit: raise it, or close the descriptors "
 	  "the calling program leaves open.", NULL },
+	{ "source-not-local", CF_ADDRNOTAVAIL | CF_SRC_FOREIGN, 0, 0,
+	  "the -s address {src} is not this host's",
+	  "{src} is not an address of this host, so the kernel cannot bind "
+	  "this socket to it.",
+	  "Give -s one of this host's addresses, or leave -s out and let the "
+	  "kernel choose.", NULL },
 	{ "no-route", CF_NOROUTE, 0, 0,
 	  "this host has no route to {dst}",
 	  "This host has no route to {dst}: the kernel refused before any "
@@ -434,6 +440,10 @@ cause_facts(const struct diag_facts *f)
 		b |= CF_TIMEDOUT;
 	else if (f->error == EACCES)
 		b |= CF_EACCES;
+	else if (f->error == EADDRNOTAVAIL)
+		b |= CF_ADDRNOTAVAIL;
+	if ((f->have & DIAG_SOURCE) != 0 && !f->source.assigned)
+		b |= CF_SRC_FOREIGN;
 	if (f->dst.family == AF_INET6)
 		b |= CF_DST6;
 	b |= cause_icmp(f) | cause_listen(f) | cause_ruleset(f) | cause_path(f);

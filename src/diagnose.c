@@ -311,10 +311,13 @@ diag_ip(struct diag_ctx *c)
 	if (FACTS_ERR_IN(err, EADDRNOTAVAIL, EAGAIN)) {
 		struct timespec dl = diag_deadline(c);
 
-		f->have |= sockdiag_ports(&c->nl, q->type, &f->dst, f->port,
-		    &dl, &f->ports);
 		if (diag_src(q, &src))
 			f->have |= route_source(&c->nl, &src, &f->source);
+		/* A source that is not this host's is the cause: the ports
+		   are nothing to it. */
+		if ((f->have & DIAG_SOURCE) == 0 || f->source.assigned)
+			f->have |= sockdiag_ports(&c->nl, q->type, &f->dst,
+			    f->port, &dl, &f->ports);
 	}
 	if ((q->family == AF_INET6 || f->dst.family == AF_INET6) &&
 	    FACTS_ERR_IN(err, EAFNOSUPPORT, ENETUNREACH, EADDRNOTAVAIL))

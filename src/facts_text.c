@@ -1151,7 +1151,7 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 		"syn", "rtype", "table", "prefix", "v6", "listener", "chain",
 		"chainref", "pid", "comm", "group", "user", "path", "owner",
 		"right", "bit", "mode", "grant", "ipf", "fdlimit", "fderr",
-		"dev", "nearport", "near", "permfix"
+		"dev", "nearport", "near", "permfix", "src"
 	};
 	const struct ruleset_chain *k;
 	char ref[6 * RULESET_NAME_MAX];
@@ -1260,6 +1260,10 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 	case 32:
 		facts_perm_fix(f, buf, size);
 		return buf;
+	case 33:
+		if ((f->have & DIAG_SOURCE) == 0)
+			return NULL;
+		return diag_ip_str(&f->source.addr, buf, size);
 	default:
 		return NULL;
 	}

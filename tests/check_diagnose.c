@@ -366,6 +366,7 @@ END_TEST
 START_TEST(test_source_unassigned)
 {
 	struct outcome o;
+	char meaning[2 * DIAG_LINE_MAX], check[2 * DIAG_LINE_MAX];
 	struct sockaddr_storage ss;
 	socklen_t len;
 	ISocket s;
@@ -385,6 +386,15 @@ START_TEST(test_source_unassigned)
 	ck_assert(!o.f.source.assigned);
 	assert_line(&o, "source address 192.0.2.77 is not assigned to any "
 	    "interface");
+	/* That is the cause: no port range, no "no port left", and no
+	   `ip addr` asked for what the Found line says (hostile finding 13). */
+	ck_assert(!(o.f.have & DIAG_PORTRANGE));
+	facts_text_advice(&o.f, meaning, sizeof(meaning), check,
+	    sizeof(check));
+	ck_assert_msg(strstr(meaning, "192.0.2.77 is not an address of this "
+	    "host") != NULL && strstr(meaning, "port") == NULL, "%s", meaning);
+	ck_assert_msg(strstr(check, "ip addr") == NULL &&
+	    strstr(check, "ss -tan") == NULL, "%s", check);
 	/* The same look-up for an address lo has. */
 	diagnose_ip(&o, SOCK_STREAM, "127.0.0.1", 8080, EADDRNOTAVAIL,
 	    "127.0.0.1", false);
