@@ -33,7 +33,16 @@ static const struct cause_row cause_rows[] = {
 	  "this socket to it.",
 	  "Give -s one of this host's addresses, or leave -s out and let the "
 	  "kernel choose.", NULL },
-	{ "no-route", CF_NOROUTE, 0, 0,
+	{ "no-route-link-down", CF_NOROUTE | CF_DOWN_HOLDS, 0, 0,
+	  "this host has no route to {dst}, and {downdev} is down",
+	  "This host has no route to {dst}, and {downdev}, which holds "
+	  "{downaddr}, is down: the kernel took the routes through it away "
+	  "when it went down, and a route to {dst} may have been one of them.",
+	  "`ip link set {downdev} up` brings it up (routes of its network "
+	  "configuration come back with it; one added by hand must be added "
+	  "again); if {dst} is not reached through it, add a route that covers "
+	  "{dst}.", NULL },
+	{ "no-route", CF_NOROUTE, 0, CF_DOWN_HOLDS,
 	  "this host has no route to {dst}",
 	  "This host has no route to {dst}: the kernel refused before any "
 	  "packet left.",
@@ -474,6 +483,8 @@ cause_facts(const struct diag_facts *f)
 		b |= CF_NEARBY;
 	if ((f->have & DIAG_UNIXNEAR) != 0 && f->unixnear.n > 0)
 		b |= CF_UNIX_NEAR;
+	if ((f->have & DIAG_DOWNLINK) != 0)
+		b |= CF_DOWN_HOLDS;
 	if ((f->have & DIAG_LINK) != 0)
 		b |= !f->link.up ? CF_LINK_DOWN : !f->link.lower_up ?
 		    CF_NO_CARRIER : 0;

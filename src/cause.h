@@ -73,8 +73,9 @@ enum cause_fact {
 	CF_NEARBY = 1ull << 38,		/* a listener on a port near it */
 	CF_UNIX_NEAR = 1ull << 39,	/* a socket near a missing path */
 	CF_ADDRNOTAVAIL = 1ull << 40,	/* EADDRNOTAVAIL */
-	CF_SRC_FOREIGN = 1ull << 41	/* the -s address is on no interface
+	CF_SRC_FOREIGN = 1ull << 41,	/* the -s address is on no interface
 					   of this host */
+	CF_DOWN_HOLDS = 1ull << 42	/* a device down holds an address */
 };
 
 /* One row of the table. */

@@ -270,6 +270,10 @@ diag_local_facts(struct diag_ctx *c)
 	    (f->have & DIAG_ROUTE) != 0 && f->route.type == RTN_UNICAST &&
 	    linkfacts_read(NULL, f->route.dev, f->route.ifindex, &f->link))
 		f->have |= DIAG_LINK;
+	if (FACTS_ERR_IN(err, EHOSTUNREACH, ENETUNREACH) &&
+	    (f->have & DIAG_NOROUTE) != 0 &&
+	    linkfacts_down(f->dst.family, &f->downlink))
+		f->have |= DIAG_DOWNLINK;
 	if (FACTS_ERR_IN(err, EHOSTUNREACH, ENETUNREACH, ETIMEDOUT) &&
 	    ((f->have & DIAG_ROUTE) == 0 || f->route.type != RTN_LOCAL) &&
 	    q->target != NULL && !q->target->literal &&

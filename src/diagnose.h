@@ -129,6 +129,7 @@ struct diag_facts {
 	struct hosts_fact hosts;	/* DIAG_HOSTS */
 	struct fd_fact fds;		/* DIAG_FDS */
 	struct link_fact link;		/* DIAG_LINK */
+	struct downlink_fact downlink;	/* DIAG_DOWNLINK */
 	struct nearby_fact nearby;	/* DIAG_NEARBY */
 	struct unixnear_fact unixnear;	/* DIAG_UNIXNEAR */
 };

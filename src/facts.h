@@ -54,7 +54,9 @@ enum diag_fact {
 	DIAG_FDS = 1u << 19,		/* fds: the descriptor limit */
 	DIAG_LINK = 1u << 20,		/* link: the route's device state */
 	DIAG_NEARBY = 1u << 21,		/* nearby: listeners on near ports */
-	DIAG_UNIXNEAR = 1u << 22	/* unixnear: sockets near the path */
+	DIAG_UNIXNEAR = 1u << 22,	/* unixnear: sockets near the path */
+	DIAG_DOWNLINK = 1u << 23	/* downlink: a device down that holds
+					   an address (no route matched) */
 };
 
 /* An IPv4 or IPv6 address. */

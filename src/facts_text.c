@@ -949,6 +949,12 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 		facts_line(lines, &n, max, "%s, the route's device, is up "
 		    "without carrier (IFF_LOWER_UP off)", facts_dev(dev,
 		    sizeof(dev), f->link.dev));
+	if (f->have & DIAG_DOWNLINK)
+		facts_line(lines, &n, max, "%s is down (IFF_UP off) and holds "
+		    "%s/%u: the routes through a device leave with it when it "
+		    "goes down", facts_dev(dev, sizeof(dev), f->downlink.dev),
+		    diag_ip_str(&f->downlink.addr, a, sizeof(a)),
+		    f->downlink.prefixlen);
 	if (f->have & DIAG_BROADCAST)
 		facts_line(lines, &n, max, "%s is a broadcast address and "
 		    "SO_BROADCAST is off: add -b",
@@ -1151,7 +1157,8 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 		"syn", "rtype", "table", "prefix", "v6", "listener", "chain",
 		"chainref", "pid", "comm", "group", "user", "path", "owner",
 		"right", "bit", "mode", "grant", "ipf", "fdlimit", "fderr",
-		"dev", "nearport", "near", "permfix", "src"
+		"dev", "nearport", "near", "permfix", "src", "downdev",
+		"downaddr"
 	};
 	const struct ruleset_chain *k;
 	char ref[6 * RULESET_NAME_MAX];
@@ -1264,6 +1271,16 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 		if ((f->have & DIAG_SOURCE) == 0)
 			return NULL;
 		return diag_ip_str(&f->source.addr, buf, size);
+	case 34:
+		if ((f->have & DIAG_DOWNLINK) == 0)
+			return NULL;
+		return facts_dev(buf, size, f->downlink.dev);
+	case 35:
+		if ((f->have & DIAG_DOWNLINK) == 0)
+			return NULL;
+		diag_ip_str(&f->downlink.addr, ref, sizeof(ref));
+		facts_set(buf, size, "%s/%u", ref, f->downlink.prefixlen);
+		return buf;
 	default:
 		return NULL;
 	}

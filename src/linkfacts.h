@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <net/if.h>
 
+#include "facts.h"
+
 /* DIAG_LINK: the device of the route that matched. */
 struct link_fact {
 	char dev[IF_NAMESIZE];		/* raw: escape it to print */
@@ -23,5 +25,20 @@ struct link_fact {
  */
 bool linkfacts_read(const char *sysfs, const char *dev, int ifindex,
     struct link_fact *lf);
+
+/* DIAG_DOWNLINK: a device that is down and holds an address. */
+struct downlink_fact {
+	char dev[IF_NAMESIZE];		/* raw: escape it to print */
+	struct diag_ip addr;		/* an address it holds */
+	unsigned prefixlen;
+};
+
+/*
+ * The first device, not a loopback, that is down (no IFF_UP) and holds an
+ * address (of `family` before any other; an IPv6 link-local one does not
+ * count) into `df`: the kernel removed the routes through it when it went
+ * down.  False when there is none or the addresses cannot be read.
+ */
+bool linkfacts_down(int family, struct downlink_fact *df);
 
 #endif /* ISOCK_LINKFACTS_H */

@@ -263,6 +263,36 @@ START_TEST(test_route_none)
 }
 END_TEST
 
+/* No route, and a device that holds an address is down: its routes went
+   with it, so it is named and bringing it up is the Check, never "Add a
+   route" alone (hostile finding 16); with it up, it is not named. */
+START_TEST(test_route_none_link_down)
+{
+	struct outcome o;
+	char meaning[2 * DIAG_LINE_MAX], check[2 * DIAG_LINE_MAX];
+	size_t i;
+
+	netns_enter();
+	sh("ip link add d0 type veth peer name d1 && "
+	    "ip addr add 10.9.0.1/24 dev d0");
+	fail_and_diagnose(&o, SOCK_STREAM, "198.51.100.7", 80);
+	ck_assert_int_eq(o.error, ENETUNREACH);
+	ck_assert(o.f.have & DIAG_NOROUTE);
+	assert_line(&o, "d0 is down (IFF_UP off) and holds 10.9.0.1/24: the "
+	    "routes through a device leave with it when it goes down");
+	facts_text_advice(&o.f, meaning, sizeof(meaning), check,
+	    sizeof(check));
+	ck_assert_msg(strstr(meaning, "d0") != NULL, "%s", meaning);
+	ck_assert_msg(strstr(check, "ip link set d0 up") != NULL, "%s", check);
+
+	sh("ip link set d1 up && ip link set d0 up");
+	fail_and_diagnose(&o, SOCK_STREAM, "198.51.100.7", 80);
+	for (i = 0; i < o.n; i++)
+		ck_assert_msg(strstr(o.lines[i], "d0") == NULL, "%s",
+		    o.lines[i]);
+}
+END_TEST
+
 /* A rule with a selector comes first: no match here, so no route fact. */
 START_TEST(test_route_rule_selector)
 {
@@ -1079,6 +1109,7 @@ static Suite *diagnose_suite(void)
 		    sizeof(reject_cases) / sizeof(reject_cases[0]));
 		tcase_add_test(tc, test_route_throw);
 		tcase_add_test(tc, test_route_none);
+	tcase_add_test(tc, test_route_none_link_down);
 		tcase_add_test(tc, test_route_rule_selector);
 		tcase_add_test(tc, test_neigh_failed);
 	}
