@@ -72,8 +72,17 @@ static const struct cause_row cause_rows[] = {
 	  "never left.",
 	  "Look at the cable and the far end of {dev}: `ip link show {dev}` "
 	  "says NO-CARRIER until they are back.", NULL },
+	{ "arp-drop-here", CF_NEIGH_FAILED | CF_ARP_DROP, 0, CF_ICMP_ROUTER |
+	  CF_ICMP_FROM_DST | CF_LINK_DOWN | CF_NO_CARRIER,
+	  "this host's {arpchain} drops ARP",
+	  "This host's {arpchain} drops ARP packets: the next hop {hop}'s "
+	  "link-layer address was never learnt, so the {syn} never left.",
+	  "`nft list chain {arpref}` shows the drop; its counter rising with "
+	  "each attempt says it takes this host's ARP.",
+	  "`nft list chain {arpref}`: a counter on its drop that rises with "
+	  "each attempt says this host's ARP dies there." },
 	{ "no-neighbour", CF_NEIGH_FAILED, 0, CF_ICMP_ROUTER | CF_ICMP_FROM_DST |
-	  CF_LINK_DOWN | CF_NO_CARRIER,
+	  CF_LINK_DOWN | CF_NO_CARRIER | CF_ARP_DROP_SURE,
 	  "the next hop {hop} did not answer {how}",
 	  "The {syn} never left: the next hop {hop} did not answer {how}, so "
 	  "there was no link-layer address to send it to.",
@@ -485,6 +494,8 @@ cause_facts(const struct diag_facts *f)
 		b |= CF_UNIX_NEAR;
 	if ((f->have & DIAG_DOWNLINK) != 0)
 		b |= CF_DOWN_HOLDS;
+	if ((f->have & DIAG_RULESET) != 0 && f->ruleset.narp > 0)
+		b |= CF_ARP_DROP | (f->ruleset.arp_sure ? CF_ARP_DROP_SURE : 0);
 	if ((f->have & DIAG_LINK) != 0)
 		b |= !f->link.up ? CF_LINK_DOWN : !f->link.lower_up ?
 		    CF_NO_CARRIER : 0;

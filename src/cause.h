@@ -75,7 +75,9 @@ enum cause_fact {
 	CF_ADDRNOTAVAIL = 1ull << 40,	/* EADDRNOTAVAIL */
 	CF_SRC_FOREIGN = 1ull << 41,	/* the -s address is on no interface
 					   of this host */
-	CF_DOWN_HOLDS = 1ull << 42	/* a device down holds an address */
+	CF_DOWN_HOLDS = 1ull << 42,	/* a device down holds an address */
+	CF_ARP_DROP = 1ull << 43,	/* an arp chain of this host drops */
+	CF_ARP_DROP_SURE = 1ull << 44	/* ... surely, all ARP of its hook */
 };
 
 /* One row of the table. */

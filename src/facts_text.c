@@ -772,6 +772,29 @@ facts_chain_ref(const struct ruleset_chain *k, char *buf, size_t size)
 	return buf;
 }
 
+/* This host's arp chain that can drop its ARP packets, as a sentence. */
+static void
+facts_text_arp(const struct diag_facts *f,
+    char lines[][DIAG_LINE_MAX], size_t *n, size_t max)
+{
+	const struct ruleset_chain *k = &f->ruleset.arp;
+	char ref[6 * RULESET_NAME_MAX], more[64] = "", count[64] = "";
+
+	facts_chain_ref(k, ref, sizeof(ref));
+	if (f->ruleset.narp > 1)
+		facts_set(more, sizeof(more), " (and %u more arp chain%s)",
+		    f->ruleset.narp - 1, f->ruleset.narp == 2 ? "" : "s");
+	if (k->counted)
+		facts_set(count, sizeof(count), " (its counter: %llu packet%s)",
+		    (unsigned long long)k->packets, k->packets == 1 ? "" : "s");
+	facts_line(lines, n, max, "this host's chain %s (hook %s) %s %s%s%s",
+	    ref, ruleset_hook_name("arp", k->hook), f->ruleset.arp_sure ?
+	    "drops" : "may drop (its rules are not evaluated)",
+	    k->out && k->reply ? "ARP packets" : k->out ?
+	    "the ARP requests this host sends" : "the ARP answers it gets",
+	    count, more);
+}
+
 /* The descriptor limit, as sentences. */
 static void
 facts_text_fds(const struct diag_facts *f,
@@ -924,6 +947,8 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 	}
 	if (f->have & DIAG_RULESET)
 		facts_text_ruleset(f, lines, &n, max);
+	if ((f->have & DIAG_RULESET) != 0 && f->ruleset.narp > 0)
+		facts_text_arp(f, lines, &n, max);
 	if ((f->have & DIAG_NORULESET) != 0 && f->error == ETIMEDOUT)
 		facts_line(lines, &n, max, "this host's nftables ruleset could "
 		    "not be read whole (it needs root, and the diagnosis's "
@@ -1158,7 +1183,7 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 		"chainref", "pid", "comm", "group", "user", "path", "owner",
 		"right", "bit", "mode", "grant", "ipf", "fdlimit", "fderr",
 		"dev", "nearport", "near", "permfix", "src", "downdev",
-		"downaddr"
+		"downaddr", "arpchain", "arpref"
 	};
 	const struct ruleset_chain *k;
 	char ref[6 * RULESET_NAME_MAX];
@@ -1280,6 +1305,17 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 			return NULL;
 		diag_ip_str(&f->downlink.addr, ref, sizeof(ref));
 		facts_set(buf, size, "%s/%u", ref, f->downlink.prefixlen);
+		return buf;
+	case 36:
+	case 37:
+		if ((f->have & DIAG_RULESET) == 0 || f->ruleset.narp == 0)
+			return NULL;
+		facts_chain_ref(&f->ruleset.arp, ref, sizeof(ref));
+		if (i == 37)
+			facts_strlcpy(buf, ref, size);
+		else
+			facts_set(buf, size, "chain %s (hook %s)", ref,
+			    ruleset_hook_name("arp", f->ruleset.arp.hook));
 		return buf;
 	default:
 		return NULL;

@@ -30,6 +30,8 @@ ruleset_hook_name(const char *family, int hook)
 		return "a jump";
 	if (strcmp(family, "netdev") == 0)
 		return hook == 0 ? "ingress" : hook == 1 ? "egress" : "?";
+	if (strcmp(family, "arp") == 0)
+		return hook == 0 ? "input" : hook == 1 ? "output" : "forward";
 	if ((size_t)hook < sizeof(ruleset_inet_hooks) /
 	    sizeof(ruleset_inet_hooks[0]))
 		return ruleset_inet_hooks[hook];
@@ -39,6 +41,8 @@ ruleset_hook_name(const char *family, int hook)
 bool
 ruleset_chain_out(const struct ruleset_chain *c)
 {
+	if (strcmp(c->family, "arp") == 0)
+		return false;	/* no IP packet passes it */
 	if (strcmp(c->family, "netdev") == 0)
 		return c->hook == 1;
 	return c->hook < 0 || c->hook == 3 || c->hook == 4;
@@ -47,6 +51,8 @@ ruleset_chain_out(const struct ruleset_chain *c)
 bool
 ruleset_chain_in(const struct ruleset_chain *c)
 {
+	if (strcmp(c->family, "arp") == 0)
+		return false;
 	if (strcmp(c->family, "netdev") == 0)
 		return c->hook == 0;
 	return c->hook < 0 || c->hook == 0 || c->hook == 1 || c->hook == 5;
@@ -182,6 +188,8 @@ ruleset_family(int nfproto, int family)
 		return family == AF_INET6 ? "ip6" : NULL;
 	case NFPROTO_NETDEV:
 		return "netdev";
+	case NFPROTO_ARP:	/* its own ARP, which IPv4 needs */
+		return family == AF_INET ? "arp" : NULL;
 	default:
 		return NULL;
 	}
@@ -642,10 +650,15 @@ ruleset_rule_cb(const struct nlmsghdr *nlh, void *data)
 			rd->bad = true;	/* a chain added between the dumps */
 		if (nftnl_expr_foreach(r, ruleset_expr_cb, &cc) < 0)
 			cc.rule.opaque = true;
+		/* An arp rule's conditions are on ARP, not evaluated: it
+		   may match; its accepts are kept (ruleset_arp). */
+		if (cc.nfproto == NFPROTO_ARP && cc.rule.ncond > 0)
+			cc.rule.opaque = true;
 		/* Kept: what can drop, reject or lead elsewhere, and what
 		   surely matches and ends the chain. */
 		if (k != NULL && cc.rule.verdict != RULESET_V_NONE &&
-		    (!cc.rule.opaque || (cc.rule.verdict != RULESET_V_ACCEPT &&
+		    (!cc.rule.opaque || cc.nfproto == NFPROTO_ARP ||
+		    (cc.rule.verdict != RULESET_V_ACCEPT &&
 		    cc.rule.verdict != RULESET_V_RETURN))) {
 			if (rd->nrules == RULESET_RULES_MAX) {
 				rd->bad = true;
@@ -1057,6 +1070,80 @@ ruleset_passes(const struct ruleset_chain *c, bool out)
 }
 
 /*
+ * The arp-family chains of `rd` that can drop this host's ARP packets into
+ * rs->narp and rs->arp: its input and output chains and those a jump from
+ * them reaches.  A drop rule without a condition, before any rule that may
+ * end the chain otherwise, in a base chain, surely drops; so does a drop
+ * policy no rule may escape.
+ */
+static void
+ruleset_arp(const struct ruleset_read *rd, struct ruleset_fact *rs)
+{
+	static uint8_t reach[RULESET_ALL_MAX], open[RULESET_ALL_MAX];
+	static struct ruleset_chain hit[RULESET_ALL_MAX];
+	const struct ruleset_rule *r;
+	size_t i, j, round;
+	bool changed = true, sure;
+
+	memset(reach, 0, sizeof(reach));
+	memset(open, 0, sizeof(open));
+	memset(hit, 0, sizeof(hit));
+	for (i = 0; i < rd->n; i++)
+		reach[i] = strcmp(rd->all[i].family, "arp") == 0 &&
+		    (rd->all[i].hook == 0 || rd->all[i].hook == 1);
+	for (round = 0; changed && round <= rd->n; round++) {
+		changed = false;
+		for (j = 0; j < rd->nrules; j++) {
+			r = &rd->rules[j];
+			if (reach[r->chain] && (r->verdict == RULESET_V_JUMP ||
+			    r->verdict == RULESET_V_GOTO) && !reach[r->target]) {
+				reach[r->target] = 1;
+				changed = true;
+			}
+		}
+	}
+	for (j = 0; j < rd->nrules; j++) {
+		r = &rd->rules[j];
+		if (!reach[r->chain])
+			continue;
+		if (r->verdict == RULESET_V_DROP ||
+		    r->verdict == RULESET_V_MAP) {
+			hit[r->chain].drops++;
+			if (r->opaque || open[r->chain] ||
+			    r->verdict == RULESET_V_MAP ||
+			    rd->all[r->chain].hook < 0)
+				hit[r->chain].maybe++;
+			if (r->counted) {
+				hit[r->chain].counted = true;
+				hit[r->chain].packets += r->packets;
+			}
+		}
+		if (r->verdict != RULESET_V_DROP || r->opaque)
+			open[r->chain] = 1;
+	}
+	for (i = 0; i < rd->n; i++) {
+		struct ruleset_chain k = rd->all[i];
+
+		if (!reach[i])
+			continue;
+		k.policy_drop = k.policy_drop && k.hook >= 0;
+		k.drops = hit[i].drops;
+		k.maybe = hit[i].maybe;
+		k.counted = hit[i].counted;
+		k.packets = hit[i].packets;
+		if (!k.policy_drop && k.drops == 0)
+			continue;
+		k.out = k.hook != 0;
+		k.reply = k.hook != 1;
+		sure = k.drops > k.maybe || (k.policy_drop && !open[i]);
+		if (rs->narp++ == 0 || (sure && !rs->arp_sure)) {
+			rs->arp = k;
+			rs->arp_sure = sure;
+		}
+	}
+}
+
+/*
  * The packets that reach each chain of `rd` (bit RULESET_OUT, bit
  * RULESET_REPLY) into `reach`, and the chains whose drop or reject rules
  * or drop policy they can meet into `rs`.
@@ -1203,6 +1290,7 @@ ruleset_match(const struct ruleset_read *rd, const struct ruleset_packet *p,
 			}
 			rs->nchains++;
 		}
+	ruleset_arp(rd, rs);
 }
 
 /*

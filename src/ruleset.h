@@ -42,7 +42,8 @@
 
 /* One chain that can drop or reject this attempt's packets. */
 struct ruleset_chain {
-	char family[8];			/* "ip", "ip6", "inet", "netdev" */
+	char family[8];			/* "ip", "ip6", "inet", "netdev",
+					   "arp" (ruleset_fact.arp only) */
 	char table[RULESET_NAME_MAX];	/* raw, as the kernel gave it */
 	char chain[RULESET_NAME_MAX];
 	int hook;			/* NF_INET_* (NF_NETDEV_* for netdev);
@@ -88,6 +89,18 @@ struct ruleset_fact {
 	struct ruleset_chain chain[RULESET_CHAINS_MAX];
 	unsigned more_drop, more_reject; /* of those not kept, the chains
 					   that can drop, that can reject */
+	unsigned narp;			/* IPv4: arp-family chains of this
+					   host (hook input or output, or
+					   reached by a jump from one) that
+					   can drop its ARP packets */
+	struct ruleset_chain arp;	/* one of them, one that surely drops
+					   first: family "arp"; its rules are
+					   not evaluated (one with a condition,
+					   or after an accept or a jump, may
+					   drop: maybe); out: the requests,
+					   reply: the answers */
+	bool arp_sure;			/* `arp` surely drops every ARP packet
+					   of its hook */
 };
 
 /*

@@ -413,6 +413,55 @@ START_TEST(test_net_unreachable)
 }
 END_TEST
 
+/* No ARP reply, and this host's own arp chain drops: never "the next hop
+   did not answer ARP ... down or not on that link" as proven; a drop that
+   surely takes the requests rules the next hop's silence out (hostile
+   finding 4). */
+START_TEST(test_arp_drop_here)
+{
+	struct diag_facts f;
+	struct cause_finding fd;
+	char text[4 * DIAG_LINE_MAX];
+
+	facts_of(&f, SOCK_STREAM, "10.98.2.2", 8080, ETIMEDOUT);
+	f.have |= DIAG_ROUTE | DIAG_NEIGH | DIAG_RULESET;
+	f.route.type = RTN_UNICAST;
+	f.neigh.state = NUD_INCOMPLETE;
+	f.neigh.is_gateway = true;
+	f.neigh.addr.family = AF_INET;
+	ck_assert_int_eq(inet_pton(AF_INET, "10.98.1.1", &f.neigh.addr.u), 1);
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_PROVEN);
+	ck_assert_str_eq(fd.row[0]->name, "no-neighbour");
+
+	f.ruleset.narp = 1;
+	strcpy(f.ruleset.arp.family, "arp");
+	strcpy(f.ruleset.arp.table, "ha");
+	strcpy(f.ruleset.arp.chain, "out");
+	f.ruleset.arp.hook = 1;
+	f.ruleset.arp.drops = 1;
+	f.ruleset.arp.maybe = 1;
+	f.ruleset.arp.out = true;
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_CANDIDATES);
+	ck_assert_str_eq(fd.row[0]->name, "arp-drop-here");
+	ck_assert(finding_has(&fd, "no-neighbour"));
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "chain arp ha out (hook output)") != NULL &&
+	    strstr(text, "nft list chain arp ha out") != NULL &&
+	    strstr(text, "is down or not on that link") == NULL, "%s", text);
+
+	f.ruleset.arp.maybe = 0;
+	f.ruleset.arp_sure = true;
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_PROVEN);
+	ck_assert_str_eq(fd.row[0]->name, "arp-drop-here");
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "did not answer") == NULL &&
+	    strstr(text, "is down") == NULL, "%s", text);
+}
+END_TEST
+
 /* A listener on the IPv4 wildcard, the client on ::1: connect to
    127.0.0.1, never to 0.0.0.0. */
 START_TEST(test_listener_other_family)
@@ -594,6 +643,7 @@ cause_suite(void)
 	tcase_add_test(tc, test_chains_beyond_kept);
 	tcase_add_test(tc, test_router_host_unreachable);
 	tcase_add_test(tc, test_net_unreachable);
+	tcase_add_test(tc, test_arp_drop_here);
 	tcase_add_test(tc, test_listener_other_family);
 	tcase_add_test(tc, test_descriptor_limit);
 	tcase_add_test(tc, test_silent_probe);

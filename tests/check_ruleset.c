@@ -662,6 +662,56 @@ START_TEST(test_more_chains)
 	ck_assert_uint_eq(rs.more_reject, 0);
 }
 END_TEST
+
+/* This host's arp-family chains (hook output: its ARP requests; input:
+   the replies) are read for IPv4 apart from the IP chains: a drop there is
+   named as an ARP drop, never as one of the SYN (hostile finding 4). */
+START_TEST(test_arp)
+{
+	struct ruleset_fact rs;
+	uint16_t op = htons(1);
+
+	chain(NFPROTO_ARP, "ha", "out", 1 /* NF_ARP_OUT */, false);
+	rule_begin("ha", "out");
+	counter(2);
+	verdict(NF_DROP, NULL);
+	rule_end(NFPROTO_ARP);
+	rs = read_fact();
+	ck_assert_uint_eq(rs.nchains, 0);	/* not a chain of the SYN */
+	ck_assert_uint_eq(rs.narp, 1);
+	ck_assert_str_eq(rs.arp.family, "arp");
+	ck_assert_str_eq(rs.arp.chain, "out");
+	ck_assert_int_eq(rs.arp.hook, 1);
+	ck_assert_uint_eq(rs.arp.drops, 1);
+	ck_assert_uint_eq(rs.arp.maybe, 0);	/* no condition: surely */
+	ck_assert(rs.arp.counted);
+	ck_assert_uint_eq(rs.arp.packets, 2);
+	ck_assert_str_eq(ruleset_hook_name("arp", 1), "output");
+
+	/* A condition, or an accept before it: it may drop, not surely; a
+	   jump to a regular arp chain does not spoil the read. */
+	clen = rlen = 0;
+	chain(NFPROTO_ARP, "ha", "in", 0 /* NF_ARP_IN */, false);
+	chain(NFPROTO_ARP, "ha", "more", -1, false);
+	rule_begin("ha", "in");
+	payload(NFT_PAYLOAD_NETWORK_HEADER, 6, 2);
+	cmp(NFT_CMP_EQ, &op, 2);
+	verdict(NFT_JUMP, "more");
+	rule_end(NFPROTO_ARP);
+	rule_begin("ha", "more");
+	verdict(NF_DROP, NULL);
+	rule_end(NFPROTO_ARP);
+	rs = read_fact();
+	ck_assert_uint_eq(rs.narp, 1);
+	ck_assert_uint_eq(rs.arp.drops, 1);
+	ck_assert_uint_eq(rs.arp.maybe, 1);
+
+	/* Not for IPv6: its neighbour discovery is ICMPv6. */
+	pkt.family = AF_INET6;
+	rs = read_fact();
+	ck_assert_uint_eq(rs.narp, 0);
+}
+END_TEST
 #endif /* HAVE_NFTNL */
 
 static Suite *
@@ -681,6 +731,7 @@ ruleset_suite(void)
 	tcase_add_test(tc, test_accept_first);
 	tcase_add_test(tc, test_set);
 	tcase_add_test(tc, test_more_chains);
+	tcase_add_test(tc, test_arp);
 #endif
 	suite_add_tcase(s, tc);
 	return s;
