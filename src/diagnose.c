@@ -439,7 +439,7 @@ diag_unix(struct diag_ctx *c)
 	f->have |= unixpath_walk(path, &f->path, &st);
 	if (FACTS_ERR_IN(q->error, ENOENT, ENOTDIR) &&
 	    (f->have & DIAG_PATH) != 0 && f->path.kind == DIAG_PATH_MISSING &&
-	    unixnear_find(path, &f->unixnear))
+	    !f->path.dangling && unixnear_find(path, &f->unixnear))
 		f->have |= DIAG_UNIXNEAR;
 	if (q->error == EACCES && (f->have & DIAG_PATH) != 0 &&
 	    (f->path.kind == DIAG_PATH_NOSEARCH ||

@@ -745,16 +745,21 @@ END_TEST
 START_TEST(test_unix_dangling)
 {
 	struct outcome o;
-	char dir[64], path[128], target[128];
+	char dir[64], path[128], target[128], near[128];
 	char meaning[2 * DIAG_LINE_MAX], check[2 * DIAG_LINE_MAX];
 	size_t i;
+	int lfd;
 
 	netns_enter();
 	tmpdir_make(dir);
 	snprintf(path, sizeof(path), "%s/dangling", dir);
 	snprintf(target, sizeof(target), "%s/nothere", dir);
 	ck_assert_int_eq(symlink(target, path), 0);
+	/* A socket beside it: the link is still what is said. */
+	snprintf(near, sizeof(near), "%s/other.sock", dir);
+	lfd = unix_listener(near, SOCK_STREAM, 4);
 	unix_fail_and_diagnose(&o, SOCK_STREAM, path);
+	close(lfd);
 	tmpdir_remove(dir);
 	ck_assert_int_eq(o.error, ENOENT);
 	ck_assert_int_eq(o.f.path.kind, DIAG_PATH_MISSING);

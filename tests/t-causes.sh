@@ -11,7 +11,9 @@
 #    input policy: the local chain named, never "the SYN left this host";
 #  - ICMP host/address unreachable from the last router: its neighbour
 #    resolution failed (and the /etc/hosts line that gave the address),
-#    never "a refusal";
+#    never "a refusal"; the same sent by a reject rule (router or server):
+#    the rule a candidate, never "on the way to" the server itself;
+#  - ARP dropped by this host's own arp table: the chain, not the gateway;
 #  - Unix permissions: the missing bit on the component, a group only where
 #    the group's bits grant the access;
 #  - a listener on the IPv4 wildcard, the client on ::1: never "Connect to
@@ -90,7 +92,7 @@ in_rt sysctl -q -w net.ipv6.neigh.r1.retrans_time_ms=300 >/dev/null
 # Both links known before the cases run.
 in_cl ping -c 1 -W 2 10.97.0.2 >/dev/null 2>&1
 
-plan 34
+plan 37
 
 # cz_verdict NAME: verdict, Checks judged (brief, nothing repeated).
 cz_verdict() {
@@ -274,6 +276,61 @@ want_rc 4
 found "/etc/hosts line 3 gives db.cz.test the address 10.97.0.9"
 want_not_err "refus"
 cz_verdict "an /etc/hosts address that belongs to no one: the hosts line named"
+
+# ---- the same ICMP errors sent by a reject rule --------------------------------
+
+# `reject with icmp host-unreachable` on the router: its ARP is only one
+# candidate; from the server itself, never a router "on the way to" itself.
+in_rt nft -f - <<EOF
+table inet isock_cz_rj {
+	chain fw {
+		type filter hook forward priority 0;
+		ip daddr 10.97.0.2 tcp dport 5440 reject with icmp type host-unreachable
+	}
+}
+EOF
+in_sv nft -f - <<EOF
+table inet isock_cz_rj {
+	chain in {
+		type filter hook input priority 0;
+		tcp dport 5441 reject with icmp type net-unreachable
+	}
+}
+EOF
+run ip netns exec "$cl" "$ISOCK" -w 1 10.97.0.2 5440
+want_rc 4
+found "10.98.0.2 answered with ICMP host unreachable"
+want_err_fixed "a reject rule on 10.98.0.2"
+want_not_err "refus|lists it FAILED"
+cz_verdict "host unreachable from a reject rule on the router: a rule there is a candidate"
+
+run ip netns exec "$cl" "$ISOCK" -w 1 10.97.0.2 5441
+want_rc 4
+found "10.97.0.2 answered with ICMP network unreachable"
+want_err_fixed "a reject rule on 10.97.0.2"
+want_not_err "on the way to 10.97.0.2|has no route to it"
+cz_verdict "network unreachable from the server itself: never a router on the way to itself"
+in_rt nft delete table inet isock_cz_rj
+in_sv nft delete table inet isock_cz_rj
+
+# ---- ARP dropped by this host's own arp table ------------------------------------
+
+in_cl nft -f - <<EOF
+table arp isock_cz_arp {
+	chain out {
+		type filter hook output priority 0;
+		counter drop
+	}
+}
+EOF
+in_cl ip neigh flush dev c0
+run ip netns exec "$cl" "$ISOCK" -w 1 10.97.0.2 5432
+want_rc 3
+want_err_fixed "chain arp isock_cz_arp out (hook output) drops the ARP requests"
+want_not_err "down or not on that link|did not answer ARP"
+cz_verdict "ARP dropped by this host's arp table: the chain named, not the gateway"
+in_cl nft delete table arp isock_cz_arp
+in_cl ping -c 1 -W 2 10.97.0.2 >/dev/null 2>&1
 
 # ---- the link: no carrier ------------------------------------------------------
 
