@@ -787,12 +787,12 @@ facts_text_arp(const struct diag_facts *f,
 	if (k->counted)
 		facts_set(count, sizeof(count), " (its counter: %llu packet%s)",
 		    (unsigned long long)k->packets, k->packets == 1 ? "" : "s");
-	facts_line(lines, n, max, "this host's chain %s (hook %s) %s %s%s%s",
+	facts_line(lines, n, max, "this host's chain %s (hook %s) %s %s%s%s%s",
 	    ref, ruleset_hook_name("arp", k->hook), f->ruleset.arp_sure ?
-	    "drops" : "may drop (its rules are not evaluated)",
-	    k->out && k->reply ? "ARP packets" : k->out ?
-	    "the ARP requests this host sends" : "the ARP answers it gets",
-	    count, more);
+	    "drops" : "may drop", k->out && k->reply ? "ARP packets" :
+	    k->out ? "the ARP requests this host sends" :
+	    "the ARP answers it gets", f->ruleset.arp_sure ? "" :
+	    " (its rules' conditions are not evaluated)", count, more);
 }
 
 /* The descriptor limit, as sentences. */
