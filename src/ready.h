@@ -40,8 +40,9 @@ struct ready_opts {
 	/* --http-status: the ranges [lo, hi]; none: 200 to 399 */
 	uint16_t status_lo[READY_STATUS_MAX], status_hi[READY_STATUS_MAX];
 	size_t nstatus;
-	const char *body;	/* --http-body: a POSIX extended regex (^ and $
-				   match at each line), or NULL */
+	const char *body;	/* --http-body: a POSIX extended regex
+				   matched against each line of the body, its
+				   line end (LF, CR LF) left out; or NULL */
 };
 
 /* Why a check failed: the cause its facts prove, or what it saw. */
@@ -104,8 +105,17 @@ struct ready_facts {
 	/* HTTP */
 	long http_status;	/* 0: no answer */
 	char status_line[READY_TEXT], location[READY_TEXT];
-	char body_line[READY_TEXT];
+	long location_len;	/* Location's whole length; -1: none came */
+	long long body_announced;	/* Content-Length; -1: none */
+	/* The first line of the body without its line end (LF or CR LF),
+	   as bytes (NULs kept): its first nbody_line bytes, its whole
+	   length, and whether it ended in CR LF. */
+	unsigned char body_line[READY_TEXT];
+	size_t nbody_line, body_line_len;
+	bool body_crlf;
 	size_t body_bytes;	/* body bytes read */
+	bool body_cut;		/* the server closed before the answer's
+				   announced end */
 	double ttfb_ms;		/* the request to the first byte of the answer */
 	/* A silent local service: its listener and process (run.c reads
 	   them through the diagnosis after the check ended). */

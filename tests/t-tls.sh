@@ -66,7 +66,7 @@ printf 'extendedKeyUsage=clientAuth\n' >client.ext
 tls_pki_run x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem \
 	-days 10 -extfile client.ext
 
-plan 42
+plan 43
 
 # 1: a good HTTPS server: ready, with the TLS facts on the success line
 start_server good https leaf.pem leaf.key
@@ -443,3 +443,21 @@ case $err in
 		verdict "a copy without its module: exit 10, the module named"
 	fi ;;
 esac
+
+# 38: a TLS 1.2 server that wants a client certificate answers its
+# absence with handshake_failure (40) after its ServerHello, which chose a
+# version and a cipher suite: never "nothing in common" nor "no shared
+# cipher" (hostile round 3, finding 18)
+cc12=$("$LISTEN" -B -t 1 | head -n 1)
+openssl s_server -accept "127.0.0.1:$cc12" -cert leaf.pem -key leaf.key -tls1_2 \
+	-Verify 1 -verify_return_error -CAfile ca.pem -www -quiet >/dev/null 2>&1 </dev/null &
+tap_pids="$tap_pids $!"
+"$ISOCK" -q --wait 10 127.0.0.1 "$cc12" ||
+	{ echo "Bail out! openssl s_server -tls1_2 did not start"; exit 99; }
+run "$ISOCK" --cacert ca.pem "https://localhost:$cc12/"
+want_rc 12
+want_err "Found: the server sent the fatal alert 'handshake failure' \\(40\\) after its ServerHello"
+want_err "after the server's ServerHello, which chose a version and a cipher suite"
+want_err "Check: .*send one with --cert FILE"
+want_not_err "nothing in common|no shared cipher"
+verdict "TLS 1.2, client certificate wanted: alert 40 after the ServerHello; never 'nothing in common'"
