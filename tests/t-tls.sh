@@ -66,7 +66,7 @@ printf 'extendedKeyUsage=clientAuth\n' >client.ext
 tls_pki_run x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem \
 	-days 10 -extfile client.ext
 
-plan 43
+plan 44
 
 # 1: a good HTTPS server: ready, with the TLS facts on the success line
 start_server good https leaf.pem leaf.key
@@ -461,3 +461,17 @@ want_err "after the server's ServerHello, which chose a version and a cipher sui
 want_err "Check: .*send one with --cert FILE"
 want_not_err "nothing in common|no shared cipher"
 verdict "TLS 1.2, client certificate wanted: alert 40 after the ServerHello; never 'nothing in common'"
+
+# 39: JSON tls.sni: the name for a host name, null for an address, to
+# which no SNI is sent (hostile round 3, C10)
+run "$ISOCK" -j --cacert ca.pem "https://127.0.0.1:$good/"
+want_rc 0
+printf '%s\n' "$out" | head -n 1 | jq -e '.tls.sni == null' >/dev/null ||
+	tap_note "tls.sni is not null for an address: $(printf '%s' "$out" | head -n 1)"
+run_ip=$tap_why
+run "$ISOCK" -j --cacert ca.pem "https://localhost:$good/"
+want_rc 0
+printf '%s\n' "$out" | head -n 1 | jq -e '.tls.sni == "localhost"' >/dev/null ||
+	tap_note "tls.sni is not \"localhost\" for localhost"
+tap_why=$run_ip$tap_why
+verdict "JSON tls.sni: null for an address, the name for a host name"
