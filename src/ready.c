@@ -48,6 +48,7 @@ struct ready {
 	char *body;			/* the first READY_BODY_MAX bytes */
 	size_t nbody;
 	bool line_ended;		/* the body's first LF came */
+	bool headers_ended;		/* the blank line after them came */
 	char prev;			/* the body's last byte before it */
 	struct ready_facts f;
 };
@@ -401,6 +402,7 @@ on_header(char *buf, size_t size, size_t n, void *arg)
 
 	while (k > 0 && (buf[k - 1] == '\r' || buf[k - 1] == '\n'))
 		k--;
+	rd->headers_ended = k == 0;
 	if (k >= 5 && strncmp(buf, "HTTP/", 5) == 0) {
 		snprintf(rd->f.status_line, sizeof(rd->f.status_line), "%.*s",
 		    (int)k, buf);
@@ -785,6 +787,8 @@ finish(struct ready *rd, struct ready_facts *f)
 	memcpy(f->body_line, rd->body, f->nbody_line);
 	f->body_cut = rd->code == CURLE_PARTIAL_FILE &&
 	    f->status_line[0] != '\0';
+	f->headers_too_big = rd->code == CURLE_OUT_OF_MEMORY &&
+	    f->status_line[0] != '\0' && !rd->headers_ended;
 	if (rd->code == CURLE_OK) {
 		if ((f->what & TARGET_HTTP) == 0)
 			f->cause = READY_OK;

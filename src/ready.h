@@ -24,6 +24,8 @@
 #define READY_STATUS_MAX 16
 /* --http-header: at most this many. */
 #define READY_HEADERS_MAX 32
+/* libcurl's limit for one header line (CURL_MAX_HTTP_HEADER), in bytes. */
+#define READY_HEADER_MAX (100 * 1024)
 /* The body kept for --http-body and the first line, in bytes. */
 #define READY_BODY_MAX 65536
 
@@ -116,6 +118,8 @@ struct ready_facts {
 	size_t body_bytes;	/* body bytes read */
 	bool body_cut;		/* the server closed before the answer's
 				   announced end */
+	bool headers_too_big;	/* libcurl gave up within the headers with
+				   its "Out of memory": one beyond its limit */
 	double ttfb_ms;		/* the request to the first byte of the answer */
 	/* A silent local service: its listener and process (run.c reads
 	   them through the diagnosis after the check ended). */

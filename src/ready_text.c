@@ -274,6 +274,10 @@ ready_text_what(const struct ready_facts *f, char *buf, size_t size)
 		if (f->body_cut)
 			say(buf, size, "the HTTP answer was cut short: the "
 			    "server closed the connection during its body");
+		else if (f->headers_too_big)
+			say(buf, size, "no valid HTTP answer: a header line "
+			    "longer than libcurl's limit of %d KiB",
+			    READY_HEADER_MAX / 1024);
 		else
 			say(buf, size, "no valid HTTP answer: %s",
 			    esc(f->curl_error, a, sizeof(a)));
@@ -626,6 +630,15 @@ ready_text_advice(const struct ready_facts *f, time_t now,
 		    "expression");
 		break;
 	case READY_HTTP_BAD:
+		if (f->headers_too_big) {
+			say(mean, msize, "The service answers, with a header "
+			    "line longer than libcurl takes (%d KiB), which "
+			    "libcurl reports as \"Out of memory\".",
+			    READY_HEADER_MAX / 1024);
+			say(check, csize, "the headers %s sends (curl -sI "
+			    "shows them, or fails alike)", place);
+			break;
+		}
 		if (f->body_cut) {
 			say(mean, msize, "The service answered, then closed "
 			    "the connection before the end of its answer: it "
