@@ -311,6 +311,13 @@ on_msg(int write_p, int version, int type, const void *buf, size_t len,
 		    sizeof(rd->f.first);
 		memcpy(rd->f.first, p, rd->f.nfirst);
 	}
+	/* Below TLS 1.2, a ServerHello's legacy_version is the one chosen. */
+	if (type == SSL3_RT_HANDSHAKE && len > 5 &&
+	    p[0] == SSL3_MT_SERVER_HELLO && rd->f.chosen[0] == '\0' &&
+	    ((unsigned)p[4] << 8 | p[5]) < 0x0303)
+		version_add(rd->f.chosen, sizeof(rd->f.chosen),
+		    (unsigned)p[4] << 8 | p[5]);
+
 	if (type == SSL3_RT_HANDSHAKE && len > 0 &&
 	    p[0] == SSL3_MT_SERVER_HELLO)
 		rd->f.server_hello = true;

@@ -101,6 +101,9 @@ struct ready_facts {
 	char alert_text[64];	/* the TLS library's name of it */
 	char offered[48];	/* the versions our ClientHello offered,
 				   "TLSv1.3, TLSv1.2"; "": unknown */
+	char chosen[16];	/* the version a ServerHello chose when older
+				   than TLS 1.2 ("TLSv1"); "": none came, or
+				   TLS 1.2 or later */
 	unsigned char first[48];/* the first bytes, when not TLS */
 	size_t nfirst;
 	double tls_ms;		/* the handshake, from the connect */

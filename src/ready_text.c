@@ -405,6 +405,13 @@ ready_text_lines(const struct ready_facts *f, time_t now,
 		ready_text_bytes(f->first, f->nfirst, bytes, sizeof(bytes));
 		LINE("the server's first bytes: \"%s\": not a TLS record", bytes);
 		break;
+	case READY_TLS_OTHER:
+		if (f->chosen[0] != '\0')
+			LINE("the server's ServerHello chose %s", f->chosen);
+		if (f->chosen[0] != '\0' && f->offered[0] != '\0')
+			LINE("the versions this client offered: %s",
+			    f->offered);
+		break;
 	case READY_TLS_CLOSED:
 		LINE("connected in %.3f ms; the server closed the connection "
 		    "without a TLS alert, %s", f->connect_ms, f->server_hello ?
@@ -524,6 +531,16 @@ ready_text_advice(const struct ready_facts *f, time_t now,
 		    "its CA with --cacert FILE" : "trust its CA with --cacert "
 		    "FILE, or have the server present a certificate from a "
 		    "trusted CA");
+		break;
+	case READY_TLS_OTHER:
+		if (f->chosen[0] == '\0')
+			break;
+		say(mean, msize, "The server chose %s, older than TLS 1.2, "
+		    "and the handshake failed after it; OpenSSL at security "
+		    "level 1 or more (the default) does not complete TLS 1.0 "
+		    "or 1.1, whose signatures use SHA-1.", f->chosen);
+		say(check, csize, "whether %s can use TLS 1.2 or 1.3 (openssl "
+		    "s_client -connect with -tls1_2 or -tls1_3 tells)", place);
 		break;
 	case READY_ALERT:
 		say(mean, msize, "The TLS handshake failed: %s.",

@@ -103,7 +103,7 @@ want_out "HTTP 200"
 run_more "$ISOCK" -w 2 --http-body 'nothing' "$U/nul"
 want_rc 13
 want_err_fixed 'Found: the first line of the body: "ab\x00cd ready"'
-want_not_err "body is empty"
+want_not_err "body is empty|CR LF"
 verdict "a NUL in the body: matched past it (exit 0), shown as \\x00; never 'the body is empty'"
 
 # 2: a binary body: its first line escaped, never "empty"; JSON agrees
@@ -147,13 +147,14 @@ run "$ISOCK" -w 2 "$U/cut"
 want_rc 13
 want_err "the HTTP answer was cut short: the server closed the connection during its body"
 want_err_fixed "Found: 7 bytes of the body came, of the 1000 its Content-Length announced; then the server closed the connection"
-want_not_err "no valid HTTP answer|not with a valid HTTP answer|did not answer"
+want_not_err "no valid HTTP answer|not with a valid HTTP answer|did not answer|libcurl's limit"
 verdict "an answer closed mid-body: exit 13, the bytes that came and the Content-Length"
 
 # 7: a long Location and a long first line: cut and marked with their length
 run "$ISOCK" -w 2 --http-status 200 "$U/longloc"
 want_rc 13
 want_err "Found: Location: /x{50,}\\[\\.\\.\\. 5001 bytes\\]$"
+want_not_err "Location is empty|no Location came|names no place"
 run_more "$ISOCK" -w 2 "$U/longline"
 want_rc 13
 want_err "Found: the first line of the body: \"B{50,}\\[\\.\\.\\. 3000 bytes\\]\"$"
@@ -180,5 +181,5 @@ verdict "15,000 lines with NULs: the last line matches, a line ended by a NUL ma
 run "$ISOCK" -w 2 "$U/bighead"
 want_rc 13
 want_err "no valid HTTP answer: a header line longer than libcurl's limit of 100 KiB"
-want_not_err "answer: Out of memory"
+want_not_err "answer: Out of memory|cut short"
 verdict "a 200 KB header line: exit 13, libcurl's header limit named; never 'Out of memory' alone"
