@@ -780,6 +780,11 @@ json_ready(struct json *j, const struct ready_facts *f)
 			json_null(j);
 		json_text(j, "status_line", f->status_line);
 		json_text(j, "location", f->location);
+		json_key(j, "location_bytes");	/* location keeps 255 */
+		if (f->location_len >= 0)
+			json_uint(j, (size_t)f->location_len);
+		else
+			json_null(j);
 		json_key(j, "first_byte_ms");
 		if (f->http_status > 0)
 			json_double(j, f->ttfb_ms, 3);

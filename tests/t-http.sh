@@ -155,10 +155,14 @@ run "$ISOCK" -w 2 --http-status 200 "$U/longloc"
 want_rc 13
 want_err "Found: Location: /x{50,}\\[\\.\\.\\. 5001 bytes\\]$"
 want_not_err "Location is empty|no Location came|names no place"
+run_more "$ISOCK" -w 2 -j --http-status 200 "$U/longloc"
+printf '%s\n' "$out" | head -n 1 | jq -e '.http.location_bytes == 5001 and
+	(.http.location | length) == 255' >/dev/null ||
+	tap_note "JSON: location_bytes is not 5001: $(printf '%s' "$out" | head -c 600)"
 run_more "$ISOCK" -w 2 "$U/longline"
 want_rc 13
 want_err "Found: the first line of the body: \"B{50,}\\[\\.\\.\\. 3000 bytes\\]\"$"
-verdict "a long Location or first line: cut, marked '[... N bytes]' with its whole length"
+verdict "a long Location or first line: cut, marked '[... N bytes]' with its whole length; JSON location_bytes"
 
 # 8: a redirection with an empty Location: never "the Location above"
 run "$ISOCK" -w 2 --http-status 200 "$U/redir0"
