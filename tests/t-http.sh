@@ -92,9 +92,10 @@ resp crlf "${H200}Content-Length: 24\r\n\r\n" 'status: ok\r\nready: yes\r\n'
 resp empty1 "$H404" '\nsecond line\n'
 resp cut-stall "${H200}Content-Length: 1000\r\n\r\n" 'partial'
 resp cut "${H200}Content-Length: 1000\r\n\r\n" 'partial'
+: >"$tmp/resp/none-stall"
 resp redir0 'HTTP/1.1 302 Found\r\nLocation: \r\nContent-Length: 0\r\nConnection: close\r\n\r\n' ''
 
-plan 10
+plan 11
 
 # 1: a NUL byte in the body: --http-body matches the text after it
 run "$ISOCK" -w 2 --http-body 'cd ready$' "$U/nul"
@@ -187,3 +188,11 @@ want_rc 13
 want_err "no valid HTTP answer: a header line longer than libcurl's limit of 100 KiB"
 want_not_err "answer: Out of memory|cut short"
 verdict "a 200 KB header line: exit 13, libcurl's header limit named; never 'Out of memory' alone"
+
+# 11: a request that gets no byte back: silence, never "The service
+# answered" (that needs a status line)
+run "$ISOCK" -w 0.5 "$U/none-stall"
+want_rc 3
+want_err "connected, but no HTTP answer came before the deadline"
+want_not_err "The service answered|cut short"
+verdict "no byte of an answer: exit 3, silence; never 'The service answered'"
