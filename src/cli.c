@@ -107,8 +107,9 @@ const struct cli_option cli_options[] = {
 	{ "http-header", OPT_HTTP_HEADER, "HEADER", "send this request header, "
 	  "'NAME: VALUE'; may be repeated",
 	  CLI_GROUP_CONNECT },
-	{ "http-body", OPT_HTTP_BODY, "REGEX", "the body (its first 64 KiB) must "
-	  "match this POSIX extended regular expression",
+	{ "http-body", OPT_HTTP_BODY, "REGEX", "a line of the body (its first "
+	  "64 KiB), without its LF or CR LF, must match this POSIX extended "
+	  "regular expression",
 	  CLI_GROUP_CONNECT },
 	{ "json", 'j', NULL, "write JSON Lines on standard output (on standard "
 	  "error with -- COMMAND)",

@@ -47,6 +47,9 @@ struct ready {
 	char errbuf[CURL_ERROR_SIZE];
 	char *body;			/* the first READY_BODY_MAX bytes */
 	size_t nbody;
+	bool line_ended;		/* the body's first LF came */
+	bool headers_ended;		/* the blank line after them came */
+	char prev;			/* the body's last byte before it */
 	struct ready_facts f;
 };
 
@@ -308,6 +311,13 @@ on_msg(int write_p, int version, int type, const void *buf, size_t len,
 		    sizeof(rd->f.first);
 		memcpy(rd->f.first, p, rd->f.nfirst);
 	}
+	/* Below TLS 1.2, a ServerHello's legacy_version is the one chosen. */
+	if (type == SSL3_RT_HANDSHAKE && len > 5 &&
+	    p[0] == SSL3_MT_SERVER_HELLO && rd->f.chosen[0] == '\0' &&
+	    ((unsigned)p[4] << 8 | p[5]) < 0x0303)
+		version_add(rd->f.chosen, sizeof(rd->f.chosen),
+		    (unsigned)p[4] << 8 | p[5]);
+
 	if (type == SSL3_RT_HANDSHAKE && len > 0 &&
 	    p[0] == SSL3_MT_SERVER_HELLO)
 		rd->f.server_hello = true;
@@ -399,11 +409,14 @@ on_header(char *buf, size_t size, size_t n, void *arg)
 
 	while (k > 0 && (buf[k - 1] == '\r' || buf[k - 1] == '\n'))
 		k--;
+	rd->headers_ended = k == 0;
 	if (k >= 5 && strncmp(buf, "HTTP/", 5) == 0) {
 		snprintf(rd->f.status_line, sizeof(rd->f.status_line), "%.*s",
 		    (int)k, buf);
 		rd->f.location[0] = '\0';
-	} else if (k > 9 && strncasecmp(buf, "location:", 9) == 0) {
+		rd->f.location_len = -1;
+		rd->f.body_announced = -1;
+	} else if (k >= 9 && strncasecmp(buf, "location:", 9) == 0) {
 		buf += 9;
 		k -= 9;
 		while (k > 0 && (*buf == ' ' || *buf == '\t')) {
@@ -412,18 +425,37 @@ on_header(char *buf, size_t size, size_t n, void *arg)
 		}
 		snprintf(rd->f.location, sizeof(rd->f.location), "%.*s",
 		    (int)k, buf);
-	}
+		rd->f.location_len = (long)k;
+	} else if (k > 15 && strncasecmp(buf, "content-length:", 15) == 0)
+		rd->f.body_announced = strtoll(buf + 15, NULL, 10);
 	return len;
 }
 
-/* The body: its first READY_BODY_MAX bytes are kept. */
+/*
+ * The body: its first READY_BODY_MAX bytes are kept, and the whole length
+ * of its first line counted (without its LF or CR LF).
+ */
 static size_t
 on_body(char *buf, size_t size, size_t n, void *arg)
 {
 	struct ready *rd = arg;
-	size_t len = size * n, room = READY_BODY_MAX - rd->nbody;
+	size_t len = size * n, room = READY_BODY_MAX - rd->nbody, k;
+	const char *lf;
 
 	rd->f.body_bytes += len;
+	if (!rd->line_ended && len > 0) {
+		lf = memchr(buf, '\n', len);
+		k = lf != NULL ? (size_t)(lf - buf) : len;
+		rd->f.body_line_len += k;
+		if (lf != NULL) {
+			rd->line_ended = true;
+			rd->f.body_crlf = (k > 0 ? buf[k - 1] : rd->prev) ==
+			    '\r';
+			if (rd->f.body_crlf)
+				rd->f.body_line_len--;
+		} else
+			rd->prev = buf[len - 1];
+	}
 	if (room > len)
 		room = len;
 	if (room > 0) {
@@ -539,6 +571,8 @@ mod_ready_new(const struct target *t, const struct ready_opts *o, int fd,
 	rd->fd = fd;
 	rd->f.alert = -1;
 	rd->f.chain_sent = -1;
+	rd->f.location_len = -1;
+	rd->f.body_announced = -1;
 	rd->f.what = t->ready;
 	rd->f.connect_ms = connect_ms;
 	rd->f.opts = o;
@@ -632,6 +666,31 @@ status_expected(const struct ready_opts *o, long status)
 	return false;
 }
 
+/*
+ * Whether a line of the `n` bytes at `body` (one more, a NUL, after them)
+ * matches `re`: each line alone, without its line end (LF or CR LF); a
+ * NUL byte, which a regular expression cannot hold, ends a line too.  An
+ * empty body is one empty line.  Each line end is set to NUL for its
+ * match and put back.
+ */
+static bool
+lines_match(char *body, size_t n, const regex_t *re)
+{
+	char *p = body, *end = body + n, *e, *stop, keep;
+	bool match = false;
+
+	while (!match && (p < end || p == body)) {
+		e = p + strcspn(p, "\n");	/* at a LF, a NUL or the end */
+		stop = *e == '\n' && e > p && e[-1] == '\r' ? e - 1 : e;
+		keep = *stop;
+		*stop = '\0';
+		match = regexec(re, p, 0, NULL, 0) == 0;
+		*stop = keep;
+		p = e + 1;
+	}
+	return match;
+}
+
 /* Whether the body kept matches --http-body (no option: it does). */
 static bool
 body_matches(struct ready *rd, const struct ready_opts *o)
@@ -643,7 +702,7 @@ body_matches(struct ready *rd, const struct ready_opts *o)
 		return true;
 	if (regcomp(&re, o->body, REG_EXTENDED | REG_NOSUB | REG_NEWLINE) != 0)
 		return false;	/* cli.c compiled it once already */
-	match = regexec(&re, rd->body, 0, NULL, 0) == 0;
+	match = lines_match(rd->body, rd->nbody, &re);
 	regfree(&re);
 	return match;
 }
@@ -728,12 +787,15 @@ finish(struct ready *rd, struct ready_facts *f)
 	f->curl_code = (int)rd->code;
 	snprintf(f->curl_error, sizeof(f->curl_error), "%s", rd->errbuf[0] !=
 	    '\0' ? rd->errbuf : curl_easy_strerror(rd->code));
-	if (rd->nbody > 0) {
-		size_t k = strcspn(rd->body, "\r\n");
-
-		snprintf(f->body_line, sizeof(f->body_line), "%.*s", (int)k,
-		    rd->body);
-	}
+	f->nbody_line = f->body_line_len < sizeof(f->body_line) ?
+	    f->body_line_len : sizeof(f->body_line);
+	if (f->nbody_line > rd->nbody)
+		f->nbody_line = rd->nbody;
+	memcpy(f->body_line, rd->body, f->nbody_line);
+	f->body_cut = rd->code == CURLE_PARTIAL_FILE &&
+	    f->status_line[0] != '\0';
+	f->headers_too_big = rd->code == CURLE_OUT_OF_MEMORY &&
+	    f->status_line[0] != '\0' && !rd->headers_ended;
 	if (rd->code == CURLE_OK) {
 		if ((f->what & TARGET_HTTP) == 0)
 			f->cause = READY_OK;

@@ -24,6 +24,8 @@
 #define READY_STATUS_MAX 16
 /* --http-header: at most this many. */
 #define READY_HEADERS_MAX 32
+/* libcurl's limit for one header line (CURL_MAX_HTTP_HEADER), in bytes. */
+#define READY_HEADER_MAX (100 * 1024)
 /* The body kept for --http-body and the first line, in bytes. */
 #define READY_BODY_MAX 65536
 
@@ -40,8 +42,9 @@ struct ready_opts {
 	/* --http-status: the ranges [lo, hi]; none: 200 to 399 */
 	uint16_t status_lo[READY_STATUS_MAX], status_hi[READY_STATUS_MAX];
 	size_t nstatus;
-	const char *body;	/* --http-body: a POSIX extended regex (^ and $
-				   match at each line), or NULL */
+	const char *body;	/* --http-body: a POSIX extended regex
+				   matched against each line of the body, its
+				   line end (LF, CR LF) left out; or NULL */
 };
 
 /* Why a check failed: the cause its facts prove, or what it saw. */
@@ -98,14 +101,28 @@ struct ready_facts {
 	char alert_text[64];	/* the TLS library's name of it */
 	char offered[48];	/* the versions our ClientHello offered,
 				   "TLSv1.3, TLSv1.2"; "": unknown */
+	char chosen[16];	/* the version a ServerHello chose when older
+				   than TLS 1.2 ("TLSv1"); "": none came, or
+				   TLS 1.2 or later */
 	unsigned char first[48];/* the first bytes, when not TLS */
 	size_t nfirst;
 	double tls_ms;		/* the handshake, from the connect */
 	/* HTTP */
 	long http_status;	/* 0: no answer */
 	char status_line[READY_TEXT], location[READY_TEXT];
-	char body_line[READY_TEXT];
+	long location_len;	/* Location's whole length; -1: none came */
+	long long body_announced;	/* Content-Length; -1: none */
+	/* The first line of the body without its line end (LF or CR LF),
+	   as bytes (NULs kept): its first nbody_line bytes, its whole
+	   length, and whether it ended in CR LF. */
+	unsigned char body_line[READY_TEXT];
+	size_t nbody_line, body_line_len;
+	bool body_crlf;
 	size_t body_bytes;	/* body bytes read */
+	bool body_cut;		/* the server closed before the answer's
+				   announced end */
+	bool headers_too_big;	/* libcurl gave up within the headers with
+				   its "Out of memory": one beyond its limit */
 	double ttfb_ms;		/* the request to the first byte of the answer */
 	/* A silent local service: its listener and process (run.c reads
 	   them through the diagnosis after the check ended). */

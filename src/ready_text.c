@@ -108,6 +108,43 @@ ready_text_bytes(const unsigned char *p, size_t n, char *buf, size_t size)
 	}
 }
 
+/*
+ * At most TEXT_EXCERPT_MAX of the `n` bytes at `p` (NULs allowed),
+ * escaped into `buf`, as many whole characters as it holds with room
+ * left for the mark "[... WHOLE bytes]", which follows when fewer than
+ * `whole` bytes are shown.
+ */
+static const char *
+excerpt(const unsigned char *p, size_t n, size_t whole, char *buf,
+    size_t size)
+{
+	char one[5], out[32];
+	size_t k = 0, len = 0, cl, w;
+
+	buf[0] = '\0';
+	if (n > TEXT_EXCERPT_MAX)
+		n = TEXT_EXCERPT_MAX;
+	while (k < n) {
+		if ((cl = text_utf8_len(p + k, n - k)) == 0)
+			cl = 1;
+		memcpy(one, p + k, cl);
+		one[cl] = '\0';
+		if (p[k] == '\0')
+			memcpy(out, "\\x00", 5);
+		else
+			text_escape(out, sizeof(out), one);
+		w = strlen(out);
+		if (len + w + 32 > size)
+			break;
+		memcpy(buf + len, out, w + 1);
+		len += w;
+		k += cl;
+	}
+	if (k < whole && len + 1 < size)
+		say(buf + len, size - len, "[... %zu bytes]", whole);
+	return buf;
+}
+
 const char *
 ready_alert_name(int alert, const char *other)
 {
@@ -234,7 +271,16 @@ ready_text_what(const struct ready_facts *f, char *buf, size_t size)
 		    f->opts->body != NULL ? f->opts->body : "", b, sizeof(b)));
 		break;
 	case READY_HTTP_BAD:
-		say(buf, size, "no valid HTTP answer: %s", esc(f->curl_error, a, sizeof(a)));
+		if (f->body_cut)
+			say(buf, size, "the HTTP answer was cut short: the "
+			    "server closed the connection during its body");
+		else if (f->headers_too_big)
+			say(buf, size, "no valid HTTP answer: a header line "
+			    "longer than libcurl's limit of %d KiB",
+			    READY_HEADER_MAX / 1024);
+		else
+			say(buf, size, "no valid HTTP answer: %s",
+			    esc(f->curl_error, a, sizeof(a)));
 		break;
 	case READY_INTERRUPTED:
 		say(buf, size, "interrupted during the check after the "
@@ -359,6 +405,13 @@ ready_text_lines(const struct ready_facts *f, time_t now,
 		ready_text_bytes(f->first, f->nfirst, bytes, sizeof(bytes));
 		LINE("the server's first bytes: \"%s\": not a TLS record", bytes);
 		break;
+	case READY_TLS_OTHER:
+		if (f->chosen[0] != '\0')
+			LINE("the server's ServerHello chose %s", f->chosen);
+		if (f->chosen[0] != '\0' && f->offered[0] != '\0')
+			LINE("the versions this client offered: %s",
+			    f->offered);
+		break;
 	case READY_TLS_CLOSED:
 		LINE("connected in %.3f ms; the server closed the connection "
 		    "without a TLS alert, %s", f->connect_ms, f->server_hello ?
@@ -389,18 +442,36 @@ ready_text_lines(const struct ready_facts *f, time_t now,
 	case READY_HTTP_BODY:
 		LINE("the answer: \"%s\"", esc(f->status_line, e, sizeof(e)));
 		if (f->location[0] != '\0')
-			LINE("Location: %s", esc(f->location, e, sizeof(e)));
-		if (f->body_line[0] != '\0')
-			LINE("the first line of the body: \"%s\"",
-			    esc(f->body_line, e, sizeof(e)));
-		else
+			LINE("Location: %s", excerpt((const unsigned char *)
+			    f->location, strlen(f->location), f->location_len >
+			    0 ? (size_t)f->location_len : 0, e, sizeof(e)));
+		else if (f->http_status >= 300 && f->http_status <= 399)
+			LINE("%s", f->location_len < 0 ? "no Location came "
+			    "with it" : "its Location is empty");
+		if (f->body_bytes == 0)
 			LINE("the body is empty%s", f->opts != NULL &&
 			    f->opts->head ? " (HEAD)" : "");
+		else if (f->body_line_len == 0)
+			LINE("the first line of the body is empty (%zu bytes "
+			    "came in all)", f->body_bytes);
+		else
+			LINE("the first line of the body: \"%s\"%s",
+			    excerpt(f->body_line, f->nbody_line,
+			    f->body_line_len, e, sizeof(e)), f->body_crlf ?
+			    " (it ends in CR LF)" : "");
 		break;
 	case READY_HTTP_BAD:
 		if (f->status_line[0] != '\0')
 			LINE("the answer: \"%s\"", esc(f->status_line, e,
 			    sizeof(e)));
+		if (f->body_cut && f->body_announced >= 0)
+			LINE("%zu bytes of the body came, of the %lld its "
+			    "Content-Length announced; then the server closed "
+			    "the connection", f->body_bytes, f->body_announced);
+		else if (f->body_cut)
+			LINE("%zu bytes of the body came; then the server closed "
+			    "the connection before the body's end",
+			    f->body_bytes);
 		break;
 	default:
 		break;
@@ -461,6 +532,16 @@ ready_text_advice(const struct ready_facts *f, time_t now,
 		    "FILE, or have the server present a certificate from a "
 		    "trusted CA");
 		break;
+	case READY_TLS_OTHER:
+		if (f->chosen[0] == '\0')
+			break;
+		say(mean, msize, "The server chose %s, older than TLS 1.2, "
+		    "and the handshake failed after it; OpenSSL at security "
+		    "level 1 or more (the default) does not complete TLS 1.0 "
+		    "or 1.1, whose signatures use SHA-1.", f->chosen);
+		say(check, csize, "whether %s can use TLS 1.2 or 1.3 (openssl "
+		    "s_client -connect with -tls1_2 or -tls1_3 tells)", place);
+		break;
 	case READY_ALERT:
 		say(mean, msize, "The TLS handshake failed: %s.",
 		    alert_meaning(f->alert));
@@ -482,6 +563,13 @@ ready_text_advice(const struct ready_facts *f, time_t now,
 			    "of them" : "the TLS versions and cipher suites the "
 			    "server allows (openssl s_client -connect shows what "
 			    "it accepts)");
+		/* Its ServerHello chose a version and a cipher suite. */
+		if (f->alert == 40 && f->server_hello)
+			say(mean, msize, "The TLS handshake failed after the "
+			    "server's ServerHello, which chose a version and a "
+			    "cipher suite: the server refused what came next, "
+			    "in TLS 1.2 most often the client certificate it "
+			    "wants (none sent, or one it does not accept).");
 		break;
 	case READY_NOT_TLS:
 		say(mean, msize, "Something that does not speak TLS "
@@ -518,6 +606,13 @@ ready_text_advice(const struct ready_facts *f, time_t now,
 		else
 			say(check, csize, "the process that listens on %s (ss "
 			    "-ltnp) and its log", place);
+		/* The answer began: the service did answer, then stalled. */
+		if (f->cause == READY_SILENT_HTTP && f->status_line[0] != '\0')
+			say(mean, msize, "The service answered (its status "
+			    "line came, and %zu bytes of the body), then sent "
+			    "nothing more before the deadline: it may be stuck "
+			    "in the middle of its answer, or announce more than "
+			    "it sends.", f->body_bytes);
 		break;
 	case READY_HTTP_STATUS:
 		if (f->opts == NULL || f->opts->nstatus == 0)
@@ -535,6 +630,9 @@ ready_text_advice(const struct ready_facts *f, time_t now,
 		    "a redirection, which is not followed" : "a status not "
 		    "in the list", list);
 		say(check, csize, "%s", f->http_status >= 300 &&
+		    f->http_status < 400 && f->location[0] == '\0' ? "the "
+		    "redirection names no place; add the status to "
+		    "--http-status if it means ready" : f->http_status >= 300 &&
 		    f->http_status < 400 ? "the Location above: check that "
 		    "URL, or add the status to --http-status" :
 		    f->http_status >= 500 ? "the service's log and its health "
@@ -542,13 +640,31 @@ ready_text_advice(const struct ready_facts *f, time_t now,
 		    "--http-status if it means ready");
 		break;
 	case READY_HTTP_BODY:
-		say(mean, msize, "The service answers, but the body (its "
-		    "first %d KiB) does not match the --http-body expression.",
+		say(mean, msize, "The service answers, but no line of the "
+		    "body (its first %d KiB) matches the --http-body expression.",
 		    READY_BODY_MAX / 1024);
 		say(check, csize, "the body (curl -s) against the "
 		    "expression");
 		break;
 	case READY_HTTP_BAD:
+		if (f->headers_too_big) {
+			say(mean, msize, "The service answers, with a header "
+			    "line longer than libcurl takes (%d KiB), which "
+			    "libcurl reports as \"Out of memory\".",
+			    READY_HEADER_MAX / 1024);
+			say(check, csize, "the headers %s sends (curl -sI "
+			    "shows them, or fails alike)", place);
+			break;
+		}
+		if (f->body_cut) {
+			say(mean, msize, "The service answered, then closed "
+			    "the connection before the end of its answer: it "
+			    "may have failed or been stopped while it wrote, or "
+			    "something between cut the connection.");
+			say(check, csize, "the log of what serves %s, at the "
+			    "time of this check", place);
+			break;
+		}
 		say(mean, msize, "Something answers on this port, but not "
 		    "with a valid HTTP answer.");
 		say(check, csize, (f->what & TARGET_TLS) != 0 ? "what listens "
@@ -648,8 +764,8 @@ static const struct ready_text_entry table[] = {
 	  "the status line, Location and body shown in Found" },
 	{ "HTTP_BODY", READY_HTTP_BODY, ISOCK_EXIT_HTTP,
 	  "the body does not match --http-body",
-	  "The status is one expected, but the body's first 64 KiB do not "
-	  "match the expression.",
+	  "The status is one expected, but no line of the body's first 64 KiB "
+	  "matches the expression.",
 	  "the body (curl -s URL) against the expression" },
 	{ "HTTP_BAD", READY_HTTP_BAD, ISOCK_EXIT_HTTP,
 	  "no valid HTTP answer",

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
@@ -706,6 +707,19 @@ json_text(struct json *j, const char *key, const char *s)
 		json_null(j);
 }
 
+/*
+ * Whether `name` is an IPv4 or IPv6 address (with a zone or not), for
+ * which a TLS client sends no SNI (RFC 6066 section 3); a host name holds
+ * no ':'.
+ */
+static bool
+report_is_address(const char *name)
+{
+	struct in_addr a;
+
+	return strchr(name, ':') != NULL || inet_pton(AF_INET, name, &a) == 1;
+}
+
 /* The "tls" and "http" objects of a check (null when not asked for). */
 static void
 json_ready(struct json *j, const struct ready_facts *f)
@@ -721,7 +735,11 @@ json_ready(struct json *j, const struct ready_facts *f)
 		json_bool(j, f->handshake_done);
 		json_text(j, "version", f->version);
 		json_text(j, "cipher", f->cipher);
-		json_text(j, "sni", f->name);
+		json_key(j, "sni");	/* none is sent for an address */
+		if (report_is_address(f->name))
+			json_null(j);
+		else
+			json_string(j, f->name);
 		json_text(j, "subject", c->subject);
 		json_text(j, "issuer", c->issuer);
 		json_key(j, "not_before");
@@ -762,6 +780,11 @@ json_ready(struct json *j, const struct ready_facts *f)
 			json_null(j);
 		json_text(j, "status_line", f->status_line);
 		json_text(j, "location", f->location);
+		json_key(j, "location_bytes");	/* location keeps 255 */
+		if (f->location_len >= 0)
+			json_uint(j, (size_t)f->location_len);
+		else
+			json_null(j);
 		json_key(j, "first_byte_ms");
 		if (f->http_status > 0)
 			json_double(j, f->ttfb_ms, 3);

@@ -66,7 +66,7 @@ printf 'extendedKeyUsage=clientAuth\n' >client.ext
 tls_pki_run x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem \
 	-days 10 -extfile client.ext
 
-plan 42
+plan 45
 
 # 1: a good HTTPS server: ready, with the TLS facts on the success line
 start_server good https leaf.pem leaf.key
@@ -443,3 +443,58 @@ case $err in
 		verdict "a copy without its module: exit 10, the module named"
 	fi ;;
 esac
+
+# 38: a TLS 1.2 server that wants a client certificate answers its
+# absence with handshake_failure (40) after its ServerHello, which chose a
+# version and a cipher suite: never "nothing in common" nor "no shared
+# cipher" (hostile round 3, finding 18)
+cc12=$("$LISTEN" -B -t 1 | head -n 1)
+openssl s_server -accept "127.0.0.1:$cc12" -cert leaf.pem -key leaf.key -tls1_2 \
+	-Verify 1 -verify_return_error -CAfile ca.pem -www -quiet >/dev/null 2>&1 </dev/null &
+tap_pids="$tap_pids $!"
+"$ISOCK" -q --wait 10 127.0.0.1 "$cc12" ||
+	{ echo "Bail out! openssl s_server -tls1_2 did not start"; exit 99; }
+run "$ISOCK" --cacert ca.pem "https://localhost:$cc12/"
+want_rc 12
+want_err "Found: the server sent the fatal alert 'handshake failure' \\(40\\) after its ServerHello"
+want_err "after the server's ServerHello, which chose a version and a cipher suite"
+want_err "Check: .*send one with --cert FILE"
+want_not_err "nothing in common|no shared cipher|older than TLS 1\\.2"
+verdict "TLS 1.2, client certificate wanted: alert 40 after the ServerHello; never 'nothing in common'"
+
+# 39: JSON tls.sni: the name for a host name, null for an address, to
+# which no SNI is sent (hostile round 3, C10)
+run "$ISOCK" -j --cacert ca.pem "https://127.0.0.1:$good/"
+want_rc 0
+printf '%s\n' "$out" | head -n 1 | jq -e '.tls.sni == null' >/dev/null ||
+	tap_note "tls.sni is not null for an address: $(printf '%s' "$out" | head -n 1)"
+run_ip=$tap_why
+run "$ISOCK" -j --cacert ca.pem "https://localhost:$good/"
+want_rc 0
+printf '%s\n' "$out" | head -n 1 | jq -e '.tls.sni == "localhost"' >/dev/null ||
+	tap_note "tls.sni is not \"localhost\" for localhost"
+tap_why=$run_ip$tap_why
+verdict "JSON tls.sni: null for an address, the name for a host name"
+
+# 40: a server of TLS 1.0 only: the version its ServerHello chose and the
+# versions offered, a meaning and a Check, not OpenSSL's words alone
+# (hostile round 3, C12); skipped where this OpenSSL still completes TLS 1.0
+tls10=$("$LISTEN" -B -t 1 | head -n 1)
+openssl s_server -accept "127.0.0.1:$tls10" -cert leaf.pem -key leaf.key -tls1 \
+	-cipher 'DEFAULT@SECLEVEL=0' -www -quiet >/dev/null 2>&1 </dev/null &
+tap_pids="$tap_pids $!"
+if ! "$ISOCK" -q --wait 10 127.0.0.1 "$tls10"; then
+	skip "a TLS 1.0 server" "openssl s_server -tls1 did not start here"
+else
+	run "$ISOCK" --tls --cacert ca.pem localhost "$tls10"
+	if [ "$rc" = 0 ]; then
+		skip "a TLS 1.0 server" "this OpenSSL completes TLS 1.0"
+	else
+		want_rc 12
+		want_err "Found: the server's ServerHello chose TLSv1$"
+		want_err "Found: the versions this client offered: TLSv1\\.3, TLSv1\\.2"
+		want_err "The server chose TLSv1, older than TLS 1\\.2"
+		want_err "Check: whether localhost port $tls10 can use TLS 1\\.2 or 1\\.3"
+		verdict "a TLS 1.0 server: exit 12, the version chosen and those offered, a Check"
+	fi
+fi
