@@ -66,7 +66,7 @@ printf 'extendedKeyUsage=clientAuth\n' >client.ext
 tls_pki_run x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem \
 	-days 10 -extfile client.ext
 
-plan 42
+plan 43
 
 # 1: a good HTTPS server: ready, with the TLS facts on the success line
 start_server good https leaf.pem leaf.key
@@ -443,3 +443,23 @@ case $err in
 		verdict "a copy without its module: exit 10, the module named"
 	fi ;;
 esac
+
+# 38: several targets failing for different causes: each group says its
+# own cause and facts, never another target's (the hostile round 3 saw an
+# expired certificate told "not for the name" of another port's, a 503 as
+# the 404 before it, a stalled answer as silence)
+run "$ISOCK" -w 1 --cacert ca.pem "https://localhost:$oth,$exp,$fut,$self/" \
+	"http://localhost:$web/status/404" "http://localhost:$web/status/503" \
+	"http://127.0.0.1:$stall,$quiet/"
+want_rc 12
+want_err "\\(tcp\\): $oth TLS failed: the TLS certificate is not for the name 'localhost'"
+want_err "\\(tcp\\): $exp TLS failed: the server's TLS certificate has expired"
+want_err "\\(tcp\\): $fut TLS failed: the server's TLS certificate is not valid yet"
+want_err "\\(tcp\\): $self TLS failed: the TLS certificate is self-signed"
+want_err "\\(tcp\\): $web unexpected answer: HTTP status 404"
+want_err "\\(tcp\\): $web unexpected answer: HTTP status 503"
+want_err_fixed 'Found: the answer: "HTTP/1.1 503 Service Unavailable"'
+want_err "\\(tcp\\): $stall timed out: connected, but the HTTP answer did not end"
+want_err "\\(tcp\\): $quiet timed out: connected, but no HTTP answer came"
+want_not_err "as above|[0-9],[0-9]+ TLS failed|[0-9]-[0-9]+ TLS failed"
+verdict "several targets: each TLS and HTTP failure grouped by its own cause, never another's"
