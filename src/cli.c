@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <regex.h>
 #include <ifaddrs.h>
@@ -13,6 +14,8 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "exitcode.h"
@@ -90,7 +93,9 @@ const struct cli_option cli_options[] = {
 	  "certificate's name from the host given): exit 12 when it fails",
 	  CLI_GROUP_CONNECT },
 	{ "cacert", OPT_CACERT, "FILE", "trust the CA certificates of FILE (PEM) "
-	  "for https:// and --tls, in place of the system's",
+	  "for https:// and --tls, in place of the system's; a --cacert, "
+	  "--cert or --key FILE that cannot be read or holds no PEM of its "
+	  "kind is a usage error",
 	  CLI_GROUP_CONNECT },
 	{ "cert", OPT_CERT, "FILE", "send the client certificate of FILE (PEM) "
 	  "to a server that asks for one (https:// and --tls)",
@@ -360,6 +365,68 @@ known_code(int code)
 	return false;
 }
 
+/* At most this much of a --cacert, --cert or --key file is read for its
+   PEM block (a system CA bundle is some 200 KiB). */
+#define CLI_PEM_SCAN (16L * 1024 * 1024)
+
+/*
+ * The usage error of the --cacert, --cert or --key file `path` (option
+ * `opt`) when it cannot be read, is a directory, or holds no PEM line
+ * ending in `label` ("CERTIFICATE-----", "PRIVATE KEY-----") in its first
+ * CLI_PEM_SCAN bytes (then `what` names it, and `hint`, "" or more,
+ * follows); 0 when it can be used.  A pipe (--cacert <(...)) is not read,
+ * so that libcurl still finds its content.  Read here, a file of
+ * this host is never blamed on the server's handshake after a connect.
+ */
+static int
+pem_check(const char *opt, const char *path, const char *label,
+    const char *what, const char *hint, char **cause)
+{
+	char buf[16384], *q;
+	size_t len = strlen(label), keep = 0, n;
+	long total = 0;
+	struct stat st;
+	ssize_t got = 0;
+	int fd, err = 0;
+	bool found = false, piped;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) != 0)
+		err = errno;
+	else if (S_ISDIR(st.st_mode))
+		err = EISDIR;
+	piped = err == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+	while (err == 0 && !piped && !found &&
+	    total < CLI_PEM_SCAN) {
+		got = read(fd, buf + keep, sizeof(buf) - keep);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			err = got < 0 ? errno : 0;
+			break;
+		}
+		total += got;
+		n = keep + (size_t)got;
+		found = memmem(buf, n, label, len) != NULL;
+		/* A label cut between two reads is found in the next. */
+		keep = n < len - 1 ? n : len - 1;
+		memmove(buf, buf + n - keep, keep);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (err == 0 && (found || piped))
+		return 0;
+	if ((q = text_excerpt_dup(path)) == NULL)
+		return CLI_ERR_NOMEM;
+	*cause = err == EISDIR ? text_printf("the %s file '%s' is a "
+	    "directory: expected a file (PEM)", opt, q) : err != 0 ?
+	    text_printf("cannot read the %s file '%s': %s", opt, q,
+	    strerror(err)) : text_printf("the %s file '%s' holds no %s "
+	    "(PEM)%s", opt, q, what, hint);
+	free(q);
+	return *cause != NULL ? -1 : CLI_ERR_NOMEM;
+}
+
 /*
  * --tls on every TCP target; a check this build cannot make, or an option
  * of one no target asks for, is a usage error.
@@ -370,6 +437,7 @@ validate_ready(struct options *o, char **cause)
 	bool http = false, tls = false;
 	const struct target *t;
 	size_t i;
+	int rc;
 
 	for (i = 0; i < o->targets.n; i++) {
 		t = &o->targets.v[i];
@@ -406,6 +474,19 @@ validate_ready(struct options *o, char **cause)
 		    "--cert");
 		return -1;
 	}
+	if (o->ready.cacert != NULL && (rc = pem_check("--cacert",
+	    o->ready.cacert, "CERTIFICATE-----", "certificate", "",
+	    cause)) != 0)
+		return rc;
+	if (o->ready.cert != NULL && ((rc = pem_check("--cert", o->ready.cert,
+	    "CERTIFICATE-----", "certificate", "", cause)) != 0 ||
+	    (o->ready.key == NULL && (rc = pem_check("--cert", o->ready.cert,
+	    "PRIVATE KEY-----", "private key", ": give it with --key FILE",
+	    cause)) != 0)))
+		return rc;
+	if (o->ready.key != NULL && (rc = pem_check("--key", o->ready.key,
+	    "PRIVATE KEY-----", "private key", "", cause)) != 0)
+		return rc;
 	return 0;
 }
 

@@ -626,7 +626,7 @@ static int
 add_http(struct target_list *l, const char *w, bool tls,
     const struct target_want *want, char **cause)
 {
-	const char *rest = w + (tls ? 8 : 7), *slash, *close;
+	const char *rest = w + (tls ? 8 : 7), *slash, *close, *c;
 	size_t hlen, first = l->n, i;
 	char *hp, *path;
 	int rc;
@@ -643,6 +643,15 @@ add_http(struct target_list *l, const char *w, bool tls,
 	}
 	hlen = strcspn(rest, "/?#");
 	slash = rest + hlen;
+	/* No request line carries these, and libcurl refuses the URL: said
+	   here, before a connect, and not as the service's answer. */
+	for (c = slash; *c != '\0'; c++)
+		if ((unsigned char)*c <= ' ' || *c == 0x7f) {
+			*cause = text_quote("'%s': its path holds a space or a "
+			    "control byte, which an HTTP request cannot carry: "
+			    "write it percent-encoded (%%20 for a space)", w);
+			return *cause != NULL ? -1 : TARGET_ERR_NOMEM;
+		}
 	if (hlen == 0 || memchr(rest, '@', hlen) != NULL ||
 	    strchr(rest, '#') != NULL) {
 		*cause = text_quote(hlen == 0 ? "'%s' has no host: expected "

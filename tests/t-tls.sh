@@ -66,7 +66,7 @@ printf 'extendedKeyUsage=clientAuth\n' >client.ext
 tls_pki_run x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem \
 	-days 10 -extfile client.ext
 
-plan 43
+plan 49
 
 # 1: a good HTTPS server: ready, with the TLS facts on the success line
 start_server good https leaf.pem leaf.key
@@ -463,3 +463,43 @@ want_err "\\(tcp\\): $stall timed out: connected, but the HTTP answer did not en
 want_err "\\(tcp\\): $quiet timed out: connected, but no HTTP answer came"
 want_not_err "as above|[0-9],[0-9]+ TLS failed|[0-9]-[0-9]+ TLS failed"
 verdict "several targets: each TLS and HTTP failure grouped by its own cause, never another's"
+
+# 39: a --cacert, --cert or --key file of this host that cannot be read or
+# holds no PEM of its kind is a usage error (exit 2) before any connect,
+# never the server's handshake (12)
+run "$ISOCK" -w 1 --cacert "$tmp/nothere.pem" "https://localhost:$good/"
+want_rc 2
+want_err "cannot read the --cacert file '.*nothere\\.pem': No such file or directory"
+want_not_err "handshake|certificate file:"
+verdict "--cacert FILE not there: a usage error (2), never a handshake failure (12)"
+run "$ISOCK" -w 1 --cacert ca.pem --cert "$tmp/nothere.pem" "https://localhost:$good/"
+want_rc 2
+want_err "cannot read the --cert file '.*nothere\\.pem'"
+want_not_err "handshake"
+verdict "--cert FILE not there: a usage error (2)"
+run "$ISOCK" -w 1 --cacert ca.pem --cert client.pem "https://localhost:$good/"
+want_rc 2
+want_err "the --cert file 'client\\.pem' holds no private key \\(PEM\\): give it with --key FILE"
+verdict "--cert FILE without its key and no --key: a usage error (2)"
+run2=$("$ISOCK" -w 1 --cacert "$tmp" "https://localhost:$good/" 2>&1); rc2=$?
+run "$ISOCK" -w 1 --cacert client.key --tls localhost "$good"
+want_rc 2
+want_err "the --cacert file 'client\\.key' holds no certificate \\(PEM\\)"
+[ "$rc2" = 2 ] || tap_note "a --cacert directory: exit $rc2, expected 2"
+printf '%s\n' "$run2" | grep -q "the --cacert file '.*' is a directory" ||
+	tap_note "a --cacert directory: $run2"
+verdict "--cacert of a key or of a directory: a usage error (2)"
+
+# 40: a URL path with a space or a control byte, which no HTTP request can
+# carry (libcurl refuses it): a usage error, not the service's answer (13)
+run "$ISOCK" -w 1 "http://127.0.0.1:$web/a b"
+want_rc 2
+want_err "'http://127\\.0\\.0\\.1:$web/a b': its path holds a space or a control byte"
+want_err "%20"
+want_not_err "valid HTTP|Something answers|Check:"
+verdict "a URL path with a space: a usage error (2), never 'no valid HTTP answer'"
+run "$ISOCK" -w 1 --cacert ca.pem "$(printf 'https://localhost:%s/a\001' "$good")"
+want_rc 2
+want_err "a\\\\x01': its path holds a space or a control byte"
+want_not_err "handshake"
+verdict "an https:// path with a control byte: a usage error (2), never a handshake failure"
