@@ -68,7 +68,7 @@ const struct cli_option cli_options[] = {
 	{ "invert", OPT_INVERT, NULL, "success is that nothing accepts: exit 0 "
 	  "when the connect is refused, times out or is unreachable, 11 when it "
 	  "succeeds, any other failure its own status; with --wait, wait until "
-	  "every target stops accepting",
+	  "every target stops accepting; UDP needs --probe",
 	  CLI_GROUP_WAIT },
 	{ "exit-codes", OPT_EXIT_CODES, "MODE", "full (the table below, the "
 	  "default) or binary: 0 success, 1 any failure, usage errors too "
@@ -660,6 +660,16 @@ validate(struct options *o, int noperands, char **operands,
 			    "sockets only, and '%s' is not one: add -u, or "
 			    "write udp://HOST:PORT (a stream connect is a probe "
 			    "already)", t->spec != NULL ? t->spec : t->host);
+			return -1;
+		}
+		/* An association sends nothing: neither "accepting" nor
+		   its contrary can be told without a datagram. */
+		if (o->invert && !o->probe && t->type == SOCK_DGRAM &&
+		    t->family != AF_UNIX) {
+			*cause = text_quote("--invert on a UDP target needs "
+			    "--probe: a datagram association sends nothing, so "
+			    "whether anything accepts on '%s' is not known",
+			    t->spec != NULL ? t->spec : t->host);
 			return -1;
 		}
 		if ((*cause = zoneless_link_local(t)) != NULL)

@@ -11,7 +11,7 @@ set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 . "${SRCDIR:-.}/tests/ns.sh"
 tap_setup
-plan 36
+plan 37
 
 start_listener open -n 1000 -t 120 || { echo "Bail out! $listener_err"; exit 99; }
 start_listener closed -B -t 120 || { echo "Bail out! $listener_err"; exit 99; }
@@ -136,6 +136,17 @@ verdict "--invert: a path that does not exist is not found (6), not a success"
 run "$ISOCK" --invert 127.0.0.1 "$closed"
 want_rc 0
 verdict "--invert: a refused port is the success"
+
+# A UDP association sends nothing: without --probe, whether anything
+# accepts is not known, so neither "still accepting" (11) nor a success
+# can be said: a usage error that gives the way out (hostile round 3).
+run2=$("$ISOCK" --invert -w 0.3 "udp://127.0.0.1:$closed" 2>&1); rc2=$?
+run "$ISOCK" --invert -u -w 0.3 127.0.0.1 "$closed"
+want_rc 2
+want_err "--invert on a UDP target needs --probe: a datagram association sends nothing"
+want_not_err "still accepting"
+[ "$rc2" = 2 ] || tap_note "--invert udp://: exit $rc2, expected 2: $run2"
+verdict "--invert -u without --probe: a usage error (2), never 'still accepting'"
 
 # ---- JSON and logs -------------------------------------------------------------
 
