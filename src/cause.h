@@ -71,7 +71,9 @@ enum cause_fact {
 	CF_LINK_DOWN = 1ull << 36,	/* the route's device is not IFF_UP */
 	CF_NO_CARRIER = 1ull << 37,	/* ... up, without IFF_LOWER_UP */
 	CF_NEARBY = 1ull << 38,		/* a listener on a port near it */
-	CF_UNIX_NEAR = 1ull << 39	/* a socket near a missing path */
+	CF_UNIX_NEAR = 1ull << 39,	/* a socket near a missing path */
+	CF_ZONED = 1ull << 40		/* an IPv6 zone holds the route
+					   look-up to its interface */
 };
 
 /* One row of the table. */

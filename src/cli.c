@@ -505,24 +505,32 @@ if_seen(const char *list, const char *name)
 }
 
 /*
- * The usage error of a target that is an IPv6 link-local address without
- * a zone (which interface is meant cannot be guessed), naming the
- * interfaces that have a link-local address; NULL when `t` is not one.
+ * The usage error of a target that is an IPv6 literal whose zone names no
+ * interface here, or a link-local one without a zone (which interface is
+ * meant cannot be guessed), naming the interfaces that have a link-local
+ * address; NULL when `t` is neither.
  */
 static char *
-zoneless_link_local(const struct target *t)
+zone_usage(const struct target *t)
 {
 	struct ifaddrs *ifa = NULL, *p;
 	struct in6_addr a6;
-	char list[256] = "", *q, *r;
+	char list[256] = "", addr[INET6_ADDRSTRLEN], *q, *r;
+	const char *pct;
 	size_t len;
 
-	if (!t->literal || t->family == AF_UNIX ||
-	    strchr(t->host, '%') != NULL ||
-	    inet_pton(AF_INET6, t->host, &a6) != 1 ||
-	    !IN6_IS_ADDR_LINKLOCAL(&a6))
+	if (!t->literal || t->family != AF_INET6)
 		return NULL;
-	if (getifaddrs(&ifa) == 0)
+	pct = strchr(t->host, '%');
+	len = pct != NULL ? (size_t)(pct - t->host) : strlen(t->host);
+	if (len >= sizeof(addr))
+		return NULL;
+	memcpy(addr, t->host, len);
+	addr[len] = '\0';
+	if (inet_pton(AF_INET6, addr, &a6) != 1 || (pct != NULL ?
+	    target_zone_index(pct + 1) != 0 : !IN6_IS_ADDR_LINKLOCAL(&a6)))
+		return NULL;
+	if (IN6_IS_ADDR_LINKLOCAL(&a6) && getifaddrs(&ifa) == 0)
 		for (p = ifa; p != NULL; p = p->ifa_next) {
 			const struct sockaddr_in6 *s6 =
 			    (const struct sockaddr_in6 *)p->ifa_addr;
@@ -530,21 +538,30 @@ zoneless_link_local(const struct target *t)
 			if (s6 == NULL || s6->sin6_family != AF_INET6 ||
 			    !IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr) ||
 			    if_seen(list, p->ifa_name) || strlen(list) +
-			    strlen(t->host) + strlen(p->ifa_name) + 4 >=
+			    strlen(addr) + strlen(p->ifa_name) + 4 >=
 			    sizeof(list))
 				continue;
 			len = strlen(list);
-			snprintf(list + len, sizeof(list) - len, "%s%s%%%s",
-			    len > 0 ? ", " : "", t->host, p->ifa_name);
+			if (snprintf(list + len, sizeof(list) - len, "%s%s%%%s",
+			    len > 0 ? ", " : "", addr, p->ifa_name) < 0)
+				list[len] = '\0';
 		}
-	freeifaddrs(ifa);
+	if (ifa != NULL)
+		freeifaddrs(ifa);
 	q = text_excerpt_dup(t->host);
 	if (q == NULL)
 		return NULL;
-	r = list[0] != '\0' ? text_printf("'%s' is a link-local address "
-	    "without a zone: add the interface, as in %s", q, list) :
-	    text_printf("'%s' is a link-local address without a zone, and no "
-	    "interface here has a link-local address", q);
+	if (pct != NULL)
+		r = list[0] != '\0' ? text_printf("'%s': its zone names no "
+		    "interface of this host; those with a link-local address: "
+		    "%s", q, list) : text_printf("'%s': its zone names no "
+		    "interface of this host (`ip link` lists them)", q);
+	else
+		r = list[0] != '\0' ? text_printf("'%s' is a link-local "
+		    "address without a zone: add the interface, as in %s", q,
+		    list) : text_printf("'%s' is a link-local address without "
+		    "a zone, and no interface here has a link-local address",
+		    q);
 	free(q);
 	return r;
 }
@@ -672,7 +689,7 @@ validate(struct options *o, int noperands, char **operands,
 			    t->spec != NULL ? t->spec : t->host);
 			return -1;
 		}
-		if ((*cause = zoneless_link_local(t)) != NULL)
+		if ((*cause = zone_usage(t)) != NULL)
 			return -1;
 	}
 	return validate_ready(o, cause);
