@@ -1486,6 +1486,12 @@ cli_help(FILE *f)
 #else
 #define CLI_HAS_TRACE "no (built without libnftnl)"
 #endif
+#ifdef HAVE_LIBCURL
+#define CLI_HAS_READY "yes (libcurl): https://, http:// and --tls, in the " \
+	"module isock-ready.so"
+#else
+#define CLI_HAS_READY "no (built without libcurl)"
+#endif
 #ifdef HAVE_GETADDRINFO_A
 #define CLI_HAS_RESOLVER "getaddrinfo_a"
 #else
@@ -1499,6 +1505,6 @@ cli_version(FILE *f)
 	    "Features:\n"
 	    "  netlink facts   " CLI_HAS_NETLINK "\n"
 	    "  nftables trace  " CLI_HAS_TRACE "\n"
-	    "  TLS and HTTP    no\n"
+	    "  TLS and HTTP    " CLI_HAS_READY "\n"
 	    "  name look-ups   " CLI_HAS_RESOLVER "\n", f);
 }

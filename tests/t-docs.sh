@@ -278,7 +278,8 @@ expect "--version prints the version of configure.ac ($version)" 0 \
 
 # --version then lists what this build has, one feature a line, as curl -V
 # does: "  NAME  yes (LIBRARY)..." or "  NAME  no...".  The build's own
-# binary must say what configure found (BUILD_LIBMNL, BUILD_NFTNL); another
+# binary must say what configure found (BUILD_LIBMNL, BUILD_NFTNL,
+# BUILD_LIBCURL); another
 # (the static one) must still say yes or no for each.
 feature() {
 	printf '%s\n' "$out" | sed -n "s/^  $1  *\(yes\|no\)\b.*/\1/p"
@@ -296,6 +297,8 @@ if [ "$ISOCK" = "${BUILD_ISOCK:-}" ]; then
 	    bad="$bad netlink facts: configure found libmnl: ${BUILD_LIBMNL:-?};"
 	[ "$(feature 'nftables trace')" = "${BUILD_NFTNL:-}" ] ||
 	    bad="$bad nftables trace: configure found libnftnl: ${BUILD_NFTNL:-?};"
+	[ "$(feature 'TLS and HTTP')" = "${BUILD_LIBCURL:-}" ] ||
+	    bad="$bad TLS and HTTP: configure found libcurl: ${BUILD_LIBCURL:-?};"
 	judge "--version's features are those configure found" "$bad" \
 	    "$out:"
 else
