@@ -42,7 +42,14 @@ static const struct cause_row cause_rows[] = {
 	  "configuration come back with it; one added by hand must be added "
 	  "again); if {dst} is not reached through it, add a route that covers "
 	  "{dst}.", NULL },
-	{ "no-route", CF_NOROUTE, 0, CF_DOWN_HOLDS,
+	{ "zone-no-route", CF_NOROUTE | CF_ZONED, 0, 0,
+	  "the zone's interface has no route to {dst}",
+	  "The zone holds the route look-up to its interface, and no route "
+	  "there covers {dst}: the kernel refused before any packet left (an "
+	  "interface has its fe80::/64 route with its link-local address).",
+	  "Give the zone of the interface on {dst}'s link: `ip -6 addr show "
+	  "scope link` lists those with a link-local address.", NULL },
+	{ "no-route", CF_NOROUTE, 0, CF_DOWN_HOLDS | CF_ZONED,
 	  "this host has no route to {dst}",
 	  "This host has no route to {dst}: the kernel refused before any "
 	  "packet left.",
@@ -475,6 +482,8 @@ cause_facts(const struct diag_facts *f)
 	    ((f->have & DIAG_NOROUTE) != 0 ||
 	    ((f->have & DIAG_ROUTE) != 0 && t == RTN_THROW)))
 		b |= CF_NOROUTE;
+	if (f->zone > 0)
+		b |= CF_ZONED;
 	if ((f->have & DIAG_NEIGH) != 0) {
 		if (f->neigh.state & (NUD_FAILED | NUD_INCOMPLETE))
 			b |= CF_NEIGH_FAILED;

@@ -77,7 +77,9 @@ enum cause_fact {
 					   of this host */
 	CF_DOWN_HOLDS = 1ull << 42,	/* a device down holds an address */
 	CF_ARP_DROP = 1ull << 43,	/* an arp chain of this host drops */
-	CF_ARP_DROP_SURE = 1ull << 44	/* ... surely, all ARP of its hook */
+	CF_ARP_DROP_SURE = 1ull << 44,	/* ... surely, all ARP of its hook */
+	CF_ZONED = 1ull << 45		/* an IPv6 zone holds the route
+					   look-up to its interface */
 };
 
 /* One row of the table. */

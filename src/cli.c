@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <regex.h>
 #include <ifaddrs.h>
@@ -13,6 +14,8 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "exitcode.h"
@@ -65,7 +68,7 @@ const struct cli_option cli_options[] = {
 	{ "invert", OPT_INVERT, NULL, "success is that nothing accepts: exit 0 "
 	  "when the connect is refused, times out or is unreachable, 11 when it "
 	  "succeeds, any other failure its own status; with --wait, wait until "
-	  "every target stops accepting",
+	  "every target stops accepting; UDP needs --probe",
 	  CLI_GROUP_WAIT },
 	{ "exit-codes", OPT_EXIT_CODES, "MODE", "full (the table below, the "
 	  "default) or binary: 0 success, 1 any failure, usage errors too "
@@ -90,7 +93,9 @@ const struct cli_option cli_options[] = {
 	  "certificate's name from the host given): exit 12 when it fails",
 	  CLI_GROUP_CONNECT },
 	{ "cacert", OPT_CACERT, "FILE", "trust the CA certificates of FILE (PEM) "
-	  "for https:// and --tls, in place of the system's",
+	  "for https:// and --tls, in place of the system's; a --cacert, "
+	  "--cert or --key FILE that cannot be read or holds no PEM of its "
+	  "kind is a usage error",
 	  CLI_GROUP_CONNECT },
 	{ "cert", OPT_CERT, "FILE", "send the client certificate of FILE (PEM) "
 	  "to a server that asks for one (https:// and --tls)",
@@ -361,6 +366,68 @@ known_code(int code)
 	return false;
 }
 
+/* At most this much of a --cacert, --cert or --key file is read for its
+   PEM block (a system CA bundle is some 200 KiB). */
+#define CLI_PEM_SCAN (16L * 1024 * 1024)
+
+/*
+ * The usage error of the --cacert, --cert or --key file `path` (option
+ * `opt`) when it cannot be read, is a directory, or holds no PEM line
+ * ending in `label` ("CERTIFICATE-----", "PRIVATE KEY-----") in its first
+ * CLI_PEM_SCAN bytes (then `what` names it, and `hint`, "" or more,
+ * follows); 0 when it can be used.  A pipe (--cacert <(...)) is not read,
+ * so that libcurl still finds its content.  Read here, a file of
+ * this host is never blamed on the server's handshake after a connect.
+ */
+static int
+pem_check(const char *opt, const char *path, const char *label,
+    const char *what, const char *hint, char **cause)
+{
+	char buf[16384], *q;
+	size_t len = strlen(label), keep = 0, n;
+	long total = 0;
+	struct stat st;
+	ssize_t got = 0;
+	int fd, err = 0;
+	bool found = false, piped;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) != 0)
+		err = errno;
+	else if (S_ISDIR(st.st_mode))
+		err = EISDIR;
+	piped = err == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+	while (err == 0 && !piped && !found &&
+	    total < CLI_PEM_SCAN) {
+		got = read(fd, buf + keep, sizeof(buf) - keep);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			err = got < 0 ? errno : 0;
+			break;
+		}
+		total += got;
+		n = keep + (size_t)got;
+		found = memmem(buf, n, label, len) != NULL;
+		/* A label cut between two reads is found in the next. */
+		keep = n < len - 1 ? n : len - 1;
+		memmove(buf, buf + n - keep, keep);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (err == 0 && (found || piped))
+		return 0;
+	if ((q = text_excerpt_dup(path)) == NULL)
+		return CLI_ERR_NOMEM;
+	*cause = err == EISDIR ? text_printf("the %s file '%s' is a "
+	    "directory: expected a file (PEM)", opt, q) : err != 0 ?
+	    text_printf("cannot read the %s file '%s': %s", opt, q,
+	    strerror(err)) : text_printf("the %s file '%s' holds no %s "
+	    "(PEM)%s", opt, q, what, hint);
+	free(q);
+	return *cause != NULL ? -1 : CLI_ERR_NOMEM;
+}
+
 /*
  * --tls on every TCP target; a check this build cannot make, or an option
  * of one no target asks for, is a usage error.
@@ -371,6 +438,7 @@ validate_ready(struct options *o, char **cause)
 	bool http = false, tls = false;
 	const struct target *t;
 	size_t i;
+	int rc;
 
 	for (i = 0; i < o->targets.n; i++) {
 		t = &o->targets.v[i];
@@ -407,6 +475,19 @@ validate_ready(struct options *o, char **cause)
 		    "--cert");
 		return -1;
 	}
+	if (o->ready.cacert != NULL && (rc = pem_check("--cacert",
+	    o->ready.cacert, "CERTIFICATE-----", "certificate", "",
+	    cause)) != 0)
+		return rc;
+	if (o->ready.cert != NULL && ((rc = pem_check("--cert", o->ready.cert,
+	    "CERTIFICATE-----", "certificate", "", cause)) != 0 ||
+	    (o->ready.key == NULL && (rc = pem_check("--cert", o->ready.cert,
+	    "PRIVATE KEY-----", "private key", ": give it with --key FILE",
+	    cause)) != 0)))
+		return rc;
+	if (o->ready.key != NULL && (rc = pem_check("--key", o->ready.key,
+	    "PRIVATE KEY-----", "private key", "", cause)) != 0)
+		return rc;
 	return 0;
 }
 
@@ -425,24 +506,32 @@ if_seen(const char *list, const char *name)
 }
 
 /*
- * The usage error of a target that is an IPv6 link-local address without
- * a zone (which interface is meant cannot be guessed), naming the
- * interfaces that have a link-local address; NULL when `t` is not one.
+ * The usage error of a target that is an IPv6 literal whose zone names no
+ * interface here, or a link-local one without a zone (which interface is
+ * meant cannot be guessed), naming the interfaces that have a link-local
+ * address; NULL when `t` is neither.
  */
 static char *
-zoneless_link_local(const struct target *t)
+zone_usage(const struct target *t)
 {
 	struct ifaddrs *ifa = NULL, *p;
 	struct in6_addr a6;
-	char list[256] = "", *q, *r;
+	char list[256] = "", addr[INET6_ADDRSTRLEN], *q, *r;
+	const char *pct;
 	size_t len;
 
-	if (!t->literal || t->family == AF_UNIX ||
-	    strchr(t->host, '%') != NULL ||
-	    inet_pton(AF_INET6, t->host, &a6) != 1 ||
-	    !IN6_IS_ADDR_LINKLOCAL(&a6))
+	if (!t->literal || t->family != AF_INET6)
 		return NULL;
-	if (getifaddrs(&ifa) == 0)
+	pct = strchr(t->host, '%');
+	len = pct != NULL ? (size_t)(pct - t->host) : strlen(t->host);
+	if (len >= sizeof(addr))
+		return NULL;
+	memcpy(addr, t->host, len);
+	addr[len] = '\0';
+	if (inet_pton(AF_INET6, addr, &a6) != 1 || (pct != NULL ?
+	    target_zone_index(pct + 1) != 0 : !IN6_IS_ADDR_LINKLOCAL(&a6)))
+		return NULL;
+	if (IN6_IS_ADDR_LINKLOCAL(&a6) && getifaddrs(&ifa) == 0)
 		for (p = ifa; p != NULL; p = p->ifa_next) {
 			const struct sockaddr_in6 *s6 =
 			    (const struct sockaddr_in6 *)p->ifa_addr;
@@ -450,21 +539,30 @@ zoneless_link_local(const struct target *t)
 			if (s6 == NULL || s6->sin6_family != AF_INET6 ||
 			    !IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr) ||
 			    if_seen(list, p->ifa_name) || strlen(list) +
-			    strlen(t->host) + strlen(p->ifa_name) + 4 >=
+			    strlen(addr) + strlen(p->ifa_name) + 4 >=
 			    sizeof(list))
 				continue;
 			len = strlen(list);
-			snprintf(list + len, sizeof(list) - len, "%s%s%%%s",
-			    len > 0 ? ", " : "", t->host, p->ifa_name);
+			if (snprintf(list + len, sizeof(list) - len, "%s%s%%%s",
+			    len > 0 ? ", " : "", addr, p->ifa_name) < 0)
+				list[len] = '\0';
 		}
-	freeifaddrs(ifa);
+	if (ifa != NULL)
+		freeifaddrs(ifa);
 	q = text_excerpt_dup(t->host);
 	if (q == NULL)
 		return NULL;
-	r = list[0] != '\0' ? text_printf("'%s' is a link-local address "
-	    "without a zone: add the interface, as in %s", q, list) :
-	    text_printf("'%s' is a link-local address without a zone, and no "
-	    "interface here has a link-local address", q);
+	if (pct != NULL)
+		r = list[0] != '\0' ? text_printf("'%s': its zone names no "
+		    "interface of this host; those with a link-local address: "
+		    "%s", q, list) : text_printf("'%s': its zone names no "
+		    "interface of this host (`ip link` lists them)", q);
+	else
+		r = list[0] != '\0' ? text_printf("'%s' is a link-local "
+		    "address without a zone: add the interface, as in %s", q,
+		    list) : text_printf("'%s' is a link-local address without "
+		    "a zone, and no interface here has a link-local address",
+		    q);
 	free(q);
 	return r;
 }
@@ -582,7 +680,17 @@ validate(struct options *o, int noperands, char **operands,
 			    "already)", t->spec != NULL ? t->spec : t->host);
 			return -1;
 		}
-		if ((*cause = zoneless_link_local(t)) != NULL)
+		/* An association sends nothing: neither "accepting" nor
+		   its contrary can be told without a datagram. */
+		if (o->invert && !o->probe && t->type == SOCK_DGRAM &&
+		    t->family != AF_UNIX) {
+			*cause = text_quote("--invert on a UDP target needs "
+			    "--probe: a datagram association sends nothing, so "
+			    "whether anything accepts on '%s' is not known",
+			    t->spec != NULL ? t->spec : t->host);
+			return -1;
+		}
+		if ((*cause = zone_usage(t)) != NULL)
 			return -1;
 	}
 	return validate_ready(o, cause);
@@ -1379,6 +1487,12 @@ cli_help(FILE *f)
 #else
 #define CLI_HAS_TRACE "no (built without libnftnl)"
 #endif
+#ifdef HAVE_LIBCURL
+#define CLI_HAS_READY "yes (libcurl): https://, http:// and --tls, in the " \
+	"module isock-ready.so"
+#else
+#define CLI_HAS_READY "no (built without libcurl)"
+#endif
 #ifdef HAVE_GETADDRINFO_A
 #define CLI_HAS_RESOLVER "getaddrinfo_a"
 #else
@@ -1392,6 +1506,6 @@ cli_version(FILE *f)
 	    "Features:\n"
 	    "  netlink facts   " CLI_HAS_NETLINK "\n"
 	    "  nftables trace  " CLI_HAS_TRACE "\n"
-	    "  TLS and HTTP    no\n"
+	    "  TLS and HTTP    " CLI_HAS_READY "\n"
 	    "  name look-ups   " CLI_HAS_RESOLVER "\n", f);
 }

@@ -150,6 +150,17 @@ facts_dev(char *buf, size_t size, const char *dev)
 	return buf;
 }
 
+/* The name of the interface of a zone, escaped ("#3" once it is gone). */
+static const char *
+facts_zone(char *buf, size_t size, int zone)
+{
+	char name[IF_NAMESIZE];
+
+	if (if_indextoname((unsigned)zone, name) == NULL)
+		snprintf(name, sizeof(name), "#%d", zone);
+	return facts_dev(buf, size, name);
+}
+
 /*
  * A path as printed: escaped, and when that is longer than
  * FACTS_TEXT_PATH_MAX, cut there (never inside an escape) and marked with
@@ -932,7 +943,13 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 
 	if (f->have & DIAG_ROUTE)
 		facts_text_route(f, lines, &n, max);
-	if (f->have & DIAG_NOROUTE)
+	/* A zone holds the look-up to its interface: no default route of
+	   another one is of use, and none is claimed absent. */
+	if ((f->have & DIAG_NOROUTE) != 0 && f->zone > 0)
+		facts_line(lines, &n, max, "no route on %s (the zone of %s%%%s) "
+		    "matches %s", facts_zone(dev, sizeof(dev), f->zone),
+		    diag_ip_str(&f->dst, a, sizeof(a)), dev, a);
+	else if (f->have & DIAG_NOROUTE)
 		facts_line(lines, &n, max, "no route matches %s and there is %s "
 		    "default route", diag_ip_str(&f->dst, a, sizeof(a)),
 		    f->noroute.has_default ? "a" : "no");

@@ -1248,9 +1248,11 @@ report_stats(const struct target *t, const struct result_stats *s,
 	host = text_escape_dup(t->host);
 	where(place, sizeof(place), t, host != NULL ? host : "?", NULL,
 	    t->port);
-	fprintf(o->out, "--- %s (%s): %lu probes, %lu connected, %lu failed "
+	/* A probe of a TLS or HTTP check counts when ready: its line says
+	   "connected" for a connect whose check then failed. */
+	fprintf(o->out, "--- %s (%s): %lu probes, %lu %s, %lu failed "
 	    "(%.0f%% loss)\n", place, target_proto_name(t->family, t->type),
-	    s->sent, s->connected,
+	    s->sent, s->connected, t->ready != 0 ? "ready" : "connected",
 	    s->sent - s->connected, s->sent > 0 ? 100.0 *
 	    (double)(s->sent - s->connected) / (double)s->sent : 0.0);
 	if (s->connected > 0)

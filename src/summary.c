@@ -26,8 +26,9 @@ struct summary_key {
 	int code;		/* the exit status */
 	int err;		/* the resolver's code or the errno, 0 */
 	int how;		/* EAI_SYSTEM's errno; deadline and probe flags */
-	uint32_t facts;		/* a hash of what the facts say, the
-				   target's own port left out; 0: none */
+	uint32_t facts;		/* a hash of what the facts and the TLS or
+				   HTTP check say, the target's own port
+				   left out; 0: none */
 };
 
 struct summary_group {
@@ -307,6 +308,95 @@ facts_sig(const struct diag_facts *f, bool detail)
 	return h != 0 ? h : 1;
 }
 
+/* Onto `h`: the text `str` (at most `max` bytes) without its digits, the
+   numbers a message of libcurl carries (a port, milliseconds). */
+static uint32_t
+sig_words(uint32_t h, const char *str, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < max && str[i] != '\0'; i++)
+		if (str[i] < '0' || str[i] > '9')
+			h = fnv(h, &str[i], 1);
+	return fnv(h, "", 1);
+}
+
+/* Onto `h`: a certificate's facts. */
+static uint32_t
+sig_cert(uint32_t h, const struct ready_cert *c)
+{
+	h = sig_num(h, c->have);
+	h = sig_str(h, c->subject, sizeof(c->subject));
+	h = sig_str(h, c->issuer, sizeof(c->issuer));
+	h = sig_str(h, c->names, sizeof(c->names));
+	h = sig_num(h, (long)c->not_before);
+	return sig_num(h, (long)c->not_after);
+}
+
+/*
+ * Onto `h`: what the TLS or HTTP check `rf` of a failure found (nothing
+ * for a success or no check).  Without `detail`, what decides its cause,
+ * meaning and Check: the cause, the alert, the status, whether the
+ * answer began; with it, all its Found lines say but the times of the
+ * target's own connect: the certificates, the name, the status line, the
+ * body, the listener's process, libcurl's message without its numbers.
+ */
+static uint32_t
+sig_ready(uint32_t h, const struct ready_facts *rf, bool detail)
+{
+	if (rf == NULL || rf->status == 0)
+		return h;
+	h = sig_num(h, rf->status);
+	h = sig_num(h, rf->cause);
+	h = sig_num(h, (long)rf->what);
+	h = sig_num(h, rf->alert);
+	h = sig_num(h, rf->server_hello);
+	h = sig_num(h, rf->http_status);
+	h = sig_num(h, rf->status_line[0] != '\0');
+	h = sig_num(h, rf->chain_sent);
+	h = sig_num(h, rf->pid > 0 && rf->state == 'T');
+	h = sig_num(h, rf->curl_code);
+	if (!detail)
+		return h;
+	h = sig_str(h, rf->name, sizeof(rf->name));
+	h = sig_num(h, rf->verify);
+	h = sig_num(h, rf->verify_depth);
+	h = sig_cert(h, &rf->leaf);
+	h = sig_cert(h, &rf->bad);
+	h = sig_str(h, rf->cafile, sizeof(rf->cafile));
+	h = sig_str(h, rf->capath, sizeof(rf->capath));
+	h = sig_str(h, rf->offered, sizeof(rf->offered));
+	h = fnv(h, rf->first, rf->nfirst);
+	h = sig_str(h, rf->status_line, sizeof(rf->status_line));
+	h = sig_str(h, rf->location, sizeof(rf->location));
+	h = sig_str(h, rf->body_line, sizeof(rf->body_line));
+	h = sig_num(h, (long)rf->body_bytes);
+	h = sig_num(h, rf->have_listener);
+	h = sig_num(h, (long)rf->backlog);
+	h = sig_num(h, rf->pid);
+	h = sig_num(h, rf->state);
+	h = sig_str(h, rf->comm, sizeof(rf->comm));
+	return sig_words(h, rf->curl_error, sizeof(rf->curl_error));
+}
+
+/*
+ * What a failure `r` with the facts `f` is: facts_sig() of its facts, and
+ * onto it what its TLS or HTTP check found (a certificate expired on one
+ * port and for another name on the next are two causes, as a 404 and a
+ * 503 are); 0 when there are neither.
+ */
+static uint32_t
+failure_sig(const struct diag_facts *f, const struct result *r,
+    bool detail)
+{
+	uint32_t h = facts_sig(f, detail);
+
+	if (r->ready == NULL || r->ready->status == 0)
+		return h;
+	h = sig_ready(h != 0 ? h : 2166136261u, r->ready, detail);
+	return h != 0 ? h : 1;
+}
+
 static bool
 key_eq(const struct summary_key *a, const struct summary_key *b)
 {
@@ -448,7 +538,7 @@ summary_add(struct summary *s, size_t i, const struct target *t,
 	/* A name's failure is one per host and code: its facts (the name
 	   servers') are those of its first target, the others not asked. */
 	if (k.code != 0 && result_last(r) != NULL)
-		k.facts = facts_sig(*facts, true);
+		k.facts = failure_sig(*facts, r, true);
 	gi = group_of(s, &k, true);
 
 	if (gi == 0)
@@ -567,7 +657,7 @@ print_ranges(FILE *f, struct summary_group *g)
 struct cause {
 	const char *proto;
 	int code, err, how;
-	uint32_t facts;		/* facts_sig() without detail */
+	uint32_t facts;		/* failure_sig() without detail */
 };
 
 /* The causes explained so far in one summary_print(), and the errnos
@@ -616,7 +706,7 @@ static bool
 cause_said(struct causes *c, const struct summary_group *g)
 {
 	struct cause k = { g->key.proto, g->key.code, g->key.err, g->key.how,
-	    facts_sig(g->facts, false) };
+	    failure_sig(g->facts, &g->r, false) };
 	size_t i;
 
 	for (i = 0; i < c->n; i++)

@@ -6,6 +6,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -626,7 +628,7 @@ static int
 add_http(struct target_list *l, const char *w, bool tls,
     const struct target_want *want, char **cause)
 {
-	const char *rest = w + (tls ? 8 : 7), *slash, *close;
+	const char *rest = w + (tls ? 8 : 7), *slash, *close, *c;
 	size_t hlen, first = l->n, i;
 	char *hp, *path;
 	int rc;
@@ -643,6 +645,15 @@ add_http(struct target_list *l, const char *w, bool tls,
 	}
 	hlen = strcspn(rest, "/?#");
 	slash = rest + hlen;
+	/* No request line carries these, and libcurl refuses the URL: said
+	   here, before a connect, and not as the service's answer. */
+	for (c = slash; *c != '\0'; c++)
+		if ((unsigned char)*c <= ' ' || *c == 0x7f) {
+			*cause = text_quote("'%s': its path holds a space or a "
+			    "control byte, which an HTTP request cannot carry: "
+			    "write it percent-encoded (%%20 for a space)", w);
+			return *cause != NULL ? -1 : TARGET_ERR_NOMEM;
+		}
 	if (hlen == 0 || memchr(rest, '@', hlen) != NULL ||
 	    strchr(rest, '#') != NULL) {
 		*cause = text_quote(hlen == 0 ? "'%s' has no host: expected "
@@ -1011,12 +1022,36 @@ resolve_unix(const struct target *t, struct target_addr *a)
 	return 0;
 }
 
-/* The one candidate of an IP literal without a zone: no look-up at all. */
+unsigned
+target_zone_index(const char *zone)
+{
+	char name[IF_NAMESIZE];
+	unsigned long n;
+	char *end;
+
+	if (zone[0] >= '0' && zone[0] <= '9') {
+		errno = 0;
+		n = strtoul(zone, &end, 10);
+		return *end == '\0' && errno == 0 && n > 0 && n <= UINT_MAX &&
+		    if_indextoname((unsigned)n, name) != NULL ? (unsigned)n : 0;
+	}
+	return if_nametoindex(zone);
+}
+
+/*
+ * The one candidate of an IP literal, an IPv6 link-local one with its
+ * zone's interface: no look-up at all (the C library's takes no zone of
+ * another address, ::1%lo).  -1: not an address, or a zone that names no
+ * interface.
+ */
 static int
 resolve_literal(const struct target *t, struct target_addr *a)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)&a->ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&a->ss;
+	const char *pct = strchr(t->host, '%');
+	char buf[INET6_ADDRSTRLEN];
+	size_t n = pct != NULL ? (size_t)(pct - t->host) : strlen(t->host);
 
 	memset(a, 0, sizeof(*a));
 	if (t->family == AF_INET) {
@@ -1028,7 +1063,19 @@ resolve_literal(const struct target *t, struct target_addr *a)
 	sin6->sin6_family = AF_INET6;
 	sin6->sin6_port = htons(t->port);
 	a->len = sizeof(*sin6);
-	return inet_pton(AF_INET6, t->host, &sin6->sin6_addr) == 1 ? 0 : -1;
+	if (n >= sizeof(buf))
+		return -1;
+	memcpy(buf, t->host, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET6, buf, &sin6->sin6_addr) != 1)
+		return -1;
+	if (pct != NULL && target_zone_index(pct + 1) == 0)
+		return -1;
+	/* The kernel reads the zone of a link-local address only. */
+	if (pct != NULL && (IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr) ||
+	    IN6_IS_ADDR_MC_LINKLOCAL(&sin6->sin6_addr)))
+		sin6->sin6_scope_id = target_zone_index(pct + 1);
+	return 0;
 }
 
 /* The index of the next entry at or after `i` whose family is (not) `f`. */
@@ -1153,7 +1200,7 @@ target_resolve(const struct target *t, struct target_addr **addrs, size_t *n,
 	*addrs = NULL;
 	*n = 0;
 	*sys_errno = 0;
-	if (t->family == AF_UNIX || (t->literal && strchr(t->host, '%') == NULL)) {
+	if (t->family == AF_UNIX || t->literal) {
 		v = malloc(sizeof(*v));
 		if (v == NULL) {
 			*sys_errno = ENOMEM;

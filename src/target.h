@@ -147,11 +147,17 @@ void target_list_free(struct target_list *l);
  * of `*n` entries (free it).  Returns 0, or a getaddrinfo() EAI_* code; for
  * EAI_SYSTEM the errno is left in `*sys_errno`.  A name is looked up with
  * a plain, blocking getaddrinfo(): the tool itself starts its look-ups
- * through resolve.h, which never blocks; a numeric address (without a zone)
- * and a Unix path need no look-up and never block.
+ * through resolve.h, which never blocks; a numeric address (with or without
+ * a zone) and a Unix path need no look-up and never block.
  */
 int target_resolve(const struct target *t, struct target_addr **addrs,
     size_t *n, int *sys_errno);
+
+/*
+ * The index of the interface the zone `zone` of an IPv6 address names (the
+ * text after '%': a name, or a number), 0 when it names none here.
+ */
+unsigned target_zone_index(const char *zone);
 
 /* True when `t` names a host that only a name service can resolve. */
 bool target_needs_lookup(const struct target *t);

@@ -228,6 +228,22 @@ grep -qE '^\| *128\+N *\|' "$README" || missing="$missing '128+N'"
 judge "the README's exit-status table has each status of --help" \
     "$missing" "no '| CODE | NAME |' row for:"
 
+# The JSON outcome of a failure is the name of its exit status in lower
+# case with '_' for ' ' (1 and 3 to 13 but 11, which --invert gives to a
+# target that connected): the man page's -j list has each.
+outwords=$(awk '/^\.Li outcome$/ { on = 1 } on && /^\.Li / { print $2 }
+	on && /^counts the results/ { exit }' "$MAN")
+missing=
+while read -r code name; do
+	case $code in 0|2|11|12[6-9]) continue ;; esac
+	w=$(printf '%s' "$name" | tr 'A-Z ' 'a-z_')
+	printf '%s\n' "$outwords" | grep -qx -- "$w" || missing="$missing $w"
+done <<EOF
+$exits
+EOF
+judge "the man page's JSON outcome words hold each failure's exit-status name" \
+    "$missing" "missing:"
+
 # --- diagnostics --------------------------------------------------------
 
 # The errors the tool explains, as --list-errors prints its table: one a
@@ -278,7 +294,8 @@ expect "--version prints the version of configure.ac ($version)" 0 \
 
 # --version then lists what this build has, one feature a line, as curl -V
 # does: "  NAME  yes (LIBRARY)..." or "  NAME  no...".  The build's own
-# binary must say what configure found (BUILD_LIBMNL, BUILD_NFTNL); another
+# binary must say what configure found (BUILD_LIBMNL, BUILD_NFTNL,
+# BUILD_LIBCURL); another
 # (the static one) must still say yes or no for each.
 feature() {
 	printf '%s\n' "$out" | sed -n "s/^  $1  *\(yes\|no\)\b.*/\1/p"
@@ -296,6 +313,8 @@ if [ "$ISOCK" = "${BUILD_ISOCK:-}" ]; then
 	    bad="$bad netlink facts: configure found libmnl: ${BUILD_LIBMNL:-?};"
 	[ "$(feature 'nftables trace')" = "${BUILD_NFTNL:-}" ] ||
 	    bad="$bad nftables trace: configure found libnftnl: ${BUILD_NFTNL:-?};"
+	[ "$(feature 'TLS and HTTP')" = "${BUILD_LIBCURL:-}" ] ||
+	    bad="$bad TLS and HTTP: configure found libcurl: ${BUILD_LIBCURL:-?};"
 	judge "--version's features are those configure found" "$bad" \
 	    "$out:"
 else

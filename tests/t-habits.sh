@@ -11,7 +11,7 @@ set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 . "${SRCDIR:-.}/tests/ns.sh"
 tap_setup
-plan 36
+plan 40
 
 start_listener open -n 1000 -t 120 || { echo "Bail out! $listener_err"; exit 99; }
 start_listener closed -B -t 120 || { echo "Bail out! $listener_err"; exit 99; }
@@ -137,6 +137,17 @@ run "$ISOCK" --invert 127.0.0.1 "$closed"
 want_rc 0
 verdict "--invert: a refused port is the success"
 
+# A UDP association sends nothing: without --probe, whether anything
+# accepts is not known, so neither "still accepting" (11) nor a success
+# can be said: a usage error that gives the way out (hostile round 3).
+run2=$("$ISOCK" --invert -w 0.3 "udp://127.0.0.1:$closed" 2>&1); rc2=$?
+run "$ISOCK" --invert -u -w 0.3 127.0.0.1 "$closed"
+want_rc 2
+want_err "--invert on a UDP target needs --probe: a datagram association sends nothing"
+want_not_err "still accepting"
+[ "$rc2" = 2 ] || tap_note "--invert udp://: exit $rc2, expected 2: $run2"
+verdict "--invert -u without --probe: a usage error (2), never 'still accepting'"
+
 # ---- JSON and logs -------------------------------------------------------------
 
 run "$ISOCK" -j -c 2 -i 0 "127.0.0.1:$open,$closed"
@@ -222,6 +233,19 @@ n=$(printf '%s\n' "$err" | grep -cE "port ($closed|$closed2).*gave up after [0-9
 [ "$n" = 2 ] || tap_note "$n gave up lines, expected 2"
 verdict "--wait with two targets: a gave up line for each"
 
+# ---- a zoned IPv6 literal is an address, never a name ------------------------
+
+start_listener open6 -6 -n 10 -t 120
+case $? in
+0)
+	run "$ISOCK" -w 1 "[::1%lo]:$open6"
+	want_rc 0
+	want_out "connected to ::1(%lo)? port $open6"
+	verdict "[::1%lo]:PORT: an address with a zone, connected, never looked up" ;;
+*)
+	skip "[::1%lo]:PORT" "no listener on ::1: $listener_err" ;;
+esac
+
 # ---- a link-local address without a zone (a namespace of ours) ------------------
 
 if ns_setup habits; then
@@ -238,11 +262,36 @@ if ns_setup habits; then
 	want_err_fixed "fe80::1%d0"
 	verdict "fe80::1 without a zone: the hint names d0"
 
+	# A zone is an interface: one that names none is a usage error that
+	# names those that can serve, never a name the resolver does not know
+	# (6), as a zoned literal is an address (hostile round 3).
+	run ip netns exec "$ns" "$ISOCK" -w 1 "[fe80::1%nosuch9]:80"
+	want_rc 2
+	want_err "'fe80::1%nosuch9': its zone names no interface of this host"
+	want_err_fixed "fe80::1%d0"
+	want_not_err "resolver|not known"
+	verdict "fe80::1%nosuch9: a usage error naming d0, never the resolver's 'not known'"
+
+	# The zone holds the route look-up to lo, which has no link-local
+	# route, while a default route exists: the facts must not say there
+	# is none, nor send the user to add one.
+	ip -n "$ns" link set d0 up && ip -n "$ns" link set d1 up &&
+		ip -n "$ns" addr add fd99::5/64 dev d0 nodad &&
+		ip -n "$ns" -6 route add default via fd99::1 dev d0 ||
+		tap_note "cannot give the namespace an IPv6 default route"
+	run ip netns exec "$ns" "$ISOCK" -w 1 "[fe80::1%lo]:80"
+	want_rc 4
+	want_err "Found: no route on lo \\(the zone of fe80::1%lo\\) matches fe80::1"
+	want_not_err "there is no default route|or a default route"
+	verdict "fe80::1%lo: no route on the zone's interface; never 'there is no default route' beside one"
+
 	run ip netns exec "$ns" "$ISOCK" --invert -s 10.255.255.1 127.0.0.1 9
 	want_rc 7
 	verdict "--invert with a source address not of this host: 7, not a success"
 else
 	skip "fe80::1 without a zone (no interface)" "$ns_why"
 	skip "fe80::1 without a zone (d0)" "$ns_why"
+	skip "fe80::1%nosuch9" "$ns_why"
+	skip "fe80::1%lo" "$ns_why"
 	skip "--invert with a bad -s" "$ns_why"
 fi

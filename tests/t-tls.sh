@@ -66,7 +66,7 @@ printf 'extendedKeyUsage=clientAuth\n' >client.ext
 tls_pki_run x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem \
 	-days 10 -extfile client.ext
 
-plan 45
+plan 53
 
 # 1: a good HTTPS server: ready, with the TLS facts on the success line
 start_server good https leaf.pem leaf.key
@@ -385,16 +385,19 @@ printf '%s\n' "$out" | head -n 1 | jq -e '.explanation.cause == "TLS_CERT_EXPIRE
 	tap_note "JSON lacks the cause or the facts of an expired certificate"
 verdict "JSON: an expired certificate's cause, notAfter and facts"
 
-# 32: --count: each probe a whole check, statistics, the last failure's code
+# 32: --count: each probe a whole check, statistics, the last failure's
+# code; the statistics count the probes that were ready, not the connects,
+# which the probe lines of a failed check say succeeded
 run "$ISOCK" -c 2 -i 0.1 --cacert ca.pem "https://localhost:$good/"
 want_rc 0
-want_out "^--- localhost port $good \\(tcp\\): 2 probes, 2 connected, 0 failed"
-run2=$rc
+want_out "^--- localhost port $good \\(tcp\\): 2 probes, 2 ready, 0 failed"
+verdict "--count: a good server 0, its statistics count 2 ready"
 run "$ISOCK" -c 2 -i 0.1 --cacert ca.pem "https://localhost:$exp/"
 want_rc 12
-want_out "2 probes, 0 connected, 2 failed"
-[ "$run2" = 0 ] || tap_note "a good server gave $run2 with -c 2"
-verdict "--count: a good server 0, an expired certificate 12 each time"
+want_out "2 probes, 0 ready, 2 failed"
+want_not_out=$(printf '%s\n' "$out" | grep -c "0 connected")
+[ "$want_not_out" = 0 ] || tap_note "the statistics say '0 connected' for probes that connected"
+verdict "--count: an expired certificate 12 each time, 0 ready (never '0 connected')"
 
 # 33: -- COMMAND runs after a ready check only
 run "$ISOCK" --cacert ca.pem "https://localhost:$good/" -- echo ran-after-ready
@@ -498,3 +501,63 @@ else
 		verdict "a TLS 1.0 server: exit 12, the version chosen and those offered, a Check"
 	fi
 fi
+
+# 41: several targets failing for different causes: each group says its
+# own cause and facts, never another target's (the hostile round 3 saw an
+# expired certificate told "not for the name" of another port's, a 503 as
+# the 404 before it, a stalled answer as silence)
+run "$ISOCK" -w 1 --cacert ca.pem "https://localhost:$oth,$exp,$fut,$self/" \
+	"http://localhost:$web/status/404" "http://localhost:$web/status/503" \
+	"http://127.0.0.1:$stall,$quiet/"
+want_rc 12
+want_err "\\(tcp\\): $oth TLS failed: the TLS certificate is not for the name 'localhost'"
+want_err "\\(tcp\\): $exp TLS failed: the server's TLS certificate has expired"
+want_err "\\(tcp\\): $fut TLS failed: the server's TLS certificate is not valid yet"
+want_err "\\(tcp\\): $self TLS failed: the TLS certificate is self-signed"
+want_err "\\(tcp\\): $web unexpected answer: HTTP status 404"
+want_err "\\(tcp\\): $web unexpected answer: HTTP status 503"
+want_err_fixed 'Found: the answer: "HTTP/1.1 503 Service Unavailable"'
+want_err "\\(tcp\\): $stall timed out: connected, but the HTTP answer did not end"
+want_err "\\(tcp\\): $quiet timed out: connected, but no HTTP answer came"
+want_not_err "as above|[0-9],[0-9]+ TLS failed|[0-9]-[0-9]+ TLS failed"
+verdict "several targets: each TLS and HTTP failure grouped by its own cause, never another's"
+
+# 42: a --cacert, --cert or --key file of this host that cannot be read or
+# holds no PEM of its kind is a usage error (exit 2) before any connect,
+# never the server's handshake (12)
+run "$ISOCK" -w 1 --cacert "$tmp/nothere.pem" "https://localhost:$good/"
+want_rc 2
+want_err "cannot read the --cacert file '.*nothere\\.pem': No such file or directory"
+want_not_err "handshake|certificate file:"
+verdict "--cacert FILE not there: a usage error (2), never a handshake failure (12)"
+run "$ISOCK" -w 1 --cacert ca.pem --cert "$tmp/nothere.pem" "https://localhost:$good/"
+want_rc 2
+want_err "cannot read the --cert file '.*nothere\\.pem'"
+want_not_err "handshake"
+verdict "--cert FILE not there: a usage error (2)"
+run "$ISOCK" -w 1 --cacert ca.pem --cert client.pem "https://localhost:$good/"
+want_rc 2
+want_err "the --cert file 'client\\.pem' holds no private key \\(PEM\\): give it with --key FILE"
+verdict "--cert FILE without its key and no --key: a usage error (2)"
+run2=$("$ISOCK" -w 1 --cacert "$tmp" "https://localhost:$good/" 2>&1); rc2=$?
+run "$ISOCK" -w 1 --cacert client.key --tls localhost "$good"
+want_rc 2
+want_err "the --cacert file 'client\\.key' holds no certificate \\(PEM\\)"
+[ "$rc2" = 2 ] || tap_note "a --cacert directory: exit $rc2, expected 2"
+printf '%s\n' "$run2" | grep -q "the --cacert file '.*' is a directory" ||
+	tap_note "a --cacert directory: $run2"
+verdict "--cacert of a key or of a directory: a usage error (2)"
+
+# 43: a URL path with a space or a control byte, which no HTTP request can
+# carry (libcurl refuses it): a usage error, not the service's answer (13)
+run "$ISOCK" -w 1 "http://127.0.0.1:$web/a b"
+want_rc 2
+want_err "'http://127\\.0\\.0\\.1:$web/a b': its path holds a space or a control byte"
+want_err "%20"
+want_not_err "valid HTTP|Something answers|Check:"
+verdict "a URL path with a space: a usage error (2), never 'no valid HTTP answer'"
+run "$ISOCK" -w 1 --cacert ca.pem "$(printf 'https://localhost:%s/a\001' "$good")"
+want_rc 2
+want_err "a\\\\x01': its path holds a space or a control byte"
+want_not_err "handshake"
+verdict "an https:// path with a control byte: a usage error (2), never a handshake failure"
