@@ -369,7 +369,8 @@ sig_ready(uint32_t h, const struct ready_facts *rf, bool detail)
 	h = fnv(h, rf->first, rf->nfirst);
 	h = sig_str(h, rf->status_line, sizeof(rf->status_line));
 	h = sig_str(h, rf->location, sizeof(rf->location));
-	h = sig_str(h, rf->body_line, sizeof(rf->body_line));
+	h = fnv(h, rf->body_line, rf->nbody_line);
+	h = sig_num(h, (long)rf->body_line_len);
 	h = sig_num(h, (long)rf->body_bytes);
 	h = sig_num(h, rf->have_listener);
 	h = sig_num(h, (long)rf->backlog);
