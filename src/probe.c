@@ -169,13 +169,23 @@ halted(const struct probe_opts *o)
 	    (o->out_gone != NULL && *o->out_gone);
 }
 
-/* The sockets allowed at once: the option, within the descriptor limit. */
+/*
+ * The sockets allowed at once: the option, within the descriptor limit.
+ * A run of one target that needs no look-up has one address, so one
+ * socket at a time whatever the cap: the limit is not read (a success's
+ * system calls are counted, issue 19); if even that socket cannot be had,
+ * socket(2) says so (EMFILE: defer_out_of_descriptors) and the diagnosis
+ * reads the limit.
+ */
 static unsigned
-parallel_cap(const struct probe_opts *o)
+parallel_cap(const struct probe_opts *o, const struct target *targets,
+    size_t n)
 {
 	struct rlimit rl;
 	unsigned p = o->parallel > 0 ? o->parallel : PROBE_DEFAULT_PARALLEL;
 
+	if (n == 1 && !target_needs_lookup(&targets[0]))
+		return p;
 	/* Keep a few descriptors for stdio, netlink and the resolver. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
 		if (rl.rlim_cur <= 12)
@@ -514,7 +524,9 @@ flight_ready(void *arg, short revents)
 		attempt_end(j->run, j, fl, probe_answer(fl,
 		    &j->r->attempts[fl->attempt]), "recv", false);
 	else {
-		isocket_finish(&fl->s);
+		/* Nothing but POLLOUT proves the handshake (no getpeername). */
+		isocket_finish_polled(&fl->s, revents, (const struct sockaddr *)
+		    &j->r->attempts[fl->attempt].addr.ss);
 		if (fl->s.failure == 0 && j->t->ready != 0 &&
 		    j->run->o->ready != NULL)
 			ready_begin(j->run, j, fl);
@@ -1268,16 +1280,21 @@ loop_timeout(const struct run *run, const struct job *jobs, unsigned njobs)
  * the signals let in: printing may block, and a signal then still stops.
  * Results made final meanwhile (the caller's waits serve the loop) are
  * told too.  Returns false when there was none.  The signals stay let in:
- * probe_run holds them again only if the run goes on.
+ * probe_run holds them again only if the run goes on.  A quiet end's
+ * connected results are told with the signals held (quiet_end).
  */
 static bool
 tell_done(struct run *run)
 {
 	size_t k;
+	bool quiet = run->o->quiet_end;
 
 	if (run->nqueue == 0)
 		return false;
-	loop_signals_let(run->loop);
+	for (k = 0; quiet && k < run->nqueue; k++)
+		quiet = result_connected(&run->results[run->queue[k]]) != NULL;
+	if (!quiet)
+		loop_signals_let(run->loop);
 	run->telling = true;
 	for (k = 0; k < run->nqueue; k++)
 		if (run->o->done != NULL)
@@ -1398,7 +1415,7 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 		    (struct timespec){ 0, 0 }, out_event, &run);
 	run.end = clock_add_ms(run.start, o->wait_ms);
 	run.next_tick = clock_add_ms(run.start, o->tick_ms);
-	run.cap = parallel_cap(o);
+	run.cap = parallel_cap(o, targets, n);
 	run.lookup_cap = run.cap / 4 > 0 ? run.cap / 4 : 1;
 	if (o->wait)	/* only --wait jitters */
 		rng_seed(&run);
@@ -1472,6 +1489,8 @@ out:
 	free(run.queue);
 	free(run.retried);
 	free(jobs);
+	if (o->quiet_end && run.loop != NULL)
+		loop_keep_held(run.loop);
 	loop_free(run.loop);
 }
 
