@@ -306,7 +306,18 @@ attempt_end(struct run *run, struct job *j, struct flight *f, int err,
 		a->local.len = 0;
 	loop_del(run->loop, f->waiter);
 	f->waiter = -1;
-	isocket_abort(&f->s);	/* a probe leaves no TIME-WAIT behind */
+	/*
+	 * A probe leaves no TIME-WAIT behind: a connection is reset on
+	 * close.  A connect the kernel failed (its error read from connect
+	 * or SO_ERROR) left a closed socket, which has no TIME-WAIT to
+	 * avoid: no SO_LINGER for it (one call a refused port).  One the
+	 * deadline ended may have completed meanwhile: reset.
+	 */
+	if (err != 0 && err != ENOTCONN && !deadline && !f->s.self &&
+	    strcmp(step, "connect") == 0)
+		isocket_close(&f->s);
+	else
+		isocket_abort(&f->s);
 	j->inflight--;
 	run->sockets--;
 	if (err == 0) {

@@ -4,11 +4,12 @@
 # strace, not timed: a successful single check opens neither libmnl nor
 # libnftnl (the netlink and nftables libraries only a diagnosis or a trace
 # uses) and makes at most 45 system calls (the issue's goal); a diagnosis still loads them
-# and reads its netlink facts.  Skipped without strace.
+# and reads its netlink facts; a refused port's closed socket is closed
+# without SO_LINGER, a connection still with it.  Skipped without strace.
 set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 tap_setup
-plan 4
+plan 5
 
 command -v strace >/dev/null 2>&1 || skip_all "strace is not installed"
 # strace needs ptrace, which some containers refuse.
@@ -86,3 +87,12 @@ else
 		tap_note "libmnl was not opened: $(grep lib "$tmp/diag.st")"
 	verdict "a diagnosis loads libmnl and reads the listeners"
 fi
+
+# 5: a connect the kernel refused left a closed socket: no SO_LINGER for
+# it (before: one a port); the connection made is still reset on close.
+run strace -f -e trace=setsockopt -o "$tmp/linger.st" "$ISOCK" -q \
+	127.0.0.1:1-10 127.0.0.1:"$open"
+want_rc 1
+n=$(grep -c 'SO_LINGER' "$tmp/linger.st")
+[ "$n" = 1 ] || tap_note "$n SO_LINGER calls, expected 1 (the connection)"
+verdict "ten refused ports and a connection: one SO_LINGER ($n)"
