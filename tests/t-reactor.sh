@@ -6,7 +6,8 @@
 # decided; a reader that has gone ends the run at once (exit 10, a write
 # error); --trace keeps the --wait ceiling; a --wait pause between tries
 # is a deadline of the loop, not a sleep: with -P 1 the other target takes
-# the free place and connects meanwhile; no module but loop.c waits in
+# the free place and connects meanwhile; a Happy Eyeballs start falls due
+# inside another target's trace and is made there; no module but loop.c waits in
 # poll, ppoll or epoll_wait (isocket.c's blocking connect aside); a target's time never waits on
 # another's trace or diagnosis.  The cases that need a silent
 # name server or dropped SYNs run in a network namespace of the test's own
@@ -18,7 +19,7 @@ set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 . "${SRCDIR:-.}/tests/ns.sh"
 tap_setup
-plan 11
+plan 12
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # timed CMD...: run CMD; $ms is how long it took.
@@ -78,11 +79,11 @@ verdict "a reader that has gone ends the wait between probes ($ms ms)"
 # ---- a namespace of the test's own -------------------------------------------
 
 if ! ns_setup reactor; then
-	for c in 4 5 6 7 8 9 10 11; do skip "case $c" "$ns_why"; done
+	for c in 4 5 6 7 8 9 10 11 12; do skip "case $c" "$ns_why"; done
 	exit 0
 fi
 if ! command -v nft >/dev/null 2>&1; then
-	for c in 4 5 6 7 8 9 10 11; do skip "case $c" "nft is not installed"; done
+	for c in 4 5 6 7 8 9 10 11 12; do skip "case $c" "nft is not installed"; done
 	exit 0
 fi
 for p in 7001 7002 7003; do ns_drop $p; done
@@ -191,3 +192,24 @@ case $w in
 esac
 [ "${t9:-0}" -ge 2 ] 2>/dev/null || tap_note "port 9 was tried ${t9:-?} times"
 verdict "a pause of --wait holds no other target (7020 after ${w:-?} ms)"
+
+# 12: a Happy Eyeballs start that falls due while another target is traced
+# is made inside the trace's wait (a timer of the loop): -P 1 -w 1, 7001
+# dropped and traced; he.test is ::1 (dropped here) then 127.0.0.1, where
+# 7020 listens: its second address starts 250 ms after the first and
+# connects (before: it waited for the trace's end, and its deadline came
+# first: timed out).
+printf '::1 he.test\n127.0.0.1 he.test\n' >>"/etc/netns/$ns/hosts"
+nsx nft -f - <<'NFT'
+table inet isock_reactor_he {
+	chain input {
+		type filter hook input priority 0;
+		ip6 daddr ::1 tcp dport 7020 drop
+	}
+}
+NFT
+run ip netns exec "$ns" timeout 20 "$ISOCK" -v --trace -P 1 -w 1 \
+	127.0.0.1:7001 he.test:7020
+want_rc 3
+want_out "connected to he\\.test \\(127\\.0\\.0\\.1\\) port 7020"
+verdict "a Happy Eyeballs start falls due inside another's trace and is made"
