@@ -472,6 +472,24 @@ isocket_finish(ISocket *s)
 }
 
 int
+isocket_finish_polled(ISocket *s, short revents, const struct sockaddr *peer)
+{
+	socklen_t plen;
+
+	if (s->fd < 0 || peer == NULL || revents != POLLOUT ||
+	    s->type != SOCK_STREAM || (s->protocol != 0 &&
+	    s->protocol != IPPROTO_TCP) || peer->sa_family != s->family)
+		return isocket_finish(s);
+	if (s->family == AF_INET)
+		plen = sizeof(struct sockaddr_in);
+	else if (s->family == AF_INET6)
+		plen = sizeof(struct sockaddr_in6);
+	else
+		return isocket_finish(s);
+	return connected(s, peer, plen);
+}
+
+int
 isocket_wait(ISocket *s, const struct timespec *deadline)
 {
 	struct pollfd pfd;

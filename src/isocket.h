@@ -142,6 +142,18 @@ int isocket_wait(ISocket *s, const struct timespec *deadline);
 int isocket_finish(ISocket *s);
 
 /*
+ * isocket_finish() for an event loop that has the poll's `revents` and the
+ * address connected to (`peer`, of the socket's family): on Linux a TCP
+ * socket polled with nothing but POLLOUT has its handshake done (tcp_poll
+ * gives no POLLOUT while the SYN is pending, and a socket that failed or
+ * was reset polls POLLHUP, with POLLERR when an error is set), so its peer
+ * is `peer` and no getpeername(2) is needed.  Any other `revents`, or
+ * another kind of socket, takes isocket_finish()'s way.
+ */
+int isocket_finish_polled(ISocket *s, short revents,
+    const struct sockaddr *peer);
+
+/*
  * Read the socket's error queue (MSG_ERRQUEUE, without waiting) into its
  * ICMP record, keeping the last entry; returns true when an entry was read.
  * A failed connect (isocket_connect, isocket_finish, isocket_wait) calls it

@@ -30,6 +30,7 @@ struct loop {
 	unsigned gen;
 	sigset_t unblocked;		/* the mask to wait with */
 	bool held;			/* the stop signals are blocked */
+	bool keep;			/* loop_free leaves them so */
 	struct loop *outer;		/* the loop current before this one */
 };
 
@@ -80,10 +81,16 @@ loop_free(struct loop *l)
 		return;
 	if (current == l)
 		current = l->outer;
-	if (l->held)
+	if (l->held && !l->keep)
 		pthread_sigmask(SIG_SETMASK, &l->unblocked, NULL);
 	free(l->w);
 	free(l);
+}
+
+void
+loop_keep_held(struct loop *l)
+{
+	l->keep = true;
 }
 
 int

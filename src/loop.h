@@ -39,6 +39,13 @@ struct loop *loop_new(void);
 void loop_free(struct loop *l);
 
 /*
+ * The process exits after `l` is freed and nothing in between may block:
+ * loop_free() leaves the stop signals as they are, blocked if so (one
+ * pending is dropped at exit), rather than let them in for nothing.
+ */
+void loop_keep_held(struct loop *l);
+
+/*
  * Wait for `events` on `fd` (fd -1: a timer), until `deadline` ({0, 0}:
  * none).  Returns the waiter's id, or -1 when out of memory.  The waiter
  * stays until loop_del(), or its deadline: a waiter whose deadline passes

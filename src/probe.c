@@ -121,6 +121,7 @@ struct run {
 	struct loop *loop;		/* where every wait of the run is */
 	int rswaiter;			/* the resolver's waiter, or -1 */
 	int outwaiter;			/* standard output's, or -1 */
+	int timer;			/* timer_arm's waiter, or -1 */
 	bool fds_short;			/* socket() met EMFILE or ENFILE */
 	struct ifaddrs *ifa;		/* this host's addresses, once read */
 	bool ifa_read;
@@ -169,13 +170,23 @@ halted(const struct probe_opts *o)
 	    (o->out_gone != NULL && *o->out_gone);
 }
 
-/* The sockets allowed at once: the option, within the descriptor limit. */
+/*
+ * The sockets allowed at once: the option, within the descriptor limit.
+ * A run of one target that needs no look-up has one address, so one
+ * socket at a time whatever the cap: the limit is not read (a success's
+ * system calls are counted, issue 19); if even that socket cannot be had,
+ * socket(2) says so (EMFILE: defer_out_of_descriptors) and the diagnosis
+ * reads the limit.
+ */
 static unsigned
-parallel_cap(const struct probe_opts *o)
+parallel_cap(const struct probe_opts *o, const struct target *targets,
+    size_t n)
 {
 	struct rlimit rl;
 	unsigned p = o->parallel > 0 ? o->parallel : PROBE_DEFAULT_PARALLEL;
 
+	if (n == 1 && !target_needs_lookup(&targets[0]))
+		return p;
 	/* Keep a few descriptors for stdio, netlink and the resolver. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
 		if (rl.rlim_cur <= 12)
@@ -296,7 +307,18 @@ attempt_end(struct run *run, struct job *j, struct flight *f, int err,
 		a->local.len = 0;
 	loop_del(run->loop, f->waiter);
 	f->waiter = -1;
-	isocket_abort(&f->s);	/* a probe leaves no TIME-WAIT behind */
+	/*
+	 * A probe leaves no TIME-WAIT behind: a connection is reset on
+	 * close.  A connect the kernel failed (its error read from connect
+	 * or SO_ERROR) left a closed socket, which has no TIME-WAIT to
+	 * avoid: no SO_LINGER for it (one call a refused port).  One the
+	 * deadline ended may have completed meanwhile: reset.
+	 */
+	if (err != 0 && err != ENOTCONN && !deadline && !f->s.self &&
+	    strcmp(step, "connect") == 0)
+		isocket_close(&f->s);
+	else
+		isocket_abort(&f->s);
 	j->inflight--;
 	run->sockets--;
 	if (err == 0) {
@@ -488,6 +510,8 @@ defer_own_port(struct run *run, struct job *j, struct flight *f)
 
 static bool job_advance(struct run *run, struct job *j);
 static void names_start(struct run *run);
+static void timer_arm(struct run *run);
+static void nested_advance(struct run *run);
 static void targets_begin(struct run *run, struct job *jobs, unsigned njobs);
 
 /*
@@ -514,7 +538,9 @@ flight_ready(void *arg, short revents)
 		attempt_end(j->run, j, fl, probe_answer(fl,
 		    &j->r->attempts[fl->attempt]), "recv", false);
 	else {
-		isocket_finish(&fl->s);
+		/* Nothing but POLLOUT proves the handshake (no getpeername). */
+		isocket_finish_polled(&fl->s, revents, (const struct sockaddr *)
+		    &j->r->attempts[fl->attempt].addr.ss);
 		if (fl->s.failure == 0 && j->t->ready != 0 &&
 		    j->run->o->ready != NULL)
 			ready_begin(j->run, j, fl);
@@ -529,6 +555,7 @@ flight_ready(void *arg, short revents)
 		names_start(j->run);
 		targets_begin(j->run, j->run->jobs, j->run->njobs);
 	}
+	timer_arm(j->run);	/* a new attempt may have a start due */
 }
 
 /*
@@ -720,6 +747,7 @@ names_ready(void *arg, short revents)
 {
 	(void)revents;
 	names_collect(arg);
+	nested_advance(arg);	/* inside the caller's wait: as the loop */
 }
 
 /* Start the look-up of name `k`; its outcome may be there at once. */
@@ -1225,30 +1253,22 @@ targets_begin(struct run *run, struct job *jobs, unsigned njobs)
 		job_begin(run, j, run->next_new++);
 }
 
-/* The poll timeout: the nearest deadline, Happy Eyeballs start or retry. */
+/* The nearest Happy Eyeballs start or --wait retry: ms from now; -1: none. */
 static int
-loop_timeout(const struct run *run, const struct job *jobs, unsigned njobs)
+timers_next(const struct run *run)
 {
 	int timeout = -1, ms;
-	unsigned k, f;
+	unsigned k;
 	size_t i;
 
-	for (k = 0; k < njobs; k++) {
-		if (!jobs[k].active)
+	for (k = 0; k < run->njobs; k++) {
+		const struct job *j = &run->jobs[k];
+
+		if (!j->active || j->inflight == 0 || j->next >= j->naddrs)
 			continue;
-		ms = clock_ms_until(&jobs[k].deadline);
+		ms = clock_ms_until(&j->next_start);
 		if (timeout < 0 || ms < timeout)
 			timeout = ms;
-		if (jobs[k].inflight > 0 && jobs[k].next < jobs[k].naddrs) {
-			ms = clock_ms_until(&jobs[k].next_start);
-			if (ms < timeout)
-				timeout = ms;
-		}
-		for (f = 0; f < HE_MAX; f++)
-			if (jobs[k].fl[f].rd != NULL &&
-			    (ms = ready_timeout(jobs[k].fl[f].rd)) >= 0 &&
-			    ms < timeout)
-				timeout = ms;
 	}
 	if (run->o->wait)
 		for (i = 0; i < run->next_new; i++) {
@@ -1263,26 +1283,107 @@ loop_timeout(const struct run *run, const struct job *jobs, unsigned njobs)
 	return timeout;
 }
 
+/* The poll timeout: the nearest deadline, Happy Eyeballs start or retry. */
+static int
+loop_timeout(const struct run *run, const struct job *jobs, unsigned njobs)
+{
+	int timeout = timers_next(run), ms;
+	unsigned k, f;
+
+	for (k = 0; k < njobs; k++) {
+		if (!jobs[k].active)
+			continue;
+		ms = clock_ms_until(&jobs[k].deadline);
+		if (timeout < 0 || ms < timeout)
+			timeout = ms;
+		for (f = 0; f < HE_MAX; f++)
+			if (jobs[k].fl[f].rd != NULL &&
+			    (ms = ready_timeout(jobs[k].fl[f].rd)) >= 0 &&
+			    ms < timeout)
+				timeout = ms;
+	}
+	return timeout;
+}
+
+/* timer_arm's waiter: its time has come (the loop removed it). */
+static void
+timer_fired(void *arg, short revents)
+{
+	struct run *run = arg;
+
+	(void)revents;
+	run->timer = -1;
+	nested_advance(run);
+}
+
+/*
+ * While the caller is told (run->telling: a diagnosis or a trace waits
+ * through the loop), the nearest Happy Eyeballs start or --wait retry is a
+ * timer of the loop, so that it is served inside that wait as between the
+ * loop's own (before, a target's next address waited for the end of
+ * another's trace, and its deadline could pass first).  Otherwise none:
+ * the loop's timeout covers them (loop_timeout).
+ */
+static void
+timer_arm(struct run *run)
+{
+	int ms;
+
+	loop_del(run->loop, run->timer);
+	run->timer = -1;
+	if (!run->telling || (ms = timers_next(run)) < 0)
+		return;
+	run->timer = loop_add(run->loop, -1, 0, clock_add_ms(clock_now(), ms),
+	    timer_fired, run);
+}
+
+/*
+ * Inside a wait of the caller's: every job moves on, the targets whose
+ * turn has come begin, as between the loop's waits, and the timer is set
+ * for what is due next.  Nothing outside one.
+ */
+static void
+nested_advance(struct run *run)
+{
+	unsigned k;
+
+	if (!run->telling)
+		return;
+	for (k = 0; k < run->njobs; k++)
+		if (run->jobs[k].active)
+			job_advance(run, &run->jobs[k]);
+	names_start(run);
+	targets_begin(run, run->jobs, run->njobs);
+	timer_arm(run);
+}
+
 /*
  * Tell the caller of each result made final, in the order they were, with
  * the signals let in: printing may block, and a signal then still stops.
  * Results made final meanwhile (the caller's waits serve the loop) are
  * told too.  Returns false when there was none.  The signals stay let in:
- * probe_run holds them again only if the run goes on.
+ * probe_run holds them again only if the run goes on.  A quiet end's
+ * connected results are told with the signals held (quiet_end).
  */
 static bool
 tell_done(struct run *run)
 {
 	size_t k;
+	bool quiet = run->o->quiet_end;
 
 	if (run->nqueue == 0)
 		return false;
-	loop_signals_let(run->loop);
+	for (k = 0; quiet && k < run->nqueue; k++)
+		quiet = result_connected(&run->results[run->queue[k]]) != NULL;
+	if (!quiet)
+		loop_signals_let(run->loop);
 	run->telling = true;
+	timer_arm(run);
 	for (k = 0; k < run->nqueue; k++)
 		if (run->o->done != NULL)
 			run->o->done(run->o->done_arg, run->queue[k]);
 	run->telling = false;
+	timer_arm(run);		/* none: the loop's timeout serves them */
 	run->nqueue = 0;
 	for (k = 0; k < run->nretried; k++)
 		run->o->retry(run->o->retry_arg, run->retried[k],
@@ -1393,12 +1494,13 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 	run.loop = loop_new();
 	run.rswaiter = -1;
 	run.outwaiter = -1;
+	run.timer = -1;
 	if (run.loop != NULL && o->out_gone != NULL)
 		run.outwaiter = loop_add(run.loop, STDOUT_FILENO, 0,
 		    (struct timespec){ 0, 0 }, out_event, &run);
 	run.end = clock_add_ms(run.start, o->wait_ms);
 	run.next_tick = clock_add_ms(run.start, o->tick_ms);
-	run.cap = parallel_cap(o);
+	run.cap = parallel_cap(o, targets, n);
 	run.lookup_cap = run.cap / 4 > 0 ? run.cap / 4 : 1;
 	if (o->wait)	/* only --wait jitters */
 		rng_seed(&run);
@@ -1472,6 +1574,8 @@ out:
 	free(run.queue);
 	free(run.retried);
 	free(jobs);
+	if (o->quiet_end && run.loop != NULL)
+		loop_keep_held(run.loop);
 	loop_free(run.loop);
 }
 

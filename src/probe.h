@@ -43,6 +43,17 @@ struct probe_opts {
 	bool invert;			/* --wait: retry while it connects */
 	long retry_cap_ms;		/* --wait: longest pause; 0: 1 s */
 	const struct ready_opts *ready;	/* a target's TLS or HTTP check */
+	/*
+	 * The process ends after this run, writing nothing and running
+	 * nothing more (-q, no -- COMMAND, one round), and `done` neither
+	 * writes nor waits for a target that connected: such a result is
+	 * told with the stop signals still blocked, and when every result
+	 * was so, they stay blocked to the exit (no system call).  A signal
+	 * that comes once the last outcome is taken is then dropped at exit,
+	 * as one coming after the status was read always was: the run had
+	 * ended.
+	 */
+	bool quiet_end;
 	/* Where trace times count from; {0, 0}: the start of probe_run. */
 	struct timespec epoch;
 	/* Called with each step when not NULL: ms since the epoch, a line. */

@@ -18,6 +18,7 @@
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 
+#include "clock.h"
 #include "route.h"
 
 /* The rules a route match follows at most. */
@@ -636,25 +637,101 @@ route_table(struct nl_ctx *nl, struct route_rt *rt)
 	route_table_dump(nl, rt);
 }
 
-/* The route to `dst`: the kernel's answer, or a match through dumps. */
+/* How long a route look-up answers for the same destination again (ms). */
+#define ROUTE_CACHE_MS 1000
+/* The look-ups kept, the oldest replaced first. */
+#define ROUTE_CACHE_N 8
+
+/*
+ * The last whole answers, for the targets of one run: 1000 ports of one
+ * host ask for its route once, as they share the ruleset's reading
+ * (ruleset.c).  Only an answer with nothing left unknown is kept.
+ */
+static struct route_kept {
+	bool valid;
+	struct diag_ip dst;
+	int ifindex;
+	unsigned have;
+	struct route_fact rt;
+	struct noroute_fact none;
+	struct timespec at;
+} route_kept[ROUTE_CACHE_N];
+static unsigned route_kept_next;
+
+/* The kept answer for `dst` and `ifindex`, or NULL. */
+static const struct route_kept *
+route_kept_find(const struct diag_ip *dst, int ifindex)
+{
+	struct timespec now = clock_now();
+	unsigned k;
+
+	for (k = 0; k < ROUTE_CACHE_N; k++)
+		if (route_kept[k].valid && route_kept[k].ifindex == ifindex &&
+		    diag_ip_eq(&route_kept[k].dst, dst) &&
+		    clock_ms_between(&route_kept[k].at, &now) < ROUTE_CACHE_MS)
+			return &route_kept[k];
+	return NULL;
+}
+
+/*
+ * Keep the answer `have` (`rt`, `none`) for `dst`, unless a part of it was
+ * cut short (a table or interface name that its request did not give).
+ */
+static void
+route_keep(const struct diag_ip *dst, int ifindex, unsigned have,
+    const struct route_fact *rt, const struct noroute_fact *none)
+{
+	struct route_kept *k;
+
+	if (have == 0 || ((have & DIAG_ROUTE) != 0 && (rt->table == 0 ||
+	    (rt->ifindex > 0 && rt->dev[0] == '\0'))))
+		return;
+	k = &route_kept[route_kept_next++ % ROUTE_CACHE_N];
+	k->valid = true;
+	k->dst = *dst;
+	k->ifindex = ifindex;
+	k->have = have;
+	if ((have & DIAG_ROUTE) != 0)
+		k->rt = *rt;
+	if ((have & DIAG_NOROUTE) != 0)
+		k->none = *none;
+	k->at = clock_now();
+}
+
+/*
+ * The route to `dst`: the kernel's answer, or a match through dumps; the
+ * same answer again for a destination asked less than ROUTE_CACHE_MS ago.
+ */
 unsigned
 route_lookup(struct nl_ctx *nl, const struct diag_ip *dst, int ifindex,
     struct route_fact *rt, struct noroute_fact *none)
 {
+	const struct route_kept *k = route_kept_find(dst, ifindex);
 	struct route_rt r;
+	unsigned have;
 	int err;
 
+	if (k != NULL) {
+		if ((k->have & DIAG_ROUTE) != 0)
+			*rt = k->rt;
+		if ((k->have & DIAG_NOROUTE) != 0)
+			*none = k->none;
+		return k->have;
+	}
 	if (!nl_lib(nl))
 		return 0;
 	err = route_get(nl, dst, ifindex, &r);
 	if (err == 0) {
 		route_table(nl, &r);
 		route_fact_set(nl, dst, &r, true, rt);
+		route_keep(dst, ifindex, DIAG_ROUTE, rt, none);
 		return DIAG_ROUTE;
 	}
 	if (err == NL_FAIL)
 		return 0;
-	return route_match(nl, dst, err, rt, none);
+	have = route_match(nl, dst, err, rt, none);
+	route_keep(dst, ifindex, have, rt, none);
+	return have;
 }
 
 /* ---- neighbours (RTM_GETNEIGH) ---------------------------------------- */

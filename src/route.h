@@ -63,7 +63,10 @@ struct source_fact {
  * refuses it with a reject route's errno, the route found by following the
  * policy rules through dumps filtered by the types that errno implies, kept
  * only when it fits; no route at all with ENETUNREACH fills `none`.
- * Returns DIAG_ROUTE, DIAG_NOROUTE, or 0 (nothing known).
+ * Returns DIAG_ROUTE, DIAG_NOROUTE, or 0 (nothing known).  A whole answer
+ * is given again for the same `dst` and `ifindex` asked within a second,
+ * without a request: the targets of a run that share a destination (1000
+ * ports of one host) share its look-up.
  */
 unsigned route_lookup(struct nl_ctx *nl, const struct diag_ip *dst,
     int ifindex, struct route_fact *rt, struct noroute_fact *none);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * rtget.c: one RTM_GETROUTE over a plain netlink socket.
+ * rtget.c: one RTM_GETROUTE over a plain netlink socket, its answer kept
+ * for a second: the targets of one run that share a destination share it.
  */
 #include "config.h"
 
@@ -73,12 +74,44 @@ rtget_answer(const unsigned char *buf, size_t n)
 	return e->error < 0 ? -e->error : e->error == 0 ? 0 : -1;
 }
 
+/* How long an answer holds for the same destination again (ms). */
+#define RTGET_KEEP_MS 1000
+/* The answers kept, the oldest replaced first. */
+#define RTGET_KEEP_N 8
+
+/* The last answers, for the targets of one run (many ports of one host). */
+static struct rtget_kept {
+	bool valid;
+	unsigned char family, addr[16];
+	int rc;
+	struct timespec at;
+} rtget_kept[RTGET_KEEP_N];
+static unsigned rtget_kept_next;
+
+/* The answer kept for the question `q`, or NULL. */
+static struct rtget_kept *
+rtget_kept_find(const struct rtget_req *q)
+{
+	struct timespec now = clock_now();
+	unsigned k;
+
+	for (k = 0; k < RTGET_KEEP_N; k++)
+		if (rtget_kept[k].valid &&
+		    rtget_kept[k].family == q->r.rtm_family &&
+		    memcmp(rtget_kept[k].addr, q->addr, sizeof(q->addr)) == 0 &&
+		    clock_ms_between(&rtget_kept[k].at, &now) < RTGET_KEEP_MS)
+			return &rtget_kept[k];
+	return NULL;
+}
+
 int
 rtget_errno(const struct sockaddr *dst, int ms)
 {
 	struct timespec end = clock_add_ms(clock_now(), ms);
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	unsigned char buf[4096] __attribute__((aligned(4)));
+	const struct rtget_kept *kept;
+	struct rtget_kept *k;
 	struct rtget_req q;
 	struct pollfd pfd;
 	ssize_t n;
@@ -86,6 +119,8 @@ rtget_errno(const struct sockaddr *dst, int ms)
 
 	if (!rtget_build(&q, dst))
 		return -1;
+	if ((kept = rtget_kept_find(&q)) != NULL)
+		return kept->rc;
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    NETLINK_ROUTE);
 	if (fd < 0)
@@ -108,5 +143,11 @@ rtget_errno(const struct sockaddr *dst, int ms)
 	}
 out:
 	close(fd);
+	if (rc >= 0) {		/* the kernel's answer: kept a while */
+		k = &rtget_kept[rtget_kept_next++ % RTGET_KEEP_N];
+		*k = (struct rtget_kept){ .valid = true,
+		    .family = q.r.rtm_family, .rc = rc, .at = clock_now() };
+		memcpy(k->addr, q.addr, sizeof(k->addr));
+	}
 	return rc;
 }

@@ -950,6 +950,84 @@ START_TEST(test_tcp_reset_at_once)
 }
 END_TEST
 
+/*
+ * isocket_finish_polled: nothing but POLLOUT on a TCP connect is the
+ * handshake done (no getpeername); the local address is read all the
+ * same, a self-connect still reads as a refusal, and any other revents
+ * (a reset at once: POLLHUP and POLLERR with it) take isocket_finish's
+ * way, which reads the reset after the handshake as connected.
+ */
+START_TEST(test_tcp_finish_polled)
+{
+	struct linger now = { 1, 0 };
+	struct sockaddr_in a, me;
+	struct pollfd pfd;
+	socklen_t len;
+	ISocket s;
+	int lfd = tcp_listener(4, &a), afd;
+
+	/* Accepted and kept: POLLOUT alone, connected, from an address. */
+	open_tcp4(&s, true);
+	assert_fails(isocket_connect_in(&s, &a), s, EINPROGRESS);
+	afd = accept(lfd, NULL, NULL);
+	ck_assert_int_ge(afd, 0);
+	pfd = (struct pollfd){ .fd = s.fd, .events = POLLOUT };
+	ck_assert_int_eq(poll(&pfd, 1, 1000), 1);
+	ck_assert_int_eq(pfd.revents, POLLOUT);
+	assert_ok(isocket_finish_polled(&s, pfd.revents,
+	    (struct sockaddr *)&a), s);
+	ck_assert(!s.reset && !s.self);
+	ck_assert_uint_eq(s.local_len, sizeof(struct sockaddr_in));
+	close_ok(&s);
+	close(afd);
+
+	/* Reset at once: not POLLOUT alone; connected with the reset. */
+	open_tcp4(&s, true);
+	assert_fails(isocket_connect_in(&s, &a), s, EINPROGRESS);
+	afd = accept(lfd, NULL, NULL);
+	ck_assert_int_ge(afd, 0);
+	ck_assert_int_eq(setsockopt(afd, SOL_SOCKET, SO_LINGER, &now,
+	    sizeof(now)), 0);
+	close(afd);
+	pfd = (struct pollfd){ .fd = s.fd, .events = POLLOUT };
+	ck_assert_int_eq(poll(&pfd, 1, 1000), 1);
+	ck_assert_int_ne(pfd.revents, POLLOUT);
+	assert_ok(isocket_finish_polled(&s, pfd.revents,
+	    (struct sockaddr *)&a), s);
+	ck_assert(s.reset);
+	close_ok(&s);
+	close(lfd);
+
+	/* Nothing listens: POLLERR and POLLHUP, the refusal. */
+	open_tcp4(&s, true);
+	assert_fails(isocket_connect_in(&s, &a), s, EINPROGRESS);
+	pfd = (struct pollfd){ .fd = s.fd, .events = POLLOUT };
+	ck_assert_int_eq(poll(&pfd, 1, 1000), 1);
+	ck_assert(pfd.revents & (POLLERR | POLLHUP));
+	assert_fails(isocket_finish_polled(&s, pfd.revents,
+	    (struct sockaddr *)&a), s, ECONNREFUSED);
+	ck_assert(!s.self);
+	close_ok(&s);
+
+	/* Joined to itself: POLLOUT alone, and still the refusal. */
+	open_tcp4(&s, true);
+	me = a;
+	me.sin_port = 0;
+	len = sizeof(me);
+	ck_assert_int_eq(bind(s.fd, (struct sockaddr *)&me, len), 0);
+	ck_assert_int_eq(getsockname(s.fd, (struct sockaddr *)&me, &len), 0);
+	if (isocket_connect_in(&s, &me) < 0) {
+		ck_assert_int_eq(s.failure, EINPROGRESS);
+		pfd = (struct pollfd){ .fd = s.fd, .events = POLLOUT };
+		ck_assert_int_eq(poll(&pfd, 1, 1000), 1);
+		assert_fails(isocket_finish_polled(&s, pfd.revents,
+		    (struct sockaddr *)&me), s, ECONNREFUSED);
+	}
+	ck_assert(s.self);
+	close_ok(&s);
+}
+END_TEST
+
 START_TEST(test_tcp_eisconn)
 {
 	ISocket s;
@@ -1577,6 +1655,7 @@ isocket_suite(void)
 	tcase_add_test(tc, test_abort_resets);
 	tcase_add_test(tc, test_tcp_inprogress_then_wait);
 	tcase_add_test(tc, test_tcp_reset_at_once);
+	tcase_add_test(tc, test_tcp_finish_polled);
 	tcase_add_test(tc, test_tcp_eisconn);
 	tcase_add_test(tc, test_tcp_ealready_then_wait_deadline);
 	tcase_add_test(tc, test_tcp_kernel_timeout);

@@ -2,13 +2,15 @@
 /*
  * check_loop.c: the reactor: a ready waiter's callback with its events, a
  * timer at its deadline and not before, a waiter removed by an earlier
- * callback of the same wait never called, and loop_poll() serving the
- * loop's waiters while the caller waits for its own descriptor.
+ * callback of the same wait never called, loop_poll() serving the
+ * loop's waiters while the caller waits for its own descriptor, and the
+ * stop signals left blocked by a loop kept held to the exit.
  */
 #include "config.h"
 
 #include <check.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -143,6 +145,50 @@ START_TEST(test_poll_serves_loop)
 }
 END_TEST
 
+/* Whether SIGINT is blocked now. */
+static bool
+int_blocked(void)
+{
+	sigset_t now;
+
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, NULL, &now), 0);
+	return sigismember(&now, SIGINT) == 1;
+}
+
+/*
+ * A loop blocks the stop signals and its end lets them in again, unless
+ * it was kept held (a quiet run's exit: no call for nothing).
+ */
+START_TEST(test_keep_held)
+{
+	struct loop *l;
+	sigset_t found;
+
+	ck_assert_int_eq(sigprocmask(SIG_BLOCK, NULL, &found), 0);
+	ck_assert(!int_blocked());
+	l = loop_new();
+	ck_assert_ptr_nonnull(l);
+	ck_assert(int_blocked());
+	loop_free(l);
+	ck_assert(!int_blocked());
+
+	l = loop_new();
+	ck_assert_ptr_nonnull(l);
+	loop_keep_held(l);
+	loop_free(l);
+	ck_assert(int_blocked());
+
+	/* Let in before the end: nothing to keep, and they stay let in. */
+	ck_assert_int_eq(sigprocmask(SIG_SETMASK, &found, NULL), 0);
+	l = loop_new();
+	ck_assert_ptr_nonnull(l);
+	loop_signals_let(l);
+	loop_keep_held(l);
+	loop_free(l);
+	ck_assert(!int_blocked());
+}
+END_TEST
+
 static Suite *
 loop_suite(void)
 {
@@ -153,6 +199,7 @@ loop_suite(void)
 	tcase_add_test(tc, test_timer);
 	tcase_add_test(tc, test_removed_by_earlier);
 	tcase_add_test(tc, test_poll_serves_loop);
+	tcase_add_test(tc, test_keep_held);
 	suite_add_tcase(s, tc);
 	return s;
 }

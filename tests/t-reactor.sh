@@ -4,7 +4,10 @@
 # no look-up starts at once, whatever names wait ahead of it; --any under
 # --wait (also --wait 0, also with --invert) ends as soon as the policy is
 # decided; a reader that has gone ends the run at once (exit 10, a write
-# error); --trace keeps the --wait ceiling; no module but loop.c waits in
+# error); --trace keeps the --wait ceiling; a --wait pause between tries
+# is a deadline of the loop, not a sleep: with -P 1 the other target takes
+# the free place and connects meanwhile; a Happy Eyeballs start falls due
+# inside another target's trace and is made there; no module but loop.c waits in
 # poll, ppoll or epoll_wait (isocket.c's blocking connect aside); a target's time never waits on
 # another's trace or diagnosis.  The cases that need a silent
 # name server or dropped SYNs run in a network namespace of the test's own
@@ -16,7 +19,7 @@ set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 . "${SRCDIR:-.}/tests/ns.sh"
 tap_setup
-plan 10
+plan 12
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # timed CMD...: run CMD; $ms is how long it took.
@@ -76,11 +79,11 @@ verdict "a reader that has gone ends the wait between probes ($ms ms)"
 # ---- a namespace of the test's own -------------------------------------------
 
 if ! ns_setup reactor; then
-	for c in 4 5 6 7 8 9 10; do skip "case $c" "$ns_why"; done
+	for c in 4 5 6 7 8 9 10 11 12; do skip "case $c" "$ns_why"; done
 	exit 0
 fi
 if ! command -v nft >/dev/null 2>&1; then
-	for c in 4 5 6 7 8 9 10; do skip "case $c" "nft is not installed"; done
+	for c in 4 5 6 7 8 9 10 11 12; do skip "case $c" "nft is not installed"; done
 	exit 0
 fi
 for p in 7001 7002 7003; do ns_drop $p; done
@@ -154,6 +157,7 @@ verdict "the next target starts during another's trace ($ms ms after its time-ou
 # (before: elapsed_ms about 2000, past its own -w).
 if ! command -v jq >/dev/null 2>&1; then
 	skip "a connect beside another target's trace" "jq is not installed"
+	skip "a pause of --wait holds no other target" "jq is not installed"
 	exit 0
 fi
 run ip netns exec "$ns" timeout 20 "$ISOCK" --json --trace -P 1 -w 2 \
@@ -167,3 +171,45 @@ case $e in
 	tap_note "7020's elapsed_ms is $e, expected well under 1000" ;;
 esac
 verdict "a connect beside another target's trace is timed by the loop (${e:-?} ms)"
+
+# 11: --wait's pause between tries is a deadline of the loop, not a sleep
+# that holds the run: with -P 1 and port 9 refused, retried for 1 s, 7020
+# takes the place during the first pause and connects at its first try,
+# its time on the tool's own clock (waited_ms) far below the wait (held
+# behind port 9's tries it would be 1000 at least).
+run ip netns exec "$ns" timeout 20 "$ISOCK" --json -P 1 --wait 1 \
+	127.0.0.1:9 127.0.0.1:7020
+want_rc 1
+w=$(printf '%s\n' "$out" | jq -r 'select(.port == 7020 and
+	.outcome == "connected" and .tries == 1) | .waited_ms' 2>/dev/null |
+	head -n 1)
+t9=$(printf '%s\n' "$out" | jq -r 'select(.port == 9) | .tries' \
+	2>/dev/null | head -n 1)
+case $w in
+'') tap_note "7020 did not connect at its first try: $out" ;;
+*) awk -v w="$w" 'BEGIN { exit !(w + 0 < 500) }' ||
+	tap_note "7020 waited $w ms, expected well under 1000" ;;
+esac
+[ "${t9:-0}" -ge 2 ] 2>/dev/null || tap_note "port 9 was tried ${t9:-?} times"
+verdict "a pause of --wait holds no other target (7020 after ${w:-?} ms)"
+
+# 12: a Happy Eyeballs start that falls due while another target is traced
+# is made inside the trace's wait (a timer of the loop): -P 1 -w 1, 7001
+# dropped and traced; he.test is ::1 (dropped here) then 127.0.0.1, where
+# 7020 listens: its second address starts 250 ms after the first and
+# connects (before: it waited for the trace's end, and its deadline came
+# first: timed out).
+printf '::1 he.test\n127.0.0.1 he.test\n' >>"/etc/netns/$ns/hosts"
+nsx nft -f - <<'NFT'
+table inet isock_reactor_he {
+	chain input {
+		type filter hook input priority 0;
+		ip6 daddr ::1 tcp dport 7020 drop
+	}
+}
+NFT
+run ip netns exec "$ns" timeout 20 "$ISOCK" -v --trace -P 1 -w 1 \
+	127.0.0.1:7001 he.test:7020
+want_rc 3
+want_out "connected to he\\.test \\(127\\.0\\.0\\.1\\) port 7020"
+verdict "a Happy Eyeballs start falls due inside another's trace and is made"

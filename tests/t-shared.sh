@@ -6,11 +6,13 @@
 # name service looks in /etc/hosts only (so every datagram to port 53 is
 # the diagnosis's), six names that do not resolve send one query to the
 # silent server, not six; each is still told that no server answered.
+# Ten ports of one address share its route look-up (RTM_GETROUTE, counted
+# with strace): one request, not ten, each report still with the route.
 set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 . "${SRCDIR:-.}/tests/ns.sh"
 tap_setup
-plan 3
+plan 5
 
 ns_setup shared || skip_all "$ns_why"
 command -v nft >/dev/null 2>&1 || skip_all "nft is not installed"
@@ -72,3 +74,47 @@ want_rc 6
 want_out "12 targets: 12 not found"
 [ "$ms" -lt 10000 ] || tap_note "took $ms ms with -w 20, expected far less"
 verdict "names that end during a diagnosis are not left until -w ($ms ms)"
+
+# ---- routes: one look-up for the ports of one address ------------------------
+if ! command -v strace >/dev/null 2>&1 ||
+    ! strace -f -o /dev/null true >/dev/null 2>&1; then
+	skip "ten refused ports: one route look-up" "strace cannot trace here"
+	skip "ten ports behind a blackhole: one route look-up" \
+	    "strace cannot trace here"
+	exit 0
+fi
+# LeakSanitizer cannot run under ptrace (the sanitizer build).
+if ldd "$ISOCK" 2>/dev/null | grep -q libasan; then
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+	export ASAN_OPTIONS
+fi
+# getroutes FILE: the route look-ups sent in strace's FILE.
+getroutes() {
+	grep -cE 'nlmsg_type=(RTM_GETROUTE|0x1a[^0-9a-f])' "$1"
+}
+
+# 4: ten refused ports of 127.0.0.1, each with its diagnosis: the route is
+# asked once (before: once a port); each report still names it.
+if [ "${BUILD_LIBMNL:-}" != yes ] || [ "$ISOCK" != "${BUILD_ISOCK:-}" ]; then
+	skip "ten refused ports: one route look-up" \
+	    "this build reads no netlink facts"
+else
+	run ip netns exec "$ns" strace -f -e trace=sendto,sendmsg \
+	    -o "$tmp/ports.st" "$ISOCK" -v 127.0.0.1:1-10
+	want_rc 1
+	n=$(getroutes "$tmp/ports.st")
+	[ "${n:-0}" = 1 ] || tap_note "$n route look-ups, expected 1"
+	told=$(printf '%s\n' "$err" | grep -c 'local route 127\.0\.0\.1/32')
+	[ "$told" = 10 ] || tap_note "$told of 10 reports name the local route"
+	verdict "ten refused ports: one route look-up (${n:-?})"
+fi
+
+# 5: ten ports behind a blackhole route, -q: the exit status's one look-up
+# (rtget, every build) is made once for the address (before: ten).
+nsx ip route add blackhole 198.51.102.0/24
+run ip netns exec "$ns" strace -f -e trace=sendto,sendmsg \
+    -o "$tmp/hole.st" "$ISOCK" -q -w 1 198.51.102.7:1-10
+want_rc 4
+n=$(getroutes "$tmp/hole.st")
+[ "${n:-0}" = 1 ] || tap_note "$n route look-ups, expected 1"
+verdict "ten ports behind a blackhole: one route look-up (${n:-?})"
