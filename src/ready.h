@@ -57,11 +57,14 @@ enum ready_cause {
 	READY_NOT_TLS,		/* the server's first bytes are not TLS */
 	READY_TLS_CLOSED,	/* closed during the handshake, no alert */
 	READY_TLS_OTHER,	/* another handshake failure */
-	READY_SILENT_TLS,	/* no ServerHello before the deadline */
+	READY_TLS_RESET,	/* reset by the server before any TLS came */
+	READY_SILENT_TLS,	/* the handshake did not end before the
+				   deadline (server_hello: it began) */
 	READY_SILENT_HTTP,	/* no HTTP answer before the deadline */
 	READY_HTTP_STATUS,	/* a status not in the list expected */
 	READY_HTTP_BODY,	/* the body does not match --http-body */
 	READY_HTTP_BAD,		/* not an HTTP answer, or closed before one */
+	READY_HTTP_RESET,	/* reset by the server before any answer */
 	READY_INTERRUPTED,	/* a signal stopped it */
 	READY_INTERNAL		/* libcurl could not be set up */
 };
@@ -86,6 +89,10 @@ struct ready_facts {
 	double connect_ms;	/* the TCP connect before it */
 	/* TLS */
 	bool server_hello;	/* a ServerHello came */
+	bool cert_requested;	/* a CertificateRequest came */
+	bool at_once;		/* reset at once: the peer's reset was there
+				   when the connect completed, and the
+				   check never began */
 	bool handshake_done;
 	char version[16], cipher[64];
 	int verify;		/* X509_V_* of the first error; 0: none */

@@ -11,7 +11,7 @@
 #include "ready.h"
 
 /* Changes with struct ready_facts, ready_opts or this table. */
-#define READY_MODULE_VERSION 3
+#define READY_MODULE_VERSION 4
 
 /* The file name of the module, in the tool's directory or PKGLIBDIR. */
 #define READY_MODULE_NAME "isock-ready.so"

@@ -148,10 +148,10 @@ alert_meaning(int alert)
 		return "the server accepts none of the TLS versions this "
 		    "client offered";
 	case 40:
-		return "the server found nothing in common with this client's "
-		    "offer: no shared cipher suite, group or signature "
-		    "algorithm (or it wanted a client certificate, in TLS "
-		    "1.2)";
+		return "the server could not agree on the parameters of the "
+		    "handshake with this client (handshake failure: no shared "
+		    "cipher suite, group or signature algorithm, say); the "
+		    "alert does not say which";
 	case 112:
 		return "the server holds no certificate for the name sent in "
 		    "SNI";
@@ -215,9 +215,15 @@ ready_text_what(const struct ready_facts *f, char *buf, size_t size)
 		say(buf, size, "the TLS handshake failed: %s", esc(f->curl_error, a,
 		    sizeof(a)));
 		break;
+	case READY_TLS_RESET:
+		say(buf, size, "the server reset the connection without a "
+		    "TLS answer");
+		break;
 	case READY_SILENT_TLS:
-		say(buf, size, "connected, but no TLS answer (ServerHello) "
-		    "came before the deadline");
+		say(buf, size, f->server_hello ? "connected, and the TLS "
+		    "handshake began (a ServerHello came), but it did not end "
+		    "before the deadline" : "connected, but no TLS answer "
+		    "(ServerHello) came before the deadline");
 		break;
 	case READY_SILENT_HTTP:
 		say(buf, size, f->status_line[0] != '\0' ? "connected, but "
@@ -235,6 +241,10 @@ ready_text_what(const struct ready_facts *f, char *buf, size_t size)
 		break;
 	case READY_HTTP_BAD:
 		say(buf, size, "no valid HTTP answer: %s", esc(f->curl_error, a, sizeof(a)));
+		break;
+	case READY_HTTP_RESET:
+		say(buf, size, "the server reset the connection without an "
+		    "HTTP answer");
 		break;
 	case READY_INTERRUPTED:
 		say(buf, size, "interrupted during the check after the "
@@ -348,6 +358,10 @@ ready_text_lines(const struct ready_facts *f, time_t now,
 		    ready_alert_name(f->alert, f->alert_text), f->alert,
 		    f->server_hello ?
 		    "after its ServerHello" : "in answer to the ClientHello");
+		if (f->cert_requested)
+			LINE("the server asked for a client certificate "
+			    "(CertificateRequest)%s", f->opts != NULL &&
+			    f->opts->cert != NULL ? "" : ", and none was sent");
 		if (f->alert == 112)
 			LINE("the name sent in SNI: %s", esc(f->name, e,
 			    sizeof(e)));
@@ -364,9 +378,22 @@ ready_text_lines(const struct ready_facts *f, time_t now,
 		    "without a TLS alert, %s", f->connect_ms, f->server_hello ?
 		    "after its ServerHello" : "before any ServerHello");
 		break;
+	case READY_TLS_RESET:
+	case READY_HTTP_RESET:
+		LINE("connected in %.3f ms; %s", f->connect_ms, f->at_once ?
+		    "the server's reset was there when the connect completed: "
+		    "no check was started" : f->cause == READY_TLS_RESET ?
+		    "then the server reset the connection before a byte of TLS "
+		    "came" : "then the server reset the connection before a "
+		    "byte of HTTP came");
+		break;
 	case READY_SILENT_TLS:
 	case READY_SILENT_HTTP:
-		if (f->cause == READY_SILENT_HTTP && f->status_line[0] != '\0')
+		if (f->cause == READY_SILENT_TLS && f->server_hello)
+			LINE("connected in %.3f ms; the server's ServerHello "
+			    "came, then nothing more before the deadline",
+			    f->connect_ms);
+		else if (f->cause == READY_SILENT_HTTP && f->status_line[0] != '\0')
 			LINE("connected in %.3f ms; the answer began, \"%s\", "
 			    "and stopped after %zu bytes of its body",
 			    f->connect_ms, esc(f->status_line, e, sizeof(e)),
@@ -464,7 +491,7 @@ ready_text_advice(const struct ready_facts *f, time_t now,
 	case READY_ALERT:
 		say(mean, msize, "The TLS handshake failed: %s.",
 		    alert_meaning(f->alert));
-		asked = f->alert == 116 || (f->alert == 40 && f->server_hello);
+		asked = f->alert == 116 || (f->alert == 40 && f->cert_requested);
 		if (f->alert == 70)
 			say(check, csize, "the TLS versions %s accepts "
 			    "(openssl s_client -connect with -tls1_2 or -tls1_3 "
@@ -490,9 +517,26 @@ ready_text_advice(const struct ready_facts *f, time_t now,
 		    "http:// or no --tls if not, or the port where TLS is "
 		    "served", place);
 		break;
+	case READY_TLS_RESET:
+	case READY_HTTP_RESET:
+		say(mean, msize, "The port accepts connections (the kernel "
+		    "completes the handshake), but what serves it resets them "
+		    "before it answers: it may refuse this client, be "
+		    "overloaded, or be shutting down.");
+		if (f->cause == READY_HTTP_RESET && !f->at_once)
+			say(check, csize, "what listens on %s, and its log; "
+			    "https:// if it serves TLS (a TLS server may reset a "
+			    "request in plain HTTP)", place);
+		else
+			say(check, csize, "the log of the process that listens "
+			    "on %s (ss -ltnp), and any limit it sets on its "
+			    "clients", place);
+		break;
 	case READY_TLS_CLOSED:
-		say(mean, msize, "The server took the connection and "
-		    "closed it without a word of TLS.");
+		say(mean, msize, "%s", f->server_hello ? "The server began "
+		    "the handshake (its ServerHello came) and closed the "
+		    "connection without an alert." : "The server took the "
+		    "connection and closed it without a word of TLS.");
 		say(check, csize, "the server's log; whether it speaks TLS "
 		    "on this port, or limits its clients");
 		break;
@@ -507,10 +551,13 @@ ready_text_advice(const struct ready_facts *f, time_t now,
 			    f->pid, esc(f->comm, b, sizeof(b)));
 			break;
 		}
-		say(mean, msize, "The port accepts connections (the kernel "
-		    "completes the handshake), but the service behind it did "
-		    "not answer: it may be busy, stuck, or speak another "
-		    "protocol that waits for the client.");
+		say(mean, msize, "%s", f->cause == READY_SILENT_TLS &&
+		    f->server_hello ? "The server began the TLS handshake, "
+		    "then sent nothing more: it may be stuck, or wait for "
+		    "something this client does not send." : "The port accepts "
+		    "connections (the kernel completes the handshake), but the "
+		    "service behind it did not answer: it may be busy, stuck, "
+		    "or speak another protocol that waits for the client.");
 		if (f->pid > 0)
 			say(check, csize, "what process %ld (%s) is doing "
 			    "(its log; strace -p %ld)", f->pid, esc(f->comm, b,
@@ -632,10 +679,15 @@ static const struct ready_text_entry table[] = {
 	  "The handshake failed in a way the facts do not name; libcurl's "
 	  "message is shown.",
 	  "openssl s_client -connect HOST:PORT" },
+	{ "TLS_RESET", READY_TLS_RESET, ISOCK_EXIT_TLS,
+	  "the server reset the connection before any TLS",
+	  "The connect completed, and the server reset the connection before "
+	  "a byte of TLS came.",
+	  "the log of the process that listens on the port" },
 	{ "TLS_SILENT", READY_SILENT_TLS, ISOCK_EXIT_TIMEDOUT,
-	  "no TLS answer before the deadline",
-	  "The port accepted the connection, but no ServerHello came before "
-	  "the deadline.",
+	  "the TLS handshake did not end before the deadline",
+	  "The port accepted the connection, but the handshake did not end "
+	  "before the deadline: no ServerHello came, or nothing after it.",
 	  "the process that listens on the port, and its log" },
 	{ "HTTP_SILENT", READY_SILENT_HTTP, ISOCK_EXIT_TIMEDOUT,
 	  "no HTTP answer before the deadline",
@@ -655,6 +707,11 @@ static const struct ready_text_entry table[] = {
 	  "no valid HTTP answer",
 	  "Something answered, but not with HTTP, or closed before an answer.",
 	  "what listens on the port; https:// if it speaks TLS" },
+	{ "HTTP_RESET", READY_HTTP_RESET, ISOCK_EXIT_HTTP,
+	  "the server reset the connection before any answer",
+	  "The connect completed, and the server reset the connection before "
+	  "a byte of HTTP came.",
+	  "the log of the process that listens on the port" },
 };
 
 const struct ready_text_entry *

@@ -117,7 +117,8 @@ diagnose_target(struct run *run, size_t i)
 	struct timespec t0, t1;
 	int nf;
 
-	run->codes[i] = result_exit_status(r);
+	run->codes[i] = o->invert ? result_invert_status(r) :
+	    result_exit_status(r);
 	/* --invert: a port that is closed is the success; nothing to find
 	   (any other failure is one, as without --invert). */
 	if (run->codes[i] == 0 || (o->invert && result_closed(run->codes[i])) ||
