@@ -13,6 +13,7 @@
 #ifndef ISOCK_READY_H
 #define ISOCK_READY_H
 
+#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,6 +43,7 @@ struct ready_opts {
 	size_t nstatus;
 	const char *body;	/* --http-body: a POSIX extended regex (^ and $
 				   match at each line), or NULL */
+	regex_t *body_re;	/* `body` compiled once (cli.c), or NULL */
 };
 
 /* Why a check failed: the cause its facts prove, or what it saw. */
