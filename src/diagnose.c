@@ -492,6 +492,28 @@ diag_popcount(unsigned v)
 	return n;
 }
 
+/* Clear `f` and take the query's own facts from `q`. */
+static void
+diag_begin(const struct diag_query *q, struct diag_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->family = q->family;
+	f->type = q->type;
+	f->error = q->error;
+	f->deadline = q->deadline;
+	f->eai = q->eai;
+}
+
+/* The end of a diagnosis: netlink's absence noted, its sockets closed. */
+static int
+diag_end(struct diag_ctx *c)
+{
+	if (c->nl.unread)
+		c->f->have |= DIAG_NONETLINK;
+	nl_close(&c->nl);
+	return diag_popcount(c->f->have);
+}
+
 /*
  * Gather the facts that decide between the causes of q->error into `f`;
  * returns how many were found.
@@ -501,12 +523,7 @@ diagnose_run(const struct diag_query *q, struct diag_facts *f)
 {
 	struct diag_ctx c;
 
-	memset(f, 0, sizeof(*f));
-	f->family = q->family;
-	f->type = q->type;
-	f->error = q->error;
-	f->deadline = q->deadline;
-	f->eai = q->eai;
+	diag_begin(q, f);
 	if (q->dst == NULL && q->eai == 0)
 		return 0;
 	c.q = q;
@@ -525,10 +542,7 @@ diagnose_run(const struct diag_query *q, struct diag_facts *f)
 		diag_ip(&c);
 	}
 	diag_fds(&c);
-	if (c.nl.unread)
-		f->have |= DIAG_NONETLINK;
-	nl_close(&c.nl);
-	return diag_popcount(f->have);
+	return diag_end(&c);
 }
 
 int
@@ -536,11 +550,7 @@ diagnose_listener(const struct diag_query *q, struct diag_facts *f)
 {
 	struct diag_ctx c;
 
-	memset(f, 0, sizeof(*f));
-	f->family = q->family;
-	f->type = q->type;
-	f->error = q->error;
-	f->deadline = q->deadline;
+	diag_begin(q, f);
 	if (q->dst == NULL || q->dst->sa_family == AF_UNIX || !diag_dst(q, f))
 		return 0;
 	c.q = q;
@@ -550,10 +560,7 @@ diagnose_listener(const struct diag_query *q, struct diag_facts *f)
 	    &f->noroute);
 	if ((f->have & DIAG_ROUTE) != 0 && f->route.type == RTN_LOCAL)
 		diag_local_listener(&c);
-	if (c.nl.unread)
-		f->have |= DIAG_NONETLINK;
-	nl_close(&c.nl);
-	return diag_popcount(f->have);
+	return diag_end(&c);
 }
 
 /*
