@@ -689,11 +689,9 @@ json_attempt(struct json *j, const struct result_attempt *a, int status)
 static void
 json_date(struct json *j, time_t t)
 {
-	struct tm tm;
 	char buf[32];
 
-	if (t == 0 || gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	if (!text_utc(t, true, buf, sizeof(buf)))
 		json_null(j);
 	else
 		json_string(j, buf);

@@ -128,6 +128,12 @@ START_TEST(test_name_mismatch)
 	ck_assert_ptr_nonnull(strstr(w, "the name asked: other\\x1b]0;x"));
 	ck_assert_ptr_nonnull(strstr(w, "holds: example.test"));
 	ck_assert_ptr_null(strchr(w, '\033'));
+	/* Outside text is quoted as every message quotes it: an excerpt
+	   (text_excerpt_dup) with the whole length of what was cut. */
+	memset(f.name, 'n', 200);
+	f.name[200] = '\0';
+	w = words(&f);
+	ck_assert_ptr_nonnull(strstr(w, "nnn[... 200 bytes]"));
 }
 END_TEST
 
