@@ -1430,12 +1430,15 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 	unsigned njobs, k;
 	char *cause = NULL;
 	int rc, err = 0;
+	bool preload = false;	/* a target asks for a TLS or HTTP check */
 	size_t i;
 
 	if (n == 0)
 		return;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		memset(&results[i], 0, sizeof(results[i]));
+		preload |= targets[i].ready != 0 && o->ready != NULL;
+	}
 	run.loop = loop_new();
 	run.rswaiter = -1;
 	run.outwaiter = -1;
@@ -1474,6 +1477,12 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 			names_start(&run);
 			targets_begin(&run, jobs, njobs);
 		} while (tell_done(&run));
+		/* The checks' module loads while the first names are looked
+		   up (their threads need no loader lock), not after. */
+		if (preload && run.lookups > 0) {
+			preload = false;
+			ready_preload();
+		}
 		if (halted(o) && run.ndone < n) {
 			targets_halt(&run, jobs, njobs);
 			tell_done(&run);

@@ -144,6 +144,13 @@ bool ready_built(void);
 struct ready *ready_new(const struct target *t, const struct ready_opts *o,
     int fd, const char *addr, double connect_ms, char **cause);
 
+/*
+ * Load what the checks need (the module, libcurl and OpenSSL) now, once,
+ * so that the load overlaps the name look-ups the caller started; a
+ * failure is said by the first ready_new().
+ */
+void ready_preload(void);
+
 /* The poll events it waits for on its descriptor (0: none now). */
 short ready_events(const struct ready *rd);
 
