@@ -820,12 +820,15 @@ regex_stacked_repetition(const char *text)
 	return -1;
 }
 
-/* --http-body REGEX: it must compile, without stacked repetitions. */
+/*
+ * --http-body REGEX: it must compile, without stacked repetitions; it is
+ * kept compiled in `r` for every check (cli_free frees it).
+ */
 static int
 parse_http_body(const char *text, struct ready_opts *r, char **cause)
 {
 	char msg[128];
-	regex_t re;
+	regex_t *re;
 	long at;
 	int rc;
 
@@ -843,9 +846,12 @@ parse_http_body(const char *text, struct ready_opts *r, char **cause)
 		}
 		return -1;
 	}
-	if ((rc = regcomp(&re, text, REG_EXTENDED | REG_NOSUB |
+	if ((re = malloc(sizeof(*re))) == NULL)
+		return -1;
+	if ((rc = regcomp(re, text, REG_EXTENDED | REG_NOSUB |
 	    REG_NEWLINE)) != 0) {
-		regerror(rc, &re, msg, sizeof(msg));
+		regerror(rc, re, msg, sizeof(msg));
+		free(re);
 		*cause = text_quote("invalid --http-body '%s': ", text);
 		if (*cause != NULL) {
 			char *c = text_printf("%s%s (a POSIX extended regular "
@@ -856,7 +862,11 @@ parse_http_body(const char *text, struct ready_opts *r, char **cause)
 		}
 		return -1;
 	}
-	regfree(&re);
+	if (r->body_re != NULL) {	/* the last --http-body counts */
+		regfree(r->body_re);
+		free(r->body_re);
+	}
+	r->body_re = re;
 	r->body = text;
 	return 0;
 }
@@ -1327,6 +1337,11 @@ cli_free(struct options *o)
 	free(o->note);
 	o->note = NULL;
 	target_list_free(&o->targets);
+	if (o->ready.body_re != NULL) {
+		regfree(o->ready.body_re);
+		free(o->ready.body_re);
+		o->ready.body_re = NULL;
+	}
 }
 
 int

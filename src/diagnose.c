@@ -25,6 +25,7 @@
 #include <linux/errqueue.h>
 #include <linux/rtnetlink.h>
 
+#include "cause.h"
 #include "clock.h"
 #include "diagnose.h"
 #include "explain.h"
@@ -168,23 +169,14 @@ diag_local_listener(struct diag_ctx *c)
 {
 	struct diag_facts *f = c->f;
 	struct timespec dl;
-	size_t i, kept;
+	int i;
 
 	f->have |= sockdiag_listeners(&c->nl, c->q->type, f->port, &f->listen);
-	if ((f->have & DIAG_LISTENERS) == 0)
+	if ((f->have & DIAG_LISTENERS) == 0 || (i = cause_listener(f)) < 0)
 		return;
-	kept = f->listen.count < DIAG_LISTEN_MAX ? f->listen.count :
-	    DIAG_LISTEN_MAX;
-	for (i = 0; i < kept; i++) {
-		const struct diag_ip *l = &f->listen.addr[i];
-
-		if (diag_ip_eq(l, &f->dst) || diag_ip_any(l)) {
-			dl = diag_deadline(c);
-			f->have |= sockdiag_owner(f->listen.inode[i], &dl,
-			    DIAG_OWNER_FDS, &f->owner);
-			return;
-		}
-	}
+	dl = diag_deadline(c);
+	f->have |= sockdiag_owner(f->listen.inode[i], &dl, DIAG_OWNER_FDS,
+	    &f->owner);
 }
 
 /*
@@ -507,6 +499,28 @@ diag_popcount(unsigned v)
 	return n;
 }
 
+/* Clear `f` and take the query's own facts from `q`. */
+static void
+diag_begin(const struct diag_query *q, struct diag_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->family = q->family;
+	f->type = q->type;
+	f->error = q->error;
+	f->deadline = q->deadline;
+	f->eai = q->eai;
+}
+
+/* The end of a diagnosis: netlink's absence noted, its sockets closed. */
+static int
+diag_end(struct diag_ctx *c)
+{
+	if (c->nl.unread)
+		c->f->have |= DIAG_NONETLINK;
+	nl_close(&c->nl);
+	return diag_popcount(c->f->have);
+}
+
 /*
  * Gather the facts that decide between the causes of q->error into `f`;
  * returns how many were found.
@@ -516,12 +530,7 @@ diagnose_run(const struct diag_query *q, struct diag_facts *f)
 {
 	struct diag_ctx c;
 
-	memset(f, 0, sizeof(*f));
-	f->family = q->family;
-	f->type = q->type;
-	f->error = q->error;
-	f->deadline = q->deadline;
-	f->eai = q->eai;
+	diag_begin(q, f);
 	if (q->dst == NULL && q->eai == 0)
 		return 0;
 	c.q = q;
@@ -540,10 +549,25 @@ diagnose_run(const struct diag_query *q, struct diag_facts *f)
 		diag_ip(&c);
 	}
 	diag_fds(&c);
-	if (c.nl.unread)
-		f->have |= DIAG_NONETLINK;
-	nl_close(&c.nl);
-	return diag_popcount(f->have);
+	return diag_end(&c);
+}
+
+int
+diagnose_listener(const struct diag_query *q, struct diag_facts *f)
+{
+	struct diag_ctx c;
+
+	diag_begin(q, f);
+	if (q->dst == NULL || q->dst->sa_family == AF_UNIX || !diag_dst(q, f))
+		return 0;
+	c.q = q;
+	c.f = f;
+	nl_init(&c.nl, q->budget_ms);
+	f->have |= route_lookup(&c.nl, &f->dst, f->zone, &f->route,
+	    &f->noroute);
+	if ((f->have & DIAG_ROUTE) != 0 && f->route.type == RTN_LOCAL)
+		diag_local_listener(&c);
+	return diag_end(&c);
 }
 
 /*

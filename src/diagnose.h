@@ -142,6 +142,16 @@ struct diag_facts {
 int diagnose_run(const struct diag_query *q, struct diag_facts *f);
 
 /*
+ * Only the listener facts of the IP destination of `q` into `f` (cleared
+ * first), for a service that accepted and kept silent: whether it is this
+ * host's (its route), and then who listens on its port, with the accept
+ * queues, and the process that holds the listener that covers it
+ * (cause_listener).  No ruleset, neighbour or name facts.  Returns the
+ * number of facts found.
+ */
+int diagnose_listener(const struct diag_query *q, struct diag_facts *f);
+
+/*
  * The facts as sentences: facts_text_lines (facts_text.h), kept under this
  * name for its callers.  Defined in facts_text.c: diagnose reads, report
  * speaks.

@@ -24,9 +24,7 @@
 #include "resolver.h"
 #include "text.h"
 
-/* Append one formatted line to lines[*n] while there is room. */
-__attribute__((format(printf, 4, 5)))
-static void
+void
 facts_line(char lines[][DIAG_LINE_MAX], size_t *n, size_t max,
     const char *fmt, ...)
 {
@@ -40,16 +38,16 @@ facts_line(char lines[][DIAG_LINE_MAX], size_t *n, size_t max,
 	(*n)++;
 }
 
-/* Set `buf` (`size` bytes) to what printf makes of `fmt`. */
-__attribute__((format(printf, 3, 4)))
-static void
+int
 facts_set(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, size, fmt, ap);
+	n = vsnprintf(buf, size, fmt, ap);
 	va_end(ap);
+	return n;
 }
 
 /* The name of route type `type` as ip-route(8) prints it. */

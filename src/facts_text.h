@@ -24,6 +24,18 @@ size_t facts_text_lines(const struct diag_facts *f,
     char lines[][DIAG_LINE_MAX], size_t max);
 
 /*
+ * Set `buf` (`size` bytes) to what printf makes of `fmt`, cut to fit;
+ * returns what vsnprintf(3) returns.  The sentences of facts_text.c and
+ * ready_text.c are made with it.
+ */
+int facts_set(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Append one formatted line to lines[*n] while there is room. */
+void facts_line(char lines[][DIAG_LINE_MAX], size_t *n, size_t max,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
  * The ports that the sentences of facts_text_lines() that hold for each
  * port of a group alike ("nothing on this host listens on TCP ports
  * 1000-1009") name instead of the facts' own: `count` ports, `ranges` as

@@ -277,14 +277,17 @@ addr_of(const struct result_attempt *a, char *buf, size_t size)
 	    a->addr.len, buf, size, &port);
 }
 
-/* Record the end of flight `f` of `j` with `err`, and close its socket. */
+/*
+ * Record the outcome `err` of the connect of flight `f` of `j` in its
+ * attempt: the time, the deadline, the ICMP error, the local address; the
+ * socket stays open (a check after the connect adds its own facts).
+ */
 static void
-attempt_end(struct run *run, struct job *j, struct flight *f, int err,
-    const char *step, bool deadline)
+attempt_record(struct job *j, struct flight *f, int err, const char *step,
+    bool deadline)
 {
 	struct result_attempt *a = &j->r->attempts[f->attempt];
 	struct timespec now = clock_now();
-	char addr[128];
 
 	a->error = err;
 	a->step = err != 0 ? step : NULL;
@@ -305,6 +308,17 @@ attempt_end(struct run *run, struct job *j, struct flight *f, int err,
 		a->local.len = 0;
 	if (a->local.ss.ss_family != a->addr.ss.ss_family)
 		a->local.len = 0;
+}
+
+/* Record the end of flight `f` of `j` with `err`, and close its socket. */
+static void
+attempt_end(struct run *run, struct job *j, struct flight *f, int err,
+    const char *step, bool deadline)
+{
+	struct result_attempt *a = &j->r->attempts[f->attempt];
+	char addr[128];
+
+	attempt_record(j, f, err, step, deadline);
 	loop_del(run->loop, f->waiter);
 	f->waiter = -1;
 	/*
@@ -433,22 +447,57 @@ ready_end(struct run *run, struct job *j, struct flight *f, bool stopped)
 }
 
 /*
- * Flight `f` of `j` connected and its target asks for more: the check
- * starts on its socket, and the job's other addresses give way.
+ * The facts of a check of `j` that never began, `cause` with `status`,
+ * into its result: libcurl could not be set up (`text` says why), or the
+ * peer's reset was there when the connect completed.
+ */
+static void
+ready_unbegun(struct job *j, struct flight *f, enum ready_cause cause,
+    int status, const char *text)
+{
+	struct ready_facts *rf = calloc(1, sizeof(*rf));
+
+	if (rf == NULL)
+		return;
+	rf->cause = cause;
+	rf->status = status;
+	rf->what = j->t->ready;
+	rf->alert = -1;
+	rf->chain_sent = -1;
+	rf->at_once = cause != READY_INTERNAL;
+	rf->connect_ms = j->r->attempts[f->attempt].ms;
+	rf->clock = time(NULL);
+	snprintf(rf->name, sizeof(rf->name), "%s", j->t->host);
+	snprintf(rf->curl_error, sizeof(rf->curl_error), "%s", text);
+	free(j->r->ready);
+	j->r->ready = rf;
+}
+
+/*
+ * Flight `f` of `j` connected and its target asks for more: the connect
+ * is recorded as any (attempt_record), the check starts on its socket, and
+ * the job's other addresses give way.  A connect whose peer's reset was
+ * already there starts none: that is the check's outcome.
  */
 static void
 ready_begin(struct run *run, struct job *j, struct flight *f)
 {
 	struct result_attempt *a = &j->r->attempts[f->attempt];
-	struct timespec now = clock_now();
-	struct ready_facts *rf;
 	char addr[128], *cause = NULL;
 
-	a->error = 0;
-	a->step = NULL;
-	a->ms = clock_ms_between(&f->start, &now);
+	attempt_record(j, f, 0, NULL, false);
 	j->won = true;
 	addr_of(a, addr, sizeof(addr));
+	if (a->reset) {
+		trace(run, "%s: connected in %.3f ms, then reset by the peer at "
+		    "once: no %s", addr, a->ms, (j->t->ready & TARGET_TLS) !=
+		    0 ? "TLS" : "HTTP");
+		ready_unbegun(j, f, (j->t->ready & TARGET_TLS) != 0 ?
+		    READY_TLS_RESET : READY_HTTP_RESET, (j->t->ready &
+		    TARGET_TLS) != 0 ? ISOCK_EXIT_TLS : ISOCK_EXIT_HTTP, "");
+		ready_close(run, j, f);
+		return;
+	}
 	trace(run, "%s: connected in %.3f ms; %s next", addr, a->ms,
 	    (j->t->ready & TARGET_HTTP) != 0 ? "HTTP" : "TLS");
 	f->rd = ready_new(j->t, run->o->ready, f->s.fd, addr, a->ms, &cause);
@@ -458,15 +507,8 @@ ready_begin(struct run *run, struct job *j, struct flight *f)
 		return;
 	}
 	trace(run, "%s: %s", addr, cause != NULL ? cause : "out of memory");
-	if ((rf = calloc(1, sizeof(*rf))) != NULL) {
-		rf->cause = READY_INTERNAL;
-		rf->status = ISOCK_EXIT_OTHER;
-		rf->what = j->t->ready;
-		snprintf(rf->curl_error, sizeof(rf->curl_error), "%s",
-		    cause != NULL ? cause : "out of memory");
-		free(j->r->ready);
-		j->r->ready = rf;
-	}
+	ready_unbegun(j, f, READY_INTERNAL, ISOCK_EXIT_OTHER, cause != NULL ?
+	    cause : "out of memory");
 	free(cause);
 	ready_close(run, j, f);
 }
@@ -1045,7 +1087,11 @@ job_finish(struct run *run, struct job *j)
 		r->tries = sl->tries;
 		r->waited_ms = clock_ms_between(&run->start, &now);
 	}
-	if (run->o->wait && (result_connected(r) == NULL) != run->o->invert &&
+	/* --invert waits while the target accepts, its check failed or not
+	   (result_invert_status). */
+	if (run->o->wait && (run->o->invert ? result_connected(r) != NULL ||
+	    result_invert_status(r) == ISOCK_EXIT_ACCEPTING :
+	    result_connected(r) == NULL) &&
 	    !stopped(run->o) && !halted(run->o) && wait_left(run) > 0) {
 		long pause = retry_pause(run, j->index);
 		int left = wait_left(run);
@@ -1485,12 +1531,15 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 	unsigned njobs, k;
 	char *cause = NULL;
 	int rc, err = 0;
+	bool preload = false;	/* a target asks for a TLS or HTTP check */
 	size_t i;
 
 	if (n == 0)
 		return;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		memset(&results[i], 0, sizeof(results[i]));
+		preload |= targets[i].ready != 0 && o->ready != NULL;
+	}
 	run.loop = loop_new();
 	run.rswaiter = -1;
 	run.outwaiter = -1;
@@ -1530,6 +1579,12 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 			names_start(&run);
 			targets_begin(&run, jobs, njobs);
 		} while (tell_done(&run));
+		/* The checks' module loads while the first names are looked
+		   up (their threads need no loader lock), not after. */
+		if (preload && run.lookups > 0) {
+			preload = false;
+			ready_preload();
+		}
 		if (halted(o) && run.ndone < n) {
 			targets_halt(&run, jobs, njobs);
 			tell_done(&run);

@@ -321,6 +321,9 @@ on_msg(int write_p, int version, int type, const void *buf, size_t len,
 	if (type == SSL3_RT_HANDSHAKE && len > 0 &&
 	    p[0] == SSL3_MT_SERVER_HELLO)
 		rd->f.server_hello = true;
+	if (type == SSL3_RT_HANDSHAKE && len > 0 &&
+	    p[0] == SSL3_MT_CERTIFICATE_REQUEST)
+		rd->f.cert_requested = true;
 }
 
 /* libcurl's SSL_CTX, before the handshake: our callbacks on it. */
@@ -691,20 +694,16 @@ lines_match(char *body, size_t n, const regex_t *re)
 	return match;
 }
 
-/* Whether the body kept matches --http-body (no option: it does). */
+/*
+ * Whether the body kept matches --http-body (no option: it does), with
+ * the expression cli.c compiled once for every check.
+ */
 static bool
 body_matches(struct ready *rd, const struct ready_opts *o)
 {
-	regex_t re;
-	bool match;
-
-	if (o->body == NULL)
-		return true;
-	if (regcomp(&re, o->body, REG_EXTENDED | REG_NOSUB | REG_NEWLINE) != 0)
-		return false;	/* cli.c compiled it once already */
-	match = lines_match(rd->body, rd->nbody, &re);
-	regfree(&re);
-	return match;
+	if (o->body_re == NULL)
+		return o->body == NULL;
+	return lines_match(rd->body, rd->nbody, o->body_re);
 }
 
 /* The bytes that wait on the socket after the ones OpenSSL read. */
@@ -719,6 +718,27 @@ peek_more(struct ready *rd)
 	    rd->f.nfirst, MSG_PEEK | MSG_DONTWAIT);
 	if (n > 0)
 		rd->f.nfirst += (size_t)n;
+}
+
+/*
+ * How the server ended the connection, as the socket tells it now: 1 for
+ * a reset (libcurl's own errno of the failure, or the socket's), 0 for an
+ * end of stream, -1 when it is still open or cannot be told.
+ */
+static int
+peer_ended(const struct ready *rd)
+{
+	long oserr = 0;
+	char c;
+	ssize_t n;
+
+	if (curl_easy_getinfo(rd->easy, CURLINFO_OS_ERRNO, &oserr) ==
+	    CURLE_OK && oserr == ECONNRESET)
+		return 1;
+	n = recv(rd->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n == 0)
+		return 0;
+	return n < 0 && (errno == ECONNRESET || errno == EPIPE) ? 1 : -1;
 }
 
 /* The TLS cause of a failed handshake or verification. */
@@ -755,10 +775,21 @@ tls_cause(struct ready *rd)
 		peek_more(rd);
 		return READY_NOT_TLS;
 	}
-	if (!f->server_hello && (rd->code == CURLE_SSL_CONNECT_ERROR ||
-	    rd->code == CURLE_RECV_ERROR) && f->nfirst == 0)
+	/* Our own connect() of the socket, which curl repeats, found the
+	   reset that came after the connect completed. */
+	if (rd->code == CURLE_COULDNT_CONNECT && f->nfirst == 0)
+		return READY_TLS_RESET;
+	if (rd->code != CURLE_SSL_CONNECT_ERROR && rd->code != CURLE_RECV_ERROR &&
+	    rd->code != CURLE_SEND_ERROR)
+		return READY_TLS_OTHER;
+	switch (peer_ended(rd)) {
+	case 1:
+		return f->nfirst == 0 ? READY_TLS_RESET : READY_TLS_CLOSED;
+	case 0:
 		return READY_TLS_CLOSED;
-	return READY_TLS_OTHER;
+	default:
+		return READY_TLS_OTHER;
+	}
 }
 
 /* The outcome of a transfer that ended. */
@@ -808,6 +839,11 @@ finish(struct ready *rd, struct ready_facts *f)
 	} else if ((f->what & TARGET_TLS) != 0 && (!f->handshake_done ||
 	    f->alert >= 0 || rd->code == CURLE_PEER_FAILED_VERIFICATION))
 		f->cause = tls_cause(rd);	/* TLS 1.3 alerts come late */
+	else if (status == 0 && f->status_line[0] == '\0' &&
+	    (rd->code == CURLE_COULDNT_CONNECT || ((rd->code ==
+	    CURLE_RECV_ERROR || rd->code == CURLE_SEND_ERROR) &&
+	    peer_ended(rd) == 1)))
+		f->cause = READY_HTTP_RESET;
 	else
 		f->cause = READY_HTTP_BAD;
 }
@@ -835,6 +871,7 @@ mod_ready_result(struct ready *rd, bool stopped, struct ready_facts *f)
 	case READY_HTTP_STATUS:
 	case READY_HTTP_BODY:
 	case READY_HTTP_BAD:
+	case READY_HTTP_RESET:
 		rd->f.status = ISOCK_EXIT_HTTP;
 		break;
 	case READY_INTERRUPTED:

@@ -13,6 +13,7 @@
 #ifndef ISOCK_READY_H
 #define ISOCK_READY_H
 
+#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,6 +46,7 @@ struct ready_opts {
 	const char *body;	/* --http-body: a POSIX extended regex
 				   matched against each line of the body, its
 				   line end (LF, CR LF) left out; or NULL */
+	regex_t *body_re;	/* `body` compiled once (cli.c), or NULL */
 };
 
 /* Why a check failed: the cause its facts prove, or what it saw. */
@@ -60,11 +62,14 @@ enum ready_cause {
 	READY_NOT_TLS,		/* the server's first bytes are not TLS */
 	READY_TLS_CLOSED,	/* closed during the handshake, no alert */
 	READY_TLS_OTHER,	/* another handshake failure */
-	READY_SILENT_TLS,	/* no ServerHello before the deadline */
+	READY_TLS_RESET,	/* reset by the server before any TLS came */
+	READY_SILENT_TLS,	/* the handshake did not end before the
+				   deadline (server_hello: it began) */
 	READY_SILENT_HTTP,	/* no HTTP answer before the deadline */
 	READY_HTTP_STATUS,	/* a status not in the list expected */
 	READY_HTTP_BODY,	/* the body does not match --http-body */
 	READY_HTTP_BAD,		/* not an HTTP answer, or closed before one */
+	READY_HTTP_RESET,	/* reset by the server before any answer */
 	READY_INTERRUPTED,	/* a signal stopped it */
 	READY_INTERNAL		/* libcurl could not be set up */
 };
@@ -89,6 +94,10 @@ struct ready_facts {
 	double connect_ms;	/* the TCP connect before it */
 	/* TLS */
 	bool server_hello;	/* a ServerHello came */
+	bool cert_requested;	/* a CertificateRequest came */
+	bool at_once;		/* reset at once: the peer's reset was there
+				   when the connect completed, and the
+				   check never began */
 	bool handshake_done;
 	char version[16], cipher[64];
 	int verify;		/* X509_V_* of the first error; 0: none */
@@ -151,6 +160,13 @@ bool ready_built(void);
  */
 struct ready *ready_new(const struct target *t, const struct ready_opts *o,
     int fd, const char *addr, double connect_ms, char **cause);
+
+/*
+ * Load what the checks need (the module, libcurl and OpenSSL) now, once,
+ * so that the load overlaps the name look-ups the caller started; a
+ * failure is said by the first ready_new().
+ */
+void ready_preload(void);
 
 /* The poll events it waits for on its descriptor (0: none now). */
 short ready_events(const struct ready *rd);

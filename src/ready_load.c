@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * ready_load.c: ready.h in a build with libcurl: the functions of the
- * module src/isock-ready.so (ready.c), opened with dlopen the first time
- * a target needs a TLS or HTTP check.  A plain connect never loads
+ * module src/isock-ready.so (ready.c), opened with dlopen while the name
+ * look-ups of a run with a TLS or HTTP target run (ready_preload), else at
+ * its first check.  A plain connect never loads
  * libcurl, OpenSSL and what they depend on (some thirty libraries, which
  * tripled the time of a run).  The module is looked for beside the
  * running program first (the build tree), then in PKGLIBDIR.
@@ -83,6 +84,15 @@ module(char **cause)
 	}
 	mod = m;
 	return mod;
+}
+
+void
+ready_preload(void)
+{
+	char *cause = NULL;
+
+	(void)module(&cause);
+	free(cause);
 }
 
 struct ready *

@@ -17,6 +17,11 @@ ready_built(void)
 	return false;
 }
 
+void
+ready_preload(void)
+{
+}
+
 struct ready *
 ready_new(const struct target *t, const struct ready_opts *o, int fd,
     const char *addr, double connect_ms, char **cause)

@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,40 +14,41 @@
 #include "ready_text.h"
 #include "text.h"
 
-static int say(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/*
+ * The escaped excerpts of outside text (text_excerpt_dup) one function
+ * quotes, freed together at its end.
+ */
+struct excerpts {
+	char *v[8];
+	size_t n;
+};
 
-/* vsnprintf: a sentence cut at `size` is still a sentence. */
-static int
-say(char *buf, size_t size, const char *fmt, ...)
+/* An excerpt of `src` kept in `x`; "?" when out of memory or room. */
+static const char *
+excerpt(struct excerpts *x, const char *src)
 {
-	va_list ap;
-	int n;
+	char *e;
 
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
+	if (x->n >= sizeof(x->v) / sizeof(x->v[0]) ||
+	    (e = text_excerpt_dup(src)) == NULL)
+		return "?";
+	x->v[x->n++] = e;
+	return e;
 }
 
-/* An escaped excerpt of outside text, in a buffer of the caller's. */
-static const char *
-esc(const char *src, char *buf, size_t size)
+static void
+excerpts_free(struct excerpts *x)
 {
-	if (text_escape(buf, size, src) >= size && size > 4)
-		memcpy(buf + size - 4, "...", 4);
-	return buf;
+	while (x->n > 0)
+		free(x->v[--x->n]);
 }
 
 /* "2026-12-01 10:00:00 UTC" into `buf`. */
 static const char *
 date(time_t t, char *buf, size_t size)
 {
-	struct tm tm;
-
-	if (t == 0 || gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, size, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
-		say(buf, size, "an unreadable date");
+	if (!text_utc(t, false, buf, size))
+		facts_set(buf, size, "an unreadable date");
 	return buf;
 }
 
@@ -74,10 +74,10 @@ ready_text_span(double s, char *buf, size_t size)
 	if (i + 1 < sizeof(unit) / sizeof(unit[0]) && (b =
 	    (unsigned long)((s - (double)a * unit[i].secs) /
 	    unit[i + 1].secs)) > 0)
-		say(buf, size, "%lu %s%s %lu %s%s", a, unit[i].one,
+		facts_set(buf, size, "%lu %s%s %lu %s%s", a, unit[i].one,
 		    a == 1 ? "" : "s", b, unit[i + 1].one, b == 1 ? "" : "s");
 	else
-		say(buf, size, "%lu %s%s", a, unit[i].one,
+		facts_set(buf, size, "%lu %s%s", a, unit[i].one,
 		    a == 1 ? "" : "s");
 }
 
@@ -91,7 +91,7 @@ ready_text_bytes(const unsigned char *p, size_t n, char *buf, size_t size)
 	for (k = 0; k < n && len + 5 < size; k += run) {
 		if (p[k] == '\0') {
 			run = 1;
-			say(buf + len, size - len, "\\x00");
+			facts_set(buf + len, size - len, "\\x00");
 			len += 4;
 			continue;
 		}
@@ -115,7 +115,7 @@ ready_text_bytes(const unsigned char *p, size_t n, char *buf, size_t size)
  * `whole` bytes are shown.
  */
 static const char *
-excerpt(const unsigned char *p, size_t n, size_t whole, char *buf,
+excerpt_bytes(const unsigned char *p, size_t n, size_t whole, char *buf,
     size_t size)
 {
 	char one[5], out[32];
@@ -141,7 +141,7 @@ excerpt(const unsigned char *p, size_t n, size_t whole, char *buf,
 		k += cl;
 	}
 	if (k < whole && len + 1 < size)
-		say(buf + len, size - len, "[... %zu bytes]", whole);
+		facts_set(buf + len, size - len, "[... %zu bytes]", whole);
 	return buf;
 }
 
@@ -185,10 +185,10 @@ alert_meaning(int alert)
 		return "the server accepts none of the TLS versions this "
 		    "client offered";
 	case 40:
-		return "the server found nothing in common with this client's "
-		    "offer: no shared cipher suite, group or signature "
-		    "algorithm (or it wanted a client certificate, in TLS "
-		    "1.2)";
+		return "the server could not agree on the parameters of the "
+		    "handshake with this client (handshake failure: no shared "
+		    "cipher suite, group or signature algorithm, say); the "
+		    "alert does not say which";
 	case 112:
 		return "the server holds no certificate for the name sent in "
 		    "SNI";
@@ -205,180 +205,181 @@ alert_meaning(int alert)
 void
 ready_text_what(const struct ready_facts *f, char *buf, size_t size)
 {
-	char a[READY_TEXT], b[READY_TEXT];
+	struct excerpts x = { .n = 0 };
 
 	switch (f->cause) {
 	case READY_OK:
-		say(buf, size, "ready");
+		facts_set(buf, size, "ready");
 		break;
 	case READY_CERT_EXPIRED:
-		say(buf, size, "the server's TLS certificate has "
+		facts_set(buf, size, "the server's TLS certificate has "
 		    "expired");
 		break;
 	case READY_CERT_NOT_YET:
-		say(buf, size, "the server's TLS certificate is not "
+		facts_set(buf, size, "the server's TLS certificate is not "
 		    "valid yet");
 		break;
 	case READY_NAME_MISMATCH:
-		say(buf, size, "the TLS certificate is not for the name "
-		    "'%s'", esc(f->name, a, sizeof(a)));
+		facts_set(buf, size, "the TLS certificate is not for the name "
+		    "'%s'", excerpt(&x, f->name));
 		break;
 	case READY_SELF_SIGNED:
-		say(buf, size, "the TLS certificate is self-signed and "
+		facts_set(buf, size, "the TLS certificate is self-signed and "
 		    "not trusted here");
 		break;
 	case READY_UNKNOWN_ISSUER:
-		say(buf, size, "the TLS certificate's issuer is not "
+		facts_set(buf, size, "the TLS certificate's issuer is not "
 		    "trusted here");
 		break;
 	case READY_VERIFY_OTHER:
-		say(buf, size, "TLS certificate verification failed: %s "
+		facts_set(buf, size, "TLS certificate verification failed: %s "
 		    "(X509_V_ERR %d)", f->verify_text, f->verify);
 		break;
 	case READY_ALERT:
-		say(buf, size, "the server sent the TLS alert "
+		facts_set(buf, size, "the server sent the TLS alert "
 		    "'%s' (%d)", ready_alert_name(f->alert, f->alert_text),
 		    f->alert);
 		break;
 	case READY_NOT_TLS:
-		say(buf, size, "the server does not speak TLS on this "
+		facts_set(buf, size, "the server does not speak TLS on this "
 		    "port");
 		break;
 	case READY_TLS_CLOSED:
-		say(buf, size, "the server closed the connection during "
+		facts_set(buf, size, "the server closed the connection during "
 		    "the TLS handshake");
 		break;
 	case READY_TLS_OTHER:
-		say(buf, size, "the TLS handshake failed: %s", esc(f->curl_error, a,
-		    sizeof(a)));
+		facts_set(buf, size, "the TLS handshake failed: %s", excerpt(&x, f->curl_error));
+		break;
+	case READY_TLS_RESET:
+		facts_set(buf, size, "the server reset the connection without a "
+		    "TLS answer");
 		break;
 	case READY_SILENT_TLS:
-		say(buf, size, "connected, but no TLS answer (ServerHello) "
-		    "came before the deadline");
+		facts_set(buf, size, f->server_hello ? "connected, and the TLS "
+		    "handshake began (a ServerHello came), but it did not end "
+		    "before the deadline" : "connected, but no TLS answer "
+		    "(ServerHello) came before the deadline");
 		break;
 	case READY_SILENT_HTTP:
-		say(buf, size, f->status_line[0] != '\0' ? "connected, but "
+		facts_set(buf, size, f->status_line[0] != '\0' ? "connected, but "
 		    "the HTTP answer did not end before the deadline" :
 		    "connected, but no HTTP answer came before the deadline");
 		break;
 	case READY_HTTP_STATUS:
-		say(buf, size, "HTTP status %ld, not one expected",
+		facts_set(buf, size, "HTTP status %ld, not one expected",
 		    f->http_status);
 		break;
 	case READY_HTTP_BODY:
-		say(buf, size, "HTTP %ld, but the body "
-		    "does not match '%s'", f->http_status, esc(f->opts != NULL &&
-		    f->opts->body != NULL ? f->opts->body : "", b, sizeof(b)));
+		facts_set(buf, size, "HTTP %ld, but the body "
+		    "does not match '%s'", f->http_status, excerpt(&x, f->opts != NULL &&
+		    f->opts->body != NULL ? f->opts->body : ""));
 		break;
 	case READY_HTTP_BAD:
 		if (f->body_cut)
-			say(buf, size, "the HTTP answer was cut short: the "
+			facts_set(buf, size, "the HTTP answer was cut short: the "
 			    "server closed the connection during its body");
 		else if (f->headers_too_big)
-			say(buf, size, "no valid HTTP answer: a header line "
+			facts_set(buf, size, "no valid HTTP answer: a header line "
 			    "longer than libcurl's limit of %d KiB",
 			    READY_HEADER_MAX / 1024);
 		else
-			say(buf, size, "no valid HTTP answer: %s",
-			    esc(f->curl_error, a, sizeof(a)));
+			facts_set(buf, size, "no valid HTTP answer: %s",
+			    excerpt(&x, f->curl_error));
+		break;
+	case READY_HTTP_RESET:
+		facts_set(buf, size, "the server reset the connection without an "
+		    "HTTP answer");
 		break;
 	case READY_INTERRUPTED:
-		say(buf, size, "interrupted during the check after the "
+		facts_set(buf, size, "interrupted during the check after the "
 		    "connect");
 		break;
 	case READY_INTERNAL:
-		say(buf, size, "the TLS or HTTP check could not be set up: "
-		    "%s", esc(f->curl_error, a, sizeof(a)));
+		facts_set(buf, size, "the TLS or HTTP check could not be set up: "
+		    "%s", excerpt(&x, f->curl_error));
 		break;
 	}
+	excerpts_free(&x);
 }
 
 /* "the certificate CN=x (issued by CN=y)" of `c`, escaped. */
 static const char *
-cert_name(const struct ready_cert *c, char *buf, size_t size)
+cert_name(const struct ready_cert *c, struct excerpts *x, char *buf,
+    size_t size)
 {
-	char s[READY_TEXT], i[READY_TEXT];
+	const char *s = excerpt(x, c->subject);
 
-	esc(c->subject, s, sizeof(s));
-	esc(c->issuer, i, sizeof(i));
 	if (strcmp(c->subject, c->issuer) == 0)
-		say(buf, size, "'%s' (self-signed)", s);
+		facts_set(buf, size, "'%s' (self-signed)", s);
 	else
-		say(buf, size, "'%s' (issued by '%s')", s, i);
+		facts_set(buf, size, "'%s' (issued by '%s')", s,
+		    excerpt(x, c->issuer));
 	return buf;
 }
 
 /* The trusted certificates used: "CA file X", "CA directory Y". */
 static void
-trusted(const struct ready_facts *f, char *buf, size_t size)
+trusted(const struct ready_facts *f, struct excerpts *x, char *buf,
+    size_t size)
 {
-	char a[READY_TEXT], b[READY_TEXT];
-
 	if (f->cafile[0] != '\0' && f->capath[0] != '\0')
-		say(buf, size, "the CA file %s and the CA directory %s",
-		    esc(f->cafile, a, sizeof(a)), esc(f->capath, b, sizeof(b)));
+		facts_set(buf, size, "the CA file %s and the CA directory %s",
+		    excerpt(x, f->cafile), excerpt(x, f->capath));
 	else if (f->cafile[0] != '\0')
-		say(buf, size, "the CA file %s", esc(f->cafile, a,
-		    sizeof(a)));
+		facts_set(buf, size, "the CA file %s", excerpt(x, f->cafile));
 	else if (f->capath[0] != '\0')
-		say(buf, size, "the CA directory %s", esc(f->capath, a,
-		    sizeof(a)));
+		facts_set(buf, size, "the CA directory %s", excerpt(x, f->capath));
 	else
-		say(buf, size, "libcurl's default CA store");
+		facts_set(buf, size, "libcurl's default CA store");
 }
-
-/* Append a line to `lines` when there is room. */
-#define LINE(...) do {							\
-	if (n < max)							\
-		say(lines[n++], DIAG_LINE_MAX, __VA_ARGS__);	\
-} while (0)
 
 size_t
 ready_text_lines(const struct ready_facts *f, time_t now,
     char lines[][DIAG_LINE_MAX], size_t max)
 {
 	const struct ready_cert *c = f->bad.have ? &f->bad : &f->leaf;
-	char a[READY_TEXT * 2 + 32], b[64], d[64], e[READY_TEXT];
+	char a[READY_TEXT * 2 + 32], b[64], d[64], e[64], eb[READY_TEXT];
 	char bytes[sizeof(f->first) * 4 + 1];
+	struct excerpts x = { .n = 0 };
 	size_t n = 0;
 
 	switch (f->cause) {
 	case READY_CERT_EXPIRED:
 		ready_text_span((double)(now - c->not_after), d, sizeof(d));
-		LINE("the certificate %s expired on %s (notAfter), %s ago by "
-		    "this host's clock (%s)", cert_name(c, a, sizeof(a)),
+		facts_line(lines, &n, max, "the certificate %s expired on %s (notAfter), %s ago by "
+		    "this host's clock (%s)", cert_name(c, &x, a, sizeof(a)),
 		    date(c->not_after, b, sizeof(b)), d, date(now, e,
 		    sizeof(e)));
 		break;
 	case READY_CERT_NOT_YET:
 		ready_text_span((double)(c->not_before - now), d, sizeof(d));
-		LINE("the certificate %s is valid from %s (notBefore): %s after "
+		facts_line(lines, &n, max, "the certificate %s is valid from %s (notBefore): %s after "
 		    "this host's clock, which reads %s",
-		    cert_name(c, a, sizeof(a)), date(c->not_before, b,
+		    cert_name(c, &x, a, sizeof(a)), date(c->not_before, b,
 		    sizeof(b)), d, date(now, e, sizeof(e)));
 		break;
 	case READY_NAME_MISMATCH:
-		LINE("the name asked: %s", esc(f->name, e, sizeof(e)));
-		LINE("the names the certificate %s holds: %s",
-		    cert_name(&f->leaf, a, sizeof(a)), f->leaf.names[0] !=
-		    '\0' ? esc(f->leaf.names, e, sizeof(e)) :
+		facts_line(lines, &n, max, "the name asked: %s", excerpt(&x, f->name));
+		facts_line(lines, &n, max, "the names the certificate %s holds: %s",
+		    cert_name(&f->leaf, &x, a, sizeof(a)), f->leaf.names[0] !=
+		    '\0' ? excerpt(&x, f->leaf.names) :
 		    "none (no subjectAltName)");
 		break;
 	case READY_SELF_SIGNED:
 	case READY_UNKNOWN_ISSUER:
 		if (f->cause == READY_SELF_SIGNED)
-			LINE("the certificate %s is its own issuer, and not "
+			facts_line(lines, &n, max, "the certificate %s is its own issuer, and not "
 			    "among the trusted certificates",
-			    cert_name(c, a, sizeof(a)));
+			    cert_name(c, &x, a, sizeof(a)));
 		else
-			LINE("the issuer '%s' of the certificate '%s' is not "
+			facts_line(lines, &n, max, "the issuer '%s' of the certificate '%s' is not "
 			    "among the trusted certificates (%s)",
-			    esc(c->issuer, a, sizeof(a)), esc(c->subject, e,
-			    sizeof(e)), f->verify_text);
-		trusted(f, a, sizeof(a));
-		LINE("trusted here: %s", a);
+			    excerpt(&x, c->issuer), excerpt(&x, c->subject), f->verify_text);
+		trusted(f, &x, a, sizeof(a));
+		facts_line(lines, &n, max, "trusted here: %s", a);
 		if (f->chain_sent > 0)
-			LINE("the server sent %d certificate%s%s",
+			facts_line(lines, &n, max, "the server sent %d certificate%s%s",
 			    f->chain_sent, f->chain_sent == 1 ? "" : "s",
 			    f->chain_sent == 1 && f->cause ==
 			    READY_UNKNOWN_ISSUER ? ": its own only, no "
@@ -386,96 +387,112 @@ ready_text_lines(const struct ready_facts *f, time_t now,
 		break;
 	case READY_VERIFY_OTHER:
 		if (c->have)
-			LINE("the certificate %s at depth %d of the chain",
-			    cert_name(c, a, sizeof(a)), f->verify_depth);
+			facts_line(lines, &n, max, "the certificate %s at depth %d of the chain",
+			    cert_name(c, &x, a, sizeof(a)), f->verify_depth);
 		break;
 	case READY_ALERT:
-		LINE("the server sent the fatal alert '%s' (%d) %s",
+		facts_line(lines, &n, max, "the server sent the fatal alert '%s' (%d) %s",
 		    ready_alert_name(f->alert, f->alert_text), f->alert,
 		    f->server_hello ?
 		    "after its ServerHello" : "in answer to the ClientHello");
+		if (f->cert_requested)
+			facts_line(lines, &n, max, "the server asked for a client certificate "
+			    "(CertificateRequest)%s", f->opts != NULL &&
+			    f->opts->cert != NULL ? "" : ", and none was sent");
 		if (f->alert == 112)
-			LINE("the name sent in SNI: %s", esc(f->name, e,
-			    sizeof(e)));
+			facts_line(lines, &n, max, "the name sent in SNI: %s", excerpt(&x, f->name));
 		if (f->alert == 70 && f->offered[0] != '\0')
-			LINE("the versions this client offered: %s",
+			facts_line(lines, &n, max, "the versions this client offered: %s",
 			    f->offered);
 		break;
 	case READY_NOT_TLS:
 		ready_text_bytes(f->first, f->nfirst, bytes, sizeof(bytes));
-		LINE("the server's first bytes: \"%s\": not a TLS record", bytes);
+		facts_line(lines, &n, max, "the server's first bytes: \"%s\": not a TLS record", bytes);
 		break;
 	case READY_TLS_OTHER:
 		if (f->chosen[0] != '\0')
-			LINE("the server's ServerHello chose %s", f->chosen);
+			facts_line(lines, &n, max, "the server's ServerHello chose %s", f->chosen);
 		if (f->chosen[0] != '\0' && f->offered[0] != '\0')
-			LINE("the versions this client offered: %s",
+			facts_line(lines, &n, max, "the versions this client offered: %s",
 			    f->offered);
 		break;
 	case READY_TLS_CLOSED:
-		LINE("connected in %.3f ms; the server closed the connection "
+		facts_line(lines, &n, max, "connected in %.3f ms; the server closed the connection "
 		    "without a TLS alert, %s", f->connect_ms, f->server_hello ?
 		    "after its ServerHello" : "before any ServerHello");
 		break;
+	case READY_TLS_RESET:
+	case READY_HTTP_RESET:
+		facts_line(lines, &n, max, "connected in %.3f ms; %s", f->connect_ms, f->at_once ?
+		    "the server's reset was there when the connect completed: "
+		    "no check was started" : f->cause == READY_TLS_RESET ?
+		    "then the server reset the connection before a byte of TLS "
+		    "came" : "then the server reset the connection before a "
+		    "byte of HTTP came");
+		break;
 	case READY_SILENT_TLS:
 	case READY_SILENT_HTTP:
-		if (f->cause == READY_SILENT_HTTP && f->status_line[0] != '\0')
-			LINE("connected in %.3f ms; the answer began, \"%s\", "
+		if (f->cause == READY_SILENT_TLS && f->server_hello)
+			facts_line(lines, &n, max, "connected in %.3f ms; the server's ServerHello "
+			    "came, then nothing more before the deadline",
+			    f->connect_ms);
+		else if (f->cause == READY_SILENT_HTTP && f->status_line[0] != '\0')
+			facts_line(lines, &n, max, "connected in %.3f ms; the answer began, \"%s\", "
 			    "and stopped after %zu bytes of its body",
-			    f->connect_ms, esc(f->status_line, e, sizeof(e)),
+			    f->connect_ms, excerpt(&x, f->status_line),
 			    f->body_bytes);
 		else
-			LINE("connected in %.3f ms; then %s", f->connect_ms,
+			facts_line(lines, &n, max, "connected in %.3f ms; then %s", f->connect_ms,
 			    f->cause == READY_SILENT_TLS ? "the ClientHello was "
 			    "sent and nothing came back" : "the request was "
 			    "sent and no answer came back");
 		if (f->have_listener)
-			LINE("the listener has %u connection%s waiting to be "
+			facts_line(lines, &n, max, "the listener has %u connection%s waiting to be "
 			    "accepted (backlog %u)", f->queued, f->queued == 1 ?
 			    "" : "s", f->backlog);
 		if (f->pid > 0)
-			LINE("the listening socket is held by process %ld (%s), "
-			    "%s (state %c)", f->pid, esc(f->comm, e, sizeof(e)),
+			facts_line(lines, &n, max, "the listening socket is held by process %ld (%s), "
+			    "%s (state %c)", f->pid, excerpt(&x, f->comm),
 			    facts_proc_state(f->state), f->state);
 		break;
 	case READY_HTTP_STATUS:
 	case READY_HTTP_BODY:
-		LINE("the answer: \"%s\"", esc(f->status_line, e, sizeof(e)));
+		facts_line(lines, &n, max, "the answer: \"%s\"", excerpt(&x, f->status_line));
 		if (f->location[0] != '\0')
-			LINE("Location: %s", excerpt((const unsigned char *)
+			facts_line(lines, &n, max, "Location: %s", excerpt_bytes((const unsigned char *)
 			    f->location, strlen(f->location), f->location_len >
-			    0 ? (size_t)f->location_len : 0, e, sizeof(e)));
+			    0 ? (size_t)f->location_len : 0, eb, sizeof(eb)));
 		else if (f->http_status >= 300 && f->http_status <= 399)
-			LINE("%s", f->location_len < 0 ? "no Location came "
+			facts_line(lines, &n, max, "%s", f->location_len < 0 ? "no Location came "
 			    "with it" : "its Location is empty");
 		if (f->body_bytes == 0)
-			LINE("the body is empty%s", f->opts != NULL &&
+			facts_line(lines, &n, max, "the body is empty%s", f->opts != NULL &&
 			    f->opts->head ? " (HEAD)" : "");
 		else if (f->body_line_len == 0)
-			LINE("the first line of the body is empty (%zu bytes "
+			facts_line(lines, &n, max, "the first line of the body is empty (%zu bytes "
 			    "came in all)", f->body_bytes);
 		else
-			LINE("the first line of the body: \"%s\"%s",
-			    excerpt(f->body_line, f->nbody_line,
-			    f->body_line_len, e, sizeof(e)), f->body_crlf ?
+			facts_line(lines, &n, max, "the first line of the body: \"%s\"%s",
+			    excerpt_bytes(f->body_line, f->nbody_line,
+			    f->body_line_len, eb, sizeof(eb)), f->body_crlf ?
 			    " (it ends in CR LF)" : "");
 		break;
 	case READY_HTTP_BAD:
 		if (f->status_line[0] != '\0')
-			LINE("the answer: \"%s\"", esc(f->status_line, e,
-			    sizeof(e)));
+			facts_line(lines, &n, max, "the answer: \"%s\"", excerpt(&x, f->status_line));
 		if (f->body_cut && f->body_announced >= 0)
-			LINE("%zu bytes of the body came, of the %lld its "
+			facts_line(lines, &n, max, "%zu bytes of the body came, of the %lld its "
 			    "Content-Length announced; then the server closed "
 			    "the connection", f->body_bytes, f->body_announced);
 		else if (f->body_cut)
-			LINE("%zu bytes of the body came; then the server closed "
+			facts_line(lines, &n, max, "%zu bytes of the body came; then the server closed "
 			    "the connection before the body's end",
 			    f->body_bytes);
 		break;
 	default:
 		break;
 	}
+	excerpts_free(&x);
 	return n;
 }
 
@@ -484,49 +501,50 @@ ready_text_advice(const struct ready_facts *f, time_t now,
     const char *place, char *mean, size_t msize, char *check, size_t csize)
 {
 	const struct ready_cert *c = f->bad.have ? &f->bad : &f->leaf;
-	char list[READY_STATUS_MAX * 12 + 1] = "", b[READY_TEXT];
+	char list[READY_STATUS_MAX * 12 + 1] = "";
+	struct excerpts x = { .n = 0 };
 	size_t i, len = 0;
 	bool asked;	/* the server's alert asks for a client certificate */
 
 	mean[0] = check[0] = '\0';
 	switch (f->cause) {
 	case READY_CERT_EXPIRED:
-		say(mean, msize, "The server presents a certificate "
+		facts_set(mean, msize, "The server presents a certificate "
 		    "past its end date; every client that checks certificates "
 		    "refuses it.");
-		say(check, csize, "renew the certificate on %s (openssl "
+		facts_set(check, csize, "renew the certificate on %s (openssl "
 		    "s_client -connect shows its dates)", place);
 		break;
 	case READY_CERT_NOT_YET:
-		say(mean, msize, "%s", c->not_before - now < 86400 * 2 ?
+		facts_set(mean, msize, "%s", c->not_before - now < 86400 * 2 ?
 		    "Either this host's clock is behind (the likely cause when "
 		    "the certificate was issued just now), or the certificate "
 		    "was made with a start date to come." : "Either this "
 		    "host's clock is behind, or the certificate was made with "
 		    "a start date to come.");
-		say(check, csize, "this host's clock against a time "
+		facts_set(check, csize, "this host's clock against a time "
 		    "source (timedatectl; chronyc tracking)");
 		break;
 	case READY_NAME_MISMATCH:
-		say(mean, msize, "The certificate is valid, but for other "
+		facts_set(mean, msize, "The certificate is valid, but for other "
 		    "names: a client that asks for this name refuses it.");
-		say(check, csize, "connect with a name the certificate "
+		facts_set(check, csize, "connect with a name the certificate "
 		    "holds, or have the server present one for this name");
 		break;
 	case READY_SELF_SIGNED:
-		say(mean, msize, "The server presents a certificate it "
+		facts_set(mean, msize, "The server presents a certificate it "
 		    "signed itself; only a client told to trust that very "
 		    "certificate accepts it.");
-		say(check, csize, "if it is yours, trust it with --cacert "
+		facts_set(check, csize, "if it is yours, trust it with --cacert "
 		    "FILE; otherwise have the server present one from a CA");
 		break;
 	case READY_UNKNOWN_ISSUER:
-		say(mean, msize, "%s", f->chain_sent == 1 ? "Either the "
+		facts_set(mean, msize, "%s", f->chain_sent == 1 ? "Either the "
 		    "server sends an incomplete chain (its own certificate "
 		    "without the intermediate that links it to a CA), or its "
 		    "CA is not one this host trusts." : "The chain the server "
 		    "sent does not lead to a CA this host trusts.");
-		say(check, csize, "%s", f->chain_sent == 1 ? "have the "
+		facts_set(check, csize, "%s", f->chain_sent == 1 ? "have the "
 		    "server send the intermediate certificates too, or trust "
 		    "its CA with --cacert FILE" : "trust its CA with --cacert "
 		    "FILE, or have the server present a certificate from a "
@@ -535,28 +553,28 @@ ready_text_advice(const struct ready_facts *f, time_t now,
 	case READY_TLS_OTHER:
 		if (f->chosen[0] == '\0')
 			break;
-		say(mean, msize, "The server chose %s, older than TLS 1.2, "
+		facts_set(mean, msize, "The server chose %s, older than TLS 1.2, "
 		    "and the handshake failed after it; OpenSSL at security "
 		    "level 1 or more (the default) does not complete TLS 1.0 "
 		    "or 1.1, whose signatures use SHA-1.", f->chosen);
-		say(check, csize, "whether %s can use TLS 1.2 or 1.3 (openssl "
+		facts_set(check, csize, "whether %s can use TLS 1.2 or 1.3 (openssl "
 		    "s_client -connect with -tls1_2 or -tls1_3 tells)", place);
 		break;
 	case READY_ALERT:
-		say(mean, msize, "The TLS handshake failed: %s.",
+		facts_set(mean, msize, "The TLS handshake failed: %s.",
 		    alert_meaning(f->alert));
-		asked = f->alert == 116 || (f->alert == 40 && f->server_hello);
+		asked = f->alert == 116 || (f->alert == 40 && f->cert_requested);
 		if (f->alert == 70)
-			say(check, csize, "the TLS versions %s accepts "
+			facts_set(check, csize, "the TLS versions %s accepts "
 			    "(openssl s_client -connect with -tls1_2 or -tls1_3 "
 			    "tries one at a time)", place);
 		else if (f->opts != NULL && f->opts->cert != NULL && (asked ||
 		    (f->alert >= 42 && f->alert <= 48)))
-			say(check, csize, "whether the server trusts the issuer "
+			facts_set(check, csize, "whether the server trusts the issuer "
 			    "of the client certificate %s (--cert), and that "
-			    "--key is its key", esc(f->opts->cert, b, sizeof(b)));
+			    "--key is its key", excerpt(&x, f->opts->cert));
 		else
-			say(check, csize, "%s", asked ? "the server's "
+			facts_set(check, csize, "%s", asked ? "the server's "
 			    "client-certificate setting; send one with --cert "
 			    "FILE (and --key FILE)" : f->alert == 112 ? "the names "
 			    "the server has certificates for; connect with one "
@@ -565,50 +583,69 @@ ready_text_advice(const struct ready_facts *f, time_t now,
 			    "it accepts)");
 		/* Its ServerHello chose a version and a cipher suite. */
 		if (f->alert == 40 && f->server_hello)
-			say(mean, msize, "The TLS handshake failed after the "
+			facts_set(mean, msize, "The TLS handshake failed after the "
 			    "server's ServerHello, which chose a version and a "
-			    "cipher suite: the server refused what came next, "
-			    "in TLS 1.2 most often the client certificate it "
-			    "wants (none sent, or one it does not accept).");
+			    "cipher suite: the server refused what this client "
+			    "sent next%s.", f->cert_requested ? ", and it had "
+			    "asked for a client certificate" : "");
 		break;
 	case READY_NOT_TLS:
-		say(mean, msize, "Something that does not speak TLS "
+		facts_set(mean, msize, "Something that does not speak TLS "
 		    "listens on this port (its first bytes are above).");
-		say(check, csize, "whether %s serves TLS at all: use "
+		facts_set(check, csize, "whether %s serves TLS at all: use "
 		    "http:// or no --tls if not, or the port where TLS is "
 		    "served", place);
 		break;
+	case READY_TLS_RESET:
+	case READY_HTTP_RESET:
+		facts_set(mean, msize, "The port accepts connections (the kernel "
+		    "completes the handshake), but what serves it resets them "
+		    "before it answers: it may refuse this client, be "
+		    "overloaded, or be shutting down.");
+		if (f->cause == READY_HTTP_RESET && !f->at_once)
+			facts_set(check, csize, "what listens on %s, and its log; "
+			    "https:// if it serves TLS (a TLS server may reset a "
+			    "request in plain HTTP)", place);
+		else
+			facts_set(check, csize, "the log of the process that listens "
+			    "on %s (ss -ltnp), and any limit it sets on its "
+			    "clients", place);
+		break;
 	case READY_TLS_CLOSED:
-		say(mean, msize, "The server took the connection and "
-		    "closed it without a word of TLS.");
-		say(check, csize, "the server's log; whether it speaks TLS "
+		facts_set(mean, msize, "%s", f->server_hello ? "The server began "
+		    "the handshake (its ServerHello came) and closed the "
+		    "connection without an alert." : "The server took the "
+		    "connection and closed it without a word of TLS.");
+		facts_set(check, csize, "the server's log; whether it speaks TLS "
 		    "on this port, or limits its clients");
 		break;
 	case READY_SILENT_TLS:
 	case READY_SILENT_HTTP:
 		if (f->pid > 0 && f->state == 'T') {
-			say(mean, msize, "The kernel accepts connections into "
+			facts_set(mean, msize, "The kernel accepts connections into "
 			    "the listener's queue, but its process is stopped: "
 			    "it takes none of them and answers nothing.");
-			say(check, csize, "`kill -CONT %ld` resumes %s, if it "
+			facts_set(check, csize, "`kill -CONT %ld` resumes %s, if it "
 			    "was stopped by mistake (a debugger, Ctrl-Z)",
-			    f->pid, esc(f->comm, b, sizeof(b)));
+			    f->pid, excerpt(&x, f->comm));
 			break;
 		}
-		say(mean, msize, "The port accepts connections (the kernel "
-		    "completes the handshake), but the service behind it did "
-		    "not answer: it may be busy, stuck, or speak another "
-		    "protocol that waits for the client.");
+		facts_set(mean, msize, "%s", f->cause == READY_SILENT_TLS &&
+		    f->server_hello ? "The server began the TLS handshake, "
+		    "then sent nothing more: it may be stuck, or wait for "
+		    "something this client does not send." : "The port accepts "
+		    "connections (the kernel completes the handshake), but the "
+		    "service behind it did not answer: it may be busy, stuck, "
+		    "or speak another protocol that waits for the client.");
 		if (f->pid > 0)
-			say(check, csize, "what process %ld (%s) is doing "
-			    "(its log; strace -p %ld)", f->pid, esc(f->comm, b,
-			    sizeof(b)), f->pid);
+			facts_set(check, csize, "what process %ld (%s) is doing "
+			    "(its log; strace -p %ld)", f->pid, excerpt(&x, f->comm), f->pid);
 		else
-			say(check, csize, "the process that listens on %s (ss "
+			facts_set(check, csize, "the process that listens on %s (ss "
 			    "-ltnp) and its log", place);
 		/* The answer began: the service did answer, then stalled. */
 		if (f->cause == READY_SILENT_HTTP && f->status_line[0] != '\0')
-			say(mean, msize, "The service answered (its status "
+			facts_set(mean, msize, "The service answered (its status "
 			    "line came, and %zu bytes of the body), then sent "
 			    "nothing more before the deadline: it may be stuck "
 			    "in the middle of its answer, or announce more than "
@@ -616,20 +653,20 @@ ready_text_advice(const struct ready_facts *f, time_t now,
 		break;
 	case READY_HTTP_STATUS:
 		if (f->opts == NULL || f->opts->nstatus == 0)
-			say(list, sizeof(list), "200-399");
+			facts_set(list, sizeof(list), "200-399");
 		for (i = 0; f->opts != NULL && i < f->opts->nstatus; i++)
-			len += (size_t)say(list + len, sizeof(list) - len,
+			len += (size_t)facts_set(list + len, sizeof(list) - len,
 			    f->opts->status_lo[i] == f->opts->status_hi[i] ?
 			    "%s%u" : "%s%u-%u", i > 0 ? "," : "",
 			    f->opts->status_lo[i], f->opts->status_hi[i]);
-		say(mean, msize, "The service answers, with HTTP %ld: %s "
+		facts_set(mean, msize, "The service answers, with HTTP %ld: %s "
 		    "(expected: %s).", f->http_status, f->http_status >= 500 ?
 		    "an error of the server or of what it depends on" :
 		    f->http_status >= 400 ? "the request was refused or the "
 		    "path is not there" : f->http_status >= 300 ?
 		    "a redirection, which is not followed" : "a status not "
 		    "in the list", list);
-		say(check, csize, "%s", f->http_status >= 300 &&
+		facts_set(check, csize, "%s", f->http_status >= 300 &&
 		    f->http_status < 400 && f->location[0] == '\0' ? "the "
 		    "redirection names no place; add the status to "
 		    "--http-status if it means ready" : f->http_status >= 300 &&
@@ -640,40 +677,40 @@ ready_text_advice(const struct ready_facts *f, time_t now,
 		    "--http-status if it means ready");
 		break;
 	case READY_HTTP_BODY:
-		say(mean, msize, "The service answers, but no line of the "
+		facts_set(mean, msize, "The service answers, but no line of the "
 		    "body (its first %d KiB) matches the --http-body expression.",
 		    READY_BODY_MAX / 1024);
-		say(check, csize, "the body (curl -s) against the "
+		facts_set(check, csize, "the body (curl -s) against the "
 		    "expression");
 		break;
 	case READY_HTTP_BAD:
 		if (f->headers_too_big) {
-			say(mean, msize, "The service answers, with a header "
+			facts_set(mean, msize, "The service answers, with a header "
 			    "line longer than libcurl takes (%d KiB), which "
 			    "libcurl reports as \"Out of memory\".",
 			    READY_HEADER_MAX / 1024);
-			say(check, csize, "the headers %s sends (curl -sI "
+			facts_set(check, csize, "the headers %s sends (curl -sI "
 			    "shows them, or fails alike)", place);
 			break;
 		}
 		if (f->body_cut) {
-			say(mean, msize, "The service answered, then closed "
+			facts_set(mean, msize, "The service answered, then closed "
 			    "the connection before the end of its answer: it "
 			    "may have failed or been stopped while it wrote, or "
 			    "something between cut the connection.");
-			say(check, csize, "the log of what serves %s, at the "
+			facts_set(check, csize, "the log of what serves %s, at the "
 			    "time of this check", place);
 			break;
 		}
-		say(mean, msize, "Something answers on this port, but not "
+		facts_set(mean, msize, "Something answers on this port, but not "
 		    "with a valid HTTP answer.");
-		say(check, csize, (f->what & TARGET_TLS) != 0 ? "what listens "
+		facts_set(check, csize, (f->what & TARGET_TLS) != 0 ? "what listens "
 		    "on %s" : "what listens on %s; https:// if it serves TLS",
 		    place);
 		break;
 	default:
 		break;
-	}
+	}	excerpts_free(&x);
 }
 
 void
@@ -685,18 +722,18 @@ ready_text_success(const struct ready_facts *f, time_t now, char *buf,
 
 	buf[0] = '\0';
 	if ((f->what & TARGET_TLS) != 0 && f->handshake_done) {
-		len = (size_t)say(buf, size, "; %s (%s)", f->version,
+		len = (size_t)facts_set(buf, size, "; %s (%s)", f->version,
 		    f->cipher);
 		if (f->leaf.have && len < size) {
 			ready_text_span((double)(f->leaf.not_after - now), d,
 			    sizeof(d));
-			len += (size_t)say(buf + len, size - len,
+			len += (size_t)facts_set(buf + len, size - len,
 			    ", certificate valid until %s (%s left)",
 			    date(f->leaf.not_after, b, sizeof(b)), d);
 		}
 	}
 	if ((f->what & TARGET_HTTP) != 0 && len < size)
-		say(buf + len, size - len, "; HTTP %ld, first byte in %.3f "
+		facts_set(buf + len, size - len, "; HTTP %ld, first byte in %.3f "
 		    "ms", f->http_status, f->ttfb_ms);
 }
 
@@ -748,10 +785,15 @@ static const struct ready_text_entry table[] = {
 	  "The handshake failed in a way the facts do not name; libcurl's "
 	  "message is shown.",
 	  "openssl s_client -connect HOST:PORT" },
+	{ "TLS_RESET", READY_TLS_RESET, ISOCK_EXIT_TLS,
+	  "the server reset the connection before any TLS",
+	  "The connect completed, and the server reset the connection before "
+	  "a byte of TLS came.",
+	  "the log of the process that listens on the port" },
 	{ "TLS_SILENT", READY_SILENT_TLS, ISOCK_EXIT_TIMEDOUT,
-	  "no TLS answer before the deadline",
-	  "The port accepted the connection, but no ServerHello came before "
-	  "the deadline.",
+	  "the TLS handshake did not end before the deadline",
+	  "The port accepted the connection, but the handshake did not end "
+	  "before the deadline: no ServerHello came, or nothing after it.",
 	  "the process that listens on the port, and its log" },
 	{ "HTTP_SILENT", READY_SILENT_HTTP, ISOCK_EXIT_TIMEDOUT,
 	  "no HTTP answer before the deadline",
@@ -771,6 +813,11 @@ static const struct ready_text_entry table[] = {
 	  "no valid HTTP answer",
 	  "Something answered, but not with HTTP, or closed before an answer.",
 	  "what listens on the port; https:// if it speaks TLS" },
+	{ "HTTP_RESET", READY_HTTP_RESET, ISOCK_EXIT_HTTP,
+	  "the server reset the connection before any answer",
+	  "The connect completed, and the server reset the connection before "
+	  "a byte of HTTP came.",
+	  "the log of the process that listens on the port" },
 };
 
 const struct ready_text_entry *

@@ -423,6 +423,10 @@ text_failure(const struct target *t, const struct result *r,
 		snprintf(gave, sizeof(gave), "%s after %.2f s, %u attempt%s: ",
 		    o->stopped ? "interrupted" : "gave up", r->waited_ms /
 		    1000.0, r->tries, r->tries == 1 ? "" : "s");
+	/* --invert: a check that failed after its connect, which accepted. */
+	if (o->invert && result_invert_status(r) == ISOCK_EXIT_ACCEPTING)
+		snprintf(gave + strlen(gave), sizeof(gave) - strlen(gave),
+		    "still accepting: ");
 	fprintf(o->err, "isock-connect: %s%s (%s): %s", seqtext, place, proto,
 	    gave);
 	report_word(o->err, what, result_exit_status(r), o);
@@ -686,11 +690,9 @@ json_attempt(struct json *j, const struct result_attempt *a, int status)
 static void
 json_date(struct json *j, time_t t)
 {
-	struct tm tm;
 	char buf[32];
 
-	if (t == 0 || gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	if (!text_utc(t, true, buf, sizeof(buf)))
 		json_null(j);
 	else
 		json_string(j, buf);
@@ -963,7 +965,7 @@ report_result(const struct target *t, const struct result *r,
 		return;
 	if (o->invert && (ok != NULL || (r->signal == 0 &&
 	    r->state == RESULT_FINISHED &&
-	    result_closed(result_exit_status(r)))))
+	    result_closed(result_invert_status(r)))))
 		text_inverted(t, r, ok, host, o);
 	else if (ok != NULL)
 		text_success(t, r, ok, host, seq, o);

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * resolve.c: name look-ups that run beside the event loop, on glibc's
- * getaddrinfo_a, or on a thread of our own per look-up where the C library
- * has none (musl: see the compat part below).
+ * resolve.c: name look-ups that run beside the event loop, each on a
+ * thread of our own (the default, see the compat part below), or on
+ * glibc's getaddrinfo_a (configure --with-resolver=getaddrinfo_a).
  *
- * Each look-up runs in glibc's helper threads; its end starts a thread
- * (SIGEV_THREAD) that writes to an eventfd, which the loop polls.  A
- * look-up glibc could not cancel may end after its resolver is gone, so
+ * A look-up's end writes to an eventfd, which the loop polls: from our
+ * thread itself, or from the thread glibc starts for its SIGEV_THREAD.  A
+ * look-up that could not be cancelled may end after its resolver is gone, so
  * the notification goes through a small shared object that counts the
  * notifications still to come: the resolver closes the eventfd at once,
  * a late notification writes nowhere, and the last of the two frees it.
@@ -30,9 +30,11 @@
 
 #ifndef HAVE_GETADDRINFO_A
 /*
- * Without getaddrinfo_a (musl), the three calls this file makes of it, on
- * a detached thread per request that calls getaddrinfo(3) and then the
- * notification function, as glibc's helper threads do.  A running look-up
+ * The default, and musl's only way: the three calls this file makes of
+ * getaddrinfo_a, on a detached thread per request that calls getaddrinfo(3)
+ * and then the notification function itself, as glibc's helper threads do
+ * through a second thread.  One thread a look-up instead of two, and no
+ * unwinder to load: about 5 ms less a name under load (bench/tls.md).  A running look-up
  * cannot be cancelled: gai_cancel() hands the request to its thread, which
  * frees it when getaddrinfo returns; from then on gai_error() says
  * EAI_INPROGRESS, so the caller never frees it too.  glibc declares the
@@ -233,16 +235,18 @@ fd_room(int fd, int need)
 }
 
 /*
- * glibc's look-up threads load libgcc_s when they end (pthread_exit
+ * glibc's getaddrinfo_a threads load libgcc_s when they end (pthread_exit
  * unwinds the thread); with no descriptor free at that moment the load
  * fails and glibc aborts the process.  Loaded once here, at the first
  * look-up, it is found in memory from then on.  A failure changes
- * nothing (musl needs no unwinder; a static build has no dlopen).
+ * nothing.  Our own look-up threads return from their function, which
+ * unwinds nothing: they need no unwinder (nor does musl, nor a static
+ * build, which has no dlopen).
  */
 static void
 preload_unwinder(void)
 {
-#ifdef __GLIBC__
+#if defined(__GLIBC__) && defined(HAVE_GETADDRINFO_A)
 	static bool done;
 
 	if (!done) {

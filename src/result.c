@@ -91,6 +91,17 @@ result_closed(int code)
 	    code == ISOCK_EXIT_UNREACHABLE;
 }
 
+int
+result_invert_status(const struct result *r)
+{
+	int code = result_exit_status(r);
+
+	if (r->ready != NULL && r->ready->status != 0 && r->signal == 0 &&
+	    result_closed(code))
+		return ISOCK_EXIT_ACCEPTING;
+	return code;
+}
+
 /* True when the target whose code is `code` met the policy `p`. */
 static bool
 target_succeeded(int code, const struct result_policy *p)

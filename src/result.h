@@ -100,6 +100,15 @@ int result_exit_status(const struct result *r);
  */
 bool result_closed(int code);
 
+/*
+ * The exit status of `r` under --invert, which asks whether anything
+ * accepts: result_exit_status(), except that a TLS or HTTP check that
+ * failed after its connect is never a closed port, whatever its status
+ * (a service that accepted and kept silent times out, 3): that one is
+ * ISOCK_EXIT_ACCEPTING.  Its other failures (12, 13) keep their status.
+ */
+int result_invert_status(const struct result *r);
+
 /* --exit-codes: the contract's classes, or 0 and 1 alone. */
 enum result_codes {
 	RESULT_CODES_FULL = 0,	/* the table of exitcode.h */

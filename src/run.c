@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cause.h"
 #include "clock.h"
 #include "diagnose.h"
 #include "exitcode.h"
@@ -64,7 +65,8 @@ struct run {
 /*
  * A service that accepted and kept silent: when it is local, the listener
  * that took the connection (its accept queue) and the process that holds
- * it, read as for a connect that timed out, into `rf`.
+ * it, into `rf`: the listener facts alone (diagnose_listener), the
+ * listener the cause table's own cause_listener() finds.
  */
 static void
 silent_listener(const struct target *t, const struct result_attempt *a,
@@ -72,7 +74,7 @@ silent_listener(const struct target *t, const struct result_attempt *a,
 {
 	struct diag_query q;
 	struct diag_facts *f = malloc(sizeof(*f));
-	size_t i, kept;
+	int i;
 
 	if (f == NULL)
 		return;
@@ -84,17 +86,12 @@ silent_listener(const struct target *t, const struct result_attempt *a,
 	q.type = t->type;
 	q.error = ETIMEDOUT;
 	q.deadline = true;
-	(void)diagnose_run(&q, f);
-	kept = f->listen.count < DIAG_LISTEN_MAX ? f->listen.count :
-	    DIAG_LISTEN_MAX;
-	for (i = 0; (f->have & DIAG_LISTENERS) != 0 && i < kept; i++)
-		if (diag_ip_eq(&f->listen.addr[i], &f->dst) ||
-		    diag_ip_any(&f->listen.addr[i])) {
-			rf->have_listener = true;
-			rf->queued = f->listen.queued[i];
-			rf->backlog = f->listen.backlog[i];
-			break;
-		}
+	(void)diagnose_listener(&q, f);
+	if ((f->have & DIAG_LISTENERS) != 0 && (i = cause_listener(f)) >= 0) {
+		rf->have_listener = true;
+		rf->queued = f->listen.queued[i];
+		rf->backlog = f->listen.backlog[i];
+	}
 	if (rf->have_listener && (f->have & DIAG_OWNER) != 0 &&
 	    f->owner.pid > 0) {
 		rf->pid = f->owner.pid;
@@ -117,7 +114,8 @@ diagnose_target(struct run *run, size_t i)
 	struct timespec t0, t1;
 	int nf;
 
-	run->codes[i] = result_exit_status(r);
+	run->codes[i] = o->invert ? result_invert_status(r) :
+	    result_exit_status(r);
 	/* --invert: a port that is closed is the success; nothing to find
 	   (any other failure is one, as without --invert). */
 	if (run->codes[i] == 0 || (o->invert && result_closed(run->codes[i])) ||

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "text.h"
 
@@ -196,6 +197,19 @@ text_excerpt_dup(const char *src)
 	out = text_printf("%s[... %zu bytes]", head, strlen(src));
 	free(head);
 	return out;
+}
+
+bool
+text_utc(time_t t, bool iso, char *buf, size_t size)
+{
+	struct tm tm;
+	char one[64];
+
+	if (t == 0 || gmtime_r(&t, &tm) == NULL || strftime(one, sizeof(one),
+	    iso ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		return false;
+	snprintf(buf, size, "%s", one);
+	return true;
 }
 
 char *

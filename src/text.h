@@ -5,7 +5,9 @@
 #ifndef ISOCK_TEXT_H
 #define ISOCK_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 /*
  * Copy `src` into `dst` (at most `size` bytes with the NUL) so that it cannot
@@ -62,6 +64,13 @@ char *text_excerpt_dup(const char *src);
  * memory.  For messages that quote what the user gave.
  */
 char *text_quote(const char *fmt, const char *text);
+
+/*
+ * The UTC time `t` into `buf`: "2026-12-01T10:00:00Z" with `iso` (JSON),
+ * else "2026-12-01 10:00:00 UTC" (text); false (buf untouched) when `t` is
+ * 0 (none) or cannot be formatted.
+ */
+bool text_utc(time_t t, bool iso, char *buf, size_t size);
 
 /* A new string formatted like printf; NULL only when out of memory. */
 char *text_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

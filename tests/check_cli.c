@@ -14,6 +14,7 @@
 #include <check.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <regex.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -719,6 +720,31 @@ START_TEST(test_cli_table_parsed)
 }
 END_TEST
 
+/*
+ * --http-body is compiled once, into the options, for every check; the
+ * last one given counts, and cli_free frees it.
+ */
+START_TEST(test_cli_http_body_compiled)
+{
+	const char *w[] = { "--http-body", "^no$", "--http-body",
+	    "^ready: (yes|ok)$", "http://127.0.0.1/", NULL };
+	struct argv_copy a;
+	struct options o;
+	char *cause = NULL;
+
+	argv_make(&a, w);
+	ck_assert_int_eq(cli_parse(a.argc, a.argv, NULL, &o, &cause), 0);
+	ck_assert_str_eq(o.ready.body, "^ready: (yes|ok)$");
+	ck_assert_ptr_nonnull(o.ready.body_re);
+	ck_assert_int_eq(regexec(o.ready.body_re, "x\nready: ok\n", 0, NULL,
+	    0), 0);
+	ck_assert_int_ne(regexec(o.ready.body_re, "no\n", 0, NULL, 0), 0);
+	cli_free(&o);
+	ck_assert_ptr_null(o.ready.body_re);
+	argv_free(&a);
+}
+END_TEST
+
 /* `text` with every run of spaces and newlines made one space, in place. */
 static char *
 squeeze_spaces(char *text)
@@ -1212,6 +1238,7 @@ cli_suite(void)
 
 	tc = tcase_create("table");
 	tcase_add_loop_test(tc, test_cli_table_parsed, 0, options_count());
+	tcase_add_test(tc, test_cli_http_body_compiled);
 	tcase_add_test(tc, test_cli_help_lists_options);
 	tcase_add_test(tc, test_cli_help_grouped);
 	suite_add_tcase(s, tc);

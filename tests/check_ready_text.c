@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,6 +128,12 @@ START_TEST(test_name_mismatch)
 	ck_assert_ptr_nonnull(strstr(w, "the name asked: other\\x1b]0;x"));
 	ck_assert_ptr_nonnull(strstr(w, "holds: example.test"));
 	ck_assert_ptr_null(strchr(w, '\033'));
+	/* Outside text is quoted as every message quotes it: an excerpt
+	   (text_excerpt_dup) with the whole length of what was cut. */
+	memset(f.name, 'n', 200);
+	f.name[200] = '\0';
+	w = words(&f);
+	ck_assert_ptr_nonnull(strstr(w, "nnn[... 200 bytes]"));
 }
 END_TEST
 
@@ -181,6 +188,18 @@ START_TEST(test_alerts)
 	w = words(&f);
 	ck_assert_ptr_nonnull(strstr(w, "no shared cipher suite"));
 	ck_assert_ptr_null(strstr(w, "offered:"));
+	/* 40 after the ServerHello: a client certificate only when the
+	   server asked for one (CertificateRequest). */
+	f.server_hello = true;
+	w = words(&f);
+	ck_assert_ptr_null(strstr(w, "client certificate"));
+	ck_assert_ptr_null(strstr(w, "--cert"));
+	f.cert_requested = true;
+	w = words(&f);
+	ck_assert_ptr_nonnull(strstr(w, "the server asked for a client "
+	    "certificate (CertificateRequest), and none was sent"));
+	ck_assert_ptr_nonnull(strstr(w, "send one with --cert FILE"));
+	f.server_hello = f.cert_requested = false;
 	f.alert = 116;
 	snprintf(f.alert_text, sizeof(f.alert_text), "unknown");
 	ready_text_what(&f, what, sizeof(what));
@@ -206,6 +225,65 @@ START_TEST(test_alerts)
 	f.alert = 116;
 	ck_assert_ptr_nonnull(strstr(words(&f), "client certificate me"));
 	ck_assert_ptr_null(strstr(words(&f), "send one with --cert"));
+}
+END_TEST
+
+/* A silent handshake: "no TLS answer" only when no ServerHello came. */
+START_TEST(test_silent)
+{
+	struct ready_facts f;
+	char what[256];
+	const char *w;
+
+	leaf(&f, READY_SILENT_TLS);
+	f.connect_ms = 0.5;
+	ready_text_what(&f, what, sizeof(what));
+	ck_assert_str_eq(what, "connected, but no TLS answer (ServerHello) "
+	    "came before the deadline");
+	ck_assert_ptr_nonnull(strstr(words(&f), "the ClientHello was sent "
+	    "and nothing came back"));
+	f.server_hello = true;
+	ready_text_what(&f, what, sizeof(what));
+	ck_assert_ptr_null(strstr(what, "no TLS answer"));
+	ck_assert_ptr_nonnull(strstr(what, "the TLS handshake began (a "
+	    "ServerHello came)"));
+	w = words(&f);
+	ck_assert_ptr_nonnull(strstr(w, "the server's ServerHello came, then "
+	    "nothing more"));
+	ck_assert_ptr_null(strstr(w, "nothing came back"));
+	ck_assert_ptr_null(strstr(w, "did not answer"));
+}
+END_TEST
+
+/* A reset before any answer: said from the facts, at once or not. */
+START_TEST(test_reset)
+{
+	struct ready_facts f;
+	char what[256];
+	const char *w;
+
+	leaf(&f, READY_TLS_RESET);
+	f.at_once = true;
+	ready_text_what(&f, what, sizeof(what));
+	ck_assert_str_eq(what, "the server reset the connection without a "
+	    "TLS answer");
+	w = words(&f);
+	ck_assert_ptr_nonnull(strstr(w, "the server's reset was there when the "
+	    "connect completed: no check was started"));
+	ck_assert_ptr_null(strstr(w, "byte of TLS"));
+	f.at_once = false;
+	w = words(&f);
+	ck_assert_ptr_nonnull(strstr(w, "then the server reset the connection "
+	    "before a byte of TLS came"));
+	ck_assert_ptr_null(strstr(w, "when the connect completed"));
+	f.cause = READY_HTTP_RESET;
+	f.what = TARGET_HTTP;
+	ready_text_what(&f, what, sizeof(what));
+	ck_assert_str_eq(what, "the server reset the connection without an "
+	    "HTTP answer");
+	ck_assert_ptr_nonnull(strstr(words(&f), "https:// if it serves TLS"));
+	f.at_once = true;
+	ck_assert_ptr_null(strstr(words(&f), "https://"));
 }
 END_TEST
 
@@ -262,6 +340,16 @@ START_TEST(test_result_status)
 	ck_assert_int_eq(result_exit_status(&r), ISOCK_EXIT_TLS);
 	f->status = ISOCK_EXIT_HTTP;
 	ck_assert_int_eq(result_exit_status(&r), ISOCK_EXIT_HTTP);
+	ck_assert_int_eq(result_invert_status(&r), ISOCK_EXIT_HTTP);
+	/* --invert: a silent service accepted; a connect time-out did not */
+	f->status = ISOCK_EXIT_TIMEDOUT;
+	ck_assert_int_eq(result_exit_status(&r), ISOCK_EXIT_TIMEDOUT);
+	ck_assert_int_eq(result_invert_status(&r), ISOCK_EXIT_ACCEPTING);
+	r.ready = NULL;
+	a.error = ETIMEDOUT;
+	ck_assert_int_eq(result_invert_status(&r), ISOCK_EXIT_TIMEDOUT);
+	a.error = 0;
+	r.ready = f;
 	r.signal = 2;
 	ck_assert_int_eq(result_exit_status(&r), ISOCK_EXIT_SIGNAL + 2);
 	free(f);
@@ -302,6 +390,8 @@ ready_text_suite(void)
 	tcase_add_test(tc, test_name_mismatch);
 	tcase_add_test(tc, test_unknown_issuer);
 	tcase_add_test(tc, test_alerts);
+	tcase_add_test(tc, test_silent);
+	tcase_add_test(tc, test_reset);
 	tcase_add_test(tc, test_http_status);
 	tcase_add_test(tc, test_result_status);
 	tcase_add_test(tc, test_table);

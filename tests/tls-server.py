@@ -20,11 +20,16 @@ it is killed or 300 seconds have passed.  MODE:
   stall       HTTP: a status line, headers and 4 bytes of a 100-byte
               body, then nothing
   silent      listens and never accepts
+  hello       reads the ClientHello, answers with a ServerHello (TLS 1.2)
+              and then nothing: a handshake that begins and stalls
+  helloclose  the same ServerHello, then closes
+  reset       accepts and resets each connection at once (SO_LINGER 0)
 """
 import http.server
 import os
 import socket
 import ssl
+import struct
 import sys
 import threading
 import time
@@ -94,12 +99,43 @@ def read_record(conn):
     return head
 
 
+def server_hello():
+    """A TLS 1.2 ServerHello record (RFC 5246 7.4.1.3): a random, no
+    session, ECDHE-RSA-AES128-GCM-SHA256, no compression, and the
+    renegotiation_info and extended_master_secret extensions."""
+    ext = bytes([0xff, 0x01, 0, 1, 0, 0, 0x17, 0, 0])
+    body = (b"\x03\x03" + os.urandom(32) + b"\x00" + b"\xc0\x2f" + b"\x00" +
+            len(ext).to_bytes(2, "big") + ext)
+    msg = b"\x02" + len(body).to_bytes(3, "big") + body
+    return b"\x16\x03\x03" + len(msg).to_bytes(2, "big") + msg
+
+
 def serve_raw(sock, mode):
     """text: one answer to whatever comes; silent: never accept; stall:
     an answer cut short, the connection kept open; version: the alert
     protocol_version (RFC 8446 6.2: level 2 fatal, description 70) in a
     record of type 21 (alert), version TLS 1.2, length 2."""
+    kept = []
     while True:
+        if mode == "reset":
+            conn, _ = sock.accept()
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                            struct.pack("ii", 1, 0))
+            conn.close()
+            continue
+        if mode in ("hello", "helloclose"):
+            conn, _ = sock.accept()
+            try:
+                conn.settimeout(2)
+                if read_record(conn)[:1] == b"\x16":
+                    conn.sendall(server_hello())
+            except OSError:
+                pass
+            if mode == "hello":
+                kept.append(conn)
+            else:
+                conn.close()
+            continue
         if mode == "version":
             conn, _ = sock.accept()
             try:
@@ -132,7 +168,8 @@ def serve_raw(sock, mode):
 def main():
     mode = sys.argv[1]
     threading.Timer(300, lambda: os._exit(0)).start()
-    if mode in ("text", "silent", "stall", "version"):
+    if mode in ("text", "silent", "stall", "version", "hello", "helloclose",
+                "reset"):
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         sock.listen(8)
