@@ -57,7 +57,9 @@ enum cause_fact {
 	CF_OWNER_STOPPED = 1 << 25,	/* its process is stopped */
 	CF_RULES_UNREAD = 1 << 26,	/* the ruleset could not be read */
 	CF_DROP_HERE = 1 << 27,		/* a chain of this host drops */
-	CF_REJECT_HERE = 1 << 28,	/* a chain of this host rejects */
+	CF_REJECT_HERE = 1 << 28,	/* a chain of this host rejects (for a
+					   time-out: the reply, which then
+					   never reaches the socket) */
 	CF_NO_DROP = 1 << 29,		/* read whole: no chain drops */
 	CF_NO_REJECT = 1u << 30,	/* read whole: no chain rejects */
 	CF_BROADCAST = 1ull << 31,	/* broadcast without SO_BROADCAST */

@@ -297,6 +297,56 @@ START_TEST(test_silent_syn)
 }
 END_TEST
 
+/* A silent SYN where this host's chain rejects a packet of the attempt (the
+   SYN-ACK at input, the SYN at output): a reply rejected here never reaches
+   the socket, so the chain is named in a Found line and in the advice, and
+   "the SYN left this host" is never said; for a local destination too. */
+START_TEST(test_silent_syn_reject_here)
+{
+	static const struct { int hook; bool out, reply; const char *dst;
+	    const char *packets; } cases[] = {
+		{ 1, false, true, "10.97.0.2", "may reject the reply" },
+		{ 3, true, false, "10.97.0.2", "may reject the SYN" },
+		{ 1, true, true, "127.0.0.1", "may reject the SYN and the reply" },
+	};
+	struct diag_facts f;
+	struct cause_finding fd;
+	char text[4 * DIAG_LINE_MAX], lines[16][DIAG_LINE_MAX];
+	size_t i, j, nl;
+	bool found;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		facts_of(&f, SOCK_STREAM, cases[i].dst, 5433, ETIMEDOUT);
+		f.have |= DIAG_ROUTE | DIAG_NEIGH;
+		f.route.type = strcmp(cases[i].dst, "127.0.0.1") == 0 ?
+		    RTN_LOCAL : RTN_UNICAST;
+		f.neigh.state = NUD_REACHABLE;
+		f.neigh.is_gateway = f.route.type == RTN_UNICAST;
+		f.neigh.addr.family = AF_INET;
+		ck_assert_int_eq(inet_pton(AF_INET, f.neigh.is_gateway ?
+		    "10.98.0.2" : "127.0.0.1", &f.neigh.addr.u), 1);
+		chain_of(&f, "c", cases[i].hook, 0, 1, false);
+		f.ruleset.chain[0].maybe = 1;
+		f.ruleset.chain[0].out = cases[i].out;
+		f.ruleset.chain[0].reply = cases[i].reply;
+		cause_decide(&f, &fd);
+		ck_assert_msg(fd.strength != CAUSE_UNKNOWN, "%zu", i);
+		ck_assert_msg(fd.strength == CAUSE_CANDIDATES ||
+		    !finding_has(&fd, "lost-beyond"), "%zu", i);
+		advice(&f, text, sizeof(text));
+		ck_assert_msg(strstr(text, "the SYN left this host") == NULL &&
+		    strstr(text, "No input or output chain") == NULL &&
+		    strstr(text, "chain inet t c (hook ") != NULL, "%zu: %s", i,
+		    text);
+		nl = facts_text_lines(&f, lines, 16);
+		for (j = 0, found = false; j < nl; j++)
+			found |= strstr(lines[j], "chain inet t c (hook ") !=
+			    NULL && strstr(lines[j], cases[i].packets) != NULL;
+		ck_assert_msg(found, "%zu: no Found line names the chain", i);
+	}
+}
+END_TEST
+
 /* More chains than are kept: those beyond count by what they do, never
    as "drops and rejects"; a reject rule is not laid to a kept chain that
    holds none. */
@@ -477,6 +527,39 @@ START_TEST(test_silent_probe)
 }
 END_TEST
 
+/* A silent probe to a local port with a socket bound: "the server there
+   did not answer" only from a ruleset read whole that neither drops nor
+   rejects (a reply rejected at input never reaches the socket). */
+START_TEST(test_silent_probe_local)
+{
+	struct diag_facts f;
+	char m[2 * DIAG_LINE_MAX], c[2 * DIAG_LINE_MAX];
+
+	facts_of(&f, SOCK_DGRAM, "127.0.0.1", 53, ETIMEDOUT);
+	f.have |= DIAG_ROUTE | DIAG_LISTENERS | DIAG_RULESET;
+	f.route.type = RTN_LOCAL;
+	f.listen.protocol = IPPROTO_UDP;
+	f.listen.count = 1;
+	f.listen.addr[0].family = AF_INET;
+	facts_text_silent_probe(&f, 53, m, sizeof(m), c, sizeof(c));
+	ck_assert_msg(strstr(m, "the server there did not answer") != NULL,
+	    "%s", m);
+	chain_of(&f, "in", 1, 0, 1, false);
+	f.ruleset.chain[0].reply = true;
+	facts_text_silent_probe(&f, 53, m, sizeof(m), c, sizeof(c));
+	ck_assert_msg(strstr(m, "did not answer it") == NULL &&
+	    strstr(m, "reached this host") == NULL, "%s", m);
+	f.ruleset.nchains = 0;
+	chain_of(&f, "in", 1, 1, 0, false);
+	facts_text_silent_probe(&f, 53, m, sizeof(m), c, sizeof(c));
+	ck_assert_msg(strstr(m, "reached this host") == NULL, "%s", m);
+	f.have &= ~DIAG_RULESET;
+	f.have |= DIAG_NORULESET;
+	facts_text_silent_probe(&f, 53, m, sizeof(m), c, sizeof(c));
+	ck_assert_msg(strstr(m, "reached this host") == NULL, "%s", m);
+}
+END_TEST
+
 /* The man page's DIAGNOSTICS names every row of the table. */
 START_TEST(test_man_lists_rows)
 {
@@ -530,11 +613,13 @@ cause_suite(void)
 	tcase_add_test(tc, test_udp_nothing_listens);
 	tcase_add_test(tc, test_port_unreachable_there);
 	tcase_add_test(tc, test_silent_syn);
+	tcase_add_test(tc, test_silent_syn_reject_here);
 	tcase_add_test(tc, test_chains_beyond_kept);
 	tcase_add_test(tc, test_router_host_unreachable);
 	tcase_add_test(tc, test_listener_other_family);
 	tcase_add_test(tc, test_descriptor_limit);
 	tcase_add_test(tc, test_silent_probe);
+	tcase_add_test(tc, test_silent_probe_local);
 	tcase_add_loop_test(tc, test_unix_modes, 0,
 	    (int)(sizeof(unix_cases) / sizeof(unix_cases[0])));
 	suite_add_tcase(s, tc);

@@ -8,7 +8,8 @@
 #  - UDP port unreachable with nothing listening, here and on the server:
 #    "nothing listens", never a reject rule unless the ruleset holds one;
 #  - a SYN dropped by this host's output chain, a SYN-ACK dropped by its
-#    input policy: the local chain named, never "the SYN left this host";
+#    input policy or rejected by its input chain: the local chain named,
+#    never "the SYN left this host";
 #  - ICMP host/address unreachable from the last router: its neighbour
 #    resolution failed (and the /etc/hosts line that gave the address),
 #    never "a refusal";
@@ -90,7 +91,7 @@ in_rt sysctl -q -w net.ipv6.neigh.r1.retrans_time_ms=300 >/dev/null
 # Both links known before the cases run.
 in_cl ping -c 1 -W 2 10.97.0.2 >/dev/null 2>&1
 
-plan 34
+plan 35
 
 # cz_verdict NAME: verdict, Checks judged (brief, nothing repeated).
 cz_verdict() {
@@ -194,6 +195,24 @@ want_err "  Found: .*chain inet isock_cz_in in \(hook input\).*policy drop"
 want_not_err "so the SYN left this host"
 cz_verdict "SYN-ACK dropped by this host's input policy: the input chain named"
 in_cl nft delete table inet isock_cz_in
+
+# The SYN-ACK rejected by this host's input chain: the reject goes to the
+# server, the socket sees nothing and times out.  The rule is this host's.
+in_cl nft -f - <<EOF
+table inet isock_cz_rrep {
+	chain in {
+		type filter hook input priority 0;
+		tcp sport 5433 tcp flags & (syn | ack) == syn | ack reject
+	}
+}
+EOF
+run ip netns exec "$cl" "$ISOCK" -w 1 10.97.0.2 5433
+want_rc 3
+want_err "  Found: .*chain inet isock_cz_rrep in \\(hook input\\) may reject the reply"
+want_err_fixed "reject in this host's chain inet isock_cz_rrep in (hook input)"
+want_not_err "left this host|No input or output chain"
+cz_verdict "SYN-ACK rejected by this host's input chain: the reject rule named, never 'the SYN left'"
+in_cl nft delete table inet isock_cz_rrep
 
 in_rt nft -f - <<EOF
 table inet isock_cz_fwd {
