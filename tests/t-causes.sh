@@ -91,7 +91,7 @@ in_rt sysctl -q -w net.ipv6.neigh.r1.retrans_time_ms=300 >/dev/null
 # Both links known before the cases run.
 in_cl ping -c 1 -W 2 10.97.0.2 >/dev/null 2>&1
 
-plan 35
+plan 36
 
 # cz_verdict NAME: verdict, Checks judged (brief, nothing repeated).
 cz_verdict() {
@@ -214,6 +214,26 @@ want_not_err "left this host|No input or output chain"
 cz_verdict "SYN-ACK rejected by this host's input chain: the reject rule named, never 'the SYN left'"
 in_cl nft delete table inet isock_cz_rrep
 
+# A host firewall's input chain: established replies accepted, the rest
+# rejected.  Nothing listens on the server's 5440: its reset is an
+# established reply, taken by the first rule, so the reject rule is never
+# reached by it: the refusal is the server's, not this host's rule.
+in_cl nft -f - <<EOF
+table inet isock_cz_ctrej {
+	chain in {
+		type filter hook input priority 0;
+		ct state established,related accept
+		ip saddr 10.97.0.2 reject
+	}
+}
+EOF
+run ip netns exec "$cl" "$ISOCK" -w 1 10.97.0.2 5440
+want_rc 1
+want_err_fixed "10.97.0.2 answered the SYN to port 5440 with a refusal"
+want_not_err "isock_cz_ctrej|reject rule"
+cz_verdict "a reset from the server past 'ct state established accept': the server's refusal, not this host's reject rule"
+in_cl nft delete table inet isock_cz_ctrej
+
 in_rt nft -f - <<EOF
 table inet isock_cz_fwd {
 	chain fw {
@@ -253,13 +273,13 @@ want_err_fixed "--trace"
 want_err_fixed "the SYN left this host"
 cz_verdict "SYN dropped on the router: --trace, not traceroute -T; this host's rules for other ports, addresses, hooks not counted"
 
-# A rule with an expression the reader does not evaluate (ct state) may
+# A rule with an expression the reader does not evaluate (meta mark) may
 # match: named as possible, and "the SYN left" is no longer said.
 in_cl nft -f - <<EOF
 table inet isock_cz_maybe {
 	chain out {
 		type filter hook output priority 0;
-		ct state invalid drop
+		meta mark 0x2a drop
 	}
 }
 EOF
@@ -267,7 +287,7 @@ run ip netns exec "$cl" "$ISOCK" -w 1 10.97.0.2 5434
 want_rc 3
 want_err "  Found: .*chain inet isock_cz_maybe out \\(hook output\\) may drop the SYN \\(not decided here\\)"
 want_not_err "the SYN left this host|isock_cz_cfw"
-cz_verdict "a drop rule not decided here (ct state): named as one that may match"
+cz_verdict "a drop rule not decided here (meta mark): named as one that may match"
 in_cl nft delete table inet isock_cz_maybe
 in_cl nft delete table inet isock_cz_cfw
 in_rt nft delete table inet isock_cz_fwd
