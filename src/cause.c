@@ -116,6 +116,16 @@ static const struct cause_row cause_rows[] = {
 	  NULL,
 	  "Connect to {listener} instead, or make the service listen on {dst} "
 	  "too (or on a wildcard address).", NULL },
+	/* A reset with no ICMP, from another host or from a reject rule here
+	   that only may match (after a `ct state established accept`, not
+	   decided here): either sent it. */
+	{ "refused-there", CF_REFUSED | CF_TCP | CF_REJECT_HERE, 0,
+	  CF_REJECT_SURE | CF_ROUTE_LOCAL | CF_ICMP | CF_ICMP_HERE |
+	  CF_LISTEN_NONE | CF_LISTEN_COVERS | CF_LISTEN_ELSEWHERE,
+	  "{dst} itself, where nothing listens on port {port} or a rule rejects",
+	  NULL,
+	  "On {dst}, `ss -ltn 'sport = :{port}'` lists the listeners of port "
+	  "{port}.", NULL },
 	{ "queue-full-stopped", CF_SILENT_SYN | CF_QUEUE_FULL | CF_OWNER_STOPPED,
 	  0, 0,
 	  "a stopped listener with a full accept queue",
@@ -374,6 +384,8 @@ cause_ruleset(const struct diag_facts *f)
 			b |= CF_DROP_HERE;
 		if (rs->chain[i].rejects > 0)
 			b |= CF_REJECT_HERE;
+		if (rs->chain[i].rejects > rs->chain[i].maybe)
+			b |= CF_REJECT_SURE;
 	}
 	/* The chains beyond those kept, by what they can do. */
 	if (rs->more_drop > 0)

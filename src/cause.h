@@ -73,7 +73,9 @@ enum cause_fact {
 	CF_LINK_DOWN = 1ull << 36,	/* the route's device is not IFF_UP */
 	CF_NO_CARRIER = 1ull << 37,	/* ... up, without IFF_LOWER_UP */
 	CF_NEARBY = 1ull << 38,		/* a listener on a port near it */
-	CF_UNIX_NEAR = 1ull << 39	/* a socket near a missing path */
+	CF_UNIX_NEAR = 1ull << 39,	/* a socket near a missing path */
+	CF_REJECT_SURE = 1ull << 40	/* ... and a reject rule of it surely
+					   matches (not only may) */
 };
 
 /* One row of the table. */

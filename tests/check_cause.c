@@ -347,6 +347,43 @@ START_TEST(test_silent_syn_reject_here)
 }
 END_TEST
 
+/* A TCP refusal from another host with no ICMP (a reset) and a reject rule
+   here that may match, not surely (after a `ct state established accept`,
+   which is not decided here): the destination's own reset and the rule are
+   candidates, never "the reject rule refuses the attempt"; a rule that
+   surely matches is the cause. */
+START_TEST(test_refused_reject_maybe)
+{
+	struct diag_facts f;
+	struct cause_finding fd;
+	char text[4 * DIAG_LINE_MAX];
+
+	facts_of(&f, SOCK_STREAM, "10.97.0.2", 5440, ECONNREFUSED);
+	f.have |= DIAG_ROUTE;
+	f.route.type = RTN_UNICAST;
+	chain_of(&f, "in", 1, 0, 1, false);
+	f.ruleset.chain[0].maybe = 1;
+	f.ruleset.chain[0].reply = true;
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_CANDIDATES);
+	ck_assert(finding_has(&fd, "reject-rule-here"));
+	ck_assert(finding_has(&fd, "refused-there"));
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "which refuses the attempt") == NULL &&
+	    strstr(text, "No one cause is proven") != NULL &&
+	    strstr(text, "chain inet t in (hook input)") != NULL &&
+	    strstr(text, "10.97.0.2") != NULL, "%s", text);
+
+	f.ruleset.chain[0].maybe = 0;
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_PROVEN);
+	ck_assert_str_eq(fd.row[0]->name, "reject-rule-here");
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "which refuses the attempt") != NULL,
+	    "%s", text);
+}
+END_TEST
+
 /* More chains than are kept: those beyond count by what they do, never
    as "drops and rejects"; a reject rule is not laid to a kept chain that
    holds none. */
@@ -615,6 +652,7 @@ cause_suite(void)
 	tcase_add_test(tc, test_silent_syn);
 	tcase_add_test(tc, test_silent_syn_reject_here);
 	tcase_add_test(tc, test_chains_beyond_kept);
+	tcase_add_test(tc, test_refused_reject_maybe);
 	tcase_add_test(tc, test_router_host_unreachable);
 	tcase_add_test(tc, test_listener_other_family);
 	tcase_add_test(tc, test_descriptor_limit);
