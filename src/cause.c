@@ -148,6 +148,19 @@ static const struct cause_row cause_rows[] = {
 	  "a drop rule of this host's firewall took it.",
 	  "`nft list ruleset` shows the drop rule that matches port {port}.",
 	  NULL },
+	/* Nothing read explains it: the errno's "dropped on the way or the
+	   host is down" would be false of this host. */
+	{ "silent-here", CF_SILENT_SYN | CF_ROUTE_LOCAL | CF_NO_DROP |
+	  CF_NO_REJECT, 0, CF_QUEUE_FULL,
+	  "what this host's nftables ruleset does not show",
+	  "{dst} is an address of this host and no chain of its nftables "
+	  "ruleset drops or rejects the SYN or its answer: what took them is "
+	  "not in the facts read (an iptables-legacy rule, a tc filter, a full "
+	  "SYN queue).",
+	  "`iptables-legacy -S` lists the rules nft does not show; `tc filter "
+	  "show dev lo ingress` the filters of the loopback; `nstat -az "
+	  "TcpExtListenDrops` rising with each attempt says a listener drops "
+	  "the SYNs.", NULL },
 	{ "drop-here", CF_SILENT_SYN | CF_DROP_HERE, 0,
 	  CF_ROUTE_LOCAL | CF_NEIGH_FAILED | CF_LINK_DOWN | CF_NO_CARRIER,
 	  "a drop in this host's {chain}",

@@ -384,6 +384,37 @@ START_TEST(test_refused_reject_maybe)
 }
 END_TEST
 
+/* A silent SYN to an address of this host whose ruleset, read whole,
+   neither drops nor rejects, and whose listener has room: a row says so
+   (not the errno's "dropped on the way or the host is down"); any rule
+   that can take it, or a full queue, keeps that row out. */
+START_TEST(test_silent_here)
+{
+	struct diag_facts f;
+	struct cause_finding fd;
+	char text[4 * DIAG_LINE_MAX];
+
+	facts_of(&f, SOCK_STREAM, "127.0.0.1", 5556, ETIMEDOUT);
+	f.have |= DIAG_ROUTE | DIAG_RULESET | DIAG_LISTENERS;
+	f.route.type = RTN_LOCAL;
+	f.listen.protocol = IPPROTO_TCP;
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_PROVEN);
+	ck_assert_str_eq(fd.row[0]->name, "silent-here");
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "no chain of its nftables ruleset drops")
+	    != NULL && strstr(text, "host is down") == NULL, "%s", text);
+	chain_of(&f, "in", 1, 0, 1, false);
+	cause_decide(&f, &fd);
+	ck_assert(!finding_has(&fd, "silent-here"));
+	f.ruleset.nchains = 0;
+	f.have &= ~DIAG_RULESET;
+	f.have |= DIAG_NORULESET;
+	cause_decide(&f, &fd);
+	ck_assert(!finding_has(&fd, "silent-here"));
+}
+END_TEST
+
 /* More chains than are kept: those beyond count by what they do, never
    as "drops and rejects"; a reject rule is not laid to a kept chain that
    holds none. */
@@ -597,6 +628,113 @@ START_TEST(test_silent_probe_local)
 }
 END_TEST
 
+/*
+ * The sentences said outside the table, each with one fact flipped: with
+ * the fact the sentence is said, without it never (the same facts else).
+ */
+static void
+flip_facts(struct diag_facts *f, int i, bool with)
+{
+	struct sockaddr_in *sa;
+
+	switch (i) {
+	case 0: case 1: case 2: case 3:	/* a Unix socket path */
+		memset(f, 0, sizeof(*f));
+		f->family = AF_UNIX;
+		f->type = SOCK_STREAM;
+		f->error = i == 0 || i == 1 ? EAGAIN : ECONNREFUSED;
+		f->have = DIAG_PATH | DIAG_UNIXPEER | DIAG_OWNER;
+		f->path.kind = DIAG_PATH_SOCKET;
+		strcpy(f->path.at, "/run/x.sock");
+		f->unixpeer.found = true;
+		f->unixpeer.type = SOCK_STREAM;
+		f->unixpeer.listening = true;
+		f->unixpeer.queued = 5;
+		f->unixpeer.backlog = 4;
+		f->owner.pid = 42;
+		strcpy(f->owner.comm, "srv");
+		f->owner.state = 'S';
+		if (i == 0)
+			f->owner.state = with ? 'T' : 'S';
+		else if (i == 1)
+			f->owner.state = with ? 'S' : 'T';
+		else if (i == 2)
+			f->unixpeer.found = !with;
+		else
+			f->unixpeer.type = with ? SOCK_DGRAM : SOCK_STREAM;
+		break;
+	default:			/* a name that did not resolve */
+		memset(f, 0, sizeof(*f));
+		f->family = AF_INET;
+		f->type = SOCK_STREAM;
+		f->eai = EAI_AGAIN;
+		f->have = DIAG_RESOLVER;
+		strcpy(f->host, "db");
+		f->resolver.cause = RESOLVER_NO_ANSWER;
+		f->resolver.conf.ndots = 1;
+		f->resolver.nasked = 2;
+		sa = (struct sockaddr_in *)(void *)&f->resolver.asked[0].addr;
+		sa->sin_family = AF_INET;
+		sa->sin_addr.s_addr = htonl(0x0a000035);
+		f->resolver.asked[1].addr = f->resolver.asked[0].addr;
+		f->resolver.asked[0].error = ECONNREFUSED;
+		f->resolver.asked[1].error = ECONNREFUSED;
+		if (i == 4) {
+			f->resolver.asked[1].error = with ? ECONNREFUSED :
+			    ETIMEDOUT;
+		} else if (i == 5) {
+			f->resolver.asked[0].error = ETIMEDOUT;
+			f->ns_route_known[0] = true;
+			f->ns_route[0].type = with ? RTN_UNREACHABLE :
+			    RTN_UNICAST;
+		} else if (i == 6 || i == 7) {
+			f->eai = EAI_NONAME;
+			f->resolver.cause = RESOLVER_NXDOMAIN;
+			f->resolver.conf.nsearch = 1;
+			strcpy(f->resolver.conf.search[0], "lab.tset");
+			if ((i == 6) != with)
+				strcpy(f->host, "db.lab.test.");
+		} else {
+			f->eai = EAI_NODATA;
+			f->resolver.cause = RESOLVER_OTHER_FAMILY;
+			f->resolver.other_family = (i == 8) == with ?
+			    AF_INET6 : AF_INET;
+		}
+		break;
+	}
+}
+
+static const struct {
+	const char *with;
+} flips[] = {
+	{ "is stopped: it accepts nothing" },
+	{ "accepts slower than connections arrive" },
+	{ "remove the stale" },
+	{ "Run again with -T dgram" },
+	{ "No name server runs where /etc/resolv.conf points" },
+	{ "Give this host a route to 10.0.0.53" },
+	{ "No name tried exists" },
+	{ "does not exist in DNS" },
+	{ "has IPv6 addresses only" },
+	{ "has IPv4 addresses only" },
+};
+
+START_TEST(test_advice_flips)
+{
+	struct diag_facts f;
+	char text[4 * DIAG_LINE_MAX];
+
+	flip_facts(&f, _i, true);
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, flips[_i].with) != NULL, "%d with: %s", _i,
+	    text);
+	flip_facts(&f, _i, false);
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, flips[_i].with) == NULL, "%d without: %s",
+	    _i, text);
+}
+END_TEST
+
 /* The man page's DIAGNOSTICS names every row of the table. */
 START_TEST(test_man_lists_rows)
 {
@@ -652,12 +790,15 @@ cause_suite(void)
 	tcase_add_test(tc, test_silent_syn);
 	tcase_add_test(tc, test_silent_syn_reject_here);
 	tcase_add_test(tc, test_chains_beyond_kept);
+	tcase_add_test(tc, test_silent_here);
 	tcase_add_test(tc, test_refused_reject_maybe);
 	tcase_add_test(tc, test_router_host_unreachable);
 	tcase_add_test(tc, test_listener_other_family);
 	tcase_add_test(tc, test_descriptor_limit);
 	tcase_add_test(tc, test_silent_probe);
 	tcase_add_test(tc, test_silent_probe_local);
+	tcase_add_loop_test(tc, test_advice_flips, 0,
+	    (int)(sizeof(flips) / sizeof(flips[0])));
 	tcase_add_loop_test(tc, test_unix_modes, 0,
 	    (int)(sizeof(unix_cases) / sizeof(unix_cases[0])));
 	suite_add_tcase(s, tc);

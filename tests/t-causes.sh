@@ -91,7 +91,7 @@ in_rt sysctl -q -w net.ipv6.neigh.r1.retrans_time_ms=300 >/dev/null
 # Both links known before the cases run.
 in_cl ping -c 1 -W 2 10.97.0.2 >/dev/null 2>&1
 
-plan 36
+plan 37
 
 # cz_verdict NAME: verdict, Checks judged (brief, nothing repeated).
 cz_verdict() {
@@ -291,6 +291,21 @@ cz_verdict "a drop rule not decided here (meta mark): named as one that may matc
 in_cl nft delete table inet isock_cz_maybe
 in_cl nft delete table inet isock_cz_cfw
 in_rt nft delete table inet isock_cz_fwd
+
+# An iptables-legacy rule drops the SYN to 5556: no chain of the nftables
+# ruleset does, so neither "dropped on the way" nor "the host is down" is
+# said of this host, and the Check names what the ruleset does not show.
+if in_cl iptables-legacy -A INPUT -p tcp --dport 5556 -j DROP 2>/dev/null; then
+	run ip netns exec "$cl" "$ISOCK" -w 1 127.0.0.1 5556
+	want_rc 3
+	found "no input or output chain of this host's nftables ruleset drops or rejects"
+	want_err_fixed "iptables-legacy -S"
+	want_not_err "host is down|dropped on the way"
+	cz_verdict "a silent SYN to this host, no nftables rule takes it: never 'the host is down'"
+	in_cl iptables-legacy -F INPUT
+else
+	skip "a silent SYN to this host, no nftables rule takes it: never 'the host is down'" "iptables-legacy cannot add a rule"
+fi
 
 # ---- host unreachable from the last router: its neighbour resolution ---------
 
