@@ -232,7 +232,7 @@ diag_packet_source(const struct diag_query *q, const struct diag_facts *f,
  * and where the address came from: the nftables chains of the
  * destination's family that drop or reject (ruleset.c), listeners on the
  * ports near a refused one (nearby.c), the route's device up and with
- * carrier (linkfacts.c), and the /etc/hosts line that gave the target's
+ * carrier (the flags of the RTM_GETLINK that named it, route.c), and the /etc/hosts line that gave the target's
  * name this address (hostsfile.c).
  */
 static void
@@ -268,8 +268,12 @@ diag_local_facts(struct diag_ctx *c)
 		    &f->nearby);
 	if (FACTS_ERR_IN(err, EHOSTUNREACH, ENETUNREACH, ETIMEDOUT) &&
 	    (f->have & DIAG_ROUTE) != 0 && f->route.type == RTN_UNICAST &&
-	    linkfacts_read(NULL, f->route.dev, f->route.ifindex, &f->link))
+	    f->route.link_known) {
+		facts_strlcpy(f->link.dev, f->route.dev, sizeof(f->link.dev));
+		f->link.up = (f->route.link_flags & IFF_UP) != 0;
+		f->link.lower_up = (f->route.link_flags & IFF_LOWER_UP) != 0;
 		f->have |= DIAG_LINK;
+	}
 	if (FACTS_ERR_IN(err, EHOSTUNREACH, ENETUNREACH, ETIMEDOUT) &&
 	    ((f->have & DIAG_ROUTE) == 0 || f->route.type != RTN_LOCAL) &&
 	    q->target != NULL && !q->target->literal &&
