@@ -240,7 +240,6 @@ diag_local_facts(struct diag_ctx *c)
 {
 	const struct diag_query *q = c->q;
 	struct diag_facts *f = c->f;
-	struct timespec dl;
 	int err = q->error;
 
 	if (c->nl.enabled && FACTS_ERR_IN(err, ECONNREFUSED, ETIMEDOUT,
@@ -258,8 +257,7 @@ diag_local_facts(struct diag_ctx *c)
 		p.local = (f->have & DIAG_ROUTE) != 0 &&
 		    f->route.type == RTN_LOCAL;
 		diag_packet_source(q, f, &p);
-		dl = diag_deadline(c);
-		f->have |= ruleset_read(&p, &dl, &f->ruleset) ?
+		f->have |= ruleset_read(&p, &c->nl, &f->ruleset) ?
 		    DIAG_RULESET : DIAG_NORULESET;
 	}
 	if (err == ECONNREFUSED && !q->several &&

@@ -15,7 +15,6 @@
 
 #include "clock.h"
 #include "facts.h"
-#include "loop.h"
 #include "ruleset.h"
 
 /* The hooks of the inet, ip and ip6 families, by number (NF_INET_*). */
@@ -53,7 +52,6 @@ ruleset_chain_in(const struct ruleset_chain *c)
 }
 
 #ifdef HAVE_NFTNL
-#include <poll.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
@@ -65,10 +63,9 @@ ruleset_chain_in(const struct ruleset_chain *c)
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
+#include "nl.h"
 #include "nldl.h"
 
-/* One read of a dump (MNL_SOCKET_BUFFER_SIZE is a run-time value). */
-#define RULESET_BUF 16384
 /* How many chains of the family are looked at (more: the read fails). */
 #define RULESET_ALL_MAX 256
 /* How many rules that bear on a verdict are kept (more: the read fails). */
@@ -1289,26 +1286,18 @@ ruleset_match(const struct ruleset_read *rd, const struct ruleset_packet *p,
 
 /*
  * Dump `type` (NFT_MSG_GETCHAIN, NFT_MSG_GETRULE; NFT_MSG_GETSETELEM of
- * set `set`) over `nl` through `cb` until NLMSG_DONE or `deadline`; false
- * when the dump did not end whole.
+ * set `set`) over `nl`'s netfilter socket through `cb` (nl_talk, within
+ * its budget); false when the dump did not end whole.
  */
 static bool
-ruleset_dump(struct mnl_socket *nl, uint16_t type,
-    const struct ruleset_set *set, uint32_t seq,
-    const struct timespec *deadline, mnl_cb_t cb, struct ruleset_read *rd)
+ruleset_dump(struct nl_ctx *nl, uint16_t type, const struct ruleset_set *set,
+    mnl_cb_t cb, struct ruleset_read *rd)
 {
-	static union {
-		struct nlmsghdr h;	/* aligned for netlink */
-		char b[RULESET_BUF];
-	} u;
-	char *buf = u.b;
+	union nl_req req;
 	struct nlmsghdr *nlh;
-	struct pollfd p;
-	ssize_t len;
-	int ms, rc;
 
-	nlh = nftnl_nlmsg_build_hdr(buf, type, set != NULL ?
-	    (uint16_t)set->nfproto : NFPROTO_UNSPEC, NLM_F_DUMP, seq);
+	nlh = nftnl_nlmsg_build_hdr(req.buf, type, set != NULL ?
+	    (uint16_t)set->nfproto : NFPROTO_UNSPEC, NLM_F_DUMP, 0);
 	if (set != NULL) {
 		struct nftnl_set *st = nftnl_set_alloc();
 
@@ -1319,24 +1308,7 @@ ruleset_dump(struct mnl_socket *nl, uint16_t type,
 		nftnl_set_elems_nlmsg_build_payload(nlh, st);
 		nftnl_set_free(st);
 	}
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return false;
-	p.fd = mnl_socket_get_fd(nl);
-	p.events = POLLIN;
-	for (;;) {
-		ms = clock_ms_until(deadline);
-		if (ms <= 0 || loop_poll(&p, 1, ms) <= 0)
-			return false;
-		len = recv(p.fd, buf, sizeof(u.b), MSG_DONTWAIT | MSG_TRUNC);
-		if (len < 0 || (size_t)len > sizeof(u.b))
-			return false;
-		rc = mnl_cb_run(buf, (size_t)len, seq,
-		    mnl_socket_get_portid(nl), cb, rd);
-		if (rc == MNL_CB_STOP)
-			return !rd->bad;
-		if (rc < 0 || rd->bad)
-			return false;
-	}
+	return nl_talk(nl, NL_NETFILTER, nlh, cb, rd) == 0 && !rd->bad;
 }
 
 /* An empty reading of `family`: its arrays are filled before they are
@@ -1359,12 +1331,11 @@ static bool ruleset_rd_valid;
 static struct timespec ruleset_rd_at;
 
 bool
-ruleset_read(const struct ruleset_packet *p, const struct timespec *deadline,
+ruleset_read(const struct ruleset_packet *p, struct nl_ctx *nl,
     struct ruleset_fact *rs)
 {
 	struct ruleset_read *rd = &ruleset_rd;
 	struct timespec now = clock_now();
-	struct mnl_socket *nl;
 	size_t i;
 	bool ok;
 
@@ -1375,19 +1346,13 @@ ruleset_read(const struct ruleset_packet *p, const struct timespec *deadline,
 	    clock_ms_between(&ruleset_rd_at, &now) >= RULESET_CACHE_MS) {
 		ruleset_rd_valid = false;
 		ruleset_rd_reset(rd, p->family);
-		nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-		if (nl == NULL)
-			return false;
-		ok = mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) == 0 &&
-		    ruleset_dump(nl, NFT_MSG_GETCHAIN, NULL, 1, deadline,
-		    ruleset_chain_cb, rd) &&
-		    ruleset_dump(nl, NFT_MSG_GETRULE, NULL, 2, deadline,
+		ok = ruleset_dump(nl, NFT_MSG_GETCHAIN, NULL, ruleset_chain_cb,
+		    rd) && ruleset_dump(nl, NFT_MSG_GETRULE, NULL,
 		    ruleset_rule_cb, rd);
 		/* The elements of each set a rule looks up. */
 		for (i = 0; ok && i < rd->nsets; i++)
 			ok = ruleset_dump(nl, NFT_MSG_GETSETELEM, &rd->sets[i],
-			    3 + (uint32_t)i, deadline, ruleset_elem_cb, rd);
-		mnl_socket_close(nl);
+			    ruleset_elem_cb, rd);
 		if (!ok)
 			return false;
 		ruleset_sets_make(rd);
@@ -1420,11 +1385,11 @@ ruleset_from_dumps(const void *chains, size_t clen, const void *rules,
 }
 #else /* !HAVE_NFTNL */
 bool
-ruleset_read(const struct ruleset_packet *p,
-    const struct timespec *deadline, struct ruleset_fact *rs)
+ruleset_read(const struct ruleset_packet *p, struct nl_ctx *nl,
+    struct ruleset_fact *rs)
 {
 	(void)p;
-	(void)deadline;
+	(void)nl;
 	memset(rs, 0, sizeof(*rs));
 	return false;
 }

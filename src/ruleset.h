@@ -93,19 +93,21 @@ struct ruleset_fact {
 					   that can drop, that can reject */
 };
 
+struct nl_ctx;
+
 /*
  * Read the ruleset's chains of p->family (AF_INET or AF_INET6: the ip or
  * ip6 tables, inet tables and netdev) that a packet this host sends or
  * receives passes (forward chains are left out) and that hold a drop or
  * reject rule that can match the packets of `p`, or a drop policy they may
- * reach, into `rs`, waiting at most until `deadline` (CLOCK_MONOTONIC).
+ * reach, into `rs`, over `nl`'s netfilter socket within its budget.
  * Returns true when the whole ruleset was read (nchains 0 then says no
  * chain drops or rejects these packets), false when nothing may be said of
  * it.  A whole reading answers again for a second (the many targets of one
  * run), counters included.
  */
-bool ruleset_read(const struct ruleset_packet *p,
-    const struct timespec *deadline, struct ruleset_fact *rs);
+bool ruleset_read(const struct ruleset_packet *p, struct nl_ctx *nl,
+    struct ruleset_fact *rs);
 
 /*
  * ruleset_read from the dumps' messages as the kernel sends them
