@@ -343,16 +343,7 @@ cause_icmp(const struct diag_facts *f)
 int
 cause_listener(const struct diag_facts *f)
 {
-	size_t i, kept = f->listen.count < DIAG_LISTEN_MAX ? f->listen.count :
-	    DIAG_LISTEN_MAX;
-
-	for (i = 0; i < kept; i++)
-		if (diag_ip_eq(&f->listen.addr[i], &f->dst) ||
-		    (diag_ip_any(&f->listen.addr[i]) &&
-		    (f->listen.addr[i].family == f->dst.family ||
-		    f->listen.addr[i].family == AF_INET6)))
-			return (int)i;
-	return -1;
+	return nearby_cover(&f->listen, &f->dst);
 }
 
 /* The bits of the local listeners, their queue and process. */
