@@ -27,8 +27,6 @@
 
 #include "clock.h"
 #include "diagnose.h"
-#include "explain.h"
-#include "exitcode.h"
 #include "nl.h"
 
 /* One diagnosis under way: the query, the facts, the netlink context. */
@@ -539,17 +537,4 @@ diagnose_run(const struct diag_query *q, struct diag_facts *f)
 		f->have |= DIAG_NONETLINK;
 	nl_close(&c.nl);
 	return diag_popcount(f->have);
-}
-
-/*
- * The exit class for `error`: explain_exit_class, except that EINVAL from
- * a blackhole route is unreachable.
- */
-int
-diagnose_exit_class(const struct diag_facts *f, int error)
-{
-	if (error == EINVAL && (f->have & DIAG_ROUTE) != 0 &&
-	    f->route.type == RTN_BLACKHOLE)
-		return ISOCK_EXIT_UNREACHABLE;
-	return (int)explain_exit_class(error);
 }

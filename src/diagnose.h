@@ -148,10 +148,4 @@ int diagnose_run(const struct diag_query *q, struct diag_facts *f);
 size_t diagnose_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
     size_t max);
 
-/*
- * The exit class for `error` given the facts: explain_exit_class(error),
- * except that EINVAL from a blackhole route is ISOCK_EXIT_UNREACHABLE.
- */
-int diagnose_exit_class(const struct diag_facts *f, int error);
-
 #endif /* ISOCK_DIAGNOSE_H */
