@@ -533,8 +533,14 @@ diagnose_run(const struct diag_query *q, struct diag_facts *f)
 		diag_ip(&c);
 	}
 	diag_fds(&c);
-	if (c.nl.unread)
+	if (c.nl.unread) {
 		f->have |= DIAG_NONETLINK;
+#ifdef HAVE_LIBMNL
+		facts_strlcpy(f->nolib, nldl_error(), sizeof(f->nolib));
+		if (f->nolib[0] == '\0')
+			facts_strlcpy(f->nolib, "unknown", sizeof(f->nolib));
+#endif
+	}
 	nl_close(&c.nl);
 	return diag_popcount(f->have);
 }

@@ -131,6 +131,9 @@ struct diag_facts {
 	struct link_fact link;		/* DIAG_LINK */
 	struct nearby_fact nearby;	/* DIAG_NEARBY */
 	struct unixnear_fact unixnear;	/* DIAG_UNIXNEAR */
+	char nolib[160];		/* DIAG_NONETLINK in a libmnl build:
+					   why libmnl could not be loaded
+					   (raw); "": built without it */
 };
 
 /*

@@ -1009,7 +1009,12 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 		facts_line(lines, &n, max, f->deadline ? "the -w deadline "
 		    "ended the attempt; the kernel was still retrying" :
 		    "the kernel's retries ran out before the -w deadline");
-	if (f->have & DIAG_NONETLINK)
+	if ((f->have & DIAG_NONETLINK) != 0 && f->nolib[0] != '\0')
+		facts_line(lines, &n, max, "this run reads no netlink facts "
+		    "(libmnl could not be loaded: %s): routes, neighbours and "
+		    "listeners were not looked up", facts_path(path,
+		    sizeof(path), f->nolib));
+	else if (f->have & DIAG_NONETLINK)
 		facts_line(lines, &n, max, "this build reads no netlink facts "
 		    "(built without libmnl): routes, neighbours and listeners "
 		    "were not looked up");
