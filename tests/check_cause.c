@@ -735,6 +735,81 @@ START_TEST(test_advice_flips)
 }
 END_TEST
 
+/*
+ * Rows the other tests reach only through their bits: each from facts of a
+ * diagnosis, with the one fact that makes it (flipped: the row is gone).
+ */
+static void
+bits_facts(struct diag_facts *f, int i, bool with)
+{
+	facts_of(f, SOCK_STREAM, i == 7 ? "2001:db8::7" : "10.97.0.2", 5432,
+	    i <= 3 ? ETIMEDOUT : i == 4 ? ECONNREFUSED : i == 5 ?
+	    EHOSTUNREACH : i == 6 ? ENETUNREACH : EACCES);
+	f->have |= DIAG_ROUTE;
+	f->route.type = RTN_UNICAST;
+	switch (i) {
+	case 0:			/* link-down: IFF_UP off */
+	case 1:			/* link-no-carrier: IFF_LOWER_UP off */
+		f->have |= DIAG_LINK;
+		strcpy(f->link.dev, "c0");
+		f->link.up = i == 1 || !with;
+		f->link.lower_up = i == 0 || !with;
+		break;
+	case 2:			/* queue-full: more waiting than the backlog */
+	case 3:			/* queue-full-stopped: its process stopped */
+		f->route.type = RTN_LOCAL;
+		f->have |= DIAG_LISTENERS | DIAG_OWNER;
+		f->listen.protocol = IPPROTO_TCP;
+		f->listen.count = 1;
+		f->listen.addr[0].family = AF_INET;
+		f->listen.backlog[0] = 4;
+		f->listen.queued[0] = i == 3 || with ? 5 : 4;
+		f->owner.pid = 42;
+		f->owner.state = i == 3 && with ? 'T' : 'S';
+		break;
+	case 4:			/* listener-rejected: a listener covers */
+		f->route.type = RTN_LOCAL;
+		f->have |= DIAG_LISTENERS | DIAG_NORULESET;
+		f->listen.protocol = IPPROTO_TCP;
+		f->listen.count = with ? 1 : 0;
+		f->listen.addr[0].family = AF_INET;
+		break;
+	case 5:			/* no-neighbour: FAILED */
+		f->have |= DIAG_NEIGH;
+		f->neigh.state = with ? NUD_FAILED : NUD_REACHABLE;
+		f->neigh.addr = f->dst;
+		break;
+	case 6:			/* router-no-route: network unreachable */
+		icmp_of(f, 3, with ? 0 : 1, "10.98.0.2", false);
+		break;
+	default:		/* denied-here-v6: no ICMP, no reject route */
+		if (!with)
+			icmp_of(f, 1, 1, "2001:db8::1", false);
+		break;
+	}
+}
+
+static const char *const bits_rows[] = {
+	"link-down", "link-no-carrier", "queue-full", "queue-full-stopped",
+	"listener-rejected", "no-neighbour", "router-no-route", "denied-here-v6"
+};
+
+START_TEST(test_fact_bits)
+{
+	struct diag_facts f;
+	struct cause_finding fd;
+
+	bits_facts(&f, _i, true);
+	cause_decide(&f, &fd);
+	ck_assert_msg(finding_has(&fd, bits_rows[_i]), "%s with its fact",
+	    bits_rows[_i]);
+	bits_facts(&f, _i, false);
+	cause_decide(&f, &fd);
+	ck_assert_msg(!finding_has(&fd, bits_rows[_i]), "%s without it",
+	    bits_rows[_i]);
+}
+END_TEST
+
 /* The man page's DIAGNOSTICS names every row of the table. */
 START_TEST(test_man_lists_rows)
 {
@@ -797,6 +872,8 @@ cause_suite(void)
 	tcase_add_test(tc, test_descriptor_limit);
 	tcase_add_test(tc, test_silent_probe);
 	tcase_add_test(tc, test_silent_probe_local);
+	tcase_add_loop_test(tc, test_fact_bits, 0,
+	    (int)(sizeof(bits_rows) / sizeof(bits_rows[0])));
 	tcase_add_loop_test(tc, test_advice_flips, 0,
 	    (int)(sizeof(flips) / sizeof(flips[0])));
 	tcase_add_loop_test(tc, test_unix_modes, 0,
