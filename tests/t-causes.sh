@@ -93,11 +93,29 @@ in_cl ping -c 1 -W 2 10.97.0.2 >/dev/null 2>&1
 
 plan 37
 
-# cz_verdict NAME: verdict, Checks judged (brief, nothing repeated).
+# cz_contradiction FOUND SAID: when a Found line matches FOUND, no other
+# line of the same output (meaning, Check) may match SAID (both EREs).
+cz_contradiction() {
+	printf '%s\n' "$err" | grep -Eq -- "^  Found: .*($1)" || return 0
+	printf '%s\n' "$err" | grep -v '^  Found: ' | grep -Eq -- "$2" &&
+		tap_note "a Found line says /$1/, yet the output says /$2/"
+	return 0
+}
+
+# cz_verdict NAME: verdict, Checks judged (brief, nothing repeated), and
+# no sentence that a Found line of the same output contradicts.
 cz_verdict() {
 	[ -z "${CZ_SHOW:-}" ] || printf '%s\n' "$err" | sed 's/^/# | /'
 	want_check_brief
 	want_check_new
+	cz_contradiction "is an address of this host" "host is down|left this host"
+	cz_contradiction "no input or output chain of this host's nftables ruleset drops or rejects" \
+		"firewall took it|This host's chain|a drop in this host|a reject in this host"
+	cz_contradiction "may (drop|reject)" "which refuses the attempt|firewall took it"
+	cz_contradiction "resolved \\(neighbour entry" "did not answer (ARP|neighbour)|never left"
+	cz_contradiction "nothing on this host listens" "listener covers|queue is full"
+	cz_contradiction "answered with ICMP" "did not answer|no name server replied"
+	cz_contradiction "without carrier" "left this host|so it is up"
 	verdict "$1"
 }
 found() { want_err_fixed "  Found: $1"; }
