@@ -239,8 +239,14 @@ diag_local_facts(struct diag_ctx *c)
 	const struct diag_query *q = c->q;
 	struct diag_facts *f = c->f;
 	int err = q->error;
+#ifdef HAVE_LIBMNL
+	bool rules = c->nl.enabled && nl_lib(&c->nl);
+#else
+	bool rules = false;	/* no netlink: the ruleset is not asked for,
+				   and DIAG_NONETLINK says why */
+#endif
 
-	if (c->nl.enabled && FACTS_ERR_IN(err, ECONNREFUSED, ETIMEDOUT,
+	if (rules && FACTS_ERR_IN(err, ECONNREFUSED, ETIMEDOUT,
 	    EHOSTUNREACH, EACCES, EPERM)) {
 		struct ruleset_packet p;
 
