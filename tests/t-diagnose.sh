@@ -261,8 +261,9 @@ mnl_so=$(ldconfig -p 2>/dev/null | sed -n 's/^[[:space:]]*libmnl\.so\.0 .*=> //p
 	head -n 1)
 if [ "$ISOCK" != "${BUILD_ISOCK:-}" ] || [ "${BUILD_LIBMNL:-}" != yes ]; then
 	skip "libmnl not loadable: said so, not 'built without libmnl'" "not a libmnl build"
-elif [ -z "$mnl_so" ] || ! command -v unshare >/dev/null 2>&1; then
-	skip "libmnl not loadable: said so, not 'built without libmnl'" "no libmnl.so.0 in ldconfig -p, or no unshare"
+elif [ -z "$mnl_so" ] || ! command -v unshare >/dev/null 2>&1 ||
+	! unshare -m sh -c 'mount --bind /dev/null "$1"' sh "$mnl_so" 2>/dev/null; then
+	skip "libmnl not loadable: said so, not 'built without libmnl'" "no libmnl.so.0 in ldconfig -p, or no unshare -m with a bind mount"
 else
 	run ip netns exec "$ns" unshare -m sh -c \
 		'mount --bind /dev/null "$1" && exec "$2" -w 2 127.0.0.1 9' \
