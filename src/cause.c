@@ -19,6 +19,17 @@
 
 /* A TCP SYN that got no answer. */
 #define CF_SILENT_SYN (CF_TIMEDOUT | CF_TCP)
+/* This host's ruleset was looked at: read whole, or not (a row that says
+   the SYN left this host is not said without it). */
+#define CF_RULES_SEEN (CF_NO_DROP | CF_DROP_HERE | CF_RULES_UNREAD)
+/* The Check and the read that tells candidates apart, for a reject rule in
+   the chain placeholder `ref` names ("chainref", "rchainref"). */
+#define CAUSE_REJECT_CHECK(ref) \
+	"`nft list chain {" ref "}` shows the rule; its counter rising with " \
+	"each attempt says it takes them."
+#define CAUSE_REJECT_TELL(ref) \
+	"`nft list chain {" ref "}`: a counter on the reject rule that " \
+	"rises with each attempt says the rule takes them."
 
 static const struct cause_row cause_rows[] = {
 	{ "descriptor-limit", CF_FD_LIMIT, 0, 0,
@@ -122,10 +133,7 @@ static const struct cause_row cause_rows[] = {
 	  CF_ICMP_RULE | CF_LISTEN_COVERS | CF_ICMP_ROUTER | CF_ICMP_FROM_DST,
 	  "the reject rule in this host's {chain}",
 	  "This host's {chain} holds a reject rule, which refuses the attempt.",
-	  "`nft list chain {chainref}` shows the rule; its counter rising with "
-	  "each attempt says it takes them.",
-	  "`nft list chain {chainref}`: a counter on the reject rule that "
-	  "rises with each attempt says the rule takes them." },
+	  CAUSE_REJECT_CHECK("chainref"), CAUSE_REJECT_TELL("chainref") },
 	{ "listener-rejected", CF_REFUSED | CF_LISTEN_COVERS, 0,
 	  CF_NO_REJECT | CF_ICMP_ROUTER | CF_ICMP_FROM_DST,
 	  "a reject rule of this host, before the listener",
@@ -139,6 +147,16 @@ static const struct cause_row cause_rows[] = {
 	  NULL,
 	  "Connect to {listener} instead, or make the service listen on {dst} "
 	  "too (or on a wildcard address).", NULL },
+	/* A reset with no ICMP, from another host or from a reject rule here
+	   that only may match (after a `ct state established accept`, not
+	   decided here): either sent it. */
+	{ "refused-there", CF_REFUSED | CF_TCP | CF_REJECT_HERE, 0,
+	  CF_REJECT_SURE | CF_ROUTE_LOCAL | CF_ICMP | CF_ICMP_HERE |
+	  CF_LISTEN_NONE | CF_LISTEN_COVERS | CF_LISTEN_ELSEWHERE,
+	  "{dst} itself, where nothing listens on port {port} or a rule rejects",
+	  NULL,
+	  "On {dst}, `ss -ltn 'sport = :{port}'` lists the listeners of port "
+	  "{port}.", NULL },
 	{ "queue-full-stopped", CF_SILENT_SYN | CF_QUEUE_FULL | CF_OWNER_STOPPED,
 	  0, 0,
 	  "a stopped listener with a full accept queue",
@@ -161,6 +179,19 @@ static const struct cause_row cause_rows[] = {
 	  "a drop rule of this host's firewall took it.",
 	  "`nft list ruleset` shows the drop rule that matches port {port}.",
 	  NULL },
+	/* Nothing read explains it: the errno's "dropped on the way or the
+	   host is down" would be false of this host. */
+	{ "silent-here", CF_SILENT_SYN | CF_ROUTE_LOCAL | CF_NO_DROP |
+	  CF_NO_REJECT, 0, CF_QUEUE_FULL,
+	  "what this host's nftables ruleset does not show",
+	  "{dst} is an address of this host and no chain of its nftables "
+	  "ruleset drops or rejects the SYN or its answer: what took them is "
+	  "not in the facts read (an iptables-legacy rule, a tc filter, a full "
+	  "SYN queue).",
+	  "`iptables-legacy -S` lists the rules nft does not show; `tc filter "
+	  "show dev lo ingress` the filters of the loopback; `nstat -az "
+	  "TcpExtListenDrops` rising with each attempt says a listener drops "
+	  "the SYNs.", NULL },
 	{ "drop-here", CF_SILENT_SYN | CF_DROP_HERE, 0,
 	  CF_ROUTE_LOCAL | CF_NEIGH_FAILED | CF_LINK_DOWN | CF_NO_CARRIER,
 	  "a drop in this host's {chain}",
@@ -170,6 +201,15 @@ static const struct cause_row cause_rows[] = {
 	  "takes the SYN.",
 	  "`isock-connect --trace {dst} {port}` shows which rule takes the "
 	  "SYN, here or beyond." },
+	/* A reject of the SYN-ACK at input answers the server, not this
+	   socket, which times out: the rule is this host's all the same. */
+	{ "reject-here-silent", CF_SILENT_SYN | CF_REJECT_HERE, 0,
+	  CF_NEIGH_FAILED | CF_LINK_DOWN | CF_NO_CARRIER,
+	  "a reject in this host's {rchain}",
+	  "This host's {rchain} can reject {rpackets}: a packet it rejects goes "
+	  "no further, and an answer rejected here never reaches this socket, "
+	  "which waits as for silence.",
+	  CAUSE_REJECT_CHECK("rchainref"), CAUSE_REJECT_TELL("rchainref") },
 	{ "ruleset-unread", CF_SILENT_SYN | CF_RULES_UNREAD, 0,
 	  CF_ROUTE_LOCAL | CF_NEIGH_FAILED | CF_LINK_DOWN | CF_NO_CARRIER,
 	  "a drop rule of this host (its ruleset was not read)",
@@ -178,7 +218,7 @@ static const struct cause_row cause_rows[] = {
 	  "`--trace` shows where the SYN dies.",
 	  "`nft list ruleset` (as root) shows whether this host drops it; "
 	  "`--trace` shows where the SYN dies." },
-	{ "lost-at-neighbour", CF_SILENT_SYN | CF_NEIGH_OK, 0,
+	{ "lost-at-neighbour", CF_SILENT_SYN | CF_NEIGH_OK, CF_RULES_SEEN,
 	  CF_NEIGH_GW | CF_ROUTE_LOCAL | CF_NEIGH_FAILED | CF_LINK_DOWN | CF_NO_CARRIER,
 	  "a firewall at {hop}, or its listener's full queue",
 	  "{hop} answered {how}, so it is up and the SYN reached its link: a "
@@ -186,12 +226,12 @@ static const struct cause_row cause_rows[] = {
 	  "accept queue is full.",
 	  "`nft list ruleset` on {hop} shows the drop rule for port {port}.",
 	  "`nft list ruleset` on {hop} shows a drop rule for port {port}." },
-	{ "lost-beyond", CF_SILENT_SYN | CF_NEIGH_OK | CF_NEIGH_GW, 0,
+	{ "lost-beyond", CF_SILENT_SYN | CF_NEIGH_OK | CF_NEIGH_GW,
+	  CF_RULES_SEEN,
 	  CF_ROUTE_LOCAL | CF_NEIGH_FAILED | CF_LINK_DOWN | CF_NO_CARRIER,
 	  "the SYN or its answer lost beyond the gateway {hop}",
-	  "No input or output chain of this host drops and the gateway {hop} "
-	  "resolved: the SYN "
-	  "left this host and it or its answer was lost beyond: a firewall on "
+	  "No input or output chain of this host drops or rejects the SYN or "
+	  "its answer, and the gateway {hop} resolved: the SYN left this host and it or its answer was lost beyond: a firewall on "
 	  "the way or at {dst}, {dst} down, or a listener there with a full "
 	  "queue.",
 	  "`isock-connect --trace {dst} {port}` shows how far SYNs get.",
@@ -365,16 +405,7 @@ cause_icmp(const struct diag_facts *f)
 int
 cause_listener(const struct diag_facts *f)
 {
-	size_t i, kept = f->listen.count < DIAG_LISTEN_MAX ? f->listen.count :
-	    DIAG_LISTEN_MAX;
-
-	for (i = 0; i < kept; i++)
-		if (diag_ip_eq(&f->listen.addr[i], &f->dst) ||
-		    (diag_ip_any(&f->listen.addr[i]) &&
-		    (f->listen.addr[i].family == f->dst.family ||
-		    f->listen.addr[i].family == AF_INET6)))
-			return (int)i;
-	return -1;
+	return nearby_cover(&f->listen, &f->dst);
 }
 
 /* The bits of the local listeners, their queue and process. */
@@ -419,6 +450,8 @@ cause_ruleset(const struct diag_facts *f)
 			b |= CF_DROP_HERE;
 		if (rs->chain[i].rejects > 0)
 			b |= CF_REJECT_HERE;
+		if (rs->chain[i].rejects > rs->chain[i].maybe)
+			b |= CF_REJECT_SURE;
 	}
 	/* The chains beyond those kept, by what they can do. */
 	if (rs->more_drop > 0)

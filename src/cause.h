@@ -57,7 +57,9 @@ enum cause_fact {
 	CF_OWNER_STOPPED = 1 << 25,	/* its process is stopped */
 	CF_RULES_UNREAD = 1 << 26,	/* the ruleset could not be read */
 	CF_DROP_HERE = 1 << 27,		/* a chain of this host drops */
-	CF_REJECT_HERE = 1 << 28,	/* a chain of this host rejects */
+	CF_REJECT_HERE = 1 << 28,	/* a chain of this host rejects (for a
+					   time-out: the reply, which then
+					   never reaches the socket) */
 	CF_NO_DROP = 1 << 29,		/* read whole: no chain drops */
 	CF_NO_REJECT = 1u << 30,	/* read whole: no chain rejects */
 	CF_BROADCAST = 1ull << 31,	/* broadcast without SO_BROADCAST */
@@ -78,8 +80,10 @@ enum cause_fact {
 	CF_DOWN_HOLDS = 1ull << 42,	/* a device down holds an address */
 	CF_ARP_DROP = 1ull << 43,	/* an arp chain of this host drops */
 	CF_ARP_DROP_SURE = 1ull << 44,	/* ... surely, all ARP of its hook */
-	CF_ZONED = 1ull << 45		/* an IPv6 zone holds the route
+	CF_ZONED = 1ull << 45,		/* an IPv6 zone holds the route
 					   look-up to its interface */
+	CF_REJECT_SURE = 1ull << 46	/* ... and a reject rule of it surely
+					   matches (not only may) */
 };
 
 /* One row of the table. */

@@ -28,8 +28,6 @@
 #include "cause.h"
 #include "clock.h"
 #include "diagnose.h"
-#include "explain.h"
-#include "exitcode.h"
 #include "nl.h"
 
 /* One diagnosis under way: the query, the facts, the netlink context. */
@@ -224,7 +222,7 @@ diag_packet_source(const struct diag_query *q, const struct diag_facts *f,
  * and where the address came from: the nftables chains of the
  * destination's family that drop or reject (ruleset.c), listeners on the
  * ports near a refused one (nearby.c), the route's device up and with
- * carrier (linkfacts.c), and the /etc/hosts line that gave the target's
+ * carrier (the flags of the RTM_GETLINK that named it, route.c), and the /etc/hosts line that gave the target's
  * name this address (hostsfile.c).
  */
 static void
@@ -232,10 +230,15 @@ diag_local_facts(struct diag_ctx *c)
 {
 	const struct diag_query *q = c->q;
 	struct diag_facts *f = c->f;
-	struct timespec dl;
 	int err = q->error;
+#ifdef HAVE_LIBMNL
+	bool rules = c->nl.enabled && nl_lib(&c->nl);
+#else
+	bool rules = false;	/* no netlink: the ruleset is not asked for,
+				   and DIAG_NONETLINK says why */
+#endif
 
-	if (c->nl.enabled && FACTS_ERR_IN(err, ECONNREFUSED, ETIMEDOUT,
+	if (rules && FACTS_ERR_IN(err, ECONNREFUSED, ETIMEDOUT,
 	    EHOSTUNREACH, EACCES, EPERM)) {
 		struct ruleset_packet p;
 
@@ -250,8 +253,7 @@ diag_local_facts(struct diag_ctx *c)
 		p.local = (f->have & DIAG_ROUTE) != 0 &&
 		    f->route.type == RTN_LOCAL;
 		diag_packet_source(q, f, &p);
-		dl = diag_deadline(c);
-		f->have |= ruleset_read(&p, &dl, &f->ruleset) ?
+		f->have |= ruleset_read(&p, &c->nl, &f->ruleset) ?
 		    DIAG_RULESET : DIAG_NORULESET;
 	}
 	if (err == ECONNREFUSED && !q->several &&
@@ -260,8 +262,12 @@ diag_local_facts(struct diag_ctx *c)
 		    &f->nearby);
 	if (FACTS_ERR_IN(err, EHOSTUNREACH, ENETUNREACH, ETIMEDOUT) &&
 	    (f->have & DIAG_ROUTE) != 0 && f->route.type == RTN_UNICAST &&
-	    linkfacts_read(NULL, f->route.dev, f->route.ifindex, &f->link))
+	    f->route.link_known) {
+		facts_strlcpy(f->link.dev, f->route.dev, sizeof(f->link.dev));
+		f->link.up = (f->route.link_flags & IFF_UP) != 0;
+		f->link.lower_up = (f->route.link_flags & IFF_LOWER_UP) != 0;
 		f->have |= DIAG_LINK;
+	}
 	if (FACTS_ERR_IN(err, EHOSTUNREACH, ENETUNREACH) &&
 	    (f->have & DIAG_NOROUTE) != 0 &&
 	    linkfacts_down(f->dst.family, &f->downlink))
@@ -511,12 +517,22 @@ diag_begin(const struct diag_query *q, struct diag_facts *f)
 	f->eai = q->eai;
 }
 
-/* The end of a diagnosis: netlink's absence noted, its sockets closed. */
+/*
+ * The end of a diagnosis: netlink's absence noted (with the loader's
+ * reason in a build that loads libmnl), its sockets closed.
+ */
 static int
 diag_end(struct diag_ctx *c)
 {
-	if (c->nl.unread)
+	if (c->nl.unread) {
 		c->f->have |= DIAG_NONETLINK;
+#ifdef HAVE_LIBMNL
+		facts_strlcpy(c->f->nolib, nldl_error(), sizeof(c->f->nolib));
+		if (c->f->nolib[0] == '\0')
+			facts_strlcpy(c->f->nolib, "unknown",
+			    sizeof(c->f->nolib));
+#endif
+	}
 	nl_close(&c->nl);
 	return diag_popcount(c->f->have);
 }
@@ -568,17 +584,4 @@ diagnose_listener(const struct diag_query *q, struct diag_facts *f)
 	if ((f->have & DIAG_ROUTE) != 0 && f->route.type == RTN_LOCAL)
 		diag_local_listener(&c);
 	return diag_end(&c);
-}
-
-/*
- * The exit class for `error`: explain_exit_class, except that EINVAL from
- * a blackhole route is unreachable.
- */
-int
-diagnose_exit_class(const struct diag_facts *f, int error)
-{
-	if (error == EINVAL && (f->have & DIAG_ROUTE) != 0 &&
-	    f->route.type == RTN_BLACKHOLE)
-		return ISOCK_EXIT_UNREACHABLE;
-	return (int)explain_exit_class(error);
 }

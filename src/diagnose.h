@@ -132,6 +132,9 @@ struct diag_facts {
 	struct downlink_fact downlink;	/* DIAG_DOWNLINK */
 	struct nearby_fact nearby;	/* DIAG_NEARBY */
 	struct unixnear_fact unixnear;	/* DIAG_UNIXNEAR */
+	char nolib[160];		/* DIAG_NONETLINK in a libmnl build:
+					   why libmnl could not be loaded
+					   (raw); "": built without it */
 };
 
 /*
@@ -158,11 +161,5 @@ int diagnose_listener(const struct diag_query *q, struct diag_facts *f);
  */
 size_t diagnose_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
     size_t max);
-
-/*
- * The exit class for `error` given the facts: explain_exit_class(error),
- * except that EINVAL from a blackhole route is ISOCK_EXIT_UNREACHABLE.
- */
-int diagnose_exit_class(const struct diag_facts *f, int error);
 
 #endif /* ISOCK_DIAGNOSE_H */

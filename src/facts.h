@@ -45,7 +45,9 @@ enum diag_fact {
 	DIAG_WHO = 1u << 13,		/* who: this process's user, groups */
 	DIAG_RESOLVER = 1u << 14,	/* resolver: servers, search, cause */
 	DIAG_NONETLINK = 1u << 15,	/* a look-up needed netlink and this
-					   build reads none (no libmnl) */
+					   run reads none (built without
+					   libmnl, or it could not be
+					   loaded) */
 	DIAG_RULESET = 1u << 16,	/* ruleset: the chains that drop */
 	DIAG_NORULESET = 1u << 17,	/* the ruleset was asked for and
 					   could not be read whole */

@@ -839,7 +839,11 @@ facts_chain_packets(const struct diag_facts *f, const struct ruleset_chain *k)
 	return tcp ? "the SYN" : udp ? "the datagram" : "the packet";
 }
 
-/* True when a chain holds a drop rule that surely matches the attempt. */
+/*
+ * True when a chain holds a drop or reject rule that surely matches the
+ * attempt (asked for a time-out: a reply rejected here never reaches the
+ * socket, so a longer wait does not help either).
+ */
 static bool
 facts_drop_sure(const struct diag_facts *f)
 {
@@ -848,16 +852,27 @@ facts_drop_sure(const struct diag_facts *f)
 
 	for (i = 0; (f->have & DIAG_RULESET) != 0 && i < rs->nchains &&
 	    i < RULESET_CHAINS_MAX; i++)
-		if (rs->chain[i].drops > rs->chain[i].maybe)
+		if (rs->chain[i].drops + rs->chain[i].rejects >
+		    rs->chain[i].maybe)
 			return true;
 	return false;
 }
 
+/* "N more chains of this host can VERB these packets". */
+static void
+facts_more_chains(unsigned nr, const char *verb,
+    char lines[][DIAG_LINE_MAX], size_t *n, size_t max)
+{
+	facts_line(lines, n, max, "%u more chain%s of this host can %s these "
+	    "packets", nr, nr == 1 ? "" : "s", verb);
+}
+
 /*
  * The chains of this host's ruleset that bear on the error, as sentences:
- * those that drop for a time-out (and that none does), those that reject
- * otherwise; each with the rules that can match the attempt's packets, and
- * whether they surely do.
+ * for a time-out those that drop or reject (a reply rejected here never
+ * reaches the socket), and that none does; those that reject otherwise;
+ * each with the rules that can match the attempt's packets, and whether
+ * they surely do.
  */
 static void
 facts_text_ruleset(const struct diag_facts *f,
@@ -879,7 +894,8 @@ facts_text_ruleset(const struct diag_facts *f,
 	for (i = 0; i < kept; i++) {
 		const struct ruleset_chain *k = &rs->chain[i];
 
-		if (drop ? k->drops == 0 && !k->policy_drop : k->rejects == 0)
+		if (k->rejects == 0 && (!drop || (k->drops == 0 &&
+		    !k->policy_drop)))
 			continue;	/* no bearing on this error */
 		nr = k->drops + k->rejects;
 		/* "drops the SYN (2 rules, 1 of them may: ...)" */
@@ -923,11 +939,10 @@ facts_text_ruleset(const struct diag_facts *f,
 		    facts_chain_ref(k, ref, sizeof(ref)),
 		    ruleset_hook_name(k->family, k->hook), what);
 	}
-	nr = drop ? rs->more_drop : rs->more_reject;
-	if (nr > 0)
-		facts_line(lines, n, max, "%u more chain%s of this host can %s "
-		    "these packets", nr, nr == 1 ? "" : "s", drop ? "drop" :
-		    "reject");
+	if (drop && rs->more_drop > 0)
+		facts_more_chains(rs->more_drop, "drop", lines, n, max);
+	if (rs->more_reject > 0)
+		facts_more_chains(rs->more_reject, "reject", lines, n, max);
 }
 
 size_t
@@ -1048,7 +1063,12 @@ facts_text_lines(const struct diag_facts *f, char lines[][DIAG_LINE_MAX],
 		facts_line(lines, &n, max, f->deadline ? "the -w deadline "
 		    "ended the attempt; the kernel was still retrying" :
 		    "the kernel's retries ran out before the -w deadline");
-	if (f->have & DIAG_NONETLINK)
+	if ((f->have & DIAG_NONETLINK) != 0 && f->nolib[0] != '\0')
+		facts_line(lines, &n, max, "this run reads no netlink facts "
+		    "(libmnl could not be loaded: %s): routes, neighbours and "
+		    "listeners were not looked up", facts_path(path,
+		    sizeof(path), f->nolib));
+	else if (f->have & DIAG_NONETLINK)
 		facts_line(lines, &n, max, "this build reads no netlink facts "
 		    "(built without libmnl): routes, neighbours and listeners "
 		    "were not looked up");
@@ -1164,17 +1184,16 @@ facts_listener_addr(const struct diag_facts *f, const struct diag_ip *l,
 }
 
 /*
- * The chain of the ruleset a cause names: for a silent SYN the first that
- * drops on the way out or in, otherwise the first that rejects; NULL when
- * no kept chain does (one beyond those kept may: its name is not known).
+ * The chain of the ruleset a cause names: the first that drops on the way
+ * out or in when `drop`, otherwise the first that rejects; NULL when no
+ * kept chain does (one beyond those kept may: its name is not known).
  */
 static const struct ruleset_chain *
-facts_chain(const struct diag_facts *f)
+facts_chain(const struct diag_facts *f, bool drop)
 {
 	const struct ruleset_fact *rs = &f->ruleset;
 	size_t i, n = rs->nchains < RULESET_CHAINS_MAX ? rs->nchains :
 	    RULESET_CHAINS_MAX;
-	bool drop = f->error == ETIMEDOUT;
 
 	if ((f->have & DIAG_RULESET) == 0)
 		return NULL;
@@ -1198,7 +1217,8 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 		"chainref", "pid", "comm", "group", "user", "path", "owner",
 		"right", "bit", "mode", "grant", "ipf", "fdlimit", "fderr",
 		"dev", "nearport", "near", "permfix", "src", "downdev",
-		"downaddr", "arpchain", "arpref"
+		"downaddr", "arpchain", "arpref", "rchain", "rchainref",
+		"rpackets"
 	};
 	const struct ruleset_chain *k;
 	char ref[6 * RULESET_NAME_MAX];
@@ -1246,10 +1266,15 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 		return buf;
 	case 14:
 	case 15:
-		if ((k = facts_chain(f)) == NULL)
+	case 38:
+	case 39:
+		/* {chain}: for a silent SYN the one that drops, otherwise
+		   the one that rejects; {rchain}: the one that rejects. */
+		if ((k = facts_chain(f, i < 38 && f->error == ETIMEDOUT)) ==
+		    NULL)
 			return NULL;
 		facts_chain_ref(k, ref, sizeof(ref));
-		if (i == 15)
+		if (i == 15 || i == 39)
 			facts_strlcpy(buf, ref, size);
 		else
 			facts_set(buf, size, "chain %s (hook %s)", ref,
@@ -1332,6 +1357,10 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 			facts_set(buf, size, "chain %s (hook %s)", ref,
 			    ruleset_hook_name("arp", f->ruleset.arp.hook));
 		return buf;
+	case 40:
+		if ((k = facts_chain(f, false)) == NULL)
+			return NULL;
+		return facts_chain_packets(f, k);
 	default:
 		return NULL;
 	}
@@ -1719,9 +1748,10 @@ facts_text_silent_probe(const struct diag_facts *f, unsigned port,
 	char comm[2 * DIAG_NAME_MAX];
 
 	if ((b & CF_ROUTE_LOCAL) != 0 && (b & CF_NO_DROP) != 0 &&
-	    (b & CF_LISTEN_COVERS) != 0) {
+	    (b & CF_NO_REJECT) != 0 && (b & CF_LISTEN_COVERS) != 0) {
 		facts_set(meaning, msize, "The %s%s sent to port %u reached "
-		    "this host, where nothing drops it and a socket is bound to "
+		    "this host, where no rule drops or rejects it or its reply "
+		    "and a socket is bound to "
 		    "the port: the server there did not answer it.",
 		    pl != NULL ? pl->name : "datagram", pl != NULL ? " request" :
 		    "", port);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * linkfacts.h: the state of the route's device (issue 20): administratively
- * down (no IFF_UP) or without carrier (no IFF_LOWER_UP), read from sysfs.
+ * down (no IFF_UP) or without carrier (no IFF_LOWER_UP), from the flags of
+ * the RTM_GETLINK reply that named the device (route.c); and a device that
+ * is down and holds an address (linkfacts.c).
  */
 #ifndef ISOCK_LINKFACTS_H
 #define ISOCK_LINKFACTS_H
@@ -10,6 +12,10 @@
 #include <net/if.h>
 
 #include "facts.h"
+/* <linux/if.h>'s, which <net/if.h> does not give. */
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000
+#endif
 
 /* DIAG_LINK: the device of the route that matched. */
 struct link_fact {
@@ -17,14 +23,6 @@ struct link_fact {
 	bool up;			/* IFF_UP */
 	bool lower_up;			/* IFF_LOWER_UP: carrier */
 };
-
-/*
- * Read the state of device `dev` of index `ifindex` from `sysfs` (NULL:
- * /sys/class/net) into `lf`; false when it cannot be read or the index
- * there is another (a sysfs of another network namespace).
- */
-bool linkfacts_read(const char *sysfs, const char *dev, int ifindex,
-    struct link_fact *lf);
 
 /* DIAG_DOWNLINK: a device that is down and holds an address. */
 struct downlink_fact {

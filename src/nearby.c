@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * nearby.c: listeners on the ports near the one refused (see nearby.h),
- * through sockdiag_listeners, one port at a time.
+ * through sockdiag_listeners_of, all the ports in one dump.
  */
 #include "config.h"
 
@@ -26,9 +26,8 @@ nearby_alternate(unsigned port)
 	return 0;
 }
 
-/* The listener of `lf` that takes `dst`, or -1. */
-static int
-nearby_covers(const struct listen_fact *lf, const struct diag_ip *dst)
+int
+nearby_cover(const struct listen_fact *lf, const struct diag_ip *dst)
 {
 	size_t i, kept = lf->count < DIAG_LISTEN_MAX ? lf->count :
 	    DIAG_LISTEN_MAX;
@@ -46,23 +45,28 @@ nearby_listeners(struct nl_ctx *nl, int type, unsigned port,
     const struct diag_ip *dst, struct nearby_fact *nf)
 {
 	static const int steps[] = { 1, -1, 2, -2, 3, -3, 0 };
-	struct listen_fact lf;
-	size_t i;
+	enum { NSTEPS = sizeof(steps) / sizeof(steps[0]) };
+	struct listen_fact lf[NSTEPS];
+	unsigned ports[NSTEPS];
+	size_t i, n = 0;
 	long p;
 	int k;
 
 	memset(nf, 0, sizeof(*nf));
-	for (i = 0; i < sizeof(steps) / sizeof(steps[0]) &&
-	    nf->n < NEARBY_MAX; i++) {
+	for (i = 0; i < NSTEPS; i++) {
 		p = steps[i] != 0 ? (long)port + steps[i] :
 		    (long)nearby_alternate(port);
-		if (p <= 0 || p > 65535)
+		if (p > 0 && p <= 65535)
+			ports[n++] = (unsigned)p;
+	}
+	if ((sockdiag_listeners_of(nl, type, ports, n, lf) &
+	    DIAG_LISTENERS) == 0)
+		return 0;
+	for (i = 0; i < n && nf->n < NEARBY_MAX; i++) {
+		if ((k = nearby_cover(&lf[i], dst)) < 0)
 			continue;
-		if ((sockdiag_listeners(nl, type, (unsigned)p, &lf) &
-		    DIAG_LISTENERS) == 0 || (k = nearby_covers(&lf, dst)) < 0)
-			continue;
-		nf->port[nf->n] = (unsigned)p;
-		nf->addr[nf->n] = lf.addr[k];
+		nf->port[nf->n] = ports[i];
+		nf->addr[nf->n] = lf[i].addr[k];
 		nf->n++;
 	}
 	return nf->n > 0 ? DIAG_NEARBY : 0;

@@ -41,7 +41,8 @@ struct nl_talk_state {
 static int
 nl_proto(enum nl_bus bus)
 {
-	return bus == NL_ROUTE ? NETLINK_ROUTE : NETLINK_SOCK_DIAG;
+	return bus == NL_ROUTE ? NETLINK_ROUTE : bus == NL_SOCK_DIAG ?
+	    NETLINK_SOCK_DIAG : NETLINK_NETFILTER;
 }
 
 /* Start a request in `req`; returns its family header. */

@@ -27,6 +27,7 @@
 enum nl_bus {
 	NL_ROUTE,		/* NETLINK_ROUTE */
 	NL_SOCK_DIAG,		/* NETLINK_SOCK_DIAG */
+	NL_NETFILTER,		/* NETLINK_NETFILTER (ruleset.c) */
 	NL_NBUS
 };
 

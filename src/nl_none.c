@@ -84,6 +84,18 @@ route_ipv6(struct nl_ctx *nl, struct ipv6_fact *v6)
 	return DIAG_IPV6;
 }
 
+/* Who listens on `ports`: unknown without netlink. */
+unsigned
+sockdiag_listeners_of(struct nl_ctx *nl, int type, const unsigned *ports,
+    size_t n, struct listen_fact *lf)
+{
+	(void)type;
+	(void)ports;
+	(void)n;
+	(void)lf;
+	return nl_none(nl);
+}
+
 /* Who listens on `port`: unknown without netlink. */
 unsigned
 sockdiag_listeners(struct nl_ctx *nl, int type, unsigned port,

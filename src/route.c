@@ -111,12 +111,19 @@ route_rt_parse(const struct nlmsghdr *nlh, struct route_rt *rt)
 
 /* ---- interface names (RTM_GETLINK) ------------------------------------ */
 
-/* Take IFLA_IFNAME from an RTM_NEWLINK reply into the buffer `data`. */
+/* An interface as an RTM_NEWLINK reply gives it. */
+struct route_link {
+	char name[IF_NAMESIZE];
+	unsigned flags;			/* ifi_flags: IFF_UP, IFF_LOWER_UP */
+	bool got;
+};
+
+/* Take IFLA_IFNAME and the flags from an RTM_NEWLINK reply into `data`. */
 static int
 route_link_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[IFLA_MAX + 1];
-	char *dev = data;
+	struct route_link *l = data;
 	size_t n;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK)
@@ -130,28 +137,43 @@ route_link_cb(const struct nlmsghdr *nlh, void *data)
 	    mnl_attr_get_payload_len(tb[IFLA_IFNAME]));
 	if (n >= IF_NAMESIZE)
 		n = IF_NAMESIZE - 1;
-	memcpy(dev, mnl_attr_get_payload(tb[IFLA_IFNAME]), n);
-	dev[n] = '\0';
+	memcpy(l->name, mnl_attr_get_payload(tb[IFLA_IFNAME]), n);
+	l->name[n] = '\0';
+	l->flags = ((const struct ifinfomsg *)mnl_nlmsg_get_payload(nlh))->
+	    ifi_flags;
+	l->got = true;
 	return MNL_CB_OK;
 }
 
-/* The name of interface `ifindex` into `dev` (left "" when unknown). */
+/*
+ * The name of interface `ifindex` into `dev` (left "" when unknown), and
+ * when `flags` is not NULL its IFF_* flags (*known false when unknown).
+ */
 static void
-route_link_name(struct nl_ctx *nl, int ifindex, char dev[IF_NAMESIZE])
+route_link_name(struct nl_ctx *nl, int ifindex, char dev[IF_NAMESIZE],
+    unsigned *flags, bool *known)
 {
 	union nl_req req;
-	char name[IF_NAMESIZE] = "";
+	struct route_link l;
 	struct ifinfomsg *ifi;
 
 	dev[0] = '\0';
+	if (known != NULL)
+		*known = false;
 	if (ifindex <= 0)
 		return;
+	memset(&l, 0, sizeof(l));
 	ifi = nl_put(&req, RTM_GETLINK, NLM_F_REQUEST,
 	    sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
-	if (nl_talk(nl, NL_ROUTE, &req.h, route_link_cb, name) == 0)
-		facts_strlcpy(dev, name, IF_NAMESIZE);
+	if (nl_talk(nl, NL_ROUTE, &req.h, route_link_cb, &l) != 0 || !l.got)
+		return;
+	facts_strlcpy(dev, l.name, IF_NAMESIZE);
+	if (flags != NULL && known != NULL) {
+		*flags = l.flags;
+		*known = true;
+	}
 }
 
 /* ---- the route get ---------------------------------------------------- */
@@ -471,7 +493,8 @@ route_fact_set(struct nl_ctx *nl, const struct diag_ip *dst,
 	rt->ifindex = r->ifindex;
 	rt->gateway = r->gateway;
 	rt->from_kernel = from_kernel;
-	route_link_name(nl, r->ifindex, rt->dev);
+	route_link_name(nl, r->ifindex, rt->dev, &rt->link_flags,
+	    &rt->link_known);
 }
 
 /*
@@ -851,7 +874,7 @@ route_source(struct nl_ctx *nl, const struct diag_ip *src,
 	sf->addr = *src;
 	sf->assigned = a.found;
 	if (a.found)
-		route_link_name(nl, a.ifindex, sf->dev);
+		route_link_name(nl, a.ifindex, sf->dev, NULL, NULL);
 	return DIAG_SOURCE;
 }
 

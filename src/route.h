@@ -28,6 +28,9 @@ struct route_fact {
 	unsigned prefixlen;
 	int ifindex;		/* 0: none */
 	char dev[IF_NAMESIZE];	/* raw ("" when unknown): escape to print */
+	bool link_known;	/* the RTM_GETLINK that named dev gave: */
+	unsigned link_flags;	/* ... its IFF_* flags (IFF_UP,
+				   IFF_LOWER_UP) */
 	struct diag_ip gateway;	/* family 0: on-link, no gateway */
 	bool from_kernel;	/* the kernel's own answer; false when
 				   matched here by following the rules

@@ -15,7 +15,6 @@
 
 #include "clock.h"
 #include "facts.h"
-#include "loop.h"
 #include "ruleset.h"
 
 /* The hooks of the inet, ip and ip6 families, by number (NF_INET_*). */
@@ -59,7 +58,6 @@ ruleset_chain_in(const struct ruleset_chain *c)
 }
 
 #ifdef HAVE_NFTNL
-#include <poll.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
@@ -67,13 +65,13 @@ ruleset_chain_in(const struct ruleset_chain *c)
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
+#include "nl.h"
 #include "nldl.h"
 
-/* One read of a dump (MNL_SOCKET_BUFFER_SIZE is a run-time value). */
-#define RULESET_BUF 16384
 /* How many chains of the family are looked at (more: the read fails). */
 #define RULESET_ALL_MAX 256
 /* How many rules that bear on a verdict are kept (more: the read fails). */
@@ -98,7 +96,8 @@ enum ruleset_src {
 	RULESET_SRC_NFPROTO,		/* meta nfproto */
 	RULESET_SRC_L4PROTO,		/* meta l4proto */
 	RULESET_SRC_NET,		/* payload @ network header */
-	RULESET_SRC_TRANSPORT		/* payload @ transport header */
+	RULESET_SRC_TRANSPORT,		/* payload @ transport header */
+	RULESET_SRC_CTSTATE		/* ct state (4 bytes, host order) */
 };
 
 /* How a condition compares (NFT_CMP_*, then the two of a range, then a
@@ -154,6 +153,9 @@ struct ruleset_rule {
 	uint8_t ncond;
 	bool opaque;			/* something not evaluated: at most
 					   "may match" */
+	bool after_may_end;		/* a rule before it in its chain, not
+					   kept, may accept or return: at
+					   most "may match" */
 	bool counted;
 	uint64_t packets;
 	struct ruleset_cond cond[RULESET_CONDS];
@@ -164,6 +166,8 @@ struct ruleset_read {
 	int family;			/* AF_INET or AF_INET6 */
 	size_t n;
 	struct ruleset_chain all[RULESET_ALL_MAX];
+	bool may_end[RULESET_ALL_MAX];	/* a rule of it, not kept, may
+					   accept or return */
 	size_t nrules;
 	struct ruleset_rule rules[RULESET_RULES_MAX];
 	size_t nsets;
@@ -173,6 +177,8 @@ struct ruleset_read {
 	size_t nranges;
 	struct ruleset_range ranges[RULESET_RANGES_MAX];
 	bool bad;			/* something cannot be trusted */
+	bool notrack;			/* a rule untracks packets: their ct
+					   state is not known */
 };
 
 /* The family name of NFPROTO `nfproto`; NULL for one that `family` skips. */
@@ -235,6 +241,7 @@ ruleset_chain_cb(const struct nlmsghdr *nlh, void *data)
 		if (rd->n == RULESET_ALL_MAX) {
 			rd->bad = true;
 		} else {
+			rd->may_end[rd->n] = false;
 			k = &rd->all[rd->n++];
 			memset(k, 0, sizeof(*k));
 			facts_strlcpy(k->family, fam, sizeof(k->family));
@@ -364,6 +371,19 @@ ruleset_meta(struct ruleset_compile *cc, struct nftnl_expr *e)
 		ruleset_load(cc, dreg, RULESET_SRC_NFPROTO, 0, 1);
 	else if (key == NFT_META_L4PROTO)
 		ruleset_load(cc, dreg, RULESET_SRC_L4PROTO, 0, 1);
+	else
+		ruleset_reg_clobber(cc, dreg, RULESET_REG_LEN);
+}
+
+/* A ct load: the state is followed (what a packet of the attempt is to
+   conntrack: see ruleset_pkt_make), other keys are not. */
+static void
+ruleset_ct(struct ruleset_compile *cc, struct nftnl_expr *e)
+{
+	uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_CT_DREG);
+
+	if (nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY) == NFT_CT_STATE)
+		ruleset_load(cc, dreg, RULESET_SRC_CTSTATE, 0, 4);
 	else
 		ruleset_reg_clobber(cc, dreg, RULESET_REG_LEN);
 }
@@ -587,6 +607,9 @@ ruleset_expr_cb(struct nftnl_expr *e, void *data)
 		ruleset_meta(cc, e);
 	} else if (strcmp(name, "payload") == 0) {
 		ruleset_payload(cc, e);
+	} else if (strcmp(name, "ct") == 0 &&
+	    nftnl_expr_is_set(e, NFTNL_EXPR_CT_DREG)) {
+		ruleset_ct(cc, e);
 	} else if (strcmp(name, "bitwise") == 0) {
 		ruleset_bitwise(cc, e);
 	} else if (strcmp(name, "cmp") == 0 || strcmp(name, "range") == 0) {
@@ -609,7 +632,9 @@ ruleset_expr_cb(struct nftnl_expr *e, void *data)
 			cc->rule.verdict = RULESET_V_MAP;
 		else
 			ruleset_reg_clobber(cc, dreg, RULESET_REG_LEN);
-	} else if (strcmp(name, "log") != 0 && strcmp(name, "notrack") != 0) {
+	} else if (strcmp(name, "notrack") == 0) {
+		cc->rd->notrack = true;
+	} else if (strcmp(name, "log") != 0) {
 		/* ct, fib, limit, ...: not evaluated; it may write any
 		   register and decide the match. */
 		cc->rule.opaque = true;
@@ -655,11 +680,16 @@ ruleset_rule_cb(const struct nlmsghdr *nlh, void *data)
 		if (cc.nfproto == NFPROTO_ARP && cc.rule.ncond > 0)
 			cc.rule.opaque = true;
 		/* Kept: what can drop, reject or lead elsewhere, and what
-		   surely matches and ends the chain. */
-		if (k != NULL && cc.rule.verdict != RULESET_V_NONE &&
-		    (!cc.rule.opaque || cc.nfproto == NFPROTO_ARP ||
-		    (cc.rule.verdict != RULESET_V_ACCEPT &&
-		    cc.rule.verdict != RULESET_V_RETURN))) {
+		   surely matches and ends the chain; an accept or return
+		   that only may match is not, but what comes after it in
+		   its chain at most may be reached.  An arp chain's are
+		   kept: ruleset_arp reads its own. */
+		if (k != NULL && cc.nfproto != NFPROTO_ARP && cc.rule.opaque &&
+		    (cc.rule.verdict == RULESET_V_ACCEPT ||
+		    cc.rule.verdict == RULESET_V_RETURN)) {
+			rd->may_end[k - rd->all] = true;
+		} else if (k != NULL && cc.rule.verdict != RULESET_V_NONE) {
+			cc.rule.after_may_end = rd->may_end[k - rd->all];
 			if (rd->nrules == RULESET_RULES_MAX) {
 				rd->bad = true;
 			} else {
@@ -840,6 +870,8 @@ struct ruleset_pkt {
 	bool ports;			/* the transport header has ports: */
 	uint16_t lo[2], hi[2];		/* source, destination port: one of
 					   lo..hi */
+	bool ctknown;			/* its ct state is known: */
+	uint32_t ctstate;		/* ... NF_CT_STATE_BIT of it */
 };
 
 /* The packet this host sends (`reply` false) or the reply, of `p`. */
@@ -855,6 +887,11 @@ ruleset_pkt_make(const struct ruleset_packet *p, bool reply,
 
 	memset(k, 0, sizeof(*k));
 	k->nfproto = v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	/* The packet sent starts a connection: new to conntrack; a TCP
+	   reply (SYN-ACK, reset) belongs to it: established. */
+	k->ctknown = !reply || tcp;
+	k->ctstate = (uint32_t)(reply ? NF_CT_STATE_BIT(IP_CT_ESTABLISHED) :
+	    NF_CT_STATE_BIT(IP_CT_NEW));
 	memcpy(k->net + (reply ? saddr : daddr), p->dst, alen);
 	memset(k->netk + (reply ? saddr : daddr), 0xff, alen);
 	if (p->have_src) {
@@ -968,6 +1005,9 @@ ruleset_byte(const struct ruleset_cond *c, const struct ruleset_pkt *k,
 			return 0;
 		*known = k->netk[at];
 		return k->net[at];
+	case RULESET_SRC_CTSTATE:
+		*known = k->ctknown && at < 4 ? 0xff : 0;
+		return at < 4 ? ((const uint8_t *)&k->ctstate)[at] : 0;
 	default:
 		if (at >= 4 || !k->ports || k->lo[port] != k->hi[port])
 			return 0;
@@ -1144,6 +1184,31 @@ ruleset_arp(const struct ruleset_read *rd, struct ruleset_fact *rs)
 }
 
 /*
+ * The bit a rule with `verdict` that may have ended the chain of a packet
+ * of direction `d` (or jumped: the chain jumped to may end it) sets for
+ * the rules after it: 1 << d for any verdict, 1 << (2 + d) for a drop,
+ * 1 << (4 + d) for a reject.
+ */
+static unsigned
+ruleset_unsure_bit(uint8_t verdict, int d)
+{
+	return verdict == RULESET_V_DROP ? 1u << (2 + d) :
+	    verdict == RULESET_V_REJECT ? 1u << (4 + d) : 1u << d;
+}
+
+/*
+ * The bits of ruleset_unsure_bit that make a rule with `verdict` of
+ * direction `d` only maybe reached: any rule before it that may have ended
+ * the chain otherwise (a drop after a drop is a drop all the same).
+ */
+static unsigned
+ruleset_unsure_bits(uint8_t verdict, int d)
+{
+	return (1u << d) | (verdict == RULESET_V_DROP ? 0 : 1u << (2 + d)) |
+	    (verdict == RULESET_V_REJECT ? 0 : 1u << (4 + d));
+}
+
+/*
  * The packets that reach each chain of `rd` (bit RULESET_OUT, bit
  * RULESET_REPLY) into `reach`, and the chains whose drop or reject rules
  * or drop policy they can meet into `rs`.
@@ -1154,7 +1219,7 @@ ruleset_match(const struct ruleset_read *rd, const struct ruleset_packet *p,
 {
 	static struct ruleset_chain hit[RULESET_ALL_MAX];
 	static uint8_t reach[RULESET_ALL_MAX], ends[RULESET_ALL_MAX];
-	static uint8_t sure[RULESET_ALL_MAX];
+	static uint8_t sure[RULESET_ALL_MAX], unsure[RULESET_ALL_MAX];
 	struct ruleset_pkt pk[2];
 	enum ruleset_match m;
 	size_t i, j, round;
@@ -1163,6 +1228,8 @@ ruleset_match(const struct ruleset_read *rd, const struct ruleset_packet *p,
 
 	ruleset_pkt_make(p, false, &pk[RULESET_OUT]);
 	ruleset_pkt_make(p, true, &pk[RULESET_REPLY]);
+	if (rd->notrack)
+		pk[RULESET_OUT].ctknown = pk[RULESET_REPLY].ctknown = false;
 	memset(reach, 0, sizeof(reach));
 	for (i = 0; i < rd->n; i++)
 		for (d = 0; d < 2; d++)
@@ -1178,6 +1245,9 @@ ruleset_match(const struct ruleset_read *rd, const struct ruleset_packet *p,
 		last = !changed || round == rd->n + 1;
 		changed = false;
 		memset(ends, 0, sizeof(ends));
+		/* A packet past a rule that may have ended its chain (or
+		   jumped) reaches what follows only maybe. */
+		memset(unsure, 0, sizeof(unsure));
 		if (last) {
 			memset(hit, 0, sizeof(hit));
 			memset(sure, 0, sizeof(sure));
@@ -1195,6 +1265,16 @@ ruleset_match(const struct ruleset_read *rd, const struct ruleset_packet *p,
 				m = ruleset_rule_eval(rd, r, &pk[d]);
 				if (m == RULESET_NO)
 					continue;
+				if (m == RULESET_YES && (r->after_may_end ||
+				    (unsure[r->chain] & ruleset_unsure_bits(
+				    r->verdict, d)) != 0))
+					m = RULESET_MAYBE;
+				if (m == RULESET_MAYBE || r->verdict ==
+				    RULESET_V_JUMP || r->verdict ==
+				    RULESET_V_GOTO || r->verdict ==
+				    RULESET_V_MAP)
+					unsure[r->chain] |= (uint8_t)(
+					    ruleset_unsure_bit(r->verdict, d));
 				if (m == RULESET_YES && (r->verdict ==
 				    RULESET_V_ACCEPT || r->verdict ==
 				    RULESET_V_DROP || r->verdict ==
@@ -1295,26 +1375,18 @@ ruleset_match(const struct ruleset_read *rd, const struct ruleset_packet *p,
 
 /*
  * Dump `type` (NFT_MSG_GETCHAIN, NFT_MSG_GETRULE; NFT_MSG_GETSETELEM of
- * set `set`) over `nl` through `cb` until NLMSG_DONE or `deadline`; false
- * when the dump did not end whole.
+ * set `set`) over `nl`'s netfilter socket through `cb` (nl_talk, within
+ * its budget); false when the dump did not end whole.
  */
 static bool
-ruleset_dump(struct mnl_socket *nl, uint16_t type,
-    const struct ruleset_set *set, uint32_t seq,
-    const struct timespec *deadline, mnl_cb_t cb, struct ruleset_read *rd)
+ruleset_dump(struct nl_ctx *nl, uint16_t type, const struct ruleset_set *set,
+    mnl_cb_t cb, struct ruleset_read *rd)
 {
-	static union {
-		struct nlmsghdr h;	/* aligned for netlink */
-		char b[RULESET_BUF];
-	} u;
-	char *buf = u.b;
+	union nl_req req;
 	struct nlmsghdr *nlh;
-	struct pollfd p;
-	ssize_t len;
-	int ms, rc;
 
-	nlh = nftnl_nlmsg_build_hdr(buf, type, set != NULL ?
-	    (uint16_t)set->nfproto : NFPROTO_UNSPEC, NLM_F_DUMP, seq);
+	nlh = nftnl_nlmsg_build_hdr(req.buf, type, set != NULL ?
+	    (uint16_t)set->nfproto : NFPROTO_UNSPEC, NLM_F_DUMP, 0);
 	if (set != NULL) {
 		struct nftnl_set *st = nftnl_set_alloc();
 
@@ -1325,24 +1397,7 @@ ruleset_dump(struct mnl_socket *nl, uint16_t type,
 		nftnl_set_elems_nlmsg_build_payload(nlh, st);
 		nftnl_set_free(st);
 	}
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return false;
-	p.fd = mnl_socket_get_fd(nl);
-	p.events = POLLIN;
-	for (;;) {
-		ms = clock_ms_until(deadline);
-		if (ms <= 0 || loop_poll(&p, 1, ms) <= 0)
-			return false;
-		len = recv(p.fd, buf, sizeof(u.b), MSG_DONTWAIT | MSG_TRUNC);
-		if (len < 0 || (size_t)len > sizeof(u.b))
-			return false;
-		rc = mnl_cb_run(buf, (size_t)len, seq,
-		    mnl_socket_get_portid(nl), cb, rd);
-		if (rc == MNL_CB_STOP)
-			return !rd->bad;
-		if (rc < 0 || rd->bad)
-			return false;
-	}
+	return nl_talk(nl, NL_NETFILTER, nlh, cb, rd) == 0 && !rd->bad;
 }
 
 /* An empty reading of `family`: its arrays are filled before they are
@@ -1352,7 +1407,7 @@ ruleset_rd_reset(struct ruleset_read *rd, int family)
 {
 	rd->family = family;
 	rd->n = rd->nrules = rd->nsets = rd->npoints = rd->nranges = 0;
-	rd->bad = false;
+	rd->bad = rd->notrack = false;
 }
 
 /* How long a reading answers for the same family again (ms). */
@@ -1365,12 +1420,11 @@ static bool ruleset_rd_valid;
 static struct timespec ruleset_rd_at;
 
 bool
-ruleset_read(const struct ruleset_packet *p, const struct timespec *deadline,
+ruleset_read(const struct ruleset_packet *p, struct nl_ctx *nl,
     struct ruleset_fact *rs)
 {
 	struct ruleset_read *rd = &ruleset_rd;
 	struct timespec now = clock_now();
-	struct mnl_socket *nl;
 	size_t i;
 	bool ok;
 
@@ -1381,19 +1435,13 @@ ruleset_read(const struct ruleset_packet *p, const struct timespec *deadline,
 	    clock_ms_between(&ruleset_rd_at, &now) >= RULESET_CACHE_MS) {
 		ruleset_rd_valid = false;
 		ruleset_rd_reset(rd, p->family);
-		nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-		if (nl == NULL)
-			return false;
-		ok = mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) == 0 &&
-		    ruleset_dump(nl, NFT_MSG_GETCHAIN, NULL, 1, deadline,
-		    ruleset_chain_cb, rd) &&
-		    ruleset_dump(nl, NFT_MSG_GETRULE, NULL, 2, deadline,
+		ok = ruleset_dump(nl, NFT_MSG_GETCHAIN, NULL, ruleset_chain_cb,
+		    rd) && ruleset_dump(nl, NFT_MSG_GETRULE, NULL,
 		    ruleset_rule_cb, rd);
 		/* The elements of each set a rule looks up. */
 		for (i = 0; ok && i < rd->nsets; i++)
 			ok = ruleset_dump(nl, NFT_MSG_GETSETELEM, &rd->sets[i],
-			    3 + (uint32_t)i, deadline, ruleset_elem_cb, rd);
-		mnl_socket_close(nl);
+			    ruleset_elem_cb, rd);
 		if (!ok)
 			return false;
 		ruleset_sets_make(rd);
@@ -1426,11 +1474,11 @@ ruleset_from_dumps(const void *chains, size_t clen, const void *rules,
 }
 #else /* !HAVE_NFTNL */
 bool
-ruleset_read(const struct ruleset_packet *p,
-    const struct timespec *deadline, struct ruleset_fact *rs)
+ruleset_read(const struct ruleset_packet *p, struct nl_ctx *nl,
+    struct ruleset_fact *rs)
 {
 	(void)p;
-	(void)deadline;
+	(void)nl;
 	memset(rs, 0, sizeof(*rs));
 	return false;
 }

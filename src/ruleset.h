@@ -15,17 +15,20 @@
  * host sends (the SYN or datagram to the destination's address and port)
  * and the reply (from that address and port).  What is evaluated: meta
  * nfproto and l4proto, payload loads of the IPv4/IPv6 header's protocol,
- * source and destination and of the transport header's ports, bitwise
- * masks (prefixes), cmp (eq, neq, lt, lte, gt, gte), range, and look-ups
- * in sets (their elements and intervals are read: a third dump, one a
- * set).  What is not known of a packet (this host's source address to
- * another host, the interface, conntrack state, ...) and every expression
- * not evaluated (maps, concatenations, limits, ...) make a rule one that
- * "may match": a rule is never taken not to match unless one of its
- * conditions is false for the packet.
+ * source and destination and of the transport header's ports, ct state
+ * (the packet sent starts a connection: new; a TCP reply belongs to it:
+ * established; unknown where a rule untracks), bitwise masks (prefixes),
+ * cmp (eq, neq, lt, lte, gt, gte), range, and look-ups in sets (their
+ * elements and intervals are read: a third dump, one a set).  What is not
+ * known of a packet (this host's source address to another host, the
+ * interface, a UDP reply's state, ...) and every expression not evaluated
+ * (maps, concatenations, limits, ct mark, ...) make a rule one that "may
+ * match": a rule is never taken not to match unless one of its conditions
+ * is false for the packet.
  * A rule after one that surely matches and accepts, drops or rejects is
- * not reached; a chain reached by a jump is looked at only when a jump to it
- * can match.  Built without libnftnl, ruleset_read reads nothing.
+ * not reached; after one that may match and accept, return, jump or end
+ * otherwise (a drop before a reject), it is at most "may match"; a chain
+ * reached by a jump is looked at only when a jump to it can match.  Built without libnftnl, ruleset_read reads nothing.
  */
 #ifndef ISOCK_RULESET_H
 #define ISOCK_RULESET_H
@@ -103,19 +106,21 @@ struct ruleset_fact {
 					   of its hook */
 };
 
+struct nl_ctx;
+
 /*
  * Read the ruleset's chains of p->family (AF_INET or AF_INET6: the ip or
  * ip6 tables, inet tables and netdev) that a packet this host sends or
  * receives passes (forward chains are left out) and that hold a drop or
  * reject rule that can match the packets of `p`, or a drop policy they may
- * reach, into `rs`, waiting at most until `deadline` (CLOCK_MONOTONIC).
+ * reach, into `rs`, over `nl`'s netfilter socket within its budget.
  * Returns true when the whole ruleset was read (nchains 0 then says no
  * chain drops or rejects these packets), false when nothing may be said of
  * it.  A whole reading answers again for a second (the many targets of one
  * run), counters included.
  */
-bool ruleset_read(const struct ruleset_packet *p,
-    const struct timespec *deadline, struct ruleset_fact *rs);
+bool ruleset_read(const struct ruleset_packet *p, struct nl_ctx *nl,
+    struct ruleset_fact *rs);
 
 /*
  * ruleset_read from the dumps' messages as the kernel sends them

@@ -122,8 +122,10 @@ sockdiag_bc_end(struct sockdiag_bc *bc)
 
 /* What an inet_diag dump looks for. */
 struct sockdiag_inet {
-	bool listeners;		/* true: on the port; false: in use */
+	bool listeners;		/* true: on the ports; false: in use */
 	unsigned port;
+	const unsigned *ports;	/* listeners: the ports, lf[] for each */
+	size_t nports;
 	const struct diag_ip *dst;
 	unsigned low, high;
 	struct listen_fact *lf;
@@ -155,15 +157,21 @@ sockdiag_inet_cb(const struct nlmsghdr *nlh, void *data)
 	sport = ntohs(m->id.idiag_sport);
 	dport = ntohs(m->id.idiag_dport);
 	if (d->listeners) {
-		if (sport != d->port || dport != 0)
+		struct listen_fact *lf;
+		size_t i;
+
+		for (i = 0; i < d->nports && d->ports[i] != sport; i++)
+			;
+		if (i == d->nports || dport != 0)
 			return MNL_CB_OK;
-		if (d->lf->count < DIAG_LISTEN_MAX) {
-			d->lf->addr[d->lf->count] = src;
-			d->lf->queued[d->lf->count] = m->idiag_rqueue;
-			d->lf->backlog[d->lf->count] = m->idiag_wqueue;
-			d->lf->inode[d->lf->count] = m->idiag_inode;
+		lf = &d->lf[i];
+		if (lf->count < DIAG_LISTEN_MAX) {
+			lf->addr[lf->count] = src;
+			lf->queued[lf->count] = m->idiag_rqueue;
+			lf->backlog[lf->count] = m->idiag_wqueue;
+			lf->inode[lf->count] = m->idiag_inode;
 		}
-		d->lf->count++;
+		lf->count++;
 	} else if (dport == d->port && diag_ip_eq(&dst, d->dst) &&
 	    sport >= d->low && sport <= d->high) {
 		d->in_use++;
@@ -226,37 +234,55 @@ sockdiag_protocol(int type)
 	return 0;
 }
 
-/* Who listens on `port`, over IPv4 and IPv6. */
+/* Who listens on each of `ports` (`n`), over IPv4 and IPv6. */
 unsigned
-sockdiag_listeners(struct nl_ctx *nl, int type, unsigned port,
-    struct listen_fact *lf)
+sockdiag_listeners_of(struct nl_ctx *nl, int type, const unsigned *ports,
+    size_t n, struct listen_fact *lf)
 {
 	struct sockdiag_inet d;
 	struct sockdiag_bc bc = { .len = 0 };
 	int protocol = sockdiag_protocol(type);
 	unsigned states = protocol == IPPROTO_TCP ?
 	    1u << SOCKDIAG_LISTEN : 1u << SOCKDIAG_CLOSE;
+	unsigned lo = 65535, hi = 0, one;
+	size_t i;
 
-	if (protocol == 0 || !nl_lib(nl))
+	if (protocol == 0 || n == 0 || !nl_lib(nl))
 		return 0;
-	memset(lf, 0, sizeof(*lf));
+	memset(lf, 0, n * sizeof(*lf));
 	memset(&d, 0, sizeof(d));
 	d.listeners = true;
-	d.port = port;
+	d.ports = ports;
+	d.nports = n;
 	d.lf = lf;
-	sockdiag_bc_port(&bc, INET_DIAG_BC_S_GE, port);
-	sockdiag_bc_port(&bc, INET_DIAG_BC_S_LE, port);
+	for (i = 0; i < n; i++) {
+		lo = ports[i] < lo ? ports[i] : lo;
+		hi = ports[i] > hi ? ports[i] : hi;
+	}
+	/* The kernel keeps the ports lo..hi; the callback, those asked. */
+	sockdiag_bc_port(&bc, INET_DIAG_BC_S_GE, lo);
+	sockdiag_bc_port(&bc, INET_DIAG_BC_S_LE, hi);
 	sockdiag_bc_end(&bc);
+	one = n == 1 ? ports[0] : 0;	/* a TCP dump's own port filter */
 	if (protocol == IPPROTO_TCP) {
-		if (sockdiag_inet_dump(nl, AF_UNSPEC, protocol, states, port,
+		if (sockdiag_inet_dump(nl, AF_UNSPEC, protocol, states, one,
 		    0, &bc, &d) != 0)
 			return 0;
-	} else if (sockdiag_inet_dump(nl, AF_INET, protocol, states, port, 0,
+	} else if (sockdiag_inet_dump(nl, AF_INET, protocol, states, one, 0,
 	    &bc, &d) != 0 || sockdiag_inet_dump(nl, AF_INET6, protocol, states,
-	    port, 0, &bc, &d) != 0)
+	    one, 0, &bc, &d) != 0)
 		return 0;
-	lf->protocol = protocol;
+	for (i = 0; i < n; i++)
+		lf[i].protocol = protocol;
 	return DIAG_LISTENERS;
+}
+
+/* Who listens on `port`, over IPv4 and IPv6. */
+unsigned
+sockdiag_listeners(struct nl_ctx *nl, int type, unsigned port,
+    struct listen_fact *lf)
+{
+	return sockdiag_listeners_of(nl, type, &port, 1, lf);
 }
 
 /* Fill `of` with the name and state of process `pid` from its stat file. */

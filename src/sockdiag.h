@@ -64,6 +64,15 @@ unsigned sockdiag_listeners(struct nl_ctx *nl, int type, unsigned port,
     struct listen_fact *lf);
 
 /*
+ * sockdiag_listeners for each of `ports` (`n` of them) into lf[0..n-1],
+ * in one dump of the ports between the lowest and the highest (two for
+ * UDP, one a family): DIAG_LISTENERS with `lf` filled, or 0.
+ */
+unsigned sockdiag_listeners_of(struct nl_ctx *nl, int type,
+    const unsigned *ports, size_t n,
+    struct listen_fact *lf);
+
+/*
  * The local port range, and how many of its ports sockets of `type` use
  * towards `dst` port `port`, by TCP state: DIAG_PORTRANGE with `pf` filled
  * (in_use_known false when sock_diag did not answer), or 0.  With a

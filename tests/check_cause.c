@@ -297,6 +297,124 @@ START_TEST(test_silent_syn)
 }
 END_TEST
 
+/* A silent SYN where this host's chain rejects a packet of the attempt (the
+   SYN-ACK at input, the SYN at output): a reply rejected here never reaches
+   the socket, so the chain is named in a Found line and in the advice, and
+   "the SYN left this host" is never said; for a local destination too. */
+START_TEST(test_silent_syn_reject_here)
+{
+	static const struct { int hook; bool out, reply; const char *dst;
+	    const char *packets; } cases[] = {
+		{ 1, false, true, "10.97.0.2", "may reject the reply" },
+		{ 3, true, false, "10.97.0.2", "may reject the SYN" },
+		{ 1, true, true, "127.0.0.1", "may reject the SYN and the reply" },
+	};
+	struct diag_facts f;
+	struct cause_finding fd;
+	char text[4 * DIAG_LINE_MAX], lines[16][DIAG_LINE_MAX];
+	size_t i, j, nl;
+	bool found;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		facts_of(&f, SOCK_STREAM, cases[i].dst, 5433, ETIMEDOUT);
+		f.have |= DIAG_ROUTE | DIAG_NEIGH;
+		f.route.type = strcmp(cases[i].dst, "127.0.0.1") == 0 ?
+		    RTN_LOCAL : RTN_UNICAST;
+		f.neigh.state = NUD_REACHABLE;
+		f.neigh.is_gateway = f.route.type == RTN_UNICAST;
+		f.neigh.addr.family = AF_INET;
+		ck_assert_int_eq(inet_pton(AF_INET, f.neigh.is_gateway ?
+		    "10.98.0.2" : "127.0.0.1", &f.neigh.addr.u), 1);
+		chain_of(&f, "c", cases[i].hook, 0, 1, false);
+		f.ruleset.chain[0].maybe = 1;
+		f.ruleset.chain[0].out = cases[i].out;
+		f.ruleset.chain[0].reply = cases[i].reply;
+		cause_decide(&f, &fd);
+		ck_assert_msg(fd.strength != CAUSE_UNKNOWN, "%zu", i);
+		ck_assert_msg(fd.strength == CAUSE_CANDIDATES ||
+		    !finding_has(&fd, "lost-beyond"), "%zu", i);
+		advice(&f, text, sizeof(text));
+		ck_assert_msg(strstr(text, "the SYN left this host") == NULL &&
+		    strstr(text, "No input or output chain") == NULL &&
+		    strstr(text, "chain inet t c (hook ") != NULL, "%zu: %s", i,
+		    text);
+		nl = facts_text_lines(&f, lines, 16);
+		for (j = 0, found = false; j < nl; j++)
+			found |= strstr(lines[j], "chain inet t c (hook ") !=
+			    NULL && strstr(lines[j], cases[i].packets) != NULL;
+		ck_assert_msg(found, "%zu: no Found line names the chain", i);
+	}
+}
+END_TEST
+
+/* A TCP refusal from another host with no ICMP (a reset) and a reject rule
+   here that may match, not surely (after a `ct state established accept`,
+   which is not decided here): the destination's own reset and the rule are
+   candidates, never "the reject rule refuses the attempt"; a rule that
+   surely matches is the cause. */
+START_TEST(test_refused_reject_maybe)
+{
+	struct diag_facts f;
+	struct cause_finding fd;
+	char text[4 * DIAG_LINE_MAX];
+
+	facts_of(&f, SOCK_STREAM, "10.97.0.2", 5440, ECONNREFUSED);
+	f.have |= DIAG_ROUTE;
+	f.route.type = RTN_UNICAST;
+	chain_of(&f, "in", 1, 0, 1, false);
+	f.ruleset.chain[0].maybe = 1;
+	f.ruleset.chain[0].reply = true;
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_CANDIDATES);
+	ck_assert(finding_has(&fd, "reject-rule-here"));
+	ck_assert(finding_has(&fd, "refused-there"));
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "which refuses the attempt") == NULL &&
+	    strstr(text, "No one cause is proven") != NULL &&
+	    strstr(text, "chain inet t in (hook input)") != NULL &&
+	    strstr(text, "10.97.0.2") != NULL, "%s", text);
+
+	f.ruleset.chain[0].maybe = 0;
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_PROVEN);
+	ck_assert_str_eq(fd.row[0]->name, "reject-rule-here");
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "which refuses the attempt") != NULL,
+	    "%s", text);
+}
+END_TEST
+
+/* A silent SYN to an address of this host whose ruleset, read whole,
+   neither drops nor rejects, and whose listener has room: a row says so
+   (not the errno's "dropped on the way or the host is down"); any rule
+   that can take it, or a full queue, keeps that row out. */
+START_TEST(test_silent_here)
+{
+	struct diag_facts f;
+	struct cause_finding fd;
+	char text[4 * DIAG_LINE_MAX];
+
+	facts_of(&f, SOCK_STREAM, "127.0.0.1", 5556, ETIMEDOUT);
+	f.have |= DIAG_ROUTE | DIAG_RULESET | DIAG_LISTENERS;
+	f.route.type = RTN_LOCAL;
+	f.listen.protocol = IPPROTO_TCP;
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_PROVEN);
+	ck_assert_str_eq(fd.row[0]->name, "silent-here");
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "no chain of its nftables ruleset drops")
+	    != NULL && strstr(text, "host is down") == NULL, "%s", text);
+	chain_of(&f, "in", 1, 0, 1, false);
+	cause_decide(&f, &fd);
+	ck_assert(!finding_has(&fd, "silent-here"));
+	f.ruleset.nchains = 0;
+	f.have &= ~DIAG_RULESET;
+	f.have |= DIAG_NORULESET;
+	cause_decide(&f, &fd);
+	ck_assert(!finding_has(&fd, "silent-here"));
+}
+END_TEST
+
 /* More chains than are kept: those beyond count by what they do, never
    as "drops and rejects"; a reject rule is not laid to a kept chain that
    holds none. */
@@ -587,6 +705,221 @@ START_TEST(test_silent_probe)
 }
 END_TEST
 
+/* A silent probe to a local port with a socket bound: "the server there
+   did not answer" only from a ruleset read whole that neither drops nor
+   rejects (a reply rejected at input never reaches the socket). */
+START_TEST(test_silent_probe_local)
+{
+	struct diag_facts f;
+	char m[2 * DIAG_LINE_MAX], c[2 * DIAG_LINE_MAX];
+
+	facts_of(&f, SOCK_DGRAM, "127.0.0.1", 53, ETIMEDOUT);
+	f.have |= DIAG_ROUTE | DIAG_LISTENERS | DIAG_RULESET;
+	f.route.type = RTN_LOCAL;
+	f.listen.protocol = IPPROTO_UDP;
+	f.listen.count = 1;
+	f.listen.addr[0].family = AF_INET;
+	facts_text_silent_probe(&f, 53, m, sizeof(m), c, sizeof(c));
+	ck_assert_msg(strstr(m, "the server there did not answer") != NULL,
+	    "%s", m);
+	chain_of(&f, "in", 1, 0, 1, false);
+	f.ruleset.chain[0].reply = true;
+	facts_text_silent_probe(&f, 53, m, sizeof(m), c, sizeof(c));
+	ck_assert_msg(strstr(m, "did not answer it") == NULL &&
+	    strstr(m, "reached this host") == NULL, "%s", m);
+	f.ruleset.nchains = 0;
+	chain_of(&f, "in", 1, 1, 0, false);
+	facts_text_silent_probe(&f, 53, m, sizeof(m), c, sizeof(c));
+	ck_assert_msg(strstr(m, "reached this host") == NULL, "%s", m);
+	f.have &= ~DIAG_RULESET;
+	f.have |= DIAG_NORULESET;
+	facts_text_silent_probe(&f, 53, m, sizeof(m), c, sizeof(c));
+	ck_assert_msg(strstr(m, "reached this host") == NULL, "%s", m);
+}
+END_TEST
+
+/*
+ * The sentences said outside the table, each with one fact flipped: with
+ * the fact the sentence is said, without it never (the same facts else).
+ */
+static void
+flip_facts(struct diag_facts *f, int i, bool with)
+{
+	struct sockaddr_in *sa;
+
+	switch (i) {
+	case 0: case 1: case 2: case 3:	/* a Unix socket path */
+		memset(f, 0, sizeof(*f));
+		f->family = AF_UNIX;
+		f->type = SOCK_STREAM;
+		f->error = i == 0 || i == 1 ? EAGAIN : ECONNREFUSED;
+		f->have = DIAG_PATH | DIAG_UNIXPEER | DIAG_OWNER;
+		f->path.kind = DIAG_PATH_SOCKET;
+		strcpy(f->path.at, "/run/x.sock");
+		f->unixpeer.found = true;
+		f->unixpeer.type = SOCK_STREAM;
+		f->unixpeer.listening = true;
+		f->unixpeer.queued = 5;
+		f->unixpeer.backlog = 4;
+		f->owner.pid = 42;
+		strcpy(f->owner.comm, "srv");
+		f->owner.state = 'S';
+		if (i == 0)
+			f->owner.state = with ? 'T' : 'S';
+		else if (i == 1)
+			f->owner.state = with ? 'S' : 'T';
+		else if (i == 2)
+			f->unixpeer.found = !with;
+		else
+			f->unixpeer.type = with ? SOCK_DGRAM : SOCK_STREAM;
+		break;
+	default:			/* a name that did not resolve */
+		memset(f, 0, sizeof(*f));
+		f->family = AF_INET;
+		f->type = SOCK_STREAM;
+		f->eai = EAI_AGAIN;
+		f->have = DIAG_RESOLVER;
+		strcpy(f->host, "db");
+		f->resolver.cause = RESOLVER_NO_ANSWER;
+		f->resolver.conf.ndots = 1;
+		f->resolver.nasked = 2;
+		sa = (struct sockaddr_in *)(void *)&f->resolver.asked[0].addr;
+		sa->sin_family = AF_INET;
+		sa->sin_addr.s_addr = htonl(0x0a000035);
+		f->resolver.asked[1].addr = f->resolver.asked[0].addr;
+		f->resolver.asked[0].error = ECONNREFUSED;
+		f->resolver.asked[1].error = ECONNREFUSED;
+		if (i == 4) {
+			f->resolver.asked[1].error = with ? ECONNREFUSED :
+			    ETIMEDOUT;
+		} else if (i == 5) {
+			f->resolver.asked[0].error = ETIMEDOUT;
+			f->ns_route_known[0] = true;
+			f->ns_route[0].type = with ? RTN_UNREACHABLE :
+			    RTN_UNICAST;
+		} else if (i == 6 || i == 7) {
+			f->eai = EAI_NONAME;
+			f->resolver.cause = RESOLVER_NXDOMAIN;
+			f->resolver.conf.nsearch = 1;
+			strcpy(f->resolver.conf.search[0], "lab.tset");
+			if ((i == 6) != with)
+				strcpy(f->host, "db.lab.test.");
+		} else {
+			f->eai = EAI_NODATA;
+			f->resolver.cause = RESOLVER_OTHER_FAMILY;
+			f->resolver.other_family = (i == 8) == with ?
+			    AF_INET6 : AF_INET;
+		}
+		break;
+	}
+}
+
+static const struct {
+	const char *with;
+} flips[] = {
+	{ "is stopped: it accepts nothing" },
+	{ "accepts slower than connections arrive" },
+	{ "remove the stale" },
+	{ "Run again with -T dgram" },
+	{ "No name server runs where /etc/resolv.conf points" },
+	{ "Give this host a route to 10.0.0.53" },
+	{ "No name tried exists" },
+	{ "does not exist in DNS" },
+	{ "has IPv6 addresses only" },
+	{ "has IPv4 addresses only" },
+};
+
+START_TEST(test_advice_flips)
+{
+	struct diag_facts f;
+	char text[4 * DIAG_LINE_MAX];
+
+	flip_facts(&f, _i, true);
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, flips[_i].with) != NULL, "%d with: %s", _i,
+	    text);
+	flip_facts(&f, _i, false);
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, flips[_i].with) == NULL, "%d without: %s",
+	    _i, text);
+}
+END_TEST
+
+/*
+ * Rows the other tests reach only through their bits: each from facts of a
+ * diagnosis, with the one fact that makes it (flipped: the row is gone).
+ */
+static void
+bits_facts(struct diag_facts *f, int i, bool with)
+{
+	facts_of(f, SOCK_STREAM, i == 7 ? "2001:db8::7" : "10.97.0.2", 5432,
+	    i <= 3 ? ETIMEDOUT : i == 4 ? ECONNREFUSED : i == 5 ?
+	    EHOSTUNREACH : i == 6 ? ENETUNREACH : EACCES);
+	f->have |= DIAG_ROUTE;
+	f->route.type = RTN_UNICAST;
+	switch (i) {
+	case 0:			/* link-down: IFF_UP off */
+	case 1:			/* link-no-carrier: IFF_LOWER_UP off */
+		f->have |= DIAG_LINK;
+		strcpy(f->link.dev, "c0");
+		f->link.up = i == 1 || !with;
+		f->link.lower_up = i == 0 || !with;
+		break;
+	case 2:			/* queue-full: more waiting than the backlog */
+	case 3:			/* queue-full-stopped: its process stopped */
+		f->route.type = RTN_LOCAL;
+		f->have |= DIAG_LISTENERS | DIAG_OWNER;
+		f->listen.protocol = IPPROTO_TCP;
+		f->listen.count = 1;
+		f->listen.addr[0].family = AF_INET;
+		f->listen.backlog[0] = 4;
+		f->listen.queued[0] = i == 3 || with ? 5 : 4;
+		f->owner.pid = 42;
+		f->owner.state = i == 3 && with ? 'T' : 'S';
+		break;
+	case 4:			/* listener-rejected: a listener covers */
+		f->route.type = RTN_LOCAL;
+		f->have |= DIAG_LISTENERS | DIAG_NORULESET;
+		f->listen.protocol = IPPROTO_TCP;
+		f->listen.count = with ? 1 : 0;
+		f->listen.addr[0].family = AF_INET;
+		break;
+	case 5:			/* no-neighbour: FAILED */
+		f->have |= DIAG_NEIGH;
+		f->neigh.state = with ? NUD_FAILED : NUD_REACHABLE;
+		f->neigh.addr = f->dst;
+		break;
+	case 6:			/* router-no-route: network unreachable */
+		icmp_of(f, 3, with ? 0 : 1, "10.98.0.2", false);
+		break;
+	default:		/* denied-here-v6: no ICMP, no reject route */
+		if (!with)
+			icmp_of(f, 1, 1, "2001:db8::1", false);
+		break;
+	}
+}
+
+static const char *const bits_rows[] = {
+	"link-down", "link-no-carrier", "queue-full", "queue-full-stopped",
+	"listener-rejected", "no-neighbour", "router-no-route", "denied-here-v6"
+};
+
+START_TEST(test_fact_bits)
+{
+	struct diag_facts f;
+	struct cause_finding fd;
+
+	bits_facts(&f, _i, true);
+	cause_decide(&f, &fd);
+	ck_assert_msg(finding_has(&fd, bits_rows[_i]), "%s with its fact",
+	    bits_rows[_i]);
+	bits_facts(&f, _i, false);
+	cause_decide(&f, &fd);
+	ck_assert_msg(!finding_has(&fd, bits_rows[_i]), "%s without it",
+	    bits_rows[_i]);
+}
+END_TEST
+
 /* The man page's DIAGNOSTICS names every row of the table. */
 START_TEST(test_man_lists_rows)
 {
@@ -640,13 +973,21 @@ cause_suite(void)
 	tcase_add_test(tc, test_udp_nothing_listens);
 	tcase_add_test(tc, test_port_unreachable_there);
 	tcase_add_test(tc, test_silent_syn);
+	tcase_add_test(tc, test_silent_syn_reject_here);
 	tcase_add_test(tc, test_chains_beyond_kept);
+	tcase_add_test(tc, test_silent_here);
+	tcase_add_test(tc, test_refused_reject_maybe);
 	tcase_add_test(tc, test_router_host_unreachable);
 	tcase_add_test(tc, test_net_unreachable);
 	tcase_add_test(tc, test_arp_drop_here);
 	tcase_add_test(tc, test_listener_other_family);
 	tcase_add_test(tc, test_descriptor_limit);
 	tcase_add_test(tc, test_silent_probe);
+	tcase_add_test(tc, test_silent_probe_local);
+	tcase_add_loop_test(tc, test_fact_bits, 0,
+	    (int)(sizeof(bits_rows) / sizeof(bits_rows[0])));
+	tcase_add_loop_test(tc, test_advice_flips, 0,
+	    (int)(sizeof(flips) / sizeof(flips[0])));
 	tcase_add_loop_test(tc, test_unix_modes, 0,
 	    (int)(sizeof(unix_cases) / sizeof(unix_cases[0])));
 	suite_add_tcase(s, tc);

@@ -29,6 +29,7 @@
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 
 /* The dumps being built. */
@@ -166,23 +167,31 @@ port_range(bool dst, uint32_t op, uint16_t lo, uint16_t hi)
 	nftnl_expr_set(e, NFTNL_EXPR_RANGE_TO_DATA, &b, 2);
 }
 
+/* bitwise reg 1 = reg 1 & `mask` (4 bytes) */
+static void
+bitwise_and(uint32_t mask)
+{
+	struct nftnl_expr *e = expr("bitwise");
+	uint32_t zero = 0;
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, 4);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, &mask, 4);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, &zero, 4);
+}
+
 /* ip daddr (`dst`) or saddr `a`/`prefix` (a bitwise mask below 32) */
 static void
 ip_addr(bool dst, const char *a, unsigned prefix)
 {
-	struct nftnl_expr *e;
-	uint32_t v, mask, zero = 0;
+	uint32_t v, mask;
 
 	ck_assert_int_eq(inet_pton(AF_INET, a, &v), 1);
 	payload(NFT_PAYLOAD_NETWORK_HEADER, dst ? 16 : 12, 4);
 	if (prefix < 32) {
 		mask = htonl(prefix == 0 ? 0 : ~0u << (32 - prefix));
-		e = expr("bitwise");
-		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, 4);
-		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, &mask, 4);
-		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, &zero, 4);
+		bitwise_and(mask);
 		v &= mask;
 	}
 	cmp(NFT_CMP_EQ, &v, 4);
@@ -210,16 +219,36 @@ counter(uint64_t n)
 	nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_BYTES, n * 60);
 }
 
-/* ct state load => reg 1, and a cmp on it: not evaluated by the reader */
+/* ct load `key` => reg 1 */
 static void
-ct_state(void)
+ct_load(uint32_t key)
 {
 	struct nftnl_expr *e = expr("ct");
-	uint32_t est = 2;
 
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
-	cmp(NFT_CMP_NEQ, &est, 4);
+}
+
+/* ct mark != 2: not evaluated by the reader */
+static void
+ct_mark(void)
+{
+	uint32_t two = 2;
+
+	ct_load(NFT_CT_MARK);
+	cmp(NFT_CMP_NEQ, &two, 4);
+}
+
+/* ct state `bits` (NF_CT_STATE_BIT...), as nft writes it: ct state load
+   => reg 1, bitwise reg 1 & bits, cmp neq 0 */
+static void
+ct_state(uint32_t bits)
+{
+	uint32_t zero = 0;
+
+	ct_load(NFT_CT_STATE);
+	bitwise_and(bits);
+	cmp(NFT_CMP_NEQ, &zero, 4);
 }
 
 /* In inet filter chain `name`: tcp dport (`dst`) or sport `op` `port`,
@@ -338,6 +367,19 @@ named(const struct ruleset_fact *rs, const char *name)
 		if (strcmp(rs->chain[i].chain, name) == 0)
 			return &rs->chain[i];
 	return NULL;
+}
+
+/* The dumps read: the output chain is kept, with `drops` drop rules,
+   `maybe` of them (or of its rejects) only may match. */
+static void
+want_output(unsigned drops, unsigned maybe)
+{
+	struct ruleset_fact rs = read_fact();
+	const struct ruleset_chain *k = named(&rs, "output");
+
+	ck_assert_ptr_nonnull(k);
+	ck_assert_uint_eq(k->drops, drops);
+	ck_assert_uint_eq(k->maybe, maybe);
 }
 
 /* An inet filter table with an output chain and an input chain. */
@@ -481,24 +523,19 @@ END_TEST
 START_TEST(test_not_evaluated)
 {
 	struct ruleset_fact rs;
-	const struct ruleset_chain *k;
 
 	filter();
 	rule_begin("filter", "output");
-	ct_state();
+	ct_mark();
 	verdict(NF_DROP, NULL);
 	rule_end(NFPROTO_INET);
-	rs = read_fact();
-	k = named(&rs, "output");
-	ck_assert_ptr_nonnull(k);
-	ck_assert_uint_eq(k->drops, 1);
-	ck_assert_uint_eq(k->maybe, 1);
+	want_output(1, 1);
 
 	/* ... unless a condition it has is false for the packet. */
 	clen = rlen = 0;
 	filter();
 	rule_begin("filter", "output");
-	ct_state();
+	ct_mark();
 	l4proto(IPPROTO_TCP);
 	port_cmp(true, NFT_CMP_EQ, 22);
 	verdict(NF_DROP, NULL);
@@ -592,15 +629,119 @@ START_TEST(test_accept_first)
 	clen = rlen = 0;
 	chain(NFPROTO_INET, "filter", "output", NF_INET_LOCAL_OUT, true);
 	rule_begin("filter", "output");
-	ct_state();
+	ct_mark();
 	verdict(NF_ACCEPT, NULL);
 	rule_end(NFPROTO_INET);
 	rs = read_fact();
 	k = named(&rs, "output");
 	ck_assert_ptr_nonnull(k);
 	ck_assert(k->policy_drop);
+
+	/* ... and a rule after it that would surely match only may: the
+	   accept may have taken the packet first ("ct mark 2 accept"
+	   before "tcp dport 5432 drop"). */
+	tcp_rule("output", true, NFT_CMP_EQ, 5432, NF_DROP, NULL);
+	want_output(1, 1);
+
+	/* A rule that surely does not match leaves the next one sure. */
+	clen = rlen = 0;
+	filter();
+	tcp_rule("output", true, NFT_CMP_EQ, 22, NF_ACCEPT, NULL);
+	tcp_rule("output", true, NFT_CMP_EQ, 5432, NF_DROP, NULL);
+	rs = read_fact();
+	k = named(&rs, "output");
+	ck_assert_ptr_nonnull(k);
+	ck_assert_uint_eq(k->maybe, 0);
 }
 END_TEST
+/* After a kept rule that may match (this host's source address is not
+   known) and accepts or ends the chain otherwise, a rule that would surely
+   match only may: a drop after a drop that may match is a drop all the
+   same, a reject after it is not sure. */
+static const struct {
+	int first, second;		/* NF_ACCEPT, NF_DROP; -1: reject */
+	unsigned maybe;
+} after_may[] = {
+	{ NF_ACCEPT, NF_DROP, 1 },
+	{ NF_DROP, NF_DROP, 1 },
+	{ NF_DROP, -1, 2 },
+};
+
+START_TEST(test_after_may)
+{
+	struct ruleset_fact rs;
+	const struct ruleset_chain *k;
+
+	filter();
+	rule_begin("filter", "output");
+	ip_addr(false, "198.51.100.1", 32);
+	verdict(after_may[_i].first, NULL);
+	rule_end(NFPROTO_INET);
+	rule_begin("filter", "output");		/* tcp dport 5432 ... */
+	l4proto(IPPROTO_TCP);
+	port_cmp(true, NFT_CMP_EQ, 5432);
+	if (after_may[_i].second < 0)
+		(void)expr("reject");
+	else
+		verdict(after_may[_i].second, NULL);
+	rule_end(NFPROTO_INET);
+	rs = read_fact();
+	k = named(&rs, "output");
+	ck_assert_ptr_nonnull(k);
+	ck_assert_uint_eq(k->maybe, after_may[_i].maybe);
+}
+END_TEST
+
+/* ct state: the packet this host sends starts a connection (new), the
+   reply belongs to it (established): "ct state established,related
+   accept" takes the reply only, and a rule after it is surely reached by
+   the SYN; "ct state invalid drop" matches neither; a notrack rule
+   anywhere leaves the state unknown. */
+START_TEST(test_ct_state)
+{
+	struct ruleset_fact rs;
+	const struct ruleset_chain *k;
+	const uint32_t est_rel = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) |
+	    NF_CT_STATE_BIT(IP_CT_RELATED);
+
+	pkt.local = true;	/* both packets pass the input chain */
+	pkt.have_src = true;
+	memcpy(pkt.src, pkt.dst, 4);
+	filter();
+	rule_begin("filter", "input");
+	ct_state(est_rel);
+	verdict(NF_ACCEPT, NULL);
+	rule_end(NFPROTO_INET);
+	rule_begin("filter", "input");
+	ip_addr(true, "192.0.2.10", 32);
+	(void)expr("reject");
+	rule_end(NFPROTO_INET);
+	rs = read_fact();
+	k = named(&rs, "input");
+	ck_assert_ptr_nonnull(k);
+	ck_assert(k->out && !k->reply);
+	ck_assert_uint_eq(k->rejects, 1);
+	ck_assert_uint_eq(k->maybe, 0);
+
+	clen = rlen = 0;
+	filter();
+	rule_begin("filter", "input");
+	ct_state(NF_CT_STATE_INVALID_BIT);
+	verdict(NF_DROP, NULL);
+	rule_end(NFPROTO_INET);
+	rs = read_fact();
+	ck_assert_uint_eq(rs.nchains, 0);
+
+	rule_begin("filter", "output");		/* notrack */
+	(void)expr("notrack");
+	rule_end(NFPROTO_INET);
+	rs = read_fact();
+	k = named(&rs, "input");
+	ck_assert_ptr_nonnull(k);
+	ck_assert_uint_eq(k->maybe, 1);
+}
+END_TEST
+
 /* A set's elements and intervals are read: "tcp dport { 22, 80 }". */
 START_TEST(test_set)
 {
@@ -729,6 +870,9 @@ ruleset_suite(void)
 	tcase_add_test(tc, test_reply);
 	tcase_add_test(tc, test_jump);
 	tcase_add_test(tc, test_accept_first);
+	tcase_add_test(tc, test_ct_state);
+	tcase_add_loop_test(tc, test_after_may, 0,
+	    (int)(sizeof(after_may) / sizeof(after_may[0])));
 	tcase_add_test(tc, test_set);
 	tcase_add_test(tc, test_more_chains);
 	tcase_add_test(tc, test_arp);

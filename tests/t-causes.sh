@@ -8,7 +8,8 @@
 #  - UDP port unreachable with nothing listening, here and on the server:
 #    "nothing listens", never a reject rule unless the ruleset holds one;
 #  - a SYN dropped by this host's output chain, a SYN-ACK dropped by its
-#    input policy: the local chain named, never "the SYN left this host";
+#    input policy or rejected by its input chain: the local chain named,
+#    never "the SYN left this host";
 #  - ICMP host/address unreachable from the last router: its neighbour
 #    resolution failed (and the /etc/hosts line that gave the address),
 #    never "a refusal"; the same sent by a reject rule (router or server):
@@ -92,13 +93,44 @@ in_rt sysctl -q -w net.ipv6.neigh.r1.retrans_time_ms=300 >/dev/null
 # Both links known before the cases run.
 in_cl ping -c 1 -W 2 10.97.0.2 >/dev/null 2>&1
 
-plan 37
+plan 40
 
-# cz_verdict NAME: verdict, Checks judged (brief, nothing repeated).
+# cz_contradiction FOUND SAID: when a Found line matches FOUND, no other
+# line of the same output (meaning, Check) may match SAID (both EREs).
+cz_contradiction() {
+	printf '%s\n' "$err" | grep -Eq -- "^  Found: .*($1)" || return 0
+	printf '%s\n' "$err" | grep -v '^  Found: ' | grep -Eq -- "$2" &&
+		tap_note "a Found line says /$1/, yet the output says /$2/"
+	return 0
+}
+
+# cz_icmp_sender: the sender a Found line says answered with ICMP is
+# never said, elsewhere in the same output, not to have answered (another
+# host, the one its ARP asked for, may be).
+cz_icmp_sender() {
+	cz_s=$(printf '%s\n' "$err" | sed -n \
+	    's/^  Found: \(.* \)\{0,1\}\([^ ]*\) answered with ICMP.*/\2/p' | head -n 1)
+	[ -n "$cz_s" ] || return 0
+	printf '%s\n' "$err" | grep -v '^  Found: ' | grep -Fq -- "$cz_s did not answer" &&
+		tap_note "a Found line says $cz_s answered with ICMP, yet the output says it did not answer"
+	return 0
+}
+
+# cz_verdict NAME: verdict, Checks judged (brief, nothing repeated), and
+# no sentence that a Found line of the same output contradicts.
 cz_verdict() {
 	[ -z "${CZ_SHOW:-}" ] || printf '%s\n' "$err" | sed 's/^/# | /'
 	want_check_brief
 	want_check_new
+	cz_contradiction "is an address of this host" "host is down|left this host"
+	cz_contradiction "no input or output chain of this host's nftables ruleset drops or rejects" \
+		"firewall took it|This host's chain (ip|ip6|inet|netdev) |a drop in this host|a reject in this host"
+	cz_contradiction "may (drop|reject)" "which refuses the attempt|firewall took it"
+	cz_contradiction "resolved \\(neighbour entry" "did not answer (ARP|neighbour)|never left"
+	cz_contradiction "nothing on this host listens" "listener covers|queue is full"
+	cz_contradiction "answered with ICMP" "DNS did not answer|no name server replied"
+	cz_icmp_sender
+	cz_contradiction "without carrier" "left this host|so it is up"
 	verdict "$1"
 }
 found() { want_err_fixed "  Found: $1"; }
@@ -197,6 +229,44 @@ want_not_err "so the SYN left this host"
 cz_verdict "SYN-ACK dropped by this host's input policy: the input chain named"
 in_cl nft delete table inet isock_cz_in
 
+# The SYN-ACK rejected by this host's input chain: the reject goes to the
+# server, the socket sees nothing and times out.  The rule is this host's.
+in_cl nft -f - <<EOF
+table inet isock_cz_rrep {
+	chain in {
+		type filter hook input priority 0;
+		tcp sport 5433 tcp flags & (syn | ack) == syn | ack reject
+	}
+}
+EOF
+run ip netns exec "$cl" "$ISOCK" -w 1 10.97.0.2 5433
+want_rc 3
+want_err "  Found: .*chain inet isock_cz_rrep in \\(hook input\\) may reject the reply"
+want_err_fixed "reject in this host's chain inet isock_cz_rrep in (hook input)"
+want_not_err "left this host|No input or output chain"
+cz_verdict "SYN-ACK rejected by this host's input chain: the reject rule named, never 'the SYN left'"
+in_cl nft delete table inet isock_cz_rrep
+
+# A host firewall's input chain: established replies accepted, the rest
+# rejected.  Nothing listens on the server's 5440: its reset is an
+# established reply, taken by the first rule, so the reject rule is never
+# reached by it: the refusal is the server's, not this host's rule.
+in_cl nft -f - <<EOF
+table inet isock_cz_ctrej {
+	chain in {
+		type filter hook input priority 0;
+		ct state established,related accept
+		ip saddr 10.97.0.2 reject
+	}
+}
+EOF
+run ip netns exec "$cl" "$ISOCK" -w 1 10.97.0.2 5440
+want_rc 1
+want_err_fixed "10.97.0.2 answered the SYN to port 5440 with a refusal"
+want_not_err "isock_cz_ctrej|reject rule"
+cz_verdict "a reset from the server past 'ct state established accept': the server's refusal, not this host's reject rule"
+in_cl nft delete table inet isock_cz_ctrej
+
 in_rt nft -f - <<EOF
 table inet isock_cz_fwd {
 	chain fw {
@@ -236,13 +306,13 @@ want_err_fixed "--trace"
 want_err_fixed "the SYN left this host"
 cz_verdict "SYN dropped on the router: --trace, not traceroute -T; this host's rules for other ports, addresses, hooks not counted"
 
-# A rule with an expression the reader does not evaluate (ct state) may
+# A rule with an expression the reader does not evaluate (meta mark) may
 # match: named as possible, and "the SYN left" is no longer said.
 in_cl nft -f - <<EOF
 table inet isock_cz_maybe {
 	chain out {
 		type filter hook output priority 0;
-		ct state invalid drop
+		meta mark 0x2a drop
 	}
 }
 EOF
@@ -250,10 +320,25 @@ run ip netns exec "$cl" "$ISOCK" -w 1 10.97.0.2 5434
 want_rc 3
 want_err "  Found: .*chain inet isock_cz_maybe out \\(hook output\\) may drop the SYN \\(not decided here\\)"
 want_not_err "the SYN left this host|isock_cz_cfw"
-cz_verdict "a drop rule not decided here (ct state): named as one that may match"
+cz_verdict "a drop rule not decided here (meta mark): named as one that may match"
 in_cl nft delete table inet isock_cz_maybe
 in_cl nft delete table inet isock_cz_cfw
 in_rt nft delete table inet isock_cz_fwd
+
+# An iptables-legacy rule drops the SYN to 5556: no chain of the nftables
+# ruleset does, so neither "dropped on the way" nor "the host is down" is
+# said of this host, and the Check names what the ruleset does not show.
+if in_cl iptables-legacy -A INPUT -p tcp --dport 5556 -j DROP 2>/dev/null; then
+	run ip netns exec "$cl" "$ISOCK" -w 1 127.0.0.1 5556
+	want_rc 3
+	found "no input or output chain of this host's nftables ruleset drops or rejects"
+	want_err_fixed "iptables-legacy -S"
+	want_not_err "host is down|dropped on the way"
+	cz_verdict "a silent SYN to this host, no nftables rule takes it: never 'the host is down'"
+	in_cl iptables-legacy -F INPUT
+else
+	skip "a silent SYN to this host, no nftables rule takes it: never 'the host is down'" "iptables-legacy cannot add a rule"
+fi
 
 # ---- host unreachable from the last router: its neighbour resolution ---------
 

@@ -63,7 +63,7 @@ for s in mcast_solicit=1 ucast_solicit=1 app_solicit=0 retrans_time_ms=300; do
 	in_ns sysctl -q -w "net.ipv4.neigh.veth0.$s" >/dev/null
 done
 
-plan 19
+plan 20
 
 # checked NAME: verdict, with the Check lines judged: brief, repeating no
 # Found line (issue 12).
@@ -251,6 +251,28 @@ want_rc 6
 want_err ENOENT
 found "$tmp/nodir does not exist"
 checked "missing directory: exit 6, the first missing component"
+
+# ---- libmnl that cannot be loaded ----------------------------------------------
+
+# The build's own binary, built with libmnl: in a mount namespace of its
+# own, libmnl's file is /dev/null, so dlopen fails.  The diagnosis says the
+# library could not be loaded, never that it was built without it.
+mnl_so=$(ldconfig -p 2>/dev/null | sed -n 's/^[[:space:]]*libmnl\.so\.0 .*=> //p' |
+	head -n 1)
+if [ "$ISOCK" != "${BUILD_ISOCK:-}" ] || [ "${BUILD_LIBMNL:-}" != yes ]; then
+	skip "libmnl not loadable: said so, not 'built without libmnl'" "not a libmnl build"
+elif [ -z "$mnl_so" ] || ! command -v unshare >/dev/null 2>&1 ||
+	! unshare -m sh -c 'mount --bind /dev/null "$1"' sh "$mnl_so" 2>/dev/null; then
+	skip "libmnl not loadable: said so, not 'built without libmnl'" "no libmnl.so.0 in ldconfig -p, or no unshare -m with a bind mount"
+else
+	run ip netns exec "$ns" unshare -m sh -c \
+		'mount --bind /dev/null "$1" && exec "$2" -w 2 127.0.0.1 9' \
+		sh "$mnl_so" "$ISOCK"
+	want_rc 1
+	want_err_fixed "this run reads no netlink facts (libmnl could not be loaded: "
+	want_not_err "built without libmnl"
+	checked "libmnl not loadable: said so, not 'built without libmnl'"
+fi
 
 # ---- IPv6 off (last: it stays off in the namespace) --------------------------
 
