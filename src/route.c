@@ -930,7 +930,7 @@ route_fuzz(const void *buf, size_t len)
 	struct diag_ip dst = { .family = AF_INET };
 	struct route_match m;
 	struct route_addrs a = { &dst, false, 0, 0 };
-	char dev[IF_NAMESIZE] = "";
+	struct route_link link = { "", 0, false };
 	unsigned state = 0;
 	const struct route_rt *found;
 
@@ -940,7 +940,7 @@ route_fuzz(const void *buf, size_t len)
 	(void)nl_feed(buf, len, route_rule_cb, &m);
 	(void)nl_feed(buf, len, route_dump_cb, &m);
 	(void)route_walk(&m, &found);
-	(void)nl_feed(buf, len, route_link_cb, dev);
+	(void)nl_feed(buf, len, route_link_cb, &link);
 	(void)nl_feed(buf, len, route_neigh_cb, &state);
 	(void)nl_feed(buf, len, route_addr_cb, &a);
 	if (found != NULL) {
