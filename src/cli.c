@@ -67,8 +67,9 @@ const struct cli_option cli_options[] = {
 	  CLI_GROUP_WAIT },
 	{ "invert", OPT_INVERT, NULL, "success is that nothing accepts: exit 0 "
 	  "when the connect is refused, times out or is unreachable, 11 when it "
-	  "succeeds, any other failure its own status; with --wait, wait until "
-	  "every target stops accepting; UDP needs --probe",
+	  "succeeds (a TLS or HTTP check that got no answer too), any other "
+	  "failure its own status; with --wait, wait until every target stops "
+	  "accepting; UDP needs --probe",
 	  CLI_GROUP_WAIT },
 	{ "exit-codes", OPT_EXIT_CODES, "MODE", "full (the table below, the "
 	  "default) or binary: 0 success, 1 any failure, usage errors too "

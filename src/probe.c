@@ -464,6 +464,8 @@ ready_unbegun(struct job *j, struct flight *f, enum ready_cause cause,
 	rf->what = j->t->ready;
 	rf->alert = -1;
 	rf->chain_sent = -1;
+	rf->location_len = -1;
+	rf->body_announced = -1;
 	rf->at_once = cause != READY_INTERNAL;
 	rf->connect_ms = j->r->attempts[f->attempt].ms;
 	rf->clock = time(NULL);

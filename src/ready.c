@@ -674,10 +674,11 @@ status_expected(const struct ready_opts *o, long status)
  * matches `re`: each line alone, without its line end (LF or CR LF); a
  * NUL byte, which a regular expression cannot hold, ends a line too.  An
  * empty body is one empty line.  Each line end is set to NUL for its
- * match and put back.
+ * match and put back.  With `cut` (the body went on past the bytes kept),
+ * the last piece is no whole line: '$' does not match at its end.
  */
 static bool
-lines_match(char *body, size_t n, const regex_t *re)
+lines_match(char *body, size_t n, bool cut, const regex_t *re)
 {
 	char *p = body, *end = body + n, *e, *stop, keep;
 	bool match = false;
@@ -687,7 +688,8 @@ lines_match(char *body, size_t n, const regex_t *re)
 		stop = *e == '\n' && e > p && e[-1] == '\r' ? e - 1 : e;
 		keep = *stop;
 		*stop = '\0';
-		match = regexec(re, p, 0, NULL, 0) == 0;
+		match = regexec(re, p, 0, NULL, cut && e == end ?
+		    REG_NOTEOL : 0) == 0;
 		*stop = keep;
 		p = e + 1;
 	}
@@ -703,7 +705,8 @@ body_matches(struct ready *rd, const struct ready_opts *o)
 {
 	if (o->body_re == NULL)
 		return o->body == NULL;
-	return lines_match(rd->body, rd->nbody, o->body_re);
+	return lines_match(rd->body, rd->nbody, rd->f.body_bytes > rd->nbody,
+	    o->body_re);
 }
 
 /* The bytes that wait on the socket after the ones OpenSSL read. */
@@ -775,9 +778,10 @@ tls_cause(struct ready *rd)
 		peek_more(rd);
 		return READY_NOT_TLS;
 	}
-	/* Our own connect() of the socket, which curl repeats, found the
-	   reset that came after the connect completed. */
-	if (rd->code == CURLE_COULDNT_CONNECT && f->nfirst == 0)
+	/* libcurl found an error pending on the socket it took connected:
+	   a reset when the socket or libcurl's errno says so, else not. */
+	if (rd->code == CURLE_COULDNT_CONNECT && f->nfirst == 0 &&
+	    peer_ended(rd) == 1)
 		return READY_TLS_RESET;
 	if (rd->code != CURLE_SSL_CONNECT_ERROR && rd->code != CURLE_RECV_ERROR &&
 	    rd->code != CURLE_SEND_ERROR)
@@ -840,9 +844,9 @@ finish(struct ready *rd, struct ready_facts *f)
 	    f->alert >= 0 || rd->code == CURLE_PEER_FAILED_VERIFICATION))
 		f->cause = tls_cause(rd);	/* TLS 1.3 alerts come late */
 	else if (status == 0 && f->status_line[0] == '\0' &&
-	    (rd->code == CURLE_COULDNT_CONNECT || ((rd->code ==
+	    (rd->code == CURLE_COULDNT_CONNECT || rd->code ==
 	    CURLE_RECV_ERROR || rd->code == CURLE_SEND_ERROR) &&
-	    peer_ended(rd) == 1)))
+	    peer_ended(rd) == 1)
 		f->cause = READY_HTTP_RESET;
 	else
 		f->cause = READY_HTTP_BAD;

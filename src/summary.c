@@ -337,7 +337,9 @@ sig_cert(uint32_t h, const struct ready_cert *c)
  * Onto `h`: what the TLS or HTTP check `rf` of a failure found (nothing
  * for a success or no check).  Without `detail`, what decides its cause,
  * meaning and Check: the cause, the alert, the status, whether the
- * answer began; with it, all its Found lines say but the times of the
+ * answer began, a CertificateRequest, a reset at once, an old version
+ * chosen, a Location or none, an answer cut or its headers too long; with
+ * it, all its Found lines say but the times of the
  * target's own connect: the certificates, the name, the status line, the
  * body, the listener's process, libcurl's message without its numbers.
  */
@@ -356,6 +358,12 @@ sig_ready(uint32_t h, const struct ready_facts *rf, bool detail)
 	h = sig_num(h, rf->chain_sent);
 	h = sig_num(h, rf->pid > 0 && rf->state == 'T');
 	h = sig_num(h, rf->curl_code);
+	h = sig_num(h, rf->cert_requested);
+	h = sig_num(h, rf->at_once);
+	h = sig_str(h, rf->chosen, sizeof(rf->chosen));
+	h = sig_num(h, rf->location_len < 0 ? -1 : rf->location_len > 0);
+	h = sig_num(h, rf->body_cut);
+	h = sig_num(h, rf->headers_too_big);
 	if (!detail)
 		return h;
 	h = sig_str(h, rf->name, sizeof(rf->name));
@@ -372,6 +380,9 @@ sig_ready(uint32_t h, const struct ready_facts *rf, bool detail)
 	h = fnv(h, rf->body_line, rf->nbody_line);
 	h = sig_num(h, (long)rf->body_line_len);
 	h = sig_num(h, (long)rf->body_bytes);
+	h = sig_num(h, rf->location_len);
+	h = sig_num(h, (long)rf->body_announced);
+	h = sig_num(h, rf->body_crlf);
 	h = sig_num(h, rf->have_listener);
 	h = sig_num(h, (long)rf->backlog);
 	h = sig_num(h, rf->pid);

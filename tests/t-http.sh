@@ -94,8 +94,11 @@ resp cut-stall "${H200}Content-Length: 1000\r\n\r\n" 'partial'
 resp cut "${H200}Content-Length: 1000\r\n\r\n" 'partial'
 : >"$tmp/resp/none-stall"
 resp redir0 'HTTP/1.1 302 Found\r\nLocation: \r\nContent-Length: 0\r\nConnection: close\r\n\r\n' ''
+resp redirnone 'HTTP/1.1 302 Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n' ''
+{ printf 'HTTP/1.1 200 OK\r\nContent-Length: 70000\r\nConnection: close\r\n\r\n'
+  head -c 70000 /dev/zero | tr '\000' A; } >"$tmp/resp/noend"
 
-plan 11
+plan 13
 
 # 1: a NUL byte in the body: --http-body matches the text after it
 run "$ISOCK" -w 2 --http-body 'cd ready$' "$U/nul"
@@ -196,3 +199,20 @@ want_rc 3
 want_err "connected, but no HTTP answer came before the deadline"
 want_not_err "The service answered|cut short"
 verdict "no byte of an answer: exit 3, silence; never 'The service answered'"
+
+# 12: several targets: a redirection without a Location and one with an
+# empty Location are two groups, each with its own Found line (the review
+# of round 3 saw the first one's "no Location came" said of both)
+run "$ISOCK" -w 2 --http-status 200 "$U/redirnone" "$U/redir0"
+want_rc 13
+want_err "Found: no Location came with it"
+want_err "Found: its Location is empty"
+verdict "several targets: no Location and an empty Location, each said of its own target"
+
+# 13: a body longer than the 64 KiB kept, with no line end: the piece kept
+# is no whole line, so '$' does not match at the cut
+run "$ISOCK" -w 2 --http-body 'A$' "$U/noend"
+want_rc 13
+run_more "$ISOCK" -w 2 --http-body '^AAA' "$U/noend"
+want_rc 0
+verdict "a 70,000-byte line: '\$' never matches where the kept bytes end; '^' still does"
