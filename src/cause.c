@@ -92,8 +92,8 @@ static const struct cause_row cause_rows[] = {
 	  "says NO-CARRIER until they are back.", NULL },
 	{ "arp-drop-here", CF_NEIGH_FAILED | CF_ARP_DROP, 0, CF_ICMP_ROUTER |
 	  CF_ICMP_FROM_DST | CF_LINK_DOWN | CF_NO_CARRIER,
-	  "this host's {arpchain} drops ARP",
-	  "This host's {arpchain} drops ARP packets: the next hop {hop}'s "
+	  "this host's {arpchain} can drop ARP",
+	  "This host's {arpchain} can drop ARP packets: the next hop {hop}'s "
 	  "link-layer address was never learnt, so the {syn} never left.",
 	  "`nft list chain {arpref}` shows the drop; its counter rising with "
 	  "each attempt says it takes this host's ARP.",
@@ -180,14 +180,15 @@ static const struct cause_row cause_rows[] = {
 	  "`nft list ruleset` shows the drop rule that matches port {port}.",
 	  NULL },
 	/* Nothing read explains it: the errno's "dropped on the way or the
-	   host is down" would be false of this host. */
-	{ "silent-here", CF_SILENT_SYN | CF_ROUTE_LOCAL | CF_NO_DROP |
-	  CF_NO_REJECT, 0, CF_QUEUE_FULL,
+	   host is down" would be false of this host.  A reject rule that only
+	   may match leaves it a candidate beside reject-here-silent. */
+	{ "silent-here", CF_SILENT_SYN | CF_ROUTE_LOCAL | CF_NO_DROP, 0,
+	  CF_QUEUE_FULL | CF_REJECT_SURE,
 	  "what this host's nftables ruleset does not show",
 	  "{dst} is an address of this host and no chain of its nftables "
-	  "ruleset drops or rejects the SYN or its answer: what took them is "
-	  "not in the facts read (an iptables-legacy rule, a tc filter, a full "
-	  "SYN queue).",
+	  "ruleset drops the SYN or its answer, nor surely rejects them: what "
+	  "took them may not be in the facts read (an iptables-legacy rule, a "
+	  "tc filter, a full SYN queue).",
 	  "`iptables-legacy -S` lists the rules nft does not show; `tc filter "
 	  "show dev lo ingress` the filters of the loopback; `nstat -az "
 	  "TcpExtListenDrops` rising with each attempt says a listener drops "

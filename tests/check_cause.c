@@ -404,7 +404,16 @@ START_TEST(test_silent_here)
 	advice(&f, text, sizeof(text));
 	ck_assert_msg(strstr(text, "no chain of its nftables ruleset drops")
 	    != NULL && strstr(text, "host is down") == NULL, "%s", text);
+	/* A reject rule that only may match (the review of round 3: an
+	   iptables-legacy drop took the SYN, and a `meta mark` reject was
+	   stated as the one cause): two candidates, neither picked. */
 	chain_of(&f, "in", 1, 0, 1, false);
+	f.ruleset.chain[0].maybe = 1;
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_CANDIDATES);
+	ck_assert(finding_has(&fd, "silent-here"));
+	ck_assert(finding_has(&fd, "reject-here-silent"));
+	f.ruleset.chain[0].maybe = 0;	/* a reject that surely matches */
 	cause_decide(&f, &fd);
 	ck_assert(!finding_has(&fd, "silent-here"));
 	f.ruleset.nchains = 0;
