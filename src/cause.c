@@ -172,8 +172,8 @@ static const struct cause_row cause_rows[] = {
 	  "The server's log shows why it stalls; `nstat -az "
 	  "TcpExtListenOverflows` counts the drops, and a larger listen() "
 	  "backlog gives room.", NULL },
-	{ "drop-here-local", CF_SILENT_SYN | CF_ROUTE_LOCAL, 0,
-	  CF_QUEUE_FULL | CF_NO_DROP,
+	{ "drop-here-local", CF_SILENT_SYN | CF_ROUTE_LOCAL | CF_DROP_HERE, 0,
+	  CF_QUEUE_FULL,
 	  "a drop rule of this host",
 	  "{dst} is an address of this host and nothing here refused the SYN: "
 	  "a drop rule of this host's firewall took it.",
@@ -212,7 +212,7 @@ static const struct cause_row cause_rows[] = {
 	  "which waits as for silence.",
 	  CAUSE_REJECT_CHECK("rchainref"), CAUSE_REJECT_TELL("rchainref") },
 	{ "ruleset-unread", CF_SILENT_SYN | CF_RULES_UNREAD, 0,
-	  CF_ROUTE_LOCAL | CF_NEIGH_FAILED | CF_LINK_DOWN | CF_NO_CARRIER,
+	  CF_QUEUE_FULL | CF_NEIGH_FAILED | CF_LINK_DOWN | CF_NO_CARRIER,
 	  "a drop rule of this host (its ruleset was not read)",
 	  NULL,
 	  "`nft list ruleset` (as root) shows whether this host drops it; "

@@ -421,6 +421,10 @@ START_TEST(test_silent_here)
 	f.have |= DIAG_NORULESET;
 	cause_decide(&f, &fd);
 	ck_assert(!finding_has(&fd, "silent-here"));
+	/* A ruleset not read proves no drop rule here (the review of round
+	   3): unread, not "a drop rule of this host's firewall took it". */
+	ck_assert(!finding_has(&fd, "drop-here-local"));
+	ck_assert(finding_has(&fd, "ruleset-unread"));
 }
 END_TEST
 
