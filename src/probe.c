@@ -90,6 +90,7 @@ struct slot {
 	long backoff;			/* --wait: the next pause, in ms */
 	struct result prev;		/* --wait: the try before the one in
 					   flight (state FINISHED), or none */
+	bool retry_queued;		/* in run->retried, to be told */
 };
 
 struct run {
@@ -1104,8 +1105,14 @@ job_finish(struct run *run, struct job *j)
 		    j->t->host, sl->tries, pause < left ? pause : (long)left);
 		/* Told between the caller's results, never inside one (a
 		   try may end while the caller waits for a diagnosis). */
-		if (run->o->retry != NULL && run->telling)
-			run->retried[run->nretried++] = j->index;
+		if (run->o->retry != NULL && run->telling) {
+			/* Once a target: it is tried every 10 to 20 ms
+			   while a diagnosis or a trace is told, and
+			   `retried` holds one entry a target. */
+			if (!sl->retry_queued)
+				run->retried[run->nretried++] = j->index;
+			sl->retry_queued = true;
+		}
 		else if (run->o->retry != NULL)
 			run->o->retry(run->o->retry_arg, j->index, sl->tries);
 		return;
@@ -1433,9 +1440,11 @@ tell_done(struct run *run)
 	run->telling = false;
 	timer_arm(run);		/* none: the loop's timeout serves them */
 	run->nqueue = 0;
-	for (k = 0; k < run->nretried; k++)
+	for (k = 0; k < run->nretried; k++) {
+		run->slots[run->retried[k]].retry_queued = false;
 		run->o->retry(run->o->retry_arg, run->retried[k],
 		    run->slots[run->retried[k]].tries);
+	}
 	run->nretried = 0;
 	return true;
 }
