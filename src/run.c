@@ -616,9 +616,10 @@ run_targets(const struct options *o, volatile sig_atomic_t *stop)
 	po.invert = o->invert;
 	po.ready = &o->ready;
 	/* -q writes nothing; main exits after the run (no -- COMMAND, no
-	   rounds of --count); diagnose_target waits for no connection. */
+	   rounds of --count); diagnose_target waits for no connection; a
+	   connection is a success (not under --invert). */
 	po.quiet_end = o->quiet && !o->json && o->command == NULL &&
-	    o->count == 0;
+	    o->count == 0 && !o->invert;
 	/* -i with --wait: the longest pause between tries. */
 	if (o->wait && o->interval_given)
 		po.retry_cap_ms = o->interval_ms > 0 ? o->interval_ms : 1;
