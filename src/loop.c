@@ -74,6 +74,12 @@ loop_new(void)
 	return l;
 }
 
+struct loop *
+loop_current(void)
+{
+	return current;
+}
+
 void
 loop_free(struct loop *l)
 {

@@ -35,6 +35,9 @@ typedef void loop_fn(void *arg, short revents);
  */
 struct loop *loop_new(void);
 
+/* The current loop (the one made last and not yet freed), or NULL. */
+struct loop *loop_current(void);
+
 /* Free `l`, restore the signal mask it found and the loop current before. */
 void loop_free(struct loop *l);
 

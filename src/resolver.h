@@ -90,6 +90,31 @@ void resolver_diagnose(const struct target *t, int eai,
     const struct timespec *deadline, const char *conf_path,
     struct resolver_facts *f);
 
+/* resolver_ask_start's callback: the facts are complete. */
+typedef void resolver_ask_fn(void *arg);
+
+struct resolver_ask;
+
+/*
+ * resolver_diagnose() on the current loop (loop_current()): every wait
+ * (the look-up without the family, the servers' answers, the deadline) is
+ * a waiter of that loop, and `fn` is called from one of its callbacks,
+ * never from inside resolver_ask_start(), once `f` is complete; the
+ * handle is freed after `fn` returns.  `f` is the caller's and must live
+ * until then.  NULL when it could not start (no loop, out of memory): `f`
+ * then holds what could be read without waiting, and `fn` is not called.
+ */
+struct resolver_ask *resolver_ask_start(const struct target *t, int eai,
+    const struct timespec *deadline, const char *conf_path,
+    struct resolver_facts *f, resolver_ask_fn *fn, void *arg);
+
+/*
+ * End `a` now with what it has (a server not heard from has not
+ * answered), its sockets closed and waiters removed; `fn` is called before
+ * this returns.
+ */
+void resolver_ask_stop(struct resolver_ask *a);
+
 /*
  * One sentence for the cause in `f` about `host`, into `buf` (`size`
  * bytes), e.g. "fd98::1 and 10.0.0.53 answered that db.test does not exist

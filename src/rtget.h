@@ -24,4 +24,24 @@
  */
 int rtget_errno(const struct sockaddr *dst, int ms);
 
+/* rtget_start's callback: `err` as rtget_errno() returns it. */
+typedef void rtget_fn(void *arg, int err);
+
+struct rtget;
+
+/*
+ * rtget_errno() on the current loop (loop_current()): the request is sent
+ * now, the answer read when the loop finds the socket readable, and `fn`
+ * called from a loop callback (never from inside rtget_start()) with the
+ * answer, or -1 after `ms`; the handle is freed after `fn` returns.  NULL
+ * when it could not start (no loop, out of memory, no socket): the caller
+ * takes -1 then, and `fn` is not called.  A kept answer (the same address
+ * within a second) comes through the loop too.
+ */
+struct rtget *rtget_start(const struct sockaddr *dst, int ms, rtget_fn *fn,
+    void *arg);
+
+/* Forget `g` before its callback: socket closed, `fn` never called. */
+void rtget_cancel(struct rtget *g);
+
 #endif /* ISOCK_RTGET_H */

@@ -123,6 +123,30 @@ struct trace_query {
 int trace_run(const struct trace_query *q, struct trace_result *r,
     char **cause);
 
+/* trace_start's callback: `r` is complete. */
+typedef void trace_fn(void *arg);
+
+struct trace_job;
+
+/*
+ * trace_run() on the current loop (loop_current()): the hop sockets and
+ * the nftables socket are waiters of that loop, the deadline a timer, and
+ * `fn` is called from one of its callbacks (never from inside
+ * trace_start()) once `r` is complete and the trace table is gone; the
+ * handle is freed after `fn` returns.  `r` is the caller's and must live
+ * until then.  NULL when no hop could be probed (trace_run's -1, with
+ * `*cause` set) or it could not start (no loop, out of memory).  Several
+ * traces may be under way at once, each with its own table.
+ */
+struct trace_job *trace_start(const struct trace_query *q,
+    struct trace_result *r, char **cause, trace_fn *fn, void *arg);
+
+/*
+ * End `j` now as a stopped trace (r->stopped, what was found kept, its
+ * table deleted, its sockets closed); `fn` is called before this returns.
+ */
+void trace_stop(struct trace_job *j);
+
 /*
  * For a signal handler that will not return to trace_run: removes the trace
  * table now, if one exists, by closing the netlink socket that owns it (and,
