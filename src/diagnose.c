@@ -17,6 +17,7 @@
 #include <netdb.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,13 +29,24 @@
 #include "cause.h"
 #include "clock.h"
 #include "diagnose.h"
+#include "loop.h"
 #include "nl.h"
 
-/* One diagnosis under way: the query, the facts, the netlink context. */
+/*
+ * One diagnosis under way: the query, the facts, the netlink context, and
+ * how it ends.  It runs in rounds (nl.h): each reads the facts from the
+ * top, the replies of the rounds before at hand, until one misses none.
+ */
 struct diag_ctx {
-	const struct diag_query *q;
+	struct diag_query qcopy;
+	const struct diag_query *q;	/* &qcopy */
 	struct diag_facts *f;
 	struct nl_ctx nl;
+	bool listener;			/* diagnose_listener's facts only */
+	int timer;			/* the first round's, -1: none */
+	unsigned rounds;
+	diag_fn *fn;
+	void *arg;
 };
 
 /*
@@ -537,51 +549,170 @@ diag_end(struct diag_ctx *c)
 	return diag_popcount(c->f->have);
 }
 
-/*
- * Gather the facts that decide between the causes of q->error into `f`;
- * returns how many were found.
- */
-int
-diagnose_run(const struct diag_query *q, struct diag_facts *f)
+/* One round of diagnose_run's facts; `f` cleared first. */
+static void
+diag_round_run(struct diag_ctx *c)
 {
-	struct diag_ctx c;
+	const struct diag_query *q = c->q;
+	struct diag_facts *f = c->f;
 
-	diag_begin(q, f);
-	if (q->dst == NULL && q->eai == 0)
-		return 0;
-	c.q = q;
-	c.f = f;
-	nl_init(&c.nl, q->budget_ms);
 	if (q->dst == NULL) {
-		diag_resolver(&c);
+		diag_resolver(c);
 	} else if (q->dst->sa_family == AF_UNIX) {
 		if (FACTS_ERR_IN(q->error, ENOENT, ENOTDIR, EACCES, ECONNREFUSED,
 		    EPROTOTYPE, EAGAIN))
-			diag_unix(&c);
+			diag_unix(c);
 	} else if ((q->family == AF_INET6 || q->dst->sa_family == AF_INET6) &&
 	    q->error == EAFNOSUPPORT) {
-		f->have |= route_ipv6(&c.nl, &f->ipv6);
+		f->have |= route_ipv6(&c->nl, &f->ipv6);
 	} else {
-		diag_ip(&c);
+		diag_ip(c);
 	}
-	diag_fds(&c);
-	return diag_end(&c);
+	diag_fds(c);
+}
+
+/* One round of diagnose_listener's facts. */
+static void
+diag_round_listener(struct diag_ctx *c)
+{
+	struct diag_facts *f = c->f;
+
+	if (c->q->dst == NULL || c->q->dst->sa_family == AF_UNIX ||
+	    !diag_dst(c->q, f))
+		return;
+	f->have |= route_lookup(&c->nl, &f->dst, f->zone, &f->route,
+	    &f->noroute);
+	if ((f->have & DIAG_ROUTE) != 0 && f->route.type == RTN_LOCAL)
+		diag_local_listener(c);
+}
+
+/* The end of `c`: its facts counted, its caller told, `c` freed. */
+static void
+diag_finish(struct diag_ctx *c)
+{
+	diag_fn *fn = c->fn;
+	void *arg = c->arg;
+	int n;
+
+	loop_del(loop_current(), c->timer);
+	n = diag_end(c);
+	free(c);
+	fn(arg, n);
+}
+
+/*
+ * A round of `c`: the facts read from the top with the replies kept so
+ * far; a round that missed none is the last.
+ */
+static void
+diag_round(struct diag_ctx *c)
+{
+	diag_begin(c->q, c->f);
+	c->rounds++;
+	nl_round(&c->nl);
+	if (c->listener)
+		diag_round_listener(c);
+	else if (c->q->dst != NULL || c->q->eai != 0)
+		diag_round_run(c);
+	if (!nl_missed(&c->nl))
+		diag_finish(c);
+}
+
+/* nl's wake: a reply came whole (or will not come): the next round. */
+static void
+diag_wake(void *arg)
+{
+	diag_round(arg);
+}
+
+/* The first round's timer (diag_start calls back from the loop only). */
+static void
+diag_first(void *arg, short revents)
+{
+	struct diag_ctx *c = arg;
+
+	(void)revents;
+	c->timer = -1;
+	diag_round(c);
+}
+
+struct diag *
+diag_start(const struct diag_query *q, bool listener, struct diag_facts *f,
+    diag_fn *fn, void *arg)
+{
+	struct loop *l = loop_current();
+	struct diag_ctx *c;
+
+	if (l == NULL || (c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->qcopy = *q;
+	c->q = &c->qcopy;
+	c->f = f;
+	c->listener = listener;
+	c->fn = fn;
+	c->arg = arg;
+	diag_begin(q, f);
+	nl_init(&c->nl, q->budget_ms);
+	nl_wake(&c->nl, diag_wake, c);
+	c->timer = loop_add(l, -1, 0, clock_now(), diag_first, c);
+	if (c->timer < 0) {
+		free(c);
+		return NULL;
+	}
+	return (struct diag *)c;
+}
+
+void
+diag_stop(struct diag *d)
+{
+	diag_finish((struct diag_ctx *)d);
+}
+
+/* diagnose_run and diagnose_listener's wait: its own loop. */
+struct diag_wait {
+	bool done;
+	int n;
+};
+
+/* diag_start's callback for diag_wait. */
+static void
+diag_waited(void *arg, int n)
+{
+	struct diag_wait *w = arg;
+
+	w->done = true;
+	w->n = n;
+}
+
+/* Run a diagnosis to its end on a loop of its own; its fact count. */
+static int
+diag_sync(const struct diag_query *q, bool listener, struct diag_facts *f)
+{
+	struct diag_wait w = { false, 0 };
+	struct loop *l = loop_new();
+	struct diag *d;
+
+	diag_begin(q, f);
+	if (l == NULL)
+		return 0;
+	d = diag_start(q, listener, f, diag_waited, &w);
+	while (d != NULL && !w.done)
+		if (loop_once(l, -1) < 0) {
+			diag_stop(d);
+			break;
+		}
+	loop_free(l);
+	return w.n;
+}
+
+int
+diagnose_run(const struct diag_query *q, struct diag_facts *f)
+{
+	return diag_sync(q, false, f);
 }
 
 int
 diagnose_listener(const struct diag_query *q, struct diag_facts *f)
 {
-	struct diag_ctx c;
-
-	diag_begin(q, f);
-	if (q->dst == NULL || q->dst->sa_family == AF_UNIX || !diag_dst(q, f))
-		return 0;
-	c.q = q;
-	c.f = f;
-	nl_init(&c.nl, q->budget_ms);
-	f->have |= route_lookup(&c.nl, &f->dst, f->zone, &f->route,
-	    &f->noroute);
-	if ((f->have & DIAG_ROUTE) != 0 && f->route.type == RTN_LOCAL)
-		diag_local_listener(&c);
-	return diag_end(&c);
+	return diag_sync(q, true, f);
 }

@@ -141,8 +141,35 @@ struct diag_facts {
  * Gather the facts that decide between the causes of q->error for the
  * attempt `q` into `f` (cleared first).  Each netlink look-up waits at most
  * for what remains of q->budget_ms.  Returns the number of facts found.
+ * It waits on a loop of its own: for callers without a run (a run starts
+ * its diagnoses with diag_start).
  */
 int diagnose_run(const struct diag_query *q, struct diag_facts *f);
+
+/* diag_start's callback: `f` holds its `nfacts` facts. */
+typedef void diag_fn(void *arg, int nfacts);
+
+struct diag;
+
+/*
+ * diagnose_run() (or diagnose_listener(), `listener`) on the current loop
+ * (loop_current()), beside whatever else waits there: every netlink
+ * request and the name servers' answers are waiters of that loop (nl.h
+ * tells how a diagnosis is run in rounds), and `fn` is called from one of
+ * its callbacks, never from inside diag_start, once `f` is complete; the
+ * handle is freed after `fn` returns.  `q` is copied; what it points to,
+ * and `f`, are the caller's and must live until then.  NULL when there is
+ * no loop or no memory: nothing was started.
+ */
+struct diag *diag_start(const struct diag_query *q, bool listener,
+    struct diag_facts *f, diag_fn *fn, void *arg);
+
+/*
+ * End `d` now with the facts its rounds found so far (a reply not come is
+ * a fact not found): its sockets closed, its waiters removed; `fn` is
+ * called before this returns.
+ */
+void diag_stop(struct diag *d);
 
 /*
  * Only the listener facts of the IP destination of `q` into `f` (cleared

@@ -128,7 +128,7 @@ loop_add(struct loop *l, int fd, short events, struct timespec deadline,
 void
 loop_del(struct loop *l, int id)
 {
-	if (id < 0 || (size_t)id >= l->nw)
+	if (l == NULL || id < 0 || (size_t)id >= l->nw)
 		return;
 	l->w[id].used = false;
 	while (l->nw > 0 && !l->w[l->nw - 1].used)

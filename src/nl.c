@@ -2,11 +2,14 @@
 /*
  * nl.c: the netlink transport of a diagnosis over libmnl (see nl.h).
  *
- * A reply is waited for through the loop (loop_poll(): the run's other
- * waiters are served meanwhile) for what remains of the budget, and read
- * with mnl_socket_recvfrom() into one buffer as large as the kernel sends
- * (32 KiB); libmnl reports MSG_TRUNC as ENOSPC.  Control messages are taken
- * here: NLMSG_ERROR is checked for its length and gives the kernel's errno,
+ * A request is sent at once and its socket handed to the current loop
+ * until the budget's deadline; the loop calls nl_readable() when it is
+ * readable, which reads with mnl_socket_recvfrom() into one buffer as large
+ * as the kernel sends (32 KiB; libmnl reports MSG_TRUNC as ENOSPC), checks
+ * each datagram (its sequence number and port id, its messages whole) and
+ * keeps it, until the reply ends.  Later rounds replay the kept datagrams
+ * to their look-up's callback.  Control messages are taken here:
+ * NLMSG_ERROR is checked for its length and gives the kernel's errno,
  * NLMSG_DONE ends a dump.  A socket whose conversation was cut short is
  * closed, so no late answer to it can meet the next request.
  */
@@ -14,6 +17,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
@@ -28,6 +32,27 @@
 
 /* The largest datagram the kernel sends on a dump. */
 #define NL_BUF_SIZE 32768
+
+/* How many datagrams one call of nl_readable reads at most. */
+#define NL_READ_BURST 64
+
+/* A reply kept: still coming, whole, or never to be had. */
+enum nl_kept_state { NL_KEPT_WAIT, NL_KEPT_DONE, NL_KEPT_FAIL };
+
+/*
+ * One request and its reply, for the rounds after the one that sent it.
+ * The datagrams are kept one after the other, each after its length.
+ */
+struct nl_kept {
+	struct nl_kept *next;
+	enum nl_bus bus;
+	enum nl_kept_state state;
+	unsigned seq, portid;		/* as sent and answered */
+	size_t reqlen;
+	unsigned char *req;		/* the request, sequence number 0 */
+	unsigned char *data;		/* the datagrams */
+	size_t len, cap;
+};
 
 /* One request under way. */
 struct nl_talk_state {
@@ -74,6 +99,26 @@ nl_init(struct nl_ctx *nl, long budget_ms)
 	memset(nl, 0, sizeof(*nl));
 	nl->enabled = budget_ms > 0;
 	nl->deadline = clock_add_ms(clock_now(), nl->enabled ? budget_ms : 0);
+	nl->waiter = -1;
+}
+
+void
+nl_wake(struct nl_ctx *nl, void (*wake)(void *arg), void *arg)
+{
+	nl->wake = wake;
+	nl->wake_arg = arg;
+}
+
+void
+nl_round(struct nl_ctx *nl)
+{
+	nl->missed = false;
+}
+
+bool
+nl_missed(const struct nl_ctx *nl)
+{
+	return nl->missed;
 }
 
 /* Close the socket of `bus`, if open. */
@@ -86,12 +131,22 @@ nl_close_bus(struct nl_ctx *nl, enum nl_bus bus)
 	nl->strict[bus] = false;
 }
 
-/* Close the sockets `nl` opened. */
+/* Close the sockets `nl` opened, end its waiter, forget its replies. */
 void
 nl_close(struct nl_ctx *nl)
 {
+	struct nl_kept *k;
 	int bus;
 
+	loop_del(loop_current(), nl->waiter);
+	nl->waiter = -1;
+	nl->asked = NULL;
+	while ((k = nl->kept) != NULL) {
+		nl->kept = k->next;
+		free(k->req);
+		free(k->data);
+		free(k);
+	}
 	for (bus = 0; bus < NL_NBUS; bus++)
 		nl_close_bus(nl, (enum nl_bus)bus);
 }
@@ -225,62 +280,217 @@ nl_buf_ok(const void *buf, size_t len)
 	return true;
 }
 
+/* A data message while the reply comes in: only its end matters. */
+static int
+nl_scan_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_OK;
+}
+
 /*
- * Send `req` on `bus`, read the reply through `cb`; 0, the kernel's errno,
- * or NL_FAIL.
+ * The reply kept for `req` on `bus` (its sequence number aside), or NULL.
  */
-int
-nl_talk(struct nl_ctx *nl, enum nl_bus bus, struct nlmsghdr *req,
-    mnl_cb_t cb, void *arg)
+static struct nl_kept *
+nl_kept_find(const struct nl_ctx *nl, enum nl_bus bus,
+    const struct nlmsghdr *req)
+{
+	struct nl_kept *k;
+	struct nlmsghdr h;
+
+	for (k = nl->kept; k != NULL; k = k->next) {
+		if (k->bus != bus || k->reqlen != req->nlmsg_len)
+			continue;
+		memcpy(&h, req, sizeof(h));
+		h.nlmsg_seq = 0;
+		if (memcmp(k->req, &h, sizeof(h)) == 0 &&
+		    memcmp(k->req + sizeof(h), (const char *)req + sizeof(h),
+		    k->reqlen - sizeof(h)) == 0)
+			return k;
+	}
+	return NULL;
+}
+
+/* Keep the datagram of `n` bytes at `buf` in `k`; false: no memory. */
+static bool
+nl_kept_add(struct nl_kept *k, const void *buf, size_t n)
+{
+	size_t need = k->len + sizeof(n) + n;
+	unsigned char *p;
+
+	if (need > k->cap) {
+		size_t cap = k->cap > 0 ? k->cap : 4096;
+
+		while (cap < need)
+			cap *= 2;
+		if ((p = realloc(k->data, cap)) == NULL)
+			return false;
+		k->data = p;
+		k->cap = cap;
+	}
+	memcpy(k->data + k->len, &n, sizeof(n));
+	memcpy(k->data + k->len + sizeof(n), buf, n);
+	k->len = need;
+	return true;
+}
+
+/*
+ * The request in flight ends (`state`): its waiter goes, a socket cut
+ * short is closed, and the diagnosis is woken for its next round.
+ */
+static void
+nl_asked_end(struct nl_ctx *nl, enum nl_kept_state state)
+{
+	struct nl_kept *k = nl->asked;
+
+	k->state = state;
+	loop_del(loop_current(), nl->waiter);
+	nl->waiter = -1;
+	nl->asked = NULL;
+	if (state == NL_KEPT_FAIL)
+		nl_close_bus(nl, k->bus);
+	if (nl->wake != NULL)
+		nl->wake(nl->wake_arg);	/* may close `nl` */
+}
+
+/*
+ * The loop's callback for the request in flight: the datagrams that came
+ * are checked and kept, until the reply ends; its deadline (`revents` 0)
+ * fails it.
+ */
+static void
+nl_readable(void *arg, short revents)
 {
 	static union {
 		struct nlmsghdr h;	/* aligns the buffer for the headers */
 		char buf[NL_BUF_SIZE];
 	} rx;
-	char *buf = rx.buf;
-	struct nl_talk_state t = { cb, arg, false, 0 };
-	struct mnl_socket *s;
-	struct pollfd pfd;
-	unsigned portid;
+	struct nl_ctx *nl = arg;
+	struct nl_kept *k = nl->asked;
+	struct nl_talk_state t = { nl_scan_cb, NULL, false, 0 };
+	struct mnl_socket *s = nl->sock[k->bus];
 	ssize_t n;
-	int ret = MNL_CB_OK, ms;
+	int ret, i;
 
-	if (nl_left_ms(nl) <= 0)
-		return NL_FAIL;
-	s = nl_socket(nl, bus);
-	if (s == NULL)
-		return NL_FAIL;
-	t.dump = (req->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
-	req->nlmsg_seq = ++nl->seq;
-	portid = mnl_socket_get_portid(s);
-	if (mnl_socket_sendto(s, req, req->nlmsg_len) < 0) {
-		nl_close_bus(nl, bus);
-		return NL_FAIL;
+	if (revents == 0) {	/* the loop removed the waiter */
+		nl->waiter = -1;
+		nl_asked_end(nl, NL_KEPT_FAIL);
+		return;
 	}
-	pfd.fd = mnl_socket_get_fd(s);
-	pfd.events = POLLIN;
-	while (ret == MNL_CB_OK) {
-		ms = nl_left_ms(nl);
-		if (ms <= 0)
-			break;
-		pfd.revents = 0;
-		if (loop_poll(&pfd, 1, ms) < 0 && errno != EINTR)
-			break;
-		if ((pfd.revents & POLLIN) == 0)
-			continue;
-		n = mnl_socket_recvfrom(s, buf, sizeof(rx.buf));
+	t.dump = (((const struct nlmsghdr *)(const void *)k->req)->nlmsg_flags &
+	    NLM_F_DUMP) == NLM_F_DUMP;
+	for (i = 0; i < NL_READ_BURST; i++) {
+		n = mnl_socket_recvfrom(s, rx.buf, sizeof(rx.buf));
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
-		if (n <= 0 || !nl_buf_ok(buf, (size_t)n))
-			break;
-		ret = mnl_cb_run2(buf, (size_t)n, req->nlmsg_seq, portid,
+			return;		/* the rest comes later */
+		if (n <= 0 || !nl_buf_ok(rx.buf, (size_t)n)) {
+			nl_asked_end(nl, NL_KEPT_FAIL);
+			return;
+		}
+		ret = mnl_cb_run2(rx.buf, (size_t)n, k->seq, k->portid,
 		    nl_data_cb, &t, nl_ctl_cb, NLMSG_MIN_TYPE);
+		if (ret == MNL_CB_ERROR || !nl_kept_add(k, rx.buf, (size_t)n)) {
+			nl_asked_end(nl, NL_KEPT_FAIL);
+			return;
+		}
+		if (ret == MNL_CB_STOP) {
+			nl_asked_end(nl, NL_KEPT_DONE);
+			return;
+		}
 	}
-	if (ret != MNL_CB_STOP) {
+}
+
+/* The kept reply `k` through `cb`, as nl_talk answers it. */
+static int
+nl_replay(const struct nl_kept *k, mnl_cb_t cb, void *arg)
+{
+	struct nl_talk_state t = { cb, arg, false, 0 };
+	size_t off = 0, n;
+	int ret = MNL_CB_OK;
+
+	t.dump = (((const struct nlmsghdr *)(const void *)k->req)->nlmsg_flags &
+	    NLM_F_DUMP) == NLM_F_DUMP;
+	while (ret == MNL_CB_OK && off + sizeof(n) <= k->len) {
+		memcpy(&n, k->data + off, sizeof(n));
+		off += sizeof(n);
+		ret = mnl_cb_run2(k->data + off, n, k->seq, k->portid,
+		    nl_data_cb, &t, nl_ctl_cb, NLMSG_MIN_TYPE);
+		off += n;
+	}
+	return ret == MNL_CB_STOP ? t.kernel_err : NL_FAIL;
+}
+
+/*
+ * Send `req` on `bus` and keep it as the request in flight, its socket a
+ * waiter of the current loop; false when it could not be.
+ */
+static bool
+nl_send(struct nl_ctx *nl, enum nl_bus bus, struct nlmsghdr *req)
+{
+	struct loop *l = loop_current();
+	struct mnl_socket *s;
+	struct nl_kept *k;
+	struct nlmsghdr h;
+
+	if (l == NULL || nl->wake == NULL || (s = nl_socket(nl, bus)) == NULL)
+		return false;
+	if ((k = calloc(1, sizeof(*k))) == NULL ||
+	    (k->req = malloc(req->nlmsg_len)) == NULL) {
+		free(k);
+		return false;
+	}
+	k->bus = bus;
+	k->reqlen = req->nlmsg_len;
+	memcpy(&h, req, sizeof(h));
+	h.nlmsg_seq = 0;
+	memcpy(k->req, &h, sizeof(h));
+	memcpy(k->req + sizeof(h), (const char *)req + sizeof(h),
+	    k->reqlen - sizeof(h));
+	k->seq = req->nlmsg_seq = ++nl->seq;
+	k->portid = mnl_socket_get_portid(s);
+	k->next = nl->kept;
+	nl->kept = k;
+	if (mnl_socket_sendto(s, req, req->nlmsg_len) < 0) {
+		k->state = NL_KEPT_FAIL;
 		nl_close_bus(nl, bus);
+		return false;
+	}
+	nl->waiter = loop_add(l, mnl_socket_get_fd(s), POLLIN, nl->deadline,
+	    nl_readable, nl);
+	if (nl->waiter < 0) {
+		k->state = NL_KEPT_FAIL;
+		nl_close_bus(nl, bus);
+		return false;
+	}
+	nl->asked = k;
+	return true;
+}
+
+/*
+ * The reply to `req` on `bus` through `cb`: kept by an earlier round, or
+ * asked for now (see nl.h); 0, the kernel's errno, or NL_FAIL.
+ */
+int
+nl_talk(struct nl_ctx *nl, enum nl_bus bus, struct nlmsghdr *req,
+    mnl_cb_t cb, void *arg)
+{
+	const struct nl_kept *k;
+
+	if (req->nlmsg_len < sizeof(*req))
+		return NL_FAIL;
+	if ((k = nl_kept_find(nl, bus, req)) != NULL) {
+		if (k->state == NL_KEPT_DONE)
+			return nl_replay(k, cb, arg);
+		if (k->state == NL_KEPT_WAIT)
+			nl->missed = true;
 		return NL_FAIL;
 	}
-	return t.kernel_err;
+	if (nl_left_ms(nl) <= 0 || nl->missed || nl->asked != NULL)
+		return NL_FAIL;
+	if (nl_send(nl, bus, req))
+		nl->missed = true;
+	return NL_FAIL;
 }
 
 /* One attribute into the table of nl_parse, validated by its policy. */

@@ -5,10 +5,22 @@
  * One socket per netlink bus per diagnosis (opened at its first request,
  * closed by nl_close), every reply read by mnl_cb_run with its sequence
  * number and the sender's port id checked, and the whole conversation kept
- * within the diagnosis's deadline by polling the socket.  A reply that
- * cannot be trusted whole -- an interrupted dump (NLM_F_DUMP_INTR), a
- * truncated datagram (MSG_TRUNC), a malformed message or attribute, a
- * deadline reached -- is NL_FAIL: the caller says nothing from it.
+ * within the diagnosis's deadline.  A reply that cannot be trusted whole
+ * -- an interrupted dump (NLM_F_DUMP_INTR), a truncated datagram
+ * (MSG_TRUNC), a malformed message or attribute, a deadline reached -- is
+ * NL_FAIL: the caller says nothing from it.
+ *
+ * Nothing here waits.  A diagnosis is run in rounds (diagnose.c): a round
+ * reads its facts from the top, and each request it makes is answered
+ * from the replies kept by the rounds before; the first request with no
+ * reply kept is sent at once, its socket becomes a waiter of the current
+ * loop (loop_current()) until the deadline, and the round is `missed`
+ * (every request after it in that round fails without being sent).  When
+ * the reply is whole (or the deadline passed) the diagnosis's `wake` is
+ * called from that loop callback, and it runs the next round.  The look-up
+ * modules (route.c, sockdiag.c, ruleset.c, nearby.c) stay plain functions
+ * of the replies; the reactor does the waiting, so many diagnoses go on
+ * side by side beside the connects (issue 19).
  *
  * Built without libmnl (configure --without-libmnl, make static), only the
  * context below is there: src/nl_none.c stands in for the look-ups of
@@ -33,6 +45,8 @@ enum nl_bus {
 
 struct mnl_socket;
 
+struct nl_kept;
+
 /* The netlink state of one diagnosis. */
 struct nl_ctx {
 	struct mnl_socket *sock[NL_NBUS];	/* NULL until first used */
@@ -42,12 +56,31 @@ struct nl_ctx {
 	bool enabled;		/* false: no budget, no netlink at all */
 	bool unread;		/* a look-up needed netlink and this build
 				   has none (built without libmnl) */
+	struct nl_kept *kept;	/* the replies of the rounds so far */
+	struct nl_kept *asked;	/* the one in flight, or NULL */
+	int waiter;		/* its socket's waiter, -1: none */
+	bool missed;		/* this round asked what is not kept yet */
+	void (*wake)(void *arg); /* a reply came whole, or did not come */
+	void *wake_arg;
 };
 
 /* Start `nl` with `budget_ms` for all its requests (<= 0: none). */
 void nl_init(struct nl_ctx *nl, long budget_ms);
 
-/* Close the sockets `nl` opened. */
+/*
+ * Requests not answered yet are sent, and `wake(arg)` is called from a
+ * callback of the current loop once the reply is kept (or the deadline
+ * passed).  Without it, such a request fails unsent.
+ */
+void nl_wake(struct nl_ctx *nl, void (*wake)(void *arg), void *arg);
+
+/* A new round: nothing missed yet. */
+void nl_round(struct nl_ctx *nl);
+
+/* Whether this round missed a reply (one is in flight). */
+bool nl_missed(const struct nl_ctx *nl);
+
+/* Close the sockets `nl` opened, end its waiter, forget its replies. */
 void nl_close(struct nl_ctx *nl);
 
 #ifdef HAVE_LIBMNL
@@ -89,11 +122,14 @@ int nl_left_ms(const struct nl_ctx *nl);
 bool nl_strict(struct nl_ctx *nl, enum nl_bus bus);
 
 /*
- * Send the request `req` on `bus` and hand each data message of the reply
- * to `cb` (a libmnl callback: MNL_CB_OK, or MNL_CB_ERROR for a message it
+ * Hand each data message of the reply to the request `req` on `bus` to
+ * `cb` (a libmnl callback: MNL_CB_OK, or MNL_CB_ERROR for a message it
  * cannot parse) until the reply ends: NLMSG_DONE for a dump (NLM_F_DUMP),
  * the first answer otherwise.  Returns 0, the kernel's errno for the
- * request (a positive value), or NL_FAIL (see above).
+ * request (a positive value), or NL_FAIL (see above).  The reply is one
+ * kept by an earlier round (the same request, whatever its sequence
+ * number); a request with none kept is sent (the first of the round, with
+ * a `wake` and budget left), the round is missed, and it is NL_FAIL now.
  */
 int nl_talk(struct nl_ctx *nl, enum nl_bus bus, struct nlmsghdr *req,
     mnl_cb_t cb, void *arg);

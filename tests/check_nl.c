@@ -12,6 +12,7 @@
 #include <string.h>
 #include <linux/rtnetlink.h>
 
+#include "loop.h"
 #include "nl.h"
 
 /* A reply under construction, aligned like a datagram from the kernel. */
@@ -198,31 +199,87 @@ link_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* A real request: the loopback interface; none without a budget. */
+/* nl's wake for test_talk: counts the wakes. */
+static void
+woke(void *arg)
+{
+	(*(int *)arg)++;
+}
+
+/* The loopback interface's index asked with `index` field `ifindex`. */
+static int
+ask_link(struct nl_ctx *nl, int ifindex, int *index)
+{
+	union nl_req req;
+	struct ifinfomsg *ifi;
+
+	ifi = nl_put(&req, RTM_GETLINK, NLM_F_REQUEST, sizeof(*ifi));
+	ifi->ifi_index = ifindex;
+	return nl_talk(nl, NL_ROUTE, &req.h, link_cb, index);
+}
+
+/* Run `l` until `*wakes` reaches `n` (at most `rounds` times 10 ms). */
+static void
+wait_wakes(struct loop *l, const int *wakes, int n, int rounds)
+{
+	int i;
+
+	for (i = 0; i < rounds && *wakes < n; i++)
+		(void)loop_once(l, 10);
+}
+
+/*
+ * A real request: the loopback interface, in rounds (nl.h): the first
+ * round sends it and misses, the reply is kept when the loop reads it, the
+ * next round has it; a second request in a missed round is not sent.
+ * None without a budget, none without a wake.
+ */
 START_TEST(test_talk)
 {
 	struct nl_ctx nl;
-	union nl_req req;
-	struct ifinfomsg *ifi;
-	int index = 0;
+	struct loop *l = loop_new();
+	int index = 0, wakes = 0;
 
+	ck_assert_ptr_nonnull(l);
 	nl_init(&nl, 0);
-	ifi = nl_put(&req, RTM_GETLINK, NLM_F_REQUEST, sizeof(*ifi));
-	ifi->ifi_index = 1;
-	ck_assert_int_eq(nl_talk(&nl, NL_ROUTE, &req.h, link_cb, &index),
-	    NL_FAIL);
+	nl_wake(&nl, woke, &wakes);
+	ck_assert_int_eq(ask_link(&nl, 1, &index), NL_FAIL);
+	ck_assert(!nl_missed(&nl));
 	nl_close(&nl);
 
 	nl_init(&nl, 2000);
-	ifi = nl_put(&req, RTM_GETLINK, NLM_F_REQUEST, sizeof(*ifi));
-	ifi->ifi_index = 1;
-	ck_assert_int_eq(nl_talk(&nl, NL_ROUTE, &req.h, link_cb, &index), 0);
-	ck_assert_int_eq(index, 1);
-	ifi = nl_put(&req, RTM_GETLINK, NLM_F_REQUEST, sizeof(*ifi));
-	ifi->ifi_index = 0x7ffffff0;
-	ck_assert_int_eq(nl_talk(&nl, NL_ROUTE, &req.h, link_cb, &index),
-	    ENODEV);
+	ck_assert_int_eq(ask_link(&nl, 1, &index), NL_FAIL);
+	ck_assert(!nl_missed(&nl));
 	nl_close(&nl);
+
+	nl_init(&nl, 10000);
+	nl_wake(&nl, woke, &wakes);
+	ck_assert_int_eq(ask_link(&nl, 1, &index), NL_FAIL);
+	ck_assert(nl_missed(&nl));
+	ck_assert_int_eq(ask_link(&nl, 0x7ffffff0, &index), NL_FAIL);
+	ck_assert_int_eq(index, 0);
+	wait_wakes(l, &wakes, 1, 200);
+	ck_assert_int_eq(wakes, 1);
+	wait_wakes(l, &wakes, 2, 20);	/* the second was never sent */
+	ck_assert_int_eq(wakes, 1);
+
+	nl_round(&nl);
+	ck_assert_int_eq(ask_link(&nl, 1, &index), 0);
+	ck_assert_int_eq(index, 1);
+	ck_assert(!nl_missed(&nl));
+	ck_assert_int_eq(ask_link(&nl, 0x7ffffff0, &index), NL_FAIL);
+	ck_assert(nl_missed(&nl));
+	wait_wakes(l, &wakes, 2, 200);
+	ck_assert_int_eq(wakes, 2);
+
+	nl_round(&nl);
+	index = 0;
+	ck_assert_int_eq(ask_link(&nl, 1, &index), 0);	/* kept, again */
+	ck_assert_int_eq(index, 1);
+	ck_assert_int_eq(ask_link(&nl, 0x7ffffff0, &index), ENODEV);
+	ck_assert(!nl_missed(&nl));
+	nl_close(&nl);
+	loop_free(l);
 }
 END_TEST
 
