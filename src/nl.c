@@ -102,25 +102,6 @@ nl_init(struct nl_ctx *nl, long budget_ms)
 	nl->waiter = -1;
 }
 
-void
-nl_wake(struct nl_ctx *nl, void (*wake)(void *arg), void *arg)
-{
-	nl->wake = wake;
-	nl->wake_arg = arg;
-}
-
-void
-nl_round(struct nl_ctx *nl)
-{
-	nl->missed = false;
-}
-
-bool
-nl_missed(const struct nl_ctx *nl)
-{
-	return nl->missed;
-}
-
 /* Close the socket of `bus`, if open. */
 static void
 nl_close_bus(struct nl_ctx *nl, enum nl_bus bus)

@@ -72,13 +72,26 @@ void nl_init(struct nl_ctx *nl, long budget_ms);
  * callback of the current loop once the reply is kept (or the deadline
  * passed).  Without it, such a request fails unsent.
  */
-void nl_wake(struct nl_ctx *nl, void (*wake)(void *arg), void *arg);
+static inline void
+nl_wake(struct nl_ctx *nl, void (*wake)(void *arg), void *arg)
+{
+	nl->wake = wake;
+	nl->wake_arg = arg;
+}
 
 /* A new round: nothing missed yet. */
-void nl_round(struct nl_ctx *nl);
+static inline void
+nl_round(struct nl_ctx *nl)
+{
+	nl->missed = false;
+}
 
 /* Whether this round missed a reply (one is in flight). */
-bool nl_missed(const struct nl_ctx *nl);
+static inline bool
+nl_missed(const struct nl_ctx *nl)
+{
+	return nl->missed;
+}
 
 /* Close the sockets `nl` opened, end its waiter, forget its replies. */
 void nl_close(struct nl_ctx *nl);

@@ -26,26 +26,6 @@ nl_init(struct nl_ctx *nl, long budget_ms)
 	nl->waiter = -1;
 }
 
-/* Nothing is ever sent: no reply to wake for. */
-void
-nl_wake(struct nl_ctx *nl, void (*wake)(void *arg), void *arg)
-{
-	nl->wake = wake;
-	nl->wake_arg = arg;
-}
-
-void
-nl_round(struct nl_ctx *nl)
-{
-	nl->missed = false;
-}
-
-bool
-nl_missed(const struct nl_ctx *nl)
-{
-	return nl->missed;
-}
-
 /* Nothing to close. */
 void
 nl_close(struct nl_ctx *nl)
