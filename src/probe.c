@@ -1449,6 +1449,18 @@ tell_done(struct run *run)
 	return true;
 }
 
+/*
+ * The caller's own work on the loop (o->busy), between waits: it may
+ * print what became ready (letting the signals in; probe_run holds them
+ * again before it checks the stop flag); with `end`, it ends that work
+ * now.  Whether some still waits.
+ */
+static bool
+caller_busy(struct run *run, bool end)
+{
+	return run->o->busy != NULL && run->o->busy(run->o->busy_arg, end);
+}
+
 /* The poll timeout `timeout` (-1: none), cut to the next tick. */
 static int
 tick_timeout(const struct run *run, int timeout)
@@ -1600,7 +1612,7 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 			targets_halt(&run, jobs, njobs);
 			tell_done(&run);
 		}
-		if (run.ndone == n)
+		if (!caller_busy(&run, halted(o)) && run.ndone == n)
 			break;
 		/* Held before the stop is checked (loop_signals_hold). */
 		loop_signals_hold(run.loop);
@@ -1628,6 +1640,7 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 			}
 	targets_end(&run, err);
 	tell_done(&run);
+	(void)caller_busy(&run, true);
 out:
 	resolve_free(run.rs);
 	if (run.ifa != NULL)

@@ -62,6 +62,16 @@ struct probe_opts {
 	/* Called when target `index` has its final result, when not NULL. */
 	void (*done)(void *arg, size_t index);
 	void *done_arg;
+	/*
+	 * When not NULL: called between the loop's waits (never inside one
+	 * of its callbacks; it lets the signals in before it prints), for the
+	 * work the caller began on the loop (a diagnosis, a trace); returns
+	 * whether some still waits there, and the run goes on until none
+	 * does.  With `end` true the caller ends it all now; called so
+	 * once before the run returns.
+	 */
+	bool (*busy)(void *arg, bool end);
+	void *busy_arg;
 	/* --wait: target `index` failed try `tries` and will try again. */
 	void (*retry)(void *arg, size_t index, unsigned tries);
 	void *retry_arg;

@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "diagnose.h"
 #include "exitcode.h"
+#include "loop.h"
 #include "explain.h"
 #include "probe.h"
 #include "report.h"
@@ -60,33 +61,42 @@ struct run {
 	struct report_tally tally;	/* the outcomes, for the summary */
 	bool canceled_asked;		/* the name servers were asked for a
 					   look-up the deadline ended */
+	struct work *work;		/* per target: its facts being read */
+	size_t nbusy;			/* targets whose facts are being read */
+	bool flush_due;			/* one became ready in a callback */
 };
 
 /*
- * A service that accepted and kept silent: when it is local, the listener
- * that took the connection (its accept queue) and the process that holds
- * it, into `rf`: the listener facts alone (diagnose_listener), the
- * listener the cause table's own cause_listener() finds.
+ * The facts of a target's final result, read on the loop (diag_start)
+ * beside the other targets' attempts and facts: the target is ready, and
+ * printed in its turn, once they are complete.
+ */
+struct work {
+	struct run *run;
+	size_t i;
+	struct diag *diag;		/* under way, or NULL */
+	struct diag_facts *lf;		/* a silent check's listener facts */
+	struct timespec t0;		/* when it began (-v) */
+};
+
+static void target_final(struct run *run, size_t i, bool now);
+
+/*
+ * The listener facts of a silent check came (diag_start's callback): the
+ * listener that took the connection (its accept queue) and the process
+ * that holds it, into the check's facts, from the listener the cause
+ * table's own cause_listener() finds.
  */
 static void
-silent_listener(const struct target *t, const struct result_attempt *a,
-    struct ready_facts *rf)
+silent_listener_done(void *arg, int nfacts)
 {
-	struct diag_query q;
-	struct diag_facts *f = malloc(sizeof(*f));
+	struct work *w = arg;
+	struct run *run = w->run;
+	struct ready_facts *rf = run->results[w->i].ready;
+	struct diag_facts *f = w->lf;
 	int i;
 
-	if (f == NULL)
-		return;
-	memset(&q, 0, sizeof(q));
-	q.budget_ms = DIAG_BUDGET_MS;
-	q.dst = (const struct sockaddr *)&a->addr.ss;
-	q.dstlen = a->addr.len;
-	q.family = q.dst->sa_family;
-	q.type = t->type;
-	q.error = ETIMEDOUT;
-	q.deadline = true;
-	(void)diagnose_listener(&q, f);
+	(void)nfacts;
 	if ((f->have & DIAG_LISTENERS) != 0 && (i = cause_listener(f)) >= 0) {
 		rf->have_listener = true;
 		rf->queued = f->listen.queued[i];
@@ -99,10 +109,87 @@ silent_listener(const struct target *t, const struct result_attempt *a,
 		snprintf(rf->comm, sizeof(rf->comm), "%s", f->owner.comm);
 	}
 	free(f);
+	w->lf = NULL;
+	w->diag = NULL;
+	run->nbusy--;
+	target_final(run, w->i, false);
 }
 
-/* The facts of a failed attempt and the exit status they give. */
+/*
+ * A service that accepted and kept silent: when it is local, who listens
+ * (diagnose_listener's facts, on the loop); false when nothing was begun.
+ */
+static bool
+silent_listener(struct run *run, size_t i, const struct result_attempt *a)
+{
+	struct work *w = &run->work[i];
+	struct diag_query q;
+
+	if ((w->lf = malloc(sizeof(*w->lf))) == NULL)
+		return false;
+	memset(&q, 0, sizeof(q));
+	q.budget_ms = DIAG_BUDGET_MS;
+	q.dst = (const struct sockaddr *)&a->addr.ss;
+	q.dstlen = a->addr.len;
+	q.family = q.dst->sa_family;
+	q.type = run->o->targets.v[i].type;
+	q.error = ETIMEDOUT;
+	q.deadline = true;
+	w->diag = diag_start(&q, true, w->lf, silent_listener_done, w);
+	if (w->diag == NULL) {
+		free(w->lf);
+		w->lf = NULL;
+		return false;
+	}
+	run->nbusy++;
+	return true;
+}
+
+/*
+ * A target's facts came (diag_start's callback): with -v, how many and
+ * how long they took; the target is ready.
+ */
 static void
+diag_done(void *arg, int nf)
+{
+	struct work *w = arg;
+	struct run *run = w->run;
+	struct timespec t1 = clock_now();
+
+	if (run->po->trace != NULL) {
+		char line[96];
+
+		snprintf(line, sizeof(line), "diagnosis: %d fact%s in %.3f ms "
+		    "(budget %d ms, after the attempt ended)", nf,
+		    nf == 1 ? "" : "s", clock_ms_between(&w->t0, &t1),
+		    DIAG_BUDGET_MS);
+		run->po->trace(run->po->trace_arg,
+		    clock_ms_between(&run->start, &t1), line);
+	}
+	w->diag = NULL;
+	run->nbusy--;
+	target_final(run, w->i, false);
+}
+
+/* Begin reading the facts `q` asks for, for target `i`; false: none. */
+static bool
+diag_begin_target(struct run *run, size_t i, const struct diag_query *q)
+{
+	struct work *w = &run->work[i];
+
+	w->t0 = clock_now();
+	w->diag = diag_start(q, false, run->facts[i], diag_done, w);
+	if (w->diag == NULL)
+		return false;
+	run->nbusy++;
+	return true;
+}
+
+/*
+ * The exit status of target `i`, and the facts of a failed attempt begun
+ * on the loop; false when none were begun (the target is ready now).
+ */
+static bool
 diagnose_target(struct run *run, size_t i)
 {
 	const struct options *o = run->o;
@@ -111,8 +198,6 @@ diagnose_target(struct run *run, size_t i)
 	const struct result_attempt *a = result_last(r);
 	struct diag_query q;
 	struct diag_facts *f;
-	struct timespec t0, t1;
-	int nf;
 
 	run->codes[i] = o->invert ? result_invert_status(r) :
 	    result_exit_status(r);
@@ -121,14 +206,13 @@ diagnose_target(struct run *run, size_t i)
 	if (run->codes[i] == 0 || (o->invert && result_closed(run->codes[i])) ||
 	    r->signal != 0 ||
 	    r->state != RESULT_FINISHED || (a == NULL && r->eai == 0))
-		return;
+		return false;
 	/* It connected; the check after it has facts of its own. */
 	if (r->ready != NULL && r->ready->status != 0) {
-		if (a != NULL && (!o->quiet || o->json) &&
+		return a != NULL && (!o->quiet || o->json) &&
 		    (r->ready->cause == READY_SILENT_TLS ||
-		    r->ready->cause == READY_SILENT_HTTP))
-			silent_listener(t, a, r->ready);
-		return;
+		    r->ready->cause == READY_SILENT_HTTP) &&
+		    silent_listener(run, i, a);
 	}
 	/*
 	 * The class of EINVAL from the one route look-up: a blackhole's is
@@ -145,24 +229,25 @@ diagnose_target(struct run *run, size_t i)
 	 * ISOCK_NO_DIAGNOSIS: none at all (make bench's baseline).
 	 */
 	if (getenv("ISOCK_NO_DIAGNOSIS") != NULL)
-		return;
+		return false;
 	if (o->quiet && !o->json ? true :
 	    a == NULL && run->seq > 0 && run->sum == NULL)
-		return;
+		return false;
 	/* A summary asks the name servers once for a failure of a name
 	   (per host and resolver code), not for each port or probe. */
 	if (!o->quiet && a == NULL && run->sum != NULL &&
 	    !summary_claim(run->sum, i, t, r))
-		return;
+		return false;
 	/* Look-ups the deadline ended waited on the same name servers: they
 	   are asked once a run, not at 0.2 s a name. */
 	if (a == NULL && r->eai == EAI_CANCELED && o->targets.n > 1 &&
 	    run->canceled_asked)
-		return;
+		return false;
 	run->canceled_asked |= a == NULL && r->eai == EAI_CANCELED;
-	f = malloc(sizeof(*f));
+	f = calloc(1, sizeof(*f));	/* no facts, if none are read */
 	if (f == NULL)
-		return;
+		return false;
+	run->facts[i] = f;
 	memset(&q, 0, sizeof(q));
 	q.budget_ms = DIAG_BUDGET_MS;
 	if (a == NULL) {	/* the name did not resolve */
@@ -171,9 +256,7 @@ diagnose_target(struct run *run, size_t i)
 		/* The status is the look-up's own (resolve.c checks the
 		   descriptors before it), with or without -q: not the
 		   diagnosis's. */
-		(void)diagnose_run(&q, f);
-		run->facts[i] = f;
-		return;
+		return diag_begin_target(run, i, &q);
 	}
 	q.target = t;
 	q.several = o->targets.n > 1 || o->count > 0;
@@ -188,20 +271,7 @@ diagnose_target(struct run *run, size_t i)
 	q.srclen = o->has_source ? o->source_len : 0;
 	q.error = a->error;
 	q.broadcast = o->broadcast;
-	t0 = clock_now();
-	nf = diagnose_run(&q, f);
-	t1 = clock_now();
-	if (run->po->trace != NULL) {
-		char line[96];
-
-		snprintf(line, sizeof(line), "diagnosis: %d fact%s in %.3f ms "
-		    "(budget %d ms, after the attempt ended)", nf,
-		    nf == 1 ? "" : "s", clock_ms_between(&t0, &t1),
-		    DIAG_BUDGET_MS);
-		run->po->trace(run->po->trace_arg,
-		    clock_ms_between(&run->start, &t1), line);
-	}
-	run->facts[i] = f;
+	return diag_begin_target(run, i, &q);
 }
 
 /*
@@ -340,17 +410,14 @@ run_tty(int fd)
 	return tty[fd] != 0;
 }
 
-/* probe's callback: target `i` has its result. */
+/*
+ * Target `i` is ready: its result final and its facts read.  It is
+ * printed in its turn: now, or (`now` false: from a loop callback) by
+ * run_busy, between the loop's waits.
+ */
 static void
-on_done(void *arg, size_t i)
+target_final(struct run *run, size_t i, bool now)
 {
-	struct run *run = arg;
-
-	run->results[i].when = clock_wall();	/* measured, then reported */
-	diagnose_target(run, i);
-	/* On a terminal the outcome replaces the progress line of --wait. */
-	if (run->o->wait && !run->o->quiet && run_tty(STDERR_FILENO))
-		report_progress_clear(stderr);
 	run->ready[i] = true;
 	run->ro.stopped = *run->po->stop != 0;
 	run->ndone++;
@@ -360,7 +427,48 @@ on_done(void *arg, size_t i)
 	if (run->o->any && run->o->wait &&
 	    result_run_status(&run->codes[i], 1, 0, &run->policy) == 0)
 		run->halt = true;
-	flush_ready(run);
+	if (now)
+		flush_ready(run);
+	else
+		run->flush_due = true;
+}
+
+/* probe's callback: target `i` has its result. */
+static void
+on_done(void *arg, size_t i)
+{
+	struct run *run = arg;
+
+	run->results[i].when = clock_wall();	/* measured, then reported */
+	/* On a terminal the outcome replaces the progress line of --wait. */
+	if (run->o->wait && !run->o->quiet && run_tty(STDERR_FILENO))
+		report_progress_clear(stderr);
+	if (!diagnose_target(run, i))
+		target_final(run, i, true);
+}
+
+/*
+ * probe's busy: between the loop's waits, the targets made ready by a
+ * callback are printed (the signals let in, as for a result told); with
+ * `end`, the facts still being read end with what they have.  Whether
+ * some are.
+ */
+static bool
+run_busy(void *arg, bool end)
+{
+	struct run *run = arg;
+	size_t i;
+
+	for (i = 0; end && run->nbusy > 0 && i < run->o->targets.n; i++)
+		if (run->work[i].diag != NULL)
+			diag_stop(run->work[i].diag);
+	if (run->flush_due) {
+		run->flush_due = false;
+		if (!run->po->quiet_end)
+			loop_signals_let(loop_current());
+		flush_ready(run);
+	}
+	return run->nbusy > 0;
 }
 
 /* probe's tick: the status line, once the run has lasted a second. */
@@ -485,6 +593,7 @@ run_loop(const struct options *o, struct probe_opts *po)
 	run.facts = calloc(n, sizeof(*run.facts));
 	run.codes = calloc(n, sizeof(*run.codes));
 	run.ready = calloc(n, sizeof(*run.ready));
+	run.work = calloc(n, sizeof(*run.work));
 	if (o->wait)
 		run.wait_class = calloc(n, sizeof(*run.wait_class));
 	if (o->count > 0)
@@ -505,7 +614,8 @@ run_loop(const struct options *o, struct probe_opts *po)
 	if (n > 1)	/* an errno's meaning once */
 		run.ro.seen = calloc(REPORT_SEEN_MAX, 1);
 	if (run.results == NULL || run.facts == NULL || run.codes == NULL ||
-	    run.ready == NULL || (o->count > 0 && run.stats == NULL) ||
+	    run.ready == NULL || run.work == NULL ||
+	    (o->count > 0 && run.stats == NULL) ||
 	    (o->wait && run.wait_class == NULL)) {
 		fprintf(stderr, "isock-connect: out of memory for %zu targets\n",
 		    n);
@@ -515,6 +625,12 @@ run_loop(const struct options *o, struct probe_opts *po)
 	po->epoch = start;	/* -v counts from the start of the run */
 	po->done = on_done;
 	po->done_arg = &run;
+	po->busy = run_busy;
+	po->busy_arg = &run;
+	for (i = 0; i < n; i++) {
+		run.work[i].run = &run;
+		run.work[i].i = i;
+	}
 	po->retry = on_retry;
 	po->retry_arg = &run;
 	po->halt = &run.halt;
@@ -586,6 +702,7 @@ out:
 	free(run.facts);
 	free(run.codes);
 	free(run.ready);
+	free(run.work);
 	free(run.wait_class);
 	free(run.stats);
 	free(run.ro.seen);
