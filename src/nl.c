@@ -52,7 +52,17 @@ struct nl_kept {
 	unsigned char *req;		/* the request, sequence number 0 */
 	unsigned char *data;		/* the datagrams */
 	size_t len, cap;
+	struct nl_ctx *owner;
+	struct nl_kept *lead;		/* a follower: whose reply it takes */
+	struct nl_kept *followers;	/* a lead's, through next_follower */
+	struct nl_kept *next_follower;
 };
+
+/* The contexts with replies kept (through live_next), to share them. */
+static struct nl_ctx *nl_live;
+
+/* What nl_send did. */
+enum nl_send_state { NL_SEND_WAIT, NL_SEND_KEPT, NL_SEND_FAIL };
 
 /* One request under way. */
 struct nl_talk_state {
@@ -112,6 +122,36 @@ nl_close_bus(struct nl_ctx *nl, enum nl_bus bus)
 	nl->strict[bus] = false;
 }
 
+static void nl_followed(void *arg, short revents);
+
+/*
+ * `k` is going: a follower leaves its lead's list; a lead's followers will
+ * get no reply from it, and fail at once (from the loop: their timers
+ * fire now).
+ */
+static void
+nl_kept_detach(struct nl_kept *k)
+{
+	struct nl_kept **p, *f;
+
+	if (k->lead != NULL) {
+		for (p = &k->lead->followers; *p != NULL;
+		    p = &(*p)->next_follower)
+			if (*p == k) {
+				*p = k->next_follower;
+				break;
+			}
+		k->lead = NULL;
+	}
+	while ((f = k->followers) != NULL) {
+		k->followers = f->next_follower;
+		f->lead = NULL;
+		loop_del(loop_current(), f->owner->waiter);
+		f->owner->waiter = loop_add(loop_current(), -1, 0, clock_now(),
+		    nl_followed, f->owner);
+	}
+}
+
 /* Close the sockets `nl` opened, end its waiter, forget its replies. */
 void
 nl_close(struct nl_ctx *nl)
@@ -124,9 +164,20 @@ nl_close(struct nl_ctx *nl)
 	nl->asked = NULL;
 	while ((k = nl->kept) != NULL) {
 		nl->kept = k->next;
+		nl_kept_detach(k);
 		free(k->req);
 		free(k->data);
 		free(k);
+	}
+	if (nl->live) {
+		struct nl_ctx **p;
+
+		for (p = &nl_live; *p != NULL; p = &(*p)->live_next)
+			if (*p == nl) {
+				*p = nl->live_next;
+				break;
+			}
+		nl->live = false;
 	}
 	for (bus = 0; bus < NL_NBUS; bus++)
 		nl_close_bus(nl, (enum nl_bus)bus);
@@ -323,16 +374,54 @@ nl_kept_add(struct nl_kept *k, const void *buf, size_t n)
 static void
 nl_asked_end(struct nl_ctx *nl, enum nl_kept_state state)
 {
-	struct nl_kept *k = nl->asked;
+	struct nl_kept *k = nl->asked, *f, *next;
 
 	k->state = state;
 	loop_del(loop_current(), nl->waiter);
 	nl->waiter = -1;
 	nl->asked = NULL;
-	if (state == NL_KEPT_FAIL)
+	if (state == NL_KEPT_FAIL && k->lead == NULL)
 		nl_close_bus(nl, k->bus);
+	/* The followers have the reply too (a copy: each context frees its
+	   own), before any wake may close the lead's context. */
+	for (f = k->followers; f != NULL; f = f->next_follower) {
+		f->state = state;
+		if (state == NL_KEPT_DONE && (f->data = malloc(k->len)) != NULL) {
+			memcpy(f->data, k->data, k->len);
+			f->len = f->cap = k->len;
+			f->seq = k->seq;
+			f->portid = k->portid;
+		} else
+			f->state = NL_KEPT_FAIL;
+	}
+	f = k->followers;
+	k->followers = NULL;
+	for (; f != NULL; f = next) {
+		next = f->next_follower;
+		f->lead = NULL;
+		loop_del(loop_current(), f->owner->waiter);
+		f->owner->waiter = -1;
+		f->owner->asked = NULL;
+		if (f->owner->wake != NULL)
+			f->owner->wake(f->owner->wake_arg);
+	}
 	if (nl->wake != NULL)
 		nl->wake(nl->wake_arg);	/* may close `nl` */
+}
+
+/*
+ * A follower's timer: its own deadline passed before its lead's reply, or
+ * the lead went (nl_kept_detach): it has none.
+ */
+static void
+nl_followed(void *arg, short revents)
+{
+	struct nl_ctx *nl = arg;
+
+	(void)revents;
+	nl->waiter = -1;	/* the loop removed it */
+	nl_kept_detach(nl->asked);
+	nl_asked_end(nl, NL_KEPT_FAIL);
 }
 
 /*
@@ -403,10 +492,53 @@ nl_replay(const struct nl_kept *k, mnl_cb_t cb, void *arg)
 }
 
 /*
- * Send `req` on `bus` and keep it as the request in flight, its socket a
- * waiter of the current loop; false when it could not be.
+ * The same request `req` (kept as `k`) of another diagnosis under way: its
+ * reply copied into `k` (NL_KEPT_DONE), or `k` follows it while it comes
+ * (NL_KEPT_WAIT: a timer of `nl`'s own deadline besides); NL_KEPT_FAIL:
+ * none to share, it is to be sent.
  */
-static bool
+static enum nl_kept_state
+nl_share(struct nl_ctx *nl, struct nl_kept *k, const struct nlmsghdr *req)
+{
+	struct nl_ctx *o;
+	struct nl_kept *s = NULL;
+
+	for (o = nl_live; o != NULL && s == NULL; o = o->live_next)
+		if (o != nl && (s = nl_kept_find(o, k->bus, req)) != NULL &&
+		    s->state == NL_KEPT_FAIL)
+			s = NULL;
+	if (s == NULL)
+		return NL_KEPT_FAIL;
+	if (s->state == NL_KEPT_DONE) {
+		if ((k->data = malloc(s->len)) == NULL)
+			return NL_KEPT_FAIL;
+		memcpy(k->data, s->data, s->len);
+		k->len = k->cap = s->len;
+		k->seq = s->seq;
+		k->portid = s->portid;
+		k->state = NL_KEPT_DONE;
+		return NL_KEPT_DONE;
+	}
+	if (s->lead != NULL)
+		s = s->lead;
+	nl->waiter = loop_add(loop_current(), -1, 0, nl->deadline,
+	    nl_followed, nl);
+	if (nl->waiter < 0)
+		return NL_KEPT_FAIL;
+	k->lead = s;
+	k->next_follower = s->followers;
+	s->followers = k;
+	nl->asked = k;
+	return NL_KEPT_WAIT;
+}
+
+/*
+ * Send `req` on `bus` and keep it as the request in flight, its socket a
+ * waiter of the current loop, or take another diagnosis's (nl_share):
+ * NL_SEND_WAIT (the round misses it), NL_SEND_KEPT (its reply is kept
+ * now), NL_SEND_FAIL (none will come).
+ */
+static enum nl_send_state
 nl_send(struct nl_ctx *nl, enum nl_bus bus, struct nlmsghdr *req)
 {
 	struct loop *l = loop_current();
@@ -414,38 +546,56 @@ nl_send(struct nl_ctx *nl, enum nl_bus bus, struct nlmsghdr *req)
 	struct nl_kept *k;
 	struct nlmsghdr h;
 
-	if (l == NULL || nl->wake == NULL || (s = nl_socket(nl, bus)) == NULL)
-		return false;
+	if (l == NULL || nl->wake == NULL)
+		return NL_SEND_FAIL;
 	if ((k = calloc(1, sizeof(*k))) == NULL ||
 	    (k->req = malloc(req->nlmsg_len)) == NULL) {
 		free(k);
-		return false;
+		return NL_SEND_FAIL;
 	}
 	k->bus = bus;
+	k->owner = nl;
 	k->reqlen = req->nlmsg_len;
 	memcpy(&h, req, sizeof(h));
 	h.nlmsg_seq = 0;
 	memcpy(k->req, &h, sizeof(h));
 	memcpy(k->req + sizeof(h), (const char *)req + sizeof(h),
 	    k->reqlen - sizeof(h));
-	k->seq = req->nlmsg_seq = ++nl->seq;
-	k->portid = mnl_socket_get_portid(s);
 	k->next = nl->kept;
 	nl->kept = k;
+	if (!nl->live) {
+		nl->live_next = nl_live;
+		nl_live = nl;
+		nl->live = true;
+	}
+	switch (nl_share(nl, k, req)) {
+	case NL_KEPT_DONE:
+		return NL_SEND_KEPT;
+	case NL_KEPT_WAIT:
+		return NL_SEND_WAIT;
+	default:
+		break;
+	}
+	if ((s = nl_socket(nl, bus)) == NULL) {
+		k->state = NL_KEPT_FAIL;
+		return NL_SEND_FAIL;
+	}
+	k->seq = req->nlmsg_seq = ++nl->seq;
+	k->portid = mnl_socket_get_portid(s);
 	if (mnl_socket_sendto(s, req, req->nlmsg_len) < 0) {
 		k->state = NL_KEPT_FAIL;
 		nl_close_bus(nl, bus);
-		return false;
+		return NL_SEND_FAIL;
 	}
 	nl->waiter = loop_add(l, mnl_socket_get_fd(s), POLLIN, nl->deadline,
 	    nl_readable, nl);
 	if (nl->waiter < 0) {
 		k->state = NL_KEPT_FAIL;
 		nl_close_bus(nl, bus);
-		return false;
+		return NL_SEND_FAIL;
 	}
 	nl->asked = k;
-	return true;
+	return NL_SEND_WAIT;
 }
 
 /*
@@ -469,8 +619,15 @@ nl_talk(struct nl_ctx *nl, enum nl_bus bus, struct nlmsghdr *req,
 	}
 	if (nl_left_ms(nl) <= 0 || nl->missed || nl->asked != NULL)
 		return NL_FAIL;
-	if (nl_send(nl, bus, req))
+	switch (nl_send(nl, bus, req)) {
+	case NL_SEND_KEPT:
+		return nl_replay(nl->kept, cb, arg);
+	case NL_SEND_WAIT:
 		nl->missed = true;
+		break;
+	default:
+		break;
+	}
 	return NL_FAIL;
 }
 

@@ -20,7 +20,10 @@
  * called from that loop callback, and it runs the next round.  The look-up
  * modules (route.c, sockdiag.c, ruleset.c, nearby.c) stay plain functions
  * of the replies; the reactor does the waiting, so many diagnoses go on
- * side by side beside the connects (issue 19).
+ * side by side beside the connects (issue 19).  Diagnoses under way at
+ * the same time share their replies: a request that another one has sent
+ * is not sent again, its reply is copied (ten refused ports of one host:
+ * one route look-up).
  *
  * Built without libmnl (configure --without-libmnl, make static), only the
  * context below is there: src/nl_none.c stands in for the look-ups of
@@ -62,6 +65,8 @@ struct nl_ctx {
 	bool missed;		/* this round asked what is not kept yet */
 	void (*wake)(void *arg); /* a reply came whole, or did not come */
 	void *wake_arg;
+	struct nl_ctx *live_next; /* the contexts with replies kept */
+	bool live;
 };
 
 /* Start `nl` with `budget_ms` for all its requests (<= 0: none). */

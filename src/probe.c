@@ -1458,7 +1458,17 @@ tell_done(struct run *run)
 static bool
 caller_busy(struct run *run, bool end)
 {
-	return run->o->busy != NULL && run->o->busy(run->o->busy_arg, end);
+	bool busy;
+
+	if (run->o->busy == NULL)
+		return false;
+	/* Its printing may wait (a trace): as when a result is told. */
+	run->telling = true;
+	timer_arm(run);
+	busy = run->o->busy(run->o->busy_arg, end);
+	run->telling = false;
+	timer_arm(run);
+	return busy;
 }
 
 /* The poll timeout `timeout` (-1: none), cut to the next tick. */
