@@ -38,6 +38,7 @@
 #endif
 
 #include "clock.h"
+#include "loop.h"
 #include "diagnose.h"
 #include "exitcode.h"
 #include "explain.h"
@@ -1108,6 +1109,122 @@ START_TEST(test_resolver_error_not_silence)
 }
 END_TEST
 
+/* ---- diagnoses on the loop (diag_start) -------------------------------- */
+
+/* A diagnosis started on a loop, and what its callback saw. */
+struct started {
+	struct diag_facts f;
+	int calls, nfacts;
+	bool inside;			/* called inside diag_start */
+};
+
+static bool starting;
+
+static void
+started_done(void *arg, int nfacts)
+{
+	struct started *st = arg;
+
+	st->calls++;
+	st->nfacts = nfacts;
+	st->inside |= starting;
+}
+
+/* Start a diagnosis of a refusal on 127.0.0.1:`port` into `st`. */
+static struct diag *
+start_refused(struct started *st, struct sockaddr_storage *ss, unsigned port)
+{
+	struct diag_query q = { .type = SOCK_STREAM, .error = ECONNREFUSED,
+	    .budget_ms = 2000, .several = true };
+	struct diag *d;
+
+	memset(st, 0, sizeof(*st));
+	q.dstlen = addr_of("127.0.0.1", port, ss);
+	q.dst = (struct sockaddr *)ss;
+	q.family = AF_INET;
+	starting = true;
+	d = diag_start(&q, false, &st->f, started_done, st);
+	starting = false;
+	return d;
+}
+
+/* The descriptors this process has open. */
+static int
+open_fds(void)
+{
+	int n = 0, fd;
+
+	for (fd = 0; fd < 1024; fd++)
+		n += fcntl(fd, F_GETFD) >= 0;
+	return n;
+}
+
+/*
+ * Two diagnoses under way on one loop at once: neither is told inside
+ * diag_start, both end with their facts (the local route, nobody
+ * listening), each told once; no descriptor is left open.
+ */
+START_TEST(test_side_by_side)
+{
+	struct sockaddr_storage a, b;
+	struct started x, y;
+	struct loop *l;
+	int i, fds;
+
+	netns_enter();
+	fds = open_fds();
+	l = loop_new();
+	ck_assert_ptr_nonnull(l);
+	ck_assert_ptr_nonnull(start_refused(&x, &a, 8080));
+	ck_assert_ptr_nonnull(start_refused(&y, &b, 8081));
+	ck_assert_int_eq(x.calls + y.calls, 0);
+	for (i = 0; i < 300 && x.calls + y.calls < 2; i++)
+		(void)loop_once(l, 10);
+	loop_free(l);
+	ck_assert_int_eq(x.calls, 1);
+	ck_assert_int_eq(y.calls, 1);
+	ck_assert(!x.inside && !y.inside);
+	ck_assert(x.f.have & DIAG_ROUTE);
+	ck_assert(y.f.have & DIAG_ROUTE);
+	ck_assert_int_eq(x.f.route.type, RTN_LOCAL);
+	ck_assert_int_eq(y.f.route.type, RTN_LOCAL);
+	ck_assert(x.f.have & DIAG_LISTENERS);
+	ck_assert_uint_eq(x.f.listen.count, 0);
+	ck_assert_uint_eq(y.f.port, 8081);
+	ck_assert_int_eq(open_fds(), fds);
+}
+END_TEST
+
+/*
+ * diag_stop ends a diagnosis whose reply has not come: told at once,
+ * before diag_stop returns, with no fact it has not read, and its socket
+ * closed; the loop has nothing left of it.
+ */
+START_TEST(test_stop_midway)
+{
+	struct sockaddr_storage a;
+	struct started x;
+	struct diag *d;
+	struct loop *l;
+	int fds;
+
+	netns_enter();
+	fds = open_fds();
+	l = loop_new();
+	ck_assert_ptr_nonnull(l);
+	d = start_refused(&x, &a, 8080);
+	ck_assert_ptr_nonnull(d);
+	(void)loop_once(l, 0);	/* the first round: its request sent */
+	ck_assert_int_eq(x.calls, 0);
+	diag_stop(d);
+	ck_assert_int_eq(x.calls, 1);
+	ck_assert_uint_eq(x.f.have & DIAG_LISTENERS, 0);
+	ck_assert_int_eq(loop_once(l, 0), 0);
+	loop_free(l);
+	ck_assert_int_eq(open_fds(), fds);
+}
+END_TEST
+
 /* ---- the suite -------------------------------------------------------- */
 
 static Suite *diagnose_suite(void)
@@ -1137,6 +1254,8 @@ static Suite *diagnose_suite(void)
 		tcase_add_test(tc, test_refused_listener_v4);
 		tcase_add_test(tc, test_refused_listener_v6);
 		tcase_add_test(tc, test_refused_nobody);
+		tcase_add_test(tc, test_side_by_side);
+		tcase_add_test(tc, test_stop_midway);
 		tcase_add_test(tc, test_broadcast_off);
 		tcase_add_test(tc, test_ipv6_disabled);
 	} else {
