@@ -124,6 +124,9 @@ struct run {
 	int outwaiter;			/* standard output's, or -1 */
 	int timer;			/* timer_arm's waiter, or -1 */
 	bool fds_short;			/* socket() met EMFILE or ENFILE */
+	bool fds_caller;		/* ... while the caller's work held
+					   descriptors: none opens until it
+					   ends */
 	struct ifaddrs *ifa;		/* this host's addresses, once read */
 	bool ifa_read;
 };
@@ -380,11 +383,18 @@ static bool
 defer_out_of_descriptors(struct run *run, struct job *j, struct flight *f)
 {
 	int err = f->s.failure;
+	bool caller = run->o->working != NULL && *run->o->working > 0;
 
-	if ((err != EMFILE && err != ENFILE) || run->sockets <= 1)
+	if ((err != EMFILE && err != ENFILE) || (run->sockets <= 1 && !caller))
 		return false;
 	run->fds_short = true;
 	defer_attempt(run, j, f, err, "socket");
+	/* Only the caller's descriptors were in use: its work ends within
+	   its budget, and the run goes on one socket at a time. */
+	if (run->cap == 0) {
+		run->cap = 1;
+		run->fds_caller = true;
+	}
 	return true;
 }
 
@@ -1143,8 +1153,11 @@ end_flights(struct run *run, struct job *j, int err, const char *step,
  * Once descriptors have run out, the cap is all there is.
  */
 static bool
-socket_room(const struct run *run, const struct job *j)
+socket_room(struct run *run, const struct job *j)
 {
+	if (run->fds_caller && *run->o->working > 0)
+		return false;
+	run->fds_caller = false;
 	return run->sockets < run->cap + (j->inflight > 0 && !run->fds_short);
 }
 

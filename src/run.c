@@ -627,6 +627,7 @@ run_loop(const struct options *o, struct probe_opts *po)
 	po->done_arg = &run;
 	po->busy = run_busy;
 	po->busy_arg = &run;
+	po->working = &run.nbusy;
 	for (i = 0; i < n; i++) {
 		run.work[i].run = &run;
 		run.work[i].i = i;
