@@ -23,8 +23,9 @@ struct fd_fact {
 #define FDFACTS_COUNT_MAX 65536
 
 /*
- * Read the limit and count the descriptors open (one poll() over them, no
- * descriptor needed) into `fd`; true when the limit could be read.
+ * Read the limit and count the descriptors open (/proc/self/fd, or fcntl()
+ * of each without it; no descriptor needed) into `fd`; true when the limit
+ * could be read.
  */
 bool fdfacts_read(struct fd_fact *fd);
 

@@ -238,42 +238,6 @@ resolver_conf_read(const char *path, struct resolver_conf *c)
 	}
 }
 
-/*
- * Look `t` up once more without its family, until `deadline`; the family
- * of an address found other than the one asked, or 0.
- */
-static int
-other_family(const struct target *t, const struct timespec *deadline)
-{
-	struct target any = *t;
-	const struct target_addr *addrs;
-	struct resolve *rs;
-	struct pollfd pfd;
-	size_t n, i;
-	int id, rc, ms, sys, found = 0;
-	char *cause = NULL;
-
-	any.family = AF_UNSPEC;
-	if ((rs = resolve_new(&cause)) == NULL) {
-		free(cause);
-		return 0;
-	}
-	id = resolve_start(rs, &any);
-	rc = id < 0 ? EAI_MEMORY : resolve_result(rs, id, &addrs, &n, &sys);
-	while (rc == EAI_INPROGRESS && (ms = clock_ms_until(deadline)) != 0) {
-		pfd.fd = resolve_fd(rs);
-		pfd.events = POLLIN;
-		if (loop_poll(&pfd, 1, ms) > 0)
-			resolve_collect(rs);
-		rc = resolve_result(rs, id, &addrs, &n, &sys);
-	}
-	for (i = 0; rc == 0 && i < n && found == 0; i++)
-		if (addrs[i].ss.ss_family != t->family)
-			found = addrs[i].ss.ss_family;
-	resolve_free(rs);
-	return found;
-}
-
 /* One server's query in flight. */
 struct query {
 	ISocket s;
@@ -369,61 +333,6 @@ kept_add(const struct resolver_server *r, long waited_ms)
 	kept[at].until = clock_add_ms(clock_now(), RESOLVER_KEEP_MS);
 }
 
-/*
- * Ask every server at once, but those kept (kept_find); wait until all are
- * done or `deadline`.
- */
-static void
-query_servers(struct resolver_facts *f, const char *name, uint16_t qtype,
-    const struct timespec *deadline)
-{
-	struct pollfd pfd[RESOLVER_MAX_SERVERS];
-	struct query q[RESOLVER_MAX_SERVERS];
-	struct timespec start = clock_now();
-	struct timespec end = clock_add_ms(start, RESOLVER_WAIT_MS);
-	struct timespec now;
-	size_t i, pending = 0;
-	int n, round, k;
-
-	if (clock_ms_until(deadline) >= 0 && clock_ms_until(deadline) <
-	    RESOLVER_WAIT_MS)
-		end = *deadline;
-	f->nasked = f->conf.nservers;
-	for (i = 0; i < f->nasked; i++) {
-		pfd[i].fd = -1;
-		pfd[i].events = POLLIN;
-		isocket_init(&q[i].s);
-		f->asked[i].addr = f->conf.servers[i];
-		if ((k = kept_find(&f->asked[i].addr)) >= 0) {
-			f->asked[i].error = kept[k].error;
-			continue;
-		}
-		if (query_send(f, &q[i], i, name, qtype)) {
-			pfd[i].fd = q[i].s.fd;
-			pending++;
-		}
-	}
-	/* Bounded: each round ends a server, a stray datagram or the wait. */
-	for (round = 0; pending > 0 && round < 64; round++) {
-		n = loop_poll(pfd, f->nasked, clock_ms_until(&end));
-		if (n == 0 || (n < 0 && errno != EINTR))
-			break;
-		for (i = 0; i < f->nasked && n > 0; i++) {
-			if (pfd[i].fd < 0 || pfd[i].revents == 0)
-				continue;
-			if (query_recv(&f->asked[i], &q[i])) {
-				pfd[i].fd = -1;
-				pending--;
-			}
-		}
-	}
-	now = clock_now();
-	for (i = 0; i < f->nasked; i++) {
-		isocket_close(&q[i].s);
-		kept_add(&f->asked[i], (long)clock_ms_between(&start, &now));
-	}
-}
-
 /* The cause the servers' answers give. */
 static enum resolver_cause
 cause_of(const struct resolver_facts *f)
@@ -452,30 +361,404 @@ cause_of(const struct resolver_facts *f)
 	return f->nasked > 0 ? RESOLVER_NO_ANSWER : RESOLVER_UNKNOWN;
 }
 
-void
-resolver_diagnose(const struct target *t, int eai,
-    const struct timespec *deadline, const char *conf_path,
-    struct resolver_facts *f)
+/*
+ * The asynchronous facts (issue 19): an ask is a set of waiters of the
+ * loop current when it started: the look-up without the family (the
+ * resolver's descriptor, until half the time), one socket a server asked
+ * (no deadline of its own), and one timer: the end of the servers' wait,
+ * replaced by a timer of 0 ms once everything is done.  Every ask ends in
+ * ask_end(), from that timer or from resolver_ask_stop().
+ *
+ * A server that is being asked by another ask on the same loop is not
+ * asked again: the second ask's slot waits for the first one's query.  If
+ * that ends with an answer (about the first name only), the waiting slots
+ * send their own queries at once; if it ends in silence or an error, they
+ * take what kept_add() kept; if it ends with nothing to keep (stopped, or
+ * too soon to tell), they start over (the first sends, the others wait).
+ */
+enum slot_state {
+	SLOT_DONE,		/* its resolver_server is final */
+	SLOT_SENT,		/* its query is in flight */
+	SLOT_WAITING,		/* waits for another ask's query to it */
+};
+
+/* One server of an ask. */
+struct slot {
+	enum slot_state state;
+	struct query q;
+	int id;			/* the socket's waiter, or -1 */
+	struct timespec sent;
+};
+
+struct resolver_ask {
+	struct resolver_ask *next;	/* the asks not ended */
+	struct loop *l;
+	struct resolver_facts *f;
+	char *name;
+	uint16_t qtype;
+	int family;			/* the family asked for */
+	struct target any;		/* the look-up without it */
+	struct resolve *rs;		/* NULL: no look-up (or over) */
+	int rs_id, rs_waiter;
+	int timer_id;			/* its timer, -1: none */
+	bool done;			/* the timer is of 0 ms */
+	struct slot slot[RESOLVER_MAX_SERVERS];
+	resolver_ask_fn *fn;
+	void *arg;
+};
+
+static struct resolver_ask *asks;
+
+static void ask_on_query(void *arg, short revents);
+static void ask_on_timer(void *arg, short revents);
+static void slot_begin(struct resolver_ask *a, size_t i);
+
+/*
+ * Once nothing of `a` is left to wait for, its end through the loop: a
+ * timer of 0 ms in place of the one it has (out of memory: that one).
+ */
+static void
+ask_check(struct resolver_ask *a)
 {
-	struct timespec half;
+	size_t i;
+	int id;
+
+	if (a->done || a->rs != NULL)
+		return;
+	for (i = 0; i < a->f->nasked; i++)
+		if (a->slot[i].state != SLOT_DONE)
+			return;
+	if ((id = loop_add(a->l, -1, 0, clock_now(), ask_on_timer, a)) < 0)
+		return;
+	loop_del(a->l, a->timer_id);
+	a->timer_id = id;
+	a->done = true;
+}
+
+/* Send slot `i` of `a` its own query. */
+static void
+slot_send(struct resolver_ask *a, size_t i)
+{
+	struct slot *sl = &a->slot[i];
+	struct resolver_server *r = &a->f->asked[i];
+
+	sl->state = SLOT_DONE;
+	if (!query_send(a->f, &sl->q, i, a->name, a->qtype)) {
+		if (sl->q.reqlen > 0)	/* the server's fault, not the name's */
+			kept_add(r, 0);
+		return;
+	}
+	sl->id = loop_add(a->l, sl->q.s.fd, POLLIN, (struct timespec){ 0, 0 },
+	    ask_on_query, a);
+	if (sl->id < 0) {
+		isocket_close(&sl->q.s);
+		r->error = ENOMEM;
+		return;
+	}
+	sl->sent = clock_now();
+	sl->state = SLOT_SENT;
+}
+
+/*
+ * The query of another ask to `addr` on `l` has ended, `answered` or not:
+ * the slots that waited for it go on (see above).
+ */
+static void
+server_settled(const struct loop *l, const struct sockaddr_storage *addr,
+    bool answered)
+{
+	struct resolver_ask *b;
+	size_t i;
+
+	for (b = asks; b != NULL; b = b->next) {
+		if (b->l != l)
+			continue;
+		for (i = 0; i < b->f->nasked; i++) {
+			if (b->slot[i].state != SLOT_WAITING ||
+			    memcmp(&b->f->asked[i].addr, addr,
+			    sizeof(*addr)) != 0)
+				continue;
+			if (answered)
+				slot_send(b, i);
+			else
+				slot_begin(b, i);
+			ask_check(b);
+		}
+	}
+}
+
+/*
+ * Slot `i` of `a`: what is kept for its server, else a wait for another
+ * ask's query to it, else a query of its own.
+ */
+static void
+slot_begin(struct resolver_ask *a, size_t i)
+{
+	struct resolver_server *r = &a->f->asked[i];
+	struct resolver_ask *b;
+	size_t j;
+	int k;
+
+	r->addr = a->f->conf.servers[i];
+	if ((k = kept_find(&r->addr)) >= 0) {
+		r->error = kept[k].error;
+		a->slot[i].state = SLOT_DONE;
+		return;
+	}
+	for (b = asks; b != NULL; b = b->next)
+		for (j = 0; b != a && b->l == a->l && j < b->f->nasked; j++)
+			if (b->slot[j].state == SLOT_SENT &&
+			    memcmp(&b->f->asked[j].addr, &r->addr,
+			    sizeof(r->addr)) == 0) {
+				r->error = ETIMEDOUT;	/* until told */
+				a->slot[i].state = SLOT_WAITING;
+				return;
+			}
+	slot_send(a, i);
+}
+
+/* End slot `i` of `a` (its query's answer read, or given up). */
+static void
+slot_end(struct resolver_ask *a, size_t i)
+{
+	struct slot *sl = &a->slot[i];
+	struct resolver_server *r = &a->f->asked[i];
+	struct timespec now = clock_now();
+	enum slot_state was = sl->state;
+
+	sl->state = SLOT_DONE;
+	if (was == SLOT_WAITING)
+		r->error = ETIMEDOUT;
+	if (was != SLOT_SENT)
+		return;
+	loop_del(a->l, sl->id);
+	sl->id = -1;
+	isocket_close(&sl->q.s);
+	kept_add(r, (long)clock_ms_between(&sl->sent, &now));
+	server_settled(a->l, &r->addr, r->answered);
+}
+
+/* A server's socket of an ask is readable: its answer, or an error. */
+static void
+ask_on_query(void *arg, short revents)
+{
+	struct resolver_ask *a = arg;
+	size_t i;
+
+	(void)revents;
+	for (i = 0; i < a->f->nasked; i++)
+		if (a->slot[i].state == SLOT_SENT &&
+		    query_recv(&a->f->asked[i], &a->slot[i].q))
+			slot_end(a, i);
+	ask_check(a);
+}
+
+/* The look-up without the family: ended, or out of time (revents 0). */
+static void
+ask_on_lookup(void *arg, short revents)
+{
+	struct resolver_ask *a = arg;
+	const struct target_addr *addrs = NULL;
+	size_t n = 0, i;
+	int rc = EAI_INPROGRESS, sys;
+
+	if (revents != 0) {
+		resolve_collect(a->rs);
+		rc = resolve_result(a->rs, a->rs_id, &addrs, &n, &sys);
+		if (rc == EAI_INPROGRESS)
+			return;
+		loop_del(a->l, a->rs_waiter);
+	}
+	a->rs_waiter = -1;
+	for (i = 0; rc == 0 && i < n && a->f->other_family == 0; i++)
+		if (addrs[i].ss.ss_family != a->family)
+			a->f->other_family = addrs[i].ss.ss_family;
+	resolve_free(a->rs);
+	a->rs = NULL;
+	ask_check(a);
+}
+
+/*
+ * Start the look-up of `t` without its family, until `half` (a->rs stays
+ * NULL when there is nothing to wait for: no look-up, or its answer came
+ * at once).
+ */
+static void
+ask_lookup(struct resolver_ask *a, const struct target *t,
+    struct timespec half)
+{
+	char *cause = NULL;
+
+	a->any = *t;
+	a->any.host = a->name;
+	a->any.family = AF_UNSPEC;
+	if ((a->rs = resolve_new(&cause)) == NULL) {
+		free(cause);
+		return;
+	}
+	a->rs_id = resolve_start(a->rs, &a->any);
+	if (a->rs_id >= 0)
+		a->rs_waiter = loop_add(a->l, resolve_fd(a->rs), POLLIN, half,
+		    ask_on_lookup, a);
+	if (a->rs_id < 0 || a->rs_waiter < 0) {
+		resolve_free(a->rs);
+		a->rs = NULL;
+		return;
+	}
+	/* A look-up refused at once has its outcome now. */
+	ask_on_lookup(a, POLLIN);
+}
+
+/* Take `a` off the list of asks not ended. */
+static void
+ask_unlink(struct resolver_ask *a)
+{
+	struct resolver_ask **p;
+
+	for (p = &asks; *p != NULL; p = &(*p)->next)
+		if (*p == a) {
+			*p = a->next;
+			return;
+		}
+}
+
+/*
+ * End `a` with what it has: what still waits is given up (a server not
+ * heard from has not answered), its waiters removed, `fn` called, `a`
+ * freed.
+ */
+static void
+ask_end(struct resolver_ask *a)
+{
+	size_t i;
+
+	ask_unlink(a);
+	loop_del(a->l, a->timer_id);
+	loop_del(a->l, a->rs_waiter);
+	resolve_free(a->rs);
+	for (i = 0; i < a->f->nasked; i++)
+		slot_end(a, i);
+	if (a->f->nasked > 0)
+		a->f->cause = a->f->other_family != 0 ?
+		    RESOLVER_OTHER_FAMILY : cause_of(a->f);
+	a->fn(a->arg);
+	free(a->name);
+	free(a);
+}
+
+/* The timer of `a`: everything is done, or the servers' wait is over. */
+static void
+ask_on_timer(void *arg, short revents)
+{
+	struct resolver_ask *a = arg;
+
+	(void)revents;
+	a->timer_id = -1;	/* the loop removed it */
+	ask_end(a);
+}
+
+struct resolver_ask *
+resolver_ask_start(const struct target *t, int eai,
+    const struct timespec *deadline, const char *conf_path,
+    struct resolver_facts *f, resolver_ask_fn *fn, void *arg)
+{
+	struct timespec now = clock_now(), end;
+	struct resolver_ask *a;
+	size_t i;
 	int ms;
 
 	(void)eai;	/* every failure of a name is asked the same way */
 	memset(f, 0, sizeof(*f));
 	resolver_conf_read(conf_path, &f->conf);
-	if (t->literal || t->family == AF_UNIX)
-		return;
-	if (t->family == AF_INET || t->family == AF_INET6) {
-		/* Half the time for the look-up, the rest for the servers. */
+	if (loop_current() == NULL || (a = calloc(1, sizeof(*a))) == NULL)
+		return NULL;
+	*a = (struct resolver_ask){ .l = loop_current(), .f = f,
+	    .rs_waiter = -1, .timer_id = -1, .fn = fn,
+	    .arg = arg, .family = t->family, .qtype = t->family == AF_INET6 ?
+	    DNS_QTYPE_AAAA : DNS_QTYPE_A };
+	for (i = 0; i < RESOLVER_MAX_SERVERS; i++)
+		a->slot[i].id = -1;
+	if (!t->literal && t->family != AF_UNIX) {
+		/* The servers' wait: RESOLVER_WAIT_MS, or to the deadline. */
+		ms = clock_ms_until(deadline);
+		end = clock_add_ms(now, ms >= 0 && ms < RESOLVER_WAIT_MS ?
+		    ms : RESOLVER_WAIT_MS);
+		if ((a->name = strdup(t->host)) == NULL ||
+		    (a->timer_id = loop_add(a->l, -1, 0, end, ask_on_timer,
+		    a)) < 0) {
+			free(a->name);
+			free(a);
+			return NULL;
+		}
+	}
+	a->next = asks;
+	asks = a;
+	if (a->name != NULL) {
+		/* Half the time for the look-up without the family (beside
+		   the servers' queries). */
 		ms = clock_ms_until(deadline);
 		if (ms < 0)
 			ms = 2 * RESOLVER_WAIT_MS;
-		half = clock_add_ms(clock_now(), ms / 2);
-		f->other_family = other_family(t, &half);
+		if (t->family == AF_INET || t->family == AF_INET6)
+			ask_lookup(a, t, clock_add_ms(now, ms / 2));
+		f->nasked = f->conf.nservers;
+		for (i = 0; i < f->nasked; i++)
+			slot_begin(a, i);
 	}
-	query_servers(f, t->host, t->family == AF_INET6 ? DNS_QTYPE_AAAA :
-	    DNS_QTYPE_A, deadline);
-	f->cause = f->other_family != 0 ? RESOLVER_OTHER_FAMILY : cause_of(f);
+	ask_check(a);
+	if (a->timer_id < 0) {
+		/* Nothing to wait for and no timer to say so: out of memory. */
+		ask_unlink(a);
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void
+resolver_ask_stop(struct resolver_ask *a)
+{
+	if (a != NULL)
+		ask_end(a);
+}
+
+/* resolver_diagnose's callback: the facts are complete. */
+static void
+diagnose_done(void *arg)
+{
+	*(bool *)arg = true;
+}
+
+void
+resolver_diagnose(const struct target *t, int eai,
+    const struct timespec *deadline, const char *conf_path,
+    struct resolver_facts *f)
+{
+	struct resolver_ask *a;
+	struct loop *l;
+	bool done = false;
+	int k;
+
+	if (t->literal || t->family == AF_UNIX) {
+		memset(f, 0, sizeof(*f));
+		resolver_conf_read(conf_path, &f->conf);
+		return;
+	}
+	/* A loop of its own: the waits are the loop's (loop_once). */
+	if ((l = loop_new()) == NULL) {
+		memset(f, 0, sizeof(*f));
+		resolver_conf_read(conf_path, &f->conf);
+		return;
+	}
+	a = resolver_ask_start(t, eai, deadline, conf_path, f, diagnose_done,
+	    &done);
+	/* Bounded: the ask's own timer ends it within RESOLVER_WAIT_MS. */
+	for (k = 0; a != NULL && !done && k < 10000; k++)
+		if (loop_once(l, -1) < 0)
+			break;
+	if (a != NULL && !done)
+		resolver_ask_stop(a);
+	loop_free(l);
 }
 
 /* Append to `buf` (`size` bytes) what printf makes of `fmt`. */

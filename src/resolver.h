@@ -85,6 +85,9 @@ void resolver_conf_read(const char *path, struct resolver_conf *c);
  * look-up (A, or AAAA for -6) goes to each server of `conf_path` at once
  * over UDP, and each one's answer or silence is kept.  The name is asked
  * as given (an absolute name), not with the search list.  Fills `f`.
+ * For callers without a run (tests, tools): it waits on a loop of its own
+ * (resolver_ask_start() and loop_once() to the end), which serves no
+ * other waiter meanwhile; inside a run, use resolver_ask_start().
  */
 void resolver_diagnose(const struct target *t, int eai,
     const struct timespec *deadline, const char *conf_path,

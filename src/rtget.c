@@ -2,6 +2,8 @@
 /*
  * rtget.c: one RTM_GETROUTE over a plain netlink socket, its answer kept
  * for a second: the targets of one run that share a destination share it.
+ * The answer is waited for as a waiter of the loop (issue 19); look-ups of
+ * one destination in flight at once on one loop share one request.
  */
 #include "config.h"
 
@@ -11,6 +13,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -104,50 +107,272 @@ rtget_kept_find(const struct rtget_req *q)
 	return NULL;
 }
 
+/* Keep `rc`, the kernel's answer to `q`, for RTGET_KEEP_MS. */
+static void
+rtget_kept_add(const struct rtget_req *q, int rc)
+{
+	struct rtget_kept *k = &rtget_kept[rtget_kept_next++ % RTGET_KEEP_N];
+
+	*k = (struct rtget_kept){ .valid = true, .family = q->r.rtm_family,
+	    .rc = rc, .at = clock_now() };
+	memcpy(k->addr, q->addr, sizeof(k->addr));
+}
+
+/*
+ * A look-up started and not yet told.  It is in one of three states: it
+ * owns the request (fd >= 0, read when readable), it waits for the request
+ * of another of the same destination on the same loop (fd -1, !told), or
+ * it has its answer and a timer of 0 ms to give it (told).  The timer
+ * (timer_id) is otherwise its deadline.
+ */
+struct rtget {
+	struct rtget *next;		/* the look-ups not yet told */
+	struct loop *l;
+	struct rtget_req q;
+	int fd;
+	int fd_id, timer_id;		/* waiters, -1: none */
+	bool told;
+	int rc;
+	rtget_fn *fn;
+	void *arg;
+};
+
+static struct rtget *rtget_pending;
+
+static void rtget_on_readable(void *arg, short revents);
+static void rtget_on_timer(void *arg, short revents);
+
+/* True when `a` and `b` ask about the same destination on one loop. */
+static bool
+rtget_same(const struct rtget *a, const struct rtget *b)
+{
+	return a != b && a->l == b->l && a->q.r.rtm_family ==
+	    b->q.r.rtm_family && memcmp(a->q.addr, b->q.addr,
+	    sizeof(a->q.addr)) == 0;
+}
+
+/* Take `g` off the list of look-ups not yet told. */
+static void
+rtget_unlink(struct rtget *g)
+{
+	struct rtget **p;
+
+	for (p = &rtget_pending; *p != NULL; p = &(*p)->next)
+		if (*p == g) {
+			*p = g->next;
+			return;
+		}
+}
+
+/*
+ * Give `g` its answer `rc` through a timer of 0 ms (out of memory: at its
+ * deadline, by the timer it has).
+ */
+static void
+rtget_tell(struct rtget *g, int rc)
+{
+	int id = loop_add(g->l, -1, 0, clock_now(), rtget_on_timer, g);
+
+	g->rc = rc;
+	g->told = true;
+	if (id < 0)
+		return;
+	loop_del(g->l, g->timer_id);
+	g->timer_id = id;
+}
+
+/*
+ * The request of `g`, which is going away without its answer, passes to
+ * a look-up waiting for it, if any; else its socket is closed.
+ */
+static void
+rtget_hand_over(struct rtget *g)
+{
+	struct rtget *h;
+
+	loop_del(g->l, g->fd_id);
+	g->fd_id = -1;
+	if (g->fd < 0)
+		return;
+	for (h = rtget_pending; h != NULL; h = h->next)
+		if (h->fd < 0 && !h->told && rtget_same(h, g))
+			break;
+	if (h != NULL) {
+		h->fd_id = loop_add(h->l, g->fd, POLLIN,
+		    (struct timespec){ 0, 0 }, rtget_on_readable, h);
+		if (h->fd_id >= 0) {
+			h->fd = g->fd;
+			g->fd = -1;
+			return;
+		}
+	}
+	close(g->fd);
+	g->fd = -1;
+}
+
+/* `g` is done: its waiters removed, `fn` called, the handle freed. */
+static void
+rtget_end(struct rtget *g)
+{
+	rtget_unlink(g);
+	loop_del(g->l, g->timer_id);
+	rtget_hand_over(g);
+	g->fn(g->arg, g->rc);
+	free(g);
+}
+
+/* The timer of `g`: its answer to give, or its deadline. */
+static void
+rtget_on_timer(void *arg, short revents)
+{
+	struct rtget *g = arg;
+
+	(void)revents;
+	g->timer_id = -1;	/* the loop removed it */
+	if (!g->told)
+		g->rc = -1;	/* no answer in time */
+	rtget_end(g);
+}
+
+/* The socket of `g` is readable: the kernel's answer, for every sharer. */
+static void
+rtget_on_readable(void *arg, short revents)
+{
+	unsigned char buf[4096] __attribute__((aligned(4)));
+	struct rtget *g = arg, *h;
+	ssize_t n;
+	int rc = -1;
+
+	(void)revents;
+	n = recv(g->fd, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n > 0)
+		rc = rtget_answer(buf, (size_t)n);
+	loop_del(g->l, g->fd_id);
+	g->fd_id = -1;
+	close(g->fd);
+	g->fd = -1;
+	if (rc >= 0)		/* the kernel's answer: kept a while */
+		rtget_kept_add(&g->q, rc);
+	for (h = rtget_pending; h != NULL; h = h->next)
+		if (h->fd < 0 && !h->told && rtget_same(h, g))
+			rtget_tell(h, rc);
+	rtget_tell(g, rc);
+}
+
+/* Open a socket for the request of `g` and send it; false when it failed. */
+static bool
+rtget_send(struct rtget *g)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+
+	g->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    NETLINK_ROUTE);
+	if (g->fd < 0)
+		return false;
+	if (sendto(g->fd, &g->q, g->q.h.nlmsg_len, 0,
+	    (struct sockaddr *)&kernel, sizeof(kernel)) < 0 ||
+	    (g->fd_id = loop_add(g->l, g->fd, POLLIN, (struct timespec){ 0, 0 },
+	    rtget_on_readable, g)) < 0) {
+		close(g->fd);
+		g->fd = -1;
+		return false;
+	}
+	return true;
+}
+
+struct rtget *
+rtget_start(const struct sockaddr *dst, int ms, rtget_fn *fn, void *arg)
+{
+	const struct rtget_kept *kept;
+	struct timespec at = clock_add_ms(clock_now(), ms);
+	struct rtget *g, *h;
+
+	if (loop_current() == NULL || (g = calloc(1, sizeof(*g))) == NULL)
+		return NULL;
+	*g = (struct rtget){ .l = loop_current(), .fd = -1, .fd_id = -1,
+	    .timer_id = -1, .rc = -1, .fn = fn, .arg = arg };
+	if (!rtget_build(&g->q, dst)) {
+		free(g);
+		return NULL;
+	}
+	if ((kept = rtget_kept_find(&g->q)) != NULL) {
+		/* Told at once, through the loop. */
+		g->told = true;
+		g->rc = kept->rc;
+		at = clock_now();
+	} else {
+		/* The first of a destination sends; the others wait. */
+		for (h = rtget_pending; h != NULL; h = h->next)
+			if (h->fd >= 0 && rtget_same(h, g))
+				break;
+		if (h == NULL && !rtget_send(g)) {
+			free(g);
+			return NULL;
+		}
+	}
+	g->timer_id = loop_add(g->l, -1, 0, at, rtget_on_timer, g);
+	if (g->timer_id < 0) {
+		rtget_hand_over(g);	/* nobody waits for it yet: closed */
+		free(g);
+		return NULL;
+	}
+	g->next = rtget_pending;
+	rtget_pending = g;
+	return g;
+}
+
+void
+rtget_cancel(struct rtget *g)
+{
+	if (g == NULL)
+		return;
+	rtget_unlink(g);
+	loop_del(g->l, g->timer_id);
+	rtget_hand_over(g);
+	free(g);
+}
+
+/* rtget_errno's callback: the answer, and that it came. */
+struct rtget_wait {
+	bool done;
+	int rc;
+};
+
+static void
+rtget_on_answer(void *arg, int err)
+{
+	struct rtget_wait *w = arg;
+
+	w->done = true;
+	w->rc = err;
+}
+
 int
 rtget_errno(const struct sockaddr *dst, int ms)
 {
-	struct timespec end = clock_add_ms(clock_now(), ms);
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	unsigned char buf[4096] __attribute__((aligned(4)));
+	struct rtget_wait w = { .done = false, .rc = -1 };
 	const struct rtget_kept *kept;
-	struct rtget_kept *k;
 	struct rtget_req q;
-	struct pollfd pfd;
-	ssize_t n;
-	int fd, rc = -1;
+	struct rtget *g;
+	struct loop *l;
+	int k;
 
 	if (!rtget_build(&q, dst))
 		return -1;
 	if ((kept = rtget_kept_find(&q)) != NULL)
 		return kept->rc;
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
-	    NETLINK_ROUTE);
-	if (fd < 0)
+	/* A loop of its own: the wait is the loop's (loop_once). */
+	if ((l = loop_new()) == NULL)
 		return -1;
-	if (sendto(fd, &q, q.h.nlmsg_len, 0, (struct sockaddr *)&kernel,
-	    sizeof(kernel)) < 0)
-		goto out;
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	/* Bounded: the one answer, or the time. */
-	while (clock_ms_until(&end) > 0) {
-		if (loop_poll(&pfd, 1, clock_ms_until(&end)) <= 0)
-			continue;
-		n = recv(fd, buf, sizeof(buf), 0);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
-		if (n > 0)
-			rc = rtget_answer(buf, (size_t)n);
-		break;
-	}
-out:
-	close(fd);
-	if (rc >= 0) {		/* the kernel's answer: kept a while */
-		k = &rtget_kept[rtget_kept_next++ % RTGET_KEEP_N];
-		*k = (struct rtget_kept){ .valid = true,
-		    .family = q.r.rtm_family, .rc = rc, .at = clock_now() };
-		memcpy(k->addr, q.addr, sizeof(k->addr));
-	}
-	return rc;
+	g = rtget_start(dst, ms, rtget_on_answer, &w);
+	/* Bounded: the answer or the timer at `ms` ends it. */
+	for (k = 0; g != NULL && !w.done && k < 1000; k++)
+		if (loop_once(l, -1) < 0)
+			break;
+	if (g != NULL && !w.done)
+		rtget_cancel(g);
+	loop_free(l);
+	return w.rc;
 }

@@ -16,11 +16,13 @@
 
 /*
  * Ask the kernel for its route to `dst` (AF_INET or AF_INET6), waiting at
- * most `ms` through the loop.  Returns 0 when it has one, the errno it
- * answers (EINVAL for a blackhole, EHOSTUNREACH, ENETUNREACH, EACCES), or
- * -1 when it could not be asked or did not answer in time.  An answer is
- * given again for the same address (any port) asked within a second,
- * without a request: the many ports of one host share one look-up.
+ * most `ms` on a loop of its own (rtget_start() and loop_once(): no other
+ * waiter is served meanwhile; inside a run, use rtget_start()).  Returns 0
+ * when it has one, the errno it answers (EINVAL for a blackhole,
+ * EHOSTUNREACH, ENETUNREACH, EACCES), or -1 when it could not be asked or
+ * did not answer in time.  An answer is given again for the same address
+ * (any port) asked within a second, without a request: the many ports of
+ * one host share one look-up.
  */
 int rtget_errno(const struct sockaddr *dst, int ms);
 

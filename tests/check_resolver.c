@@ -12,6 +12,12 @@
  * address only), a socket on 127.0.0.2 port 53 that never answers, and
  * nothing on 127.0.0.3.  A look-up through target_resolve_by() fails first,
  * as in the tool, then resolver_diagnose() says why.
+ *
+ * The asynchronous form (issue 19), in a network namespace of the case's
+ * own (root and ip): resolver_ask_start() against a name server on
+ * 127.0.0.2 that never answers, several asks on one loop, their callbacks
+ * never called from inside the start; the silent server receives one
+ * query for all of them; resolver_ask_stop() ends an ask at once.
  */
 #include "config.h"
 
@@ -35,6 +41,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "loop.h"
 #include "resolver.h"
 #include "target.h"
 
@@ -201,31 +208,43 @@ START_TEST(test_conf_not_regular)
 }
 END_TEST
 
-/*
- * Checked fixture of the namespace cases: network and mount namespaces of
- * this child, lo up, a silent name server on 127.0.0.2, dnsmasq on
- * 127.0.0.1 (killed with this child: PR_SET_PDEATHSIG, kept because it
- * runs as root).
- */
 static int silent_fd = -1;
 
+/*
+ * Namespaces `flags` (a network one at least) of this child, lo up, a
+ * silent name server on 127.0.0.2 (silent_fd).
+ */
 static void
-ns_setup(void)
+ns_enter(int flags)
 {
 	struct sockaddr_in a;
-	char pidfile[128], pidopt[160];
-	pid_t pid;
-	int i;
 
-	ck_assert_int_eq(unshare(CLONE_NEWNET | CLONE_NEWNS), 0);
-	ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+	ck_assert_int_eq(unshare(flags), 0);
 	ck_assert_int_eq(system("ip link set lo up"), 0);
 	memset(&a, 0, sizeof(a));
 	a.sin_family = AF_INET;
 	a.sin_port = htons(53);
 	a.sin_addr.s_addr = htonl(0x7f000002);
 	silent_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(silent_fd, 0);
 	ck_assert_int_eq(bind(silent_fd, (struct sockaddr *)&a, sizeof(a)), 0);
+}
+
+/*
+ * Checked fixture of the namespace cases: network and mount namespaces of
+ * this child, lo up, a silent name server on 127.0.0.2, dnsmasq on
+ * 127.0.0.1 (killed with this child: PR_SET_PDEATHSIG, kept because it
+ * runs as root).
+ */
+static void
+ns_setup(void)
+{
+	char pidfile[128], pidopt[160];
+	pid_t pid;
+	int i;
+
+	ns_enter(CLONE_NEWNET | CLONE_NEWNS);
+	ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
 	snprintf(pidfile, sizeof(pidfile), "%s/dnsmasq.pid", tmpdir);
 	snprintf(pidopt, sizeof(pidopt), "--pid-file=%s", pidfile);
 	(void)unlink(pidfile);
@@ -383,19 +402,212 @@ START_TEST(test_no_answer)
 }
 END_TEST
 
+/*
+ * Checked fixture of the ask cases: a network namespace of this child with
+ * lo up and the silent name server on 127.0.0.2 (silent_fd).
+ */
+static void
+ask_setup(void)
+{
+	ns_enter(CLONE_NEWNET);
+}
+
+/* The datagrams the silent server has received since the last call. */
+static int
+silent_queries(void)
+{
+	unsigned char buf[512];
+	int n = 0;
+
+	while (recv(silent_fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+		n++;
+	return n;
+}
+
+/* One ask: its target, facts and what its callback saw. */
+struct ask_case {
+	struct target t;
+	struct resolver_facts f;
+	struct resolver_ask *a;
+	int calls;
+	bool early;		/* called from inside resolver_ask_start() */
+};
+
+static bool ask_in_start;
+
+static void
+on_ask(void *arg)
+{
+	struct ask_case *c = arg;
+
+	c->calls++;
+	if (ask_in_start)
+		c->early = true;
+}
+
+/*
+ * Start the ask of `host` (any family: no second look-up) on the current
+ * loop, until `ms` from now, with the resolv.conf `conf`.
+ */
+static void
+ask_start(struct ask_case *c, const char *host, int ms, const char *conf)
+{
+	struct timespec dl = clock_add_ms(clock_now(), ms);
+
+	memset(c, 0, sizeof(*c));
+	c->t.host = (char *)(uintptr_t)host;
+	c->t.family = AF_UNSPEC;
+	c->t.type = SOCK_STREAM;
+	c->t.port = 80;
+	ask_in_start = true;
+	c->a = resolver_ask_start(&c->t, EAI_AGAIN, &dl, conf, &c->f, on_ask,
+	    c);
+	ask_in_start = false;
+	ck_assert_ptr_nonnull(c->a);
+	ck_assert_int_eq(c->calls, 0);
+}
+
+/* Run `l` until the `n` asks of `c` are done (bounded: 400 waits, 8 s). */
+static void
+ask_run(struct loop *l, struct ask_case *c, size_t n)
+{
+	struct timespec end = clock_add_ms(clock_now(), 8000);
+	size_t i, done = 0;
+	int k;
+
+	for (k = 0; k < 400 && done < n && clock_ms_until(&end) > 0; k++) {
+		ck_assert_int_ge(loop_once(l, 100), 0);
+		for (i = 0, done = 0; i < n; i++)
+			done += c[i].calls > 0;
+	}
+	ck_assert_uint_eq(done, n);
+}
+
+/* Ask `c` was told that the one server, 127.0.0.2, did not answer. */
+static void
+ask_not_answered(const struct ask_case *c)
+{
+	ck_assert_int_eq(c->calls, 1);
+	ck_assert(!c->early);
+	ck_assert_int_eq(c->f.cause, RESOLVER_NO_ANSWER);
+	ck_assert_uint_eq(c->f.nasked, 1);
+	ck_assert(!c->f.asked[0].answered);
+	ck_assert_int_eq(c->f.asked[0].error, ETIMEDOUT);
+}
+
+/*
+ * Three asks at once behind one silent server: all told it did not answer,
+ * through the loop, with one query between them; a fourth after them takes
+ * what was kept, through the loop too, and sends none.
+ */
+START_TEST(test_ask_shared_silent)
+{
+	const char *conf = tmp_file("resolv.conf", "nameserver 127.0.0.2\n");
+	static const char *const names[] = { "a.test", "b.test", "c.test" };
+	struct ask_case c[3], later;
+	struct loop *l = loop_new();
+	size_t i;
+
+	ck_assert_ptr_nonnull(l);
+	for (i = 0; i < 3; i++)
+		ask_start(&c[i], names[i], 300 + 100 * (int)i, conf);
+	ask_run(l, c, 3);
+	for (i = 0; i < 3; i++)
+		ask_not_answered(&c[i]);
+	ck_assert_int_eq(silent_queries(), 1);
+
+	ask_start(&later, "d.test", 300, conf);
+	ask_run(l, &later, 1);
+	ask_not_answered(&later);
+	ck_assert_int_eq(silent_queries(), 0);
+	loop_free(l);
+}
+END_TEST
+
+/*
+ * resolver_ask_stop(): the callback before it returns, the server not
+ * heard from not answered, nothing left on the loop; an ask that waited
+ * for the stopped one's query still ends on its own.
+ */
+START_TEST(test_ask_stop)
+{
+	const char *conf = tmp_file("resolv.conf", "nameserver 127.0.0.2\n");
+	struct ask_case c[2];
+	struct loop *l = loop_new();
+
+	ck_assert_ptr_nonnull(l);
+	ask_start(&c[0], "a.test", 5000, conf);
+	ck_assert_int_ge(loop_once(l, 20), 0);
+	ck_assert_int_eq(c[0].calls, 0);
+	resolver_ask_stop(c[0].a);
+	ask_not_answered(&c[0]);
+	ck_assert_int_eq(loop_once(l, 50), 0);
+	ck_assert_int_eq(c[0].calls, 1);
+
+	ask_start(&c[0], "a.test", 5000, conf);
+	ask_start(&c[1], "b.test", 400, conf);
+	resolver_ask_stop(c[0].a);
+	ask_not_answered(&c[0]);
+	ask_run(l, &c[1], 1);
+	ask_not_answered(&c[1]);
+	ck_assert_int_eq(c[0].calls, 1);
+	ck_assert_int_eq(loop_once(l, 50), 0);
+	loop_free(l);
+}
+END_TEST
+
+/* A literal needs no facts: the callback still comes through the loop. */
+START_TEST(test_ask_literal)
+{
+	struct ask_case c;
+	struct loop *l = loop_new();
+
+	ck_assert_ptr_nonnull(l);
+	ask_in_start = true;
+	memset(&c, 0, sizeof(c));
+	c.t.host = (char *)(uintptr_t)"127.0.0.1";
+	c.t.literal = true;
+	c.t.family = AF_INET;
+	c.a = resolver_ask_start(&c.t, EAI_NONAME, NULL, NULL, &c.f, on_ask,
+	    &c);
+	ask_in_start = false;
+	ck_assert_ptr_nonnull(c.a);
+	ck_assert_int_eq(c.calls, 0);
+	ask_run(l, &c, 1);
+	ck_assert(!c.early);
+	ck_assert_int_eq(c.f.cause, RESOLVER_UNKNOWN);
+	ck_assert_uint_eq(c.f.nasked, 0);
+	loop_free(l);
+
+	/* Without a loop it cannot start. */
+	ck_assert_ptr_null(resolver_ask_start(&c.t, EAI_NONAME, NULL, NULL,
+	    &c.f, on_ask, &c));
+}
+END_TEST
+
 static Suite *
-resolver_suite(bool priv)
+resolver_suite(bool priv, bool ask)
 {
 	Suite *su = suite_create("resolver");
 	TCase *tc = tcase_create("conf");
 	TCase *ns = tcase_create("netns");
+	TCase *as = tcase_create("ask");
 
 	tcase_add_unchecked_fixture(tc, tmpdir_setup, tmpdir_teardown);
 	tcase_add_test(tc, test_conf_read);
 	tcase_add_test(tc, test_conf_defaults);
 	tcase_add_test(tc, test_conf_environment);
 	tcase_add_test(tc, test_conf_not_regular);
+	tcase_add_test(tc, test_ask_literal);
 	suite_add_tcase(su, tc);
+	if (ask) {
+		tcase_add_unchecked_fixture(as, tmpdir_setup, tmpdir_teardown);
+		tcase_add_checked_fixture(as, ask_setup, NULL);
+		tcase_set_timeout(as, 15);
+		tcase_add_test(as, test_ask_shared_silent);
+		tcase_add_test(as, test_ask_stop);
+		suite_add_tcase(su, as);
+	}
 	if (!priv)
 		return su;
 	tcase_add_unchecked_fixture(ns, tmpdir_setup, tmpdir_teardown);
@@ -412,19 +624,23 @@ resolver_suite(bool priv)
 int
 main(void)
 {
-	bool priv = geteuid() == 0 &&
-	    system("command -v dnsmasq >/dev/null 2>&1 && "
-	    "command -v ip >/dev/null 2>&1") == 0;
+	bool ask = geteuid() == 0 &&
+	    system("command -v ip >/dev/null 2>&1") == 0;
+	bool priv = ask &&
+	    system("command -v dnsmasq >/dev/null 2>&1") == 0;
 	SRunner *sr;
 	int failed;
 
 	/* The cases set these themselves. */
 	unsetenv("LOCALDOMAIN");
 	unsetenv("RES_OPTIONS");
+	if (!ask)
+		printf("check_resolver: the ask cases are left out: they "
+		    "need root and ip\n");
 	if (!priv)
 		printf("check_resolver: the namespace cases are left out: they "
 		    "need root, ip and dnsmasq\n");
-	sr = srunner_create(resolver_suite(priv));
+	sr = srunner_create(resolver_suite(priv, ask));
 	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
