@@ -37,7 +37,7 @@ struct one {
 	socklen_t len;
 	const char *host, *port;
 	struct trace_result r;
-	struct trace_job *job;		/* NULL: called back (or never run) */
+	struct trace_job *job;		/* NULL: called back, or none */
 };
 
 static volatile sig_atomic_t stop;
