@@ -40,19 +40,32 @@
  * constant: it is at most 8192). */
 #define TRACE_NL_BUF 8192
 
-/* The netlink socket that owns the trace table, for trace_cleanup(). */
-static volatile sig_atomic_t trace_owner_fd = -1;
-/* Without owned tables: a prepared delete batch, sent by trace_cleanup(). */
-static char trace_del_msg[256];
-static volatile sig_atomic_t trace_del_len;
+/* Traces that may hold a table at once (trace_cleanup's slots); a trace
+ * past them goes without nftables (its rule look-up says EBUSY). */
+#define TRACE_TABLES_MAX 32
+
+/*
+ * For trace_cleanup(), each table in flight: the descriptor of the netlink
+ * socket that owns it plus one (0: none) and, without owned tables, a
+ * prepared delete batch.  A slot is taken in slot_used (never read by the
+ * handler); its other fields are set last and cleared first.
+ */
+static volatile sig_atomic_t slot_fd[TRACE_TABLES_MAX];
+static char slot_del_msg[TRACE_TABLES_MAX][256];
+static volatile sig_atomic_t slot_del_len[TRACE_TABLES_MAX];
+static bool slot_used[TRACE_TABLES_MAX];
 
 /* The local-rule half: the netlink socket and what it learnt. */
 struct nft {
 	struct mnl_socket *nl;
+	int slot;			/* trace_cleanup's, -1: none */
 	unsigned portid;
 	unsigned seq;
 	char table[TRACE_NAME_MAX];
-	bool table_added;
+	bool table_sent;		/* a batch adding the table went out */
+	bool owner;			/* it asked for an owned table */
+	unsigned seq0, nacks, acked;	/* the acknowledgements awaited */
+	struct nftnl_rule *got;		/* the rule found, as told */
 	uint16_t sport;			/* the traced SYN's local port */
 	uint16_t dport;			/* the target's port */
 	bool seen;			/* an event about the SYN came */
@@ -68,23 +81,29 @@ trace_table_name(char *buf, size_t size, unsigned portid)
 void
 trace_cleanup(void)
 {
-	int fd = trace_owner_fd, s;
 	struct sockaddr_nl nladdr;
+	int k, fd, s = -1;
 
-	trace_owner_fd = -1;
-	if (fd >= 0)
-		close(fd);	/* the kernel removes the owned table */
-	if (trace_del_len <= 0)
-		return;
-	s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
-	if (s < 0)
-		return;
+	for (k = 0; k < TRACE_TABLES_MAX; k++) {
+		fd = slot_fd[k] - 1;
+		slot_fd[k] = 0;
+		if (fd >= 0)
+			close(fd);	/* its owned table goes with it */
+	}
 	memset(&nladdr, 0, sizeof(nladdr));
 	nladdr.nl_family = AF_NETLINK;
-	(void)sendto(s, trace_del_msg, (size_t)trace_del_len, 0,
-	    (struct sockaddr *)&nladdr, sizeof(nladdr));
-	trace_del_len = 0;
-	close(s);
+	for (k = 0; k < TRACE_TABLES_MAX; k++) {
+		if (slot_del_len[k] <= 0)
+			continue;
+		if (s < 0 && (s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+		    NETLINK_NETFILTER)) < 0)
+			return;
+		(void)sendto(s, slot_del_msg[k], (size_t)slot_del_len[k], 0,
+		    (struct sockaddr *)&nladdr, sizeof(nladdr));
+		slot_del_len[k] = 0;
+	}
+	if (s >= 0)
+		close(s);
 }
 
 /* ---- nftables: the table, its rules, the acknowledgements ---------------- */
@@ -208,67 +227,51 @@ trace_chain_new(const char *table, const char *name, uint32_t hook)
 }
 
 /*
- * Wait (until `deadline`) for the acknowledgements of `nacks` messages
- * sent with sequence numbers from `seq0`.  Returns 0, or -1 with errno:
- * the kernel's error, or ETIMEDOUT.  Other messages (trace events) are
- * skipped.
+ * Read one datagram waiting on the socket, counting the acknowledgements
+ * of the n->nacks messages sent with sequence numbers from n->seq0; an
+ * answer among them is parsed into `got` when it is not NULL.  Other
+ * messages (trace events) are skipped.  Returns 1 when every
+ * acknowledgement came, 0 while some are awaited, -1 with errno: the
+ * kernel's error, the socket's, or EAGAIN when nothing was waiting.
  */
 static int
-nft_wait_acks(struct nft *n, unsigned seq0, unsigned nacks,
-    const struct timespec *deadline, struct nftnl_rule *got)
+nft_read_acks(struct nft *n, struct nftnl_rule *got)
 {
 	char buf[TRACE_NL_BUF];
-	struct pollfd pfd;
-	unsigned done = 0;
+	struct nlmsghdr *h;
 	ssize_t len;
+	int left;
 
-	pfd.fd = mnl_socket_get_fd(n->nl);
-	pfd.events = POLLIN;
-	while (done < nacks) {
-		long ms = clock_ms_until(deadline);
-		struct nlmsghdr *h;
-		int left, k;
+	len = mnl_socket_recvfrom(n->nl, buf, sizeof(buf));
+	if (len < 0) {
+		if (errno == EWOULDBLOCK)
+			errno = EAGAIN;
+		return -1;
+	}
+	left = (int)len;
+	for (h = (struct nlmsghdr *)buf; mnl_nlmsg_ok(h, left);
+	    h = mnl_nlmsg_next(h, &left)) {
+		if (h->nlmsg_pid != n->portid || h->nlmsg_seq < n->seq0 ||
+		    h->nlmsg_seq >= n->seq0 + n->nacks)
+			continue;
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
 
-		if (ms <= 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		k = loop_poll(&pfd, 1, (int)ms);
-		if (k < 0 && errno == EINTR)
-			continue;	/* the deadline is checked again */
-		if (k <= 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		len = mnl_socket_recvfrom(n->nl, buf, sizeof(buf));
-		if (len < 0)
-			return -1;
-		left = (int)len;
-		for (h = (struct nlmsghdr *)buf; mnl_nlmsg_ok(h, left);
-		    h = mnl_nlmsg_next(h, &left)) {
-			if (h->nlmsg_pid != n->portid || h->nlmsg_seq < seq0 ||
-			    h->nlmsg_seq >= seq0 + nacks)
-				continue;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
-
-				if (h->nlmsg_len < mnl_nlmsg_size(sizeof(*e))) {
-					errno = EPROTO;
-					return -1;
-				}
-				if (e->error != 0) {
-					errno = -e->error;
-					return -1;
-				}
-				done++;
-			} else if (got != NULL &&
-			    nftnl_rule_nlmsg_parse(h, got) < 0) {
+			if (h->nlmsg_len < mnl_nlmsg_size(sizeof(*e))) {
 				errno = EPROTO;
 				return -1;
 			}
+			if (e->error != 0) {
+				errno = -e->error;
+				return -1;
+			}
+			n->acked++;
+		} else if (got != NULL && nftnl_rule_nlmsg_parse(h, got) < 0) {
+			errno = EPROTO;
+			return -1;
 		}
 	}
-	return 0;
+	return n->acked >= n->nacks ? 1 : 0;
 }
 
 /* Add one message built by `build` to batch `b`. */
@@ -283,11 +286,11 @@ nft_wait_acks(struct nft *n, unsigned seq0, unsigned nacks,
 
 /*
  * Send the batch that adds the trace table (owned by the socket when
- * `owner`), its chains and rules.  Returns 0 or -1 with errno.
+ * `owner`), its chains and rules; nft_read_acks() then reads its
+ * acknowledgements.  Returns 0 or -1 with errno.
  */
 static int
-nft_add_table(struct nft *n, const struct sockaddr *dst, bool owner,
-    const struct timespec *deadline)
+nft_add_table(struct nft *n, const struct sockaddr *dst, bool owner)
 {
 	static char buf[TRACE_NL_BUF];
 	struct mnl_nlmsg_batch *b;
@@ -330,7 +333,12 @@ nft_add_table(struct nft *n, const struct sockaddr *dst, bool owner,
 	if (mnl_socket_sendto(n->nl, mnl_nlmsg_batch_head(b),
 	    mnl_nlmsg_batch_size(b)) < 0)
 		goto out;
-	rc = nft_wait_acks(n, seq0, nmsg, deadline, NULL);
+	n->table_sent = true;
+	n->owner = owner;
+	n->seq0 = seq0;
+	n->nacks = nmsg;
+	n->acked = 0;
+	rc = 0;
 out:
 	saved = errno;
 	if (b != NULL)
@@ -380,29 +388,39 @@ out:
 	return len;
 }
 
-/* Delete the table (bounded by a short wait of its own) and close. */
+/*
+ * Delete the table and close the socket.  The kernel runs a netlink
+ * request to it inside the sendmsg() that sends it, so the table is gone
+ * when this returns (an owned one at the latest with its socket): nothing
+ * is waited for, and the acknowledgement is left unread.
+ */
 static void
 nft_close(struct nft *n)
 {
 	char buf[256];
-	struct timespec until;
 	size_t len;
 
 	if (n->nl == NULL)
 		return;
-	if (n->table_added) {
+	if (n->table_sent) {
 		len = nft_del_batch(n->table, buf, sizeof(buf), n->seq);
-		if (len > 0 && mnl_socket_sendto(n->nl, buf, len) >= 0) {
-			until = clock_add_ms(clock_now(), 500);
-			(void)nft_wait_acks(n, n->seq + 1, 1, &until, NULL);
-		}
+		if (len > 0)
+			(void)mnl_socket_sendto(n->nl, buf, len);
 		n->seq += 3;
-		n->table_added = false;
+		n->table_sent = false;
 	}
-	trace_del_len = 0;
-	trace_owner_fd = -1;
+	if (n->slot >= 0) {
+		slot_fd[n->slot] = 0;
+		slot_del_len[n->slot] = 0;
+		slot_used[n->slot] = false;
+		n->slot = -1;
+	}
 	mnl_socket_close(n->nl);
 	n->nl = NULL;
+	if (n->got != NULL) {
+		nftnl_rule_free(n->got);
+		n->got = NULL;
+	}
 }
 
 /* The errno of a failed set-up as the state of the rule look-up. */
@@ -426,24 +444,43 @@ nft_failed(struct trace_rule *rule, int error)
 	}
 }
 
+/* A free slot of trace_cleanup's for `n`'s socket; false when none is. */
+static bool
+nft_slot_take(struct nft *n)
+{
+	int k;
+
+	for (k = 0; k < TRACE_TABLES_MAX && slot_used[k]; k++)
+		continue;
+	if (k == TRACE_TABLES_MAX)
+		return false;
+	slot_used[k] = true;
+	n->slot = k;
+	slot_fd[k] = mnl_socket_get_fd(n->nl) + 1;
+	return true;
+}
+
 /*
- * Open the netlink socket, add the table, subscribe to trace events.  On
- * failure `rule` says why and the socket is closed.
+ * Open the netlink socket, subscribe to trace events and send the batch
+ * that adds the table (its acknowledgements are read as they come, by
+ * nft_table_acked).  Returns true when they are awaited; on failure `rule`
+ * says why and the socket is closed.
  */
-static void
-nft_open(struct nft *n, const struct sockaddr *dst, struct trace_rule *rule,
-    const struct timespec *deadline)
+static bool
+nft_open(struct nft *n, const struct sockaddr *dst, struct trace_rule *rule)
 {
 	int grp = NFNLGRP_NFTRACE;
 
+	n->slot = -1;
 	if (!nldl_nftnl()) {	/* libnftnl or libmnl is not installed */
 		nft_failed(rule, ELIBACC);
-		return;
+		return false;
 	}
-	n->nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	n->nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC |
+	    SOCK_NONBLOCK);
 	if (n->nl == NULL) {
 		nft_failed(rule, errno);
-		return;
+		return false;
 	}
 	if (mnl_socket_bind(n->nl, 0, MNL_SOCKET_AUTOPID) < 0)
 		goto fail;
@@ -456,21 +493,45 @@ nft_open(struct nft *n, const struct sockaddr *dst, struct trace_rule *rule,
 	if (mnl_socket_setsockopt(n->nl, NETLINK_ADD_MEMBERSHIP, &grp,
 	    sizeof(grp)) < 0)
 		goto fail;
-	trace_owner_fd = mnl_socket_get_fd(n->nl);
-	if (nft_add_table(n, dst, true, deadline) < 0) {
-		if (errno != EOPNOTSUPP && errno != EINVAL)
-			goto fail;
-		/* A kernel before owned tables (5.12): delete by message. */
-		trace_del_len = (sig_atomic_t)nft_del_batch(n->table,
-		    trace_del_msg, sizeof(trace_del_msg), n->seq + 100);
-		if (nft_add_table(n, dst, false, deadline) < 0)
-			goto fail;
+	if (!nft_slot_take(n)) {
+		errno = EBUSY;
+		goto fail;
 	}
-	n->table_added = true;
-	return;
+	if (nft_add_table(n, dst, true) < 0)
+		goto fail;
+	return true;
 fail:
 	nft_failed(rule, errno);
 	nft_close(n);
+	return false;
+}
+
+/*
+ * Read what came for the batch adding the table.  Returns 1 once the table
+ * is there, 0 while acknowledgements are awaited, -1 when it could not be
+ * added (`rule` says why; the caller closes the socket).  A kernel before
+ * owned tables (5.12) refuses the flag: the table is asked for again
+ * without it, and its delete prepared for trace_cleanup().
+ */
+static int
+nft_table_acked(struct nft *n, const struct sockaddr *dst,
+    struct trace_rule *rule)
+{
+	int rc = nft_read_acks(n, NULL);
+
+	if (rc >= 0 || errno == EAGAIN)
+		return rc >= 0 ? rc : 0;
+	n->table_sent = false;	/* a batch is whole or not at all */
+	if (n->owner && (errno == EOPNOTSUPP || errno == EINVAL)) {
+		size_t len = nft_del_batch(n->table, slot_del_msg[n->slot],
+		    sizeof(slot_del_msg[n->slot]), n->seq + 100);
+
+		slot_del_len[n->slot] = (sig_atomic_t)len;
+		if (nft_add_table(n, dst, false) == 0)
+			return 0;
+	}
+	nft_failed(rule, errno);
+	return -1;
 }
 
 /* The name of a verdict code of a trace event. */
@@ -679,30 +740,46 @@ udata_comment(const struct nftnl_udata *attr, void *data)
 	return MNL_CB_OK;
 }
 
-/* The expressions of the rule found, as libnftnl shows them, and its
- * comment. */
-static void
-nft_rule_text(struct nft *n, struct trace_rule *rule,
-    const struct timespec *deadline)
+/*
+ * Ask for the rule found (a GETRULE), whose answer nft_read_acks() reads
+ * into n->got.  Returns false when it could not be asked.
+ */
+static bool
+nft_rule_ask(struct nft *n, const struct trace_rule *rule)
 {
-	char buf[512], text[2048];
-	struct nftnl_rule *r = nftnl_rule_alloc(), *got = nftnl_rule_alloc();
+	char buf[512];
+	struct nftnl_rule *r = nftnl_rule_alloc();
 	struct nlmsghdr *nlh;
-	unsigned seq;
+	bool sent = false;
 
-	if (r == NULL || got == NULL)
+	n->got = nftnl_rule_alloc();
+	if (r == NULL || n->got == NULL)
 		goto out;
 	memset(buf, 0, sizeof(buf));	/* the padding is sent too */
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, rule->table);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, rule->chain);
 	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, rule->handle);
-	seq = n->seq++;
+	n->seq0 = n->seq++;
+	n->nacks = 1;
+	n->acked = 0;
 	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE,
-	    (uint16_t)rule->family, NLM_F_ACK, seq);
+	    (uint16_t)rule->family, NLM_F_ACK, n->seq0);
 	nftnl_rule_nlmsg_build_payload(nlh, r);
-	if (mnl_socket_sendto(n->nl, nlh, nlh->nlmsg_len) < 0 ||
-	    nft_wait_acks(n, seq, 1, deadline, got) < 0)
-		goto out;
+	sent = mnl_socket_sendto(n->nl, nlh, nlh->nlmsg_len) >= 0;
+out:
+	if (r != NULL)
+		nftnl_rule_free(r);
+	return sent;
+}
+
+/* The expressions of the rule found (n->got), as libnftnl shows them, and
+ * its comment, into `rule`. */
+static void
+nft_rule_told(struct nft *n, struct trace_rule *rule)
+{
+	char text[2048];
+	struct nftnl_rule *got = n->got;
+
 	if (nftnl_rule_is_set(got, NFTNL_RULE_HANDLE) &&
 	    nftnl_rule_snprintf(text, sizeof(text), got, NFTNL_OUTPUT_DEFAULT,
 	    0) > 0)
@@ -715,11 +792,6 @@ nft_rule_text(struct nft *n, struct trace_rule *rule,
 		if (u != NULL)
 			(void)nftnl_udata_parse(u, ulen, udata_comment, rule);
 	}
-out:
-	if (r != NULL)
-		nftnl_rule_free(r);
-	if (got != NULL)
-		nftnl_rule_free(got);
 }
 
 /*
@@ -751,9 +823,42 @@ legacy_tables(int family, char *buf, size_t size)
 
 /* ---- the hops ------------------------------------------------------------ */
 
+struct trace_job;
+
+/* One TCP socket of the trace and its waiter. */
 struct probe {
-	int fd;
+	int fd;				/* -1: closed */
+	int wid;			/* its waiter, -1: none */
 	struct timespec sent;
+	struct trace_job *job;
+	unsigned ttl;			/* 0: the traced SYN */
+};
+
+/* Where a trace is. */
+enum trace_phase {
+	TRACE_PHASE_TABLE,		/* the table's acks awaited */
+	TRACE_PHASE_HOPS,		/* the probes are out */
+	TRACE_PHASE_TEXT,		/* the rule's text asked for */
+	TRACE_PHASE_DONE		/* calling back */
+};
+
+struct trace_job {
+	struct loop *loop;
+	struct sockaddr_storage dst;
+	socklen_t dstlen;
+	volatile sig_atomic_t *stop;
+	struct trace_result *r;
+	trace_fn *fn;
+	void *arg;
+	enum trace_phase phase;
+	unsigned n;			/* hops probed: TTL 1..n */
+	struct probe probes[TRACE_MAX_HOPS + 1]; /* [0]: the traced SYN */
+	struct trace_hop first;		/* the traced SYN's answer */
+	struct nft nft;
+	int nl_wid;			/* the netlink waiter, or -1 */
+	int timer;			/* the deadline, or the rule text's */
+	int now;			/* complete at once: a 0 ms timer */
+	struct timespec deadline;
 };
 
 /* Open, configure and start the connect of a socket with hop limit `ttl`
@@ -802,12 +907,17 @@ hop_connect(int fd, const struct sockaddr *dst, socklen_t dstlen)
 	return -1;
 }
 
-/* Close a probe socket without a TIME_WAIT (a reset if it connected). */
+/* Close a probe socket without a TIME_WAIT (a reset if it connected), and
+ * remove its waiter. */
 static void
 probe_close(struct probe *p)
 {
 	struct linger l = { 1, 0 };
 
+	if (p->wid >= 0) {
+		loop_del(p->job->loop, p->wid);
+		p->wid = -1;
+	}
 	if (p->fd < 0)
 		return;
 	(void)setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
@@ -934,142 +1044,39 @@ trace_complete(const struct trace_result *r, unsigned n)
 	return true;
 }
 
-int
-trace_run(const struct trace_query *q, struct trace_result *r, char **cause)
+/* The waiter `*id` of `j`'s loop removed, if any. */
+static void
+job_del(struct trace_job *j, int *id)
 {
-	struct probe probes[TRACE_MAX_HOPS + 1];	/* [0]: the traced SYN */
-	struct pollfd pfd[TRACE_MAX_HOPS + 2];
-	unsigned n = q->max_hops > 0 && q->max_hops <= TRACE_MAX_HOPS ?
-	    q->max_hops : TRACE_DEFAULT_HOPS, i, end;
-	struct timespec deadline = clock_add_ms(clock_now(), q->deadline_ms);
-	struct nft nft;
-	struct trace_hop first;
-	int nfds, saved = 0;
+	loop_del(j->loop, *id);
+	*id = -1;
+}
 
-	memset(r, 0, sizeof(*r));
-	memset(&nft, 0, sizeof(nft));
-	memcpy(&r->dst, q->dst, q->dstlen);
-	r->deadline_ms = q->deadline_ms;
+/* The nftables half ended: its waiter removed, its table deleted. */
+static void
+job_nft_close(struct trace_job *j)
+{
+	job_del(j, &j->nl_wid);
+	nft_close(&j->nft);
+}
+
+/*
+ * The end: every waiter removed, every socket closed, the table deleted,
+ * what the hops tell summed up; then the callback, and `j` is freed.
+ */
+static void
+job_finish(struct trace_job *j)
+{
+	struct trace_result *r = j->r;
+	unsigned i, end, n = j->n;
+
+	j->phase = TRACE_PHASE_DONE;
+	job_del(j, &j->timer);
+	job_del(j, &j->now);
 	for (i = 0; i <= n; i++)
-		probes[i].fd = -1;
-	*cause = NULL;
-
-	/* The traced SYN: full hop limit, its local port bound first. */
-	probes[0].fd = hop_socket(q->dst, 0, &nft.sport);
-	if (probes[0].fd < 0) {
-		*cause = text_printf("cannot open a TCP socket to trace: %s",
-		    strerror(errno));
-		return -1;
-	}
-	nft.dport = q->dst->sa_family == AF_INET6 ?
-	    ((const struct sockaddr_in6 *)q->dst)->sin6_port :
-	    ((const struct sockaddr_in *)q->dst)->sin_port;
-	if (q->nft)
-		nft_open(&nft, q->dst, &r->rule, &deadline);
-	for (i = 1; i <= n; i++) {
-		probes[i].fd = hop_socket(q->dst, i, NULL);
-		if (probes[i].fd < 0) {
-			saved = errno;
-			break;
-		}
-	}
-	if (i <= n) {
-		*cause = text_printf("cannot open %u TCP sockets to trace: %s",
-		    n + 1, strerror(saved));
-		for (i = 0; i <= n; i++)
-			probe_close(&probes[i]);
-		nft_close(&nft);
-		return -1;
-	}
-	r->nhops = n;
-	for (i = 0; i <= n; i++) {
-		if (i > 0)
-			r->hops[i - 1].ttl = i;
-		probes[i].sent = clock_now();
-		if (hop_connect(probes[i].fd, q->dst, q->dstlen) < 0) {
-			struct trace_hop *h = i > 0 ? &r->hops[i - 1] : &first;
-
-			h->kind = TRACE_HOP_ERROR;
-			h->error = errno;
-			probe_close(&probes[i]);
-		}
-	}
-
-	for (;;) {
-		long ms;
-		int k;
-
-		if (q->stop != NULL && *q->stop != 0) {
-			r->stopped = true;
-			break;
-		}
-		if (trace_complete(r, n) &&
-		    (nft.nl == NULL || r->rule.state == TRACE_RULE_FOUND ||
-		    probes[0].fd < 0))
-			break;
-		ms = clock_ms_until(&deadline);
-		if (ms <= 0) {
-			r->cut = !trace_complete(r, n);
-			break;
-		}
-		nfds = 0;
-		for (i = 0; i <= n; i++)
-			if (probes[i].fd >= 0) {
-				pfd[nfds].fd = probes[i].fd;
-				pfd[nfds].events = POLLOUT;
-				pfd[nfds].revents = 0;
-				nfds++;
-			}
-		if (nft.nl != NULL) {
-			pfd[nfds].fd = mnl_socket_get_fd(nft.nl);
-			pfd[nfds].events = POLLIN;
-			pfd[nfds].revents = 0;
-			nfds++;
-		}
-		if (nfds == 0)
-			break;
-		k = loop_poll(pfd, (nfds_t)nfds, (int)ms);
-		if (k < 0 && errno != EINTR)
-			break;
-		if (k <= 0)
-			continue;
-		if (nft.nl != NULL && pfd[nfds - 1].revents != 0)
-			nft_read_events(&nft, &r->rule);
-		for (i = 0; i <= n; i++) {
-			struct trace_hop *h = i > 0 ? &r->hops[i - 1] : &first;
-			int j;
-
-			if (probes[i].fd < 0)
-				continue;
-			for (j = 0; j < nfds; j++)
-				if (pfd[j].fd == probes[i].fd)
-					break;
-			if (j == nfds || pfd[j].revents == 0)
-				continue;
-			if (hop_answer(&probes[i], q->dst, q->dstlen, h))
-				probe_close(&probes[i]);
-		}
-		/* Probes past the end of the path tell nothing more. */
-		end = end_ttl(r, n);
-		for (i = end > 0 ? end + 1 : n + 1; i <= n; i++)
-			probe_close(&probes[i]);
-	}
-	if (nft.nl != NULL) {
-		/* The events queued before the answers: read them all. */
-		for (i = 0; i < 64 && nft_read_events(&nft, &r->rule); i++)
-			continue;
-		if (r->rule.state == TRACE_RULE_FOUND && !r->rule.policy) {
-			struct timespec until = clock_add_ms(clock_now(), 200);
-
-			nft_rule_text(&nft, &r->rule, &until);
-		} else if (r->rule.state != TRACE_RULE_FOUND)
-			r->rule.state = nft.seen ? TRACE_RULE_NONE :
-			    TRACE_RULE_NO_EVENTS;
-	}
-	for (i = 0; i <= n; i++)
-		probe_close(&probes[i]);
-	nft_close(&nft);
-	legacy_tables(q->dst->sa_family, r->rule.legacy,
+		probe_close(&j->probes[i]);
+	job_nft_close(j);
+	legacy_tables(j->dst.ss_family, r->rule.legacy,
 	    sizeof(r->rule.legacy));
 
 	/* What the hops tell: the end of the path, the last answer. */
@@ -1087,5 +1094,349 @@ trace_run(const struct trace_query *q, struct trace_result *r, char **cause)
 			r->reached = end;
 	} else if (r->last_answered < n)
 		r->nhops = r->last_answered + 1;
+	j->fn(j->arg);
+	free(j);
+}
+
+/*
+ * The probes are over: read the trace events queued before the answers,
+ * then, for a rule found, ask for its text.  Returns true when that
+ * answer is to be waited for (`wait`), else the rule look-up is settled.
+ */
+static bool
+job_nft_settle(struct trace_job *j, bool wait)
+{
+	struct trace_rule *rule = &j->r->rule;
+	unsigned i;
+
+	if (j->nft.nl == NULL)
+		return false;
+	if (j->phase != TRACE_PHASE_TEXT) {
+		for (i = 0; i < 64 && nft_read_events(&j->nft, rule); i++)
+			continue;
+		if (rule->state != TRACE_RULE_FOUND) {
+			rule->state = j->nft.seen ? TRACE_RULE_NONE :
+			    TRACE_RULE_NO_EVENTS;
+			return false;
+		}
+		if (rule->policy || !nft_rule_ask(&j->nft, rule))
+			return false;
+		if (wait)
+			return true;
+	}
+	/* No wait: the kernel answers inside the send, if at all. */
+	for (i = 0; i < 64; i++) {
+		int rc = nft_read_acks(&j->nft, j->nft.got);
+
+		if (rc == 1)
+			nft_rule_told(&j->nft, rule);
+		if (rc != 0)
+			break;
+	}
+	return false;
+}
+
+static void on_text_timer(void *arg, short revents);
+
+/* The probes are over: the rule's text asked for, or the end. */
+static void
+job_hops_end(struct trace_job *j)
+{
+	unsigned i;
+
+	job_del(j, &j->timer);
+	job_del(j, &j->now);
+	for (i = 0; i <= j->n; i++)
+		probe_close(&j->probes[i]);
+	if (j->phase == TRACE_PHASE_TABLE && j->nft.nl != NULL) {
+		/* Over before the table was acknowledged: no trace ran. */
+		job_nft_close(j);
+		if (!j->r->stopped)
+			nft_failed(&j->r->rule, ETIMEDOUT);
+	}
+	if (!job_nft_settle(j, true)) {
+		job_finish(j);
+		return;
+	}
+	j->phase = TRACE_PHASE_TEXT;
+	j->timer = loop_add(j->loop, -1, 0, clock_add_ms(clock_now(), 200),
+	    on_text_timer, j);
+	if (j->timer < 0)
+		job_finish(j);	/* out of memory: without the text */
+}
+
+/* Whether the probes are over: stopped (r->stopped set), complete, or
+ * nothing left to wait for but the deadline. */
+static bool
+job_hops_over(struct trace_job *j)
+{
+	struct trace_result *r = j->r;
+	unsigned i, open = 0;
+
+	if (j->stop != NULL && *j->stop != 0) {
+		r->stopped = true;
+		return true;
+	}
+	if (j->phase != TRACE_PHASE_HOPS)
+		return false;
+	for (i = 0; i <= j->n; i++)
+		open += j->probes[i].fd >= 0;
+	if (open == 0 && j->nft.nl == NULL)
+		return true;
+	return trace_complete(r, j->n) && (j->nft.nl == NULL ||
+	    r->rule.state == TRACE_RULE_FOUND || j->probes[0].fd < 0);
+}
+
+/* After each callback: the stop flag, and the end of the probes. */
+static void
+job_step(struct trace_job *j)
+{
+	if (j->phase == TRACE_PHASE_TEXT && j->stop != NULL && *j->stop != 0) {
+		j->r->stopped = true;
+		job_finish(j);	/* without the text */
+	} else if (j->phase != TRACE_PHASE_TEXT && job_hops_over(j))
+		job_hops_end(j);
+}
+
+/* A probe's waiter: its answer, if it has one now. */
+static void
+on_probe(void *arg, short revents)
+{
+	struct probe *p = arg;
+	struct trace_job *j = p->job;
+	struct trace_hop *h = p->ttl > 0 ? &j->r->hops[p->ttl - 1] : &j->first;
+	unsigned i, end;
+
+	(void)revents;
+	if (hop_answer(p, (const struct sockaddr *)&j->dst, j->dstlen, h))
+		probe_close(p);
+	/* Probes past the end of the path tell nothing more. */
+	end = end_ttl(j->r, j->n);
+	for (i = end > 0 ? end + 1 : j->n + 1; i <= j->n; i++)
+		probe_close(&j->probes[i]);
+	job_step(j);
+}
+
+/* Connect every probe, each then a waiter of the loop. */
+static void
+job_hops_start(struct trace_job *j)
+{
+	struct probe *p;
+	unsigned i;
+
+	j->phase = TRACE_PHASE_HOPS;
+	for (i = 0; i <= j->n; i++) {
+		struct trace_hop *h = i > 0 ? &j->r->hops[i - 1] : &j->first;
+
+		p = &j->probes[i];
+		p->sent = clock_now();
+		if (hop_connect(p->fd, (const struct sockaddr *)&j->dst,
+		    j->dstlen) < 0)
+			h->error = errno;
+		else if ((p->wid = loop_add(j->loop, p->fd, POLLOUT,
+		    (struct timespec){ 0, 0 }, on_probe, p)) < 0)
+			h->error = ENOMEM;
+		else
+			continue;
+		h->kind = TRACE_HOP_ERROR;
+		probe_close(p);
+	}
+}
+
+/* The netlink socket's waiter: the table's acknowledgements, trace
+ * events, or the rule's text, by phase. */
+static void
+on_netlink(void *arg, short revents)
+{
+	struct trace_job *j = arg;
+	int rc;
+
+	(void)revents;
+	switch (j->phase) {
+	case TRACE_PHASE_TABLE:
+		rc = nft_table_acked(&j->nft, (const struct sockaddr *)&j->dst,
+		    &j->r->rule);
+		if (rc < 0)
+			job_nft_close(j);
+		if (rc != 0)
+			job_hops_start(j);
+		break;
+	case TRACE_PHASE_HOPS:
+		(void)nft_read_events(&j->nft, &j->r->rule);
+		break;
+	case TRACE_PHASE_TEXT:
+		rc = nft_read_acks(&j->nft, j->nft.got);
+		if (rc == 1)
+			nft_rule_told(&j->nft, &j->r->rule);
+		if (rc == 1 || (rc < 0 && errno != EAGAIN)) {
+			job_finish(j);
+			return;
+		}
+		break;
+	case TRACE_PHASE_DONE:
+		return;
+	}
+	job_step(j);
+}
+
+/* The deadline: the probes still waiting are cut. */
+static void
+on_deadline(void *arg, short revents)
+{
+	struct trace_job *j = arg;
+
+	(void)revents;
+	j->timer = -1;
+	if (!job_hops_over(j))
+		j->r->cut = !trace_complete(j->r, j->n);
+	job_hops_end(j);
+}
+
+/* The wait for the rule's text is over: without it. */
+static void
+on_text_timer(void *arg, short revents)
+{
+	struct trace_job *j = arg;
+
+	(void)revents;
+	j->timer = -1;
+	job_finish(j);
+}
+
+/* Complete at once: the end, from the loop rather than trace_start. */
+static void
+on_now(void *arg, short revents)
+{
+	struct trace_job *j = arg;
+
+	(void)revents;
+	j->now = -1;
+	job_step(j);
+}
+
+/*
+ * Open the traced SYN's socket (its local port bound first) and one a TTL
+ * from 1 to j->n.  Returns 0, or -1 with `*cause` set.
+ */
+static int
+job_sockets(struct trace_job *j, char **cause)
+{
+	const struct sockaddr *dst = (const struct sockaddr *)&j->dst;
+	unsigned i;
+
+	j->probes[0].fd = hop_socket(dst, 0, &j->nft.sport);
+	if (j->probes[0].fd < 0) {
+		*cause = text_printf("cannot open a TCP socket to trace: %s",
+		    strerror(errno));
+		return -1;
+	}
+	for (i = 1; i <= j->n; i++) {
+		j->r->hops[i - 1].ttl = i;
+		j->probes[i].fd = hop_socket(dst, i, NULL);
+		if (j->probes[i].fd < 0) {
+			*cause = text_printf("cannot open %u TCP sockets to "
+			    "trace: %s", j->n + 1, strerror(errno));
+			return -1;
+		}
+	}
 	return 0;
+}
+
+struct trace_job *
+trace_start(const struct trace_query *q, struct trace_result *r,
+    char **cause, trace_fn *fn, void *arg)
+{
+	struct loop *l = loop_current();
+	struct trace_job *j;
+	unsigned i;
+
+	*cause = NULL;
+	if (l == NULL) {
+		*cause = text_printf("no event loop to trace in");
+		return NULL;
+	}
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		return NULL;
+	memset(r, 0, sizeof(*r));
+	memcpy(&r->dst, q->dst, q->dstlen);
+	r->deadline_ms = q->deadline_ms;
+	*j = (struct trace_job){ .loop = l, .dstlen = q->dstlen,
+	    .stop = q->stop, .r = r, .fn = fn, .arg = arg, .nl_wid = -1,
+	    .timer = -1, .now = -1, .phase = TRACE_PHASE_TABLE,
+	    .n = q->max_hops > 0 && q->max_hops <= TRACE_MAX_HOPS ?
+	    q->max_hops : TRACE_DEFAULT_HOPS };
+	j->nft.slot = -1;
+	memcpy(&j->dst, q->dst, q->dstlen);
+	for (i = 0; i <= j->n; i++)
+		j->probes[i] = (struct probe){ .fd = -1, .wid = -1, .job = j,
+		    .ttl = i };
+	r->nhops = j->n;
+	j->nft.dport = q->dst->sa_family == AF_INET6 ?
+	    ((const struct sockaddr_in6 *)q->dst)->sin6_port :
+	    ((const struct sockaddr_in *)q->dst)->sin_port;
+	j->deadline = clock_add_ms(clock_now(), q->deadline_ms);
+	if (job_sockets(j, cause) < 0 ||
+	    (j->timer = loop_add(l, -1, 0, j->deadline, on_deadline,
+	    j)) < 0)
+		goto fail;
+	/* The table first, so that the traced SYN is seen from its start. */
+	if (q->nft && nft_open(&j->nft, q->dst, &r->rule)) {
+		j->nl_wid = loop_add(l, mnl_socket_get_fd(j->nft.nl), POLLIN,
+		    (struct timespec){ 0, 0 }, on_netlink, j);
+		if (j->nl_wid < 0)
+			goto fail;
+	} else
+		job_hops_start(j);
+	if (job_hops_over(j) && (j->now = loop_add(l, -1, 0, clock_now(),
+	    on_now, j)) < 0)
+		goto fail;
+	return j;
+fail:
+	job_del(j, &j->timer);
+	for (i = 0; i <= j->n; i++)
+		probe_close(&j->probes[i]);
+	job_nft_close(j);
+	free(j);
+	return NULL;
+}
+
+void
+trace_stop(struct trace_job *j)
+{
+	if (j == NULL || j->phase == TRACE_PHASE_DONE)
+		return;
+	j->r->stopped = true;
+	if (j->phase == TRACE_PHASE_TABLE)
+		job_nft_close(j);	/* no trace ran: its table deleted */
+	(void)job_nft_settle(j, false);
+	job_finish(j);
+}
+
+/* trace_run's callback: the trace is over. */
+static void
+run_done(void *arg)
+{
+	*(bool *)arg = true;
+}
+
+/* Synchronous: trace_start on a loop of its own, waited for until the
+ * callback (each wait bounded by the trace's deadline). */
+int
+trace_run(const struct trace_query *q, struct trace_result *r, char **cause)
+{
+	struct loop *l = loop_new();
+	struct trace_job *j;
+	bool done = false;
+
+	*cause = NULL;
+	if (l == NULL)
+		return -1;
+	j = trace_start(q, r, cause, run_done, &done);
+	while (j != NULL && !done) {
+		if ((q->stop != NULL && *q->stop != 0) ||
+		    loop_once(l, -1) < 0)
+			trace_stop(j);
+	}
+	loop_free(l);
+	return j != NULL ? 0 : -1;
 }

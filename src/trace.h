@@ -22,9 +22,13 @@
  *     read off the error queue (the offender's address), a reset or a
  *     handshake off the socket itself.  No raw socket, no privilege.
  *
- * Everything waits in one poll() bounded by `deadline_ms`; a signal that
- * sets `*stop` ends it early (the table is still deleted).  The result is a
- * fixed-size struct: no heap is left to free.
+ * Every wait is a waiter of the loop (loop.h): the hop sockets, the
+ * netlink socket, the deadline `deadline_ms` as a timer; trace_start()
+ * runs a trace on the current loop beside whatever else waits there, and
+ * several traces may be under way at once, each with its own table.  A
+ * signal that sets `*stop` ends a trace at its next callback (the table is
+ * still deleted).  The result is a fixed-size struct: no heap is left to
+ * free.
  */
 #ifndef ISOCK_TRACE_H
 #define ISOCK_TRACE_H
@@ -116,9 +120,11 @@ struct trace_query {
 };
 
 /*
- * Trace `q` into `r`.  Returns 0, or -1 with `*cause` set to a new sentence
- * when no hop could even be probed (no socket of the family).  Any trace
- * table it added is gone when it returns.
+ * Trace `q` into `r`, synchronously: trace_start() on a loop of its own,
+ * waited for until it calls back, for a caller without a run (tests).
+ * Returns 0, or -1 with `*cause` set to a new sentence when no hop could
+ * even be probed (no socket of the family; NULL: out of memory).  Any
+ * trace table it added is gone when it returns.
  */
 int trace_run(const struct trace_query *q, struct trace_result *r,
     char **cause);
@@ -133,26 +139,31 @@ struct trace_job;
  * the nftables socket are waiters of that loop, the deadline a timer, and
  * `fn` is called from one of its callbacks (never from inside
  * trace_start()) once `r` is complete and the trace table is gone; the
- * handle is freed after `fn` returns.  `r` is the caller's and must live
- * until then.  NULL when no hop could be probed (trace_run's -1, with
- * `*cause` set) or it could not start (no loop, out of memory).  Several
- * traces may be under way at once, each with its own table.
+ * handle is freed after `fn` returns (trace_stop() from inside `fn` does
+ * nothing).  `r` is the caller's and must live until then.  NULL when no
+ * hop could be probed (trace_run's -1, with `*cause` set) or it could not
+ * start (no loop: `*cause` says so; out of memory: `*cause` NULL).
+ * Several traces may be under way at once, each with its own table (past
+ * 32 at once, a trace goes without nftables: its rule look-up says EBUSY).
+ * q->stop is read at each callback: once set, the trace ends as stopped.
  */
 struct trace_job *trace_start(const struct trace_query *q,
     struct trace_result *r, char **cause, trace_fn *fn, void *arg);
 
 /*
  * End `j` now as a stopped trace (r->stopped, what was found kept, its
- * table deleted, its sockets closed); `fn` is called before this returns.
+ * table deleted, its sockets closed, its waiters removed); `fn` is called
+ * before this returns.  Nothing is waited for: the kernel has run a
+ * netlink request by the time its send returns.
  */
 void trace_stop(struct trace_job *j);
 
 /*
- * For a signal handler that will not return to trace_run: removes the trace
- * table now, if one exists, by closing the netlink socket that owns it (and,
- * on a kernel without owned tables, by sending the prepared delete).  Uses
- * only async-signal-safe calls; safe to call at any time, any number of
- * times.
+ * For a signal handler that will not return to the traces: removes every
+ * trace table in flight now, by closing the netlink sockets that own them
+ * (and, on a kernel without owned tables, by sending their prepared
+ * deletes).  Uses only async-signal-safe calls; safe to call at any time,
+ * any number of times.
  */
 void trace_cleanup(void);
 

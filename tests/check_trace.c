@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * check_trace.c: the parser of nftables trace events (trace_parse_event)
- * fed with NFT_MSG_TRACE messages built here as the kernel builds them, and
- * the JSON form of a trace result.
+ * fed with NFT_MSG_TRACE messages built here as the kernel builds them, the
+ * JSON form of a trace result, and the asynchronous trace (trace_start,
+ * trace_stop) on a loop, to 127.0.0.1 and without nftables (no privilege).
  */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <check.h>
+#include <dirent.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
@@ -15,8 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "json.h"
+#include "loop.h"
 #include "trace.h"
 
 /* What one event says. */
@@ -302,6 +306,242 @@ START_TEST(json_of_a_trace)
 }
 END_TEST
 
+/* ---- the asynchronous trace ---------------------------------------------- */
+
+/* The descriptors open in this process (opendir's own counted alike). */
+static int
+fd_count(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * A TCP socket on 127.0.0.1 of a port the kernel chose, listening when
+ * `listening`, else bound only (a connect there is refused).  Its address
+ * goes to `sin`.
+ */
+static int
+local_port(struct sockaddr_in *sin, bool listening)
+{
+	socklen_t sl = sizeof(*sin);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)sin, sizeof(*sin)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)sin, &sl), 0);
+	if (listening)
+		ck_assert_int_eq(listen(fd, 64), 0);
+	return fd;
+}
+
+/* What a trace's callback saw. */
+struct done {
+	int calls;
+	bool inside_start;	/* called before trace_start returned */
+	bool starting;
+};
+
+static void
+on_done(void *arg)
+{
+	struct done *d = arg;
+
+	d->calls++;
+	if (d->starting)
+		d->inside_start = true;
+}
+
+/* A query of `sin` with three hops, no nftables, a 5 s deadline. */
+static struct trace_query
+query_of(const struct sockaddr_in *sin, volatile sig_atomic_t *stop)
+{
+	return (struct trace_query){ .dst = (const struct sockaddr *)sin,
+	    .dstlen = sizeof(*sin), .deadline_ms = 5000, .max_hops = 3,
+	    .nft = false, .stop = stop };
+}
+
+/* Start a trace of `q` into `r`, checking that `fn` is not called from
+   inside trace_start. */
+static struct trace_job *
+start(const struct trace_query *q, struct trace_result *r, struct done *d)
+{
+	struct trace_job *j;
+	char *cause = NULL;
+
+	d->starting = true;
+	j = trace_start(q, r, &cause, on_done, d);
+	d->starting = false;
+	ck_assert_ptr_null(cause);
+	ck_assert_ptr_nonnull(j);
+	ck_assert(!d->inside_start);
+	ck_assert_int_eq(d->calls, 0);
+	return j;
+}
+
+/* One trace's case: its destination, result, callback and loop. */
+struct tcase_trace {
+	struct sockaddr_in sin;
+	int fd;			/* the listening or bound socket */
+	struct trace_result *r;
+	struct done d;
+	struct trace_query q;
+	struct loop *l;		/* NULL: none made */
+	int base;		/* the descriptors open before the trace */
+};
+
+/* Set up `c`: a port (`listening` or refused), a loop when `loop`. */
+static void
+case_setup(struct tcase_trace *c, bool listening, bool loop,
+    volatile sig_atomic_t *stop)
+{
+	memset(c, 0, sizeof(*c));
+	c->r = calloc(1, sizeof(*c->r));
+	ck_assert_ptr_nonnull(c->r);
+	c->fd = local_port(&c->sin, listening);
+	c->q = query_of(&c->sin, stop);
+	if (loop) {
+		c->l = loop_new();
+		ck_assert_ptr_nonnull(c->l);
+	}
+	c->base = fd_count();
+}
+
+static void
+case_free(struct tcase_trace *c)
+{
+	loop_free(c->l);
+	close(c->fd);
+	free(c->r);
+}
+
+/*
+ * Two traces on one loop, one to a listening port and one to a refused
+ * one: both complete through the loop's waits, each calls back once, and
+ * every socket they opened is closed.
+ */
+START_TEST(two_traces_on_one_loop)
+{
+	struct tcase_trace a, b;
+	int k;
+
+	case_setup(&b, false, false, NULL);
+	case_setup(&a, true, true, NULL);
+	(void)start(&a.q, a.r, &a.d);
+	(void)start(&b.q, b.r, &b.d);
+	ck_assert_int_gt(fd_count(), a.base);
+	/* Bounded: both answer at once on loopback; 5 s deadline each. */
+	for (k = 0; k < 200 && (a.d.calls == 0 || b.d.calls == 0); k++)
+		ck_assert_int_ge(loop_once(a.l, 100), 0);
+	ck_assert_int_eq(a.d.calls, 1);
+	ck_assert_int_eq(b.d.calls, 1);
+	ck_assert_int_eq(fd_count(), a.base);
+	ck_assert_int_eq(a.r->hops[0].kind, TRACE_HOP_CONNECTED);
+	ck_assert_uint_eq(a.r->reached, 1);
+	ck_assert_int_eq(b.r->hops[0].kind, TRACE_HOP_REFUSED);
+	ck_assert_uint_eq(b.r->reached, 1);
+	ck_assert(!a.r->stopped && !b.r->stopped);
+	ck_assert(!a.r->cut && !b.r->cut);
+	ck_assert_int_eq(a.r->rule.state, TRACE_RULE_NOT_TRIED);
+	/* Nothing of theirs is left to call. */
+	ck_assert_int_eq(loop_once(a.l, 0), 0);
+	ck_assert_int_eq(a.d.calls + b.d.calls, 2);
+	case_free(&a);
+	case_free(&b);
+}
+END_TEST
+
+/*
+ * trace_stop before the trace has waited at all: the callback comes before
+ * it returns, the result says stopped, no socket is left open and no
+ * waiter of the trace is left in the loop.
+ */
+START_TEST(stop_calls_back_at_once)
+{
+	struct tcase_trace c;
+	struct trace_job *j;
+
+	case_setup(&c, true, true, NULL);
+	j = start(&c.q, c.r, &c.d);
+	ck_assert_int_gt(fd_count(), c.base);
+	trace_stop(j);
+	ck_assert_int_eq(c.d.calls, 1);
+	ck_assert(c.r->stopped);
+	ck_assert_int_eq(fd_count(), c.base);
+	ck_assert_uint_eq(c.r->hops[0].ttl, 1);
+	ck_assert_int_eq(c.r->hops[0].kind, TRACE_HOP_SILENT);
+	ck_assert_int_eq(loop_once(c.l, 0), 0);
+	ck_assert_int_eq(c.d.calls, 1);
+	case_free(&c);
+}
+END_TEST
+
+/*
+ * A stop flag already set: the trace is complete at once, and says so
+ * through the loop (a timer of 0 ms), not from inside trace_start.
+ */
+START_TEST(stopped_before_it_starts)
+{
+	volatile sig_atomic_t stop = 1;
+	struct tcase_trace c;
+	int k;
+
+	case_setup(&c, true, true, &stop);
+	(void)start(&c.q, c.r, &c.d);
+	for (k = 0; k < 10 && c.d.calls == 0; k++)
+		ck_assert_int_ge(loop_once(c.l, 1000), 0);
+	ck_assert_int_eq(c.d.calls, 1);
+	ck_assert(c.r->stopped);
+	ck_assert_int_eq(fd_count(), c.base);
+	case_free(&c);
+}
+END_TEST
+
+/* Without a loop there is nothing to wait in: NULL, no callback. */
+START_TEST(no_loop_no_trace)
+{
+	struct tcase_trace c;
+	char *cause = NULL;
+
+	case_setup(&c, true, false, NULL);
+	ck_assert_ptr_null(loop_current());
+	ck_assert_ptr_null(trace_start(&c.q, c.r, &cause, on_done, &c.d));
+	ck_assert_int_eq(c.d.calls, 0);
+	ck_assert_int_eq(fd_count(), c.base);
+	free(cause);
+	case_free(&c);
+}
+END_TEST
+
+/* trace_run, the synchronous form, on a loop of its own. */
+START_TEST(run_waits_in_a_loop_of_its_own)
+{
+	struct tcase_trace c;
+	char *cause = NULL;
+
+	case_setup(&c, false, false, NULL);
+	ck_assert_int_eq(trace_run(&c.q, c.r, &cause), 0);
+	ck_assert_ptr_null(cause);
+	ck_assert_ptr_null(loop_current());
+	ck_assert_int_eq(fd_count(), c.base);
+	ck_assert_int_eq(c.r->hops[0].kind, TRACE_HOP_REFUSED);
+	ck_assert_uint_eq(c.r->reached, 1);
+	ck_assert_uint_eq(c.r->nhops, 1);
+	case_free(&c);
+}
+END_TEST
+
 static Suite *
 trace_suite(void)
 {
@@ -317,6 +557,14 @@ trace_suite(void)
 	tcase_add_test(tc, json_of_a_trace);
 	tcase_add_test(tc, text_of_a_silence);
 	tcase_add_test(tc, text_of_a_long_path);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("async");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, two_traces_on_one_loop);
+	tcase_add_test(tc, stop_calls_back_at_once);
+	tcase_add_test(tc, stopped_before_it_starts);
+	tcase_add_test(tc, no_loop_no_trace);
+	tcase_add_test(tc, run_waits_in_a_loop_of_its_own);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -10,7 +10,10 @@
 # a reject there (the ICMP named), a drop on the client's output hook (the
 # table, chain, rule and verdict named) and on its input hook for the
 # SYN-ACK, the same trace as uid 65534 (hops only, and the note about root),
-# IPv6, JSON, and no trace table left behind after SIGINT.
+# IPv6, JSON, and no trace table left behind after SIGINT; then two traces
+# at once on one loop (tests/isock-trace): both tables there during the
+# traces and both gone after them, after a stop (SIGINT) and after
+# trace_cleanup() in a SIGTERM handler.
 # Needs root, ip(8), nft(8), nc(1) and setpriv(1); exits 77 (SKIP) without.
 # valgrind and iptables-legacy (package iptables) for one case each.
 set -u
@@ -65,7 +68,7 @@ done
 ip netns exec "$s" timeout 120 nc -lk 8080 >/dev/null 2>&1 &
 tap_pids="$tap_pids $!"
 
-plan 13
+plan 16
 
 # fw NS CHAIN-HOOK RULE: a table isock_fw with one chain on HOOK holding RULE.
 fw() {
@@ -254,4 +257,74 @@ for sig in INT KILL; do
 	fi
 	verdict "SIG$sig during a trace: no isock_trace table left"
 done
+fw_del "$r2"
+
+# ---- two traces in flight at once (tests/isock-trace) -------------------
+# Each trace has its own table; both exist while the traces run and none is
+# left after them: at their end, after a stop (SIGINT: trace_stop on each)
+# and after trace_cleanup() in a SIGTERM handler, the process still alive.
+tracer=${LISTEN%/*}/isock-trace
+ntables() { leftover | grep -c isock_trace; }
+# pair_start MS: the two traces in the background; waits (5 s at most)
+# until both tables are listed, $had then holding how many were.
+pair_start() {
+	: >"$tmp/pair.out"
+	ip netns exec "$c" "$tracer" -w "$1" 10.63.0.2 80 fd63::2 80 \
+		>"$tmp/pair.out" 2>"$tmp/pair.err" &
+	pid=$!
+	i=0 had=0
+	while [ $i -lt 100 ]; do
+		had=$(ntables)
+		[ "$had" -ge 2 ] && break
+		sleep 0.05; i=$((i + 1))
+	done
+}
+# pair_wait: waits for it (bounded: the tracer ends by its deadline).
+pair_wait() {
+	wait "$pid"
+	rc=$? out=$(cat "$tmp/pair.out") err=$(cat "$tmp/pair.err")
+}
+# pair_done HOW: both tables were seen, none is left, both traces called
+# back as HOW (a regular expression of "STATE HOPS END").
+pair_done() {
+	[ "$had" = 2 ] || tap_note "trace tables seen at once: $had, expected 2"
+	[ -z "$(leftover)" ] || tap_note "a trace table is left: $(leftover)"
+	want_rc 0
+	want_out "^done 10\.63\.0\.2 80 $1$"
+	want_out "^done fd63::2 80 $1$"
+}
+fw "$r2" forward "tcp dport 80 drop"
+if [ ! -x "$tracer" ]; then
+	for what in "at their end" "after SIGINT" "after SIGTERM"; do
+		skip "two traces at once: no table left $what" \
+			"tests/isock-trace is not built (no libnftnl)"
+	done
+else
+	pair_start 1500
+	pair_wait
+	pair_done "none 3 cut"
+	verdict "two traces at once: both tables during them, none left at their end"
+
+	pair_start 5000
+	kill -INT "$pid" 2>/dev/null
+	pair_wait
+	pair_done "[a-z-]+ [0-9]+ stopped"
+	verdict "two traces at once: no table left after SIGINT (trace_stop)"
+
+	pair_start 5000
+	kill -TERM "$pid" 2>/dev/null
+	i=0
+	while [ $i -lt 100 ] && ! grep -q cleaned "$tmp/pair.out"; do
+		sleep 0.05; i=$((i + 1))
+	done
+	[ "$had" = 2 ] || tap_note "trace tables seen at once: $had, expected 2"
+	kill -0 "$pid" 2>/dev/null || tap_note "isock-trace is not running"
+	left=$(leftover)
+	kill -KILL "$pid" 2>/dev/null
+	pair_wait
+	[ -z "$left" ] || tap_note "trace tables left after trace_cleanup: $left"
+	want_rc 137
+	want_out "^cleaned$"
+	verdict "two traces at once: trace_cleanup in a SIGTERM handler removes both tables"
+fi
 fw_del "$r2"
