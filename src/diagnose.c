@@ -44,6 +44,12 @@ struct diag_ctx {
 	struct nl_ctx nl;
 	bool listener;			/* diagnose_listener's facts only */
 	int timer;			/* the first round's, -1: none */
+	struct resolver_ask *ask;	/* the name servers, under way */
+	bool asked;			/* ... and they have been */
+	bool waiting;			/* this round waits for them */
+	bool ending;			/* diag_finish is under way */
+	struct resolver_facts rf;	/* what they said */
+	long ns_wait_ms;
 	unsigned rounds;
 	diag_fn *fn;
 	void *arg;
@@ -392,6 +398,19 @@ diag_who(gid_t gid, struct who_fact *w)
 	return DIAG_WHO;
 }
 
+static void diag_round(struct diag_ctx *c);
+
+/* The name servers' answers are in (resolver_ask_start's callback). */
+static void
+diag_asked(void *arg)
+{
+	struct diag_ctx *c = arg;
+
+	c->ask = NULL;
+	if (!c->ending)
+		diag_round(c);
+}
+
 /*
  * Why a name did not resolve: what each name server said, the
  * configuration, and each server's route.
@@ -414,14 +433,26 @@ diag_resolver(struct diag_ctx *c)
 	    q->target->literal)
 		return;
 	facts_strlcpy(f->host, q->target->host, sizeof(f->host));
-	ms = q->budget_ms - DIAG_RESOLVER_ROUTES_MS;
-	if (ms > DIAG_RESOLVER_MS)
-		ms = DIAG_RESOLVER_MS;
-	if (ms < DIAG_RESOLVER_MIN_MS)
-		ms = DIAG_RESOLVER_MIN_MS;
-	f->ns_wait_ms = ms;
-	dl = clock_add_ms(clock_now(), ms);
-	resolver_diagnose(q->target, q->eai, &dl, q->resolv_conf, rf);
+	/* Asked once (the first round), on the loop; the rounds after the
+	   answers take them. */
+	if (!c->asked) {
+		ms = q->budget_ms - DIAG_RESOLVER_ROUTES_MS;
+		if (ms > DIAG_RESOLVER_MS)
+			ms = DIAG_RESOLVER_MS;
+		if (ms < DIAG_RESOLVER_MIN_MS)
+			ms = DIAG_RESOLVER_MIN_MS;
+		c->ns_wait_ms = ms;
+		dl = clock_add_ms(clock_now(), ms);
+		c->asked = true;
+		c->ask = resolver_ask_start(q->target, q->eai, &dl,
+		    q->resolv_conf, &c->rf, diag_asked, c);
+	}
+	if (c->ask != NULL) {
+		c->waiting = true;
+		return;
+	}
+	*rf = c->rf;
+	f->ns_wait_ms = c->ns_wait_ms;
 	f->have |= DIAG_RESOLVER;
 	/* A look-up cut short by the budget says nothing of the route. */
 	for (i = 0; i < rf->conf.nservers && i < RESOLVER_MAX_SERVERS; i++) {
@@ -594,6 +625,11 @@ diag_finish(struct diag_ctx *c)
 	void *arg = c->arg;
 	int n;
 
+	/* A diagnosis ended early: the servers not heard from yet are not
+	   said to be silent (the round's facts have no DIAG_RESOLVER). */
+	c->ending = true;
+	if (c->ask != NULL)
+		resolver_ask_stop(c->ask);
 	loop_del(loop_current(), c->timer);
 	n = diag_end(c);
 	free(c);
@@ -609,12 +645,13 @@ diag_round(struct diag_ctx *c)
 {
 	diag_begin(c->q, c->f);
 	c->rounds++;
+	c->waiting = false;
 	nl_round(&c->nl);
 	if (c->listener)
 		diag_round_listener(c);
 	else if (c->q->dst != NULL || c->q->eai != 0)
 		diag_round_run(c);
-	if (!nl_missed(&c->nl))
+	if (!nl_missed(&c->nl) && !c->waiting)
 		diag_finish(c);
 }
 

@@ -77,9 +77,46 @@ struct work {
 	struct diag *diag;		/* under way, or NULL */
 	struct diag_facts *lf;		/* a silent check's listener facts */
 	struct timespec t0;		/* when it began (-v) */
+	struct rtget *rt;		/* EINVAL's route look-up, or NULL */
+	struct trace_job *tj;		/* --trace under way, or NULL */
+	struct trace_result *tr;	/* its result, once begun */
+	char *tcause;			/* why none could be made */
+	bool traced;			/* a trace is to be told */
 };
 
 static void target_final(struct run *run, size_t i, bool now);
+static bool run_shows(const struct run *run, const struct result *r);
+
+/*
+ * A piece of `w`'s work ended (its callback): the target is ready once
+ * none is left.
+ */
+static void
+work_ended(struct work *w)
+{
+	w->run->nbusy--;
+	if (w->diag == NULL && w->tj == NULL && w->rt == NULL)
+		target_final(w->run, w->i, false);
+}
+
+/*
+ * The route look-up of an EINVAL came (rtget_start's callback): a
+ * blackhole's class is unreachable, in every build, whatever the diagnosis
+ * finds in time.
+ */
+static void
+rtget_done(void *arg, int err)
+{
+	struct work *w = arg;
+	struct result *r = &w->run->results[w->i];
+
+	w->rt = NULL;
+	if (err == EINVAL) {
+		r->diag_status = ISOCK_EXIT_UNREACHABLE;
+		w->run->codes[w->i] = result_exit_status(r);
+	}
+	work_ended(w);
+}
 
 /*
  * The listener facts of a silent check came (diag_start's callback): the
@@ -111,22 +148,21 @@ silent_listener_done(void *arg, int nfacts)
 	free(f);
 	w->lf = NULL;
 	w->diag = NULL;
-	run->nbusy--;
-	target_final(run, w->i, false);
+	work_ended(w);
 }
 
 /*
  * A service that accepted and kept silent: when it is local, who listens
- * (diagnose_listener's facts, on the loop); false when nothing was begun.
+ * (diagnose_listener's facts, on the loop).
  */
-static bool
+static void
 silent_listener(struct run *run, size_t i, const struct result_attempt *a)
 {
 	struct work *w = &run->work[i];
 	struct diag_query q;
 
 	if ((w->lf = malloc(sizeof(*w->lf))) == NULL)
-		return false;
+		return;
 	memset(&q, 0, sizeof(q));
 	q.budget_ms = DIAG_BUDGET_MS;
 	q.dst = (const struct sockaddr *)&a->addr.ss;
@@ -139,10 +175,9 @@ silent_listener(struct run *run, size_t i, const struct result_attempt *a)
 	if (w->diag == NULL) {
 		free(w->lf);
 		w->lf = NULL;
-		return false;
+		return;
 	}
 	run->nbusy++;
-	return true;
 }
 
 /*
@@ -167,29 +202,26 @@ diag_done(void *arg, int nf)
 		    clock_ms_between(&run->start, &t1), line);
 	}
 	w->diag = NULL;
-	run->nbusy--;
-	target_final(run, w->i, false);
+	work_ended(w);
 }
 
-/* Begin reading the facts `q` asks for, for target `i`; false: none. */
-static bool
+/* Begin reading the facts `q` asks for, for target `i`. */
+static void
 diag_begin_target(struct run *run, size_t i, const struct diag_query *q)
 {
 	struct work *w = &run->work[i];
 
 	w->t0 = clock_now();
 	w->diag = diag_start(q, false, run->facts[i], diag_done, w);
-	if (w->diag == NULL)
-		return false;
-	run->nbusy++;
-	return true;
+	if (w->diag != NULL)
+		run->nbusy++;
 }
 
 /*
  * The exit status of target `i`, and the facts of a failed attempt begun
- * on the loop; false when none were begun (the target is ready now).
+ * on the loop (run->work[i]).
  */
-static bool
+static void
 diagnose_target(struct run *run, size_t i)
 {
 	const struct options *o = run->o;
@@ -206,47 +238,47 @@ diagnose_target(struct run *run, size_t i)
 	if (run->codes[i] == 0 || (o->invert && result_closed(run->codes[i])) ||
 	    r->signal != 0 ||
 	    r->state != RESULT_FINISHED || (a == NULL && r->eai == 0))
-		return false;
+		return;
 	/* It connected; the check after it has facts of its own. */
 	if (r->ready != NULL && r->ready->status != 0) {
-		return a != NULL && (!o->quiet || o->json) &&
+		if (a != NULL && (!o->quiet || o->json) &&
 		    (r->ready->cause == READY_SILENT_TLS ||
-		    r->ready->cause == READY_SILENT_HTTP) &&
-		    silent_listener(run, i, a);
+		    r->ready->cause == READY_SILENT_HTTP))
+			silent_listener(run, i, a);
+		return;
 	}
 	/*
 	 * The class of EINVAL from the one route look-up: a blackhole's is
 	 * unreachable, in every build, whatever the diagnosis finds in time.
 	 */
-	if (a != NULL && a->error == EINVAL && rtget_errno((const struct
-	    sockaddr *)&a->addr.ss, DIAG_BUDGET_MS) == EINVAL) {
-		r->diag_status = ISOCK_EXIT_UNREACHABLE;
-		run->codes[i] = result_exit_status(r);
-	}
+	if (a != NULL && a->error == EINVAL && (run->work[i].rt = rtget_start(
+	    (const struct sockaddr *)&a->addr.ss, DIAG_BUDGET_MS, rtget_done,
+	    &run->work[i])) != NULL)
+		run->nbusy++;
 	/*
 	 * Quiet runs print no facts; a name's diagnosis asks the name
 	 * servers, not for each --count probe, whose facts are not printed.
 	 * ISOCK_NO_DIAGNOSIS: none at all (make bench's baseline).
 	 */
 	if (getenv("ISOCK_NO_DIAGNOSIS") != NULL)
-		return false;
+		return;
 	if (o->quiet && !o->json ? true :
 	    a == NULL && run->seq > 0 && run->sum == NULL)
-		return false;
+		return;
 	/* A summary asks the name servers once for a failure of a name
 	   (per host and resolver code), not for each port or probe. */
 	if (!o->quiet && a == NULL && run->sum != NULL &&
 	    !summary_claim(run->sum, i, t, r))
-		return false;
+		return;
 	/* Look-ups the deadline ended waited on the same name servers: they
 	   are asked once a run, not at 0.2 s a name. */
 	if (a == NULL && r->eai == EAI_CANCELED && o->targets.n > 1 &&
 	    run->canceled_asked)
-		return false;
+		return;
 	run->canceled_asked |= a == NULL && r->eai == EAI_CANCELED;
 	f = calloc(1, sizeof(*f));	/* no facts, if none are read */
 	if (f == NULL)
-		return false;
+		return;
 	run->facts[i] = f;
 	memset(&q, 0, sizeof(q));
 	q.budget_ms = DIAG_BUDGET_MS;
@@ -256,7 +288,8 @@ diagnose_target(struct run *run, size_t i)
 		/* The status is the look-up's own (resolve.c checks the
 		   descriptors before it), with or without -q: not the
 		   diagnosis's. */
-		return diag_begin_target(run, i, &q);
+		diag_begin_target(run, i, &q);
+		return;
 	}
 	q.target = t;
 	q.several = o->targets.n > 1 || o->count > 0;
@@ -271,28 +304,39 @@ diagnose_target(struct run *run, size_t i)
 	q.srclen = o->has_source ? o->source_len : 0;
 	q.error = a->error;
 	q.broadcast = o->broadcast;
-	return diag_begin_target(run, i, &q);
+	diag_begin_target(run, i, &q);
+}
+
+/* The trace of target `w->i` ended (trace_start's callback). */
+static void
+trace_done(void *arg)
+{
+	struct work *w = arg;
+
+	w->tj = NULL;
+	work_ended(w);
 }
 
 /*
  * --trace: after a failed TCP connect to an IP address, where the SYN dies
- * (on a deadline of its own, -w again).
+ * (on a deadline of its own, -w again), on the loop beside the diagnosis
+ * and the other targets.  A trace that could not be made is told too (its
+ * cause).
  */
 static void
-trace_target(const struct run *run, size_t i)
+trace_target(struct run *run, size_t i)
 {
 	const struct target *t = &run->o->targets.v[i];
-	const struct result *r = &run->results[i];
-	const struct result_attempt *a = result_last(r);
+	const struct result_attempt *a = result_last(&run->results[i]);
+	struct work *w = &run->work[i];
 	long deadline_ms = run->o->timeout_ms;
-	struct trace_result *tr;
 	struct trace_query q;
-	char *cause = NULL;
 	int left;
 
-	if (run->codes[i] == 0 || run->codes[i] >= ISOCK_EXIT_SIGNAL ||
+	if (!run->o->trace || run->o->quiet || run->seq != 0 ||
+	    run->codes[i] == 0 || run->codes[i] >= ISOCK_EXIT_SIGNAL ||
 	    *run->po->stop != 0 || a == NULL || t->type != SOCK_STREAM ||
-	    t->protocol != 0)
+	    t->protocol != 0 || !run_shows(run, &run->results[i]))
 		return;
 	if (a->addr.ss.ss_family != AF_INET && a->addr.ss.ss_family != AF_INET6)
 		return;
@@ -309,15 +353,33 @@ trace_target(const struct run *run, size_t i)
 	q = (struct trace_query){ .dst = (const struct sockaddr *)&a->addr.ss,
 	    .dstlen = a->addr.len, .deadline_ms = deadline_ms,
 	    .nft = true, .stop = run->po->stop };
-	tr = malloc(sizeof(*tr));
-	if (tr != NULL && trace_run(&q, tr, &cause) < 0) {
-		free(tr);
-		tr = NULL;
+	w->traced = true;
+	if ((w->tr = malloc(sizeof(*w->tr))) == NULL)
+		return;
+	w->tj = trace_start(&q, w->tr, &w->tcause, trace_done, w);
+	if (w->tj == NULL) {
+		free(w->tr);
+		w->tr = NULL;
+		return;
 	}
-	trace_report(tr, cause, t->host, run->o->json, run->ro.out,
-	    stderr);
-	free(cause);
-	free(tr);
+	run->nbusy++;
+}
+
+/* Tell target `i`'s trace, if it has one, and forget it. */
+static void
+trace_tell(struct run *run, size_t i)
+{
+	struct work *w = &run->work[i];
+
+	if (!w->traced)
+		return;
+	trace_report(w->tr, w->tcause, run->o->targets.v[i].host,
+	    run->o->json, run->ro.out, stderr);
+	free(w->tcause);
+	free(w->tr);
+	w->tcause = NULL;
+	w->tr = NULL;
+	w->traced = false;
 }
 
 /* Whether the result `r` is shown: --open, --failed. */
@@ -373,8 +435,7 @@ flush_ready(struct run *run)
 		else if (show && (result_connected(&run->results[i]) != NULL ?
 		    run->lines_out : run->lines_err))
 			summary_line(t, &run->results[i], &run->ro);
-		if (show && run->o->trace && !run->o->quiet && run->seq == 0)
-			trace_target(run, i);
+		trace_tell(run, i);
 		/* Each result whole, in order across stdout and stderr; a
 		   reader that has gone ends the run (a write error, 10). */
 		if (fflush(stdout) != 0 || ferror(stdout))
@@ -438,12 +499,16 @@ static void
 on_done(void *arg, size_t i)
 {
 	struct run *run = arg;
+	struct work *w = &run->work[i];
 
 	run->results[i].when = clock_wall();	/* measured, then reported */
 	/* On a terminal the outcome replaces the progress line of --wait. */
 	if (run->o->wait && !run->o->quiet && run_tty(STDERR_FILENO))
 		report_progress_clear(stderr);
-	if (!diagnose_target(run, i))
+	/* Its facts and its trace, side by side; ready when all ended. */
+	diagnose_target(run, i);
+	trace_target(run, i);
+	if (w->diag == NULL && w->tj == NULL && w->rt == NULL)
 		target_final(run, i, true);
 }
 
@@ -459,9 +524,17 @@ run_busy(void *arg, bool end)
 	struct run *run = arg;
 	size_t i;
 
-	for (i = 0; end && run->nbusy > 0 && i < run->o->targets.n; i++)
+	for (i = 0; end && run->nbusy > 0 && i < run->o->targets.n; i++) {
 		if (run->work[i].diag != NULL)
 			diag_stop(run->work[i].diag);
+		if (run->work[i].tj != NULL)
+			trace_stop(run->work[i].tj);
+		if (run->work[i].rt != NULL) {
+			rtget_cancel(run->work[i].rt);
+			run->work[i].rt = NULL;
+			work_ended(&run->work[i]);
+		}
+	}
 	if (run->flush_due) {
 		run->flush_due = false;
 		if (!run->po->quiet_end)
@@ -699,6 +772,10 @@ out:
 	if (run.facts != NULL)
 		for (i = 0; i < n; i++)
 			free(run.facts[i]);
+	for (i = 0; run.work != NULL && i < n; i++) {
+		free(run.work[i].tr);
+		free(run.work[i].tcause);
+	}
 	free(run.results);
 	free(run.facts);
 	free(run.codes);
