@@ -34,12 +34,12 @@ struct loop {
 	struct loop *outer;		/* the loop current before this one */
 };
 
-/* One wait's descriptors: the caller's first, then the waiters'. */
+/* One wait's descriptors, and the waiter of each. */
 struct round {
 	struct pollfd *pfd;
-	int *id;			/* waiter of each entry after the caller's */
+	int *id;
 	unsigned *gen;
-	nfds_t nextra, m;
+	nfds_t m;
 };
 
 static struct loop *current;
@@ -135,16 +135,13 @@ loop_del(struct loop *l, int id)
 		l->nw--;
 }
 
-/* Room in `r` for the caller's `nextra` entries and every waiter of `l`. */
+/* Room in `r` for every waiter of `l`. */
 static bool
-round_alloc(struct round *r, const struct loop *l, nfds_t nextra)
+round_alloc(struct round *r, const struct loop *l)
 {
-	size_t m = (size_t)nextra + l->nw;
-
-	r->pfd = calloc(m + 1, sizeof(*r->pfd));
+	r->pfd = calloc(l->nw + 1, sizeof(*r->pfd));
 	r->id = calloc(l->nw + 1, sizeof(*r->id));
 	r->gen = calloc(l->nw + 1, sizeof(*r->gen));
-	r->nextra = nextra;
 	return r->pfd != NULL && r->id != NULL && r->gen != NULL;
 }
 
@@ -157,14 +154,12 @@ round_free(struct round *r)
 }
 
 /*
- * One wait of `l` with the caller's `extra` descriptors: ppoll() for at
- * most `ms` (cut to the nearest deadline) with `mask`, then the callbacks
- * of the ready waiters, then of those out of time.  Returns what ppoll()
- * returned; the caller's entries get their revents.
+ * One wait of `l`: ppoll() for at most `ms` (cut to the nearest deadline)
+ * with `mask`, then the callbacks of the ready waiters, then of those out
+ * of time.  Returns what ppoll() returned.
  */
 static int
-round_run(struct loop *l, struct round *r, struct pollfd *extra, int ms,
-    const sigset_t *mask)
+round_run(struct loop *l, struct round *r, int ms, const sigset_t *mask)
 {
 	struct timespec ts;
 	size_t k, nw;
@@ -172,8 +167,6 @@ round_run(struct loop *l, struct round *r, struct pollfd *extra, int ms,
 	int rc, until;
 
 	r->m = 0;
-	for (e = 0; e < r->nextra; e++)
-		r->pfd[r->m++] = extra[e];
 	for (k = 0; k < l->nw; k++) {
 		if (!l->w[k].used)
 			continue;
@@ -184,8 +177,8 @@ round_run(struct loop *l, struct round *r, struct pollfd *extra, int ms,
 		}
 		if (l->w[k].fd < 0)
 			continue;
-		r->id[r->m - r->nextra] = (int)k;
-		r->gen[r->m - r->nextra] = l->w[k].gen;
+		r->id[r->m] = (int)k;
+		r->gen[r->m] = l->w[k].gen;
 		r->pfd[r->m].fd = l->w[k].fd;
 		r->pfd[r->m].events = l->w[k].events;
 		r->pfd[r->m++].revents = 0;
@@ -195,14 +188,11 @@ round_run(struct loop *l, struct round *r, struct pollfd *extra, int ms,
 	rc = ppoll(r->pfd, r->m, ms >= 0 ? &ts : NULL, mask);
 	if (rc < 0)
 		return rc;
-	for (e = 0; e < r->nextra; e++)
-		extra[e].revents = r->pfd[e].revents;
-	for (e = r->nextra; rc > 0 && e < r->m; e++) {
-		struct waiter *w = &l->w[r->id[e - r->nextra]];
+	for (e = 0; rc > 0 && e < r->m; e++) {
+		struct waiter *w = &l->w[r->id[e]];
 
 		/* Gone or replaced by a callback before this one. */
-		if (r->pfd[e].revents == 0 || !w->used ||
-		    w->gen != r->gen[e - r->nextra])
+		if (r->pfd[e].revents == 0 || !w->used || w->gen != r->gen[e])
 			continue;
 		w->fn(w->arg, r->pfd[e].revents);
 	}
@@ -225,12 +215,12 @@ loop_once(struct loop *l, int ms)
 	struct round r;
 	int rc;
 
-	if (!round_alloc(&r, l, 0)) {
+	if (!round_alloc(&r, l)) {
 		round_free(&r);
 		errno = ENOMEM;
 		return -1;
 	}
-	rc = round_run(l, &r, NULL, ms, &l->unblocked);
+	rc = round_run(l, &r, ms, &l->unblocked);
 	round_free(&r);
 	if (rc < 0 && errno == EINTR)
 		rc = 0;
@@ -272,37 +262,6 @@ loop_closed_fds(int n)
 		if (pfd[fd].revents & POLLNVAL)
 			closed |= 1u << fd;
 	return closed;
-}
-
-int
-loop_poll(struct pollfd *pfd, nfds_t n, int ms)
-{
-	struct timespec end = clock_add_ms(clock_now(), ms);
-	struct round r;
-	nfds_t e;
-	int rc, left = ms;
-
-	/* A look that does not wait serves no waiter, and keeps within
-	   RLIMIT_NOFILE entries (fdfacts asks about every descriptor). */
-	if (current == NULL || ms == 0)
-		return poll(pfd, n, ms);
-	for (;;) {
-		if (!round_alloc(&r, current, n)) {
-			round_free(&r);
-			errno = ENOMEM;
-			return -1;
-		}
-		rc = round_run(current, &r, pfd, left, NULL);
-		round_free(&r);
-		if (rc < 0)
-			return rc;
-		for (rc = 0, e = 0; e < n; e++)
-			rc += pfd[e].revents != 0;
-		if (rc > 0)
-			return rc;
-		if (ms >= 0 && (left = clock_ms_until(&end)) == 0)
-			return 0;
-	}
 }
 
 bool

@@ -10,11 +10,12 @@
  * callback of each waiter found ready (events measured now), and after
  * them, of each whose deadline passed.
  *
- * The loop made last is the current one.  Code that must wait for a reply
- * in the middle of other work (a netlink answer, a name server's datagram,
- * a hop's probe) waits through loop_poll(), which keeps serving the
- * current loop's waiters meanwhile: an attempt in flight has its outcome
- * taken when it comes, whatever else is being waited for.
+ * The loop made last is the current one (loop_current()).  Code that
+ * waits for a reply in the middle of other work (a netlink answer, a name
+ * server's datagram, a hop's probe) never waits itself: it adds a waiter
+ * to the current loop and goes on in the waiter's callback (nl.c,
+ * resolver.c, rtget.c, trace.c), so an attempt in flight has its outcome
+ * taken when it comes, and many diagnoses and traces go on side by side.
  */
 #ifndef ISOCK_LOOP_H
 #define ISOCK_LOOP_H
@@ -86,14 +87,6 @@ void loop_signals_hold(struct loop *l);
  * closed: bit fd set.  One poll(2) that does not wait.
  */
 unsigned loop_closed_fds(int n);
-
-/*
- * poll(2) for the caller's `pfd` (at most `ms`, -1: no limit) while the
- * current loop's waiters are served: their callbacks run as they become
- * ready or their deadlines pass.  Returns as poll() does for `pfd` only.
- * Without a current loop, or with `ms` 0 (no wait), it is poll().
- */
-int loop_poll(struct pollfd *pfd, nfds_t n, int ms);
 
 /*
  * Sleep `ms`, or less when `*stop` becomes non-zero, or when descriptor

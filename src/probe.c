@@ -90,7 +90,6 @@ struct slot {
 	long backoff;			/* --wait: the next pause, in ms */
 	struct result prev;		/* --wait: the try before the one in
 					   flight (state FINISHED), or none */
-	bool retry_queued;		/* in run->retried, to be told */
 };
 
 struct run {
@@ -108,21 +107,17 @@ struct run {
 	size_t next_name;		/* the next name to look up */
 	unsigned lookups, lookup_cap;	/* look-ups in flight, at most */
 	bool names_moved;		/* a look-up ended since the jobs last
-					   advanced (maybe inside a wait of the
-					   caller's, which advances none) */
+					   advanced */
 	struct slot *slots;
 	size_t next_new;		/* the first target never begun */
 	size_t ndone;			/* targets whose result is final */
 	size_t *queue, nqueue;		/* final, not yet told to the caller */
-	size_t *retried, nretried;	/* retries not yet told to the caller */
-	bool telling;			/* the caller is being told (it prints) */
 	struct job *jobs;		/* the places of attempts in flight */
 	unsigned njobs;
 	uint64_t rng;			/* jitter, seeded per process */
 	struct loop *loop;		/* where every wait of the run is */
 	int rswaiter;			/* the resolver's waiter, or -1 */
 	int outwaiter;			/* standard output's, or -1 */
-	int timer;			/* timer_arm's waiter, or -1 */
 	bool fds_short;			/* socket() met EMFILE or ENFILE */
 	bool fds_caller;		/* ... while the caller's work held
 					   descriptors: none opens until it
@@ -565,16 +560,13 @@ defer_own_port(struct run *run, struct job *j, struct flight *f)
 
 static bool job_advance(struct run *run, struct job *j);
 static void names_start(struct run *run);
-static void timer_arm(struct run *run);
-static void nested_advance(struct run *run);
 static void targets_begin(struct run *run, struct job *jobs, unsigned njobs);
 
 /*
  * The loop found flight `arg` ready, or its deadline passed (`revents` 0):
  * its attempt's outcome is measured now, and its job moves on (a winner
  * ends the others; with none left in flight the job's result is final, or
- * its next address starts).  This may run inside another module's wait
- * (loop_poll), so that no outcome waits for a diagnosis or a trace.
+ * its next address starts).
  */
 static void
 flight_ready(void *arg, short revents)
@@ -603,14 +595,8 @@ flight_ready(void *arg, short revents)
 			attempt_end(j->run, j, fl, fl->s.failure, "connect",
 			    false);
 	}
-	if ((revents == 0 || j->won || j->inflight == 0) &&
-	    !job_advance(j->run, j) && j->run->telling) {
-		/* The caller waits (a diagnosis, a trace): the next targets
-		   take the place, as the loop would. */
-		names_start(j->run);
-		targets_begin(j->run, j->run->jobs, j->run->njobs);
-	}
-	timer_arm(j->run);	/* a new attempt may have a start due */
+	if (revents == 0 || j->won || j->inflight == 0)
+		(void)job_advance(j->run, j);
 }
 
 /*
@@ -802,7 +788,6 @@ names_ready(void *arg, short revents)
 {
 	(void)revents;
 	names_collect(arg);
-	nested_advance(arg);	/* inside the caller's wait: as the loop */
 }
 
 /* Start the look-up of name `k`; its outcome may be there at once. */
@@ -1113,17 +1098,7 @@ job_finish(struct run *run, struct job *j)
 		sl->retry = clock_add_ms(now, pause < left ? pause : left);
 		trace(run, "%s: attempt %u failed; again in %ld ms",
 		    j->t->host, sl->tries, pause < left ? pause : (long)left);
-		/* Told between the caller's results, never inside one (a
-		   try may end while the caller waits for a diagnosis). */
-		if (run->o->retry != NULL && run->telling) {
-			/* Once a target: it is tried every 10 to 20 ms
-			   while a diagnosis or a trace is told, and
-			   `retried` holds one entry a target. */
-			if (!sl->retry_queued)
-				run->retried[run->nretried++] = j->index;
-			sl->retry_queued = true;
-		}
-		else if (run->o->retry != NULL)
+		if (run->o->retry != NULL)
 			run->o->retry(run->o->retry_arg, j->index, sl->tries);
 		return;
 	}
@@ -1373,63 +1348,10 @@ loop_timeout(const struct run *run, const struct job *jobs, unsigned njobs)
 	return timeout;
 }
 
-/* timer_arm's waiter: its time has come (the loop removed it). */
-static void
-timer_fired(void *arg, short revents)
-{
-	struct run *run = arg;
-
-	(void)revents;
-	run->timer = -1;
-	nested_advance(run);
-}
-
-/*
- * While the caller is told (run->telling: a diagnosis or a trace waits
- * through the loop), the nearest Happy Eyeballs start or --wait retry is a
- * timer of the loop, so that it is served inside that wait as between the
- * loop's own (before, a target's next address waited for the end of
- * another's trace, and its deadline could pass first).  Otherwise none:
- * the loop's timeout covers them (loop_timeout).
- */
-static void
-timer_arm(struct run *run)
-{
-	int ms;
-
-	loop_del(run->loop, run->timer);
-	run->timer = -1;
-	if (!run->telling || (ms = timers_next(run)) < 0)
-		return;
-	run->timer = loop_add(run->loop, -1, 0, clock_add_ms(clock_now(), ms),
-	    timer_fired, run);
-}
-
-/*
- * Inside a wait of the caller's: every job moves on, the targets whose
- * turn has come begin, as between the loop's waits, and the timer is set
- * for what is due next.  Nothing outside one.
- */
-static void
-nested_advance(struct run *run)
-{
-	unsigned k;
-
-	if (!run->telling)
-		return;
-	for (k = 0; k < run->njobs; k++)
-		if (run->jobs[k].active)
-			job_advance(run, &run->jobs[k]);
-	names_start(run);
-	targets_begin(run, run->jobs, run->njobs);
-	timer_arm(run);
-}
-
 /*
  * Tell the caller of each result made final, in the order they were, with
  * the signals let in: printing may block, and a signal then still stops.
- * Results made final meanwhile (the caller's waits serve the loop) are
- * told too.  Returns false when there was none.  The signals stay let in:
+ * Returns false when there was none.  The signals stay let in:
  * probe_run holds them again only if the run goes on.  A quiet end's
  * connected results are told with the signals held (quiet_end).
  */
@@ -1445,20 +1367,10 @@ tell_done(struct run *run)
 		quiet = result_connected(&run->results[run->queue[k]]) != NULL;
 	if (!quiet)
 		loop_signals_let(run->loop);
-	run->telling = true;
-	timer_arm(run);
 	for (k = 0; k < run->nqueue; k++)
 		if (run->o->done != NULL)
 			run->o->done(run->o->done_arg, run->queue[k]);
-	run->telling = false;
-	timer_arm(run);		/* none: the loop's timeout serves them */
 	run->nqueue = 0;
-	for (k = 0; k < run->nretried; k++) {
-		run->slots[run->retried[k]].retry_queued = false;
-		run->o->retry(run->o->retry_arg, run->retried[k],
-		    run->slots[run->retried[k]].tries);
-	}
-	run->nretried = 0;
 	return true;
 }
 
@@ -1471,17 +1383,7 @@ tell_done(struct run *run)
 static bool
 caller_busy(struct run *run, bool end)
 {
-	bool busy;
-
-	if (run->o->busy == NULL)
-		return false;
-	/* Its printing may wait (a trace): as when a result is told. */
-	run->telling = true;
-	timer_arm(run);
-	busy = run->o->busy(run->o->busy_arg, end);
-	run->telling = false;
-	timer_arm(run);
-	return busy;
+	return run->o->busy != NULL && run->o->busy(run->o->busy_arg, end);
 }
 
 /* The poll timeout `timeout` (-1: none), cut to the next tick. */
@@ -1589,7 +1491,6 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 	run.loop = loop_new();
 	run.rswaiter = -1;
 	run.outwaiter = -1;
-	run.timer = -1;
 	if (run.loop != NULL && o->out_gone != NULL)
 		run.outwaiter = loop_add(run.loop, STDOUT_FILENO, 0,
 		    (struct timespec){ 0, 0 }, out_event, &run);
@@ -1605,11 +1506,10 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 	run.njobs = njobs;
 	run.slots = calloc(n, sizeof(*run.slots));
 	run.queue = calloc(n, sizeof(*run.queue));
-	run.retried = calloc(n, sizeof(*run.retried));
 	run.rs = resolve_new(&cause);
 	free(cause);
 	if (run.loop == NULL || jobs == NULL || run.slots == NULL ||
-	    run.queue == NULL || run.retried == NULL || run.rs == NULL ||
+	    run.queue == NULL || run.rs == NULL ||
 	    !names_build(&run)) {
 		for (i = 0; i < n; i++) {
 			results[i].eai = EAI_MEMORY;
@@ -1674,7 +1574,6 @@ out:
 		result_free(&run.slots[i].prev);
 	free(run.slots);
 	free(run.queue);
-	free(run.retried);
 	free(jobs);
 	if (o->quiet_end && run.loop != NULL)
 		loop_keep_held(run.loop);

@@ -2,9 +2,8 @@
 /*
  * check_loop.c: the reactor: a ready waiter's callback with its events, a
  * timer at its deadline and not before, a waiter removed by an earlier
- * callback of the same wait never called, loop_poll() serving the
- * loop's waiters while the caller waits for its own descriptor, and the
- * stop signals left blocked by a loop kept held to the exit.
+ * callback of the same wait never called, the current loop, and the stop
+ * signals left blocked by a loop kept held to the exit.
  */
 #include "config.h"
 
@@ -112,36 +111,23 @@ START_TEST(test_removed_by_earlier)
 }
 END_TEST
 
-START_TEST(test_poll_serves_loop)
+/*
+ * The loop made last is the current one, where the modules add their
+ * waiters; freeing it makes the one before current again.
+ */
+START_TEST(test_current)
 {
-	struct loop *l = loop_new();
-	struct seen s = { .del = -1 };
-	struct pollfd pfd;
-	struct timespec t0 = clock_now();
-	int sv[2], mine[2];
+	struct loop *outer, *inner;
 
-	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, mine), 0);
-	ck_assert_int_ge(loop_add(l, sv[0], POLLIN, (struct timespec){ 0, 0 },
-	    on_event, &s), 0);
-	ck_assert_int_eq(write(sv[1], "x", 1), 1);
-	/* The caller's descriptor stays silent: the wait lasts its 100 ms,
-	   and the loop's ready waiter is served meanwhile. */
-	pfd.fd = mine[0];
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	ck_assert_int_eq(loop_poll(&pfd, 1, 100), 0);
-	ck_assert_int_ge(s.calls, 1);
-	ck_assert(clock_ms_between(&t0, &s.at) < 100.0);
-	/* Once it is readable, loop_poll says so as poll() would. */
-	ck_assert_int_eq(write(mine[1], "y", 1), 1);
-	ck_assert_int_eq(loop_poll(&pfd, 1, 1000), 1);
-	ck_assert(pfd.revents & POLLIN);
-	close(sv[0]);
-	close(sv[1]);
-	close(mine[0]);
-	close(mine[1]);
-	loop_free(l);
+	ck_assert_ptr_null(loop_current());
+	outer = loop_new();
+	ck_assert_ptr_eq(loop_current(), outer);
+	inner = loop_new();
+	ck_assert_ptr_eq(loop_current(), inner);
+	loop_free(inner);
+	ck_assert_ptr_eq(loop_current(), outer);
+	loop_free(outer);
+	ck_assert_ptr_null(loop_current());
 }
 END_TEST
 
@@ -198,7 +184,7 @@ loop_suite(void)
 	tcase_add_test(tc, test_ready);
 	tcase_add_test(tc, test_timer);
 	tcase_add_test(tc, test_removed_by_earlier);
-	tcase_add_test(tc, test_poll_serves_loop);
+	tcase_add_test(tc, test_current);
 	tcase_add_test(tc, test_keep_held);
 	suite_add_tcase(s, tc);
 	return s;

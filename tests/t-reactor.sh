@@ -44,6 +44,16 @@ out=$(grep -nE '(^|[^_[:alnum:]])(poll|ppoll|epoll_wait|select|pselect)[[:space:
 	grep -vE '^[^:]*:[0-9]+:[[:space:]]*(/?\*|//)') rc=0 err=
 [ -z "$out" ] || tap_note "waits outside loop.c: $out"
 [ -f "$src/loop.c" ] || tap_note "no src/loop.c"
+# Nor does any wait inside another's callback: loop_poll (a wait that
+# served the loop from inside a diagnosis or a trace) is gone, and no
+# source file calls the synchronous forms, which wait on a loop of their
+# own that serves nothing else (they are for callers without a run).
+out=$(grep -nE '(^|[^_[:alnum:]])(loop_poll|diagnose_run|diagnose_listener|resolver_diagnose|rtget_errno|trace_run)[[:space:]]*\(' \
+	"$src"/*.c "$src"/*.h | grep -vE '^[^:]*:[0-9]+:[[:space:]]*(/?\*|//)' |
+	grep -vE '^[^:]*:[0-9]+:(int|void|bool|unsigned)[[:space:]]' |
+	grep -vE '^[^:]*:[0-9]+:(diagnose_run|diagnose_listener|resolver_diagnose|rtget_errno|trace_run)\(' |
+	grep -vE '^[^:]*/trace_none\.c:') || true
+[ -z "$out" ] || tap_note "waits inside the loop's callbacks: $out"
 verdict "no module but loop.c waits on descriptors"
 
 # ---- loopback, no namespace -------------------------------------------------
