@@ -465,7 +465,7 @@ END_TEST
 /*
  * trace_stop before the trace has waited at all: the callback comes before
  * it returns, the result says stopped, no socket is left open and no
- * waiter of the trace is left in the loop.
+ * waiter of the trace is left in the loop (its deadline passes unheard).
  */
 START_TEST(stop_calls_back_at_once)
 {
@@ -473,6 +473,7 @@ START_TEST(stop_calls_back_at_once)
 	struct trace_job *j;
 
 	case_setup(&c, true, true, NULL);
+	c.q.deadline_ms = 50;
 	j = start(&c.q, c.r, &c.d);
 	ck_assert_int_gt(fd_count(), c.base);
 	trace_stop(j);
@@ -481,7 +482,9 @@ START_TEST(stop_calls_back_at_once)
 	ck_assert_int_eq(fd_count(), c.base);
 	ck_assert_uint_eq(c.r->hops[0].ttl, 1);
 	ck_assert_int_eq(c.r->hops[0].kind, TRACE_HOP_SILENT);
-	ck_assert_int_eq(loop_once(c.l, 0), 0);
+	/* Past the deadline: a timer of the trace left would be called
+	   (on freed memory, which valgrind and ASan report). */
+	ck_assert_int_eq(loop_once(c.l, 200), 0);
 	ck_assert_int_eq(c.d.calls, 1);
 	case_free(&c);
 }
