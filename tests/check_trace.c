@@ -490,6 +490,32 @@ START_TEST(stop_calls_back_at_once)
 }
 END_TEST
 
+/* A callback that stops its own trace, which does nothing then. */
+static struct trace_job *self_job;
+
+static void
+on_done_stop(void *arg)
+{
+	on_done(arg);
+	trace_stop(self_job);
+}
+
+/* trace_stop from inside the callback: no second call, no double free. */
+START_TEST(stop_inside_the_callback)
+{
+	struct tcase_trace c;
+	char *cause = NULL;
+
+	case_setup(&c, true, true, NULL);
+	self_job = trace_start(&c.q, c.r, &cause, on_done_stop, &c.d);
+	ck_assert_ptr_nonnull(self_job);
+	trace_stop(self_job);
+	ck_assert_int_eq(c.d.calls, 1);
+	ck_assert_int_eq(fd_count(), c.base);
+	case_free(&c);
+}
+END_TEST
+
 /*
  * A stop flag already set: the trace is complete at once, and says so
  * through the loop (a timer of 0 ms), not from inside trace_start.
@@ -565,6 +591,7 @@ trace_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, two_traces_on_one_loop);
 	tcase_add_test(tc, stop_calls_back_at_once);
+	tcase_add_test(tc, stop_inside_the_callback);
 	tcase_add_test(tc, stopped_before_it_starts);
 	tcase_add_test(tc, no_loop_no_trace);
 	tcase_add_test(tc, run_waits_in_a_loop_of_its_own);
