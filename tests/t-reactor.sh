@@ -19,7 +19,7 @@ set -u
 . "${SRCDIR:-.}/tests/tap.sh"
 . "${SRCDIR:-.}/tests/ns.sh"
 tap_setup
-plan 13
+plan 14
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # timed CMD...: run CMD; $ms is how long it took.
@@ -89,11 +89,11 @@ verdict "a reader that has gone ends the wait between probes ($ms ms)"
 # ---- a namespace of the test's own -------------------------------------------
 
 if ! ns_setup reactor; then
-	for c in 4 5 6 7 8 9 10 11 12 13; do skip "case $c" "$ns_why"; done
+	for c in 4 5 6 7 8 9 10 11 12 13 14; do skip "case $c" "$ns_why"; done
 	exit 0
 fi
 if ! command -v nft >/dev/null 2>&1; then
-	for c in 4 5 6 7 8 9 10 11 12 13; do skip "case $c" "nft is not installed"; done
+	for c in 4 5 6 7 8 9 10 11 12 13 14; do skip "case $c" "nft is not installed"; done
 	exit 0
 fi
 for p in 7001 7002 7003; do ns_drop $p; done
@@ -239,3 +239,15 @@ run ip netns exec "$ns" timeout 20 "$ISOCK" --invert -v --trace --wait 2 -w 1 \
 want_rc 11
 want_out "2 targets: 1 connected, 1 timed out; exit status 11"
 verdict "--wait tries during another target's trace: told, nothing overrun"
+
+# 14: three dropped ports traced with -w 2: the three traces run side by
+# side on the loop, as the three attempts did (before: one after another
+# as each was printed, 2 s + 3 x 2 s; now 2 s + 2 s), each still told with
+# its own target.
+timed ip netns exec "$ns" timeout 30 "$ISOCK" --trace -w 2 \
+	127.0.0.1:7001 127.0.0.1:7002 127.0.0.1:7003
+want_rc 3
+within 5300
+n=$(printf '%s\n' "$err" | grep -c 'the trace waited 2000 ms')
+[ "$n" = 3 ] || tap_note "$n of 3 traces told"
+verdict "three traces side by side ($ms ms)"
