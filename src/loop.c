@@ -18,6 +18,7 @@ struct waiter {
 	int fd;				/* -1: a timer */
 	short events;
 	bool used;
+	bool urgent;			/* it measures: served first */
 	unsigned gen;			/* changes each time the place is reused */
 	struct timespec deadline;	/* {0, 0}: none */
 	loop_fn *fn;
@@ -27,6 +28,7 @@ struct waiter {
 struct loop {
 	struct waiter *w;
 	size_t nw, cap;			/* places used so far, allocated */
+	size_t nurgent;			/* urgent waiters in use */
 	unsigned gen;
 	sigset_t unblocked;		/* the mask to wait with */
 	bool held;			/* the stop signals are blocked */
@@ -40,7 +42,20 @@ struct round {
 	int *id;
 	unsigned *gen;
 	nfds_t m;
+	struct pollfd *upfd;		/* the urgent ones, looked at again */
+	int *uid;
+	unsigned *ugen;
+	size_t ucap;			/* room in those */
+	struct timespec seen;		/* when they were last looked at */
 };
+
+/*
+ * Between two callbacks that do not measure, the urgent waiters are
+ * looked at again (a poll that does not wait) once this long has passed
+ * since they last were: an outcome that comes while other work runs is
+ * taken within about this much.
+ */
+#define LOOP_URGENT_US 50
 
 static struct loop *current;
 
@@ -126,10 +141,22 @@ loop_add(struct loop *l, int fd, short events, struct timespec deadline,
 }
 
 void
+loop_urgent(struct loop *l, int id)
+{
+	if (l == NULL || id < 0 || (size_t)id >= l->nw || !l->w[id].used ||
+	    l->w[id].urgent)
+		return;
+	l->w[id].urgent = true;
+	l->nurgent++;
+}
+
+void
 loop_del(struct loop *l, int id)
 {
 	if (l == NULL || id < 0 || (size_t)id >= l->nw)
 		return;
+	if (l->w[id].used && l->w[id].urgent)
+		l->nurgent--;
 	l->w[id].used = false;
 	while (l->nw > 0 && !l->w[l->nw - 1].used)
 		l->nw--;
@@ -139,6 +166,7 @@ loop_del(struct loop *l, int id)
 static bool
 round_alloc(struct round *r, const struct loop *l)
 {
+	memset(r, 0, sizeof(*r));
 	r->pfd = calloc(l->nw + 1, sizeof(*r->pfd));
 	r->id = calloc(l->nw + 1, sizeof(*r->id));
 	r->gen = calloc(l->nw + 1, sizeof(*r->gen));
@@ -151,6 +179,82 @@ round_free(struct round *r)
 	free(r->pfd);
 	free(r->id);
 	free(r->gen);
+	free(r->upfd);
+	free(r->uid);
+	free(r->ugen);
+}
+
+/*
+ * Before a callback that does not measure: when the urgent waiters were
+ * last looked at LOOP_URGENT_US ago or more, one poll that does not wait
+ * (the signals as they are) and the callbacks of those ready.  Nothing
+ * when there are none, so a run with nothing else to do pays nothing.
+ */
+static void
+round_urgent(struct loop *l, struct round *r)
+{
+	struct timespec now;
+	size_t k;
+	nfds_t e, m = 0;
+	int rc;
+
+	if (l->nurgent == 0)
+		return;
+	now = clock_now();
+	if (clock_ms_between(&r->seen, &now) * 1000.0 < LOOP_URGENT_US)
+		return;
+	r->seen = now;
+	if (r->ucap < l->nurgent) {
+		free(r->upfd);
+		free(r->uid);
+		free(r->ugen);
+		r->ucap = l->nurgent;
+		r->upfd = calloc(r->ucap, sizeof(*r->upfd));
+		r->uid = calloc(r->ucap, sizeof(*r->uid));
+		r->ugen = calloc(r->ucap, sizeof(*r->ugen));
+		if (r->upfd == NULL || r->uid == NULL || r->ugen == NULL) {
+			r->ucap = 0;
+			return;
+		}
+	}
+	for (k = 0; k < l->nw && m < r->ucap; k++) {
+		if (!l->w[k].used || !l->w[k].urgent || l->w[k].fd < 0)
+			continue;
+		r->uid[m] = (int)k;
+		r->ugen[m] = l->w[k].gen;
+		r->upfd[m].fd = l->w[k].fd;
+		r->upfd[m].events = l->w[k].events;
+		r->upfd[m++].revents = 0;
+	}
+	if (m == 0 || (rc = ppoll(r->upfd, m, &(struct timespec){ 0, 0 },
+	    NULL)) <= 0)
+		return;
+	for (e = 0; e < m; e++) {
+		struct waiter *w = &l->w[r->uid[e]];
+
+		if (r->upfd[e].revents != 0 && w->used && w->gen == r->ugen[e])
+			w->fn(w->arg, r->upfd[e].revents);
+	}
+}
+
+/*
+ * The callback of ready entry `e` of `r`, unless its waiter went or was
+ * replaced by a callback before it; only the urgent ones (`urgent`), or
+ * only the others.
+ */
+static void
+round_call(struct loop *l, struct round *r, nfds_t e, bool urgent)
+{
+	struct waiter *w = &l->w[r->id[e]];
+
+	if (r->pfd[e].revents == 0 || !w->used || w->gen != r->gen[e] ||
+	    w->urgent != urgent)
+		return;
+	if (!urgent)
+		round_urgent(l, r);
+	w = &l->w[r->id[e]];	/* the urgent ones' may have added some */
+	if (w->used && w->gen == r->gen[e])
+		w->fn(w->arg, r->pfd[e].revents);
 }
 
 /*
@@ -188,21 +292,26 @@ round_run(struct loop *l, struct round *r, int ms, const sigset_t *mask)
 	rc = ppoll(r->pfd, r->m, ms >= 0 ? &ts : NULL, mask);
 	if (rc < 0)
 		return rc;
-	for (e = 0; rc > 0 && e < r->m; e++) {
-		struct waiter *w = &l->w[r->id[e]];
-
-		/* Gone or replaced by a callback before this one. */
-		if (r->pfd[e].revents == 0 || !w->used || w->gen != r->gen[e])
-			continue;
-		w->fn(w->arg, r->pfd[e].revents);
-	}
+	/* What measures first (an attempt's outcome), then the rest, the
+	   urgent ones looked at again between them (round_urgent). */
+	r->seen = clock_now();
+	for (e = 0; rc > 0 && e < r->m; e++)
+		round_call(l, r, e, true);
+	for (e = 0; rc > 0 && e < r->m; e++)
+		round_call(l, r, e, false);
 	nw = l->nw;
 	for (k = 0; k < nw && k < l->nw; k++) {
 		struct waiter *w = &l->w[k];
+		unsigned gen = w->gen;
 
 		if (!w->used || clock_is_unset(&w->deadline) ||
 		    clock_ms_until(&w->deadline) > 0)
 			continue;
+		if (!w->urgent)
+			round_urgent(l, r);
+		w = &l->w[k];	/* callbacks may have moved the places */
+		if (!w->used || w->gen != gen)
+			continue;	/* an urgent one's callback took it */
 		loop_del(l, (int)k);
 		w->fn(w->arg, 0);
 	}

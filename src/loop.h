@@ -58,6 +58,14 @@ void loop_keep_held(struct loop *l);
 int loop_add(struct loop *l, int fd, short events, struct timespec deadline,
     loop_fn *fn, void *arg);
 
+/*
+ * Waiter `id` measures (an attempt's socket): after each wait its callback
+ * comes before the others', and while the others' run it is looked at
+ * again every 0.2 ms or so (a poll that does not wait), so that the time
+ * of an outcome is not that of the explaining done beside it.
+ */
+void loop_urgent(struct loop *l, int id);
+
 /* Remove waiter `id` (nothing when -1 or already gone). */
 void loop_del(struct loop *l, int id);
 

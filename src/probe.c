@@ -608,6 +608,8 @@ flight_watch(struct run *run, struct job *j, struct flight *f)
 {
 	f->waiter = loop_add(run->loop, f->s.fd, f->events, j->deadline,
 	    flight_ready, f);
+	/* Its outcome is measured: served before any diagnosis or trace. */
+	loop_urgent(run->loop, f->waiter);
 	if (f->waiter >= 0)
 		return true;
 	f->s.failure = ENOMEM;
@@ -811,6 +813,7 @@ name_start(struct run *run, size_t k)
 		nm->id = -1;
 		nm->ended = true;
 	}
+	loop_urgent(run->loop, run->rswaiter);	/* a look-up's end is timed */
 	if (!nm->ended) {
 		run->lookups++;
 		trace(run, "resolving %s", nm->t->host);
@@ -1520,11 +1523,16 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 		goto out;
 	}
 	for (;;) {
-		/* Jobs that ended while the caller was told begin anew. */
+		/* The results made final are told first: the work the caller
+		   begins for them (a trace's sockets, a diagnosis's first
+		   request) is done before the next attempts start, so their
+		   clocks never count it.  Those that end at once are told in
+		   turn. */
 		do {
+			(void)tell_done(&run);
 			names_start(&run);
 			targets_begin(&run, jobs, njobs);
-		} while (tell_done(&run));
+		} while (run.nqueue > 0);
 		/* The checks' module loads while the first names are looked
 		   up (their threads need no loader lock), not after. */
 		if (preload && run.lookups > 0) {

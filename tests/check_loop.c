@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -131,6 +132,83 @@ START_TEST(test_current)
 }
 END_TEST
 
+/* The order callbacks came in, for test_urgent. */
+static char order[8];
+static size_t norder;
+
+/* A slow callback that does not measure: 2 ms of work, then the urgent
+   waiter's peer becomes readable (its socket in `arg`). */
+static void
+on_slow(void *arg, short revents)
+{
+	struct timespec end = clock_add_ms(clock_now(), 2);
+	int *peer = arg;
+
+	(void)revents;
+	if (norder < sizeof(order))
+		order[norder++] = 's';
+	while (clock_ms_until(&end) > 0)
+		;
+	if (*peer >= 0)
+		ck_assert_int_eq(write(*peer, "u", 1), 1);
+	*peer = -1;
+}
+
+static void
+on_urgent(void *arg, short revents)
+{
+	int fd = *(int *)arg;
+	char c;
+
+	(void)revents;
+	if (norder < sizeof(order))
+		order[norder++] = 'u';
+	ck_assert_int_eq(read(fd, &c, 1), 1);
+}
+
+/*
+ * An urgent waiter (one that measures) is served before the others ready
+ * in the same wait, though added after them; and one that becomes ready
+ * while another's slow callback runs is served right after it, before the
+ * next slow one, not at the next wait.
+ */
+START_TEST(test_urgent)
+{
+	struct loop *l = loop_new();
+	int a[2], b[2], u[2], id, peer_a, peer_b;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, a), 0);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, b), 0);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, u), 0);
+	peer_a = u[1];
+	peer_b = -1;
+	ck_assert_int_ge(loop_add(l, a[0], POLLIN, (struct timespec){ 0, 0 },
+	    on_slow, &peer_a), 0);
+	ck_assert_int_ge(loop_add(l, b[0], POLLIN, (struct timespec){ 0, 0 },
+	    on_slow, &peer_b), 0);
+	id = loop_add(l, u[0], POLLIN, (struct timespec){ 0, 0 }, on_urgent,
+	    &u[0]);
+	ck_assert_int_ge(id, 0);
+	loop_urgent(l, id);
+	/* All three ready: the urgent one first; a's callback makes it ready
+	   again, and it is served before b's. */
+	ck_assert_int_eq(write(a[1], "a", 1), 1);
+	ck_assert_int_eq(write(b[1], "b", 1), 1);
+	ck_assert_int_eq(write(u[1], "u", 1), 1);
+	norder = 0;
+	ck_assert_int_eq(loop_once(l, 1000), 3);
+	ck_assert_uint_eq(norder, 4);
+	ck_assert_int_eq(memcmp(order, "usus", 4), 0);
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
+	close(u[0]);
+	close(u[1]);
+	loop_free(l);
+}
+END_TEST
+
 /* Whether SIGINT is blocked now. */
 static bool
 int_blocked(void)
@@ -185,6 +263,7 @@ loop_suite(void)
 	tcase_add_test(tc, test_timer);
 	tcase_add_test(tc, test_removed_by_earlier);
 	tcase_add_test(tc, test_current);
+	tcase_add_test(tc, test_urgent);
 	tcase_add_test(tc, test_keep_held);
 	suite_add_tcase(s, tc);
 	return s;
