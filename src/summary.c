@@ -50,11 +50,15 @@ struct summary {
 	size_t n, cap;
 	size_t *bucket;			/* hash buckets: group index, 0 none */
 	size_t nbucket;			/* a power of two */
+	bool invert;			/* --invert: not accepting succeeds */
 };
 
-/* The group key of `r`, a result of `t`. */
+/*
+ * The group key of `r`, a result of `t` in a run under --invert or not
+ * (`invert`), whose exit status is then result_invert_status().
+ */
 static struct summary_key
-key_of(const struct target *t, const struct result *r)
+key_of(const struct target *t, const struct result *r, bool invert)
 {
 	const struct result_attempt *last = result_last(r);
 	struct summary_key k;
@@ -62,7 +66,7 @@ key_of(const struct target *t, const struct result *r)
 	memset(&k, 0, sizeof(k));
 	k.host = t->host;
 	k.proto = target_proto_name(t->family, t->type);
-	k.code = result_exit_status(r);
+	k.code = invert ? result_invert_status(r) : result_exit_status(r);
 	if (k.code == 0 || r->signal != 0)
 		return k;
 	if (r->eai != 0) {
@@ -436,9 +440,13 @@ key_hash(const struct summary_key *k)
 }
 
 struct summary *
-summary_new(void)
+summary_new(bool invert)
 {
-	return calloc(1, sizeof(struct summary));
+	struct summary *s = calloc(1, sizeof(struct summary));
+
+	if (s != NULL)
+		s->invert = invert;
+	return s;
 }
 
 void
@@ -525,7 +533,7 @@ bool
 summary_claim(struct summary *s, size_t i, const struct target *t,
     const struct result *r)
 {
-	struct summary_key k = key_of(t, r);
+	struct summary_key k = key_of(t, r, s->invert);
 	size_t gi = group_of(s, &k, true);
 
 	if (gi == 0)
@@ -543,7 +551,7 @@ int
 summary_add(struct summary *s, size_t i, const struct target *t,
     struct result *r, struct diag_facts **facts)
 {
-	struct summary_key k = key_of(t, r);
+	struct summary_key k = key_of(t, r, s->invert);
 	struct summary_group *g;
 	size_t gi;
 
@@ -588,7 +596,9 @@ summary_add(struct summary *s, size_t i, const struct target *t,
 
 /*
  * The word of an outcome: "connected", "refused", ..., "no answer" for a
- * datagram nobody answered, "interrupted", "not tried".
+ * datagram nobody answered, "interrupted", "not tried", and "still
+ * accepting" for --invert's ISOCK_EXIT_ACCEPTING (a check that failed
+ * after its connect).
  */
 static const char *
 outcome_word(const struct result *r, int code)
@@ -599,10 +609,27 @@ outcome_word(const struct result *r, int code)
 		return "interrupted";
 	if (last == NULL && r->eai == 0 && r->state != RESULT_FINISHED)
 		return "not tried";
+	if (code == ISOCK_EXIT_ACCEPTING)
+		return "still accepting";
 	if (code != 0 && last != NULL && last->probed && last->deadline)
 		return "no answer";
 	return exitcode_name(code >= ISOCK_EXIT_SIGNAL ? ISOCK_EXIT_SIGNAL :
 	    (enum isock_exit)code);
+}
+
+/*
+ * The word of --wait's end for `r`: "up" when it connected (under
+ * --invert: "gave up"), "down" when under --invert it stopped accepting
+ * (`closed`), else "interrupted" or "gave up".
+ */
+static const char *
+waited_word(const struct result *r, bool closed, const struct report_opts *o)
+{
+	if (result_connected(r) != NULL)
+		return o->invert ? "gave up" : "up";
+	if (closed)
+		return "down";
+	return o->stopped ? "interrupted" : "gave up";
 }
 
 void
@@ -612,6 +639,9 @@ summary_line(const struct target *t, const struct result *r,
 	const struct result_attempt *ok = result_connected(r);
 	const char *proto = target_proto_name(t->family, t->type);
 	char place[512], waited[64] = "";
+	int code = o->invert ? result_invert_status(r) : result_exit_status(r);
+	/* --invert: a port closed is the success, one accepting the failure */
+	bool closed = o->invert && result_closed(code);
 
 	if (o->quiet || o->json)
 		return;
@@ -619,19 +649,25 @@ summary_line(const struct target *t, const struct result *r,
 	/* --wait: which target gave up, and when (issue 23). */
 	if (r->tries > 0 && r->signal == 0)
 		snprintf(waited, sizeof(waited), "; %s after %.2f s, %u "
-		    "attempt%s", ok != NULL ? "up" : o->stopped ?
-		    "interrupted" : "gave up", r->waited_ms / 1000.0, r->tries,
-		    r->tries == 1 ? "" : "s");
+		    "attempt%s", waited_word(r, closed, o),
+		    r->waited_ms / 1000.0, r->tries, r->tries == 1 ? "" : "s");
 	if (ok == NULL) {
 		fprintf(o->err, "%s (%s): ", place, proto);
-		report_word(o->err, outcome_word(r, result_exit_status(r)),
-		    result_exit_status(r), o);
+		if (closed) {
+			report_word(o->err, "not accepting", 0, o);
+			fprintf(o->err, ": %s", outcome_word(r, code));
+		} else
+			report_word(o->err, outcome_word(r, code), code, o);
 		fprintf(o->err, "%s\n", waited);
 		return;
 	}
 	fprintf(o->out, "%s (%s): ", place, proto);
-	report_word(o->out, ok->probed ? "reply" : t->type == SOCK_DGRAM ?
-	    "association set" : "connected", 0, o);
+	if (o->invert) {	/* its failure */
+		report_word(o->out, "still accepting", ISOCK_EXIT_ACCEPTING, o);
+		fprintf(o->out, ": %s", ok->probed ? "reply" : "connected");
+	} else
+		report_word(o->out, ok->probed ? "reply" : t->type ==
+		    SOCK_DGRAM ? "association set" : "connected", 0, o);
 	fprintf(o->out, " in %.3f ms%s\n", ok->probed ? r->ms : ok->ms,
 	    waited);
 }
@@ -760,15 +796,47 @@ what_tail(const char *what, const struct result *r, int code,
 }
 
 /*
- * The line of group `g` and, for a failure, what it is and its detail:
- * the facts not said before, the meaning and the Check.  A failure whose
- * cause was explained under an earlier group is its outcome word alone.
+ * --invert: what follows the ports of group `g`, closed (the run's
+ * success), onto `f`: "not accepting: refused (ECONNREFUSED, errno 111)"
+ * (the errno by its name alone when said before), and no detail, since
+ * nothing was diagnosed and nothing is to be done.
  */
 static void
-print_group(struct summary_group *g, unsigned show, struct causes *c,
+print_closed(FILE *f, const struct summary_group *g, struct causes *c,
     const struct report_opts *o)
 {
-	FILE *f = g->key.code == 0 ? o->out : o->err;
+	char what[320];
+	const char *sep = "", *tail = "";
+
+	report_word(f, "not accepting", 0, o);
+	if (!g->taken) {
+		fprintf(f, ": %s\n", exitcode_name((enum isock_exit)g->key.code));
+		return;
+	}
+	fprintf(f, ": %s", outcome_word(&g->r, g->key.code));
+	if (errno_said(c, g)) {
+		fprintf(f, " (%s)\n", explain_lookup_errno(g->key.err)->name);
+		return;
+	}
+	report_failure_what(what, sizeof(what), &g->r, o);
+	tail = what_tail(what, &g->r, g->key.code, &sep);
+	fprintf(f, "%s%s\n", sep, tail);
+}
+
+/*
+ * The line of group `g` of a run under --invert or not (`invert`) and,
+ * for a failure, what it is and its detail: the facts not said before,
+ * the meaning and the Check.  A failure whose cause was explained under
+ * an earlier group is its outcome word alone.  Under --invert a group
+ * that accepted is the failure ("still accepting"), on `o->err`, and one
+ * closed the success, on `o->out`.
+ */
+static void
+print_group(struct summary_group *g, bool invert, unsigned show,
+    struct causes *c, const struct report_opts *o)
+{
+	bool closed = invert && result_closed(g->key.code);
+	FILE *f = (g->key.code == 0 && !invert) || closed ? o->out : o->err;
 	char *host, what[320], *buf = NULL;
 	const char *sep, *tail;
 	FILE *ranges;
@@ -783,6 +851,15 @@ print_group(struct summary_group *g, unsigned show, struct causes *c,
 	if (g->nports > 0) {
 		print_ranges(f, g);
 		fputc(' ', f);
+	}
+	if (closed) {
+		print_closed(f, g, c, o);
+		return;
+	}
+	if (g->key.code == 0 && invert) {
+		report_word(f, "still accepting", ISOCK_EXIT_ACCEPTING, o);
+		fputs(": connected\n", f);
+		return;
 	}
 	if (g->key.code == 0 || !g->taken) {
 		report_word(f, g->key.code == 0 ? "connected" :
@@ -875,7 +952,7 @@ summary_print(const struct summary *s, unsigned show,
 		    v[i - 1].g->key.proto) == 0 ? v[i - 1].first : v[i].g->first;
 	qsort(v, n, sizeof(*v), cmp_order);
 	for (i = 0; i < n; i++) {
-		print_group(&s->g[v[i].i], show, &c, o);
+		print_group(&s->g[v[i].i], s->invert, show, &c, o);
 		/* In order across stdout and stderr. */
 		fflush(o->out);
 		fflush(o->err);
