@@ -595,29 +595,6 @@ summary_add(struct summary *s, size_t i, const struct target *t,
 }
 
 /*
- * The word of an outcome: "connected", "refused", ..., "no answer" for a
- * datagram nobody answered, "interrupted", "not tried", and "still
- * accepting" for --invert's ISOCK_EXIT_ACCEPTING (a check that failed
- * after its connect).
- */
-static const char *
-outcome_word(const struct result *r, int code)
-{
-	const struct result_attempt *last = result_last(r);
-
-	if (r->signal != 0 && result_connected(r) == NULL)
-		return "interrupted";
-	if (last == NULL && r->eai == 0 && r->state != RESULT_FINISHED)
-		return "not tried";
-	if (code == ISOCK_EXIT_ACCEPTING)
-		return "still accepting";
-	if (code != 0 && last != NULL && last->probed && last->deadline)
-		return "no answer";
-	return exitcode_name(code >= ISOCK_EXIT_SIGNAL ? ISOCK_EXIT_SIGNAL :
-	    (enum isock_exit)code);
-}
-
-/*
  * The word of --wait's end for `r`: "up" when it connected (under
  * --invert: "gave up"), "down" when under --invert it stopped accepting
  * (`closed`), else "interrupted" or "gave up".
@@ -655,9 +632,10 @@ summary_line(const struct target *t, const struct result *r,
 		fprintf(o->err, "%s (%s): ", place, proto);
 		if (closed) {
 			report_word(o->err, "not accepting", 0, o);
-			fprintf(o->err, ": %s", outcome_word(r, code));
+			fprintf(o->err, ": %s", report_outcome_word(r, code));
 		} else
-			report_word(o->err, outcome_word(r, code), code, o);
+			report_word(o->err, report_outcome_word(r, code), code,
+			    o);
 		fprintf(o->err, "%s\n", waited);
 		return;
 	}
@@ -782,7 +760,7 @@ what_tail(const char *what, const struct result *r, int code,
 	const struct explain_entry *e = r->eai == 0 && r->signal == 0 &&
 	    (r->ready == NULL || r->ready->status == 0) && last != NULL ?
 	    explain_lookup_errno(last->error) : NULL;
-	const char *word = outcome_word(r, code);
+	const char *word = report_outcome_word(r, code);
 	size_t n = e != NULL ? strlen(e->summary) : 0, w = strlen(word);
 
 	*sep = ": ";
@@ -810,10 +788,11 @@ print_closed(FILE *f, const struct summary_group *g, struct causes *c,
 
 	report_word(f, "not accepting", 0, o);
 	if (!g->taken) {
-		fprintf(f, ": %s\n", exitcode_name((enum isock_exit)g->key.code));
+		fprintf(f, ": %s\n",
+		    exitcode_name((enum isock_exit)g->key.code));
 		return;
 	}
-	fprintf(f, ": %s", outcome_word(&g->r, g->key.code));
+	fprintf(f, ": %s", report_outcome_word(&g->r, g->key.code));
 	if (errno_said(c, g)) {
 		fprintf(f, " (%s)\n", explain_lookup_errno(g->key.err)->name);
 		return;
@@ -869,7 +848,8 @@ print_group(struct summary_group *g, bool invert, unsigned show,
 		fputc('\n', f);
 		return;
 	}
-	report_word(f, outcome_word(&g->r, g->key.code), g->key.code, o);
+	report_word(f, report_outcome_word(&g->r, g->key.code), g->key.code,
+	    o);
 	if (cause_said(c, g)) {
 		fputs(", as above\n", f);
 		return;
@@ -999,7 +979,7 @@ summary_waiting(FILE *tty, const struct target *t,
 		fprintf(tty, strchr(h, ':') != NULL ? "[%s]:%u: " : "%s:%u: ",
 		    h, (unsigned)t->port);
 	fprintf(tty, "%.1f s%s, %u attempt%s, last: %s", ms / 1000.0, limit,
-	    tries, tries == 1 ? "" : "s", outcome_word(r,
+	    tries, tries == 1 ? "" : "s", report_outcome_word(r,
 	    result_exit_status(r)));
 	fflush(tty);
 	free(host);
