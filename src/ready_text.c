@@ -145,6 +145,38 @@ excerpt_bytes(const unsigned char *p, size_t n, size_t whole, char *buf,
 	return buf;
 }
 
+/*
+ * The fact of the body's first line, onto `lines` (`*n` of `max` used):
+ * that the body is empty, or its first line, which ends at a LF (CR LF)
+ * or, as for --http-body, at a NUL byte.
+ */
+static void
+body_line_fact(const struct ready_facts *f, char lines[][DIAG_LINE_MAX],
+    size_t *n, size_t max)
+{
+	const unsigned char *nul = memchr(f->body_line, '\0', f->nbody_line);
+	size_t len = nul != NULL ? (size_t)(nul - f->body_line) :
+	    f->body_line_len;
+	char eb[READY_TEXT];
+
+	if (f->body_bytes == 0)
+		facts_line(lines, n, max, "the body is empty%s", f->opts !=
+		    NULL && f->opts->head ? " (HEAD)" : "");
+	else if (len == 0 && nul != NULL)
+		facts_line(lines, n, max, "the body begins with a NUL byte, "
+		    "which ends its first line (%zu bytes came in all)",
+		    f->body_bytes);
+	else if (len == 0)
+		facts_line(lines, n, max, "the first line of the body is empty "
+		    "(%zu bytes came in all)", f->body_bytes);
+	else
+		facts_line(lines, n, max, "the first line of the body: \"%s\"%s",
+		    excerpt_bytes(f->body_line, nul != NULL ? len :
+		    f->nbody_line, len, eb, sizeof(eb)), nul != NULL ?
+		    " (it ends in a NUL byte)" : f->body_crlf ?
+		    " (it ends in CR LF)" : "");
+}
+
 const char *
 ready_alert_name(int alert, const char *other)
 {
@@ -465,17 +497,7 @@ ready_text_lines(const struct ready_facts *f, time_t now,
 		else if (f->http_status >= 300 && f->http_status <= 399)
 			facts_line(lines, &n, max, "%s", f->location_len < 0 ? "no Location came "
 			    "with it" : "its Location is empty");
-		if (f->body_bytes == 0)
-			facts_line(lines, &n, max, "the body is empty%s", f->opts != NULL &&
-			    f->opts->head ? " (HEAD)" : "");
-		else if (f->body_line_len == 0)
-			facts_line(lines, &n, max, "the first line of the body is empty (%zu bytes "
-			    "came in all)", f->body_bytes);
-		else
-			facts_line(lines, &n, max, "the first line of the body: \"%s\"%s",
-			    excerpt_bytes(f->body_line, f->nbody_line,
-			    f->body_line_len, eb, sizeof(eb)), f->body_crlf ?
-			    " (it ends in CR LF)" : "");
+		body_line_fact(f, lines, &n, max);
 		break;
 	case READY_HTTP_BAD:
 		if (f->status_line[0] != '\0')
