@@ -15,6 +15,7 @@
 #include "exitcode.h"
 #include "ready_text.h"
 #include "result.h"
+#include "text.h"
 
 /* 2026-12-03 18:00:00 UTC, the clock of every case. */
 #define NOW ((time_t)1796320800)
@@ -372,6 +373,30 @@ START_TEST(test_body_nul)
 }
 END_TEST
 
+/*
+ * A long Location is cut between characters, as every excerpt is: a
+ * character that straddles byte TEXT_EXCERPT_MAX is left out whole, never
+ * shown as the escapes of its first bytes.
+ */
+START_TEST(test_location_cut)
+{
+	struct ready_opts o;
+	struct ready_facts f;
+	const char *w;
+	char want[200];
+
+	http_facts(&f, &o, READY_HTTP_STATUS, 301, "HTTP/1.1 301 Moved");
+	memset(f.location, 'x', TEXT_EXCERPT_MAX - 1);
+	snprintf(f.location + TEXT_EXCERPT_MAX - 1, sizeof(f.location) -
+	    TEXT_EXCERPT_MAX + 1, "\xc3\xa9tail");
+	f.location_len = (long)strlen(f.location);
+	w = words(&f);
+	ck_assert_ptr_null(strstr(w, "\\xc3"));
+	snprintf(want, sizeof(want), "x[... %ld bytes]\n", f.location_len);
+	ck_assert_ptr_nonnull(strstr(w, want));
+}
+END_TEST
+
 /* A result whose check failed is not connected, and gives its status. */
 START_TEST(test_result_status)
 {
@@ -446,6 +471,7 @@ ready_text_suite(void)
 	tcase_add_test(tc, test_reset);
 	tcase_add_test(tc, test_http_status);
 	tcase_add_test(tc, test_body_nul);
+	tcase_add_test(tc, test_location_cut);
 	tcase_add_test(tc, test_result_status);
 	tcase_add_test(tc, test_table);
 	suite_add_tcase(s, tc);
