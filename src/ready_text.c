@@ -108,6 +108,15 @@ ready_text_bytes(const unsigned char *p, size_t n, char *buf, size_t size)
 	}
 }
 
+size_t
+ready_text_body_line(const struct ready_facts *f, bool *nul)
+{
+	const unsigned char *at = memchr(f->body_line, '\0', f->nbody_line);
+
+	*nul = at != NULL;
+	return at != NULL ? (size_t)(at - f->body_line) : f->body_line_len;
+}
+
 /*
  * The fact of the body's first line, onto `lines` (`*n` of `max` used):
  * that the body is empty, or its first line, which ends at a LF (CR LF)
@@ -117,15 +126,14 @@ static void
 body_line_fact(const struct ready_facts *f, char lines[][DIAG_LINE_MAX],
     size_t *n, size_t max)
 {
-	const unsigned char *nul = memchr(f->body_line, '\0', f->nbody_line);
-	size_t len = nul != NULL ? (size_t)(nul - f->body_line) :
-	    f->body_line_len;
+	bool nul;
+	size_t len = ready_text_body_line(f, &nul);
 	char eb[READY_TEXT];
 
 	if (f->body_bytes == 0)
 		facts_line(lines, n, max, "the body is empty%s", f->opts !=
 		    NULL && f->opts->head ? " (HEAD)" : "");
-	else if (len == 0 && nul != NULL)
+	else if (len == 0 && nul)
 		facts_line(lines, n, max, "the body begins with a NUL byte, "
 		    "which ends its first line (%zu bytes came in all)",
 		    f->body_bytes);
@@ -134,8 +142,8 @@ body_line_fact(const struct ready_facts *f, char lines[][DIAG_LINE_MAX],
 		    "(%zu bytes came in all)", f->body_bytes);
 	else
 		facts_line(lines, n, max, "the first line of the body: \"%s\"%s",
-		    text_excerpt_bytes(eb, sizeof(eb), f->body_line, nul !=
-		    NULL ? len : f->nbody_line, len), nul != NULL ?
+		    text_excerpt_bytes(eb, sizeof(eb), f->body_line, nul ?
+		    len : f->nbody_line, len), nul ?
 		    " (it ends in a NUL byte)" : f->body_crlf ?
 		    " (it ends in CR LF)" : "");
 }

@@ -14,6 +14,7 @@
 #include "exitcode.h"
 #include "explain.h"
 #include "facts_text.h"
+#include "ready_text.h"
 #include "summary.h"
 #include "text.h"
 
@@ -350,6 +351,9 @@ sig_cert(uint32_t h, const struct ready_cert *c)
 static uint32_t
 sig_ready(uint32_t h, const struct ready_facts *rf, bool detail)
 {
+	size_t len;
+	bool nul;
+
 	if (rf == NULL || rf->status == 0)
 		return h;
 	h = sig_num(h, rf->status);
@@ -381,12 +385,14 @@ sig_ready(uint32_t h, const struct ready_facts *rf, bool detail)
 	h = fnv(h, rf->first, rf->nfirst);
 	h = sig_str(h, rf->status_line, sizeof(rf->status_line));
 	h = sig_str(h, rf->location, sizeof(rf->location));
-	h = fnv(h, rf->body_line, rf->nbody_line);
-	h = sig_num(h, (long)rf->body_line_len);
+	/* The first line as the words show it: not past a NUL. */
+	len = ready_text_body_line(rf, &nul);
+	h = fnv(h, rf->body_line, len < rf->nbody_line ? len : rf->nbody_line);
+	h = sig_num(h, (long)len);
+	h = sig_num(h, nul ? 2 : rf->body_crlf);	/* how it ends */
 	h = sig_num(h, (long)rf->body_bytes);
 	h = sig_num(h, rf->location_len);
 	h = sig_num(h, (long)rf->body_announced);
-	h = sig_num(h, rf->body_crlf);
 	h = sig_num(h, rf->have_listener);
 	h = sig_num(h, (long)rf->backlog);
 	h = sig_num(h, rf->pid);

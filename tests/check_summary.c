@@ -485,6 +485,50 @@ START_TEST(test_invert_words)
 }
 END_TEST
 
+/*
+ * Two answers whose bodies differ only past a NUL byte, which ends the
+ * first line the facts show (as for --http-body): one group, not two
+ * that read the same.
+ */
+START_TEST(test_body_past_nul)
+{
+	static const char *const tail[] = { "a", "b" };
+	struct summary *s = summary_new(false);
+	struct diag_facts *facts = NULL;
+	struct ready_facts *rf;
+	struct result r;
+	struct mem m;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		make(i, "127.0.0.1", i == 0 ? "80" : "81");
+		fake(&r, 0);
+		rf = r.ready = calloc(1, sizeof(*r.ready));
+		ck_assert_ptr_nonnull(rf);
+		rf->status = ISOCK_EXIT_HTTP;
+		rf->cause = READY_HTTP_BODY;
+		rf->what = TARGET_HTTP;
+		rf->alert = -1;
+		rf->http_status = 200;
+		rf->location_len = -1;
+		snprintf(rf->status_line, sizeof(rf->status_line),
+		    "HTTP/1.1 200 OK");
+		memcpy(rf->body_line, "ok\0", 3);
+		memcpy(rf->body_line + 3, tail[i], 1);
+		rf->nbody_line = rf->body_line_len = 4;
+		rf->body_bytes = 5;
+		ck_assert_int_eq(summary_add(s, i, &targets[i], &r, &facts),
+		    0);
+		result_free(&r);
+	}
+	printed(s, true, &m);
+	ck_assert_msg(strstr(m.err, "127.0.0.1 (tcp): 80-81 unexpected "
+	    "answer") != NULL, "%s", m.err);
+	mem_free(&m);
+	summary_free(s);
+}
+END_TEST
+
 START_TEST(test_ranges)
 {
 	static const char *const ports[] = {
@@ -627,6 +671,7 @@ summary_suite(void)
 	tcase_add_test(tc, test_cause_explained_once);
 	tcase_add_test(tc, test_claim_keeps_input_order);
 	tcase_add_test(tc, test_invert_words);
+	tcase_add_test(tc, test_body_past_nul);
 	suite_add_tcase(s, tc);
 	return s;
 }
