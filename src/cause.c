@@ -23,13 +23,15 @@
    the SYN left this host is not said without it). */
 #define CF_RULES_SEEN (CF_NO_DROP | CF_DROP_HERE | CF_RULES_UNREAD)
 /* The Check and the read that tells candidates apart, for a reject rule in
-   the chain placeholder `ref` names ("chainref", "rchainref"). */
-#define CAUSE_REJECT_CHECK(ref) \
-	"`nft list chain {" ref "}` shows the rule; its counter rising with " \
-	"each attempt says it takes them."
-#define CAUSE_REJECT_TELL(ref) \
-	"`nft list chain {" ref "}`: a counter on the reject rule that " \
-	"rises with each attempt says the rule takes them."
+   the chain whose listing the placeholder `list` gives ("chainlist",
+   "rchainlist": `nft list chain ...`, or `nft list ruleset` for a chain
+   beyond those kept, whose name is not known). */
+#define CAUSE_REJECT_CHECK(list) \
+	"`{" list "}` shows the rule; its counter rising with each attempt " \
+	"says it takes them."
+#define CAUSE_REJECT_TELL(list) \
+	"`{" list "}`: a counter on the reject rule that rises with each " \
+	"attempt says the rule takes them."
 
 static const struct cause_row cause_rows[] = {
 	{ "descriptor-limit", CF_FD_LIMIT, 0, 0,
@@ -133,7 +135,7 @@ static const struct cause_row cause_rows[] = {
 	  CF_ICMP_RULE | CF_LISTEN_COVERS | CF_ICMP_ROUTER | CF_ICMP_FROM_DST,
 	  "the reject rule in this host's {chain}",
 	  "This host's {chain} holds a reject rule, which refuses the attempt.",
-	  CAUSE_REJECT_CHECK("chainref"), CAUSE_REJECT_TELL("chainref") },
+	  CAUSE_REJECT_CHECK("chainlist"), CAUSE_REJECT_TELL("chainlist") },
 	{ "listener-rejected", CF_REFUSED | CF_LISTEN_COVERS, 0,
 	  CF_NO_REJECT | CF_ICMP_ROUTER | CF_ICMP_FROM_DST,
 	  "a reject rule of this host, before the listener",
@@ -210,7 +212,8 @@ static const struct cause_row cause_rows[] = {
 	  "This host's {rchain} can reject {rpackets}: a packet it rejects goes "
 	  "no further, and an answer rejected here never reaches this socket, "
 	  "which waits as for silence.",
-	  CAUSE_REJECT_CHECK("rchainref"), CAUSE_REJECT_TELL("rchainref") },
+	  CAUSE_REJECT_CHECK("rchainlist"),
+	  CAUSE_REJECT_TELL("rchainlist") },
 	{ "ruleset-unread", CF_SILENT_SYN | CF_RULES_UNREAD, 0,
 	  CF_QUEUE_FULL | CF_NEIGH_FAILED | CF_LINK_DOWN | CF_NO_CARRIER,
 	  "a drop rule of this host (its ruleset was not read)",

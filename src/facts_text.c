@@ -1206,6 +1206,45 @@ facts_chain(const struct diag_facts *f, bool drop)
 	return NULL;
 }
 
+/*
+ * True when no kept chain drops (`drop`) or rejects, but one beyond those
+ * kept does: the ruleset can, in a chain whose name is not known.
+ */
+static bool
+facts_chain_beyond(const struct diag_facts *f, bool drop)
+{
+	return (f->have & DIAG_RULESET) != 0 && facts_chain(f, drop) == NULL &&
+	    (drop ? f->ruleset.more_drop : f->ruleset.more_reject) > 0;
+}
+
+/*
+ * The chain that drops (`drop`) or rejects into `buf`: "chain inet t in
+ * (hook input)", or with `list` the command that lists it, "nft list
+ * chain inet t in"; for a chain beyond those kept "nftables ruleset (a
+ * chain not named here)" and "nft list ruleset".  NULL when no chain
+ * does.
+ */
+static const char *
+facts_chain_value(const struct diag_facts *f, bool drop, bool list,
+    char *buf, size_t size)
+{
+	const struct ruleset_chain *k = facts_chain(f, drop);
+	char ref[6 * RULESET_NAME_MAX];
+
+	if (k == NULL && facts_chain_beyond(f, drop))
+		return list ? "nft list ruleset" :
+		    "nftables ruleset (a chain not named here)";
+	if (k == NULL)
+		return NULL;
+	facts_chain_ref(k, ref, sizeof(ref));
+	if (list)
+		facts_set(buf, size, "nft list chain %s", ref);
+	else
+		facts_set(buf, size, "chain %s (hook %s)", ref,
+		    ruleset_hook_name(k->family, k->hook));
+	return buf;
+}
+
 /* The value of placeholder `name` (`len` bytes) of a template, or NULL. */
 static const char *
 facts_value(const struct diag_facts *f, const char *name, size_t len,
@@ -1214,10 +1253,10 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 	static const char *const names[] = {
 		"dst", "port", "proto", "sender", "icmp", "hop", "how", "dhow",
 		"syn", "rtype", "table", "prefix", "v6", "listener", "chain",
-		"chainref", "pid", "comm", "group", "user", "path", "owner",
+		"chainlist", "pid", "comm", "group", "user", "path", "owner",
 		"right", "bit", "mode", "grant", "ipf", "fdlimit", "fderr",
 		"dev", "nearport", "near", "permfix", "src", "downdev",
-		"downaddr", "arpchain", "arpref", "rchain", "rchainref",
+		"downaddr", "arpchain", "arpref", "rchain", "rchainlist",
 		"rpackets"
 	};
 	const struct ruleset_chain *k;
@@ -1269,17 +1308,10 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 	case 38:
 	case 39:
 		/* {chain}: for a silent SYN the one that drops, otherwise
-		   the one that rejects; {rchain}: the one that rejects. */
-		if ((k = facts_chain(f, i < 38 && f->error == ETIMEDOUT)) ==
-		    NULL)
-			return NULL;
-		facts_chain_ref(k, ref, sizeof(ref));
-		if (i == 15 || i == 39)
-			facts_strlcpy(buf, ref, size);
-		else
-			facts_set(buf, size, "chain %s (hook %s)", ref,
-			    ruleset_hook_name(k->family, k->hook));
-		return buf;
+		   the one that rejects; {rchain}: the one that rejects;
+		   {chainlist}, {rchainlist}: the command that lists it. */
+		return facts_chain_value(f, i < 38 && f->error == ETIMEDOUT,
+		    i == 15 || i == 39, buf, size);
 	case 16:
 		facts_set(buf, size, "%ld", f->owner.pid);
 		return buf;
@@ -1358,9 +1390,13 @@ facts_value(const struct diag_facts *f, const char *name, size_t len,
 			    ruleset_hook_name("arp", f->ruleset.arp.hook));
 		return buf;
 	case 40:
-		if ((k = facts_chain(f, false)) == NULL)
+		if ((k = facts_chain(f, false)) != NULL)
+			return facts_chain_packets(f, k);
+		if (!facts_chain_beyond(f, false))
 			return NULL;
-		return facts_chain_packets(f, k);
+		return f->type == SOCK_STREAM ? "the SYN or the reply" :
+		    f->type == SOCK_DGRAM ? "the datagram or the reply" :
+		    "the packet or the reply";
 	default:
 		return NULL;
 	}

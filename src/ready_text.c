@@ -108,41 +108,44 @@ ready_text_bytes(const unsigned char *p, size_t n, char *buf, size_t size)
 	}
 }
 
-/*
- * At most TEXT_EXCERPT_MAX of the `n` bytes at `p` (NULs allowed),
- * escaped into `buf`, as many whole characters as it holds with room
- * left for the mark "[... WHOLE bytes]", which follows when fewer than
- * `whole` bytes are shown.
- */
-static const char *
-excerpt_bytes(const unsigned char *p, size_t n, size_t whole, char *buf,
-    size_t size)
+size_t
+ready_text_body_line(const struct ready_facts *f, bool *nul)
 {
-	char one[5], out[32];
-	size_t k = 0, len = 0, cl, w;
+	const unsigned char *at = memchr(f->body_line, '\0', f->nbody_line);
 
-	buf[0] = '\0';
-	if (n > TEXT_EXCERPT_MAX)
-		n = TEXT_EXCERPT_MAX;
-	while (k < n) {
-		if ((cl = text_utf8_len(p + k, n - k)) == 0)
-			cl = 1;
-		memcpy(one, p + k, cl);
-		one[cl] = '\0';
-		if (p[k] == '\0')
-			memcpy(out, "\\x00", 5);
-		else
-			text_escape(out, sizeof(out), one);
-		w = strlen(out);
-		if (len + w + 32 > size)
-			break;
-		memcpy(buf + len, out, w + 1);
-		len += w;
-		k += cl;
-	}
-	if (k < whole && len + 1 < size)
-		facts_set(buf + len, size - len, "[... %zu bytes]", whole);
-	return buf;
+	*nul = at != NULL;
+	return at != NULL ? (size_t)(at - f->body_line) : f->body_line_len;
+}
+
+/*
+ * The fact of the body's first line, onto `lines` (`*n` of `max` used):
+ * that the body is empty, or its first line, which ends at a LF (CR LF)
+ * or, as for --http-body, at a NUL byte.
+ */
+static void
+body_line_fact(const struct ready_facts *f, char lines[][DIAG_LINE_MAX],
+    size_t *n, size_t max)
+{
+	bool nul;
+	size_t len = ready_text_body_line(f, &nul);
+	char eb[READY_TEXT];
+
+	if (f->body_bytes == 0)
+		facts_line(lines, n, max, "the body is empty%s", f->opts !=
+		    NULL && f->opts->head ? " (HEAD)" : "");
+	else if (len == 0 && nul)
+		facts_line(lines, n, max, "the body begins with a NUL byte, "
+		    "which ends its first line (%zu bytes came in all)",
+		    f->body_bytes);
+	else if (len == 0)
+		facts_line(lines, n, max, "the first line of the body is empty "
+		    "(%zu bytes came in all)", f->body_bytes);
+	else
+		facts_line(lines, n, max, "the first line of the body: \"%s\"%s",
+		    text_excerpt_bytes(eb, sizeof(eb), f->body_line, nul ?
+		    len : f->nbody_line, len), nul ?
+		    " (it ends in a NUL byte)" : f->body_crlf ?
+		    " (it ends in CR LF)" : "");
 }
 
 const char *
@@ -459,23 +462,14 @@ ready_text_lines(const struct ready_facts *f, time_t now,
 	case READY_HTTP_BODY:
 		facts_line(lines, &n, max, "the answer: \"%s\"", excerpt(&x, f->status_line));
 		if (f->location[0] != '\0')
-			facts_line(lines, &n, max, "Location: %s", excerpt_bytes((const unsigned char *)
-			    f->location, strlen(f->location), f->location_len >
-			    0 ? (size_t)f->location_len : 0, eb, sizeof(eb)));
+			facts_line(lines, &n, max, "Location: %s",
+			    text_excerpt_bytes(eb, sizeof(eb), f->location,
+			    strlen(f->location), f->location_len > 0 ?
+			    (size_t)f->location_len : 0));
 		else if (f->http_status >= 300 && f->http_status <= 399)
 			facts_line(lines, &n, max, "%s", f->location_len < 0 ? "no Location came "
 			    "with it" : "its Location is empty");
-		if (f->body_bytes == 0)
-			facts_line(lines, &n, max, "the body is empty%s", f->opts != NULL &&
-			    f->opts->head ? " (HEAD)" : "");
-		else if (f->body_line_len == 0)
-			facts_line(lines, &n, max, "the first line of the body is empty (%zu bytes "
-			    "came in all)", f->body_bytes);
-		else
-			facts_line(lines, &n, max, "the first line of the body: \"%s\"%s",
-			    excerpt_bytes(f->body_line, f->nbody_line,
-			    f->body_line_len, eb, sizeof(eb)), f->body_crlf ?
-			    " (it ends in CR LF)" : "");
+		body_line_fact(f, lines, &n, max);
 		break;
 	case READY_HTTP_BAD:
 		if (f->status_line[0] != '\0')

@@ -8,6 +8,7 @@
 #ifndef ISOCK_READY_TEXT_H
 #define ISOCK_READY_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -47,6 +48,13 @@ void ready_text_span(double s, char *buf, size_t size);
  * required"; `other` (the TLS library's) for one not in the table.
  */
 const char *ready_alert_name(int alert, const char *other);
+
+/*
+ * The length of the first line of the body of `f` as the words show it:
+ * up to its LF or CR LF (body_line_len), or to the first NUL byte of
+ * those kept, which ends a line for --http-body too; `*nul` says which.
+ */
+size_t ready_text_body_line(const struct ready_facts *f, bool *nul);
 
 /* The bytes `p` (`n`, NULs allowed) escaped into `buf`. */
 void ready_text_bytes(const unsigned char *p, size_t n, char *buf,

@@ -1056,6 +1056,8 @@ report_outcome_word(const struct result *r, int code)
 		return "not tried";
 	if (last != NULL && last->probed && last->deadline)
 		return "no answer";
+	if (code == ISOCK_EXIT_ACCEPTING)
+		return "still accepting";
 	return exitcode_name(code >= ISOCK_EXIT_SIGNAL ? ISOCK_EXIT_SIGNAL :
 	    (enum isock_exit)code);
 }
@@ -1093,10 +1095,12 @@ tally_word(struct report_tally *tally, const char *word, int code,
 void
 report_tally_add(struct report_tally *tally, const struct result *r)
 {
-	int code = result_exit_status(r);
+	int code;
 
-	if (tally != NULL)
-		tally_word(tally, report_outcome_word(r, code), code, 1);
+	if (tally == NULL)
+		return;
+	code = tally->invert ? result_invert_status(r) : result_exit_status(r);
+	tally_word(tally, report_outcome_word(r, code), code, 1);
 }
 
 /* A tally of exit classes `count` (the last: interrupted), in order. */

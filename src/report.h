@@ -34,6 +34,10 @@ struct report_tally {
 	int code[REPORT_TALLY_MAX];		/* its exit status, the order */
 	unsigned long n[REPORT_TALLY_MAX];
 	size_t len;
+	bool invert;	/* --invert in text: a check that failed after its
+			   connect is counted "still accepting" (set before
+			   the first report_tally_add(); not with JSON,
+			   whose outcomes are its results' words) */
 };
 
 struct report_opts {
@@ -117,11 +121,15 @@ void report_word(FILE *f, const char *word, int code,
 /*
  * The word of the outcome of `r` (exit status `code`): "connected",
  * "reply" (a datagram answered), "no answer", "refused", "timed out",
- * "interrupted", "not tried", ... (JSON writes '_' for the spaces).
+ * "interrupted", "not tried", ..., "still accepting" for
+ * ISOCK_EXIT_ACCEPTING (JSON writes '_' for the spaces).
  */
 const char *report_outcome_word(const struct result *r, int code);
 
-/* Count the outcome of `r` in `tally` (NULL: nothing). */
+/*
+ * Count the outcome of `r` in `tally` (NULL: nothing), of its exit status
+ * under --invert when tally->invert.
+ */
 void report_tally_add(struct report_tally *tally, const struct result *r);
 
 /*

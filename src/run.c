@@ -679,7 +679,7 @@ run_loop(const struct options *o, struct probe_opts *po)
 	run.lines_out = run.compact && !run_tty(STDOUT_FILENO);
 	run.lines_err = run.compact && !run_tty(STDERR_FILENO);
 	if (run.compact || (o->count > 0 && !o->json && !o->quiet)) {
-		run.sum = summary_new();
+		run.sum = summary_new(o->invert);
 		run.ro.said = &run.said;
 		if (run.sum == NULL)
 			run.compact = false;

@@ -14,6 +14,7 @@
 #include "exitcode.h"
 #include "explain.h"
 #include "facts_text.h"
+#include "ready_text.h"
 #include "summary.h"
 #include "text.h"
 
@@ -50,11 +51,15 @@ struct summary {
 	size_t n, cap;
 	size_t *bucket;			/* hash buckets: group index, 0 none */
 	size_t nbucket;			/* a power of two */
+	bool invert;			/* --invert: not accepting succeeds */
 };
 
-/* The group key of `r`, a result of `t`. */
+/*
+ * The group key of `r`, a result of `t` in a run under --invert or not
+ * (`invert`), whose exit status is then result_invert_status().
+ */
 static struct summary_key
-key_of(const struct target *t, const struct result *r)
+key_of(const struct target *t, const struct result *r, bool invert)
 {
 	const struct result_attempt *last = result_last(r);
 	struct summary_key k;
@@ -62,7 +67,7 @@ key_of(const struct target *t, const struct result *r)
 	memset(&k, 0, sizeof(k));
 	k.host = t->host;
 	k.proto = target_proto_name(t->family, t->type);
-	k.code = result_exit_status(r);
+	k.code = invert ? result_invert_status(r) : result_exit_status(r);
 	if (k.code == 0 || r->signal != 0)
 		return k;
 	if (r->eai != 0) {
@@ -346,6 +351,9 @@ sig_cert(uint32_t h, const struct ready_cert *c)
 static uint32_t
 sig_ready(uint32_t h, const struct ready_facts *rf, bool detail)
 {
+	size_t len;
+	bool nul;
+
 	if (rf == NULL || rf->status == 0)
 		return h;
 	h = sig_num(h, rf->status);
@@ -377,12 +385,14 @@ sig_ready(uint32_t h, const struct ready_facts *rf, bool detail)
 	h = fnv(h, rf->first, rf->nfirst);
 	h = sig_str(h, rf->status_line, sizeof(rf->status_line));
 	h = sig_str(h, rf->location, sizeof(rf->location));
-	h = fnv(h, rf->body_line, rf->nbody_line);
-	h = sig_num(h, (long)rf->body_line_len);
+	/* The first line as the words show it: not past a NUL. */
+	len = ready_text_body_line(rf, &nul);
+	h = fnv(h, rf->body_line, len < rf->nbody_line ? len : rf->nbody_line);
+	h = sig_num(h, (long)len);
+	h = sig_num(h, nul ? 2 : rf->body_crlf);	/* how it ends */
 	h = sig_num(h, (long)rf->body_bytes);
 	h = sig_num(h, rf->location_len);
 	h = sig_num(h, (long)rf->body_announced);
-	h = sig_num(h, rf->body_crlf);
 	h = sig_num(h, rf->have_listener);
 	h = sig_num(h, (long)rf->backlog);
 	h = sig_num(h, rf->pid);
@@ -436,9 +446,13 @@ key_hash(const struct summary_key *k)
 }
 
 struct summary *
-summary_new(void)
+summary_new(bool invert)
 {
-	return calloc(1, sizeof(struct summary));
+	struct summary *s = calloc(1, sizeof(struct summary));
+
+	if (s != NULL)
+		s->invert = invert;
+	return s;
 }
 
 void
@@ -525,7 +539,7 @@ bool
 summary_claim(struct summary *s, size_t i, const struct target *t,
     const struct result *r)
 {
-	struct summary_key k = key_of(t, r);
+	struct summary_key k = key_of(t, r, s->invert);
 	size_t gi = group_of(s, &k, true);
 
 	if (gi == 0)
@@ -543,7 +557,7 @@ int
 summary_add(struct summary *s, size_t i, const struct target *t,
     struct result *r, struct diag_facts **facts)
 {
-	struct summary_key k = key_of(t, r);
+	struct summary_key k = key_of(t, r, s->invert);
 	struct summary_group *g;
 	size_t gi;
 
@@ -587,22 +601,18 @@ summary_add(struct summary *s, size_t i, const struct target *t,
 }
 
 /*
- * The word of an outcome: "connected", "refused", ..., "no answer" for a
- * datagram nobody answered, "interrupted", "not tried".
+ * The word of --wait's end for `r`: "up" when it connected (under
+ * --invert: "gave up"), "down" when under --invert it stopped accepting
+ * (`closed`), else "interrupted" or "gave up".
  */
 static const char *
-outcome_word(const struct result *r, int code)
+waited_word(const struct result *r, bool closed, const struct report_opts *o)
 {
-	const struct result_attempt *last = result_last(r);
-
-	if (r->signal != 0 && result_connected(r) == NULL)
-		return "interrupted";
-	if (last == NULL && r->eai == 0 && r->state != RESULT_FINISHED)
-		return "not tried";
-	if (code != 0 && last != NULL && last->probed && last->deadline)
-		return "no answer";
-	return exitcode_name(code >= ISOCK_EXIT_SIGNAL ? ISOCK_EXIT_SIGNAL :
-	    (enum isock_exit)code);
+	if (result_connected(r) != NULL)
+		return o->invert ? "gave up" : "up";
+	if (closed)
+		return "down";
+	return o->stopped ? "interrupted" : "gave up";
 }
 
 void
@@ -612,6 +622,9 @@ summary_line(const struct target *t, const struct result *r,
 	const struct result_attempt *ok = result_connected(r);
 	const char *proto = target_proto_name(t->family, t->type);
 	char place[512], waited[64] = "";
+	int code = o->invert ? result_invert_status(r) : result_exit_status(r);
+	/* --invert: a port closed is the success, one accepting the failure */
+	bool closed = o->invert && result_closed(code);
 
 	if (o->quiet || o->json)
 		return;
@@ -619,19 +632,26 @@ summary_line(const struct target *t, const struct result *r,
 	/* --wait: which target gave up, and when (issue 23). */
 	if (r->tries > 0 && r->signal == 0)
 		snprintf(waited, sizeof(waited), "; %s after %.2f s, %u "
-		    "attempt%s", ok != NULL ? "up" : o->stopped ?
-		    "interrupted" : "gave up", r->waited_ms / 1000.0, r->tries,
-		    r->tries == 1 ? "" : "s");
+		    "attempt%s", waited_word(r, closed, o),
+		    r->waited_ms / 1000.0, r->tries, r->tries == 1 ? "" : "s");
 	if (ok == NULL) {
 		fprintf(o->err, "%s (%s): ", place, proto);
-		report_word(o->err, outcome_word(r, result_exit_status(r)),
-		    result_exit_status(r), o);
+		if (closed) {
+			report_word(o->err, "not accepting", 0, o);
+			fprintf(o->err, ": %s", report_outcome_word(r, code));
+		} else
+			report_word(o->err, report_outcome_word(r, code), code,
+			    o);
 		fprintf(o->err, "%s\n", waited);
 		return;
 	}
 	fprintf(o->out, "%s (%s): ", place, proto);
-	report_word(o->out, ok->probed ? "reply" : t->type == SOCK_DGRAM ?
-	    "association set" : "connected", 0, o);
+	if (o->invert) {	/* its failure */
+		report_word(o->out, "still accepting", ISOCK_EXIT_ACCEPTING, o);
+		fprintf(o->out, ": %s", ok->probed ? "reply" : "connected");
+	} else
+		report_word(o->out, ok->probed ? "reply" : t->type ==
+		    SOCK_DGRAM ? "association set" : "connected", 0, o);
 	fprintf(o->out, " in %.3f ms%s\n", ok->probed ? r->ms : ok->ms,
 	    waited);
 }
@@ -746,7 +766,7 @@ what_tail(const char *what, const struct result *r, int code,
 	const struct explain_entry *e = r->eai == 0 && r->signal == 0 &&
 	    (r->ready == NULL || r->ready->status == 0) && last != NULL ?
 	    explain_lookup_errno(last->error) : NULL;
-	const char *word = outcome_word(r, code);
+	const char *word = report_outcome_word(r, code);
 	size_t n = e != NULL ? strlen(e->summary) : 0, w = strlen(word);
 
 	*sep = ": ";
@@ -760,15 +780,48 @@ what_tail(const char *what, const struct result *r, int code,
 }
 
 /*
- * The line of group `g` and, for a failure, what it is and its detail:
- * the facts not said before, the meaning and the Check.  A failure whose
- * cause was explained under an earlier group is its outcome word alone.
+ * --invert: what follows the ports of group `g`, closed (the run's
+ * success), onto `f`: "not accepting: refused (ECONNREFUSED, errno 111)"
+ * (the errno by its name alone when said before), and no detail, since
+ * nothing was diagnosed and nothing is to be done.
  */
 static void
-print_group(struct summary_group *g, unsigned show, struct causes *c,
+print_closed(FILE *f, const struct summary_group *g, struct causes *c,
     const struct report_opts *o)
 {
-	FILE *f = g->key.code == 0 ? o->out : o->err;
+	char what[320];
+	const char *sep = "", *tail = "";
+
+	report_word(f, "not accepting", 0, o);
+	if (!g->taken) {
+		fprintf(f, ": %s\n",
+		    exitcode_name((enum isock_exit)g->key.code));
+		return;
+	}
+	fprintf(f, ": %s", report_outcome_word(&g->r, g->key.code));
+	if (errno_said(c, g)) {
+		fprintf(f, " (%s)\n", explain_lookup_errno(g->key.err)->name);
+		return;
+	}
+	report_failure_what(what, sizeof(what), &g->r, o);
+	tail = what_tail(what, &g->r, g->key.code, &sep);
+	fprintf(f, "%s%s\n", sep, tail);
+}
+
+/*
+ * The line of group `g` of a run under --invert or not (`invert`) and,
+ * for a failure, what it is and its detail: the facts not said before,
+ * the meaning and the Check.  A failure whose cause was explained under
+ * an earlier group is its outcome word alone.  Under --invert a group
+ * that accepted is the failure ("still accepting"), on `o->err`, and one
+ * closed the success, on `o->out`.
+ */
+static void
+print_group(struct summary_group *g, bool invert, unsigned show,
+    struct causes *c, const struct report_opts *o)
+{
+	bool closed = invert && result_closed(g->key.code);
+	FILE *f = (g->key.code == 0 && !invert) || closed ? o->out : o->err;
 	char *host, what[320], *buf = NULL;
 	const char *sep, *tail;
 	FILE *ranges;
@@ -784,6 +837,15 @@ print_group(struct summary_group *g, unsigned show, struct causes *c,
 		print_ranges(f, g);
 		fputc(' ', f);
 	}
+	if (closed) {
+		print_closed(f, g, c, o);
+		return;
+	}
+	if (g->key.code == 0 && invert) {
+		report_word(f, "still accepting", ISOCK_EXIT_ACCEPTING, o);
+		fputs(": connected\n", f);
+		return;
+	}
 	if (g->key.code == 0 || !g->taken) {
 		report_word(f, g->key.code == 0 ? "connected" :
 		    exitcode_name(g->key.code >= ISOCK_EXIT_SIGNAL ?
@@ -792,7 +854,8 @@ print_group(struct summary_group *g, unsigned show, struct causes *c,
 		fputc('\n', f);
 		return;
 	}
-	report_word(f, outcome_word(&g->r, g->key.code), g->key.code, o);
+	report_word(f, report_outcome_word(&g->r, g->key.code), g->key.code,
+	    o);
 	if (cause_said(c, g)) {
 		fputs(", as above\n", f);
 		return;
@@ -875,7 +938,7 @@ summary_print(const struct summary *s, unsigned show,
 		    v[i - 1].g->key.proto) == 0 ? v[i - 1].first : v[i].g->first;
 	qsort(v, n, sizeof(*v), cmp_order);
 	for (i = 0; i < n; i++) {
-		print_group(&s->g[v[i].i], show, &c, o);
+		print_group(&s->g[v[i].i], s->invert, show, &c, o);
 		/* In order across stdout and stderr. */
 		fflush(o->out);
 		fflush(o->err);
@@ -922,7 +985,7 @@ summary_waiting(FILE *tty, const struct target *t,
 		fprintf(tty, strchr(h, ':') != NULL ? "[%s]:%u: " : "%s:%u: ",
 		    h, (unsigned)t->port);
 	fprintf(tty, "%.1f s%s, %u attempt%s, last: %s", ms / 1000.0, limit,
-	    tries, tries == 1 ? "" : "s", outcome_word(r,
+	    tries, tries == 1 ? "" : "s", report_outcome_word(r,
 	    result_exit_status(r)));
 	fflush(tty);
 	free(host);

@@ -29,8 +29,11 @@
 
 struct summary;
 
-/* A new empty summary, or NULL when out of memory. */
-struct summary *summary_new(void);
+/*
+ * A new empty summary, or NULL when out of memory; `invert`: of a run
+ * under --invert, where nothing accepting is the success.
+ */
+struct summary *summary_new(bool invert);
 
 /* Free `s` and every result and fact it holds (NULL: nothing). */
 void summary_free(struct summary *s);

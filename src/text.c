@@ -169,34 +169,67 @@ text_printf(const char *fmt, ...)
 	return n < 0 ? NULL : p;
 }
 
-char *
-text_excerpt_dup(const char *src)
+/*
+ * Where an excerpt of the `n` bytes at `p` ends: after all of them when
+ * they are TEXT_EXCERPT_MAX or fewer, else before the first character
+ * that would not fit whole in TEXT_EXCERPT_MAX bytes.
+ */
+static size_t
+excerpt_cut(const unsigned char *p, size_t n)
 {
-	/* Enough to see the whole of a character that starts before the cut. */
-	size_t n = strnlen(src, TEXT_EXCERPT_MAX + 4), cut, k;
-	char *head, *out;
+	size_t cut, k;
 
 	if (n <= TEXT_EXCERPT_MAX)
-		return text_escape_dup(src);
-	/* Cut before a character that would not fit whole. */
+		return n;
 	for (cut = 0; cut < TEXT_EXCERPT_MAX; cut += k) {
-		k = text_utf8_len((const unsigned char *)src + cut, n - cut);
+		k = text_utf8_len(p + cut, n - cut);
 		if (k == 0)
 			k = 1;
 		if (cut + k > TEXT_EXCERPT_MAX)
 			break;
 	}
-	head = strndup(src, cut);
-	if (head == NULL)
-		return NULL;
-	out = text_escape_dup(head);
-	free(head);
-	if (out == NULL)
-		return NULL;
-	head = out;
-	out = text_printf("%s[... %zu bytes]", head, strlen(src));
-	free(head);
-	return out;
+	return cut;
+}
+
+const char *
+text_excerpt_bytes(char *buf, size_t size, const void *bytes, size_t n,
+    size_t whole)
+{
+	const unsigned char *p = bytes;
+	size_t cut = excerpt_cut(p, n), k = 0, len = 0, cl, w;
+	char one[5], out[8];
+
+	buf[0] = '\0';
+	while (k < cut) {
+		if ((cl = text_utf8_len(p + k, cut - k)) == 0)
+			cl = 1;
+		memcpy(one, p + k, cl);
+		one[cl] = '\0';
+		if (p[k] == '\0')
+			memcpy(out, "\\x00", 5);
+		else
+			text_escape(out, sizeof(out), one);
+		w = strlen(out);
+		if (len + w + TEXT_EXCERPT_MARK > size)
+			break;
+		memcpy(buf + len, out, w + 1);
+		len += w;
+		k += cl;
+	}
+	if (k < whole && len + 1 < size)
+		snprintf(buf + len, size - len, "[... %zu bytes]", whole);
+	return buf;
+}
+
+char *
+text_excerpt_dup(const char *src)
+{
+	size_t n = strlen(src);
+	char *buf = malloc(TEXT_EXCERPT_SIZE);
+
+	if (buf != NULL)
+		text_excerpt_bytes(buf, TEXT_EXCERPT_SIZE, src, n, n);
+	return buf;
 }
 
 bool

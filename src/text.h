@@ -51,10 +51,29 @@ int text_ascii_ncasecmp(const char *a, const char *b, size_t n);
 /* At most this many bytes of outside text are quoted in a message. */
 #define TEXT_EXCERPT_MAX 128
 
+/* Room kept for the mark "[... N bytes]" of an excerpt, its NUL too. */
+#define TEXT_EXCERPT_MARK 32
+
+/* A buffer that holds every excerpt whole: each byte escaped takes at
+   most 4 (\xHH), and the mark. */
+#define TEXT_EXCERPT_SIZE (4 * TEXT_EXCERPT_MAX + TEXT_EXCERPT_MARK)
+
 /*
- * text_escape_dup of at most TEXT_EXCERPT_MAX bytes of `src`: a longer text
- * is cut (at a character boundary) and marked "[... N bytes]" with its
- * whole length.  NULL only when out of memory.
+ * The excerpt of the `n` bytes at `bytes` (NULs allowed, each written
+ * \x00), of a text `whole` bytes long, escaped as text_escape does into
+ * `buf` (`size` bytes, at least TEXT_EXCERPT_MARK): at most
+ * TEXT_EXCERPT_MAX bytes, cut between characters, and of those as many
+ * whole characters as `buf` holds with the room of the mark
+ * "[... WHOLE bytes]", which follows when fewer than `whole` bytes are
+ * shown.  Returns `buf`.
+ */
+const char *text_excerpt_bytes(char *buf, size_t size, const void *bytes,
+    size_t n, size_t whole);
+
+/*
+ * text_excerpt_bytes of the string `src` (its whole length) into a new
+ * buffer: a text longer than TEXT_EXCERPT_MAX bytes is cut and marked.
+ * NULL only when out of memory.
  */
 char *text_excerpt_dup(const char *src);
 

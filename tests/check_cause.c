@@ -460,6 +460,88 @@ START_TEST(test_chains_beyond_kept)
 }
 END_TEST
 
+/*
+ * Facts of a failure `err` to `dst` port 9 with a ruleset of more chains
+ * than are kept: the RULESET_CHAINS_MAX kept drop (`drops`) or reject,
+ * and one beyond does the other, so the chain a cause names is not kept.
+ */
+static void
+beyond_of(struct diag_facts *f, const char *dst, int err, bool drops)
+{
+	char name[8];
+	unsigned i;
+
+	facts_of(f, SOCK_STREAM, dst, 9, err);
+	f->have |= DIAG_ROUTE;
+	f->route.type = strcmp(dst, "127.0.0.1") == 0 ? RTN_LOCAL :
+	    RTN_UNICAST;
+	for (i = 0; i < RULESET_CHAINS_MAX; i++) {
+		snprintf(name, sizeof(name), "c%u", i);
+		chain_of(f, name, 1, drops ? 1 : 0, drops ? 0 : 1, false);
+	}
+	f->ruleset.nchains = RULESET_CHAINS_MAX + 1;
+	f->ruleset.more_reject = drops ? 1 : 0;
+	f->ruleset.more_drop = drops ? 0 : 1;
+}
+
+/*
+ * The chain a cause names is beyond those kept (its name is not known):
+ * the cause is still a sentence, never the row's name, and its Check
+ * lists the whole ruleset, never falls back to the errno's general one.
+ */
+START_TEST(test_chain_not_named)
+{
+	static const char *const raw[] = {
+		") reject-rule-here", ") reject-here-silent", ") drop-here",
+	};
+	struct diag_facts f;
+	struct cause_finding fd;
+	char text[4 * DIAG_LINE_MAX];
+	size_t i;
+
+	/* A refusal; nothing listens: two candidates. */
+	beyond_of(&f, "127.0.0.1", ECONNREFUSED, true);
+	f.have |= DIAG_LISTENERS;
+	f.listen.protocol = IPPROTO_TCP;
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_CANDIDATES);
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "(2) the reject rule in this host's "
+	    "nftables ruleset (a chain not named here)") != NULL && strstr(text,
+	    "| `nft list ruleset`: a counter on the reject rule") != NULL,
+	    "%s", text);
+	/* Without the listeners read: the rule alone. */
+	f.have &= ~DIAG_LISTENERS;
+	cause_decide(&f, &fd);
+	ck_assert_int_eq(fd.strength, CAUSE_PROVEN);
+	advice(&f, text, sizeof(text));
+	ck_assert_str_eq(text, "This host's nftables ruleset (a chain not "
+	    "named here) holds a reject rule, which refuses the attempt. | "
+	    "`nft list ruleset` shows the rule; its counter rising with each "
+	    "attempt says it takes them.");
+	/* A silent SYN to this host: a kept chain drops, one beyond
+	   rejects. */
+	beyond_of(&f, "127.0.0.1", ETIMEDOUT, true);
+	cause_decide(&f, &fd);
+	ck_assert(finding_has(&fd, "reject-here-silent"));
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "a reject in this host's nftables ruleset "
+	    "(a chain not named here)") != NULL, "%s", text);
+	for (i = 0; i < sizeof(raw) / sizeof(raw[0]); i++)
+		ck_assert_msg(strstr(text, raw[i]) == NULL, "%s", text);
+	/* To another host: kept chains reject, one beyond drops. */
+	beyond_of(&f, "10.97.0.2", ETIMEDOUT, false);
+	cause_decide(&f, &fd);
+	ck_assert(finding_has(&fd, "drop-here"));
+	advice(&f, text, sizeof(text));
+	ck_assert_msg(strstr(text, "a drop in this host's nftables ruleset "
+	    "(a chain not named here)") != NULL && strstr(text, "a reject in "
+	    "this host's chain inet t c0 (hook input)") != NULL, "%s", text);
+	for (i = 0; i < sizeof(raw) / sizeof(raw[0]); i++)
+		ck_assert_msg(strstr(text, raw[i]) == NULL, "%s", text);
+}
+END_TEST
+
 /* Host unreachable from a router: its ARP, its unreachable route (v4) or
    a reject rule there (`reject with icmp host-unreachable`): candidates,
    with the read that tells them apart; ICMPv6 address unreachable is its
@@ -988,6 +1070,7 @@ cause_suite(void)
 	tcase_add_test(tc, test_silent_syn);
 	tcase_add_test(tc, test_silent_syn_reject_here);
 	tcase_add_test(tc, test_chains_beyond_kept);
+	tcase_add_test(tc, test_chain_not_named);
 	tcase_add_test(tc, test_silent_here);
 	tcase_add_test(tc, test_refused_reject_maybe);
 	tcase_add_test(tc, test_router_host_unreachable);

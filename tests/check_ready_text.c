@@ -15,6 +15,7 @@
 #include "exitcode.h"
 #include "ready_text.h"
 #include "result.h"
+#include "text.h"
 
 /* 2026-12-03 18:00:00 UTC, the clock of every case. */
 #define NOW ((time_t)1796320800)
@@ -287,6 +288,25 @@ START_TEST(test_reset)
 }
 END_TEST
 
+/*
+ * Facts `f` of an HTTP answer of status `status` (its status line
+ * `line`) that failed the check with `cause`, expected as `o` says
+ * (nothing set in it yet).
+ */
+static void
+http_facts(struct ready_facts *f, struct ready_opts *o,
+    enum ready_cause cause, long status, const char *line)
+{
+	memset(o, 0, sizeof(*o));
+	memset(f, 0, sizeof(*f));
+	f->cause = cause;
+	f->what = TARGET_HTTP;
+	f->alert = -1;
+	f->http_status = status;
+	f->opts = o;
+	snprintf(f->status_line, sizeof(f->status_line), "%s", line);
+}
+
 /* A status: its line, Location and body line; the list expected. */
 START_TEST(test_http_status)
 {
@@ -294,14 +314,7 @@ START_TEST(test_http_status)
 	struct ready_facts f;
 	const char *w;
 
-	memset(&o, 0, sizeof(o));
-	memset(&f, 0, sizeof(f));
-	f.cause = READY_HTTP_STATUS;
-	f.what = TARGET_HTTP;
-	f.alert = -1;
-	f.http_status = 301;
-	f.opts = &o;
-	snprintf(f.status_line, sizeof(f.status_line), "HTTP/1.1 301 Moved");
+	http_facts(&f, &o, READY_HTTP_STATUS, 301, "HTTP/1.1 301 Moved");
 	snprintf(f.location, sizeof(f.location), "https://x.test/\033");
 	w = words(&f);
 	ck_assert_ptr_nonnull(strstr(w, "the answer: \"HTTP/1.1 301 Moved\""));
@@ -317,6 +330,70 @@ START_TEST(test_http_status)
 	ck_assert_ptr_nonnull(strstr(w, "(expected: 200,300-302)"));
 	ck_assert_ptr_null(strstr(w, "Location"));
 	ck_assert_ptr_null(strstr(w, "TLS"));
+}
+END_TEST
+
+/*
+ * A NUL byte ends a line of the body for --http-body, which matches each
+ * line alone: the first line of the body the facts show ends there too,
+ * so that what is shown is what the expression was matched against.
+ */
+START_TEST(test_body_nul)
+{
+	static const unsigned char body[] = "ok\0more";
+	/* Past the NUL, and the line end that comes after it. */
+	static const char *const never[] = { "\\x00", "more", "CR LF" };
+	struct ready_opts o;
+	struct ready_facts f;
+	const char *w;
+	size_t i;
+
+	http_facts(&f, &o, READY_HTTP_BODY, 200, "HTTP/1.1 200 OK");
+	o.body = "ok.more";
+	memcpy(f.body_line, body, sizeof(body) - 1);
+	f.nbody_line = f.body_line_len = sizeof(body) - 1;
+	f.body_crlf = true;
+	f.body_bytes = 16;
+	w = words(&f);
+	ck_assert_ptr_nonnull(strstr(w, "the first line of the body: \"ok\" "
+	    "(it ends in a NUL byte)\n"));
+	for (i = 0; i < sizeof(never) / sizeof(never[0]); i++)
+		ck_assert_ptr_null(strstr(w, never[i]));
+	/* A NUL first: the line is empty, the body is not. */
+	f.body_line[0] = '\0';
+	w = words(&f);
+	ck_assert_ptr_nonnull(strstr(w, "the body begins with a NUL byte, "
+	    "which ends its first line (16 bytes came in all)\n"));
+	ck_assert_ptr_null(strstr(w, "is empty"));
+	/* Without a NUL, the line and its end as before. */
+	memcpy(f.body_line, "ok more", 7);
+	w = words(&f);
+	ck_assert_ptr_nonnull(strstr(w, "the first line of the body: \"ok "
+	    "more\" (it ends in CR LF)\n"));
+}
+END_TEST
+
+/*
+ * A long Location is cut between characters, as every excerpt is: a
+ * character that straddles byte TEXT_EXCERPT_MAX is left out whole, never
+ * shown as the escapes of its first bytes.
+ */
+START_TEST(test_location_cut)
+{
+	struct ready_opts o;
+	struct ready_facts f;
+	const char *w;
+	char want[200];
+
+	http_facts(&f, &o, READY_HTTP_STATUS, 301, "HTTP/1.1 301 Moved");
+	memset(f.location, 'x', TEXT_EXCERPT_MAX - 1);
+	snprintf(f.location + TEXT_EXCERPT_MAX - 1, sizeof(f.location) -
+	    TEXT_EXCERPT_MAX + 1, "\xc3\xa9tail");
+	f.location_len = (long)strlen(f.location);
+	w = words(&f);
+	ck_assert_ptr_null(strstr(w, "\\xc3"));
+	snprintf(want, sizeof(want), "x[... %ld bytes]\n", f.location_len);
+	ck_assert_ptr_nonnull(strstr(w, want));
 }
 END_TEST
 
@@ -393,6 +470,8 @@ ready_text_suite(void)
 	tcase_add_test(tc, test_silent);
 	tcase_add_test(tc, test_reset);
 	tcase_add_test(tc, test_http_status);
+	tcase_add_test(tc, test_body_nul);
+	tcase_add_test(tc, test_location_cut);
 	tcase_add_test(tc, test_result_status);
 	tcase_add_test(tc, test_table);
 	suite_add_tcase(s, tc);

@@ -256,6 +256,58 @@ START_TEST(test_waited)
 }
 END_TEST
 
+/*
+ * The closing line of a run of a service that accepted and kept silent
+ * (a TLS check with no answer) and a refused port, tallied under
+ * --invert (loop 1) or not (loop 0): under --invert the silent one still
+ * accepts (the run's 11), it did not "time out".
+ */
+START_TEST(test_tally_invert)
+{
+	static const int codes[2][2] = {
+		{ ISOCK_EXIT_TIMEDOUT, ISOCK_EXIT_REFUSED },
+		{ ISOCK_EXIT_ACCEPTING, ISOCK_EXIT_REFUSED },
+	};
+	struct result_attempt a[2];
+	struct report_tally tally;
+	struct report_opts o;
+	struct ready_facts f;
+	struct result r;
+	char *buf = NULL;
+	size_t len = 0;
+
+	memset(&tally, 0, sizeof(tally));
+	tally.invert = _i == 1;
+	fake_attempt(&a[0], AF_INET, 0, 0.25);
+	fake_attempt(&a[1], AF_INET, ECONNREFUSED, 0.25);
+	memset(&f, 0, sizeof(f));
+	f.status = ISOCK_EXIT_TIMEDOUT;
+	f.cause = READY_SILENT_TLS;
+	f.what = TARGET_TLS;
+	memset(&r, 0, sizeof(r));
+	r.state = RESULT_FINISHED;
+	r.attempts = &a[0];
+	r.nattempts = 1;
+	r.ready = &f;
+	report_tally_add(&tally, &r);
+	r.attempts = &a[1];
+	r.ready = NULL;
+	report_tally_add(&tally, &r);
+	memset(&o, 0, sizeof(o));
+	o.out = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(o.out);
+	o.err = stderr;
+	o.invert = _i == 1;
+	o.tally = &tally;
+	report_summary(codes[_i], 2, codes[_i][0], 0, 1.0, &o);
+	fclose(o.out);
+	ck_assert_str_eq(buf, _i == 1 ? "isock-connect: 2 targets: 1 refused, "
+	    "1 still accepting; exit status 11\n" : "isock-connect: 2 "
+	    "targets: 1 refused, 1 timed out; exit status 3\n");
+	free(buf);
+}
+END_TEST
+
 /* The blackhole override holds in the result and in its last attempt. */
 START_TEST(test_blackhole_json)
 {
@@ -360,6 +412,7 @@ report_suite(void)
 	tcase_add_test(tc, test_blackhole_json);
 	tcase_add_test(tc, test_explain_no_placeholders);
 	tcase_add_test(tc, test_progress_clear);
+	tcase_add_loop_test(tc, test_tally_invert, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

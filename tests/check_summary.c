@@ -211,7 +211,7 @@ count_of(const char *hay, const char *needle)
 START_TEST(test_one_cause_one_group)
 {
 	static const unsigned ports[] = { 30, 31, 32, 33, 126, 127, 128 };
-	struct summary *s = summary_new();
+	struct summary *s = summary_new(false);
 	char num[8];
 	struct mem m;
 	size_t i;
@@ -232,7 +232,7 @@ START_TEST(test_one_cause_one_group)
 	summary_free(s);
 	teardown();
 
-	s = summary_new();
+	s = summary_new(false);
 	ck_assert_ptr_nonnull(s);
 	for (i = 0; i < 150; i++) {
 		snprintf(num, sizeof(num), "%zu", i + 1);
@@ -255,7 +255,7 @@ START_TEST(test_other_facts_other_group)
 		{ "127.0.0.1", "80", 1, 0 }, { "127.0.0.1", "81", 1, 2 },
 		{ "127.0.0.1", "82", 1, 0 },
 	};
-	struct summary *s = summary_new();
+	struct summary *s = summary_new(false);
 	struct mem m;
 
 	add_refusals(s, v, sizeof(v) / sizeof(v[0]));
@@ -282,7 +282,7 @@ END_TEST
 START_TEST(test_other_chain_other_group)
 {
 	static const char *const chain[] = { "a", "b", "a" };
-	struct summary *s = summary_new();
+	struct summary *s = summary_new(false);
 	struct diag_facts *f;
 	struct result r;
 	struct mem m;
@@ -326,7 +326,7 @@ START_TEST(test_cause_explained_once)
 		{ "127.0.0.1", "80", 1, 0 }, { "127.0.0.1", "81", 1, 0 },
 		{ "127.0.0.2", "80", 2, 0 }, { "127.0.0.2", "81", 2, 0 },
 	};
-	struct summary *s = summary_new();
+	struct summary *s = summary_new(false);
 	struct mem m;
 
 	add_refusals(s, v, sizeof(v) / sizeof(v[0]));
@@ -352,7 +352,7 @@ END_TEST
  */
 START_TEST(test_claim_keeps_input_order)
 {
-	struct summary *s = summary_new();
+	struct summary *s = summary_new(false);
 	struct diag_facts *facts = NULL;
 	struct result r;
 	struct mem m;
@@ -382,13 +382,160 @@ START_TEST(test_claim_keeps_input_order)
 }
 END_TEST
 
+/*
+ * A fabricated TLS check that connected to 127.0.0.1 port 80 and got no
+ * answer before the deadline: a silent service (3 without --invert).
+ */
+static void
+fake_silent(struct result *r)
+{
+	fake(r, 0);
+	r->ready = calloc(1, sizeof(*r->ready));
+	ck_assert_ptr_nonnull(r->ready);
+	r->ready->status = ISOCK_EXIT_TIMEDOUT;
+	r->ready->cause = READY_SILENT_TLS;
+	r->ready->what = TARGET_TLS;
+	r->ready->connect_ms = 0.25;
+	r->ready->alert = -1;
+	r->ready->chain_sent = -1;
+	r->ready->location_len = -1;
+	r->ready->body_announced = -1;
+}
+
+/*
+ * Targets 0-1 silent after their connect, 2 refused, 3 connected, in a
+ * summary of a run inverted or not, printed into `m`.
+ */
+static void
+silent_run(bool invert, struct mem *m)
+{
+	struct summary *s = summary_new(invert);
+	struct diag_facts *facts = NULL;
+	struct result r;
+	size_t i;
+
+	ck_assert_ptr_nonnull(s);
+	make(0, "127.0.0.1", "80");
+	make(1, "127.0.0.1", "81");
+	make(2, "127.0.0.1", "82");
+	make(3, "127.0.0.1", "83");
+	for (i = 0; i < 2; i++) {
+		fake_silent(&r);
+		ck_assert_int_eq(summary_add(s, i, &targets[i], &r, &facts),
+		    0);
+		result_free(&r);
+	}
+	add(s, 2, ECONNREFUSED);
+	add(s, 3, 0);
+	printed(s, true, m);
+	summary_free(s);
+}
+
+/*
+ * --invert asks whether anything accepts: a service that accepted and
+ * kept silent is still accepting (the run's 11), not "timed out"; a
+ * refused port is its success, on standard output, with no meaning or
+ * Check to act on; a port that connected is its failure, on standard
+ * error.  Without --invert the same results keep their words.
+ */
+START_TEST(test_invert_words)
+{
+	struct report_opts o;
+	struct result r;
+	struct mem m;
+
+	silent_run(false, &m);
+	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 80-81 timed out: "
+	    "connected, but no TLS answer"));
+	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 82 refused ("));
+	ck_assert_str_eq(m.out, "127.0.0.1 (tcp): 83 connected\n");
+	mem_free(&m);
+	teardown();
+
+	silent_run(true, &m);
+	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 80-81 still "
+	    "accepting: connected, but no TLS answer"));
+	ck_assert_ptr_null(strstr(m.err, "timed out"));
+	ck_assert_ptr_nonnull(strstr(m.err, "127.0.0.1 (tcp): 83 still "
+	    "accepting: connected\n"));
+	ck_assert_str_eq(m.out, "127.0.0.1 (tcp): 82 not accepting: refused "
+	    "(ECONNREFUSED, errno 111)\n");
+	ck_assert_ptr_null(strstr(m.err, "refused"));
+	ck_assert_uint_eq(count_of(m.err, "Check:"), 1);
+	mem_free(&m);
+
+	/* The line of each target says the same. */
+	mem_open(&m, &o);
+	o.invert = true;
+	fake_silent(&r);
+	summary_line(&targets[0], &r, &o);
+	result_free(&r);
+	fake(&r, ECONNREFUSED);
+	summary_line(&targets[0], &r, &o);
+	result_free(&r);
+	fake(&r, 0);
+	summary_line(&targets[0], &r, &o);
+	result_free(&r);
+	mem_close(&m);
+	ck_assert_str_eq(m.err, "127.0.0.1 port 80 (tcp): still accepting\n"
+	    "127.0.0.1 port 80 (tcp): not accepting: refused\n");
+	ck_assert_str_eq(m.out, "127.0.0.1 port 80 (tcp): still accepting: "
+	    "connected in 0.250 ms\n");
+	mem_free(&m);
+}
+END_TEST
+
+/*
+ * Two answers whose bodies differ only past a NUL byte, which ends the
+ * first line the facts show (as for --http-body): one group, not two
+ * that read the same.
+ */
+START_TEST(test_body_past_nul)
+{
+	static const char *const tail[] = { "a", "b" };
+	struct summary *s = summary_new(false);
+	struct diag_facts *facts = NULL;
+	struct ready_facts *rf;
+	struct result r;
+	struct mem m;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		make(i, "127.0.0.1", i == 0 ? "80" : "81");
+		fake(&r, 0);
+		rf = r.ready = calloc(1, sizeof(*r.ready));
+		ck_assert_ptr_nonnull(rf);
+		rf->status = ISOCK_EXIT_HTTP;
+		rf->cause = READY_HTTP_BODY;
+		rf->what = TARGET_HTTP;
+		rf->alert = -1;
+		rf->http_status = 200;
+		rf->location_len = -1;
+		snprintf(rf->status_line, sizeof(rf->status_line),
+		    "HTTP/1.1 200 OK");
+		memcpy(rf->body_line, "ok\0", 3);
+		memcpy(rf->body_line + 3, tail[i], 1);
+		rf->nbody_line = rf->body_line_len = 4;
+		rf->body_bytes = 5;
+		ck_assert_int_eq(summary_add(s, i, &targets[i], &r, &facts),
+		    0);
+		result_free(&r);
+	}
+	printed(s, true, &m);
+	ck_assert_msg(strstr(m.err, "127.0.0.1 (tcp): 80-81 unexpected "
+	    "answer") != NULL, "%s", m.err);
+	mem_free(&m);
+	summary_free(s);
+}
+END_TEST
+
 START_TEST(test_ranges)
 {
 	static const char *const ports[] = {
 		"5", "1", "2", "3", "3", "8", "7", "4"
 	};
 	const size_t np = sizeof(ports) / sizeof(ports[0]);
-	struct summary *s = summary_new();
+	struct summary *s = summary_new(false);
 	struct mem m;
 	size_t i;
 
@@ -412,7 +559,7 @@ END_TEST
 
 START_TEST(test_groups_in_order)
 {
-	struct summary *s = summary_new();
+	struct summary *s = summary_new(false);
 	struct mem m;
 	char *a, *b, *c;
 
@@ -441,7 +588,7 @@ END_TEST
 
 START_TEST(test_takes_first_only)
 {
-	struct summary *s = summary_new();
+	struct summary *s = summary_new(false);
 	struct diag_facts *facts = NULL;
 	struct result r;
 
@@ -523,6 +670,8 @@ summary_suite(void)
 	tcase_add_test(tc, test_other_chain_other_group);
 	tcase_add_test(tc, test_cause_explained_once);
 	tcase_add_test(tc, test_claim_keeps_input_order);
+	tcase_add_test(tc, test_invert_words);
+	tcase_add_test(tc, test_body_past_nul);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -350,6 +350,27 @@ START_TEST(test_excerpt)
 }
 END_TEST
 
+/*
+ * text_excerpt_bytes: NUL bytes written \x00; bytes known to be fewer
+ * than the whole marked; a small buffer holds whole escapes and the mark.
+ */
+START_TEST(test_excerpt_bytes)
+{
+	unsigned char ones[100];
+	char buf[TEXT_EXCERPT_SIZE], small[64];
+
+	memset(ones, 1, sizeof(ones));
+	ck_assert_str_eq(text_excerpt_bytes(buf, sizeof(buf), "a\0b", 3, 3),
+	    "a\\x00b");
+	ck_assert_str_eq(text_excerpt_bytes(buf, sizeof(buf), "abc", 3, 10),
+	    "abc[... 10 bytes]");
+	/* 64 bytes: 8 escapes of 4 and the mark's room of 32. */
+	ck_assert_str_eq(text_excerpt_bytes(small, sizeof(small), ones,
+	    sizeof(ones), sizeof(ones)), "\\x01\\x01\\x01\\x01\\x01\\x01"
+	    "\\x01\\x01[... 100 bytes]");
+}
+END_TEST
+
 static Suite *
 text_suite(void)
 {
@@ -363,6 +384,7 @@ text_suite(void)
 	tcase_add_loop_test(tc, test_escape_every_c1, 0, 0x20);
 	tcase_add_test(tc, test_escape_long);
 	tcase_add_test(tc, test_excerpt);
+	tcase_add_test(tc, test_excerpt_bytes);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("truncation");
