@@ -650,6 +650,9 @@ run_loop(const struct options *o, struct probe_opts *po)
 	/* --count's summary counts targets by their statistics' status. */
 	if (o->count == 0)
 		run.ro.tally = &run.tally;
+	/* --invert's words: "still accepting" (JSON's outcomes are each
+	   result's own). */
+	run.tally.invert = o->invert && !o->json;
 	/* -D: text lines start with their time (JSON has its own). */
 	if (o->timestamps && !o->json && !o->quiet &&
 	    ((stamped_out = stamp_open(run.ro.out)) == NULL ||
