@@ -64,6 +64,11 @@ struct job {
 	struct flight fl[HE_MAX];
 	unsigned inflight;
 	struct timespec start, deadline, next_start;
+	long held_ms;			/* >= 0: it waits, before its first
+					   attempt, for the caller's work to
+					   free descriptors, with this much of
+					   its deadline left, which does not
+					   run meanwhile; -1: it does not */
 	bool cut;			/* --wait: its deadline is the wait's
 					   end, sooner than -w */
 };
@@ -122,6 +127,7 @@ struct run {
 	bool fds_caller;		/* ... while the caller's work held
 					   descriptors: none opens until it
 					   ends */
+	unsigned cap_caller;		/* the cap before that */
 	struct ifaddrs *ifa;		/* this host's addresses, once read */
 	bool ifa_read;
 };
@@ -363,6 +369,11 @@ defer_attempt(struct run *run, struct job *j, struct flight *f, int err,
 	j->inflight--;
 	run->sockets--;
 	run->cap = run->sockets;
+	if (run->cap == 0 && why[0] == 's') {
+		trace(run, "%s: %s with no socket of the run's open: waiting "
+		    "for a diagnosis or trace to end", why, errname(err));
+		return;
+	}
 	trace(run, "%s: %s with %u sockets in flight: %s, at most %u at once "
 	    "from now on", why, errname(err), run->sockets, why[0] == 's' ?
 	    "waiting for one to close" : "the pair may be the run's own: "
@@ -379,16 +390,22 @@ defer_out_of_descriptors(struct run *run, struct job *j, struct flight *f)
 {
 	int err = f->s.failure;
 	bool caller = run->o->working != NULL && *run->o->working > 0;
+	unsigned cap = run->cap;
 
 	if ((err != EMFILE && err != ENFILE) || (run->sockets <= 1 && !caller))
 		return false;
 	run->fds_short = true;
 	defer_attempt(run, j, f, err, "socket");
 	/* Only the caller's descriptors were in use: its work ends within
-	   its budget, and the run goes on one socket at a time. */
+	   its budget; until then no socket opens, and a target that has
+	   made no attempt yet keeps what is left of its -w (held_ms). */
 	if (run->cap == 0) {
+		if (!run->fds_caller)
+			run->cap_caller = cap;
 		run->cap = 1;
 		run->fds_caller = true;
+		if (j->r->nattempts == 0 && j->held_ms < 0)
+			j->held_ms = clock_ms_until(&j->deadline);
 	}
 	return true;
 }
@@ -1135,7 +1152,10 @@ socket_room(struct run *run, const struct job *j)
 {
 	if (run->fds_caller && *run->o->working > 0)
 		return false;
-	run->fds_caller = false;
+	if (run->fds_caller) {	/* that work ended: the cap it had */
+		run->fds_caller = false;
+		run->cap = run->cap_caller;
+	}
 	return run->sockets < run->cap + (j->inflight > 0 && !run->fds_short);
 }
 
@@ -1165,6 +1185,15 @@ job_advance(struct run *run, struct job *j)
 			goto finish;
 	}
 	ready_timers(run, j);
+	/* Waiting for the caller's descriptors before its first attempt:
+	   its deadline stands still. */
+	if (j->held_ms >= 0) {
+		j->deadline = clock_add_ms(clock_now(), j->held_ms);
+		if (run->fds_caller && *run->o->working > 0 &&
+		    !stopped(run->o))
+			return true;
+		j->held_ms = -1;
+	}
 	for (;;) {
 		if (j->won)	/* a check after the connect goes on */
 			end_flights(run, j, ECANCELED, "race", false);
@@ -1214,6 +1243,7 @@ job_begin(struct run *run, struct job *j, size_t i)
 	}
 	j->run = run;
 	j->active = true;
+	j->held_ms = -1;
 	j->index = i;
 	j->t = &run->targets[i];
 	j->r = r;
@@ -1483,6 +1513,7 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 	char *cause = NULL;
 	int rc, err = 0;
 	bool preload = false;	/* a target asks for a TLS or HTTP check */
+	bool busy;		/* the caller's work waits on the loop */
 	size_t i;
 
 	if (n == 0)
@@ -1520,6 +1551,7 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 			if (o->done != NULL)
 				o->done(o->done_arg, i);
 		}
+		(void)caller_busy(&run, true);
 		goto out;
 	}
 	for (;;) {
@@ -1530,6 +1562,7 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 		   turn. */
 		do {
 			(void)tell_done(&run);
+			busy = caller_busy(&run, false);
 			names_start(&run);
 			targets_begin(&run, jobs, njobs);
 		} while (run.nqueue > 0);
@@ -1542,8 +1575,9 @@ probe_run(const struct target *targets, size_t n, const struct probe_opts *o,
 		if (halted(o) && run.ndone < n) {
 			targets_halt(&run, jobs, njobs);
 			tell_done(&run);
+			busy = caller_busy(&run, false);
 		}
-		if (!caller_busy(&run, halted(o)) && run.ndone == n)
+		if (!busy && run.ndone == n)
 			break;
 		/* Held before the stop is checked (loop_signals_hold). */
 		loop_signals_hold(run.loop);

@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "diagnose.h"
 #include "exitcode.h"
+#include "fdfacts.h"
 #include "loop.h"
 #include "explain.h"
 #include "probe.h"
@@ -25,12 +26,25 @@
 #include "stamp.h"
 #include "summary.h"
 #include "trace.h"
+#include "text.h"
 
 /*
  * The diagnosis runs after its attempt ended, on a budget of its own: it
  * never shortens the connect, so -q and the full report measure alike.
  */
 #define DIAG_BUDGET_MS 250
+
+/*
+ * Diagnoses and traces under way at once; the others wait their turn (in
+ * input order).  Each holds descriptors (a diagnosis its netlink and name
+ * server sockets, a trace TRACE_FDS), which the run's attempts need too.
+ */
+#define DIAG_AT_ONCE 4
+#define TRACE_AT_ONCE 4
+/* A trace's descriptors: a socket a hop, the traced SYN's, nftables'. */
+#define TRACE_FDS (TRACE_DEFAULT_HOPS + 2)
+/* Kept free beside a trace, for the run's attempts and its facts. */
+#define TRACE_FDS_SPARE 16
 
 /* What the run knows while results arrive, to print them in input order. */
 struct run {
@@ -62,7 +76,11 @@ struct run {
 	bool canceled_asked;		/* the name servers were asked for a
 					   look-up the deadline ended */
 	struct work *work;		/* per target: its facts being read */
-	size_t nbusy;			/* targets whose facts are being read */
+	size_t nbusy;			/* pieces of work under way or waiting
+					   their turn (diagnoses, route
+					   look-ups, traces) */
+	unsigned ndiag, ntrace;		/* diagnoses, traces under way */
+	size_t next_diag, next_trace;	/* none waits before these */
 	bool flush_due;			/* one became ready in a callback */
 };
 
@@ -82,10 +100,23 @@ struct work {
 	struct trace_result *tr;	/* its result, once begun */
 	char *tcause;			/* why none could be made */
 	bool traced;			/* a trace is to be told */
+	struct diag_query dq;		/* a diagnosis waiting its turn */
+	bool dq_wait, dq_listener;
+	struct trace_query tq;		/* a trace waiting its turn */
+	bool tq_wait;
 };
 
 static void target_final(struct run *run, size_t i, bool now);
 static bool run_shows(const struct run *run, const struct result *r);
+static bool run_tty(int fd);
+
+/* Whether `w` has no work under way or waiting. */
+static bool
+work_idle(const struct work *w)
+{
+	return w->diag == NULL && w->tj == NULL && w->rt == NULL &&
+	    !w->dq_wait && !w->tq_wait;
+}
 
 /*
  * A piece of `w`'s work ended (its callback): the target is ready once
@@ -95,7 +126,7 @@ static void
 work_ended(struct work *w)
 {
 	w->run->nbusy--;
-	if (w->diag == NULL && w->tj == NULL && w->rt == NULL)
+	if (work_idle(w))
 		target_final(w->run, w->i, false);
 }
 
@@ -148,6 +179,7 @@ silent_listener_done(void *arg, int nfacts)
 	free(f);
 	w->lf = NULL;
 	w->diag = NULL;
+	run->ndiag--;
 	work_ended(w);
 }
 
@@ -171,12 +203,11 @@ silent_listener(struct run *run, size_t i, const struct result_attempt *a)
 	q.type = run->o->targets.v[i].type;
 	q.error = ETIMEDOUT;
 	q.deadline = true;
-	w->diag = diag_start(&q, true, w->lf, silent_listener_done, w);
-	if (w->diag == NULL) {
-		free(w->lf);
-		w->lf = NULL;
-		return;
-	}
+	w->dq = q;
+	w->dq_listener = true;
+	w->dq_wait = true;
+	if (i < run->next_diag)
+		run->next_diag = i;
 	run->nbusy++;
 }
 
@@ -202,19 +233,52 @@ diag_done(void *arg, int nf)
 		    clock_ms_between(&run->start, &t1), line);
 	}
 	w->diag = NULL;
+	run->ndiag--;
 	work_ended(w);
 }
 
-/* Begin reading the facts `q` asks for, for target `i`. */
+/* Read the facts `q` asks for, for target `i`, in its turn. */
 static void
 diag_begin_target(struct run *run, size_t i, const struct diag_query *q)
 {
 	struct work *w = &run->work[i];
 
-	w->t0 = clock_now();
-	w->diag = diag_start(q, false, run->facts[i], diag_done, w);
-	if (w->diag != NULL)
-		run->nbusy++;
+	w->dq = *q;
+	w->dq_listener = false;
+	w->dq_wait = true;
+	if (i < run->next_diag)
+		run->next_diag = i;
+	run->nbusy++;
+}
+
+/*
+ * Begin the diagnoses waiting their turn, in input order, while fewer
+ * than DIAG_AT_ONCE are under way.
+ */
+static void
+diag_turns(struct run *run)
+{
+	size_t n = run->o->targets.n;
+	struct work *w;
+
+	for (; run->next_diag < n && run->ndiag < DIAG_AT_ONCE;
+	    run->next_diag++) {
+		w = &run->work[run->next_diag];
+		if (!w->dq_wait)
+			continue;
+		w->dq_wait = false;
+		w->t0 = clock_now();
+		w->diag = w->dq_listener ? diag_start(&w->dq, true, w->lf,
+		    silent_listener_done, w) : diag_start(&w->dq, false,
+		    run->facts[w->i], diag_done, w);
+		if (w->diag == NULL) {	/* no memory: no facts */
+			free(w->lf);
+			w->lf = NULL;
+			work_ended(w);
+			continue;
+		}
+		run->ndiag++;
+	}
 }
 
 /*
@@ -314,6 +378,7 @@ trace_done(void *arg)
 	struct work *w = arg;
 
 	w->tj = NULL;
+	w->run->ntrace--;
 	work_ended(w);
 }
 
@@ -354,15 +419,69 @@ trace_target(struct run *run, size_t i)
 	    .dstlen = a->addr.len, .deadline_ms = deadline_ms,
 	    .nft = true, .stop = run->po->stop };
 	w->traced = true;
-	if ((w->tr = malloc(sizeof(*w->tr))) == NULL)
-		return;
-	w->tj = trace_start(&q, w->tr, &w->tcause, trace_done, w);
-	if (w->tj == NULL) {
-		free(w->tr);
-		w->tr = NULL;
-		return;
-	}
+	w->tq = q;
+	w->tq_wait = true;
+	if (i < run->next_trace)
+		run->next_trace = i;
 	run->nbusy++;
+}
+
+/*
+ * Whether a trace may take its descriptors now: TRACE_FDS and
+ * TRACE_FDS_SPARE free under the limit.  When not, and nothing else of the
+ * caller's would free some, `*cause` says why it cannot be made.
+ */
+static bool
+trace_room(const struct run *run, char **cause)
+{
+	struct fd_fact fd;
+
+	if (!fdfacts_read(&fd) || fd.open < 0 ||
+	    fd.limit >= (unsigned long)fd.open + TRACE_FDS + TRACE_FDS_SPARE)
+		return true;
+	if (run->ntrace == 0 && run->ndiag == 0)
+		*cause = text_printf("not enough descriptors to trace: %ld of "
+		    "the %lu allowed (ulimit -n) are open, and a trace needs "
+		    "%d more", fd.open, fd.limit, TRACE_FDS + TRACE_FDS_SPARE);
+	return false;
+}
+
+/*
+ * Begin the traces waiting their turn, in input order, while fewer than
+ * TRACE_AT_ONCE are under way and the descriptors allow; a run that has
+ * ended (a halt: the reader has gone, --any decided) makes none.
+ */
+static void
+trace_turns(struct run *run)
+{
+	size_t n = run->o->targets.n;
+	struct work *w;
+
+	for (; run->next_trace < n && run->ntrace < TRACE_AT_ONCE;
+	    run->next_trace++) {
+		w = &run->work[run->next_trace];
+		if (!w->tq_wait)
+			continue;
+		if (!run->halt && !run->out_gone && *run->po->stop == 0 &&
+		    !trace_room(run, &w->tcause) && w->tcause == NULL)
+			return;		/* its turn comes when some are free */
+		w->tq_wait = false;
+		if (run->halt || run->out_gone || *run->po->stop != 0 ||
+		    w->tcause != NULL ||
+		    (w->tr = malloc(sizeof(*w->tr))) == NULL) {
+			w->traced = w->tcause != NULL;
+			work_ended(w);
+			continue;
+		}
+		w->tj = trace_start(&w->tq, w->tr, &w->tcause, trace_done, w);
+		if (w->tj == NULL) {
+			free(w->tr);
+			w->tr = NULL;
+			work_ended(w);
+			continue;
+		}
+		run->ntrace++;
+	}
 }
 
 /* Tell target `i`'s trace, if it has one, and forget it. */
@@ -417,6 +536,10 @@ flush_ready(struct run *run)
 {
 	size_t n = run->o->targets.n;
 
+	/* On a terminal a result replaces the progress line of --wait. */
+	if (run->o->wait && !run->o->quiet && run->next < n &&
+	    run->ready[run->next] && run_tty(STDERR_FILENO))
+		report_progress_clear(stderr);
 	/* The status line gives way to a result (the groups' lines of a
 	   compact run come at the end, after it is erased). */
 	if (run->shown && !run->compact && run->next < n &&
@@ -502,38 +625,61 @@ on_done(void *arg, size_t i)
 	struct work *w = &run->work[i];
 
 	run->results[i].when = clock_wall();	/* measured, then reported */
-	/* On a terminal the outcome replaces the progress line of --wait. */
-	if (run->o->wait && !run->o->quiet && run_tty(STDERR_FILENO))
-		report_progress_clear(stderr);
-	/* Its facts and its trace, side by side; ready when all ended. */
+	/* Its facts and its trace, side by side (run_busy begins them in
+	   their turn); ready when all ended. */
 	diagnose_target(run, i);
 	trace_target(run, i);
-	if (w->diag == NULL && w->tj == NULL && w->rt == NULL)
+	if (work_idle(w))
 		target_final(run, i, true);
 }
 
 /*
- * probe's busy: between the loop's waits, the targets made ready by a
- * callback are printed (the signals let in, as for a result told); with
- * `end`, the facts still being read end with what they have.  Whether
- * some are.
+ * probe's busy: between the loop's waits, the diagnoses and traces whose
+ * turn has come begin, and the targets made ready by a callback are
+ * printed (the signals let in, as for a result told).  With `end` (a
+ * signal, or the run cannot go on), all that is under way ends with what
+ * it has and what waits its turn is not begun; once the run is decided
+ * (a halt) the traces end, while the diagnoses and route look-ups, within
+ * their budget, still give their facts and the exit status its class.
+ * Whether some work remains.
  */
 static bool
 run_busy(void *arg, bool end)
 {
 	struct run *run = arg;
+	bool decided = run->halt || run->out_gone;
 	size_t i;
 
-	for (i = 0; end && run->nbusy > 0 && i < run->o->targets.n; i++) {
-		if (run->work[i].diag != NULL)
-			diag_stop(run->work[i].diag);
-		if (run->work[i].tj != NULL)
-			trace_stop(run->work[i].tj);
-		if (run->work[i].rt != NULL) {
-			rtget_cancel(run->work[i].rt);
-			run->work[i].rt = NULL;
-			work_ended(&run->work[i]);
+	for (i = 0; (end || decided) && run->nbusy > 0 &&
+	    i < run->o->targets.n; i++) {
+		struct work *w = &run->work[i];
+
+		if (w->tj != NULL)
+			trace_stop(w->tj);
+		if (w->tq_wait) {
+			w->tq_wait = false;
+			w->traced = false;
+			work_ended(w);
 		}
+		if (!end)
+			continue;
+		if (w->dq_wait) {
+			w->dq_wait = false;
+			free(w->lf);
+			w->lf = NULL;
+			work_ended(w);
+		}
+		if (w->diag != NULL)
+			diag_stop(w->diag);
+		if (w->rt != NULL) {
+			rtget_cancel(w->rt);
+			w->rt = NULL;
+			work_ended(w);
+		}
+	}
+	if (!end) {
+		diag_turns(run);
+		trace_turns(run);
 	}
 	if (run->flush_due) {
 		run->flush_due = false;
