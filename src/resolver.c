@@ -50,6 +50,7 @@
 struct kept_server {
 	struct sockaddr_storage addr;
 	int error;			/* ETIMEDOUT, ECONNREFUSED, ... */
+	long waited_ms;			/* ETIMEDOUT: the silence it kept */
 	struct timespec until;
 };
 static struct kept_server kept[RESOLVER_KEPT_MAX];
@@ -330,6 +331,7 @@ kept_add(const struct resolver_server *r, long waited_ms)
 			at = i;
 	kept[at].addr = r->addr;
 	kept[at].error = r->error;
+	kept[at].waited_ms = waited_ms;
 	kept[at].until = clock_add_ms(clock_now(), RESOLVER_KEEP_MS);
 }
 
@@ -387,7 +389,7 @@ struct slot {
 	enum slot_state state;
 	struct query q;
 	int id;			/* the socket's waiter, or -1 */
-	struct timespec sent;
+	struct timespec sent;	/* SENT, WAITING: when the query went */
 };
 
 struct resolver_ask {
@@ -402,6 +404,7 @@ struct resolver_ask {
 	int rs_id, rs_waiter;
 	int timer_id;			/* its timer, -1: none */
 	bool done;			/* the timer is of 0 ms */
+	bool starting;			/* its slots are not all begun */
 	struct slot slot[RESOLVER_MAX_SERVERS];
 	resolver_ask_fn *fn;
 	void *arg;
@@ -423,7 +426,7 @@ ask_check(struct resolver_ask *a)
 	size_t i;
 	int id;
 
-	if (a->done || a->rs != NULL)
+	if (a->done || a->starting || a->rs != NULL)
 		return;
 	for (i = 0; i < a->f->nasked; i++)
 		if (a->slot[i].state != SLOT_DONE)
@@ -502,6 +505,7 @@ slot_begin(struct resolver_ask *a, size_t i)
 	r->addr = a->f->conf.servers[i];
 	if ((k = kept_find(&r->addr)) >= 0) {
 		r->error = kept[k].error;
+		r->waited_ms = kept[k].waited_ms;
 		a->slot[i].state = SLOT_DONE;
 		return;
 	}
@@ -512,6 +516,7 @@ slot_begin(struct resolver_ask *a, size_t i)
 			    sizeof(r->addr)) == 0) {
 				r->error = ETIMEDOUT;	/* until told */
 				a->slot[i].state = SLOT_WAITING;
+				a->slot[i].sent = b->slot[j].sent;
 				return;
 			}
 	slot_send(a, i);
@@ -527,6 +532,9 @@ slot_end(struct resolver_ask *a, size_t i)
 	enum slot_state was = sl->state;
 
 	sl->state = SLOT_DONE;
+	if (was == SLOT_DONE)
+		return;
+	r->waited_ms = (long)clock_ms_between(&sl->sent, &now);
 	if (was == SLOT_WAITING)
 		r->error = ETIMEDOUT;
 	if (was != SLOT_SENT)
@@ -534,7 +542,7 @@ slot_end(struct resolver_ask *a, size_t i)
 	loop_del(a->l, sl->id);
 	sl->id = -1;
 	isocket_close(&sl->q.s);
-	kept_add(r, (long)clock_ms_between(&sl->sent, &now));
+	kept_add(r, r->waited_ms);
 	server_settled(a->l, &r->addr, r->answered);
 }
 
@@ -694,6 +702,12 @@ resolver_ask_start(const struct target *t, int eai,
 	a->next = asks;
 	asks = a;
 	if (a->name != NULL) {
+		/* The servers first: a look-up that ends at once must not
+		   find them uncounted and end the ask (review r1, 0). */
+		a->starting = true;
+		f->nasked = f->conf.nservers;
+		for (i = 0; i < f->nasked; i++)
+			slot_begin(a, i);
 		/* Half the time for the look-up without the family (beside
 		   the servers' queries). */
 		ms = clock_ms_until(deadline);
@@ -701,9 +715,7 @@ resolver_ask_start(const struct target *t, int eai,
 			ms = 2 * RESOLVER_WAIT_MS;
 		if (t->family == AF_INET || t->family == AF_INET6)
 			ask_lookup(a, t, clock_add_ms(now, ms / 2));
-		f->nasked = f->conf.nservers;
-		for (i = 0; i < f->nasked; i++)
-			slot_begin(a, i);
+		a->starting = false;
 	}
 	ask_check(a);
 	if (a->timer_id < 0) {

@@ -56,6 +56,9 @@ struct resolver_server {
 	int rcode;		/* its RCODE, when it answered */
 	unsigned answers;	/* its answer count, when it answered */
 	int error;		/* else: ETIMEDOUT, or the errno of the send/recv */
+	long waited_ms;		/* ms from its query to the answer or the
+				   end of the wait: ETIMEDOUT, silent so long
+				   (another ask's query when shared or kept) */
 };
 
 struct resolver_facts {

@@ -35,6 +35,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -515,11 +516,19 @@ START_TEST(test_ask_shared_silent)
 	for (i = 0; i < 3; i++)
 		ask_not_answered(&c[i]);
 	ck_assert_int_eq(silent_queries(), 1);
+	/* The silence each one is told is that of the one query (300 ms),
+	   not its own wait. */
+	ck_assert_int_ge(c[0].f.asked[0].waited_ms, 200);
+	for (i = 1; i < 3; i++)
+		ck_assert_int_eq(c[i].f.asked[0].waited_ms,
+		    c[0].f.asked[0].waited_ms);
 
 	ask_start(&later, "d.test", 300, conf);
 	ask_run(l, &later, 1);
 	ask_not_answered(&later);
 	ck_assert_int_eq(silent_queries(), 0);
+	ck_assert_int_eq(later.f.asked[0].waited_ms,
+	    c[0].f.asked[0].waited_ms);
 	loop_free(l);
 }
 END_TEST
@@ -552,6 +561,70 @@ START_TEST(test_ask_stop)
 	ask_not_answered(&c[1]);
 	ck_assert_int_eq(c[0].calls, 1);
 	ck_assert_int_eq(loop_once(l, 50), 0);
+	loop_free(l);
+}
+END_TEST
+
+/*
+ * Leave exactly `n` descriptors free (below a soft RLIMIT_NOFILE of 64):
+ * the rest are taken by copies of 0, kept in `held` (`max`); their count.
+ */
+static size_t
+fds_leave(size_t n, int *held, size_t max)
+{
+	struct rlimit r;
+	size_t k = 0;
+	int fd;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &r), 0);
+	r.rlim_cur = 64;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &r), 0);
+	while (k < max && (fd = fcntl(0, F_DUPFD_CLOEXEC, 0)) >= 0)
+		held[k++] = fd;
+	ck_assert_int_eq(errno, EMFILE);
+	ck_assert_uint_ge(k, n);
+	while (n-- > 0)
+		close(held[--k]);
+	return k;
+}
+
+/*
+ * Short of descriptors, the look-up without the family (-4) fails at once
+ * (review r1, finding 0): the silent server is still given the whole wait
+ * and said not to answer, not given up at the next pass of the loop.
+ * Three descriptors are left: the server's socket, the resolver's
+ * notifier, and one, too few for a look-up.
+ */
+START_TEST(test_ask_lookup_at_once)
+{
+	const char *conf = tmp_file("resolv.conf", "nameserver 127.0.0.2\n");
+	struct timespec dl = clock_add_ms(clock_now(), 400);
+	struct ask_case c;
+	struct loop *l = loop_new();
+	int held[64];
+	size_t k, nheld;
+
+	ck_assert_ptr_nonnull(l);
+	memset(&c, 0, sizeof(c));
+	c.t.host = (char *)(uintptr_t)"a.test";
+	c.t.family = AF_INET;
+	c.t.type = SOCK_STREAM;
+	c.t.port = 80;
+	nheld = fds_leave(3, held, 64);
+	c.a = resolver_ask_start(&c.t, EAI_AGAIN, &dl, conf, &c.f, on_ask,
+	    &c);
+	ck_assert_ptr_nonnull(c.a);
+	ck_assert_int_ge(loop_once(l, 0), 0);
+	ck_assert_int_eq(c.calls, 0);	/* r4: told here, after ~1 ms */
+	ck_assert_int_eq(silent_queries(), 1);
+	ask_run(l, &c, 1);
+	for (k = 0; k < nheld; k++)
+		close(held[k]);
+	ask_not_answered(&c);
+	ck_assert_int_eq(c.f.other_family, 0);
+	/* Given the ask's wait (400 ms; r4: about 1), with room for a slow
+	   machine's start. */
+	ck_assert_int_ge(c.f.asked[0].waited_ms, 200);
 	loop_free(l);
 }
 END_TEST
@@ -606,6 +679,7 @@ resolver_suite(bool priv, bool ask)
 		tcase_set_timeout(as, 15);
 		tcase_add_test(as, test_ask_shared_silent);
 		tcase_add_test(as, test_ask_stop);
+		tcase_add_test(as, test_ask_lookup_at_once);
 		suite_add_tcase(su, as);
 	}
 	if (!priv)
