@@ -659,6 +659,7 @@ facts_text_resolver(const struct diag_facts *f,
 		const struct resolver_server *s = &r->asked[i];
 		const struct route_fact *rt = &f->ns_route[i];
 		const char *rc;
+		long waited;
 
 		(void)diag_ip_from_sa(&ip, (const void *)&s->addr);
 		diag_ip_str(&ip, a, sizeof(a));
@@ -690,20 +691,24 @@ facts_text_resolver(const struct diag_facts *f,
 			    "failed: %s", a, strerror(s->error));
 			continue;
 		}
+		/* This server's own silence (another diagnosis's query may
+		   have been the one waited for); else the wait of this
+		   diagnosis. */
+		waited = s->waited_ms > 0 ? s->waited_ms : f->ns_wait_ms;
 		if (!f->ns_route_known[i]) {
 			facts_line(lines, n, max, "name server %s did not "
-			    "answer within %ld ms", a, f->ns_wait_ms);
+			    "answer within %ld ms", a, waited);
 			continue;
 		}
 		if (rt->type == RTN_UNSPEC) {
 			facts_line(lines, n, max, "name server %s did not "
 			    "answer within %ld ms, and no route to it was "
-			    "found", a, f->ns_wait_ms);
+			    "found", a, waited);
 			continue;
 		}
 		diag_ip_str(&rt->prefix, pfx, sizeof(pfx));
 		facts_line(lines, n, max, "name server %s did not answer within "
-		    "%ld ms; its route is %s/%u, type %s%s%s", a, f->ns_wait_ms,
+		    "%ld ms; its route is %s/%u, type %s%s%s", a, waited,
 		    pfx, rt->prefixlen,
 		    facts_rtn_name(rt->type), rt->dev[0] != '\0' ? ", dev " :
 		    "", rt->dev[0] != '\0' ? facts_dev(dev, sizeof(dev),
