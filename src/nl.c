@@ -85,7 +85,10 @@ void *
 nl_put(union nl_req *req, unsigned short type, unsigned short flags,
     size_t hdrlen)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req->buf);
+	struct nlmsghdr *nlh;
+
+	memset(req, 0, sizeof(*req));
+	nlh = mnl_nlmsg_put_header(req->buf);
 
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = flags;

@@ -122,8 +122,9 @@ union nl_req {
 #define NL_FAIL (-1)
 
 /*
- * Start a request of `type` with `flags` in `req`: its nlmsghdr and a
- * zeroed family header of `hdrlen` bytes, which is returned.
+ * Start a request of `type` with `flags` in `req`, zeroed whole (its
+ * bytes, padding too, are compared with other diagnoses' requests): its
+ * nlmsghdr and a family header of `hdrlen` bytes, which is returned.
  */
 void *nl_put(union nl_req *req, unsigned short type, unsigned short flags,
     size_t hdrlen);
