@@ -85,7 +85,10 @@ void *
 nl_put(union nl_req *req, unsigned short type, unsigned short flags,
     size_t hdrlen)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req->buf);
+	struct nlmsghdr *nlh;
+
+	memset(req, 0, sizeof(*req));
+	nlh = mnl_nlmsg_put_header(req->buf);
 
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = flags;
@@ -125,9 +128,43 @@ nl_close_bus(struct nl_ctx *nl, enum nl_bus bus)
 static void nl_followed(void *arg, short revents);
 
 /*
+ * The follower `f` has no lead any more (its lead's list no longer holds
+ * it): with the lead's reply (`keep`: `f` is NL_KEPT_DONE), or without,
+ * and then `f` is forgotten, so that its next round sends the request
+ * itself (within its own budget).  Its owner is woken from a 0 ms timer of
+ * its loop, never from here: the caller may be in the middle of another
+ * context's work.  Should that timer not be had (no memory), the owner's
+ * deadline timer stays and wakes it then.
+ */
+static void
+nl_follower_end(struct nl_kept *f, bool keep)
+{
+	struct nl_ctx *o = f->owner;
+	struct nl_kept **p;
+	int w;
+
+	f->lead = NULL;
+	o->asked = NULL;
+	if (!keep) {
+		for (p = &o->kept; *p != NULL; p = &(*p)->next)
+			if (*p == f) {
+				*p = f->next;
+				break;
+			}
+		free(f->req);
+		free(f->data);
+		free(f);
+	}
+	w = loop_add(o->loop, -1, 0, clock_now(), nl_followed, o);
+	if (w >= 0) {
+		loop_del(o->loop, o->waiter);
+		o->waiter = w;
+	}
+}
+
+/*
  * `k` is going: a follower leaves its lead's list; a lead's followers will
- * get no reply from it, and fail at once (from the loop: their timers
- * fire now).
+ * get no reply from it, and ask for themselves (nl_follower_end).
  */
 static void
 nl_kept_detach(struct nl_kept *k)
@@ -145,10 +182,7 @@ nl_kept_detach(struct nl_kept *k)
 	}
 	while ((f = k->followers) != NULL) {
 		k->followers = f->next_follower;
-		f->lead = NULL;
-		loop_del(loop_current(), f->owner->waiter);
-		f->owner->waiter = loop_add(loop_current(), -1, 0, clock_now(),
-		    nl_followed, f->owner);
+		nl_follower_end(f, false);
 	}
 }
 
@@ -159,7 +193,8 @@ nl_close(struct nl_ctx *nl)
 	struct nl_kept *k;
 	int bus;
 
-	loop_del(loop_current(), nl->waiter);
+	if (nl->waiter >= 0)
+		loop_del(nl->loop, nl->waiter);
 	nl->waiter = -1;
 	nl->asked = NULL;
 	while ((k = nl->kept) != NULL) {
@@ -181,6 +216,7 @@ nl_close(struct nl_ctx *nl)
 	}
 	for (bus = 0; bus < NL_NBUS; bus++)
 		nl_close_bus(nl, (enum nl_bus)bus);
+	nl->loop = NULL;
 }
 
 /* Milliseconds left of the budget (0 when none is left or there was none). */
@@ -368,60 +404,60 @@ nl_kept_add(struct nl_kept *k, const void *buf, size_t n)
 }
 
 /*
- * The request in flight ends (`state`): its waiter goes, a socket cut
- * short is closed, and the diagnosis is woken for its next round.
+ * The request `nl` sent ends (`state`): its waiter goes, a socket cut
+ * short is closed, its followers have a copy of a whole reply (or ask for
+ * themselves) and are woken from the loop, and last `nl` is woken for its
+ * next round (nothing here touches `nl` after that).
  */
 static void
 nl_asked_end(struct nl_ctx *nl, enum nl_kept_state state)
 {
-	struct nl_kept *k = nl->asked, *f, *next;
+	struct nl_kept *k = nl->asked, *f;
+	bool keep;
 
 	k->state = state;
-	loop_del(loop_current(), nl->waiter);
+	loop_del(nl->loop, nl->waiter);
 	nl->waiter = -1;
 	nl->asked = NULL;
-	if (state == NL_KEPT_FAIL && k->lead == NULL)
+	if (state == NL_KEPT_FAIL)
 		nl_close_bus(nl, k->bus);
-	/* The followers have the reply too (a copy: each context frees its
-	   own), before any wake may close the lead's context. */
-	for (f = k->followers; f != NULL; f = f->next_follower) {
-		f->state = state;
-		if (state == NL_KEPT_DONE && (f->data = malloc(k->len)) != NULL) {
+	while ((f = k->followers) != NULL) {
+		k->followers = f->next_follower;
+		keep = state == NL_KEPT_DONE &&
+		    (f->data = malloc(k->len)) != NULL;
+		if (keep) {
 			memcpy(f->data, k->data, k->len);
 			f->len = f->cap = k->len;
 			f->seq = k->seq;
 			f->portid = k->portid;
-		} else
-			f->state = NL_KEPT_FAIL;
-	}
-	f = k->followers;
-	k->followers = NULL;
-	for (; f != NULL; f = next) {
-		next = f->next_follower;
-		f->lead = NULL;
-		loop_del(loop_current(), f->owner->waiter);
-		f->owner->waiter = -1;
-		f->owner->asked = NULL;
-		if (f->owner->wake != NULL)
-			f->owner->wake(f->owner->wake_arg);
+			f->state = NL_KEPT_DONE;
+		}
+		nl_follower_end(f, keep);
 	}
 	if (nl->wake != NULL)
 		nl->wake(nl->wake_arg);	/* may close `nl` */
 }
 
 /*
- * A follower's timer: its own deadline passed before its lead's reply, or
- * the lead went (nl_kept_detach): it has none.
+ * A follower's timer (the loop removed it): its lead ended
+ * (nl_follower_end), or its own deadline passed while it followed, and
+ * then its request fails.  Either way, its next round.
  */
 static void
 nl_followed(void *arg, short revents)
 {
 	struct nl_ctx *nl = arg;
+	struct nl_kept *k = nl->asked;
 
 	(void)revents;
-	nl->waiter = -1;	/* the loop removed it */
-	nl_kept_detach(nl->asked);
-	nl_asked_end(nl, NL_KEPT_FAIL);
+	nl->waiter = -1;
+	if (k != NULL) {
+		nl_kept_detach(k);
+		k->state = NL_KEPT_FAIL;
+		nl->asked = NULL;
+	}
+	if (nl->wake != NULL)
+		nl->wake(nl->wake_arg);
 }
 
 /*
@@ -492,10 +528,11 @@ nl_replay(const struct nl_kept *k, mnl_cb_t cb, void *arg)
 }
 
 /*
- * The same request `req` (kept as `k`) of another diagnosis under way: its
- * reply copied into `k` (NL_KEPT_DONE), or `k` follows it while it comes
- * (NL_KEPT_WAIT: a timer of `nl`'s own deadline besides); NL_KEPT_FAIL:
- * none to share, it is to be sent.
+ * The same request `req` (kept as `k`) of another diagnosis under way on
+ * the same loop: its reply copied into `k` (NL_KEPT_DONE), or `k` follows
+ * it while it comes (NL_KEPT_WAIT: a timer of `nl`'s own deadline
+ * besides); NL_KEPT_FAIL: none to share, it is to be sent.  A diagnosis of
+ * another loop is not followed: that loop may not run until this one ends.
  */
 static enum nl_kept_state
 nl_share(struct nl_ctx *nl, struct nl_kept *k, const struct nlmsghdr *req)
@@ -504,7 +541,8 @@ nl_share(struct nl_ctx *nl, struct nl_kept *k, const struct nlmsghdr *req)
 	struct nl_kept *s = NULL;
 
 	for (o = nl_live; o != NULL && s == NULL; o = o->live_next)
-		if (o != nl && (s = nl_kept_find(o, k->bus, req)) != NULL &&
+		if (o != nl && o->loop == nl->loop &&
+		    (s = nl_kept_find(o, k->bus, req)) != NULL &&
 		    s->state == NL_KEPT_FAIL)
 			s = NULL;
 	if (s == NULL)
@@ -521,8 +559,7 @@ nl_share(struct nl_ctx *nl, struct nl_kept *k, const struct nlmsghdr *req)
 	}
 	if (s->lead != NULL)
 		s = s->lead;
-	nl->waiter = loop_add(loop_current(), -1, 0, nl->deadline,
-	    nl_followed, nl);
+	nl->waiter = loop_add(nl->loop, -1, 0, nl->deadline, nl_followed, nl);
 	if (nl->waiter < 0)
 		return NL_KEPT_FAIL;
 	k->lead = s;
@@ -534,19 +571,21 @@ nl_share(struct nl_ctx *nl, struct nl_kept *k, const struct nlmsghdr *req)
 
 /*
  * Send `req` on `bus` and keep it as the request in flight, its socket a
- * waiter of the current loop, or take another diagnosis's (nl_share):
- * NL_SEND_WAIT (the round misses it), NL_SEND_KEPT (its reply is kept
- * now), NL_SEND_FAIL (none will come).
+ * waiter of `nl`'s loop (the current one when it first asks), or take
+ * another diagnosis's (nl_share): NL_SEND_WAIT (the round misses it),
+ * NL_SEND_KEPT (its reply is kept now), NL_SEND_FAIL (none will come).
  */
 static enum nl_send_state
 nl_send(struct nl_ctx *nl, enum nl_bus bus, struct nlmsghdr *req)
 {
-	struct loop *l = loop_current();
+	struct loop *l;
 	struct mnl_socket *s;
 	struct nl_kept *k;
 	struct nlmsghdr h;
 
-	if (l == NULL || nl->wake == NULL)
+	if (nl->loop == NULL)
+		nl->loop = loop_current();
+	if ((l = nl->loop) == NULL || nl->wake == NULL)
 		return NL_SEND_FAIL;
 	if ((k = calloc(1, sizeof(*k))) == NULL ||
 	    (k->req = malloc(req->nlmsg_len)) == NULL) {

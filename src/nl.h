@@ -21,9 +21,11 @@
  * modules (route.c, sockdiag.c, ruleset.c, nearby.c) stay plain functions
  * of the replies; the reactor does the waiting, so many diagnoses go on
  * side by side beside the connects (issue 19).  Diagnoses under way at
- * the same time share their replies: a request that another one has sent
- * is not sent again, its reply is copied (ten refused ports of one host:
- * one route look-up).
+ * the same time on the same loop share their replies: a request that
+ * another one has sent is not sent again, its reply is copied (ten refused
+ * ports of one host: one route look-up).  A follower is woken from a loop
+ * callback of its own, never from within another diagnosis's; when the
+ * one it follows fails or is closed, it asks for itself in its next round.
  *
  * Built without libmnl (configure --without-libmnl, make static), only the
  * context below is there: src/nl_none.c stands in for the look-ups of
@@ -49,6 +51,7 @@ enum nl_bus {
 struct mnl_socket;
 
 struct nl_kept;
+struct loop;
 
 /* The netlink state of one diagnosis. */
 struct nl_ctx {
@@ -61,6 +64,8 @@ struct nl_ctx {
 				   has none (built without libmnl) */
 	struct nl_kept *kept;	/* the replies of the rounds so far */
 	struct nl_kept *asked;	/* the one in flight, or NULL */
+	struct loop *loop;	/* where its waiters live: the current
+				   loop when it first asked */
 	int waiter;		/* its socket's waiter, -1: none */
 	bool missed;		/* this round asked what is not kept yet */
 	void (*wake)(void *arg); /* a reply came whole, or did not come */
@@ -117,8 +122,9 @@ union nl_req {
 #define NL_FAIL (-1)
 
 /*
- * Start a request of `type` with `flags` in `req`: its nlmsghdr and a
- * zeroed family header of `hdrlen` bytes, which is returned.
+ * Start a request of `type` with `flags` in `req`, zeroed whole (its
+ * bytes, padding too, are compared with other diagnoses' requests): its
+ * nlmsghdr and a family header of `hdrlen` bytes, which is returned.
  */
 void *nl_put(union nl_req *req, unsigned short type, unsigned short flags,
     size_t hdrlen);

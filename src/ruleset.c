@@ -1385,6 +1385,9 @@ ruleset_dump(struct nl_ctx *nl, uint16_t type, const struct ruleset_set *set,
 	union nl_req req;
 	struct nlmsghdr *nlh;
 
+	/* Zeroed: the bytes nftnl leaves alone (padding) are sent and
+	   compared with the requests of other diagnoses (nl_talk). */
+	memset(&req, 0, sizeof(req));
 	nlh = nftnl_nlmsg_build_hdr(req.buf, type, set != NULL ?
 	    (uint16_t)set->nfproto : NFPROTO_UNSPEC, NLM_F_DUMP, 0);
 	if (set != NULL) {

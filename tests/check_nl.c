@@ -3,12 +3,15 @@
  * check_nl.c: the netlink transport of the diagnosis (src/nl.c): a reply
  * is trusted whole or not at all.  Hand-built reply buffers go through
  * nl_feed (mnl_cb_run with the transport's own control callbacks) and
- * nl_parse; one real request asks the kernel for the loopback interface.
+ * nl_parse; real requests ask the kernel for the loopback interface, one
+ * diagnosis alone and several sharing their replies (on one loop, the lead
+ * failing or closed, wakes that close other diagnoses, two loops).
  */
 #include "config.h"
 
 #include <check.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/rtnetlink.h>
 
@@ -283,6 +286,282 @@ START_TEST(test_talk)
 }
 END_TEST
 
+/* A diagnosis of the sharing tests: its context and what its wakes saw. */
+struct peer {
+	struct nl_ctx *nl;	/* NULL once closed and freed */
+	int wakes;
+	int late;		/* wakes after it was closed */
+	struct peer *victims[2]; /* closed and freed by its wake */
+	int index;		/* the interface its last reply named */
+};
+
+/* A peer's wake: counted; closes and frees its victims. */
+static void
+peer_woke(void *arg)
+{
+	struct peer *p = arg;
+	size_t i;
+
+	if (p->nl == NULL)
+		p->late++;
+	p->wakes++;
+	for (i = 0; i < 2; i++)
+		if (p->victims[i] != NULL && p->victims[i]->nl != NULL) {
+			nl_close(p->victims[i]->nl);
+			free(p->victims[i]->nl);
+			p->victims[i]->nl = NULL;
+		}
+}
+
+/* A context for `p` with `budget_ms`, woken through peer_woke. */
+static void
+peer_new(struct peer *p, long budget_ms)
+{
+	memset(p, 0, sizeof(*p));
+	p->nl = malloc(sizeof(*p->nl));
+	ck_assert_ptr_nonnull(p->nl);
+	nl_init(p->nl, budget_ms);
+	nl_wake(p->nl, peer_woke, p);
+}
+
+/* Close and free `p`'s context, if it has one. */
+static void
+peer_free(struct peer *p)
+{
+	if (p->nl != NULL) {
+		nl_close(p->nl);
+		free(p->nl);
+		p->nl = NULL;
+	}
+}
+
+/*
+ * The loopback interface asked by `p` with `flags` (without NLM_F_REQUEST
+ * the kernel takes it for a message to itself, and does not answer), in a
+ * request buffer whose bytes after the request are `junk` (only the
+ * request's own bytes are compared when replies are shared); the index
+ * goes to p->index.
+ */
+static int
+peer_ask(struct peer *p, unsigned short flags, int junk)
+{
+	union nl_req req;
+	struct ifinfomsg *ifi;
+
+	ifi = nl_put(&req, RTM_GETLINK, flags, sizeof(*ifi));
+	ifi->ifi_index = 1;
+	memset(req.buf + req.h.nlmsg_len, junk,
+	    sizeof(req.buf) - req.h.nlmsg_len);
+	return nl_talk(p->nl, NL_ROUTE, &req.h, link_cb, &p->index);
+}
+
+/* Run `l` until `p` has `n` wakes (at most `rounds` times 10 ms). */
+static void
+peer_wait(struct loop *l, const struct peer *p, int n, int rounds)
+{
+	wait_wakes(l, &p->wakes, n, rounds);
+}
+
+/*
+ * A new loop where `a` (`abudget` ms) sends a request of `flags` and `b`
+ * (`bbudget` ms) follows it: both miss it, `b` sends nothing.
+ */
+static struct loop *
+follow_start(struct peer *a, long abudget, struct peer *b, long bbudget,
+    unsigned short flags)
+{
+	struct loop *l = loop_new();
+
+	ck_assert_ptr_nonnull(l);
+	peer_new(a, abudget);
+	peer_new(b, bbudget);
+	ck_assert_int_eq(peer_ask(a, flags, 0x55), NL_FAIL);
+	ck_assert(nl_missed(a->nl));
+	ck_assert_int_eq(peer_ask(b, flags, 0xaa), NL_FAIL);
+	ck_assert(nl_missed(b->nl));
+	ck_assert_ptr_null(b->nl->sock[NL_ROUTE]);
+	return l;
+}
+
+/* The next round of `p` has the loopback interface's reply kept. */
+static void
+peer_has_reply(struct peer *p)
+{
+	nl_round(p->nl);
+	p->index = 0;
+	ck_assert_int_eq(peer_ask(p, NLM_F_REQUEST, 0), 0);
+	ck_assert_int_eq(p->index, 1);
+	ck_assert(!nl_missed(p->nl));
+}
+
+/*
+ * Two diagnoses on one loop ask the same: the second follows the first
+ * (sends nothing, opens no socket) and has the reply in its next round.
+ */
+START_TEST(test_share)
+{
+	struct peer a, b;
+	struct loop *l = follow_start(&a, 10000, &b, 10000, NLM_F_REQUEST);
+
+	peer_wait(l, &a, 1, 200);
+	peer_wait(l, &b, 1, 200);
+	ck_assert_int_eq(a.wakes, 1);
+	ck_assert_int_eq(b.wakes, 1);
+	peer_has_reply(&b);
+	ck_assert_ptr_null(b.nl->sock[NL_ROUTE]);
+	peer_has_reply(&a);
+	peer_free(&a);
+	peer_free(&b);
+	loop_free(l);
+}
+END_TEST
+
+/*
+ * The lead is closed while its request is in flight: its follower, with
+ * budget left, is woken, asks itself in its next round, and has the reply
+ * in the one after.
+ */
+START_TEST(test_lead_closed)
+{
+	struct peer a, b;
+	struct loop *l = follow_start(&a, 10000, &b, 10000, NLM_F_REQUEST);
+
+	peer_free(&a);
+	ck_assert_int_eq(b.wakes, 0);	/* from the loop, not from nl_close */
+	peer_wait(l, &b, 1, 200);
+	ck_assert_int_eq(b.wakes, 1);
+	nl_round(b.nl);
+	ck_assert_int_eq(peer_ask(&b, NLM_F_REQUEST, 0), NL_FAIL);
+	ck_assert(nl_missed(b.nl));	/* sent, this time */
+	ck_assert_ptr_nonnull(b.nl->sock[NL_ROUTE]);
+	peer_wait(l, &b, 2, 200);
+	ck_assert_int_eq(b.wakes, 2);
+	peer_has_reply(&b);
+	ck_assert_int_eq(a.wakes + a.late + b.late, 0);
+	peer_free(&b);
+	loop_free(l);
+}
+END_TEST
+
+/*
+ * The lead's deadline passes before its reply (it gets none): its
+ * follower, with budget left, is woken and sends the request itself in
+ * its next round, rather than take the lead's failure for its own.
+ */
+START_TEST(test_lead_deadline)
+{
+	struct peer a, b;
+	struct loop *l = follow_start(&a, 50, &b, 20000, 0);
+
+	peer_wait(l, &a, 1, 200);
+	ck_assert_int_eq(a.wakes, 1);
+	peer_wait(l, &b, 1, 200);
+	ck_assert_int_eq(b.wakes, 1);
+	nl_round(b.nl);
+	ck_assert_int_eq(peer_ask(&b, 0, 0), NL_FAIL);
+	ck_assert(nl_missed(b.nl));	/* sent, on its own socket */
+	ck_assert_ptr_nonnull(b.nl->sock[NL_ROUTE]);
+	nl_round(a.nl);
+	ck_assert_int_eq(peer_ask(&a, 0, 0), NL_FAIL);
+	ck_assert(!nl_missed(a.nl));	/* failed: not sent again */
+	peer_free(&a);
+	peer_free(&b);
+	loop_free(l);
+}
+END_TEST
+
+/*
+ * The follower's own deadline passes first: its request fails (not sent
+ * again), and the socket it has open stays open (nothing was cut short
+ * on it); the lead goes on waiting.
+ */
+START_TEST(test_follower_deadline)
+{
+	struct peer a, b;
+	struct loop *l = follow_start(&a, 20000, &b, 50, 0);
+	struct mnl_socket *s;
+
+	(void)nl_strict(b.nl, NL_ROUTE);	/* opens its socket */
+	s = b.nl->sock[NL_ROUTE];
+	ck_assert_ptr_nonnull(s);
+	peer_wait(l, &b, 1, 200);
+	ck_assert_int_eq(b.wakes, 1);
+	ck_assert_ptr_eq(b.nl->sock[NL_ROUTE], s);
+	nl_round(b.nl);
+	ck_assert_int_eq(peer_ask(&b, 0, 0), NL_FAIL);
+	ck_assert(!nl_missed(b.nl));
+	ck_assert_int_eq(a.wakes, 0);
+	peer_free(&a);
+	peer_free(&b);
+	loop_free(l);
+}
+END_TEST
+
+/*
+ * A lead and two followers; each follower's wake closes and frees the lead
+ * and the other follower.  The lead is woken once, one follower once, the
+ * other never (closed first), and no context is touched once freed (run
+ * under valgrind by t-nlshare.sh).
+ */
+START_TEST(test_wake_closes_other)
+{
+	struct peer a, b, c;
+	struct loop *l = follow_start(&a, 10000, &b, 10000, NLM_F_REQUEST);
+	int i;
+
+	peer_new(&c, 10000);
+	b.victims[0] = &a;
+	b.victims[1] = &c;
+	c.victims[0] = &a;
+	c.victims[1] = &b;
+	ck_assert_int_eq(peer_ask(&c, NLM_F_REQUEST, 0), NL_FAIL);
+	ck_assert_ptr_null(c.nl->sock[NL_ROUTE]);
+	for (i = 0; i < 200 && b.wakes + c.wakes == 0; i++)
+		(void)loop_once(l, 10);
+	for (i = 0; i < 5; i++)
+		(void)loop_once(l, 10);
+	ck_assert_int_eq(a.wakes, 1);
+	ck_assert_int_eq(b.wakes + c.wakes, 1);
+	ck_assert_int_eq(a.late + b.late + c.late, 0);
+	ck_assert_ptr_null(a.nl);
+	peer_free(&b);
+	peer_free(&c);
+	loop_free(l);
+}
+END_TEST
+
+/*
+ * A diagnosis on an inner loop does not follow one of the outer loop
+ * (whose socket nobody reads while the inner loop runs): it sends its own
+ * request and has its reply from the inner loop alone.
+ */
+START_TEST(test_two_loops)
+{
+	struct loop *outer = loop_new(), *inner;
+	struct peer a, b;
+
+	ck_assert_ptr_nonnull(outer);
+	peer_new(&a, 10000);
+	ck_assert_int_eq(peer_ask(&a, NLM_F_REQUEST, 0), NL_FAIL);
+	inner = loop_new();
+	ck_assert_ptr_nonnull(inner);
+	peer_new(&b, 300);
+	ck_assert_int_eq(peer_ask(&b, NLM_F_REQUEST, 0), NL_FAIL);
+	ck_assert(nl_missed(b.nl));
+	ck_assert_ptr_nonnull(b.nl->sock[NL_ROUTE]);
+	peer_wait(inner, &b, 1, 100);
+	ck_assert_int_eq(b.wakes, 1);
+	peer_has_reply(&b);
+	peer_free(&b);
+	loop_free(inner);
+	peer_wait(outer, &a, 1, 200);
+	ck_assert_int_eq(a.wakes, 1);
+	peer_has_reply(&a);
+	peer_free(&a);
+	loop_free(outer);
+}
+END_TEST
+
 static Suite *
 nl_suite(void)
 {
@@ -297,6 +576,12 @@ nl_suite(void)
 	tcase_add_test(tc, test_attr_short);
 	tcase_add_test(tc, test_short_header);
 	tcase_add_test(tc, test_talk);
+	tcase_add_test(tc, test_share);
+	tcase_add_test(tc, test_lead_closed);
+	tcase_add_test(tc, test_lead_deadline);
+	tcase_add_test(tc, test_follower_deadline);
+	tcase_add_test(tc, test_wake_closes_other);
+	tcase_add_test(tc, test_two_loops);
 	suite_add_tcase(s, tc);
 	return s;
 }
