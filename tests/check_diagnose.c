@@ -45,6 +45,7 @@
 #include "facts_text.h"
 #include "isocket.h"
 #include "rtget.h"
+#include "ruleset.h"
 
 #define LINES_MAX 16
 
@@ -1225,6 +1226,59 @@ START_TEST(test_stop_midway)
 }
 END_TEST
 
+/* How many sets (each looked up by one rule) test_ruleset_read_once has. */
+#define RULESET_NSETS 24
+
+/*
+ * A ruleset of RULESET_NSETS sets and as many drop rules in the output
+ * chain, none of which matches 127.0.0.1: a refusal there reads it whole
+ * (DIAG_RULESET, no chain that drops) and parses each of its messages
+ * once -- the chain, each rule, each set's elements -- not again in every
+ * round (review r1, 4: r4 parsed the rules again for each set's round,
+ * and a ruleset of 4000 rules then no longer fitted the budget).
+ */
+START_TEST(test_ruleset_read_once)
+{
+	char file[] = "/tmp/check_diagnose_nft.XXXXXX";
+	struct outcome o;
+	unsigned long before;
+	FILE *fp;
+	int fd, i;
+
+	if (system("nft --version >/dev/null 2>&1") != 0) {
+		printf("test_ruleset_read_once: skipped: no nft(8)\n");
+		return;
+	}
+	netns_enter();
+	fd = mkstemp(file);
+	ck_assert_int_ge(fd, 0);
+	fp = fdopen(fd, "w");
+	ck_assert_ptr_nonnull(fp);
+	fprintf(fp, "table inet t {\n");
+	for (i = 0; i < RULESET_NSETS; i++)
+		fprintf(fp, "set s%d { type ipv4_addr; elements = { 10.9.%d.1, "
+		    "10.9.%d.2 } }\n", i, i, i);
+	fprintf(fp, "chain c { type filter hook output priority 0; "
+	    "policy accept;\n");
+	for (i = 0; i < RULESET_NSETS; i++)
+		fprintf(fp, "ip daddr @s%d tcp dport 8080 drop\n", i);
+	fprintf(fp, "}\n}\n");
+	ck_assert_int_eq(fclose(fp), 0);
+	sh("nft -f %s", file);
+	unlink(file);
+	before = ruleset_parsed();
+	fail_and_diagnose(&o, SOCK_STREAM, "127.0.0.1", 8080);
+	ck_assert_int_eq(o.error, ECONNREFUSED);
+	ck_assert(o.f.have & DIAG_RULESET);
+	ck_assert_uint_eq(o.f.have & DIAG_NORULESET, 0);
+	ck_assert_uint_eq(o.f.ruleset.nchains, 0);
+	/* One chain, the rules, each set's elements (one message for
+	   both, or one each). */
+	ck_assert_uint_ge(ruleset_parsed() - before, 1 + 2 * RULESET_NSETS);
+	ck_assert_uint_le(ruleset_parsed() - before, 1 + 3 * RULESET_NSETS);
+}
+END_TEST
+
 /* ---- the suite -------------------------------------------------------- */
 
 static Suite *diagnose_suite(void)
@@ -1256,6 +1310,9 @@ static Suite *diagnose_suite(void)
 		tcase_add_test(tc, test_refused_nobody);
 		tcase_add_test(tc, test_side_by_side);
 		tcase_add_test(tc, test_stop_midway);
+#ifdef HAVE_NFTNL
+		tcase_add_test(tc, test_ruleset_read_once);
+#endif
 		tcase_add_test(tc, test_broadcast_off);
 		tcase_add_test(tc, test_ipv6_disabled);
 	} else {
