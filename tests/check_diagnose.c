@@ -46,6 +46,7 @@
 #include "isocket.h"
 #include "rtget.h"
 #include "ruleset.h"
+#include "sockdiag.h"
 
 #define LINES_MAX 16
 
@@ -1226,6 +1227,29 @@ START_TEST(test_stop_midway)
 }
 END_TEST
 
+/*
+ * A local listener that did not answer (ETIMEDOUT): the owner of its
+ * socket is this process, found by one walk of /proc, not one a round
+ * (review r1, 4: three walks on r4, the ruleset's two rounds after it).
+ */
+START_TEST(test_owner_walked_once)
+{
+	struct outcome o;
+	unsigned long before;
+	int lfd;
+
+	netns_enter();
+	lfd = tcp_listener("127.0.0.1", 8080);
+	before = sockdiag_owner_scans();
+	diagnose_ip(&o, SOCK_STREAM, "127.0.0.1", 8080, ETIMEDOUT, NULL,
+	    false);
+	close(lfd);
+	ck_assert(o.f.have & DIAG_OWNER);
+	ck_assert_int_eq(o.f.owner.pid, (long)getpid());
+	ck_assert_uint_eq(sockdiag_owner_scans() - before, 1);
+}
+END_TEST
+
 /* How many sets (each looked up by one rule) test_ruleset_read_once has. */
 #define RULESET_NSETS 24
 
@@ -1310,6 +1334,7 @@ static Suite *diagnose_suite(void)
 		tcase_add_test(tc, test_refused_nobody);
 		tcase_add_test(tc, test_side_by_side);
 		tcase_add_test(tc, test_stop_midway);
+		tcase_add_test(tc, test_owner_walked_once);
 #ifdef HAVE_NFTNL
 		tcase_add_test(tc, test_ruleset_read_once);
 #endif
