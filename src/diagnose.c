@@ -301,6 +301,8 @@ diag_packet_source(struct diag_ctx *c, struct ruleset_packet *p)
  * ports near a refused one (nearby.c), the route's device up and with
  * carrier (the flags of the RTM_GETLINK that named it, route.c), and the
  * /etc/hosts line that gave the target's name this address (hostsfile.c).
+ * A ruleset not read in a round that missed a reply is not said to be
+ * unreadable: it was not asked for, or its answer is still to come.
  */
 static void
 diag_local_facts(struct diag_ctx *c)
@@ -331,8 +333,10 @@ diag_local_facts(struct diag_ctx *c)
 		p.local = (f->have & DIAG_ROUTE) != 0 &&
 		    f->route.type == RTN_LOCAL;
 		diag_packet_source(c, &p);
-		f->have |= ruleset_read(&p, &c->nl, &f->ruleset) ?
-		    DIAG_RULESET : DIAG_NORULESET;
+		if (ruleset_read(&p, &c->nl, &f->ruleset))
+			f->have |= DIAG_RULESET;
+		else if (!nl_missed(&c->nl))
+			f->have |= DIAG_NORULESET;
 	}
 	if (err == ECONNREFUSED && !q->several &&
 	    (f->have & DIAG_LISTENERS) != 0 && f->listen.count == 0)

@@ -1221,6 +1221,9 @@ START_TEST(test_stop_midway)
 	diag_stop(d);
 	ck_assert_int_eq(x.calls, 1);
 	ck_assert_uint_eq(x.f.have & DIAG_LISTENERS, 0);
+	/* The ruleset was not asked for yet: nothing is said of it (review
+	   r1, 5: "could not be read"). */
+	ck_assert_uint_eq(x.f.have & (DIAG_RULESET | DIAG_NORULESET), 0);
 	ck_assert_int_eq(loop_once(l, 0), 0);
 	loop_free(l);
 	ck_assert_int_eq(open_fds(), fds);
