@@ -1230,6 +1230,7 @@ START_TEST(test_stop_midway)
 }
 END_TEST
 
+#ifdef HAVE_LIBMNL
 /*
  * A local listener that did not answer (ETIMEDOUT): the owner of its
  * socket is this process, found by one walk of /proc, not one a round
@@ -1252,7 +1253,9 @@ START_TEST(test_owner_walked_once)
 	ck_assert_uint_eq(sockdiag_owner_scans() - before, 1);
 }
 END_TEST
+#endif
 
+#ifdef HAVE_NFTNL
 /* How many sets (each looked up by one rule) test_ruleset_read_once has. */
 #define RULESET_NSETS 24
 
@@ -1305,6 +1308,7 @@ START_TEST(test_ruleset_read_once)
 	ck_assert_uint_le(ruleset_parsed() - before, 1 + 3 * RULESET_NSETS);
 }
 END_TEST
+#endif
 
 /* ---- the suite -------------------------------------------------------- */
 
@@ -1337,7 +1341,9 @@ static Suite *diagnose_suite(void)
 		tcase_add_test(tc, test_refused_nobody);
 		tcase_add_test(tc, test_side_by_side);
 		tcase_add_test(tc, test_stop_midway);
+#ifdef HAVE_LIBMNL
 		tcase_add_test(tc, test_owner_walked_once);
+#endif
 #ifdef HAVE_NFTNL
 		tcase_add_test(tc, test_ruleset_read_once);
 #endif
