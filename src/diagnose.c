@@ -33,9 +33,38 @@
 #include "nl.h"
 
 /*
+ * What the work of a diagnosis that waits for nothing found, kept for the
+ * rounds after (nl.h): a walk of /proc, a file read, is done once, not in
+ * every round.  Each is an answer whole: the owner walk that was not cut
+ * short, for its inode; the others for the query, which does not change.
+ * The count of open descriptors (diag_fds) is not kept: the diagnosis's
+ * own sockets (the name servers') change it from round to round, and the
+ * last round's is the one told.
+ */
+struct diag_memo {
+	bool owner;			/* the owner of owner_fact.inode */
+	unsigned owner_have;
+	struct owner_fact owner_fact;
+	bool ports;			/* the local port range */
+	unsigned ports_have;
+	struct ports_fact ports_fact;
+	bool down;			/* linkfacts_down */
+	bool down_have;
+	struct downlink_fact down_fact;
+	bool hosts;			/* hostsfile_find */
+	bool hosts_have;
+	struct hosts_fact hosts_fact;
+	bool who;			/* diag_who of who_gid */
+	gid_t who_gid;
+	struct who_fact who_fact;
+};
+
+/*
  * One diagnosis under way: the query, the facts, the netlink context, and
  * how it ends.  It runs in rounds (nl.h): each reads the facts from the
- * top, the replies of the rounds before at hand, until one misses none.
+ * top, the replies of the rounds before at hand, until one misses none;
+ * the work that waits for nothing is done once (`memo`), and the ruleset
+ * is read one dump a round (ruleset.c).
  */
 struct diag_ctx {
 	struct diag_query qcopy;
@@ -51,6 +80,7 @@ struct diag_ctx {
 	struct resolver_facts rf;	/* what they said */
 	long ns_wait_ms;
 	unsigned rounds;
+	struct diag_memo memo;
 	diag_fn *fn;
 	void *arg;
 };
@@ -176,6 +206,31 @@ diag_icmp(struct diag_ctx *c)
 }
 
 /*
+ * The process that holds the socket of inode `ino` into f->owner: the walk
+ * of /proc once for the inode, its answer kept when it was whole.
+ */
+static unsigned
+diag_owner(struct diag_ctx *c, unsigned long ino)
+{
+	struct diag_memo *m = &c->memo;
+	struct timespec dl;
+	unsigned have;
+
+	if (m->owner && m->owner_fact.inode == ino) {
+		c->f->owner = m->owner_fact;
+		return m->owner_have;
+	}
+	dl = diag_deadline(c);
+	have = sockdiag_owner(ino, &dl, DIAG_OWNER_FDS, &c->f->owner);
+	if (have != 0) {
+		m->owner = true;
+		m->owner_have = have;
+		m->owner_fact = c->f->owner;
+	}
+	return have;
+}
+
+/*
  * A local TCP destination that did not answer, or a UDP one that ignored a
  * probe: who listens on the port (TCP: with the accept queue), and the
  * process that holds the socket covering the destination.
@@ -184,15 +239,12 @@ static void
 diag_local_listener(struct diag_ctx *c)
 {
 	struct diag_facts *f = c->f;
-	struct timespec dl;
 	int i;
 
 	f->have |= sockdiag_listeners(&c->nl, c->q->type, f->port, &f->listen);
 	if ((f->have & DIAG_LISTENERS) == 0 || (i = cause_listener(f)) < 0)
 		return;
-	dl = diag_deadline(c);
-	f->have |= sockdiag_owner(f->listen.inode[i], &dl, DIAG_OWNER_FDS,
-	    &f->owner);
+	f->have |= diag_owner(c, f->listen.inode[i]);
 }
 
 /*
@@ -202,10 +254,11 @@ diag_local_listener(struct diag_ctx *c)
  * range.
  */
 static void
-diag_packet_source(const struct diag_query *q, const struct diag_facts *f,
-    struct ruleset_packet *p)
+diag_packet_source(struct diag_ctx *c, struct ruleset_packet *p)
 {
-	struct ports_fact range;
+	const struct diag_query *q = c->q;
+	const struct diag_facts *f = c->f;
+	struct diag_memo *m = &c->memo;
 	struct diag_ip src;
 	unsigned short port = 0;
 
@@ -229,9 +282,15 @@ diag_packet_source(const struct diag_query *q, const struct diag_facts *f,
 		    q->src)->sin6_port);
 	if (port != 0) {
 		p->sport_lo = p->sport_hi = port;
-	} else if (procfacts_ports(&range) != 0) {
-		p->sport_lo = (unsigned short)range.low;
-		p->sport_hi = (unsigned short)range.high;
+		return;
+	}
+	if (!m->ports) {
+		m->ports = true;
+		m->ports_have = procfacts_ports(&m->ports_fact);
+	}
+	if (m->ports_have != 0) {
+		p->sport_lo = (unsigned short)m->ports_fact.low;
+		p->sport_hi = (unsigned short)m->ports_fact.high;
 	}
 }
 
@@ -240,14 +299,17 @@ diag_packet_source(const struct diag_query *q, const struct diag_facts *f,
  * and where the address came from: the nftables chains of the
  * destination's family that drop or reject (ruleset.c), listeners on the
  * ports near a refused one (nearby.c), the route's device up and with
- * carrier (the flags of the RTM_GETLINK that named it, route.c), and the /etc/hosts line that gave the target's
- * name this address (hostsfile.c).
+ * carrier (the flags of the RTM_GETLINK that named it, route.c), and the
+ * /etc/hosts line that gave the target's name this address (hostsfile.c).
+ * A ruleset not read in a round that missed a reply is not said to be
+ * unreadable: it was not asked for, or its answer is still to come.
  */
 static void
 diag_local_facts(struct diag_ctx *c)
 {
 	const struct diag_query *q = c->q;
 	struct diag_facts *f = c->f;
+	struct diag_memo *m = &c->memo;
 	int err = q->error;
 #ifdef HAVE_LIBMNL
 	bool rules = c->nl.enabled && nl_lib(&c->nl);
@@ -270,9 +332,11 @@ diag_local_facts(struct diag_ctx *c)
 		p.port = f->port;
 		p.local = (f->have & DIAG_ROUTE) != 0 &&
 		    f->route.type == RTN_LOCAL;
-		diag_packet_source(q, f, &p);
-		f->have |= ruleset_read(&p, &c->nl, &f->ruleset) ?
-		    DIAG_RULESET : DIAG_NORULESET;
+		diag_packet_source(c, &p);
+		if (ruleset_read(&p, &c->nl, &f->ruleset))
+			f->have |= DIAG_RULESET;
+		else if (!nl_missed(&c->nl))
+			f->have |= DIAG_NORULESET;
 	}
 	if (err == ECONNREFUSED && !q->several &&
 	    (f->have & DIAG_LISTENERS) != 0 && f->listen.count == 0)
@@ -287,14 +351,30 @@ diag_local_facts(struct diag_ctx *c)
 		f->have |= DIAG_LINK;
 	}
 	if (FACTS_ERR_IN(err, EHOSTUNREACH, ENETUNREACH) &&
-	    (f->have & DIAG_NOROUTE) != 0 &&
-	    linkfacts_down(f->dst.family, &f->downlink))
-		f->have |= DIAG_DOWNLINK;
+	    (f->have & DIAG_NOROUTE) != 0) {
+		if (!m->down) {
+			m->down = true;
+			m->down_have = linkfacts_down(f->dst.family,
+			    &m->down_fact);
+		}
+		if (m->down_have) {
+			f->downlink = m->down_fact;
+			f->have |= DIAG_DOWNLINK;
+		}
+	}
 	if (FACTS_ERR_IN(err, EHOSTUNREACH, ENETUNREACH, ETIMEDOUT) &&
 	    ((f->have & DIAG_ROUTE) == 0 || f->route.type != RTN_LOCAL) &&
-	    q->target != NULL && !q->target->literal &&
-	    hostsfile_find(q->hosts_file, q->target->host, &f->dst, &f->hosts))
-		f->have |= DIAG_HOSTS;
+	    q->target != NULL && !q->target->literal) {
+		if (!m->hosts) {
+			m->hosts = true;
+			m->hosts_have = hostsfile_find(q->hosts_file,
+			    q->target->host, &f->dst, &m->hosts_fact);
+		}
+		if (m->hosts_have) {
+			f->hosts = m->hosts_fact;
+			f->have |= DIAG_HOSTS;
+		}
+	}
 }
 
 /* The facts for a failure towards an IPv4 or IPv6 destination. */
@@ -484,8 +564,15 @@ diag_unix(struct diag_ctx *c)
 		f->have |= DIAG_UNIXNEAR;
 	if (q->error == EACCES && (f->have & DIAG_PATH) != 0 &&
 	    (f->path.kind == DIAG_PATH_NOSEARCH ||
-	    f->path.kind == DIAG_PATH_NOWRITE))
-		f->have |= diag_who(f->path.gid, &f->who);
+	    f->path.kind == DIAG_PATH_NOWRITE)) {
+		if (!c->memo.who || c->memo.who_gid != f->path.gid) {
+			c->memo.who = true;
+			c->memo.who_gid = f->path.gid;
+			(void)diag_who(f->path.gid, &c->memo.who_fact);
+		}
+		f->who = c->memo.who_fact;
+		f->have |= DIAG_WHO;
+	}
 	if ((f->have & DIAG_PATH) == 0 || (f->path.kind != DIAG_PATH_SOCKET &&
 	    f->path.kind != DIAG_PATH_NOWRITE))
 		return;
@@ -494,12 +581,8 @@ diag_unix(struct diag_ctx *c)
 		    q->type, q->error == ECONNREFUSED, &f->unixpeer);
 	if (FACTS_ERR_IN(q->error, EAGAIN, ETIMEDOUT) &&
 	    (f->have & DIAG_UNIXPEER) != 0 && f->unixpeer.found &&
-	    f->unixpeer.listening) {
-		struct timespec dl = diag_deadline(c);
-
-		f->have |= sockdiag_owner(f->unixpeer.inode, &dl,
-		    DIAG_OWNER_FDS, &f->owner);
-	}
+	    f->unixpeer.listening)
+		f->have |= diag_owner(c, f->unixpeer.inode);
 }
 
 /* True when `err` says a descriptor could not be had. */

@@ -218,6 +218,15 @@ ruleset_find(struct ruleset_read *rd, const char *family, const char *table,
 	return NULL;
 }
 
+/* The dumps' messages parsed so far (ruleset_parsed). */
+static unsigned long ruleset_nparsed;
+
+unsigned long
+ruleset_parsed(void)
+{
+	return ruleset_nparsed;
+}
+
 /* One chain of the dump: kept with its hook and policy. */
 static int
 ruleset_chain_cb(const struct nlmsghdr *nlh, void *data)
@@ -227,6 +236,7 @@ ruleset_chain_cb(const struct nlmsghdr *nlh, void *data)
 	struct ruleset_chain *k;
 	const char *fam;
 
+	ruleset_nparsed++;
 	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 		rd->bad = true;
 	c = nftnl_chain_alloc();
@@ -653,6 +663,7 @@ ruleset_rule_cb(const struct nlmsghdr *nlh, void *data)
 	struct nftnl_rule *r;
 	const char *fam;
 
+	ruleset_nparsed++;
 	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 		rd->bad = true;
 	r = nftnl_rule_alloc();
@@ -764,6 +775,7 @@ ruleset_elem_cb(const struct nlmsghdr *nlh, void *data)
 	struct ruleset_elems w = { rd, -1 };
 	struct nftnl_set *st = nftnl_set_alloc();
 
+	ruleset_nparsed++;
 	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 		rd->bad = true;
 	if (st == NULL || nftnl_set_elems_nlmsg_parse(nlh, st) < 0) {
@@ -1413,14 +1425,54 @@ ruleset_rd_reset(struct ruleset_read *rd, int family)
 	rd->bad = rd->notrack = false;
 }
 
-/* How long a reading answers for the same family again (ms). */
+/* How long a reading answers for the same family again (ms); a reading
+   begun longer ago than this is begun again. */
 #define RULESET_CACHE_MS 1000
 
-/* The last whole reading, for the targets of one run (rules: kept off the
-   stack). */
+/*
+ * The reading of the targets of one run (rules: kept off the stack).  It
+ * is made one dump after the other -- the chains, the rules, the elements
+ * of each set -- over the rounds of a diagnosis (nl.h), each round asking
+ * the next dump not read yet: `ruleset_steps` dumps are in it, each one
+ * parsed once, when it came whole.  A diagnosis that finds the reading
+ * part-way (its own, or another's under way beside it) goes on from
+ * there.  Whole (`ruleset_rd_valid`), it answers for RULESET_CACHE_MS.
+ */
 static struct ruleset_read ruleset_rd;
 static bool ruleset_rd_valid;
-static struct timespec ruleset_rd_at;
+static struct timespec ruleset_rd_at;	/* whole: when; else: begun */
+static size_t ruleset_steps;
+
+/*
+ * The next dump of the reading: true when it came whole and is in it
+ * (`ruleset_steps` one more); false when it is not (not come yet, cut
+ * short, refused): the reading is then begun again if the dump's messages
+ * reached it.
+ */
+static bool
+ruleset_step(struct nl_ctx *nl, struct ruleset_read *rd)
+{
+	unsigned long before = ruleset_nparsed;
+	bool ok;
+
+	if (ruleset_steps == 0)
+		ok = ruleset_dump(nl, NFT_MSG_GETCHAIN, NULL, ruleset_chain_cb,
+		    rd);
+	else if (ruleset_steps == 1)
+		ok = ruleset_dump(nl, NFT_MSG_GETRULE, NULL, ruleset_rule_cb,
+		    rd);
+	else
+		ok = ruleset_dump(nl, NFT_MSG_GETSETELEM,
+		    &rd->sets[ruleset_steps - 2], ruleset_elem_cb, rd);
+	if (ok) {
+		ruleset_steps++;
+	} else if (ruleset_nparsed != before || rd->bad) {
+		ruleset_rd_reset(rd, rd->family);
+		ruleset_steps = 0;
+		ruleset_rd_at = clock_now();
+	}
+	return ok;
+}
 
 bool
 ruleset_read(const struct ruleset_packet *p, struct nl_ctx *nl,
@@ -1428,25 +1480,23 @@ ruleset_read(const struct ruleset_packet *p, struct nl_ctx *nl,
 {
 	struct ruleset_read *rd = &ruleset_rd;
 	struct timespec now = clock_now();
-	size_t i;
-	bool ok;
 
 	memset(rs, 0, sizeof(*rs));
 	if (!nldl_nftnl())
 		return false;
-	if (!ruleset_rd_valid || rd->family != p->family ||
+	if (rd->family != p->family ||
 	    clock_ms_between(&ruleset_rd_at, &now) >= RULESET_CACHE_MS) {
 		ruleset_rd_valid = false;
 		ruleset_rd_reset(rd, p->family);
-		ok = ruleset_dump(nl, NFT_MSG_GETCHAIN, NULL, ruleset_chain_cb,
-		    rd) && ruleset_dump(nl, NFT_MSG_GETRULE, NULL,
-		    ruleset_rule_cb, rd);
-		/* The elements of each set a rule looks up. */
-		for (i = 0; ok && i < rd->nsets; i++)
-			ok = ruleset_dump(nl, NFT_MSG_GETSETELEM, &rd->sets[i],
-			    ruleset_elem_cb, rd);
-		if (!ok)
-			return false;
+		ruleset_steps = 0;
+		ruleset_rd_at = now;
+	}
+	if (!ruleset_rd_valid) {
+		/* The chains, the rules, then the elements of each set a
+		   rule looks up. */
+		while (ruleset_steps < 2 + rd->nsets)
+			if (!ruleset_step(nl, rd))
+				return false;
 		ruleset_sets_make(rd);
 		ruleset_rd_valid = true;
 		ruleset_rd_at = clock_now();
@@ -1476,6 +1526,12 @@ ruleset_from_dumps(const void *chains, size_t clen, const void *rules,
 	return true;
 }
 #else /* !HAVE_NFTNL */
+unsigned long
+ruleset_parsed(void)
+{
+	return 0;
+}
+
 bool
 ruleset_read(const struct ruleset_packet *p, struct nl_ctx *nl,
     struct ruleset_fact *rs)

@@ -7,7 +7,9 @@
  *
  * Read through libnftnl over its own NETLINK_NETFILTER socket (dumps of the
  * chains, the rules, then the elements of each set a rule looks up), within
- * a deadline; a dump cut short, interrupted
+ * a deadline, one dump a round of the diagnosis (nl.h), each dump parsed
+ * once into the reading, which the diagnoses under way go on with and
+ * share; a dump cut short, interrupted
  * (NLM_F_DUMP_INTR) or refused (no CAP_NET_ADMIN) leaves the fact out, so
  * "no rule drops" is only ever said from a whole ruleset.
  *
@@ -132,6 +134,13 @@ bool ruleset_read(const struct ruleset_packet *p, struct nl_ctx *nl,
 bool ruleset_from_dumps(const void *chains, size_t clen, const void *rules,
     size_t rlen, const void *elems, size_t elen,
     const struct ruleset_packet *p, struct ruleset_fact *rs);
+
+/*
+ * How many messages of the dumps this process has parsed (each chain, rule
+ * and message of set elements once per reading): for the unit tests,
+ * which count re-readings.  Without libnftnl: 0.
+ */
+unsigned long ruleset_parsed(void);
 
 /* The name of `hook` of a chain of `family` ("input", "output", ...). */
 const char *ruleset_hook_name(const char *family, int hook);

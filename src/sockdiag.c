@@ -571,6 +571,15 @@ sockdiag_pid_holds(const char *pid, const char *want,
 	return found;
 }
 
+/* How many walks sockdiag_owner began (sockdiag_owner_scans). */
+static unsigned long sockdiag_nscans;
+
+unsigned long
+sockdiag_owner_scans(void)
+{
+	return sockdiag_nscans;
+}
+
 /* The process that holds the socket of inode `ino`. */
 unsigned
 sockdiag_owner(unsigned long ino, const struct timespec *deadline,
@@ -587,6 +596,7 @@ sockdiag_owner(unsigned long ino, const struct timespec *deadline,
 	if (ino == 0)
 		return 0;
 	snprintf(want, sizeof(want), "socket:[%lu]", ino);
+	sockdiag_nscans++;
 	proc = opendir("/proc");
 	if (proc == NULL)
 		return 0;

@@ -102,6 +102,13 @@ unsigned sockdiag_unix_peer(struct nl_ctx *nl, dev_t dev, ino_t ino,
 unsigned sockdiag_owner(unsigned long ino, const struct timespec *deadline,
     unsigned long max_fds, struct owner_fact *of);
 
+/*
+ * How many walks of /proc sockdiag_owner began in this process: for the
+ * unit tests, which count them (a diagnosis walks once for a socket).
+ * Built with libmnl only (nl_none.c never walks).
+ */
+unsigned long sockdiag_owner_scans(void);
+
 /* Feed `len` bytes of netlink messages to every parser: for the fuzzer. */
 void sockdiag_fuzz(const void *buf, size_t len);
 

@@ -45,6 +45,8 @@
 #include "facts_text.h"
 #include "isocket.h"
 #include "rtget.h"
+#include "ruleset.h"
+#include "sockdiag.h"
 
 #define LINES_MAX 16
 
@@ -1219,11 +1221,94 @@ START_TEST(test_stop_midway)
 	diag_stop(d);
 	ck_assert_int_eq(x.calls, 1);
 	ck_assert_uint_eq(x.f.have & DIAG_LISTENERS, 0);
+	/* The ruleset was not asked for yet: nothing is said of it (review
+	   r1, 5: "could not be read"). */
+	ck_assert_uint_eq(x.f.have & (DIAG_RULESET | DIAG_NORULESET), 0);
 	ck_assert_int_eq(loop_once(l, 0), 0);
 	loop_free(l);
 	ck_assert_int_eq(open_fds(), fds);
 }
 END_TEST
+
+#ifdef HAVE_LIBMNL
+/*
+ * A local listener that did not answer (ETIMEDOUT): the owner of its
+ * socket is this process, found by one walk of /proc, not one a round
+ * (review r1, 4: three walks on r4, the ruleset's two rounds after it).
+ */
+START_TEST(test_owner_walked_once)
+{
+	struct outcome o;
+	unsigned long before;
+	int lfd;
+
+	netns_enter();
+	lfd = tcp_listener("127.0.0.1", 8080);
+	before = sockdiag_owner_scans();
+	diagnose_ip(&o, SOCK_STREAM, "127.0.0.1", 8080, ETIMEDOUT, NULL,
+	    false);
+	close(lfd);
+	ck_assert(o.f.have & DIAG_OWNER);
+	ck_assert_int_eq(o.f.owner.pid, (long)getpid());
+	ck_assert_uint_eq(sockdiag_owner_scans() - before, 1);
+}
+END_TEST
+#endif
+
+#ifdef HAVE_NFTNL
+/* How many sets (each looked up by one rule) test_ruleset_read_once has. */
+#define RULESET_NSETS 24
+
+/*
+ * A ruleset of RULESET_NSETS sets and as many drop rules in the output
+ * chain, none of which matches 127.0.0.1: a refusal there reads it whole
+ * (DIAG_RULESET, no chain that drops) and parses each of its messages
+ * once -- the chain, each rule, each set's elements -- not again in every
+ * round (review r1, 4: r4 parsed the rules again for each set's round,
+ * and a ruleset of 4000 rules then no longer fitted the budget).
+ */
+START_TEST(test_ruleset_read_once)
+{
+	char file[] = "/tmp/check_diagnose_nft.XXXXXX";
+	struct outcome o;
+	unsigned long before;
+	FILE *fp;
+	int fd, i;
+
+	if (system("nft --version >/dev/null 2>&1") != 0) {
+		printf("test_ruleset_read_once: skipped: no nft(8)\n");
+		return;
+	}
+	netns_enter();
+	fd = mkstemp(file);
+	ck_assert_int_ge(fd, 0);
+	fp = fdopen(fd, "w");
+	ck_assert_ptr_nonnull(fp);
+	fprintf(fp, "table inet t {\n");
+	for (i = 0; i < RULESET_NSETS; i++)
+		fprintf(fp, "set s%d { type ipv4_addr; elements = { 10.9.%d.1, "
+		    "10.9.%d.2 } }\n", i, i, i);
+	fprintf(fp, "chain c { type filter hook output priority 0; "
+	    "policy accept;\n");
+	for (i = 0; i < RULESET_NSETS; i++)
+		fprintf(fp, "ip daddr @s%d tcp dport 8080 drop\n", i);
+	fprintf(fp, "}\n}\n");
+	ck_assert_int_eq(fclose(fp), 0);
+	sh("nft -f %s", file);
+	unlink(file);
+	before = ruleset_parsed();
+	fail_and_diagnose(&o, SOCK_STREAM, "127.0.0.1", 8080);
+	ck_assert_int_eq(o.error, ECONNREFUSED);
+	ck_assert(o.f.have & DIAG_RULESET);
+	ck_assert_uint_eq(o.f.have & DIAG_NORULESET, 0);
+	ck_assert_uint_eq(o.f.ruleset.nchains, 0);
+	/* One chain, the rules, each set's elements (one message for
+	   both, or one each). */
+	ck_assert_uint_ge(ruleset_parsed() - before, 1 + 2 * RULESET_NSETS);
+	ck_assert_uint_le(ruleset_parsed() - before, 1 + 3 * RULESET_NSETS);
+}
+END_TEST
+#endif
 
 /* ---- the suite -------------------------------------------------------- */
 
@@ -1256,6 +1341,12 @@ static Suite *diagnose_suite(void)
 		tcase_add_test(tc, test_refused_nobody);
 		tcase_add_test(tc, test_side_by_side);
 		tcase_add_test(tc, test_stop_midway);
+#ifdef HAVE_LIBMNL
+		tcase_add_test(tc, test_owner_walked_once);
+#endif
+#ifdef HAVE_NFTNL
+		tcase_add_test(tc, test_ruleset_read_once);
+#endif
 		tcase_add_test(tc, test_broadcast_off);
 		tcase_add_test(tc, test_ipv6_disabled);
 	} else {
