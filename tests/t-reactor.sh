@@ -269,4 +269,5 @@ verdict "a halted run keeps the blackhole's class (exit $rc)"
 run ip netns exec "$ns" sh -c "ulimit -S -n 36 && exec \"\$0\" \"\$@\"" \
     "$ISOCK" --trace --any -P 1 -w 0.5 127.0.0.1:7001 127.0.0.1:7020
 want_rc 0
+want_err "not enough descriptors to trace"
 verdict "a trace does not starve another target of descriptors"
