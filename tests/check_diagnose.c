@@ -38,6 +38,7 @@
 #endif
 
 #include "clock.h"
+#include "fds.h"
 #include "loop.h"
 #include "diagnose.h"
 #include "exitcode.h"
@@ -1150,17 +1151,6 @@ start_refused(struct started *st, struct sockaddr_storage *ss, unsigned port)
 	return d;
 }
 
-/* The descriptors this process has open. */
-static int
-open_fds(void)
-{
-	int n = 0, fd;
-
-	for (fd = 0; fd < 1024; fd++)
-		n += fcntl(fd, F_GETFD) >= 0;
-	return n;
-}
-
 /*
  * Two diagnoses under way on one loop at once: neither is told inside
  * diag_start, both end with their facts (the local route, nobody
@@ -1174,7 +1164,7 @@ START_TEST(test_side_by_side)
 	int i, fds;
 
 	netns_enter();
-	fds = open_fds();
+	fds = fds_open();
 	l = loop_new();
 	ck_assert_ptr_nonnull(l);
 	ck_assert_ptr_nonnull(start_refused(&x, &a, 8080));
@@ -1193,7 +1183,7 @@ START_TEST(test_side_by_side)
 	ck_assert(x.f.have & DIAG_LISTENERS);
 	ck_assert_uint_eq(x.f.listen.count, 0);
 	ck_assert_uint_eq(y.f.port, 8081);
-	ck_assert_int_eq(open_fds(), fds);
+	ck_assert_int_eq(fds_open(), fds);
 }
 END_TEST
 
@@ -1211,7 +1201,7 @@ START_TEST(test_stop_midway)
 	int fds;
 
 	netns_enter();
-	fds = open_fds();
+	fds = fds_open();
 	l = loop_new();
 	ck_assert_ptr_nonnull(l);
 	d = start_refused(&x, &a, 8080);
@@ -1226,7 +1216,7 @@ START_TEST(test_stop_midway)
 	ck_assert_uint_eq(x.f.have & (DIAG_RULESET | DIAG_NORULESET), 0);
 	ck_assert_int_eq(loop_once(l, 0), 0);
 	loop_free(l);
-	ck_assert_int_eq(open_fds(), fds);
+	ck_assert_int_eq(fds_open(), fds);
 }
 END_TEST
 

@@ -14,13 +14,13 @@
 
 #include <arpa/inet.h>
 #include <check.h>
-#include <dirent.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "clock.h"
+#include "fds.h"
 #include "loop.h"
 #include "rtget.h"
 
@@ -59,22 +59,6 @@ start(unsigned last, unsigned short port, struct got *g)
 	r = rtget_start((struct sockaddr *)&a, 1000, on_route, g);
 	in_start = false;
 	return r;
-}
-
-/* The descriptors this process has open. */
-static int
-fds_open(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	ck_assert_ptr_nonnull(d);
-	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1;		/* opendir's own */
 }
 
 /* Run `l` until `*calls` reaches `want` (bounded: 200 waits, 5 s). */

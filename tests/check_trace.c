@@ -9,7 +9,6 @@
 
 #include <arpa/inet.h>
 #include <check.h>
-#include <dirent.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
@@ -19,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fds.h"
 #include "json.h"
 #include "loop.h"
 #include "trace.h"
@@ -308,22 +308,6 @@ END_TEST
 
 /* ---- the asynchronous trace ---------------------------------------------- */
 
-/* The descriptors open in this process (opendir's own counted alike). */
-static int
-fd_count(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	ck_assert_ptr_nonnull(d);
-	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
 /*
  * A TCP socket on 127.0.0.1 of a port the kernel chose, listening when
  * `listening`, else bound only (a connect there is refused).  Its address
@@ -415,7 +399,7 @@ case_setup(struct tcase_trace *c, bool listening, bool loop,
 		c->l = loop_new();
 		ck_assert_ptr_nonnull(c->l);
 	}
-	c->base = fd_count();
+	c->base = fds_open();
 }
 
 static void
@@ -440,13 +424,13 @@ START_TEST(two_traces_on_one_loop)
 	case_setup(&a, true, true, NULL);
 	(void)start(&a.q, a.r, &a.d);
 	(void)start(&b.q, b.r, &b.d);
-	ck_assert_int_gt(fd_count(), a.base);
+	ck_assert_int_gt(fds_open(), a.base);
 	/* Bounded: both answer at once on loopback; 5 s deadline each. */
 	for (k = 0; k < 200 && (a.d.calls == 0 || b.d.calls == 0); k++)
 		ck_assert_int_ge(loop_once(a.l, 100), 0);
 	ck_assert_int_eq(a.d.calls, 1);
 	ck_assert_int_eq(b.d.calls, 1);
-	ck_assert_int_eq(fd_count(), a.base);
+	ck_assert_int_eq(fds_open(), a.base);
 	ck_assert_int_eq(a.r->hops[0].kind, TRACE_HOP_CONNECTED);
 	ck_assert_uint_eq(a.r->reached, 1);
 	ck_assert_int_eq(b.r->hops[0].kind, TRACE_HOP_REFUSED);
@@ -475,11 +459,11 @@ START_TEST(stop_calls_back_at_once)
 	case_setup(&c, true, true, NULL);
 	c.q.deadline_ms = 50;
 	j = start(&c.q, c.r, &c.d);
-	ck_assert_int_gt(fd_count(), c.base);
+	ck_assert_int_gt(fds_open(), c.base);
 	trace_stop(j);
 	ck_assert_int_eq(c.d.calls, 1);
 	ck_assert(c.r->stopped);
-	ck_assert_int_eq(fd_count(), c.base);
+	ck_assert_int_eq(fds_open(), c.base);
 	ck_assert_uint_eq(c.r->hops[0].ttl, 1);
 	ck_assert_int_eq(c.r->hops[0].kind, TRACE_HOP_SILENT);
 	/* Past the deadline: a timer of the trace left would be called
@@ -511,7 +495,7 @@ START_TEST(stop_inside_the_callback)
 	ck_assert_ptr_nonnull(self_job);
 	trace_stop(self_job);
 	ck_assert_int_eq(c.d.calls, 1);
-	ck_assert_int_eq(fd_count(), c.base);
+	ck_assert_int_eq(fds_open(), c.base);
 	case_free(&c);
 }
 END_TEST
@@ -532,7 +516,7 @@ START_TEST(stopped_before_it_starts)
 		ck_assert_int_ge(loop_once(c.l, 1000), 0);
 	ck_assert_int_eq(c.d.calls, 1);
 	ck_assert(c.r->stopped);
-	ck_assert_int_eq(fd_count(), c.base);
+	ck_assert_int_eq(fds_open(), c.base);
 	case_free(&c);
 }
 END_TEST
@@ -547,7 +531,7 @@ START_TEST(no_loop_no_trace)
 	ck_assert_ptr_null(loop_current());
 	ck_assert_ptr_null(trace_start(&c.q, c.r, &cause, on_done, &c.d));
 	ck_assert_int_eq(c.d.calls, 0);
-	ck_assert_int_eq(fd_count(), c.base);
+	ck_assert_int_eq(fds_open(), c.base);
 	free(cause);
 	case_free(&c);
 }
@@ -563,7 +547,7 @@ START_TEST(run_waits_in_a_loop_of_its_own)
 	ck_assert_int_eq(trace_run(&c.q, c.r, &cause), 0);
 	ck_assert_ptr_null(cause);
 	ck_assert_ptr_null(loop_current());
-	ck_assert_int_eq(fd_count(), c.base);
+	ck_assert_int_eq(fds_open(), c.base);
 	ck_assert_int_eq(c.r->hops[0].kind, TRACE_HOP_REFUSED);
 	ck_assert_uint_eq(c.r->reached, 1);
 	ck_assert_uint_eq(c.r->nhops, 1);
