@@ -691,10 +691,12 @@ facts_text_resolver(const struct diag_facts *f,
 			    "failed: %s", a, strerror(s->error));
 			continue;
 		}
-		/* This server's own silence (another diagnosis's query may
-		   have been the one waited for); else the wait of this
-		   diagnosis. */
-		waited = s->waited_ms > 0 ? s->waited_ms : f->ns_wait_ms;
+		/* The wait for this server: this diagnosis's, or shorter
+		   when another diagnosis's query was the one waited for
+		   (a silence within the shorter time is all that is known;
+		   its own wait, ended by its timer, is this one's). */
+		waited = s->waited_ms > 0 && s->waited_ms < f->ns_wait_ms ?
+		    s->waited_ms : f->ns_wait_ms;
 		if (!f->ns_route_known[i]) {
 			facts_line(lines, n, max, "name server %s did not "
 			    "answer within %ld ms", a, waited);
