@@ -80,6 +80,9 @@ struct run {
 					   their turn (diagnoses, route
 					   look-ups, traces) */
 	unsigned ndiag, ntrace;		/* diagnoses, traces under way */
+	size_t nhold;			/* pieces under way, which hold
+					   descriptors (probe's `working`) */
+	size_t nmeasured;		/* targets whose outcome was taken */
 	size_t next_diag, next_trace;	/* none waits before these */
 	bool flush_due;			/* one became ready in a callback */
 };
@@ -142,6 +145,7 @@ rtget_done(void *arg, int err)
 	struct result *r = &w->run->results[w->i];
 
 	w->rt = NULL;
+	w->run->nhold--;
 	if (err == EINVAL) {
 		r->diag_status = ISOCK_EXIT_UNREACHABLE;
 		w->run->codes[w->i] = result_exit_status(r);
@@ -180,6 +184,7 @@ silent_listener_done(void *arg, int nfacts)
 	w->lf = NULL;
 	w->diag = NULL;
 	run->ndiag--;
+	run->nhold--;
 	work_ended(w);
 }
 
@@ -234,6 +239,7 @@ diag_done(void *arg, int nf)
 	}
 	w->diag = NULL;
 	run->ndiag--;
+	run->nhold--;
 	work_ended(w);
 }
 
@@ -278,6 +284,7 @@ diag_turns(struct run *run)
 			continue;
 		}
 		run->ndiag++;
+		run->nhold++;
 	}
 }
 
@@ -317,8 +324,10 @@ diagnose_target(struct run *run, size_t i)
 	 */
 	if (a != NULL && a->error == EINVAL && (run->work[i].rt = rtget_start(
 	    (const struct sockaddr *)&a->addr.ss, DIAG_BUDGET_MS, rtget_done,
-	    &run->work[i])) != NULL)
+	    &run->work[i])) != NULL) {
 		run->nbusy++;
+		run->nhold++;
+	}
 	/*
 	 * Quiet runs print no facts; a name's diagnosis asks the name
 	 * servers, not for each --count probe, whose facts are not printed.
@@ -379,6 +388,7 @@ trace_done(void *arg)
 
 	w->tj = NULL;
 	w->run->ntrace--;
+	w->run->nhold--;
 	work_ended(w);
 }
 
@@ -439,7 +449,10 @@ trace_room(const struct run *run, char **cause)
 	if (!fdfacts_read(&fd) || fd.open < 0 ||
 	    fd.limit >= (unsigned long)fd.open + TRACE_FDS + TRACE_FDS_SPARE)
 		return true;
-	if (run->ntrace == 0 && run->ndiag == 0)
+	/* Nothing of the run's would free some: no trace, no diagnosis,
+	   no attempt in flight (every outcome taken). */
+	if (run->ntrace == 0 && run->ndiag == 0 &&
+	    run->nmeasured >= run->o->targets.n)
 		*cause = text_printf("not enough descriptors to trace: %ld of "
 		    "the %lu allowed (ulimit -n) are open, and a trace needs "
 		    "%d more", fd.open, fd.limit, TRACE_FDS + TRACE_FDS_SPARE);
@@ -481,6 +494,7 @@ trace_turns(struct run *run)
 			continue;
 		}
 		run->ntrace++;
+		run->nhold++;
 	}
 }
 
@@ -625,6 +639,7 @@ on_done(void *arg, size_t i)
 	struct work *w = &run->work[i];
 
 	run->results[i].when = clock_wall();	/* measured, then reported */
+	run->nmeasured++;
 	/* Its facts and its trace, side by side (run_busy begins them in
 	   their turn); ready when all ended. */
 	diagnose_target(run, i);
@@ -674,6 +689,7 @@ run_busy(void *arg, bool end)
 		if (w->rt != NULL) {
 			rtget_cancel(w->rt);
 			w->rt = NULL;
+			run->nhold--;
 			work_ended(w);
 		}
 	}
@@ -849,7 +865,7 @@ run_loop(const struct options *o, struct probe_opts *po)
 	po->done_arg = &run;
 	po->busy = run_busy;
 	po->busy_arg = &run;
-	po->working = &run.nbusy;
+	po->working = &run.nhold;
 	for (i = 0; i < n; i++) {
 		run.work[i].run = &run;
 		run.work[i].i = i;
