@@ -380,6 +380,13 @@ defer_attempt(struct run *run, struct job *j, struct flight *f, int err,
 	    "waiting for its sockets to close", run->cap);
 }
 
+/* Whether the caller's work under way holds descriptors (o->holding). */
+static bool
+caller_holding(const struct run *run)
+{
+	return run->o->holding != NULL && run->o->holding(run->o->busy_arg);
+}
+
 /*
  * socket() of flight `f` of `j` failed with EMFILE or ENFILE while other
  * sockets of the run are in flight: defer the attempt.  Returns false when
@@ -389,7 +396,7 @@ static bool
 defer_out_of_descriptors(struct run *run, struct job *j, struct flight *f)
 {
 	int err = f->s.failure;
-	bool caller = run->o->working != NULL && *run->o->working > 0;
+	bool caller = caller_holding(run);
 	unsigned cap = run->cap;
 
 	if ((err != EMFILE && err != ENFILE) || (run->sockets <= 1 && !caller))
@@ -1150,7 +1157,7 @@ end_flights(struct run *run, struct job *j, int err, const char *step,
 static bool
 socket_room(struct run *run, const struct job *j)
 {
-	if (run->fds_caller && *run->o->working > 0)
+	if (run->fds_caller && caller_holding(run))
 		return false;
 	if (run->fds_caller) {	/* that work ended: the cap it had */
 		run->fds_caller = false;
@@ -1189,7 +1196,7 @@ job_advance(struct run *run, struct job *j)
 	   its deadline stands still. */
 	if (j->held_ms >= 0) {
 		j->deadline = clock_add_ms(clock_now(), j->held_ms);
-		if (run->fds_caller && *run->o->working > 0 &&
+		if (run->fds_caller && caller_holding(run) &&
 		    !stopped(run->o))
 			return true;
 		j->held_ms = -1;

@@ -72,10 +72,11 @@ struct probe_opts {
 	 */
 	bool (*busy)(void *arg, bool end);
 	void *busy_arg;
-	/* When not NULL: how many pieces of that work are under way (each
-	   may hold descriptors: a socket() that fails with EMFILE while
-	   any is waits for it to end, as for a socket of the run's own). */
-	const size_t *working;
+	/* When not NULL: whether some of that work is under way (each
+	   piece may hold descriptors: a socket() that fails with EMFILE
+	   while one is waits for it to end, as for a socket of the run's
+	   own); called with busy_arg. */
+	bool (*holding)(void *arg);
 	/* --wait: target `index` failed try `tries` and will try again. */
 	void (*retry)(void *arg, size_t index, unsigned tries);
 	void *retry_arg;

@@ -79,9 +79,9 @@ struct run {
 	size_t nbusy;			/* pieces of work under way or waiting
 					   their turn (diagnoses, route
 					   look-ups, traces) */
-	unsigned ndiag, ntrace;		/* diagnoses, traces under way */
-	size_t nhold;			/* pieces under way, which hold
-					   descriptors (probe's `working`) */
+	unsigned ndiag, ntrace, nrt;	/* diagnoses, traces, route
+					   look-ups under way (each holds
+					   descriptors: run_holding) */
 	size_t nmeasured;		/* targets whose outcome was taken */
 	size_t next_diag, next_trace;	/* none waits before these */
 	bool flush_due;			/* one became ready in a callback */
@@ -133,6 +133,27 @@ work_ended(struct work *w)
 		target_final(w->run, w->i, false);
 }
 
+/* The diagnosis of `w` ended (its callback). */
+static void
+diag_ended(struct work *w)
+{
+	w->diag = NULL;
+	w->run->ndiag--;
+	work_ended(w);
+}
+
+/*
+ * probe's holding: whether work under way holds descriptors (a socket()
+ * that meets EMFILE waits for it to end).
+ */
+static bool
+run_holding(void *arg)
+{
+	const struct run *run = arg;
+
+	return run->ndiag + run->ntrace + run->nrt > 0;
+}
+
 /*
  * The route look-up of an EINVAL came (rtget_start's callback): a
  * blackhole's class is unreachable, in every build, whatever the diagnosis
@@ -145,7 +166,7 @@ rtget_done(void *arg, int err)
 	struct result *r = &w->run->results[w->i];
 
 	w->rt = NULL;
-	w->run->nhold--;
+	w->run->nrt--;
 	if (err == EINVAL) {
 		r->diag_status = ISOCK_EXIT_UNREACHABLE;
 		w->run->codes[w->i] = result_exit_status(r);
@@ -182,10 +203,7 @@ silent_listener_done(void *arg, int nfacts)
 	}
 	free(f);
 	w->lf = NULL;
-	w->diag = NULL;
-	run->ndiag--;
-	run->nhold--;
-	work_ended(w);
+	diag_ended(w);
 }
 
 /*
@@ -237,10 +255,7 @@ diag_done(void *arg, int nf)
 		run->po->trace(run->po->trace_arg,
 		    clock_ms_between(&run->start, &t1), line);
 	}
-	w->diag = NULL;
-	run->ndiag--;
-	run->nhold--;
-	work_ended(w);
+	diag_ended(w);
 }
 
 /* Read the facts `q` asks for, for target `i`, in its turn. */
@@ -284,7 +299,6 @@ diag_turns(struct run *run)
 			continue;
 		}
 		run->ndiag++;
-		run->nhold++;
 	}
 }
 
@@ -326,7 +340,7 @@ diagnose_target(struct run *run, size_t i)
 	    (const struct sockaddr *)&a->addr.ss, DIAG_BUDGET_MS, rtget_done,
 	    &run->work[i])) != NULL) {
 		run->nbusy++;
-		run->nhold++;
+		run->nrt++;
 	}
 	/*
 	 * Quiet runs print no facts; a name's diagnosis asks the name
@@ -388,7 +402,6 @@ trace_done(void *arg)
 
 	w->tj = NULL;
 	w->run->ntrace--;
-	w->run->nhold--;
 	work_ended(w);
 }
 
@@ -494,7 +507,6 @@ trace_turns(struct run *run)
 			continue;
 		}
 		run->ntrace++;
-		run->nhold++;
 	}
 }
 
@@ -689,7 +701,7 @@ run_busy(void *arg, bool end)
 		if (w->rt != NULL) {
 			rtget_cancel(w->rt);
 			w->rt = NULL;
-			run->nhold--;
+			run->nrt--;
 			work_ended(w);
 		}
 	}
@@ -865,7 +877,7 @@ run_loop(const struct options *o, struct probe_opts *po)
 	po->done_arg = &run;
 	po->busy = run_busy;
 	po->busy_arg = &run;
-	po->working = &run.nhold;
+	po->holding = run_holding;
 	for (i = 0; i < n; i++) {
 		run.work[i].run = &run;
 		run.work[i].i = i;
