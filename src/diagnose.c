@@ -816,11 +816,8 @@ diag_sync(const struct diag_query *q, bool listener, struct diag_facts *f)
 	if (l == NULL)
 		return 0;
 	d = diag_start(q, listener, f, diag_waited, &w);
-	while (d != NULL && !w.done)
-		if (loop_once(l, -1) < 0) {
-			diag_stop(d);
-			break;
-		}
+	if (d != NULL && !loop_run(l, &w.done, NULL))
+		diag_stop(d);
 	loop_free(l);
 	return w.n;
 }

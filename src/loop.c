@@ -336,6 +336,17 @@ loop_once(struct loop *l, int ms)
 	return rc;
 }
 
+bool
+loop_run(struct loop *l, const bool *done, volatile sig_atomic_t *stop)
+{
+	int k;
+
+	for (k = 0; !*done && k < 100000; k++)
+		if ((stop != NULL && *stop != 0) || loop_once(l, -1) < 0)
+			break;
+	return *done;
+}
+
 void
 loop_signals_let(struct loop *l)
 {

@@ -78,6 +78,14 @@ void loop_del(struct loop *l, int id);
  */
 int loop_once(struct loop *l, int ms);
 
+/*
+ * Serve `l` (loop_once, no time limit of its own) until `*done`, a stop
+ * (`*stop` non-zero; NULL: none), a failed wait or 100000 waits; true
+ * when `*done`.  For the synchronous forms of the modules' work, on a loop
+ * of their own: each wait is bounded by that work's own deadline.
+ */
+bool loop_run(struct loop *l, const bool *done, volatile sig_atomic_t *stop);
+
 /* Let the stop signals in (around work that may block, e.g. printing). */
 void loop_signals_let(struct loop *l);
 

@@ -749,7 +749,6 @@ resolver_diagnose(const struct target *t, int eai,
 	struct resolver_ask *a;
 	struct loop *l;
 	bool done = false;
-	int k;
 
 	if (t->literal || t->family == AF_UNIX) {
 		memset(f, 0, sizeof(*f));
@@ -764,11 +763,8 @@ resolver_diagnose(const struct target *t, int eai,
 	}
 	a = resolver_ask_start(t, eai, deadline, conf_path, f, diagnose_done,
 	    &done);
-	/* Bounded: the ask's own timer ends it within RESOLVER_WAIT_MS. */
-	for (k = 0; a != NULL && !done && k < 10000; k++)
-		if (loop_once(l, -1) < 0)
-			break;
-	if (a != NULL && !done)
+	/* The ask's own timer ends it within RESOLVER_WAIT_MS. */
+	if (a != NULL && !loop_run(l, &done, NULL))
 		resolver_ask_stop(a);
 	loop_free(l);
 }

@@ -357,7 +357,6 @@ rtget_errno(const struct sockaddr *dst, int ms)
 	struct rtget_req q;
 	struct rtget *g;
 	struct loop *l;
-	int k;
 
 	if (!rtget_build(&q, dst))
 		return -1;
@@ -367,11 +366,8 @@ rtget_errno(const struct sockaddr *dst, int ms)
 	if ((l = loop_new()) == NULL)
 		return -1;
 	g = rtget_start(dst, ms, rtget_on_answer, &w);
-	/* Bounded: the answer or the timer at `ms` ends it. */
-	for (k = 0; g != NULL && !w.done && k < 1000; k++)
-		if (loop_once(l, -1) < 0)
-			break;
-	if (g != NULL && !w.done)
+	/* The answer or the timer at `ms` ends it. */
+	if (g != NULL && !loop_run(l, &w.done, NULL))
 		rtget_cancel(g);
 	loop_free(l);
 	return w.rc;

@@ -1432,11 +1432,8 @@ trace_run(const struct trace_query *q, struct trace_result *r, char **cause)
 	if (l == NULL)
 		return -1;
 	j = trace_start(q, r, cause, run_done, &done);
-	while (j != NULL && !done) {
-		if ((q->stop != NULL && *q->stop != 0) ||
-		    loop_once(l, -1) < 0)
-			trace_stop(j);
-	}
+	if (j != NULL && !loop_run(l, &done, q->stop))
+		trace_stop(j);
 	loop_free(l);
 	return j != NULL ? 0 : -1;
 }

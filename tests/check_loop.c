@@ -209,6 +209,38 @@ START_TEST(test_urgent)
 }
 END_TEST
 
+/* A timer that sets the flag it is given. */
+static void
+on_set(void *arg, short revents)
+{
+	(void)revents;
+	*(bool *)arg = true;
+}
+
+/*
+ * loop_run serves the loop until the flag is set (a timer's callback sets
+ * it: true), and not at all once the stop flag is set (false).
+ */
+START_TEST(test_run)
+{
+	struct loop *l = loop_new();
+	volatile sig_atomic_t stop = 0;
+	bool done = false;
+
+	ck_assert_int_ge(loop_add(l, -1, 0, clock_add_ms(clock_now(), 20),
+	    on_set, &done), 0);
+	ck_assert(loop_run(l, &done, &stop));
+	ck_assert(done);
+	done = false;
+	stop = SIGINT;
+	ck_assert_int_ge(loop_add(l, -1, 0, clock_add_ms(clock_now(), 20),
+	    on_set, &done), 0);
+	ck_assert(!loop_run(l, &done, &stop));
+	ck_assert(!done);
+	loop_free(l);
+}
+END_TEST
+
 /* Whether SIGINT is blocked now. */
 static bool
 int_blocked(void)
@@ -264,6 +296,7 @@ loop_suite(void)
 	tcase_add_test(tc, test_removed_by_earlier);
 	tcase_add_test(tc, test_current);
 	tcase_add_test(tc, test_urgent);
+	tcase_add_test(tc, test_run);
 	tcase_add_test(tc, test_keep_held);
 	suite_add_tcase(s, tc);
 	return s;
