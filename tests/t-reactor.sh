@@ -250,6 +250,8 @@ want_rc 3
 within 5300
 n=$(printf '%s\n' "$err" | grep -c 'the trace waited 2000 ms')
 [ "$n" = 3 ] || tap_note "$n of 3 traces told"
+# Descriptors to spare (the default limit): none says it lacked them.
+want_not_err "not enough descriptors"
 verdict "three traces side by side ($ms ms)"
 
 # 15: a run decided by its reader's going (exit 10 is not the point: the
